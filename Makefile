@@ -1,0 +1,33 @@
+# Two entry points: `make site` builds the sample edition, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: site test lint serve clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+site: $(VENV)/.installed
+	$(BIN)/edition build .
+	@echo "The site is in _site/ (open _site/index.html); preview it with: $(BIN)/edition serve ."
+
+test: $(VENV)/.installed-test
+	tools/install-test-deps
+	$(BIN)/ruff check generator tests
+	$(BIN)/pytest
+
+serve: $(VENV)/.installed
+	$(BIN)/edition serve .
+
+clean:
+	rm -rf _site .edition-cache test-output

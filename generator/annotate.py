@@ -1,0 +1,183 @@
+"""The annotate stage: a document's Markdown body becomes HTML with its apparatus of notes.
+
+Pure: takes text and a parser, returns data. Editorial brackets become the lettered textual
+apparatus, the transcriber's footnotes the numbered notes (or one numbered series when
+`apparatus.series: single`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from generator.config import SiteConfig
+from generator.diagnostics import Diagnostic, Location, Severity
+from generator.markup.editorial import Intervention
+
+
+@dataclass(frozen=True)
+class Note:
+    call: str  # what the call shows and the note is numbered by: "a", "b", ... or "1", "2", ...
+    series: str  # "apparatus" (editorial brackets) or "footnotes" (the transcriber's notes)
+    type: str  # the intervention type ("supplied", "stamp", ...) or "footnote"
+    type_label: str
+    html: str  # the note's text as HTML
+    call_ids: tuple[str, ...]  # the ids of the calls that point to this note
+    line: int = 0
+    col: int = 0
+    display: str = "inline"
+    source: str = ""  # the bracketed text as transcribed
+
+    @property
+    def id(self) -> str:
+        return f"note-{self.call}"
+
+
+@dataclass(frozen=True)
+class AnnotatedText:
+    html: str
+    notes: tuple[Note, ...]  # every note, in document order of their first call
+
+    @property
+    def apparatus(self) -> tuple[Note, ...]:
+        return tuple(n for n in self.notes if n.series == "apparatus")
+
+    @property
+    def footnotes(self) -> tuple[Note, ...]:
+        return tuple(n for n in self.notes if n.series == "footnotes")
+
+    def counts_by_type(self) -> list[tuple[str, str, int]]:
+        """(type, label, count) of the editorial interventions, most frequent first."""
+        counts = Counter((n.type, n.type_label) for n in self.apparatus)
+        return [(t, label, n) for (t, label), n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+
+
+def letter_label(index: int) -> str:
+    """0 -> a, 25 -> z, 26 -> aa: the bijective base-26 of critical apparatus sigla."""
+    label = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        label = chr(ord("a") + rest) + label
+    return label
+
+
+def _walk(tokens: Sequence[Token]) -> Iterator[Token]:
+    for token in tokens:
+        yield token
+        if token.children:
+            yield from _walk(token.children)
+
+
+def annotate_text(
+    body: str, *, md: MarkdownIt, config: SiteConfig, path: str, first_line: int, env_extra: dict[str, Any] | None = None
+) -> tuple[AnnotatedText, list[Diagnostic]]:
+    env: dict[str, Any] = {"first_line": first_line, "source_lines": body.split("\n"), **(env_extra or {})}
+    tokens = md.parse(body, env)
+    single = config.apparatus.series == "single"
+
+    # Number the calls in reading order: editorial brackets by letter, footnotes by number.
+    footnote_calls: dict[int, str] = {}
+    counter = {"apparatus": 0, "footnotes": 0}
+    for token in _walk(tokens):
+        if token.type == "editorial_open":
+            series = "footnotes" if single else "apparatus"
+            record: Intervention = token.meta["intervention"]
+            record["call"] = str(counter[series] + 1) if single else letter_label(counter[series])
+            counter[series] += 1
+        elif token.type == "footnote_ref" and token.meta["id"] not in footnote_calls:
+            footnote_calls[token.meta["id"]] = str(counter["footnotes"] + 1)
+            counter["footnotes"] += 1
+    env["footnote_calls"] = footnote_calls
+
+    block_start = next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), len(tokens))
+    html = md.renderer.render(tokens[:block_start], md.options, env)
+
+    notes: list[tuple[tuple[int, int], Note]] = []
+    for token, inner_tokens in _interventions(tokens[:block_start]):
+        if token.type == "editorial_open":
+            record = token.meta["intervention"]
+            inner = md.renderer.renderInline(inner_tokens, md.options, {**env, "note_mode": True})
+            wording = escape(record["note"]).replace("{text}", inner)
+            notes.append(((record["line"], record["col"]), Note(
+                call=record["call"], series="footnotes" if single else "apparatus", type=record["type"],
+                type_label=record["label"], html=wording, call_ids=(f"call-{record['call']}",),
+                line=record["line"], col=record["col"], display=record["display"], source=record["raw"],
+            )))
+    footnote_order = {fid: index for index, fid in enumerate(footnote_calls)}
+    for footnote_id, note_html, sub_count in _footnote_bodies(md, tokens[block_start:], env):
+        call = footnote_calls.get(footnote_id, str(footnote_id + 1))
+        call_ids = tuple(f"call-{call}" if sub == 0 else f"call-{call}-{sub}" for sub in range(sub_count))
+        notes.append(((10**9, footnote_order.get(footnote_id, 0)), Note(
+            call=call, series="footnotes", type="footnote", type_label="Footnote", html=note_html, call_ids=call_ids,
+        )))
+    ordered = [note for _, note in sorted(notes, key=lambda item: _note_order(item[1], single))]
+
+    diagnostics: list[Diagnostic] = []
+    for char, line, col, is_footnote in env.get("unbalanced", []):
+        if is_footnote:
+            diagnostics.append(Diagnostic(Severity.WARNING, "undefined-footnote", "this footnote call has no definition",
+                                          Location(path, line, col), "add a line '[^label]: text' below the paragraph"))
+        else:
+            diagnostics.append(Diagnostic(
+                Severity.WARNING, "unbalanced-bracket",
+                f"'{char}' has no matching '{']' if char == '[' else '['}'; it is shown as it stands",
+                Location(path, line, col), "close the bracket, or write \\" + char + " for a literal bracket",
+            ))
+    return AnnotatedText(html=html, notes=tuple(ordered)), diagnostics
+
+
+def _note_order(note: Note, single: bool) -> tuple[int, int]:
+    if single:
+        return (0, int(note.call))
+    return (0 if note.series == "apparatus" else 1, _call_rank(note.call))
+
+
+def _call_rank(call: str) -> int:
+    if call.isdigit():
+        return int(call)
+    rank = 0
+    for char in call:
+        rank = rank * 26 + (ord(char) - ord("a") + 1)
+    return rank
+
+
+def _interventions(tokens: Sequence[Token]) -> Iterator[tuple[Token, list[Token]]]:
+    """Each editorial_open token with the tokens of its content, in document order."""
+    for block in tokens:
+        children = block.children or []
+        for start, token in enumerate(children):
+            if token.type != "editorial_open":
+                continue
+            record = token.meta["intervention"]
+            end = next(i for i in range(start + 1, len(children))
+                       if children[i].type == "editorial_close" and children[i].meta["intervention"] is record)
+            yield token, children[start + 1 : end]
+
+
+def _footnote_bodies(md: MarkdownIt, tokens: Sequence[Token], env: dict[str, Any]) -> Iterator[tuple[int, str, int]]:
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.type == "footnote_open":
+            start = index + 1
+            while tokens[index].type != "footnote_close":
+                index += 1
+            content = [t for t in tokens[start:index] if t.type != "footnote_anchor"]
+            for t in content:
+                if t.children:
+                    t.children = [c for c in t.children if c.type != "footnote_anchor"]
+            html = md.renderer.render(content, md.options, {**env, "note_mode": False}).strip()
+            # A one-paragraph note reads better without its <p>.
+            if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+                html = html[3:-4]
+            footnote_id = token.meta["id"]
+            subs = env.get("footnotes", {}).get("list", {}).get(footnote_id, {}).get("count", 1)
+            yield footnote_id, html, subs
+        index += 1

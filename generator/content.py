@@ -1,0 +1,415 @@
+"""The load stage: discover an edition's sources, read them and validate them into models.
+
+Only this module (with config.py for site.yml) reads the edition's files. A file that fails
+is recorded as diagnostics and the others are still read, so one run reports every problem.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.config import SiteConfig, read_config
+from generator.dates import DateProblem, parse_date
+from generator.diagnostics import Diagnostics, Location, did_you_mean
+from generator.model import Document, Edition, Page, Person, Place, RegisterEntry, Term
+from generator.yamlfile import YamlDocument, YamlProblem, parse_yaml
+
+CONTENT_DIR = "content"
+DOCUMENTS_DIR = "content/documents"
+PAGES_DIR = "content/pages"
+REGISTER_FILES = {"persons": "content/persons.yml", "places": "content/places.yml", "terms": "content/terms.yml"}
+MAX_FILE_BYTES = 5_000_000  # a transcript is some kilobytes; anything this large is a mistake
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+FRONT_MATTER_EXAMPLE = "start the file with front matter:\n    ---\n    title: Cable from A to B\n    date: 1951-10-18\n    ---"
+
+
+class Invalid(ValueError):
+    pass
+
+
+# --------------------------------------------------------------------------- field checks
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, (list, dict)):
+        raise Invalid("expected a piece of text, found a " + ("list" if isinstance(value, list) else "mapping"))
+    if isinstance(value, bool) or value is None:
+        raise Invalid("expected a piece of text")
+    result = str(value).strip()
+    if not result:
+        raise Invalid("is empty")
+    return result
+
+
+def _ids(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        raise Invalid(f"expected a list of register ids, e.g. [{value}]")
+    if not isinstance(value, list):
+        raise Invalid("expected a list of register ids, e.g. [stalin, mao-zedong]")
+    return tuple(_text(item) for item in value)
+
+
+def _texts(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        raise Invalid(f"expected a list, e.g. [{value}]")
+    if not isinstance(value, list):
+        raise Invalid("expected a list of texts")
+    return tuple(_text(item) for item in value)
+
+
+def _slug(value: Any) -> str:
+    slug = _text(value)
+    if not SLUG.match(slug):
+        raise Invalid(f"'{slug}' is not a valid id: use lowercase letters, digits and single hyphens, e.g. 1951-10-18-mao")
+    return slug
+
+
+DOCUMENT_FIELDS: dict[str, Callable[[Any], Any]] = {
+    "id": _slug,
+    "number": _text,
+    "title": _text,
+    "date": parse_date,
+    "type": _text,
+    "authors": _ids,
+    "recipients": _ids,
+    "persons": _ids,
+    "places": _ids,
+    "source": _text,
+    "summary": _text,
+    "language": _text,
+    "translation": _text,
+    "rights": _text,
+    "subjects": _texts,
+    "collection": _text,
+}
+REQUIRED_DOCUMENT_FIELDS = ("title", "date")
+
+
+# --------------------------------------------------------------------------- files
+
+
+@dataclass(frozen=True)
+class SourceText:
+    path: str  # relative, forward slashes
+    text: str
+
+
+def read_source(root: Path, file: Path, diagnostics: Diagnostics) -> SourceText | None:
+    """Read a UTF-8 text file (BOM and CRLF accepted); None, with a diagnostic, if it cannot be used."""
+    relative = file.relative_to(root).as_posix()
+    try:
+        resolved = file.resolve()
+        if not resolved.is_relative_to(root.resolve()):
+            diagnostics.error(
+                "outside-edition",
+                "this file is a link to a place outside the edition folder and is not read",
+                Location(relative),
+                "copy the file into the edition instead of linking to it",
+            )
+            return None
+        size = file.stat().st_size
+        if size > MAX_FILE_BYTES:
+            diagnostics.error(
+                "too-large", f"this file is {size:,} bytes, more than the limit of {MAX_FILE_BYTES:,}", Location(relative),
+                "split it into several documents",
+            )
+            return None
+        raw = file.read_bytes()
+    except OSError as exc:
+        diagnostics.error("unreadable", f"cannot read this file: {exc.strerror}", Location(relative))
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        diagnostics.error(
+            "encoding",
+            f"this file is not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start} cannot be decoded",
+            Location(relative, line, col),
+            "save the file as UTF-8 in your editor",
+        )
+        return None
+    return SourceText(relative, text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _markdown_files(root: Path, folder: str) -> list[Path]:
+    base = root / folder
+    if not base.is_dir():
+        return []
+    return sorted((p for p in base.rglob("*.md") if p.is_file() or p.is_symlink()), key=lambda p: p.as_posix())
+
+
+# --------------------------------------------------------------------------- front matter
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    yaml: YamlDocument
+    body: str
+    body_line: int
+
+
+def split_front_matter(source: SourceText, diagnostics: Diagnostics) -> FrontMatter | None:
+    lines = source.text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        diagnostics.error("no-front-matter", "the file does not start with front matter ('---' on the first line)",
+                          Location(source.path, 1, 1), FRONT_MATTER_EXAMPLE)
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            break
+    else:
+        diagnostics.error("unclosed-front-matter", "the front matter is not closed: no second '---' line",
+                          Location(source.path, 1, 1), "end the front matter with a line of three hyphens: ---")
+        return None
+    try:
+        document = parse_yaml("\n".join(lines[1:index]), first_line=2)
+    except YamlProblem as problem:
+        diagnostics.error("yaml", problem.message, Location(source.path, problem.line, problem.col), problem.hint)
+        return None
+    if document.data is None:
+        document = YamlDocument({}, {(): (2, 1)})
+    if not isinstance(document.data, dict):
+        diagnostics.error("front-matter", "the front matter must be a list of fields such as 'title: ...'", Location(source.path, 2, 1))
+        return None
+    return FrontMatter(document, "\n".join(lines[index + 1:]), index + 2)
+
+
+def _check_fields(
+    path: str,
+    front: FrontMatter,
+    fields: dict[str, Callable[[Any], Any]],
+    required: Iterable[str],
+    diagnostics: Diagnostics,
+) -> tuple[dict[str, Any], dict[str, Location], bool]:
+    data: dict[Any, Any] = front.yaml.data
+    values: dict[str, Any] = {}
+    locations: dict[str, Location] = {}
+    ok = True
+    for key, value in data.items():
+        name = str(key)
+        line, col = front.yaml.key_position(name)
+        locations[name] = Location(path, line, col)
+        check = fields.get(name)
+        if check is None:
+            diagnostics.warning("unknown-field", f"unknown field '{name}' is ignored{did_you_mean(name, fields)}",
+                                locations[name], "known fields: " + ", ".join(fields))
+            continue
+        try:
+            values[name] = check(value)
+        except (Invalid, DateProblem) as exc:
+            vline, vcol = front.yaml.position(name)
+            message = str(exc) if isinstance(exc, DateProblem) else f"'{name}' {exc}" if str(exc) == "is empty" else f"'{name}': {exc}"
+            diagnostics.error("invalid-field", message, Location(path, vline, vcol))
+            ok = False
+    for name in required:
+        if name not in data:
+            diagnostics.error("missing-field", f"the front matter has no '{name}'", Location(path, 1, 1),
+                              f"add a line '{name}: ...' between the '---' lines")
+            ok = False
+    return values, locations, ok
+
+
+def read_document(source: SourceText, diagnostics: Diagnostics) -> Document | None:
+    front = split_front_matter(source, diagnostics)
+    if front is None:
+        return None
+    values, locations, ok = _check_fields(source.path, front, DOCUMENT_FIELDS, REQUIRED_DOCUMENT_FIELDS, diagnostics)
+    stem = Path(source.path).name.removesuffix(".md")
+    if "id" not in values and "id" not in front.yaml.data:
+        if SLUG.match(stem):
+            values["id"] = stem
+        else:
+            diagnostics.error("invalid-id", f"the file name '{stem}' cannot serve as the document id",
+                              Location(source.path, 1, 1),
+                              "rename the file with lowercase letters, digits and hyphens, or add 'id: ...' to the front matter")
+            ok = False
+    if not ok:
+        return None
+    return Document(body=front.body, body_line=front.body_line, path=source.path, locations=locations, **values)
+
+
+def read_page(source: SourceText, diagnostics: Diagnostics) -> Page | None:
+    front = split_front_matter(source, diagnostics)
+    if front is None:
+        return None
+
+    def order(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise Invalid("expected a whole number")
+        return value
+
+    values, _, ok = _check_fields(source.path, front, {"title": _text, "order": order, "id": _slug}, ("title",), diagnostics)
+    stem = Path(source.path).name.removesuffix(".md")
+    page_id = values.pop("id", None) or stem
+    if not SLUG.match(page_id):
+        diagnostics.error("invalid-id", f"the file name '{stem}' cannot serve as the page address", Location(source.path),
+                          "rename the file with lowercase letters, digits and hyphens")
+        ok = False
+    if not ok:
+        return None
+    return Page(id=page_id, path=source.path, body=front.body, body_line=front.body_line, **values)
+
+
+# --------------------------------------------------------------------------- registers
+
+
+def _authority(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise Invalid("expected a mapping such as {wikidata: Q855, viaf: '101787139'}")
+    return {str(k): _text(v) for k, v in value.items()}
+
+
+def _coordinates(value: Any) -> tuple[float, float]:
+    if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)):
+        raise Invalid("expected [latitude, longitude], e.g. [37.95, 126.67]")
+    lat, lon = float(value[0]), float(value[1])
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise Invalid("latitude must lie within ±90 and longitude within ±180")
+    return (lat, lon)
+
+
+ENTRY_FIELDS: dict[str, Callable[[Any], Any]] = {
+    "id": _slug,
+    "name": _text,
+    "sort_name": _text,
+    "aliases": _texts,
+    "dates": _text,
+    "description": _text,
+    "authority": _authority,
+}
+REGISTER_FIELDS: dict[str, dict[str, Callable[[Any], Any]]] = {
+    "persons": ENTRY_FIELDS,
+    "places": {**ENTRY_FIELDS, "modern_name": _text, "coordinates": _coordinates},
+    "terms": {**{k: v for k, v in ENTRY_FIELDS.items() if k not in ("name", "sort_name", "dates")}, "term": _text, "expansion": _text},
+}
+REGISTER_REQUIRED = {"persons": ("id", "name"), "places": ("id", "name"), "terms": ("id", "term", "expansion")}
+REGISTER_TYPES: dict[str, type[RegisterEntry]] = {"persons": Person, "places": Place, "terms": Term}
+
+
+def read_register(kind: str, source: SourceText, diagnostics: Diagnostics) -> list[RegisterEntry]:
+    try:
+        document = parse_yaml(source.text)
+    except YamlProblem as problem:
+        diagnostics.error("yaml", problem.message, Location(source.path, problem.line, problem.col), problem.hint)
+        return []
+    if document.data is None:
+        diagnostics.error("empty-register", f"{source.path} is empty", Location(source.path),
+                          f"list the {kind} as '- id: ...' entries, or delete the file")
+        return []
+    if not isinstance(document.data, list):
+        diagnostics.error("register", f"{source.path} must be a list of entries, each starting with '- id: ...'", Location(source.path))
+        return []
+    fields, required = REGISTER_FIELDS[kind], REGISTER_REQUIRED[kind]
+    entries: list[RegisterEntry] = []
+    seen: dict[str, Location] = {}
+    for index, item in enumerate(document.data):
+        line, col = document.position(index)
+        where = Location(source.path, line, col)
+        if not isinstance(item, dict):
+            diagnostics.error("register", "each entry must be a mapping such as '- id: stalin' / '  name: Joseph Stalin'", where)
+            continue
+        values: dict[str, Any] = {}
+        ok = True
+        for key, value in item.items():
+            name = str(key)
+            kline, kcol = document.key_position(index, name)
+            if name not in fields:
+                diagnostics.warning("unknown-field", f"unknown field '{name}' is ignored{did_you_mean(name, fields)}",
+                                    Location(source.path, kline, kcol))
+                continue
+            try:
+                values[name] = fields[name](value)
+            except Invalid as exc:
+                vline, vcol = document.position(index, name)
+                diagnostics.error("invalid-field", f"'{name}': {exc}", Location(source.path, vline, vcol))
+                ok = False
+        for name in required:
+            if name not in item:
+                diagnostics.error("missing-field", f"this entry has no '{name}'", where)
+                ok = False
+        if not ok:
+            continue
+        if values["id"] in seen:
+            diagnostics.error("duplicate-id", f"the id '{values['id']}' is already used at line {seen[values['id']].line}",
+                              Location(source.path, *document.position(index, "id")), "give each entry its own id")
+            continue
+        seen[values["id"]] = where
+        if kind == "terms":
+            values["name"] = values.pop("term")
+        entries.append(REGISTER_TYPES[kind](location=where, **values))
+    return entries
+
+
+# --------------------------------------------------------------------------- the edition
+
+
+def read_edition(root: Path, diagnostics: Diagnostics) -> Edition | None:
+    """Load everything; None when nothing can be built (no usable site.yml)."""
+    config = read_config(root, diagnostics)
+    documents = read_documents(root, diagnostics)
+    registers = {kind: _read_register_file(root, kind, diagnostics) for kind in REGISTER_FILES}
+    pages = [page for file in _markdown_files(root, PAGES_DIR)
+             if (source := read_source(root, file, diagnostics)) and (page := read_page(source, diagnostics))]
+    _check_page_ids(pages, diagnostics)
+    if config is None:
+        return None
+    return Edition(
+        config=config,
+        documents=tuple(sorted(documents, key=lambda d: (d.date.sort_key, d.id))),
+        persons=tuple(registers["persons"]),  # type: ignore[arg-type]
+        places=tuple(registers["places"]),  # type: ignore[arg-type]
+        terms=tuple(registers["terms"]),  # type: ignore[arg-type]
+        pages=tuple(sorted(pages, key=lambda p: (p.order, p.title.casefold(), p.id))),
+    )
+
+
+def read_documents(root: Path, diagnostics: Diagnostics) -> list[Document]:
+    documents: list[Document] = []
+    by_id: dict[str, Document] = {}
+    for file in _markdown_files(root, DOCUMENTS_DIR):
+        # `name.ru.md` beside `name.md` is a version of that document, not a document of its own.
+        if re.search(r"\.[a-z]{2,3}(-[A-Za-z0-9]+)?\.md$", file.name):
+            continue
+        source = read_source(root, file, diagnostics)
+        document = read_document(source, diagnostics) if source else None
+        if document is None:
+            continue
+        if document.id in by_id:
+            diagnostics.error(
+                "duplicate-id",
+                f"the document id '{document.id}' is also used by {by_id[document.id].path}",
+                document.location_of("id"),
+                "give one of the two documents another id (the 'id' field, or the file name)",
+            )
+            continue
+        by_id[document.id] = document
+        documents.append(document)
+    return documents
+
+
+def _read_register_file(root: Path, kind: str, diagnostics: Diagnostics) -> list[RegisterEntry]:
+    file = root / REGISTER_FILES[kind]
+    if not file.exists() and not file.is_symlink():
+        return []
+    source = read_source(root, file, diagnostics)
+    return read_register(kind, source, diagnostics) if source else []
+
+
+RESERVED_PAGE_IDS = frozenset({"documents", "persons", "places", "terms", "assets", "apparatus", "chronology", "search", "pagefind", "index", "404"})
+
+
+def _check_page_ids(pages: list[Page], diagnostics: Diagnostics) -> None:
+    for page in pages:
+        if page.id in RESERVED_PAGE_IDS:
+            diagnostics.error("reserved-page", f"a page cannot be called '{page.id}': the edition uses that address itself",
+                              Location(page.path), "rename the file")
+
+
+def load_config_only(root: Path, diagnostics: Diagnostics) -> SiteConfig | None:
+    return read_config(root, diagnostics)

@@ -1,0 +1,104 @@
+"""The index stage: registers, chronology and cross references, computed once for the edition.
+
+Pure: takes the loaded edition and the annotated documents, returns lookup tables the theme
+reads (who appears where and in which role, previous and next document by date), and reports
+ids that no register holds.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from generator.diagnostics import Diagnostics, did_you_mean
+from generator.model import Document, Edition, Person, Place, RegisterEntry, Term
+
+ROLE_ORDER = ("author", "recipient", "mentioned")
+
+
+@dataclass(frozen=True)
+class Appearance:
+    """One document in which a register entry appears, and how."""
+
+    document: Document
+    roles: tuple[str, ...]  # a subset of ROLE_ORDER, in that order
+
+
+@dataclass(frozen=True)
+class EditionIndex:
+    documents: tuple[Document, ...]  # in date order
+    documents_by_id: Mapping[str, Document]
+    previous: Mapping[str, Document | None]
+    next: Mapping[str, Document | None]
+    persons: tuple[Person, ...]  # in sort-name order
+    places: tuple[Place, ...]
+    terms: tuple[Term, ...]
+    persons_by_id: Mapping[str, Person]
+    places_by_id: Mapping[str, Place]
+    terms_by_id: Mapping[str, Term]
+    appearances: Mapping[str, tuple[Appearance, ...]] = field(default_factory=dict)  # "person:stalin" -> ...
+
+    def appearances_of(self, kind: str, entry_id: str) -> tuple[Appearance, ...]:
+        return self.appearances.get(f"{kind}:{entry_id}", ())
+
+    def roles_in(self, kind: str, entry_id: str, document_id: str) -> tuple[str, ...]:
+        for appearance in self.appearances_of(kind, entry_id):
+            if appearance.document.id == document_id:
+                return appearance.roles
+        return ()
+
+
+def _sorted_entries(entries: Iterable[RegisterEntry]) -> list[RegisterEntry]:
+    return sorted(entries, key=lambda e: (e.sort_key, e.id))
+
+
+def build_index(edition: Edition, diagnostics: Diagnostics) -> EditionIndex:
+    documents = edition.documents
+    persons_by_id = {p.id: p for p in edition.persons}
+    places_by_id = {p.id: p for p in edition.places}
+    terms_by_id = {t.id: t for t in edition.terms}
+
+    roles: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for document in documents:
+        for field_name, kind, role, known in (
+            ("authors", "person", "author", persons_by_id),
+            ("recipients", "person", "recipient", persons_by_id),
+            ("persons", "person", "mentioned", persons_by_id),
+            ("places", "place", "mentioned", places_by_id),
+        ):
+            for entry_id in getattr(document, field_name):
+                if entry_id not in known:
+                    register = "content/persons.yml" if kind == "person" else "content/places.yml"
+                    diagnostics.error(
+                        "unknown-" + kind,
+                        f"'{entry_id}' in '{field_name}' is not in {register}{did_you_mean(entry_id, known)}",
+                        document.location_of(field_name),
+                        f"add an entry with 'id: {entry_id}' to {register}, or correct the id",
+                    )
+                    continue
+                roles[f"{kind}:{entry_id}"][document.id].add(role)
+
+    by_id = {d.id: d for d in documents}
+    appearances = {
+        key: tuple(
+            Appearance(by_id[doc_id], tuple(r for r in ROLE_ORDER if r in doc_roles))
+            for doc_id, doc_roles in sorted(per_document.items(), key=lambda item: (by_id[item[0]].date.sort_key, item[0]))
+        )
+        for key, per_document in roles.items()
+    }
+    previous = {d.id: documents[i - 1] if i > 0 else None for i, d in enumerate(documents)}
+    following = {d.id: documents[i + 1] if i + 1 < len(documents) else None for i, d in enumerate(documents)}
+    return EditionIndex(
+        documents=documents,
+        documents_by_id=by_id,
+        previous=previous,
+        next=following,
+        persons=tuple(_sorted_entries(edition.persons)),  # type: ignore[arg-type]
+        places=tuple(_sorted_entries(edition.places)),  # type: ignore[arg-type]
+        terms=tuple(_sorted_entries(edition.terms)),  # type: ignore[arg-type]
+        persons_by_id=persons_by_id,
+        places_by_id=places_by_id,
+        terms_by_id=terms_by_id,
+        appearances=appearances,
+    )

@@ -1,0 +1,20 @@
+"""Markdown with the edition's own plugins (the annotate stage's parser)."""
+
+from __future__ import annotations
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
+
+from generator.config import SiteConfig
+from generator.markup.editorial import editorial_plugin
+from generator.markup.footnotes import footnote_calls_plugin
+
+
+def create_parser(config: SiteConfig) -> MarkdownIt:
+    """One parser per build: CommonMark, tables, footnotes and editorial brackets."""
+    md = MarkdownIt("commonmark", {"html": config.markdown.allow_html, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin, inline=False)
+    md.use(footnote_calls_plugin)
+    md.use(editorial_plugin, classify=config.apparatus.classify)
+    return md

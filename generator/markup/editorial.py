@@ -1,0 +1,219 @@
+"""Editorial interventions in square brackets: `[your]`, `[Stamp: ...]`, `[illegible]`, `[sic]`.
+
+Grammar (after markdown-it's link, image and footnote rules have had their chance at `[`):
+
+    intervention := "[" content "]"
+    content      := any text in which "[" and "]" balance; "\\[" and "\\]" are literal;
+                    a code span is skipped whole; soft line breaks are allowed
+
+The content is parsed as inline Markdown between an `editorial_open` and an `editorial_close`
+token, so nesting works (`[Stamp: ... [illegible]]`). A `[` without its `]`, or a `]` without
+its `[`, becomes an `editorial_unbalanced` token that renders the character literally and is
+reported as a warning. Tokens carry their offset in the inline content; a core rule turns it
+into a file line and column. The renderers print the diplomatic text (brackets as
+transcribed) wrapped so that the theme can show the reading text instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from html import escape
+from typing import Any, TypedDict
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+
+from generator.config import ApparatusRule
+
+
+class Intervention(TypedDict):
+    index: int
+    raw: str  # the source text between the brackets
+    type: str
+    label: str  # the rule's label, e.g. "Supplied text"
+    display: str
+    note: str  # the rule's note wording, with {text} still to fill
+    line: int
+    col: int
+    call: str  # the note call ("a", "b", ... or "1", "2", ...), set by the annotate stage
+
+
+class EditorialEnv(TypedDict, total=False):
+    interventions: list[Intervention]
+    unbalanced: list[tuple[str, int, int, bool]]  # (character, line, col, is an undefined footnote)
+    first_line: int  # the file line of the body's first line
+    source_lines: list[str]  # the body's lines, to turn offsets into columns
+
+
+def editorial_plugin(md: MarkdownIt, *, classify: Callable[[str], ApparatusRule]) -> None:
+    anchor = "footnote_ref" if "footnote_ref" in [r.name for r in md.inline.ruler.__rules__] else "image"
+    md.inline.ruler.after(anchor, "editorial", _make_rule(classify))
+    md.inline.ruler.after("editorial", "editorial_stray_close", _stray_close)
+    md.core.ruler.after("inline", "editorial_locate", _locate)
+    md.add_render_rule("editorial_open", render_open)
+    md.add_render_rule("editorial_close", render_close)
+    md.add_render_rule("editorial_unbalanced", render_unbalanced)
+
+
+def interventions_of(env: dict[str, Any]) -> list[Intervention]:
+    return env.setdefault("interventions", [])
+
+
+def find_closing_bracket(src: str, start: int, end: int) -> int:
+    """The index of the `]` that closes the `[` at `start`, or -1 if it is not closed before `end`."""
+    depth = 0
+    pos = start
+    while pos < end:
+        char = src[pos]
+        if char == "\\":
+            pos += 2
+            continue
+        if char == "`":
+            run = 1
+            while pos + run < end and src[pos + run] == "`":
+                run += 1
+            closing = _closing_backticks(src, pos + run, end, run)
+            pos = closing if closing >= 0 else pos + run
+            continue
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+            if depth == 0:
+                return pos
+        pos += 1
+    return -1
+
+
+def _closing_backticks(src: str, pos: int, end: int, run: int) -> int:
+    """The index just past the backtick run of length `run` that closes a code span, or -1."""
+    while pos < end:
+        found = src.find("`" * run, pos, end)
+        if found < 0:
+            return -1
+        after = found + run
+        if after < end and src[after] == "`":
+            pos = after
+            while pos < end and src[pos] == "`":
+                pos += 1
+            continue
+        if found > 0 and src[found - 1] == "`":
+            pos = after
+            continue
+        return after
+    return -1
+
+
+def _make_rule(classify: Callable[[str], ApparatusRule]) -> Callable[[StateInline, bool], bool]:
+    def editorial(state: StateInline, silent: bool) -> bool:
+        start = state.pos
+        if state.src[start] != "[":
+            return False
+        end = find_closing_bracket(state.src, start, state.posMax)
+        if end < 0 or state.src.startswith("[^", start):
+            if silent:
+                return False
+            token = state.push("editorial_unbalanced", "", 0)
+            token.content = "["
+            token.meta = {"offset": start, "footnote": state.src.startswith("[^", start) and end >= 0}
+            state.pos += 1
+            return True
+        if not silent:
+            raw = state.src[start + 1 : end]
+            rule = classify(raw)
+            interventions = interventions_of(state.env)
+            record: Intervention = {
+                "index": len(interventions), "raw": raw, "type": rule.type, "label": rule.label,
+                "display": rule.display, "note": rule.note, "line": 0, "col": 0, "call": "",
+            }
+            interventions.append(record)
+            opening = state.push("editorial_open", "span", 1)
+            opening.meta = {"offset": start, "intervention": record}
+            old_max = state.posMax
+            state.pos, state.posMax = start + 1, end
+            state.md.inline.tokenize(state)
+            state.posMax = old_max
+            closing = state.push("editorial_close", "span", -1)
+            closing.meta = {"intervention": record}
+        state.pos = end + 1
+        return True
+
+    return editorial
+
+
+def _stray_close(state: StateInline, silent: bool) -> bool:
+    # Balanced brackets never reach here: link labels and interventions stop before their `]`.
+    if state.src[state.pos] != "]" or silent:
+        return False
+    token = state.push("editorial_unbalanced", "", 0)
+    token.content = "]"
+    token.meta = {"offset": state.pos}
+    state.pos += 1
+    return True
+
+
+def _walk(tokens: Sequence[Token]) -> Any:
+    for token in tokens:
+        yield token
+        if token.children:
+            yield from _walk(token.children)
+
+
+def _locate(state: StateCore) -> None:
+    """Give each bracket token its file line and column, and record the unbalanced ones."""
+    first_line = state.env.get("first_line", 1)
+    lines: list[str] = state.env.get("source_lines") or state.src.split("\n")
+    unbalanced = state.env.setdefault("unbalanced", [])
+    for block in state.tokens:
+        if block.type != "inline" or not block.map or not block.children:
+            continue
+        content = block.content
+        for token in _walk(block.children):
+            if not token.meta or "offset" not in token.meta:
+                continue
+            offset = token.meta["offset"]
+            line_index = content.count("\n", 0, offset)
+            line_start = content.rfind("\n", 0, offset) + 1
+            line_end = content.find("\n", offset)
+            content_line = content[line_start : line_end if line_end >= 0 else len(content)]
+            source_index = block.map[0] + line_index
+            source_line = lines[source_index] if source_index < len(lines) else ""
+            shift = max(source_line.find(content_line), 0) if content_line else 0
+            line, col = first_line + source_index, shift + offset - line_start + 1
+            if token.type == "editorial_open":
+                token.meta["intervention"]["line"] = line
+                token.meta["intervention"]["col"] = col
+            elif token.type == "editorial_unbalanced":
+                unbalanced.append((token.content, line, col, bool(token.meta.get("footnote"))))
+
+
+# --------------------------------------------------------------------------- renderers
+
+
+def render_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+    record: Intervention = tokens[idx].meta["intervention"]
+    if env.get("note_mode"):
+        return "["
+    label = record["call"]
+    return (
+        f'<span class="ed ed-{escape(record["type"])} ed-{record["display"]}" id="ed-{label}">'
+        '<span class="ed-bracket">[</span><span class="ed-text">'
+    )
+
+
+def render_close(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+    if env.get("note_mode"):
+        return "]"
+    record: Intervention = tokens[idx].meta["intervention"]
+    label = record["call"]
+    call = (
+        f'<a class="note-call" id="call-{label}" href="#note-{label}" role="doc-noteref" '
+        f'aria-label="{escape(record["label"])}, note {label}">{label}</a>'
+    )
+    return f'</span><span class="ed-bracket">]</span></span><sup class="note-ref">{call}</sup>'
+
+
+def render_unbalanced(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+    return escape(tokens[idx].content)

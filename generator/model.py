@@ -1,0 +1,103 @@
+"""The edition as plain, immutable data: what the load stage produces and every later stage reads.
+
+No I/O here. Each record keeps where it came from, so later stages can point the editor at
+`path:line:col`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from generator.config import SiteConfig
+from generator.dates import PartialDate
+from generator.diagnostics import Location
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    path: str  # relative to the edition folder, with forward slashes
+    title: str
+    date: PartialDate
+    body: str
+    body_line: int  # the file line on which the body starts (1-based)
+    number: str | None = None
+    type: str | None = None
+    authors: tuple[str, ...] = ()
+    recipients: tuple[str, ...] = ()
+    persons: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    source: str | None = None
+    summary: str | None = None
+    language: str | None = None
+    translation: str | None = None
+    rights: str | None = None
+    subjects: tuple[str, ...] = ()
+    collection: str | None = None
+    # Where each front-matter field stood, for messages about it.
+    locations: Mapping[str, Location] = field(default_factory=dict, compare=False)
+
+    def location_of(self, name: str) -> Location:
+        return self.locations.get(name) or Location(self.path, 1, 1)
+
+
+@dataclass(frozen=True)
+class RegisterEntry:
+    """A person, a place or a term: something that names in the text can point to."""
+
+    id: str
+    name: str
+    location: Location
+    sort_name: str = ""
+    aliases: tuple[str, ...] = ()
+    dates: str | None = None
+    description: str | None = None
+    authority: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def sort_key(self) -> str:
+        return (self.sort_name or self.name).casefold()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every form under which the entry may appear in a text: its name, then its aliases."""
+        return (self.name, *(a for a in self.aliases if a != self.name))
+
+
+@dataclass(frozen=True)
+class Person(RegisterEntry):
+    pass
+
+
+@dataclass(frozen=True)
+class Place(RegisterEntry):
+    modern_name: str | None = None
+    coordinates: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True)
+class Term(RegisterEntry):
+    """An abbreviation or term: `name` is the term as written, `expansion` what it stands for."""
+
+    expansion: str = ""
+
+
+@dataclass(frozen=True)
+class Page:
+    id: str
+    path: str
+    title: str
+    body: str
+    body_line: int
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class Edition:
+    config: SiteConfig
+    documents: tuple[Document, ...]
+    persons: tuple[Person, ...] = ()
+    places: tuple[Place, ...] = ()
+    terms: tuple[Term, ...] = ()
+    pages: tuple[Page, ...] = ()

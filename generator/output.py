@@ -1,0 +1,85 @@
+"""The write stage: put the rendered site on disk, all or nothing.
+
+Pages are written into a fresh temporary folder beside the output folder, which then takes
+the output's place by renaming, so a failed or interrupted build leaves the previous site as
+it was. The writer refuses paths that would leave the output folder and output folders that
+would overwrite the edition's own sources.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+
+TEMP_PREFIX = ".edition-build-"
+
+
+class OutputProblem(Exception):
+    pass
+
+
+def check_output_dir(edition_dir: Path, output_dir: Path) -> None:
+    """Refuse an output folder that is the edition, contains it, or lies in its content."""
+    edition = edition_dir.resolve()
+    output = output_dir.resolve()
+    content = (edition / "content").resolve()
+    if output == edition or edition.is_relative_to(output):
+        raise OutputProblem(f"the output folder '{output_dir}' would replace the edition folder itself")
+    if output == content or output.is_relative_to(content) or output.is_relative_to(edition / "themes"):
+        raise OutputProblem(f"the output folder '{output_dir}' lies inside the edition's sources")
+
+
+def safe_relative(path: str) -> PurePosixPath:
+    relative = PurePosixPath(path)
+    if relative.is_absolute() or ".." in relative.parts or not relative.parts or "\\" in path:
+        raise OutputProblem(f"refusing to write '{path}' outside the output folder")
+    return relative
+
+
+def write_site(output_dir: Path, files: Iterable[tuple[str, bytes]], asset_dirs: list[Path]) -> int:
+    """Write every file and the theme's assets, then swap the result into place; returns the file count."""
+    output_dir = output_dir.resolve()
+    output_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=output_dir.parent))
+    try:
+        written: set[PurePosixPath] = set()
+        # Assets first, the built-in theme's then the edition's, so the edition's override.
+        for folder in reversed(asset_dirs):
+            if folder.is_dir():
+                shutil.copytree(folder, staging / "assets", dirs_exist_ok=True)
+        for path, data in files:
+            relative = safe_relative(path)
+            if relative in written:
+                raise OutputProblem(f"two pages would be written to '{path}'")
+            written.add(relative)
+            target = staging / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        count = sum(1 for p in staging.rglob("*") if p.is_file())
+        _swap_into_place(staging, output_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return count
+
+
+def _swap_into_place(staging: Path, output_dir: Path) -> None:
+    os.chmod(staging, 0o755)  # mkdtemp makes it private; a published site is readable
+    if not output_dir.exists():
+        staging.rename(output_dir)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX + "old-", dir=output_dir.parent))
+    retired.rmdir()
+    output_dir.rename(retired)
+    staging.rename(output_dir)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def remove_stale_temporaries(parent: Path) -> None:
+    """Remove what an interrupted build left beside the output folder."""
+    if parent.is_dir():
+        for leftover in parent.glob(TEMP_PREFIX + "*"):
+            shutil.rmtree(leftover, ignore_errors=True)

@@ -1,0 +1,194 @@
+"""The render stage: the Jinja2 theme turns the indexed edition into pages (path -> text).
+
+Pure apart from reading templates. Autoescape is on for every template and undefined
+variables are errors, so a value from the content is never published unescaped and a typo in
+a template is caught. Links are relative, so the site works under any sub-path and from disk.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape as xml_escape
+
+import jinja2
+from markupsafe import Markup
+
+from generator import __version__
+from generator.annotate import AnnotatedText
+from generator.config import SiteConfig
+from generator.diagnostics import Diagnostic, Location, Severity
+from generator.index import EditionIndex
+from generator.model import Edition
+
+BUILTIN_THEME = "default"
+
+
+def builtin_theme_dir() -> Path:
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "themes" / BUILTIN_THEME, package.parent / "themes" / BUILTIN_THEME):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("the default theme is missing from the installation")
+
+
+def theme_dirs(edition_dir: Path, config: SiteConfig) -> list[Path]:
+    """The edition's own theme folder first (it overrides any file), then the built-in default."""
+    folders = [edition_dir / "themes" / config.theme]
+    builtin = builtin_theme_dir()
+    return [f for f in folders if f.is_dir() and f.resolve() != builtin.resolve()] + [builtin]
+
+
+class TemplateProblem(Exception):
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+def create_environment(folders: list[Path]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(f / "templates")) for f in folders]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["xml"] = lambda value: xml_escape(str(value))
+    return env
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What every template gets besides its own data."""
+
+    site: SiteConfig
+    index: EditionIndex
+    edition: Edition
+    generator_version: str = __version__
+
+
+def relative_url(from_page: str, target: str) -> str:
+    """A link from one output file to another, e.g. ('documents/a/index.html', 'persons/index.html')."""
+    if target.startswith(("http://", "https://", "mailto:", "#")):
+        return target
+    target_path, _, fragment = target.partition("#")
+    start = posixpath.dirname(from_page) or "."
+    link = posixpath.relpath(target_path or from_page, start)
+    return link + (f"#{fragment}" if fragment else "")
+
+
+class Renderer:
+    """Renders each kind of page; each method returns (output path, text)."""
+
+    def __init__(self, environment: jinja2.Environment, context: PageContext, template_root: list[Path]) -> None:
+        self.environment = environment
+        self.context = context
+        self.template_root = template_root
+
+    def render(self, template: str, path: str, **values: Any) -> tuple[str, str]:
+        def url(target: str) -> str:
+            return relative_url(path, target)
+
+        try:
+            text = self.environment.get_template(template).render(
+                site=self.context.site, index=self.context.index, edition=self.context.edition,
+                page_path=path, url=url, root=url("index.html").removesuffix("index.html"),
+                generator_version=self.context.generator_version, **values,
+            )
+        except jinja2.TemplateSyntaxError as exc:
+            where = exc.filename or exc.name or template
+            raise TemplateProblem(_template_diagnostic(where, exc.lineno or 1, exc.message or str(exc), self.template_root)) from None
+        except jinja2.TemplateError as exc:
+            filename, line = _template_frame(sys.exc_info()[2], template)
+            raise TemplateProblem(_template_diagnostic(filename, line, exc.message or str(exc), self.template_root)) from None
+        return path, text
+
+
+def _template_frame(tb: Any, fallback: str) -> tuple[str, int]:
+    # Jinja rewrites tracebacks so that template lines appear as frames of the template file.
+    found = (fallback, 1)
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".txt", ".j2")):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _template_diagnostic(filename: str, line: int, message: str, roots: list[Path]) -> Diagnostic:
+    shown = filename
+    for root in roots:
+        try:
+            shown = Path(filename).resolve().relative_to(root.resolve().parent.parent).as_posix()
+            break
+        except ValueError:
+            continue
+    if "is undefined" in message:
+        hint = "the template uses a value that does not exist; check its spelling, or test it with 'is defined'"
+    else:
+        hint = "fix the template syntax at this line"
+    return Diagnostic(Severity.ERROR, "template", f"template error: {message}", Location(shown, line, 1), hint)
+
+
+# --------------------------------------------------------------------------- the pages
+
+
+def document_path(document_id: str) -> str:
+    return f"documents/{document_id}/index.html"
+
+
+def entry_path(kind: str, entry_id: str) -> str:
+    folder = {"person": "persons", "place": "places", "term": "terms"}[kind]
+    return f"{folder}/{entry_id}/index.html"
+
+
+def render_site(
+    renderer: Renderer,
+    annotated: Mapping[str, AnnotatedText],
+    page_html: Mapping[str, str],
+    introduction_html: str,
+    on_page: Callable[[], None] = lambda: None,
+) -> Iterator[tuple[str, str]]:
+    """Every page of the edition, in a deterministic order."""
+    index = renderer.context.index
+    edition = renderer.context.edition
+    site = renderer.context.site
+    yield renderer.render("home.html", "index.html", introduction=Markup(introduction_html), documents=index.documents)
+    for document in index.documents:
+        yield renderer.render(
+            "document.html", document_path(document.id), document=document, text=annotated[document.id],
+            body=Markup(annotated[document.id].html), previous=index.previous[document.id], next=index.next[document.id],
+        )
+        on_page()
+    yield renderer.render("persons.html", "persons/index.html", entries=index.persons, kind="person")
+    for person in index.persons:
+        yield renderer.render("person.html", entry_path("person", person.id), entry=person, kind="person",
+                              appearances=index.appearances_of("person", person.id))
+    if index.places:
+        yield renderer.render("places.html", "places/index.html", entries=index.places, kind="place")
+        for place in index.places:
+            yield renderer.render("place.html", entry_path("place", place.id), entry=place, kind="place",
+                                  appearances=index.appearances_of("place", place.id))
+    for page in edition.pages:
+        yield renderer.render("page.html", f"{page.id}/index.html", page=page, body=Markup(page_html[page.id]))
+    yield renderer.render("404.html", "404.html")
+    robots = "User-agent: *\nAllow: /\n"
+    if site.base_url:
+        robots += f"Sitemap: {site.base_url}sitemap.xml\n"
+    yield "robots.txt", robots
+
+
+def render_sitemap(base_url: str, paths: list[str]) -> str:
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for path in sorted(paths):
+        if not path.endswith(".html") or path == "404.html":
+            continue
+        location = base_url + path.removesuffix("index.html")
+        lines.append(f"  <url><loc>{xml_escape(location)}</loc></url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"

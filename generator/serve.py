@@ -1,0 +1,171 @@
+"""`edition serve`: build, serve the output on 127.0.0.1, rebuild on change, reload the browser.
+
+The browser long-polls a build counter (as MkDocs' dev server does) and reloads when it moves.
+A failed rebuild keeps the last good site on screen, with the problems shown in a banner on
+every page and in the terminal. Only files inside the output folder are served.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import sys
+import threading
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from generator.build import build
+from generator.cli_report import report
+
+RELOAD_SCRIPT = """<script>
+(function poll(version) {
+  fetch("/__edition/wait?version=" + version).then(function (r) { return r.json(); }).then(function (state) {
+    if (state.version !== version) { location.reload(); } else { poll(version); }
+  }).catch(function () { setTimeout(function () { poll(version); }, 1000); });
+})(%d);
+</script>"""
+
+
+class BuildState:
+    """The build counter and the last problems, shared by the watcher and the request threads."""
+
+    def __init__(self) -> None:
+        self.version = 0
+        self.problems = ""
+        self.changed = threading.Condition()
+
+    def publish(self, problems: str) -> None:
+        with self.changed:
+            self.version += 1
+            self.problems = problems
+            self.changed.notify_all()
+
+    def wait(self, version: int, timeout: float) -> int:
+        with self.changed:
+            self.changed.wait_for(lambda: self.version != version, timeout=timeout)
+            return self.version
+
+
+class PreviewHandler(SimpleHTTPRequestHandler):
+    state: BuildState
+    root: Path
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        parts = urlsplit(self.path)
+        if parts.path == "/__edition/wait":
+            version = int(parse_qs(parts.query).get("version", ["0"])[0] or 0)
+            body = json.dumps({"version": self.state.wait(version, timeout=20)}).encode()
+            self._send(HTTPStatus.OK, "application/json", body)
+            return
+        target = self._resolve(parts.path)
+        if target is None:
+            self._send(HTTPStatus.FORBIDDEN, "text/plain; charset=utf-8", b"Forbidden")
+            return
+        if target.is_dir():
+            if not parts.path.endswith("/"):
+                self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+                self.send_header("Location", parts.path + "/")
+                self.end_headers()
+                return
+            target = target / "index.html"
+        if not target.is_file():
+            missing = self.root / "404.html"
+            page = missing.read_bytes() if missing.is_file() else b"Not found"
+            self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", self._inject(page))
+            return
+        data = target.read_bytes()
+        if target.suffix == ".html":
+            data = self._inject(data)
+        self._send(HTTPStatus.OK, self.guess_type(str(target)), data)
+
+    def _resolve(self, url_path: str) -> Path | None:
+        """The file for a URL path, or None when it would leave the output folder."""
+        relative = unquote(url_path).lstrip("/")
+        if "\x00" in relative or any(part == ".." for part in relative.replace("\\", "/").split("/")):
+            return None
+        candidate = (self.root / relative).resolve()
+        return candidate if candidate.is_relative_to(self.root.resolve()) else None
+
+    def _inject(self, page: bytes) -> bytes:
+        extra = RELOAD_SCRIPT % self.state.version
+        if self.state.problems:
+            extra = (
+                '<div role="alert" style="position:fixed;inset:auto 0 0 0;max-height:40vh;overflow:auto;margin:0;'
+                'padding:1rem;background:#fff3f0;color:#5a0000;border-top:3px solid #b00020;font:14px/1.4 monospace;z-index:99">'
+                "<strong>The last rebuild failed; this is the previous site.</strong><pre>"
+                + html.escape(self.state.problems) + "</pre></div>" + extra
+            )
+        text = page.decode("utf-8", errors="replace")
+        index = text.rfind("</body>")
+        text = text[:index] + extra + text[index:] if index >= 0 else text + extra
+        return text.encode("utf-8")
+
+    def _send(self, status: HTTPStatus, content_type: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def rebuild(edition_dir: Path, state: BuildState, *, strict: bool) -> bool:
+    result = build(edition_dir, strict=strict)
+    report(result.diagnostics, strict=strict, stream=sys.stderr)
+    failed = result.diagnostics.failed(strict=strict)
+    problems = "\n".join(d.format(strict=strict) for d in result.diagnostics.sorted()) if failed else ""
+    if failed:
+        print("Rebuild failed; still serving the previous site.", file=sys.stderr)
+    else:
+        print(f"Rebuilt in {result.seconds:.2f} s", file=sys.stderr)
+    state.publish(problems)
+    return not failed
+
+
+def serve(edition_dir: Path, *, host: str = "127.0.0.1", port: int = 8000, strict: bool = False) -> int:
+    from watchfiles import DefaultFilter, watch
+
+    state = BuildState()
+    result = build(edition_dir, strict=strict)
+    report(result.diagnostics, strict=strict, stream=sys.stderr)
+    if result.output_dir is None:
+        return 1
+    output_dir = result.output_dir.resolve()
+    if result.diagnostics.failed(strict=strict) and not output_dir.is_dir():
+        print("Fix the problems above, then run 'edition serve' again.", file=sys.stderr)
+        return 1
+    handler = type("Handler", (PreviewHandler,), {"state": state, "root": output_dir})
+    server = ThreadingHTTPServer((host, port), partial(handler))
+    server.daemon_threads = True
+    print(f"Serving {output_dir} at http://{host}:{server.server_port}/ (Ctrl+C to stop)", file=sys.stderr)
+
+    ignored = {output_dir, (edition_dir / ".edition-cache").resolve(), (edition_dir / ".venv").resolve()}
+
+    class EditionFilter(DefaultFilter):
+        def __call__(self, change: object, path: str) -> bool:
+            resolved = Path(path).resolve()
+            if any(resolved == d or resolved.is_relative_to(d) for d in ignored) or ".edition-build-" in path:
+                return False
+            return super().__call__(change, path)  # type: ignore[arg-type]
+
+    stop = threading.Event()
+
+    def watch_and_rebuild() -> None:
+        for _changes in watch(edition_dir, watch_filter=EditionFilter(), stop_event=stop, debounce=200):
+            rebuild(edition_dir, state, strict=strict)
+
+    threading.Thread(target=watch_and_rebuild, daemon=True).start()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.server_close()
+    return 0

@@ -1,0 +1,147 @@
+"""YAML that remembers where each value stood, so messages can point at `path:line:col`.
+
+PyYAML composes a node tree with marks; we construct plain Python values from it with the
+safe constructor (the libyaml C loader when present) and keep a table of positions by path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+try:  # libyaml is several times faster; PyYAML falls back to pure Python without it.
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+
+class SafeLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """The safe loader, except that dates stay text: the date parser checks them and says what is wrong."""
+
+
+SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+
+Path = tuple[str | int, ...]
+
+# An alias bomb ("billion laughs") expands a few lines into billions of values.
+MAX_EXPANDED_NODES = 200_000
+
+
+class YamlProblem(Exception):
+    """Invalid YAML, with a 1-based position relative to the parsed text."""
+
+    def __init__(self, message: str, line: int, col: int, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.col = col
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    data: Any
+    positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, *path: str | int) -> tuple[int, int]:
+        """Where the value at `path` starts, or its nearest ancestor that has a position."""
+        key = tuple(path)
+        while key:
+            if key in self.positions:
+                return self.positions[key]
+            key = key[:-1]
+        return self.positions.get((), (1, 1))
+
+    def key_position(self, *path: str | int) -> tuple[int, int]:
+        return self.key_positions.get(tuple(path)) or self.position(*path)
+
+
+def parse_yaml(text: str, *, first_line: int = 1) -> YamlDocument:
+    """Parse one YAML document; positions are shifted so that the text starts at `first_line`."""
+    loader = SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return YamlDocument(None, {(): (first_line, 1)})
+        _check_expansion(node)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        raise _problem_from(exc, first_line) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(f"invalid YAML: {exc}", first_line, 1) from None
+    except RecursionError:
+        raise YamlProblem("the YAML is nested too deeply", first_line, 1) from None
+    finally:
+        loader.dispose()
+    positions: dict[Path, tuple[int, int]] = {}
+    key_positions: dict[Path, tuple[int, int]] = {}
+    _record_positions(node, (), positions, key_positions, first_line - 1, set())
+    return YamlDocument(data, positions, key_positions)
+
+
+def _problem_from(exc: yaml.MarkedYAMLError, line_offset: int) -> YamlProblem:
+    mark = exc.problem_mark or exc.context_mark
+    line = (mark.line if mark else 0) + line_offset
+    col = (mark.column if mark else 0) + 1
+    problem = (exc.problem or "invalid YAML").strip()
+    context = (exc.context or "").strip()
+    message = f"invalid YAML: {problem}" + (f" ({context})" if context else "")
+    hint = ""
+    if "'\\t'" in problem or "tab" in problem:
+        hint = "YAML does not allow tabs for indentation; indent with spaces"
+    elif "mapping values are not allowed" in problem:
+        hint = "a value that contains ': ' must be quoted, e.g. title: 'Note: text'"
+    elif "could not find expected ':'" in problem:
+        hint = "each line of a mapping needs 'key: value'; check the indentation of this line"
+    return YamlProblem(message, line, col, hint)
+
+
+def _check_expansion(root: yaml.Node) -> None:
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node, depth: int) -> int:
+        if id(node) in sizes:
+            return sizes[id(node)]
+        if depth > 500:
+            raise YamlProblem("the YAML is nested too deeply", node.start_mark.line + 1, 1)
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(child, depth + 1) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
+        sizes[id(node)] = total
+        if total > MAX_EXPANDED_NODES:
+            raise YamlProblem(
+                f"the YAML expands to more than {MAX_EXPANDED_NODES:,} values through anchors and aliases",
+                node.start_mark.line + 1,
+                node.start_mark.column + 1,
+                "remove the repeated aliases (*name); this looks like an alias bomb",
+            )
+        return total
+
+    size(root, 0)
+
+
+def _record_positions(
+    node: yaml.Node,
+    path: Path,
+    positions: dict[Path, tuple[int, int]],
+    key_positions: dict[Path, tuple[int, int]],
+    offset: int,
+    seen: set[int],
+) -> None:
+    positions[path] = (node.start_mark.line + 1 + offset, node.start_mark.column + 1)
+    if id(node) in seen:  # an aliased subtree is described once, at its anchor
+        return
+    seen.add(id(node))
+    if isinstance(node, yaml.SequenceNode):
+        for index, child in enumerate(node.value):
+            _record_positions(child, (*path, index), positions, key_positions, offset, seen)
+    elif isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(id(key_node))
+            key_positions[(*path, key)] = (key_node.start_mark.line + 1 + offset, key_node.start_mark.column + 1)
+            _record_positions(value_node, (*path, key), positions, key_positions, offset, seen)

@@ -1,0 +1,71 @@
+"""Shared fixtures: the sample edition built once, and small editions made in temporary folders."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from generator.build import BuildResult, build
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+MINIMAL_SITE = "title: Test Edition\nlanguage: en\n"
+MINIMAL_PERSONS = """\
+- id: ann-author
+  name: Ann Author
+  sort_name: Author, Ann
+- id: roy-recipient
+  name: Roy Recipient
+"""
+
+
+def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+def document(title: str = "A letter", date: str = "1951-10-18", body: str = "Text.", **fields: str) -> str:
+    lines = ["---", f"title: {title}", f"date: '{date}'"] + [f"{k}: {v}" for k, v in fields.items()] + ["---", body, ""]
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def make_edition(tmp_path: Path) -> Callable[..., Path]:
+    """A small edition in a temporary folder: site.yml, a persons register and the given files."""
+
+    def make(files: dict[str, str | bytes] | None = None, *, site: str = MINIMAL_SITE, persons: str | None = MINIMAL_PERSONS) -> Path:
+        root = tmp_path / "edition"
+        base: dict[str, str | bytes] = {"site.yml": site}
+        if persons is not None:
+            base["content/persons.yml"] = persons
+        return write_files(root, {**base, **(files or {})})
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    out = tmp_path_factory.mktemp("sample") / "site"
+    result = build(REPO_ROOT, out)
+    assert not result.diagnostics.errors, [d.format() for d in result.diagnostics.errors]
+    return result
+
+
+@pytest.fixture(scope="session")
+def sample_site(sample_build: BuildResult) -> Path:
+    assert sample_build.output_dir is not None
+    return sample_build.output_dir
+
+
+def parse_html(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")

@@ -1,0 +1,11 @@
+"""Every page of the sample edition is valid HTML for the W3C Nu Html Checker."""
+
+from pathlib import Path
+
+from tests.support.checkers import nu_check
+
+
+def test_sample_edition_pages_have_no_nu_errors(sample_site: Path) -> None:
+    pages = sorted(sample_site.rglob("*.html"))
+    errors = nu_check([*pages, *sorted(sample_site.rglob("*.css"))])
+    assert [str(e) for e in errors] == []
