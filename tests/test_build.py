@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 from generator.build import build
 from tests.conftest import REPO_ROOT, document, parse_html
 
-SEED = REPO_ROOT.parent / "shared" / "seeds" / "000_998f54eb5146415a.txt"
+SEED = REPO_ROOT / "tests" / "fixtures" / "seed-1951-10-18-mao-to-filippov.txt"  # the seed transcript as received
 DOC = "documents/1951-10-18-mao-to-filippov/index.html"
 
 
