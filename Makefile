@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: site test lint serve clean
+.PHONY: site test fuzz serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ test: $(VENV)/.installed-test
 	tools/install-test-deps
 	$(BIN)/ruff check generator tests
 	$(BIN)/pytest
+
+# A long run of the property-based tests (apparatus fidelity, no exceptions on any input).
+fuzz: $(VENV)/.installed-test
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q tests/test_fidelity.py
 
 serve: $(VENV)/.installed
 	$(BIN)/edition serve .

@@ -19,7 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator import __version__
-from generator.annotate import AnnotatedText
+from generator.annotate import AnnotatedText, Note
 from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic, Location, Severity
 from generator.index import EditionIndex
@@ -174,6 +174,7 @@ def render_site(
         for place in index.places:
             yield renderer.render("place.html", entry_path("place", place.id), entry=place, kind="place",
                                   appearances=index.appearances_of("place", place.id))
+    yield renderer.render("apparatus.html", "apparatus/index.html", groups=apparatus_by_type(index, annotated))
     for page in edition.pages:
         yield renderer.render("page.html", f"{page.id}/index.html", page=page, body=Markup(page_html[page.id]))
     yield renderer.render("404.html", "404.html")
@@ -181,6 +182,23 @@ def render_site(
     if site.base_url:
         robots += f"Sitemap: {site.base_url}sitemap.xml\n"
     yield "robots.txt", robots
+
+
+@dataclass(frozen=True)
+class InterventionPlace:
+    document_id: str
+    document_title: str
+    note: Note
+
+
+def apparatus_by_type(index: EditionIndex, annotated: Mapping[str, AnnotatedText]) -> list[tuple[str, str, list[InterventionPlace]]]:
+    """Every intervention of the edition as (type, label, places), types in order of first use."""
+    groups: dict[str, tuple[str, list[InterventionPlace]]] = {}
+    for document in index.documents:
+        for note in annotated[document.id].apparatus:
+            _, places = groups.setdefault(note.type, (note.type_label, []))
+            places.append(InterventionPlace(document.id, document.title, note))
+    return [(type_, label, places) for type_, (label, places) in groups.items()]
 
 
 def render_sitemap(base_url: str, paths: list[str]) -> str:

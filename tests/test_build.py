@@ -154,3 +154,16 @@ def test_two_builds_are_byte_identical(make_edition, tmp_path: Path) -> None:
     one = {p.relative_to(tmp_path / "one"): p.read_bytes() for p in (tmp_path / "one").rglob("*") if p.is_file()}
     two = {p.relative_to(tmp_path / "two"): p.read_bytes() for p in (tmp_path / "two").rglob("*") if p.is_file()}
     assert one == two
+
+
+def test_apparatus_overview_lists_every_intervention_by_type(sample_site: Path) -> None:
+    soup = parse_html(sample_site / "apparatus/index.html")
+    groups = {section.h2["id"]: [a["href"] for a in section.select("tbody a")] for section in soup.select("main section")}
+    assert {k: len(v) for k, v in groups.items()} == {"type-supplied": 4, "type-stamp": 1, "type-physical": 1}
+    assert groups["type-stamp"] == ["../documents/1951-10-18-mao-to-filippov/index.html#ed-b"]
+
+
+def test_document_metadata_counts_interventions_by_type(sample_site: Path) -> None:
+    soup = parse_html(sample_site / DOC)
+    counts = next(dt for dt in soup.select(".metadata dt") if dt.get_text() == "Interventions").find_next_sibling("dd")
+    assert counts.get_text() == "Supplied text: 4; Physical feature: 1; Stamp or seal: 1"
