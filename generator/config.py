@@ -195,7 +195,8 @@ SITE_OPTIONS: Mapping[str, Option] = {
 
 SECTION_OPTIONS: Mapping[str, Mapping[str, Option]] = {
     "apparatus": {
-        "rules": Option(list, "Ordered rules: pattern, type, label, display (inline or marker), note."),
+        "rules": Option(list, "Ordered rules (pattern, type, label, display, note), tried before the shipped ones."),
+        "replace_defaults": Option(boolean, "Use only the rules given here, not the shipped ones."),
         "series": Option(choice(*SERIES_MODES), "separate: lettered apparatus and numbered notes; single: one series."),
     },
     "registers": {
@@ -257,8 +258,9 @@ def parse_config(source: str, diagnostics: Diagnostics) -> SiteConfig | None:
         checked = _check_mapping(section, options, (name,), at, diagnostics)
         if name == "apparatus":
             rules = _check_rules(section.get("rules"), document, diagnostics) if "rules" in checked else None
+            own = rules or ()
             sections[name] = ApparatusConfig(
-                rules=rules if rules is not None else DEFAULT_RULES,
+                rules=own if checked.get("replace_defaults") and own else own + DEFAULT_RULES,
                 series=checked.get("series", "separate"),
             )
         elif name == "registers":

@@ -73,7 +73,7 @@ def test_seed_interventions_have_notes_linked_both_ways(sample_site: Path) -> No
     notes = soup.select(".apparatus li.note")
     assert len(calls) == len(notes) == 6
     types = [note["class"][1].removeprefix("note-") for note in notes]
-    assert types == ["supplied", "stamp", "supplied", "supplied", "supplied", "physical"]
+    assert types == ["supplied", "stamp", "supplied", "uncertain", "uncertain", "physical"]
     for call, note in zip(calls, notes, strict=True):
         assert call["href"] == f"#{note['id']}"
         assert note.select_one("a.note-back")["href"] == f"#{call['id']}"
@@ -159,11 +159,11 @@ def test_two_builds_are_byte_identical(make_edition, tmp_path: Path) -> None:
 def test_apparatus_overview_lists_every_intervention_by_type(sample_site: Path) -> None:
     soup = parse_html(sample_site / "apparatus/index.html")
     groups = {section.h2["id"]: [a["href"] for a in section.select("tbody a")] for section in soup.select("main section")}
-    assert {k: len(v) for k, v in groups.items()} == {"type-supplied": 4, "type-stamp": 1, "type-physical": 1}
+    assert {k: len(v) for k, v in groups.items()} == {"type-supplied": 2, "type-stamp": 1, "type-uncertain": 2, "type-physical": 1}
     assert groups["type-stamp"] == ["../documents/1951-10-18-mao-to-filippov/index.html#ed-b"]
 
 
 def test_document_metadata_counts_interventions_by_type(sample_site: Path) -> None:
     soup = parse_html(sample_site / DOC)
     counts = next(dt for dt in soup.select(".metadata dt") if dt.get_text() == "Interventions").find_next_sibling("dd")
-    assert counts.get_text() == "Supplied text: 4; Physical feature: 1; Stamp or seal: 1"
+    assert counts.get_text() == "Supplied text: 2; Uncertain reading: 2; Physical feature: 1; Stamp or seal: 1"

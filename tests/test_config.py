@@ -62,3 +62,13 @@ def test_yaml_syntax_error_has_position_and_hint() -> None:
     parse_config("title: T\n\tsubtitle: x\n", diagnostics)
     (problem,) = diagnostics.errors
     assert problem.location.line == 2 and "tabs" in problem.hint
+
+
+def test_own_rules_come_before_the_shipped_ones_unless_they_replace_them() -> None:
+    rule = "apparatus:\n  rules:\n    - {pattern: '^sic$', type: note, label: Odd, display: marker}\n"
+    diagnostics = Diagnostics()
+    added = parse_config("title: T\n" + rule, diagnostics)
+    replaced = parse_config("title: T\n" + rule + "  replace_defaults: true\n", diagnostics)
+    assert not diagnostics.items
+    assert added.apparatus.classify("sic").label == "Odd" and added.apparatus.classify("signature").type == "physical"
+    assert replaced.apparatus.classify("signature").type == "supplied"  # only the fallback is left
