@@ -109,6 +109,6 @@ def build(
             check_output_dir(edition_dir, output_dir)
             result.pages_written = write_site(output_dir, sorted(files.items()), [f / "assets" for f in folders])
         except OutputProblem as problem:
-            diagnostics.error("output", str(problem), Location(config.output if output_dir == edition_dir / config.output else str(output_dir)))
+            diagnostics.error("output", str(problem), Location("site.yml"), "choose an output folder of its own, such as _site")
     result.seconds = time.perf_counter() - started
     return result

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.config import SiteConfig, read_config
+from generator.config import read_config
 from generator.dates import DateProblem, parse_date
 from generator.diagnostics import Diagnostics, Location, did_you_mean
 from generator.model import Document, Edition, Page, Person, Place, RegisterEntry, Term
@@ -410,6 +410,3 @@ def _check_page_ids(pages: list[Page], diagnostics: Diagnostics) -> None:
             diagnostics.error("reserved-page", f"a page cannot be called '{page.id}': the edition uses that address itself",
                               Location(page.path), "rename the file")
 
-
-def load_config_only(root: Path, diagnostics: Diagnostics) -> SiteConfig | None:
-    return read_config(root, diagnostics)
