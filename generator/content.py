@@ -22,7 +22,7 @@ CONTENT_DIR = "content"
 DOCUMENTS_DIR = "content/documents"
 PAGES_DIR = "content/pages"
 REGISTER_FILES = {"persons": "content/persons.yml", "places": "content/places.yml", "terms": "content/terms.yml"}
-MAX_FILE_BYTES = 5_000_000  # a transcript is some kilobytes; anything this large is a mistake
+MAX_FILE_BYTES = 1_000_000  # a transcript is some kilobytes; a megabyte is a mistake (or an attack)
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FRONT_MATTER_EXAMPLE = "start the file with front matter:\n    ---\n    title: Cable from A to B\n    date: 1951-10-18\n    ---"
 

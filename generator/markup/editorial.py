@@ -16,6 +16,9 @@ transcribed) wrapped so that the theme can show the reading text instead.
 
 from __future__ import annotations
 
+import bisect
+import functools
+import itertools
 from collections.abc import Callable, Sequence
 from html import escape
 from typing import Any, TypedDict
@@ -63,8 +66,16 @@ def interventions_of(env: dict[str, Any]) -> list[Intervention]:
 
 def find_closing_bracket(src: str, start: int, end: int) -> int:
     """The index of the `]` that closes the `[` at `start`, or -1 if it is not closed before `end`."""
-    depth = 0
-    pos = start
+    closing = bracket_pairs(src).get(start, -1)
+    return closing if closing < end else -1
+
+
+@functools.lru_cache(maxsize=64)
+def bracket_pairs(src: str) -> dict[int, int]:
+    """Every `[` of the text that has its `]`, mapped to it: one pass, so that many brackets stay linear."""
+    pairs: dict[int, int] = {}
+    openings: list[int] = []
+    pos, end = 0, len(src)
     while pos < end:
         char = src[pos]
         if char == "\\":
@@ -78,13 +89,11 @@ def find_closing_bracket(src: str, start: int, end: int) -> int:
             pos = closing if closing >= 0 else pos + run
             continue
         if char == "[":
-            depth += 1
-        elif char == "]":
-            depth -= 1
-            if depth == 0:
-                return pos
+            openings.append(pos)
+        elif char == "]" and openings:
+            pairs[openings.pop()] = pos
         pos += 1
-    return -1
+    return pairs
 
 
 def _closing_backticks(src: str, pos: int, end: int, run: int) -> int:
@@ -170,17 +179,21 @@ def _locate(state: StateCore) -> None:
         if block.type != "inline" or not block.map or not block.children:
             continue
         content = block.content
+        content_lines = content.split("\n")
+        line_starts = list(itertools.accumulate((len(line) + 1 for line in content_lines[:-1]), initial=0))
+        shifts: dict[int, int] = {}
         for token in _walk(block.children):
             if not token.meta or "offset" not in token.meta:
                 continue
             offset = token.meta["offset"]
-            line_index = content.count("\n", 0, offset)
-            line_start = content.rfind("\n", 0, offset) + 1
-            line_end = content.find("\n", offset)
-            content_line = content[line_start : line_end if line_end >= 0 else len(content)]
+            line_index = bisect.bisect_right(line_starts, offset) - 1
+            line_start = line_starts[line_index]
+            content_line = content_lines[line_index]
             source_index = block.map[0] + line_index
-            source_line = lines[source_index] if source_index < len(lines) else ""
-            shift = max(source_line.find(content_line), 0) if content_line else 0
+            if line_index not in shifts:  # where the content line starts in the file line (indentation)
+                source_line = lines[source_index] if source_index < len(lines) else ""
+                shifts[line_index] = max(source_line.find(content_line), 0) if content_line else 0
+            shift = shifts[line_index]
             line, col = first_line + source_index, shift + offset - line_start + 1
             if token.type == "editorial_open":
                 token.meta["intervention"]["line"] = line
