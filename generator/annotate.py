@@ -19,6 +19,8 @@ from markdown_it.token import Token
 from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic, Location, Severity
 from generator.markup.editorial import Intervention
+from generator.markup.mentions import mention_diagnostics
+from generator.registers import Mention
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class Note:
 class AnnotatedText:
     html: str
     notes: tuple[Note, ...]  # every note, in document order of their first call
+    mentions: tuple[Mention, ...] = ()  # the register entries the text names, in reading order
 
     @property
     def apparatus(self) -> tuple[Note, ...]:
@@ -130,7 +133,8 @@ def annotate_text(
                 f"'{char}' has no matching '{']' if char == '[' else '['}'; it is shown as it stands",
                 Location(path, line, col), "close the bracket, or write \\" + char + " for a literal bracket",
             ))
-    return AnnotatedText(html=html, notes=tuple(ordered)), diagnostics
+    diagnostics.extend(mention_diagnostics(env, path))
+    return AnnotatedText(html=html, notes=tuple(ordered), mentions=tuple(env.get("mentions", ()))), diagnostics
 
 
 def _note_order(note: Note, single: bool) -> tuple[int, int]:

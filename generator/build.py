@@ -17,6 +17,7 @@ from generator.index import build_index
 from generator.markup import create_parser
 from generator.model import Edition
 from generator.output import OutputProblem, check_output_dir, write_site
+from generator.registers import build_matcher, registers_json
 from generator.render import PageContext, Renderer, TemplateProblem, create_environment, render_site, render_sitemap, theme_dirs
 
 Progress = Callable[[int, int], None]
@@ -68,9 +69,12 @@ def build(
 
     # annotate
     md = create_parser(config)
+    matcher, ambiguous_names = build_matcher(edition)  # one matcher for every document of the build
+    diagnostics.extend(ambiguous_names)
     annotated: dict[str, AnnotatedText] = {}
     for document in edition.documents:
-        text, problems = annotate_text(document.body, md=md, config=config, path=document.path, first_line=document.body_line)
+        text, problems = annotate_text(document.body, md=md, config=config, path=document.path, first_line=document.body_line,
+                                       env_extra={"registers": matcher, "link_prefix": "../../"})
         annotated[document.id] = text
         diagnostics.extend(problems)
     prose = prose_parser(config.markdown.allow_html)
@@ -78,7 +82,7 @@ def build(
     introduction_html = prose.render(config.introduction or "")
 
     # index
-    index = build_index(edition, diagnostics)
+    index = build_index(edition, diagnostics, {doc_id: text.mentions for doc_id, text in annotated.items()})
 
     # render
     folders = theme_dirs(edition_dir, config)
@@ -99,6 +103,8 @@ def build(
     except TemplateProblem as problem:
         diagnostics.items.append(problem.diagnostic)
         return result
+    for kind, name in (("person", "persons.json"), ("place", "places.json")):
+        files[name] = registers_json(index, kind).encode("utf-8")
     if config.base_url:
         files["sitemap.xml"] = render_sitemap(config.base_url, list(files)).encode("utf-8")
     result.files = files

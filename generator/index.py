@@ -7,12 +7,13 @@ ids that no register holds.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from generator.diagnostics import Diagnostics, did_you_mean
 from generator.model import Document, Edition, Person, Place, RegisterEntry, Term
+from generator.registers import Correspondent, Mention, correspondents, surface_counts
 
 ROLE_ORDER = ("author", "recipient", "mentioned")
 
@@ -23,6 +24,8 @@ class Appearance:
 
     document: Document
     roles: tuple[str, ...]  # a subset of ROLE_ORDER, in that order
+    surfaces: tuple[tuple[str, int], ...] = ()  # the forms the text names the entry by, with their counts
+    mentions: int = 0  # how often the text names it
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,28 @@ class EditionIndex:
     places_by_id: Mapping[str, Place]
     terms_by_id: Mapping[str, Term]
     appearances: Mapping[str, tuple[Appearance, ...]] = field(default_factory=dict)  # "person:stalin" -> ...
+    correspondents: Mapping[str, tuple[Correspondent, ...]] = field(default_factory=dict)  # person id -> ...
+    # document id -> kind -> the entries in it (by sort name) with their roles there, for the side panel
+    in_document: Mapping[str, Mapping[str, tuple[tuple[RegisterEntry, tuple[str, ...]], ...]]] = field(default_factory=dict)
+
+    def entries_in(self, kind: str, document_id: str) -> tuple[tuple[RegisterEntry, tuple[str, ...]], ...]:
+        return self.in_document.get(document_id, {}).get(kind, ())
+
+    def appearances_by_role(self, kind: str, entry_id: str) -> list[tuple[str, tuple[Appearance, ...]]]:
+        """(role, appearances) for each role the entry has somewhere, in ROLE_ORDER; a document may be in several."""
+        appearances = self.appearances_of(kind, entry_id)
+        grouped = [(role, tuple(a for a in appearances if role in a.roles)) for role in ROLE_ORDER]
+        return [(role, group) for role, group in grouped if group]
+
+    def correspondents_of(self, person_id: str) -> tuple[Correspondent, ...]:
+        return self.correspondents.get(person_id, ())
+
+    def spellings_of(self, kind: str, entry_id: str) -> list[tuple[str, int]]:
+        """The forms under which the edition's texts name the entry, most frequent first."""
+        counts: Counter[str] = Counter()
+        for appearance in self.appearances_of(kind, entry_id):
+            counts.update(dict(appearance.surfaces))
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
     def appearances_of(self, kind: str, entry_id: str) -> tuple[Appearance, ...]:
         return self.appearances.get(f"{kind}:{entry_id}", ())
@@ -53,7 +78,7 @@ def _sorted_entries(entries: Iterable[RegisterEntry]) -> list[RegisterEntry]:
     return sorted(entries, key=lambda e: (e.sort_key, e.id))
 
 
-def build_index(edition: Edition, diagnostics: Diagnostics) -> EditionIndex:
+def build_index(edition: Edition, diagnostics: Diagnostics, mentions: Mapping[str, Sequence[Mention]] | None = None) -> EditionIndex:
     documents = edition.documents
     persons_by_id = {p.id: p for p in edition.persons}
     places_by_id = {p.id: p for p in edition.places}
@@ -78,11 +103,19 @@ def build_index(edition: Edition, diagnostics: Diagnostics) -> EditionIndex:
                     )
                     continue
                 roles[f"{kind}:{entry_id}"][document.id].add(role)
+    # A name in the text makes its entry "mentioned" there, whatever the front matter says.
+    surfaces: dict[str, dict[str, Counter[str]]] = {}
+    for document_id, found in (mentions or {}).items():
+        surfaces[document_id] = surface_counts(found)
+        for key in surfaces[document_id]:
+            roles[key][document_id].add("mentioned")
 
     by_id = {d.id: d for d in documents}
     appearances = {
         key: tuple(
-            Appearance(by_id[doc_id], tuple(r for r in ROLE_ORDER if r in doc_roles))
+            Appearance(by_id[doc_id], tuple(r for r in ROLE_ORDER if r in doc_roles),
+                       surfaces=tuple(sorted(surfaces.get(doc_id, {}).get(key, Counter()).items(), key=lambda s: (-s[1], s[0]))),
+                       mentions=sum(surfaces.get(doc_id, {}).get(key, Counter()).values()))
             for doc_id, doc_roles in sorted(per_document.items(), key=lambda item: (by_id[item[0]].date.sort_key, item[0]))
         )
         for key, per_document in roles.items()
@@ -101,4 +134,20 @@ def build_index(edition: Edition, diagnostics: Diagnostics) -> EditionIndex:
         places_by_id=places_by_id,
         terms_by_id=terms_by_id,
         appearances=appearances,
+        correspondents=correspondents(documents, persons_by_id),
+        in_document=_entries_by_document(appearances, {"person": persons_by_id, "place": places_by_id, "term": terms_by_id}),
     )
+
+
+def _entries_by_document(
+    appearances: Mapping[str, tuple[Appearance, ...]], registers: Mapping[str, Mapping[str, RegisterEntry]]
+) -> dict[str, dict[str, tuple[tuple[RegisterEntry, tuple[str, ...]], ...]]]:
+    found: dict[str, dict[str, list[tuple[RegisterEntry, tuple[str, ...]]]]] = defaultdict(lambda: defaultdict(list))
+    for key, per_document in appearances.items():
+        kind, _, entry_id = key.partition(":")
+        for appearance in per_document:
+            found[appearance.document.id][kind].append((registers[kind][entry_id], appearance.roles))
+    return {
+        doc_id: {kind: tuple(sorted(entries, key=lambda e: (e[0].sort_key, e[0].id))) for kind, entries in kinds.items()}
+        for doc_id, kinds in found.items()
+    }

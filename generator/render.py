@@ -175,6 +175,8 @@ def render_site(
             yield renderer.render("place.html", entry_path("place", place.id), entry=place, kind="place",
                                   appearances=index.appearances_of("place", place.id))
     yield renderer.render("apparatus.html", "apparatus/index.html", groups=apparatus_by_type(index, annotated))
+    if index.terms:
+        yield renderer.render("terms.html", "terms/index.html", entries=index.terms, kind="term")
     for page in edition.pages:
         yield renderer.render("page.html", f"{page.id}/index.html", page=page, body=Markup(page_html[page.id]))
     yield renderer.render("404.html", "404.html")

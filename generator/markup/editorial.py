@@ -16,9 +16,7 @@ transcribed) wrapped so that the theme can show the reading text instead.
 
 from __future__ import annotations
 
-import bisect
 import functools
-import itertools
 from collections.abc import Callable, Sequence
 from html import escape
 from typing import Any, TypedDict
@@ -29,6 +27,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from generator.config import ApparatusRule
+from generator.markup.positions import BlockPositions
 
 
 class Intervention(TypedDict):
@@ -178,23 +177,11 @@ def _locate(state: StateCore) -> None:
     for block in state.tokens:
         if block.type != "inline" or not block.map or not block.children:
             continue
-        content = block.content
-        content_lines = content.split("\n")
-        line_starts = list(itertools.accumulate((len(line) + 1 for line in content_lines[:-1]), initial=0))
-        shifts: dict[int, int] = {}
+        positions = BlockPositions(block, lines, first_line)
         for token in _walk(block.children):
             if not token.meta or "offset" not in token.meta:
                 continue
-            offset = token.meta["offset"]
-            line_index = bisect.bisect_right(line_starts, offset) - 1
-            line_start = line_starts[line_index]
-            content_line = content_lines[line_index]
-            source_index = block.map[0] + line_index
-            if line_index not in shifts:  # where the content line starts in the file line (indentation)
-                source_line = lines[source_index] if source_index < len(lines) else ""
-                shifts[line_index] = max(source_line.find(content_line), 0) if content_line else 0
-            shift = shifts[line_index]
-            line, col = first_line + source_index, shift + offset - line_start + 1
+            line, col = positions.position(token.meta["offset"])
             if token.type == "editorial_open":
                 token.meta["intervention"]["line"] = line
                 token.meta["intervention"]["col"] = col

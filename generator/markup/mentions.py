@@ -1,0 +1,242 @@
+"""Names of persons, places and terms in the text, linked to their register entries.
+
+Two ways in:
+
+- explicit: `[Filippov](person:stalin)`, `[Hamonten](place:hamonten)`, `[Cde.](term:cde)` are
+  ordinary Markdown links whose address names a register and an id. They are always linked;
+  an id that the register lacks is an error with a did-you-mean.
+- automatic: every registered name and alias in a text token (not inside code, a link or an
+  image) is found by the build's one `NameMatcher` (see `generator.registers`). Whether a
+  found name is linked follows `registers.link`: the first mention of each entry in the
+  document, all of them, or none; every mention is recorded either way.
+
+The plugin works only when the annotate stage puts the matcher into the parser's env as
+`env["registers"]` (with `link_prefix`, the way from the page to the output root), so a parser
+without registers renders Markdown as before. A core rule, run after all the others, replaces
+text tokens by `mention_open` / text / `mention_close`; it never changes the text itself, only
+wraps it. The mentions found are left in `env["mentions"]`, the problems in
+`env["mention_problems"]` for `mention_diagnostics`.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from html import escape
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+from generator.diagnostics import Diagnostic, Location, Severity
+from generator.markup.positions import source_position
+from generator.model import RegisterEntry
+from generator.registers import KINDS, REGISTER_FILES, Mention, NameMatcher, entry_href, find_near_misses, short_identification
+
+
+def mentions_plugin(md: MarkdownIt, *, link_mode: str = "first") -> None:
+    def rule(state: StateCore) -> None:
+        _find_mentions(state, link_mode)
+
+    md.core.ruler.push("mentions", rule)
+    md.add_render_rule("mention_open", render_mention_open)
+    md.add_render_rule("mention_close", render_mention_close)
+
+
+def mention_diagnostics(env: dict[str, Any], path: str) -> list[Diagnostic]:
+    return [
+        Diagnostic(severity, code, message, Location(path, line, col), hint)
+        for severity, code, message, line, col, hint in env.get("mention_problems", [])
+    ]
+
+
+def tooltip(kind: str, entry: RegisterEntry) -> str:
+    """The entry's name and short identification, as a tooltip shows them."""
+    name = f"{entry.name} ({entry.dates})" if entry.dates and kind != "term" else entry.name
+    about = short_identification(kind, entry)
+    if kind != "term" and about == entry.dates:
+        about = ""
+    return f"{name}: {textwrap.shorten(about, 200, placeholder=' …')}" if about else name
+
+
+# --------------------------------------------------------------------------- the core rule
+
+
+class _Walk:
+    """One document's state: where we are in the block's source, and which entries are linked."""
+
+    def __init__(self, state: StateCore, link_mode: str) -> None:
+        self.matcher: NameMatcher = state.env["registers"]
+        self.link_mode = link_mode
+        self.lines: list[str] = state.env.get("source_lines") or state.src.split("\n")
+        self.first_line: int = state.env.get("first_line", 1)
+        self.mentions: list[Mention] = state.env.setdefault("mentions", [])
+        self.problems: list[tuple[Severity, str, str, int, int, str]] = state.env.setdefault("mention_problems", [])
+        self.linked: set[tuple[str, str]] = state.env.setdefault("linked_entries", set())
+
+    def position(self, block: Token, offset: int) -> tuple[int, int]:
+        return source_position(block, offset, self.lines, self.first_line)
+
+
+def _find_mentions(state: StateCore, link_mode: str) -> None:
+    if "registers" not in state.env:
+        return
+    walk = _Walk(state, link_mode)
+    for block in state.tokens:
+        if block.type == "inline" and block.children:
+            block.children = _annotate_inline(block, walk)
+
+
+def _annotate_inline(block: Token, walk: _Walk) -> list[Token]:
+    content = block.content
+    cursor = 0  # how far into the block's content the tokens so far reach
+    out: list[Token] = []
+    link_depth = 0  # inside an ordinary link: names there are not linked again
+    explicit: tuple[Token, int, int] | None = None  # the open register link, with its href offset and out index
+    for token in block.children or []:
+        if token.meta and "offset" in token.meta:
+            cursor = token.meta["offset"] + 1
+        if token.type == "link_open":
+            href = token.attrGet("href") or ""
+            kind, _, entry_id = str(href).partition(":")
+            found = content.find(str(href), cursor)
+            if kind in KINDS and explicit is None and link_depth == 0:
+                explicit = (token, found if found >= 0 else cursor, len(out))
+                token.type, token.tag, token.meta = "mention_open", "", {"kind": kind, "id": entry_id}
+            else:
+                link_depth += 1
+            out.append(token)
+            continue
+        if token.type == "link_close":
+            if explicit is not None and link_depth == 0:
+                opening, href_offset, index = explicit
+                surface = "".join(t.content for t in out[index + 1 :] if t.type in ("text", "code_inline"))
+                _explicit_mention(block, walk, opening, token, surface, href_offset)
+                cursor = max(cursor, href_offset)
+                explicit = None
+            else:
+                link_depth = max(link_depth - 1, 0)
+            out.append(token)
+            continue
+        if token.type in ("softbreak", "hardbreak"):
+            newline = content.find("\n", cursor)
+            cursor = newline + 1 if newline >= 0 else cursor
+        if token.type != "text" or not token.content:
+            if token.type == "code_inline":
+                found = content.find(token.content, cursor)
+                cursor = found + len(token.content) if found >= 0 else cursor
+            out.append(token)
+            continue
+        found = content.find(token.content, cursor)
+        offset = found if found >= 0 else cursor
+        cursor = offset + len(token.content) if found >= 0 else cursor
+        if link_depth or explicit is not None:
+            out.append(token)
+            continue
+        out.extend(_split_text(block, walk, token, offset))
+    return out
+
+
+def _explicit_mention(block: Token, walk: _Walk, opening: Token, closing: Token, surface: str, href_offset: int) -> None:
+    kind, entry_id = opening.meta["kind"], opening.meta["id"]
+    line, col = walk.position(block, href_offset)
+    entry = walk.matcher.entries.get((kind, entry_id))
+    if entry is None:
+        register = REGISTER_FILES[kind]
+        walk.problems.append((
+            Severity.ERROR, "unknown-" + kind,
+            f"'{entry_id}' in the link '{kind}:{entry_id}' is not in {register}{walk.matcher.did_you_mean(kind, entry_id)}",
+            line, col, f"add an entry with 'id: {entry_id}' to {register}, or correct the id",
+        ))
+        opening.meta = closing.meta = {"mention": None, "entry": None}
+    else:
+        mention = Mention(kind, entry_id, surface, line, col, linked=True, explicit=True)
+        walk.mentions.append(mention)
+        walk.linked.add((kind, entry_id))
+        opening.meta = closing.meta = {"mention": mention, "entry": entry}
+    closing.type, closing.tag = "mention_close", ""
+
+
+def _split_text(block: Token, walk: _Walk, token: Token, offset: int) -> list[Token]:
+    text = token.content
+    matches = walk.matcher.find(text)
+    for start, words, form in find_near_misses(text, walk.matcher, matches):
+        line, col = walk.position(block, offset + start)
+        owner = walk.matcher.names.get(walk.matcher._fold(form)) or walk.matcher.ambiguous[walk.matcher._fold(form)][0]
+        walk.problems.append((
+            Severity.WARNING, "near-miss", f"'{words}' is not a registered name but is close to '{form}' ({owner[0]} '{owner[1]}')",
+            line, col,
+            f"if it is the same {owner[0]}, add '{words}' to the aliases of '{owner[1]}' in {REGISTER_FILES[owner[0]]}; "
+            f"if not, ignore this warning",
+        ))
+    if not matches:
+        return [token]
+    out: list[Token] = []
+    done = 0
+    for match in matches:
+        key = (match.kind, match.id)
+        linked = walk.link_mode == "all" or (walk.link_mode == "first" and key not in walk.linked)
+        if linked:
+            walk.linked.add(key)
+        line, col = walk.position(block, offset + match.start)
+        mention = Mention(match.kind, match.id, text[match.start : match.end], line, col, linked=linked)
+        walk.mentions.append(mention)
+        if match.start > done:
+            out.append(_text(text[done : match.start]))
+        meta = {"mention": mention, "entry": walk.matcher.entries[key]}
+        out.append(_marker("mention_open", meta))
+        out.append(_text(mention.surface))
+        out.append(_marker("mention_close", meta))
+        done = match.end
+    if done < len(text):
+        out.append(_text(text[done:]))
+    return out
+
+
+def _text(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
+def _marker(kind: str, meta: dict[str, Any]) -> Token:
+    token = Token(kind, "", 0)
+    token.meta = meta
+    return token
+
+
+# --------------------------------------------------------------------------- renderers
+
+
+def _wrapper(meta: dict[str, Any], env: dict[str, Any]) -> str:
+    """The element a mention is wrapped in: "a", "abbr" or "" for none."""
+    mention: Mention | None = meta["mention"]
+    if env.get("note_mode") or mention is None:
+        return ""
+    if mention.linked:
+        return "a"
+    return "abbr" if mention.kind == "term" else ""
+
+
+def render_mention_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+    meta = tokens[idx].meta
+    wrapper = _wrapper(meta, env)
+    if not wrapper:
+        return ""
+    mention: Mention = meta["mention"]
+    entry: RegisterEntry = meta["entry"]
+    tip = escape(tooltip(mention.kind, entry))
+    if wrapper == "abbr":
+        return f'<abbr class="mention mention-term" title="{tip}">'
+    href = escape(env.get("link_prefix", "") + entry_href(mention.kind, mention.id))
+    described = f' aria-describedby="about-{mention.kind}-{mention.id}"' if short_identification(mention.kind, entry) else ""
+    return (
+        f'<a class="mention mention-{mention.kind}" href="{href}" data-entry="{mention.kind}:{mention.id}" '
+        f'data-tooltip="{tip}"{described}>'
+    )
+
+
+def render_mention_close(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+    wrapper = _wrapper(tokens[idx].meta, env)
+    return f"</{wrapper}>" if wrapper else ""

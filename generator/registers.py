@@ -1,0 +1,281 @@
+"""Names in the text: the one matcher that finds every registered name, and what the registers learn from it.
+
+Pure. `build_matcher` turns the persons, places and terms registers into one Aho-Corasick
+automaton (pyahocorasick), built once per build, so that finding names costs one pass over a
+text whatever the size of the registers. A name or alias that two entries share is reported
+and left out of the automaton: the editor links it explicitly. `near_misses` uses RapidFuzz
+to point at runs of capitalised words that are almost, but not quite, a registered name.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import ahocorasick
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from generator.diagnostics import Diagnostic, Severity, did_you_mean
+from generator.model import Document, Edition, Person, Place, RegisterEntry, Term
+
+if TYPE_CHECKING:
+    from generator.index import EditionIndex
+
+KINDS = ("person", "place", "term")
+REGISTER_FILES = {"person": "content/persons.yml", "place": "content/places.yml", "term": "content/terms.yml"}
+FOLDERS = {"person": "persons", "place": "places", "term": "terms"}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One place where the text names a register entry."""
+
+    kind: str  # "person", "place" or "term"
+    id: str
+    surface: str  # the words as they stand in the text
+    line: int
+    col: int
+    linked: bool = False  # whether the text links it to the entry's page
+    explicit: bool = False  # written as [text](person:id) rather than found by the matcher
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    start: int
+    end: int  # exclusive
+    kind: str
+    id: str
+
+
+def entry_href(kind: str, entry_id: str) -> str:
+    """The entry's page relative to the output root; terms share the glossary page."""
+    if kind == "term":
+        return f"terms/index.html#term-{entry_id}"
+    return f"{FOLDERS[kind]}/{entry_id}/index.html"
+
+
+def short_identification(kind: str, entry: RegisterEntry) -> str:
+    """What a tooltip or side panel says of an entry: for a term its expansion, else the description."""
+    if isinstance(entry, Term):
+        return f"{entry.expansion}. {entry.description}" if entry.description else entry.expansion
+    return entry.description or entry.dates or ""
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+class NameMatcher:
+    """Every registered name and alias, matched whole-word, longest first, in one pass."""
+
+    def __init__(self, entries: Mapping[str, Sequence[RegisterEntry]], *, case_sensitive: bool = True) -> None:
+        self.case_sensitive = case_sensitive
+        self.entries: dict[tuple[str, str], RegisterEntry] = {(kind, e.id): e for kind in KINDS for e in entries.get(kind, ())}
+        self.ids: dict[str, tuple[str, ...]] = {kind: tuple(e.id for e in entries.get(kind, ())) for kind in KINDS}
+        owners: dict[str, dict[tuple[str, str], str]] = defaultdict(dict)  # folded name -> {(kind, id): name as registered}
+        for (kind, entry_id), entry in self.entries.items():
+            for name in entry.names:
+                if name.strip():
+                    owners[self._fold(name)].setdefault((kind, entry_id), name)
+        # Shared names: (folded name, owners in register order).
+        self.ambiguous: dict[str, tuple[tuple[str, str], ...]] = {k: tuple(v) for k, v in owners.items() if len(v) > 1}
+        self.names: dict[str, tuple[str, str]] = {k: next(iter(v)) for k, v in owners.items() if len(v) == 1}
+        self.automaton = ahocorasick.Automaton()
+        for key, owner in self.names.items():
+            self.automaton.add_word(key, (len(key), *owner))
+        if self.names:
+            self.automaton.make_automaton()
+        # For near misses: the registered forms grouped by their number of words.
+        self.forms_by_words: dict[int, list[str]] = defaultdict(list)
+        for key in sorted(owners):
+            self.forms_by_words[len(key.split())].append(key)
+
+    def _fold(self, text: str) -> str:
+        if self.case_sensitive:
+            return text
+        folded = text.lower()
+        if len(folded) == len(text):
+            return folded
+        # A few characters (such as 'İ') lower to two; keep offsets aligned with the text.
+        return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+    def find(self, text: str) -> list[NameMatch]:
+        """The whole-word names in `text`, leftmost first; where names overlap the longest wins."""
+        if not self.names or not text:
+            return []
+        candidates: list[tuple[int, int, str, str]] = []
+        for last, (length, kind, entry_id) in self.automaton.iter(self._fold(text)):
+            start, end = last - length + 1, last + 1
+            if start > 0 and _is_word_char(text[start - 1]) and _is_word_char(text[start]):
+                continue
+            if end < len(text) and _is_word_char(text[end]) and _is_word_char(text[end - 1]):
+                continue
+            candidates.append((start, -length, kind, entry_id))
+        candidates.sort()
+        matches: list[NameMatch] = []
+        reached = 0
+        for start, negative_length, kind, entry_id in candidates:
+            if start >= reached:
+                matches.append(NameMatch(start, start - negative_length, kind, entry_id))
+                reached = start - negative_length
+        return matches
+
+    def did_you_mean(self, kind: str, entry_id: str) -> str:
+        return did_you_mean(entry_id, self.ids.get(kind, ()))
+
+    def near_miss(self, words: str) -> str | None:
+        """The registered name or alias that `words` almost spells (one or two edits), if any."""
+        key = self._fold(words)
+        if key in self.names or key in self.ambiguous or len(key) < 5:
+            return None
+        allowed = 1 if len(key) < 12 else 2
+        best = process.extractOne(key, self.forms_by_words.get(len(key.split()), ()), scorer=Levenshtein.distance, score_cutoff=allowed)
+        return best[0] if best else None
+
+    def registered_form(self, key: str) -> str:
+        owner = self.names.get(key) or self.ambiguous[key][0]
+        entry = self.entries[owner]
+        return next((n for n in entry.names if self._fold(n) == key), key)
+
+
+def build_matcher(edition: Edition) -> tuple[NameMatcher, list[Diagnostic]]:
+    """The build's one matcher, and a warning for each name that two entries share."""
+    matcher = NameMatcher(
+        {"person": edition.persons, "place": edition.places, "term": edition.terms},
+        case_sensitive=edition.config.registers.case_sensitive,
+    )
+    diagnostics = []
+    for key, owners in matcher.ambiguous.items():
+        entries = [matcher.entries[o] for o in owners]
+        named = " and ".join(f"{kind} '{entry_id}' ({matcher.entries[(kind, entry_id)].location})" for kind, entry_id in owners)
+        name = next(n for n in entries[-1].names if matcher._fold(n) == key)
+        diagnostics.append(Diagnostic(
+            Severity.WARNING, "ambiguous-name", f"'{name}' is a name of both {named}; it is never linked automatically",
+            entries[-1].location,
+            f"link each mention explicitly, e.g. [{name}]({owners[0][0]}:{owners[0][1]}), or remove the name from one entry",
+        ))
+    return matcher, diagnostics
+
+
+# --------------------------------------------------------------------------- near misses
+
+_WORD = re.compile(r"[^\W\d_][\w'’]*")
+
+
+def capitalised_runs(text: str) -> Iterable[tuple[int, list[tuple[int, int]]]]:
+    """Runs of capitalised words separated by single spaces: (start, [(word start, word end), ...])."""
+    run: list[tuple[int, int]] = []
+    for match in _WORD.finditer(text):
+        if not match.group()[0].isupper():
+            if run:
+                yield run[0][0], run
+            run = []
+            continue
+        if run and text[run[-1][1] : match.start()] not in (" ", "\t"):
+            yield run[0][0], run
+            run = []
+        run.append(match.span())
+    if run:
+        yield run[0][0], run
+
+
+def find_near_misses(text: str, matcher: NameMatcher, taken: Sequence[NameMatch]) -> list[tuple[int, str, str]]:
+    """(offset, words, registered form) for each run of capitalised words that almost spells a name.
+
+    Words already matched as a name are left alone, so `Cde. Le Kenong` with `Le Kenong`
+    registered says nothing.
+    """
+    if not matcher.forms_by_words:
+        return []
+    covered = set()
+    for match in taken:
+        covered.update(range(match.start, match.end))
+    longest = max(matcher.forms_by_words)
+    found: list[tuple[int, str, str]] = []
+    for _, run in capitalised_runs(text):
+        used_until = -1
+        for i in range(len(run)):
+            if run[i][0] < used_until:
+                continue
+            for size in range(min(longest, len(run) - i), 0, -1):
+                start, end = run[i][0], run[i + size - 1][1]
+                if any(p in covered for p in range(start, end)):
+                    continue
+                words = text[start:end]
+                form = matcher.near_miss(words)
+                if form is not None:
+                    found.append((start, words, matcher.registered_form(form)))
+                    used_until = end
+                    break
+    return found
+
+
+# --------------------------------------------------------------------------- what the index keeps
+
+
+@dataclass(frozen=True)
+class Correspondent:
+    person: Person
+    wrote_to: int  # documents from the person whose page this is, to this correspondent
+    received_from: int  # documents from this correspondent to the person
+
+
+def correspondents(documents: Iterable[Document], persons_by_id: Mapping[str, Person]) -> dict[str, tuple[Correspondent, ...]]:
+    """For each person, who wrote to them and to whom they wrote, with counts, by sort name."""
+    sent: Counter[tuple[str, str]] = Counter()
+    for document in documents:
+        for author in dict.fromkeys(document.authors):
+            for recipient in dict.fromkeys(document.recipients):
+                if author != recipient and author in persons_by_id and recipient in persons_by_id:
+                    sent[(author, recipient)] += 1
+    pairs: dict[str, set[str]] = defaultdict(set)
+    for author, recipient in sent:
+        pairs[author].add(recipient)
+        pairs[recipient].add(author)
+    return {
+        person_id: tuple(
+            Correspondent(persons_by_id[other], sent[(person_id, other)], sent[(other, person_id)])
+            for other in sorted(others, key=lambda o: (persons_by_id[o].sort_key, o))
+        )
+        for person_id, others in sorted(pairs.items())
+    }
+
+
+def surface_counts(mentions: Iterable[Mention]) -> dict[str, Counter[str]]:
+    """For each "kind:id", how often each surface form occurs."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for mention in mentions:
+        counts[f"{mention.kind}:{mention.id}"][mention.surface] += 1
+    return counts
+
+
+# --------------------------------------------------------------------------- the registers as data
+
+
+def registers_json(index: EditionIndex, kind: str) -> str:
+    """`persons.json` or `places.json`: every entry with the documents it appears in (sorted keys, stable order)."""
+    entries = index.persons if kind == "person" else index.places if kind == "place" else index.terms
+    data: list[dict[str, Any]] = []
+    for entry in entries:
+        record: dict[str, Any] = {
+            "id": entry.id, "name": entry.name, "sort_name": entry.sort_name or entry.name, "aliases": list(entry.aliases),
+            "dates": entry.dates, "description": entry.description, "authority": dict(entry.authority),
+            "url": entry_href(kind, entry.id),
+            "documents": [
+                {"id": a.document.id, "title": a.document.title, "date": a.document.date.iso, "roles": list(a.roles),
+                 "mentions": a.mentions, "surfaces": dict(a.surfaces), "url": f"documents/{a.document.id}/index.html"}
+                for a in index.appearances_of(kind, entry.id)
+            ],
+        }
+        if isinstance(entry, Place):
+            record["modern_name"] = entry.modern_name
+            record["coordinates"] = list(entry.coordinates) if entry.coordinates else None
+        if isinstance(entry, Term):
+            record["expansion"] = entry.expansion
+        data.append(record)
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
