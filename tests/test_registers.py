@@ -1,0 +1,246 @@
+"""Registers: names in the text, explicit and automatic links, person and place pages, the glossary, the data files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+from tests.conftest import document, parse_html
+from tests.test_cli import run
+
+DOC = "documents/1951-10-18-mao-to-filippov/index.html"
+
+PERSONS = """\
+- id: stalin
+  name: Joseph Stalin
+  sort_name: Stalin, Joseph
+  aliases: [Stalin, Cde. Stalin, Filippov]
+  dates: 1878–1953
+  description: Leader of the Soviet Union.
+  authority: {wikidata: Q855, viaf: '101787139', gnd: '118642499', local: X-1}
+- id: mao-zedong
+  name: Mao Zedong
+  description: Chairman of the Chinese Communist Party.
+- id: kim-il-sung
+  name: Kim Il Sung
+  description: Leader of North Korea.
+- id: kim-tu-bong
+  name: Kim Tu Bong
+  aliases: [Kim]
+- id: li-kenong
+  name: Li Kenong
+  description: Chinese vice-minister of foreign affairs.
+"""
+PLACES = """\
+- id: hamonten
+  name: Hamonten
+  modern_name: Panmunjom
+  description: Village where the talks resumed.
+  authority: {geonames: '1838716'}
+"""
+TERMS = """\
+- id: cde
+  term: Cde.
+  aliases: [Cde]
+  expansion: Comrade
+  description: Form of address.
+- id: cc
+  term: CC
+  expansion: Central Committee
+"""
+
+
+def make(make_edition, documents: dict[str, str], site: str = "title: T\n", persons: str = PERSONS) -> Path:
+    files = {f"content/documents/{name}.md": text for name, text in documents.items()}
+    return make_edition({**files, "content/places.yml": PLACES, "content/terms.yml": TERMS}, site=site, persons=persons)
+
+
+def built(root: Path, out: Path, *, errors: bool = False) -> list[str]:
+    result = build(root, out)
+    assert bool(result.diagnostics.errors) == errors, [d.format() for d in result.diagnostics.errors]
+    return [d.format() for d in result.diagnostics.sorted()]
+
+
+def mentions(page: Path) -> list[tuple[str, str]]:
+    return [(a.get_text(), a["data-entry"]) for a in parse_html(page).select("#transcript-text a.mention")]
+
+
+# --------------------------------------------------------------------------- the sample edition
+
+
+def test_sample_cover_names_lead_to_one_person_page(sample_site: Path) -> None:
+    soup = parse_html(sample_site / DOC)
+    targets = {a.get_text(): a["href"] for a in soup.select("#transcript-text a.mention-person")}
+    assert targets["Cde Stalin"] == "../../persons/stalin/index.html"  # the first mention; the sample links only the first
+    assert targets["Li Kenong"] == "../../persons/li-kenong/index.html"
+    assert "Le Kenong" not in targets  # registered as an alias of Li Kenong, who is linked once already
+    (stalin,) = [p for p in json.loads((sample_site / "persons.json").read_text()) if p["id"] == "stalin"]
+    assert stalin["documents"][0]["surfaces"] == {"Cde Stalin": 1, "FILIPPOV": 2, "Stalin": 1}
+    (li,) = [p for p in json.loads((sample_site / "persons.json").read_text()) if p["id"] == "li-kenong"]
+    assert li["documents"][0]["surfaces"] == {"Le Kenong": 1, "Li Kenong": 1}
+
+    page = parse_html(sample_site / "persons/stalin/index.html")
+    groups = {g.h3["id"]: [a.get_text() for a in g.select(".document-item-title a")] for g in page.select(".role-group")}
+    assert list(groups) == ["role-recipient", "role-mentioned"]
+    assert all(len(titles) == 1 and titles[0].startswith("Cable from Mao Zedong") for titles in groups.values())
+    spellings = page.select_one(".entry-spellings").get_text()
+    assert "FILIPPOV" in spellings and "Cde Stalin" in spellings
+    (row,) = page.select(".correspondents tbody tr")
+    assert [c.get_text() for c in row.select("th, td")] == ["Mao Zedong", "0", "1"]
+    assert page.select_one("a.authority-link")["href"] == "https://www.wikidata.org/wiki/Q855"
+
+
+def test_sample_mentions_have_tooltips_described_by_the_side_panel(sample_site: Path) -> None:
+    soup = parse_html(sample_site / DOC)
+    links = soup.select("#transcript-text a.mention")
+    assert links
+    for link in links:
+        assert link["data-tooltip"]
+        described = soup.select_one(f"#{link['aria-describedby']}")
+        assert described is not None and described.find_parent("aside"), link
+    terms = {abbr.get_text(): abbr["title"] for abbr in soup.select("#transcript-text abbr.mention-term")}
+    assert terms["Cde."].startswith("Cde.: Comrade")
+    headings = [h.get_text() for h in soup.select("aside h3")]
+    assert headings == ["Persons", "Places", "Abbreviations and terms"]
+
+
+# --------------------------------------------------------------------------- matching
+
+
+def test_longest_match_wins_and_names_match_whole_words_only(make_edition, tmp_path: Path) -> None:
+    body = "Kim Il Sung met Kim. Stalingrad is not Stalin, and Cde. Stalin is one name; so is `Stalin` in code."
+    root = make(make_edition, {"a": document(body=body)}, site="title: T\nregisters: {link: all}\n")
+    built(root, tmp_path / "out")
+    assert mentions(tmp_path / "out/documents/a/index.html") == [
+        ("Kim Il Sung", "person:kim-il-sung"), ("Kim", "person:kim-tu-bong"), ("Stalin", "person:stalin"), ("Cde. Stalin", "person:stalin"),
+    ]
+
+
+def test_names_inside_links_code_and_images_are_left_alone(make_edition, tmp_path: Path) -> None:
+    body = "See [Stalin's works](https://example.org/stalin) and ![Stalin](x.png) and\n\n```\nStalin\n```\n"
+    root = make(make_edition, {"a": document(body=body)})
+    built(root, tmp_path / "out")
+    soup = parse_html(tmp_path / "out/documents/a/index.html")
+    assert soup.select("#transcript-text .mention") == []
+    assert soup.select_one("#transcript-text a[href^=https]").get_text() == "Stalin's works"
+
+
+def test_names_match_case_sensitively_unless_configured(make_edition, tmp_path: Path) -> None:
+    body = "STALIN and stalin and Stalin."
+    root = make(make_edition, {"a": document(body=body)}, site="title: T\nregisters: {link: all}\n")
+    built(root, tmp_path / "strict")
+    assert mentions(tmp_path / "strict/documents/a/index.html") == [("Stalin", "person:stalin")]
+    (root / "site.yml").write_text("title: T\nregisters: {link: all, case_sensitive: false}\n")
+    built(root, tmp_path / "loose")
+    assert [s for s, _ in mentions(tmp_path / "loose/documents/a/index.html")] == ["STALIN", "stalin", "Stalin"]
+
+
+@pytest.mark.parametrize(("mode", "linked"), [("first", ["Stalin"]), ("all", ["Stalin", "Filippov", "Stalin"]), ("none", [])])
+def test_link_modes_link_first_all_or_none_and_count_every_mention(make_edition, tmp_path: Path, mode: str, linked: list[str]) -> None:
+    body = "Stalin wrote.\n\nFilippov answered, and Stalin again."
+    root = make(make_edition, {"a": document(body=body)}, site=f"title: T\nregisters: {{link: {mode}}}\n")
+    built(root, tmp_path / "out")
+    assert [s for s, _ in mentions(tmp_path / "out/documents/a/index.html")] == linked
+    (stalin,) = [p for p in json.loads((tmp_path / "out/persons.json").read_text()) if p["id"] == "stalin"]
+    assert stalin["documents"][0]["mentions"] == 3
+    assert stalin["documents"][0]["surfaces"] == {"Filippov": 1, "Stalin": 2}
+
+
+def test_explicit_links_are_always_linked_and_count_as_the_first_mention(make_edition, tmp_path: Path) -> None:
+    body = "The cable to [the boss](person:stalin) at [Hamonten](place:hamonten); Stalin read it."
+    root = make(make_edition, {"a": document(body=body)})
+    built(root, tmp_path / "out")
+    assert mentions(tmp_path / "out/documents/a/index.html") == [("the boss", "person:stalin"), ("Hamonten", "place:hamonten")]
+    place = parse_html(tmp_path / "out/places/hamonten/index.html")
+    assert place.select_one("a.authority-link")["href"] == "https://www.geonames.org/1838716"
+
+
+def test_unknown_ids_in_links_are_errors_with_position_and_suggestion(make_edition, tmp_path: Path) -> None:
+    body = "First line.\n\nTo [Filippov](person:stallin) and [x](place:hamontn)."
+    root = make(make_edition, {"a": document(body=body)})
+    result = run("check", str(root))
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert "content/documents/a.md:7:15: error: 'stallin' in the link 'person:stallin' is not in content/persons.yml; did you mean 'stalin'?" in lines
+    assert any(line.startswith("content/documents/a.md:7:39: error: 'hamontn'") and "did you mean 'hamonten'?" in line for line in lines)
+
+
+def test_a_name_shared_by_two_entries_is_a_warning_and_never_linked(make_edition, tmp_path: Path) -> None:
+    persons = PERSONS + "- id: kim-chaek\n  name: Kim Chaek\n  aliases: [Kim]\n"
+    root = make(make_edition, {"a": document(body="Kim met Kim Chaek.")}, persons=persons, site="title: T\nregisters: {link: all}\n")
+    messages = built(root, tmp_path / "out")
+    (warning,) = [m for m in messages if "ambiguous" in m or "'Kim' is a name of both" in m]
+    assert warning.startswith("content/persons.yml:20:3: warning: 'Kim' is a name of both person 'kim-tu-bong'")
+    assert "person 'kim-chaek'" in warning
+    assert mentions(tmp_path / "out/documents/a/index.html") == [("Kim Chaek", "person:kim-chaek")]
+
+
+def test_near_misses_are_warned_unless_registered_as_aliases(make_edition, tmp_path: Path) -> None:
+    body = "Copy to Cde. Le Kenong and to Li Kenong."
+    root = make(make_edition, {"a": document(body=body)})
+    result = run("check", str(root))
+    assert result.returncode == 0
+    assert ("content/documents/a.md:5:14: warning: 'Le Kenong' is not a registered name but is close to 'Li Kenong' "
+            "(person 'li-kenong')") in result.stderr.splitlines()
+    persons = PERSONS.replace("  description: Chinese vice", "  aliases: [Le Kenong]\n  description: Chinese vice")
+    root = make(make_edition, {"a": document(body=body)}, persons=persons)
+    assert "near" not in run("check", str(root)).stderr and "close to" not in run("check", str(root)).stderr
+
+
+# --------------------------------------------------------------------------- pages and data
+
+
+def test_text_mentions_count_as_mentioned_and_pages_group_by_role(make_edition, tmp_path: Path) -> None:
+    root = make(make_edition, {
+        "a": document("To Stalin", "1951-01-01", body="Dear Stalin.", authors="[mao-zedong]", recipients="[stalin]"),
+        "b": document("To Mao", "1951-02-01", body="Cde. Mao Zedong.", authors="[stalin]", recipients="[mao-zedong]"),
+        "c": document("To Mao again", "1951-03-01", body="Nothing.", authors="[stalin]", recipients="[mao-zedong]"),
+        "d": document("About Li", "1951-04-01", body="Li Kenong and Stalin."),
+    })
+    built(root, tmp_path / "out")
+    page = parse_html(tmp_path / "out/persons/stalin/index.html")
+    groups = {g.h3["id"]: [a.get_text() for a in g.select(".document-item-title a")] for g in page.select(".role-group")}
+    assert groups == {"role-author": ["To Mao", "To Mao again"], "role-recipient": ["To Stalin"], "role-mentioned": ["To Stalin", "About Li"]}
+    (row,) = page.select(".correspondents tbody tr")
+    assert [c.get_text() for c in row.select("th, td")] == ["Mao Zedong", "2", "1"]
+    mao = parse_html(tmp_path / "out/persons/mao-zedong/index.html")
+    assert [c.get_text() for c in mao.select(".correspondents tbody tr")[0].select("th, td")] == ["Joseph Stalin", "1", "2"]
+    authority = [a["href"] for a in page.select("a.authority-link")]
+    assert authority == ["https://d-nb.info/gnd/118642499", "https://viaf.org/viaf/101787139", "https://www.wikidata.org/wiki/Q855"]
+    assert "local: X-1" in page.select_one(".authority-list").get_text()
+
+    aside = parse_html(tmp_path / "out/documents/d/index.html").select_one("aside")
+    assert [a.get_text() for a in aside.select(".entity-list-person > li > a")] == ["Li Kenong", "Joseph Stalin"]
+    index = parse_html(tmp_path / "out/persons/index.html")
+    counts = {li.a.get_text(): li.select_one(".entry-count").get_text() for li in index.select(".register-list li")}
+    assert counts["Stalin, Joseph"] == "4 documents" and counts["Kim Tu Bong"] == "0 documents"
+
+
+def test_glossary_lists_terms_with_the_documents_that_use_them(make_edition, tmp_path: Path) -> None:
+    root = make(make_edition, {"a": document("Minutes", body="The CC met. Cde Li Kenong spoke.")})
+    built(root, tmp_path / "out")
+    glossary = parse_html(tmp_path / "out/terms/index.html")
+    assert [dt["id"] for dt in glossary.select("dt")] == ["term-cc", "term-cde"]
+    assert [a.get_text() for a in glossary.select("#term-cde + dd .term-documents a")] == ["Minutes"]
+    home = parse_html(tmp_path / "out/index.html")
+    assert home.select_one(".site-nav a[href='terms/index.html']").get_text() == "Glossary"
+    soup = parse_html(tmp_path / "out/documents/a/index.html")
+    first = soup.select_one("#transcript-text a.mention-term")
+    assert first["href"] == "../../terms/index.html#term-cc" and first["data-tooltip"] == "CC: Central Committee"
+
+
+def test_registers_are_written_as_sorted_data(make_edition, tmp_path: Path) -> None:
+    root = make(make_edition, {"a": document("A", body="At Hamonten.", recipients="[stalin]")})
+    built(root, tmp_path / "out")
+    persons = json.loads((tmp_path / "out/persons.json").read_text())
+    assert [p["id"] for p in persons] == ["kim-il-sung", "kim-tu-bong", "li-kenong", "mao-zedong", "stalin"]
+    (stalin,) = [p for p in persons if p["id"] == "stalin"]
+    assert stalin["documents"] == [{"id": "a", "title": "A", "date": "1951-10-18", "roles": ["recipient"], "mentions": 0,
+                                    "surfaces": {}, "url": "documents/a/index.html"}]
+    (place,) = json.loads((tmp_path / "out/places.json").read_text())
+    assert place["modern_name"] == "Panmunjom" and place["documents"][0]["surfaces"] == {"Hamonten": 1}
+    text = (tmp_path / "out/places.json").read_text()
+    assert text == json.dumps(json.loads(text), ensure_ascii=False, sort_keys=True, indent=1) + "\n"
