@@ -165,23 +165,24 @@ def build_matcher(edition: Edition) -> tuple[NameMatcher, list[Diagnostic]]:
 # --------------------------------------------------------------------------- near misses
 
 _WORD = re.compile(r"[^\W\d_][\w'’]*")
+# Words that may be capitalised, joined by single spaces. The regex skips the bulk of a text (ASCII
+# lower-case words) in C; `capitalised_runs` then checks each word's first letter with str.isupper.
+_MAYBE_CAPITALISED_RUN = re.compile(r"(?<![\w'’])[^\W\d_a-z][\w'’]*(?:[ \t][^\W\d_a-z][\w'’]*)*")
 
 
 def capitalised_runs(text: str) -> Iterable[tuple[int, list[tuple[int, int]]]]:
     """Runs of capitalised words separated by single spaces: (start, [(word start, word end), ...])."""
-    run: list[tuple[int, int]] = []
-    for match in _WORD.finditer(text):
-        if not match.group()[0].isupper():
+    for candidate in _MAYBE_CAPITALISED_RUN.finditer(text):
+        run: list[tuple[int, int]] = []
+        for word in _WORD.finditer(candidate.group()):
+            if word.group()[0].isupper():
+                run.append((candidate.start() + word.start(), candidate.start() + word.end()))
+                continue
             if run:
                 yield run[0][0], run
             run = []
-            continue
-        if run and text[run[-1][1] : match.start()] not in (" ", "\t"):
+        if run:
             yield run[0][0], run
-            run = []
-        run.append(match.span())
-    if run:
-        yield run[0][0], run
 
 
 def find_near_misses(text: str, matcher: NameMatcher, taken: Sequence[NameMatch]) -> list[tuple[int, str, str]]:

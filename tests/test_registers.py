@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.bench_registers import run as run_benchmark
 from generator.build import build
 from tests.conftest import document, parse_html
 from tests.test_cli import run
@@ -244,3 +245,9 @@ def test_registers_are_written_as_sorted_data(make_edition, tmp_path: Path) -> N
     assert place["modern_name"] == "Panmunjom" and place["documents"][0]["surfaces"] == {"Hamonten": 1}
     text = (tmp_path / "out/places.json").read_text()
     assert text == json.dumps(json.loads(text), ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+
+
+def test_benchmark_finds_every_name_it_puts_into_the_texts() -> None:
+    result = run_benchmark(persons=300, documents=20, words=200)
+    assert result.names == 900  # each person: name, surname, cover name
+    assert result.found == result.inserted == 20 * 10
