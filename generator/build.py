@@ -71,10 +71,11 @@ def build(
     md = create_parser(config)
     matcher, ambiguous_names = build_matcher(edition)  # one matcher for every document of the build
     diagnostics.extend(ambiguous_names)
+    to_root = "../../"  # mentions link from document pages, documents/<id>/index.html, to the entries' pages
     annotated: dict[str, AnnotatedText] = {}
     for document in edition.documents:
         text, problems = annotate_text(document.body, md=md, config=config, path=document.path, first_line=document.body_line,
-                                       env_extra={"registers": matcher, "link_prefix": "../../"})
+                                       env_extra={"registers": matcher, "link_prefix": to_root})
         annotated[document.id] = text
         diagnostics.extend(problems)
     prose = prose_parser(config.markdown.allow_html)

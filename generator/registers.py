@@ -45,6 +45,13 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class NearMiss:
+    form: str  # the registered name or alias the words almost spell, as registered
+    kind: str
+    id: str
+
+
+@dataclass(frozen=True)
 class NameMatch:
     start: int
     end: int  # exclusive
@@ -81,7 +88,7 @@ class NameMatcher:
         for (kind, entry_id), entry in self.entries.items():
             for name in entry.names:
                 if name.strip():
-                    owners[self._fold(name)].setdefault((kind, entry_id), name)
+                    owners[self.fold(name)].setdefault((kind, entry_id), name)
         # Shared names: (folded name, owners in register order).
         self.ambiguous: dict[str, tuple[tuple[str, str], ...]] = {k: tuple(v) for k, v in owners.items() if len(v) > 1}
         self.names: dict[str, tuple[str, str]] = {k: next(iter(v)) for k, v in owners.items() if len(v) == 1}
@@ -90,12 +97,18 @@ class NameMatcher:
             self.automaton.add_word(key, (len(key), *owner))
         if self.names:
             self.automaton.make_automaton()
-        # For near misses: the registered forms grouped by their number of words.
+        # For near misses: every registered form with its (first) owner, grouped by number of words,
+        # and by its lower case, to catch a case variant that a case-sensitive match misses.
+        self.forms: dict[str, NearMiss] = {}
         self.forms_by_words: dict[int, list[str]] = defaultdict(list)
+        self.lowered: dict[str, str] = {}
         for key in sorted(owners):
+            (kind, entry_id), name = next(iter(owners[key].items()))
+            self.forms[key] = NearMiss(name, kind, entry_id)
             self.forms_by_words[len(key.split())].append(key)
+            self.lowered.setdefault(key.lower(), key)
 
-    def _fold(self, text: str) -> str:
+    def fold(self, text: str) -> str:
         if self.case_sensitive:
             return text
         folded = text.lower()
@@ -109,7 +122,7 @@ class NameMatcher:
         if not self.names or not text:
             return []
         candidates: list[tuple[int, int, str, str]] = []
-        for last, (length, kind, entry_id) in self.automaton.iter(self._fold(text)):
+        for last, (length, kind, entry_id) in self.automaton.iter(self.fold(text)):
             start, end = last - length + 1, last + 1
             if start > 0 and _is_word_char(text[start - 1]) and _is_word_char(text[start]):
                 continue
@@ -128,19 +141,18 @@ class NameMatcher:
     def did_you_mean(self, kind: str, entry_id: str) -> str:
         return did_you_mean(entry_id, self.ids.get(kind, ()))
 
-    def near_miss(self, words: str) -> str | None:
-        """The registered name or alias that `words` almost spells (one or two edits), if any."""
-        key = self._fold(words)
-        if key in self.names or key in self.ambiguous or len(key) < 5:
+    def near_miss(self, words: str) -> NearMiss | None:
+        """The registered name or alias that `words` almost spells (another case, one or two edits), if any."""
+        key = self.fold(words)
+        if key in self.forms:
+            return None
+        if key.lower() in self.lowered:
+            return self.forms[self.lowered[key.lower()]]
+        if len(key) < 5:
             return None
         allowed = 1 if len(key) < 12 else 2
         best = process.extractOne(key, self.forms_by_words.get(len(key.split()), ()), scorer=Levenshtein.distance, score_cutoff=allowed)
-        return best[0] if best else None
-
-    def registered_form(self, key: str) -> str:
-        owner = self.names.get(key) or self.ambiguous[key][0]
-        entry = self.entries[owner]
-        return next((n for n in entry.names if self._fold(n) == key), key)
+        return self.forms[best[0]] if best else None
 
 
 def build_matcher(edition: Edition) -> tuple[NameMatcher, list[Diagnostic]]:
@@ -153,7 +165,7 @@ def build_matcher(edition: Edition) -> tuple[NameMatcher, list[Diagnostic]]:
     for key, owners in matcher.ambiguous.items():
         entries = [matcher.entries[o] for o in owners]
         named = " and ".join(f"{kind} '{entry_id}' ({matcher.entries[(kind, entry_id)].location})" for kind, entry_id in owners)
-        name = next(n for n in entries[-1].names if matcher._fold(n) == key)
+        name = next(n for n in entries[-1].names if matcher.fold(n) == key)  # as the later entry writes it
         diagnostics.append(Diagnostic(
             Severity.WARNING, "ambiguous-name", f"'{name}' is a name of both {named}; it is never linked automatically",
             entries[-1].location,
@@ -185,8 +197,8 @@ def capitalised_runs(text: str) -> Iterable[tuple[int, list[tuple[int, int]]]]:
             yield run[0][0], run
 
 
-def find_near_misses(text: str, matcher: NameMatcher, taken: Sequence[NameMatch]) -> list[tuple[int, str, str]]:
-    """(offset, words, registered form) for each run of capitalised words that almost spells a name.
+def find_near_misses(text: str, matcher: NameMatcher, taken: Sequence[NameMatch]) -> list[tuple[int, str, NearMiss]]:
+    """(offset, words, what they almost spell) for each run of capitalised words that almost spells a name.
 
     Words already matched as a name are left alone, so `Cde. Le Kenong` with `Le Kenong`
     registered says nothing.
@@ -197,7 +209,7 @@ def find_near_misses(text: str, matcher: NameMatcher, taken: Sequence[NameMatch]
     for match in taken:
         covered.update(range(match.start, match.end))
     longest = max(matcher.forms_by_words)
-    found: list[tuple[int, str, str]] = []
+    found: list[tuple[int, str, NearMiss]] = []
     for _, run in capitalised_runs(text):
         used_until = -1
         for i in range(len(run)):
@@ -208,9 +220,9 @@ def find_near_misses(text: str, matcher: NameMatcher, taken: Sequence[NameMatch]
                 if any(p in covered for p in range(start, end)):
                     continue
                 words = text[start:end]
-                form = matcher.near_miss(words)
-                if form is not None:
-                    found.append((start, words, matcher.registered_form(form)))
+                near = matcher.near_miss(words)
+                if near is not None:
+                    found.append((start, words, near))
                     used_until = end
                     break
     return found

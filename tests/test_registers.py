@@ -7,8 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from generator.annotate import annotate_text
 from generator.bench_registers import run as run_benchmark
 from generator.build import build
+from generator.content import read_edition
+from generator.diagnostics import Diagnostics
+from generator.markup import create_parser
+from generator.registers import build_matcher
 from tests.conftest import document, parse_html
 from tests.test_cli import run
 
@@ -188,7 +193,33 @@ def test_near_misses_are_warned_unless_registered_as_aliases(make_edition, tmp_p
             "(person 'li-kenong')") in result.stderr.splitlines()
     persons = PERSONS.replace("  description: Chinese vice", "  aliases: [Le Kenong]\n  description: Chinese vice")
     root = make(make_edition, {"a": document(body=body)}, persons=persons)
-    assert "near" not in run("check", str(root)).stderr and "close to" not in run("check", str(root)).stderr
+    assert "close to" not in run("check", str(root)).stderr
+
+
+def test_a_registered_name_in_another_case_is_a_near_miss_when_matching_is_case_sensitive(make_edition, tmp_path: Path) -> None:
+    root = make(make_edition, {"a": document(body="From MAO ZEDONG to Kim. MAO ZEDONG again.")})
+    messages = built(root, tmp_path / "out")
+    assert [m.split(": warning: ")[0] for m in messages] == ["content/documents/a.md:5:6", "content/documents/a.md:5:25"]
+    assert "'MAO ZEDONG' is not a registered name but is close to 'Mao Zedong' (person 'mao-zedong')" in messages[0]
+    (root / "site.yml").write_text("title: T\nregisters: {case_sensitive: false}\n")
+    assert built(root, tmp_path / "loose") == []
+
+
+def test_mentions_know_their_line_and_column_in_the_file(make_edition, tmp_path: Path) -> None:
+    body = "Intro *Stalin*.\n\n> Quoted: Cde. Stalin and\n> [Filippov](person:stalin).\n\n- item `Stalin` Hamonten\n"
+    root = make(make_edition, {"a": document(body=body)}, site="title: T\nregisters: {link: all}\n")
+    edition = read_edition(root, Diagnostics())
+    assert edition is not None
+    matcher, _ = build_matcher(edition)
+    text, problems = annotate_text(body, md=create_parser(edition.config), config=edition.config, path="a.md", first_line=5,
+                                   env_extra={"registers": matcher})
+    assert problems == []
+    assert [(m.surface, m.kind, m.id, m.line, m.col, m.explicit) for m in text.mentions] == [
+        ("Stalin", "person", "stalin", 5, 8, False),
+        ("Cde. Stalin", "person", "stalin", 7, 11, False),
+        ("Filippov", "person", "stalin", 8, 14, True),  # an explicit link is placed at its id
+        ("Hamonten", "place", "hamonten", 10, 17, False),
+    ]
 
 
 # --------------------------------------------------------------------------- pages and data

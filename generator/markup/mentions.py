@@ -161,13 +161,12 @@ def _explicit_mention(block: Token, walk: _Walk, opening: Token, closing: Token,
 def _split_text(block: Token, walk: _Walk, token: Token, offset: int) -> list[Token]:
     text = token.content
     matches = walk.matcher.find(text)
-    for start, words, form in find_near_misses(text, walk.matcher, matches):
+    for start, words, near in find_near_misses(text, walk.matcher, matches):
         line, col = walk.position(block, offset + start)
-        owner = walk.matcher.names.get(walk.matcher._fold(form)) or walk.matcher.ambiguous[walk.matcher._fold(form)][0]
         walk.problems.append((
-            Severity.WARNING, "near-miss", f"'{words}' is not a registered name but is close to '{form}' ({owner[0]} '{owner[1]}')",
+            Severity.WARNING, "near-miss", f"'{words}' is not a registered name but is close to '{near.form}' ({near.kind} '{near.id}')",
             line, col,
-            f"if it is the same {owner[0]}, add '{words}' to the aliases of '{owner[1]}' in {REGISTER_FILES[owner[0]]}; "
+            f"if it is the same {near.kind}, add '{words}' to the aliases of '{near.id}' in {REGISTER_FILES[near.kind]}; "
             f"if not, ignore this warning",
         ))
     if not matches:
