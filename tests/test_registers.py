@@ -174,6 +174,15 @@ def test_unknown_ids_in_links_are_errors_with_position_and_suggestion(make_editi
     assert any(line.startswith("content/documents/a.md:7:39: error: 'hamontn'") and "did you mean 'hamonten'?" in line for line in lines)
 
 
+def test_a_misspelt_register_in_a_link_is_a_warning(make_edition, tmp_path: Path) -> None:
+    body = "See [the text](https://example.org/Stalin) of Stalin and [Stalin](persons:stalin)."
+    root = make(make_edition, {"a": document(body=body)}, site="title: T\nregisters: {link: all}\n")
+    messages = built(root, tmp_path / "out")
+    assert messages == ["content/documents/a.md:5:67: warning: 'persons:stalin' is not a register link; did you mean 'person:stalin'?\n"
+                        "    hint: register links are written person:ID, place:ID or term:ID"]
+    assert mentions(tmp_path / "out/documents/a/index.html") == [("Stalin", "person:stalin")]
+
+
 def test_a_name_shared_by_two_entries_is_a_warning_and_never_linked(make_edition, tmp_path: Path) -> None:
     persons = PERSONS + "- id: kim-chaek\n  name: Kim Chaek\n  aliases: [Kim]\n"
     root = make(make_edition, {"a": document(body="Kim met Kim Chaek.")}, persons=persons, site="title: T\nregisters: {link: all}\n")

@@ -20,6 +20,8 @@ wraps it. The mentions found are left in `env["mentions"]`, the problems in
 
 from __future__ import annotations
 
+import difflib
+import re
 import textwrap
 from collections.abc import Sequence
 from html import escape
@@ -92,31 +94,32 @@ def _annotate_inline(block: Token, walk: _Walk) -> list[Token]:
     content = block.content
     cursor = 0  # how far into the block's content the tokens so far reach
     out: list[Token] = []
-    link_depth = 0  # inside an ordinary link: names there are not linked again
-    explicit: tuple[Token, int, int] | None = None  # the open register link, with its href offset and out index
+    link_ends: list[int] = []  # for each open ordinary link, where its address ends: names inside are not linked
+    explicit: tuple[Token, int, int, int] | None = None  # the open register link: href offset, href end, out index
     for token in block.children or []:
         if token.meta and "offset" in token.meta:
             cursor = token.meta["offset"] + 1
         if token.type == "link_open":
-            href = token.attrGet("href") or ""
-            kind, _, entry_id = str(href).partition(":")
-            found = content.find(str(href), cursor)
-            if kind in KINDS and explicit is None and link_depth == 0:
-                explicit = (token, found if found >= 0 else cursor, len(out))
+            href = str(token.attrGet("href") or "")
+            kind, _, entry_id = href.partition(":")
+            found = content.find(href, cursor)
+            if kind in KINDS and explicit is None and not link_ends:
+                explicit = (token, found if found >= 0 else cursor, found + len(href) if found >= 0 else cursor, len(out))
                 token.type, token.tag, token.meta = "mention_open", "", {"kind": kind, "id": entry_id}
             else:
-                link_depth += 1
+                link_ends.append(found + len(href) if found >= 0 else cursor)
+                _check_scheme(block, walk, href, found if found >= 0 else cursor)
             out.append(token)
             continue
         if token.type == "link_close":
-            if explicit is not None and link_depth == 0:
-                opening, href_offset, index = explicit
+            if explicit is not None and not link_ends:
+                opening, href_offset, href_end, index = explicit
                 surface = "".join(t.content for t in out[index + 1 :] if t.type in ("text", "code_inline"))
                 _explicit_mention(block, walk, opening, token, surface, href_offset)
-                cursor = max(cursor, href_offset)
+                cursor = max(cursor, href_end)
                 explicit = None
-            else:
-                link_depth = max(link_depth - 1, 0)
+            elif link_ends:
+                cursor = max(cursor, link_ends.pop())
             out.append(token)
             continue
         if token.type in ("softbreak", "hardbreak"):
@@ -131,11 +134,28 @@ def _annotate_inline(block: Token, walk: _Walk) -> list[Token]:
         found = content.find(token.content, cursor)
         offset = found if found >= 0 else cursor
         cursor = offset + len(token.content) if found >= 0 else cursor
-        if link_depth or explicit is not None:
+        if link_ends or explicit is not None:
             out.append(token)
             continue
         out.extend(_split_text(block, walk, token, offset))
     return out
+
+
+_REGISTER_LIKE = re.compile(r"([a-z]+):([a-z0-9-]+)")
+
+
+def _check_scheme(block: Token, walk: _Walk, href: str, offset: int) -> None:
+    """Warn about `[Stalin](persons:stalin)`: an address that looks like a register link with a misspelt register."""
+    shaped = _REGISTER_LIKE.fullmatch(href)
+    if not shaped or shaped.group(1) in ("http", "https", "mailto", "tel", "ftp", "urn", "doi"):
+        return
+    close = difflib.get_close_matches(shaped.group(1), KINDS, n=1, cutoff=0.7)
+    if close:
+        line, col = walk.position(block, offset)
+        walk.problems.append((
+            Severity.WARNING, "link-register", f"'{href}' is not a register link; did you mean '{close[0]}:{shaped.group(2)}'?",
+            line, col, "register links are written person:ID, place:ID or term:ID",
+        ))
 
 
 def _explicit_mention(block: Token, walk: _Walk, opening: Token, closing: Token, surface: str, href_offset: int) -> None:
