@@ -32,7 +32,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from generator.diagnostics import Diagnostic, Location, Severity
-from generator.markup.positions import source_position
+from generator.markup.positions import BlockPositions
 from generator.model import RegisterEntry
 from generator.registers import KINDS, REGISTER_FILES, Mention, NameMatcher, entry_href, find_near_misses, short_identification
 
@@ -66,7 +66,7 @@ def tooltip(kind: str, entry: RegisterEntry) -> str:
 
 
 class _Walk:
-    """One document's state: where we are in the block's source, and which entries are linked."""
+    """One document's state: the matcher, the body's lines, what was found, and which entries are linked."""
 
     def __init__(self, state: StateCore, link_mode: str) -> None:
         self.matcher: NameMatcher = state.env["registers"]
@@ -76,9 +76,6 @@ class _Walk:
         self.mentions: list[Mention] = state.env.setdefault("mentions", [])
         self.problems: list[tuple[Severity, str, str, int, int, str]] = state.env.setdefault("mention_problems", [])
         self.linked: set[tuple[str, str]] = state.env.setdefault("linked_entries", set())
-
-    def position(self, block: Token, offset: int) -> tuple[int, int]:
-        return source_position(block, offset, self.lines, self.first_line)
 
 
 def _find_mentions(state: StateCore, link_mode: str) -> None:
@@ -92,6 +89,7 @@ def _find_mentions(state: StateCore, link_mode: str) -> None:
 
 def _annotate_inline(block: Token, walk: _Walk) -> list[Token]:
     content = block.content
+    positions = BlockPositions(block, walk.lines, walk.first_line)
     cursor = 0  # how far into the block's content the tokens so far reach
     out: list[Token] = []
     link_ends: list[int] = []  # for each open ordinary link, where its address ends: names inside are not linked
@@ -108,14 +106,14 @@ def _annotate_inline(block: Token, walk: _Walk) -> list[Token]:
                 token.type, token.tag, token.meta = "mention_open", "", {"kind": kind, "id": entry_id}
             else:
                 link_ends.append(found + len(href) if found >= 0 else cursor)
-                _check_scheme(block, walk, href, found if found >= 0 else cursor)
+                _check_scheme(positions, walk, href, found if found >= 0 else cursor)
             out.append(token)
             continue
         if token.type == "link_close":
             if explicit is not None and not link_ends:
                 opening, href_offset, href_end, index = explicit
                 surface = "".join(t.content for t in out[index + 1 :] if t.type in ("text", "code_inline"))
-                _explicit_mention(block, walk, opening, token, surface, href_offset)
+                _explicit_mention(positions, walk, opening, token, surface, href_offset)
                 cursor = max(cursor, href_end)
                 explicit = None
             elif link_ends:
@@ -137,30 +135,30 @@ def _annotate_inline(block: Token, walk: _Walk) -> list[Token]:
         if link_ends or explicit is not None:
             out.append(token)
             continue
-        out.extend(_split_text(block, walk, token, offset))
+        out.extend(_split_text(positions, walk, token, offset))
     return out
 
 
 _REGISTER_LIKE = re.compile(r"([a-z]+):([a-z0-9-]+)")
 
 
-def _check_scheme(block: Token, walk: _Walk, href: str, offset: int) -> None:
+def _check_scheme(positions: BlockPositions, walk: _Walk, href: str, offset: int) -> None:
     """Warn about `[Stalin](persons:stalin)`: an address that looks like a register link with a misspelt register."""
     shaped = _REGISTER_LIKE.fullmatch(href)
     if not shaped or shaped.group(1) in ("http", "https", "mailto", "tel", "ftp", "urn", "doi"):
         return
     close = difflib.get_close_matches(shaped.group(1), KINDS, n=1, cutoff=0.7)
     if close:
-        line, col = walk.position(block, offset)
+        line, col = positions.position(offset)
         walk.problems.append((
             Severity.WARNING, "link-register", f"'{href}' is not a register link; did you mean '{close[0]}:{shaped.group(2)}'?",
             line, col, "register links are written person:ID, place:ID or term:ID",
         ))
 
 
-def _explicit_mention(block: Token, walk: _Walk, opening: Token, closing: Token, surface: str, href_offset: int) -> None:
+def _explicit_mention(positions: BlockPositions, walk: _Walk, opening: Token, closing: Token, surface: str, href_offset: int) -> None:
     kind, entry_id = opening.meta["kind"], opening.meta["id"]
-    line, col = walk.position(block, href_offset)
+    line, col = positions.position(href_offset)
     entry = walk.matcher.entries.get((kind, entry_id))
     if entry is None:
         register = REGISTER_FILES[kind]
@@ -178,11 +176,11 @@ def _explicit_mention(block: Token, walk: _Walk, opening: Token, closing: Token,
     closing.type, closing.tag = "mention_close", ""
 
 
-def _split_text(block: Token, walk: _Walk, token: Token, offset: int) -> list[Token]:
+def _split_text(positions: BlockPositions, walk: _Walk, token: Token, offset: int) -> list[Token]:
     text = token.content
     matches = walk.matcher.find(text)
     for start, words, near in find_near_misses(text, walk.matcher, matches):
-        line, col = walk.position(block, offset + start)
+        line, col = positions.position(offset + start)
         walk.problems.append((
             Severity.WARNING, "near-miss", f"'{words}' is not a registered name but is close to '{near.form}' ({near.kind} '{near.id}')",
             line, col,
@@ -198,7 +196,7 @@ def _split_text(block: Token, walk: _Walk, token: Token, offset: int) -> list[To
         linked = walk.link_mode == "all" or (walk.link_mode == "first" and key not in walk.linked)
         if linked:
             walk.linked.add(key)
-        line, col = walk.position(block, offset + match.start)
+        line, col = positions.position(offset + match.start)
         mention = Mention(match.kind, match.id, text[match.start : match.end], line, col, linked=linked)
         walk.mentions.append(mention)
         if match.start > done:

@@ -37,7 +37,3 @@ class BlockPositions:
             self.shifts[line_index] = max(source_line.find(content_line), 0) if content_line else 0
         return self.first_line + source_index, self.shifts[line_index] + offset - self.line_starts[line_index] + 1
 
-
-def source_position(block: Token, offset: int, lines: list[str], first_line: int) -> tuple[int, int]:
-    """The (line, col) of one offset; use a `BlockPositions` to locate many in the same block."""
-    return BlockPositions(block, lines, first_line).position(offset)
