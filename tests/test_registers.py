@@ -6,16 +6,21 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.annotate import annotate_text
 from generator.bench_registers import run as run_benchmark
 from generator.build import build
+from generator.config import RegistersConfig, SiteConfig
 from generator.content import read_edition
-from generator.diagnostics import Diagnostics
+from generator.diagnostics import Diagnostics, Location
 from generator.markup import create_parser
-from generator.registers import build_matcher
+from generator.model import Person, Term
+from generator.registers import NameMatcher, build_matcher
 from tests.conftest import document, parse_html
 from tests.test_cli import run
+from tests.test_fidelity import diplomatic_text, segment
 
 DOC = "documents/1951-10-18-mao-to-filippov/index.html"
 
@@ -291,3 +296,28 @@ def test_benchmark_finds_every_name_it_puts_into_the_texts() -> None:
     result = run_benchmark(persons=300, documents=20, words=200)
     assert result.names == 900  # each person: name, surname, cover name
     assert result.found == result.inserted == 20 * 10
+
+
+# --------------------------------------------------------------------------- properties
+
+PROPERTY_SITE = SiteConfig(title="T", registers=RegistersConfig(link="all"))
+PROPERTY_MATCHER = NameMatcher({
+    "person": [Person(id="stalin", name="Joseph Stalin", location=Location("p.yml"), aliases=("Stalin", "Cde. Stalin")),
+               Person(id="kim-il-sung", name="Kim Il Sung", location=Location("p.yml"), description="Leader.")],
+    "term": [Term(id="cde", name="Cde.", location=Location("t.yml"), aliases=("Cde",), expansion="Comrade")],
+})
+names = st.sampled_from(["Stalin", "Cde. Stalin", "Cde", "Cde.", "Kim Il Sung", "Kim", "Stalingrad", "[Filippov](person:stalin)",
+                         "&amp;", "&eacute;Stalin", "\\*Stalin\\*", "Stalin\n"])
+
+
+@given(st.lists(st.one_of(names, segment), min_size=1, max_size=12).map(
+    lambda parts: " ".join(p if isinstance(p, str) else p[0] for p in parts)))
+def test_linking_names_never_changes_the_text(body: str) -> None:
+    md = create_parser(PROPERTY_SITE)
+    plain, _ = annotate_text(body, md=md, config=PROPERTY_SITE, path="doc.md", first_line=1)
+    linked, _ = annotate_text(body, md=md, config=PROPERTY_SITE, path="doc.md", first_line=1, env_extra={"registers": PROPERTY_MATCHER})
+    assert diplomatic_text(linked.html) == diplomatic_text(plain.html)
+    lines = body.split("\n")
+    for mention in linked.mentions:  # every mention points at its words in the source
+        if not mention.explicit:
+            assert lines[mention.line - 1][mention.col - 1 :].startswith(mention.surface), mention

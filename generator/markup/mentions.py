@@ -24,7 +24,7 @@ import difflib
 import re
 import textwrap
 from collections.abc import Sequence
-from html import escape
+from html import escape, unescape
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -130,13 +130,38 @@ def _annotate_inline(block: Token, walk: _Walk) -> list[Token]:
             out.append(token)
             continue
         found = content.find(token.content, cursor)
-        offset = found if found >= 0 else cursor
-        cursor = offset + len(token.content) if found >= 0 else cursor
+        # Where the source spells some characters otherwise (`\\[`, `&amp;`), align character by character.
+        source_offsets = range(found, found + len(token.content) + 1) if found >= 0 else _align(token.content, content, cursor)
+        cursor = source_offsets[-1]
         if link_ends or explicit is not None:
             out.append(token)
             continue
-        out.extend(_split_text(positions, walk, token, offset))
+        out.extend(_split_text(positions, walk, token, source_offsets))
     return out
+
+
+def _align(text: str, content: str, start: int) -> list[int]:
+    """For each character of `text`, and for its end, its offset in the source `content` from `start`."""
+    offsets: list[int] = []
+    pos = start
+    for char in text:
+        while pos < len(content) and content[pos] != char and _source_length(content, pos, char) == 1:
+            pos += 1  # markup that the parser removed
+        offsets.append(min(pos, len(content)))
+        pos += _source_length(content, pos, char)
+    offsets.append(min(pos, len(content)))
+    return offsets
+
+
+def _source_length(content: str, pos: int, char: str) -> int:
+    """How many source characters at `pos` stand for `char`: 2 for an escape, more for an entity."""
+    if content.startswith("\\" + char, pos):
+        return 2
+    if content.startswith("&", pos):
+        semicolon = content.find(";", pos, pos + 33)
+        if semicolon > 0 and unescape(content[pos : semicolon + 1]) == char:
+            return semicolon + 1 - pos
+    return 1
 
 
 _REGISTER_LIKE = re.compile(r"([a-z]+):([a-z0-9-]+)")
@@ -176,11 +201,11 @@ def _explicit_mention(positions: BlockPositions, walk: _Walk, opening: Token, cl
     closing.type, closing.tag = "mention_close", ""
 
 
-def _split_text(positions: BlockPositions, walk: _Walk, token: Token, offset: int) -> list[Token]:
+def _split_text(positions: BlockPositions, walk: _Walk, token: Token, source_offsets: Sequence[int]) -> list[Token]:
     text = token.content
     matches = walk.matcher.find(text)
     for start, words, near in find_near_misses(text, walk.matcher, matches):
-        line, col = positions.position(offset + start)
+        line, col = positions.position(source_offsets[start])
         walk.problems.append((
             Severity.WARNING, "near-miss", f"'{words}' is not a registered name but is close to '{near.form}' ({near.kind} '{near.id}')",
             line, col,
@@ -196,7 +221,7 @@ def _split_text(positions: BlockPositions, walk: _Walk, token: Token, offset: in
         linked = walk.link_mode == "all" or (walk.link_mode == "first" and key not in walk.linked)
         if linked:
             walk.linked.add(key)
-        line, col = positions.position(offset + match.start)
+        line, col = positions.position(source_offsets[match.start])
         mention = Mention(match.kind, match.id, text[match.start : match.end], line, col, linked=linked)
         walk.mentions.append(mention)
         if match.start > done:
