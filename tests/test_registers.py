@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from generator.diagnostics import Diagnostics, Location
 from generator.markup import create_parser
 from generator.model import Person, Term
 from generator.registers import NameMatcher, build_matcher
-from tests.conftest import document, parse_html
+from tests.conftest import REPO_ROOT, document, parse_html
 from tests.test_cli import run
 from tests.test_fidelity import diplomatic_text, segment
 
@@ -102,6 +103,18 @@ def test_sample_cover_names_lead_to_one_person_page(sample_site: Path) -> None:
     (row,) = page.select(".correspondents tbody tr")
     assert [c.get_text() for c in row.select("th, td")] == ["Mao Zedong", "0", "1"]
     assert page.select_one("a.authority-link")["href"] == "https://www.wikidata.org/wiki/Q855"
+
+
+def test_sample_with_every_mention_linked_leads_every_name_of_stalin_to_his_page(tmp_path: Path) -> None:
+    root = tmp_path / "sample"
+    shutil.copytree(REPO_ROOT / "content", root / "content")
+    (root / "site.yml").write_text((REPO_ROOT / "site.yml").read_text(encoding="utf-8") + "registers:\n  link: all\n", encoding="utf-8")
+    built(root, tmp_path / "out")
+    soup = parse_html(tmp_path / "out" / DOC)
+    stalin = sorted({a.get_text() for a in soup.select("#transcript-text a.mention[href='../../persons/stalin/index.html']")})
+    assert stalin == ["Cde Stalin", "FILIPPOV", "Stalin"]
+    assert {a["href"] for a in soup.select("#transcript-text a.mention") if a.get_text() in ("Li Kenong", "Le Kenong")} == {
+        "../../persons/li-kenong/index.html"}
 
 
 def test_sample_mentions_have_tooltips_described_by_the_side_panel(sample_site: Path) -> None:
