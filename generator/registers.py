@@ -3,7 +3,7 @@
 Pure. `build_matcher` turns the persons, places and terms registers into one Aho-Corasick
 automaton (pyahocorasick), built once per build, so that finding names costs one pass over a
 text whatever the size of the registers. A name or alias that two entries share is reported
-and left out of the automaton: the editor links it explicitly. `near_misses` uses RapidFuzz
+and left out of the automaton: the editor links it explicitly. `find_near_misses` uses RapidFuzz
 to point at runs of capitalised words that are almost, but not quite, a registered name.
 """
 
@@ -167,7 +167,7 @@ def build_matcher(edition: Edition) -> tuple[NameMatcher, list[Diagnostic]]:
         named = " and ".join(f"{kind} '{entry_id}' ({matcher.entries[(kind, entry_id)].location})" for kind, entry_id in owners)
         name = next(n for n in entries[-1].names if matcher.fold(n) == key)  # as the later entry writes it
         diagnostics.append(Diagnostic(
-            Severity.WARNING, "ambiguous-name", f"'{name}' is a name of both {named}; it is never linked automatically",
+            Severity.WARNING, "ambiguous-name", f"'{name}' is a name of {named}; it is never linked automatically",
             entries[-1].location,
             f"link each mention explicitly, e.g. [{name}]({owners[0][0]}:{owners[0][1]}), or remove the name from one entry",
         ))
