@@ -1,0 +1,142 @@
+"""The sample edition in a real browser: Debian's Chromium driven by Playwright over 127.0.0.1.
+
+One browser and one local server serve the whole module; each test opens a fresh context whose
+external requests are aborted and listed, so a page that reaches for a font or a CDN fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
+
+from tests.conftest import REPO_ROOT
+from tests.support.checkers import axe_violations, block_external_requests, format_violations, launch_chromium, serve_directory
+
+DOC = "documents/1951-10-18-mao-to-filippov/"
+SCREENSHOTS = REPO_ROOT / "test-output" / "screenshots"
+PAGE_TYPES = {
+    "home": "",
+    "document": DOC,
+    "persons index": "persons/",
+    "person": "persons/stalin/",
+    "places index": "places/",
+    "place": "places/kaesong/",
+    "page": "about/",
+    "404": "404.html",
+}
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as instance:
+        yield instance
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    browser = launch_chromium(playwright)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="session")
+def base_url(sample_site: Path) -> Iterator[str]:
+    with serve_directory(sample_site) as url:
+        yield url
+
+
+class Visit:
+    """A browser context whose requests may only go to this machine."""
+
+    def __init__(self, context: BrowserContext, base_url: str) -> None:
+        self.context = context
+        self.base_url = base_url
+        self.blocked = block_external_requests(context)
+        self.page = context.new_page()
+
+    def open(self, path: str) -> Page:
+        self.page.goto(self.base_url + path)
+        return self.page
+
+
+@pytest.fixture
+def visit(browser: Browser, base_url: str) -> Iterator[Visit]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    visit = Visit(context, base_url)
+    yield visit
+    blocked = list(visit.blocked)
+    context.close()
+    assert blocked == [], f"requests left the machine: {blocked}"
+
+
+def test_a_note_call_leads_to_its_note_and_back(visit: Visit) -> None:
+    page = visit.open(DOC)
+    call = page.locator("a.note-call").first
+    call_id = call.get_attribute("id")
+    note_id = call.get_attribute("href").removeprefix("#")
+    call.click()
+    assert page.url.endswith(f"#{note_id}")
+    note = page.locator(f"[id='{note_id}']")
+    expect(note).to_be_in_viewport()
+    assert page.evaluate("document.querySelector(':target').id") == note_id
+    back = note.locator("a.note-back")
+    back.focus()
+    page.keyboard.press("Enter")
+    assert page.url.endswith(f"#{call_id}")
+    expect(page.locator(f"[id='{call_id}']")).to_be_in_viewport()
+    assert page.evaluate("document.querySelector(':target').id") == call_id
+
+
+def test_the_reading_view_hides_brackets_and_markers_and_is_remembered(visit: Visit) -> None:
+    page = visit.open(DOC)
+    text = page.locator("#transcript-text")
+    bracket = text.locator(".ed-bracket").first
+    marker_text = text.locator(".ed-marker > .ed-text").first
+    expect(bracket).to_be_visible()
+    expect(marker_text).to_be_visible()
+    reading = page.get_by_role("button", name="Reading")
+    reading.click()
+    expect(reading).to_have_attribute("aria-pressed", "true")
+    expect(bracket).to_be_hidden()
+    expect(marker_text).to_be_hidden()
+    expect(text.locator(".ed-inline > .ed-text").first).to_be_visible()
+    page.reload()
+    expect(page.get_by_role("button", name="Reading")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#transcript-text .ed-bracket").first).to_be_hidden()
+    page.get_by_role("button", name="Diplomatic").click()
+    page.reload()
+    expect(page.locator("#transcript-text .ed-bracket").first).to_be_visible()
+
+
+def test_a_person_opens_from_the_document_page(visit: Visit) -> None:
+    page = visit.open(DOC)
+    page.locator(".metadata").get_by_role("link", name="Joseph Stalin").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Joseph Stalin")
+    expect(page.locator(".document-list").get_by_role("link").first).to_have_attribute("href", f"../../{DOC}index.html")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_page_type_has_no_serious_accessibility_violations(visit: Visit, scheme: str) -> None:
+    visit.page.emulate_media(color_scheme=scheme)
+    problems = {}
+    for name, path in PAGE_TYPES.items():
+        violations = axe_violations(visit.open(path))
+        if violations:
+            problems[name] = format_violations(violations)
+    assert problems == {}
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_screenshots_of_home_document_and_person(visit: Visit, width: int) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    visit.page.set_viewport_size({"width": width, "height": 900})
+    for name, path in (("home", ""), ("document", DOC), ("person", "persons/stalin/")):
+        page = visit.open(path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}px"
+        target = SCREENSHOTS / f"{name}-{width}.png"
+        page.screenshot(path=str(target), full_page=True)
+        assert target.stat().st_size > 0
