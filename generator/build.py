@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
+from generator import search
 from generator.annotate import AnnotatedText, annotate_text
 from generator.content import read_edition
 from generator.diagnostics import Diagnostics, Location
@@ -85,6 +86,13 @@ def build(
     # index
     index = build_index(edition, diagnostics, {doc_id: text.mentions for doc_id, text in annotated.items()})
 
+    # search: without the Pagefind binary the site is built as if search were turned off
+    pagefind = search.find_pagefind() if config.search.enabled else None
+    if config.search.enabled and pagefind is None:
+        diagnostics.warning("search", search.MISSING_BINARY, Location("site.yml"), search.MISSING_BINARY_HINT)
+        config = replace(config, search=replace(config.search, enabled=False))
+        edition = replace(edition, config=config)
+
     # render
     folders = theme_dirs(edition_dir, config)
     renderer = Renderer(create_environment(folders), PageContext(site=config, index=index, edition=edition), folders)
@@ -101,6 +109,9 @@ def build(
     try:
         for path, text in render_site(renderer, annotated, page_html, introduction_html, on_page):
             files[path] = text.encode("utf-8")
+        if pagefind is not None:
+            path, text = search.render_search_page(renderer)
+            files[path] = text.encode("utf-8")
     except TemplateProblem as problem:
         diagnostics.items.append(problem.diagnostic)
         return result
@@ -114,7 +125,8 @@ def build(
     if write and not diagnostics.failed(strict=strict):
         try:
             check_output_dir(edition_dir, output_dir)
-            result.pages_written = write_site(output_dir, sorted(files.items()), [f / "assets" for f in folders])
+            index_search = (lambda folder: search.index_site(folder, pagefind)) if pagefind is not None else None
+            result.pages_written = write_site(output_dir, sorted(files.items()), [f / "assets" for f in folders], index_search)
         except OutputProblem as problem:
             diagnostics.error("output", str(problem), Location("site.yml"), "choose an output folder of its own, such as _site")
     result.seconds = time.perf_counter() - started

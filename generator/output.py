@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
 TEMP_PREFIX = ".edition-build-"
@@ -39,8 +39,14 @@ def safe_relative(path: str) -> PurePosixPath:
     return relative
 
 
-def write_site(output_dir: Path, files: Iterable[tuple[str, bytes]], asset_dirs: list[Path]) -> int:
-    """Write every file and the theme's assets, then swap the result into place; returns the file count."""
+def write_site(
+    output_dir: Path, files: Iterable[tuple[str, bytes]], asset_dirs: list[Path], finish: Callable[[Path], None] | None = None,
+) -> int:
+    """Write every file and the theme's assets, then swap the result into place; returns the file count.
+
+    `finish` runs on the complete folder before the swap (the search indexer adds its bundle
+    there), so whatever it adds is published together with the pages, or not at all.
+    """
     output_dir = output_dir.resolve()
     output_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=output_dir.parent))
@@ -58,6 +64,8 @@ def write_site(output_dir: Path, files: Iterable[tuple[str, bytes]], asset_dirs:
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+        if finish is not None:
+            finish(staging)
         count = sum(1 for p in staging.rglob("*") if p.is_file())
         _swap_into_place(staging, output_dir)
     except BaseException:

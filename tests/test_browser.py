@@ -26,6 +26,7 @@ PAGE_TYPES = {
     "place": "places/kaesong/",
     "page": "about/",
     "404": "404.html",
+    "search": "search/?q=Kaesong",
 }
 
 
@@ -140,3 +141,27 @@ def test_screenshots_of_home_document_and_person(visit: Visit, width: int) -> No
         target = SCREENSHOTS / f"{name}-{width}.png"
         page.screenshot(path=str(target), full_page=True)
         assert target.stat().st_size > 0
+
+
+def test_search_finds_a_word_of_the_seed_and_opens_the_document_under_a_sub_path(browser: Browser, sample_site: Path) -> None:
+    # Serving the folder above the site puts the edition under /site/, as on a project host.
+    with serve_directory(sample_site.parent) as parent_url:
+        context = browser.new_context()
+        visit = Visit(context, f"{parent_url}{sample_site.name}/")
+        page = visit.open("")
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Search").click()
+        page.get_by_label("Words in the documents").fill("Kaesong")
+        page.get_by_label("Words in the documents").press("Enter")
+        expect(page.locator("#search-status")).to_contain_text("1 document found")
+        result = page.locator("#search-results li").first
+        expect(result.locator("mark").first).to_contain_text("Kaesong")
+        expect(result.locator(".document-item-meta")).to_have_text("18 October 1951")
+        result.get_by_role("link").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Cable from Mao Zedong to Filippov")
+        assert page.url.startswith(f"{parent_url}{sample_site.name}/{DOC}")
+        assert axe_violations(visit.open("search/?q=Kaesong&type=cable")) == []
+        expect(page.locator("#filter-type")).to_have_value("cable")
+        expect(page.locator("#search-results li")).to_have_count(1)
+        blocked = list(visit.blocked)
+        context.close()
+    assert blocked == []

@@ -1,0 +1,87 @@
+"""Full-text search: Pagefind indexes the written site as the last step of the build.
+
+Pagefind reads the finished HTML, so the theme decides what is searched: the document
+article carries `data-pagefind-body` (only such pages are indexed), its navigation and
+apparatus `data-pagefind-ignore`, and its metadata `data-pagefind-filter`/`-meta`. The binary
+comes from the `pagefind[bin]` package (or `PAGEFIND_BINARY_PATH`, or one on PATH); without it
+the site is built without search and the build says so.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.index import EditionIndex
+from generator.output import OutputProblem
+from generator.render import Renderer
+
+BUNDLE_FOLDER = "pagefind"
+SEARCH_PAGE = "search/index.html"
+# Note calls are letters and numbers set in the text: indexed, they would split words and fill excerpts.
+NOT_SEARCHED = ".note-ref"
+MISSING_BINARY = (
+    "the Pagefind binary is not installed, so the site is built without search; "
+    "install it with: pip install 'pagefind[bin]'"
+)
+MISSING_BINARY_HINT = "or turn search off in site.yml with 'search: {enabled: false}'"
+
+
+def find_pagefind() -> Path | None:
+    """The Pagefind executable, or None when there is none on this machine."""
+    try:
+        from pagefind.service import get_executable  # the Python wrapper knows where pagefind[bin] put it
+    except ImportError:
+        found = shutil.which("pagefind_extended") or shutil.which("pagefind")
+        return Path(found) if found else None
+    try:
+        executable = get_executable()
+    except FileNotFoundError:
+        return None
+    return executable if executable is not None and executable.is_file() else None
+
+
+def render_search_page(renderer: Renderer) -> tuple[str, str]:
+    return renderer.render("search.html", SEARCH_PAGE, facets=search_facets(renderer.context.index))
+
+
+def index_site(site_dir: Path, executable: Path) -> None:
+    """Write the Pagefind bundle into `site_dir`/pagefind; raise OutputProblem if Pagefind fails."""
+    command = [str(executable), "--site", str(site_dir), "--output-subdir", BUNDLE_FOLDER, "--silent",
+               "--exclude-selectors", NOT_SEARCHED]
+    try:
+        finished = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    except (OSError, subprocess.TimeoutExpired) as problem:
+        raise OutputProblem(f"Pagefind could not index the site: {problem}") from None
+    if finished.returncode != 0:
+        said = (finished.stderr or finished.stdout).strip() or f"exit status {finished.returncode}"
+        raise OutputProblem(f"Pagefind could not index the site: {said}")
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One filter of the search page: the Pagefind filter name and the values documents have."""
+
+    name: str
+    label: str
+    values: tuple[str, ...]
+
+
+def search_facets(index: EditionIndex) -> tuple[Facet, ...]:
+    """The filters the document pages declare (see search-data.html), with their values sorted."""
+    documents = index.documents
+
+    def names(*fields: str) -> tuple[str, ...]:
+        ids = {entry_id for d in documents for field in fields for entry_id in getattr(d, field)}
+        return tuple(p.name for p in index.persons if p.id in ids)  # register (sort-name) order
+
+    facets = (
+        Facet("type", "Type", tuple(sorted({d.type for d in documents if d.type}, key=str.casefold))),
+        Facet("year", "Year", tuple(sorted({str(d.date.year) for d in documents}))),
+        Facet("author", "From", names("authors")),
+        Facet("recipient", "To", names("recipients")),
+        Facet("person", "Person", names("authors", "recipients", "persons")),
+    )
+    return tuple(f for f in facets if f.values)

@@ -1,0 +1,61 @@
+"""Full-text search: Pagefind's bundle is built into the site, or the build says why not."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+from tests.conftest import document, parse_html
+
+DOC = "documents/1951-10-18-mao-to-filippov/index.html"
+
+
+def test_the_sample_has_a_search_page_and_a_pagefind_bundle(sample_site: Path) -> None:
+    assert (sample_site / "pagefind" / "pagefind.js").is_file()
+    assert list((sample_site / "pagefind").glob("pagefind-entry.json"))
+    page = parse_html(sample_site / "search/index.html")
+    form = page.select_one("form[role=search]")
+    assert form is not None and form["data-bundle"] == "../pagefind/pagefind.js" and form["data-root"] == "../"
+    assert {s["name"] for s in page.select("select")} == {"type", "year", "author", "recipient", "person"}
+    assert [o.text for o in page.select("#filter-recipient option")] == ["any", "Joseph Stalin"]
+    home = parse_html(sample_site / "index.html")
+    assert home.select_one(".site-nav a[href='search/index.html']") is not None
+
+
+def test_only_the_document_text_and_metadata_are_indexed(sample_site: Path) -> None:
+    page = parse_html(sample_site / DOC)
+    body = page.select("[data-pagefind-body]")
+    assert len(body) == 1 and body[0].name == "article"
+    assert page.select_one(".site-header [data-pagefind-body], .site-footer [data-pagefind-body]") is None
+    for ignored in (".apparatus", ".document-aside", ".view-switch"):
+        assert page.select_one(ignored).has_attr("data-pagefind-ignore"), ignored
+    filters = {el["data-pagefind-filter"] for el in page.select("[data-pagefind-filter]")}
+    assert {"type:cable", "year:1951", "author:Mao Zedong", "recipient:Joseph Stalin", "person:Kim Il Sung"} <= filters
+    assert page.select_one("[data-pagefind-meta]")["data-pagefind-meta"] == "date:18 October 1951"
+    for other in ("index.html", "persons/stalin/index.html", "about/index.html"):
+        assert parse_html(sample_site / other).select("[data-pagefind-body]") == []
+
+
+def test_search_can_be_turned_off(make_edition: Callable[..., Path], tmp_path: Path) -> None:
+    site = "title: T\nsearch:\n  enabled: false\n"
+    root = make_edition({"content/documents/a.md": document()}, site=site)
+    result = build(root, tmp_path / "out")
+    assert result.diagnostics.items == []
+    assert not (tmp_path / "out" / "pagefind").exists() and not (tmp_path / "out" / "search").exists()
+    assert parse_html(tmp_path / "out" / "documents/a/index.html").select("[data-pagefind-body], [data-pagefind-filter]") == []
+
+
+def test_without_the_pagefind_binary_the_site_is_built_and_the_build_says_so(
+    make_edition: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
+    root = make_edition({"content/documents/a.md": document()})
+    result = build(root, tmp_path / "out")
+    [warning] = result.diagnostics.warnings
+    assert warning.format().startswith("site.yml") and "Pagefind binary is not installed" in warning.message
+    assert (tmp_path / "out" / "documents/a/index.html").is_file()
+    assert not (tmp_path / "out" / "search").exists()
+    assert parse_html(tmp_path / "out" / "index.html").select_one("a[href='search/index.html']") is None
