@@ -10,7 +10,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
-from generator import search
+from generator import browse, search
 from generator.annotate import AnnotatedText, annotate_text
 from generator.content import read_edition
 from generator.diagnostics import Diagnostics, Location
@@ -108,6 +108,8 @@ def build(
     files: dict[str, bytes] = {}
     try:
         for path, text in render_site(renderer, annotated, page_html, introduction_html, on_page):
+            files[path] = text.encode("utf-8")
+        for path, text in browse.render_browse_pages(renderer):
             files[path] = text.encode("utf-8")
         if pagefind is not None:
             path, text = search.render_search_page(renderer)

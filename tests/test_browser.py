@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 
-from tests.conftest import REPO_ROOT
+from generator.build import build
+from tests.conftest import MINIMAL_PERSONS, REPO_ROOT, document, write_files
 from tests.support.checkers import axe_violations, block_external_requests, format_violations, launch_chromium, serve_directory
 
 DOC = "documents/1951-10-18-mao-to-filippov/"
@@ -27,6 +28,8 @@ PAGE_TYPES = {
     "page": "about/",
     "404": "404.html",
     "search": "search/?q=Kaesong",
+    "chronology": "chronology/",
+    "correspondence": "correspondence/",
 }
 
 
@@ -165,3 +168,47 @@ def test_search_finds_a_word_of_the_seed_and_opens_the_document_under_a_sub_path
         blocked = list(visit.blocked)
         context.close()
     assert blocked == []
+
+
+@pytest.fixture(scope="session")
+def filtered_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = write_files(tmp_path_factory.mktemp("filters") / "edition", {
+        "site.yml": "title: Filters\nsearch:\n  enabled: false\n",
+        "content/persons.yml": MINIMAL_PERSONS,
+        "content/documents/a.md": document("First letter", "1950-05-01", type="letter", authors="[ann-author]"),
+        "content/documents/b.md": document("A cable", "1951-06", type="cable", recipients="[roy-recipient]"),
+        "content/documents/c.md": document("Second letter", "1951-07-02", type="letter", authors="[ann-author]", recipients="[roy-recipient]"),
+    })
+    result = build(root, root.parent / "site")
+    assert not result.diagnostics.errors
+    return root.parent / "site"
+
+
+def test_home_page_filters_narrow_the_list_without_a_server_round_trip(browser: Browser, filtered_site: Path) -> None:
+    with serve_directory(filtered_site) as url:
+        context = browser.new_context()
+        visit = Visit(context, url)
+        page = visit.open("")
+        titles = page.locator("#document-list .document-item:visible .document-item-title")
+        expect(titles).to_have_count(3)
+        page.get_by_label("Type").select_option("letter")
+        expect(titles).to_have_text(["First letter", "Second letter"])
+        page.get_by_label("Year").select_option("1951")
+        expect(titles).to_have_text(["Second letter"])
+        expect(page.locator(".filter-status")).to_have_text("1 of 3 documents shown.")
+        page.get_by_label("Type").select_option("")
+        page.get_by_label("Person").select_option("roy-recipient")
+        expect(titles).to_have_text(["A cable", "Second letter"])
+        assert axe_violations(page) == []
+        context.close()
+        assert visit.blocked == []
+
+
+def test_without_scripts_the_home_page_lists_every_document(browser: Browser, filtered_site: Path) -> None:
+    with serve_directory(filtered_site) as url:
+        context = browser.new_context(java_script_enabled=False)
+        page = context.new_page()
+        page.goto(url)
+        expect(page.locator("#document-list .document-item:visible")).to_have_count(3)
+        expect(page.locator("#document-filters")).to_be_hidden()
+        context.close()
