@@ -212,3 +212,48 @@ def test_without_scripts_the_home_page_lists_every_document(browser: Browser, fi
         expect(page.locator("#document-list .document-item:visible")).to_have_count(3)
         expect(page.locator("#document-filters")).to_be_hidden()
         context.close()
+
+
+def test_a_document_page_weighs_under_60_kb_with_everything_it_loads(visit: Visit) -> None:
+    sizes: dict[str, int] = {}
+    visit.page.on("response", lambda response: sizes.__setitem__(response.url, len(response.body())))
+    visit.open(DOC).wait_for_load_state("networkidle")
+    kinds = {url.rsplit("/", 1)[-1] or "index.html" for url in sizes}
+    assert {"edition.css", "edition.js"} <= kinds, sizes
+    assert sum(sizes.values()) < 60 * 1024, sizes
+
+
+def test_printing_a_document_keeps_the_text_and_its_notes_and_drops_the_controls(visit: Visit) -> None:
+    page = visit.open(DOC)
+    page.emulate_media(media="print")
+    for kept in ("#transcript-text", ".apparatus .note", ".metadata"):
+        expect(page.locator(kept).first).to_be_visible()
+    for dropped in (".site-nav", ".view-switch", ".skip-link"):
+        expect(page.locator(dropped)).to_be_hidden()
+
+
+def test_the_skip_link_comes_first_shows_when_focused_and_leads_to_the_main_content(visit: Visit) -> None:
+    page = visit.open(DOC)
+    for role in ("banner", "navigation", "main", "contentinfo"):
+        expect(page.get_by_role(role).first).to_be_attached()
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('main') !== null")
+
+
+def test_no_page_scrolls_sideways_on_a_320_px_phone(visit: Visit) -> None:
+    visit.page.set_viewport_size({"width": 320, "height": 640})
+    overflowing = {}
+    for name, path in PAGE_TYPES.items():
+        page = visit.open(path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        if overflow > 0:
+            overflowing[name] = overflow
+    assert overflowing == {}
