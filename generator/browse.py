@@ -7,9 +7,12 @@ coordinates); the theme's templates write the markup, so everything stays autoes
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+import jinja2
 
 from generator.dates import MONTHS
 from generator.index import EditionIndex
@@ -18,6 +21,7 @@ from generator.render import Renderer
 
 CHRONOLOGY_PAGE = "chronology/index.html"
 CORRESPONDENCE_PAGE = "correspondence/index.html"
+TOPIC_PAGES = {"subjects": "subjects/index.html", "collection": "collections/index.html"}
 
 
 # --------------------------------------------------------------------------- chronology
@@ -187,6 +191,38 @@ def correspondence(index: EditionIndex) -> Correspondence | None:
     return Correspondence(width, height, left_x, right_x, tuple(authors.values()), tuple(recipients.values()), letters)
 
 
+# --------------------------------------------------------------------------- subjects and collections
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A subject or a collection, and the documents filed under it in date order."""
+
+    name: str
+    anchor: str
+    documents: tuple[Document, ...]
+
+
+def topic_anchor(name: str) -> str:
+    """The id of a topic's section: its words in lower case joined by hyphens ("Korean War" -> "korean-war")."""
+    return re.sub(r"[\W_]+", "-", name.casefold()).strip("-") or "topic"
+
+
+def topics(documents: tuple[Document, ...], field: str) -> tuple[Topic, ...]:
+    """The values of `field` ("subjects", a list, or "collection", a text) with their documents, by name."""
+    filed: dict[str, list[Document]] = {}
+    for document in documents:
+        value = getattr(document, field)
+        for name in (value,) if isinstance(value, str) else value or ():
+            filed.setdefault(name, []).append(document)
+    return tuple(Topic(name, topic_anchor(name), tuple(docs)) for name, docs in sorted(filed.items(), key=lambda item: item[0].casefold()))
+
+
+def install_filters(environment: jinja2.Environment) -> None:
+    """Let templates link a subject or collection to its section (`url(...) ~ '#' ~ (name | topic_anchor)`)."""
+    environment.filters["topic_anchor"] = topic_anchor
+
+
 # --------------------------------------------------------------------------- pages
 
 
@@ -197,3 +233,8 @@ def render_browse_pages(renderer: Renderer) -> Iterator[tuple[str, str]]:
     chart = correspondence(index)
     if chart is not None:
         yield renderer.render("correspondence.html", CORRESPONDENCE_PAGE, chart=chart)
+    for field, path in TOPIC_PAGES.items():
+        found = topics(index.documents, field)
+        if found:
+            heading = "Subjects" if field == "subjects" else "Collections"
+            yield renderer.render("topics.html", path, topics=found, heading=heading)

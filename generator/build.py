@@ -96,6 +96,7 @@ def build(
     # render
     folders = theme_dirs(edition_dir, config)
     renderer = Renderer(create_environment(folders), PageContext(site=config, index=index, edition=edition), folders)
+    browse.install_filters(renderer.environment)
     total = len(edition.documents)
     done = 0
 

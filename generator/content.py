@@ -401,7 +401,8 @@ def _read_register_file(root: Path, kind: str, diagnostics: Diagnostics) -> list
     return read_register(kind, source, diagnostics) if source else []
 
 
-RESERVED_PAGE_IDS = frozenset({"documents", "persons", "places", "terms", "assets", "apparatus", "chronology", "search", "pagefind", "index", "404"})
+RESERVED_PAGE_IDS = frozenset({"documents", "persons", "places", "terms", "assets", "apparatus", "chronology", "search", "pagefind", "index", "404",
+                               "correspondence", "subjects", "collections"})
 
 
 def _check_page_ids(pages: list[Page], diagnostics: Diagnostics) -> None:

@@ -25,10 +25,12 @@ PERSONS = """\
 def browse_site(make_edition: Callable[..., Path], tmp_path: Path) -> Path:
     root = make_edition(
         {
-            "content/documents/a.md": document("Letter of October", "1951-10-18", type="letter", authors="[ann-author]", recipients="[roy-recipient]"),
+            "content/documents/a.md": document("Letter of October", "1951-10-18", type="letter", authors="[ann-author]", recipients="[roy-recipient]",
+                                              subjects="[Armistice talks, Korean War]", collection="Cables & letters"),
             "content/documents/b.md": document("Undated note of 1951", "1951", type="memorandum", persons="[mia-mentioned]"),
             "content/documents/c.md": document("Cable of about October", "1951-10~", type="cable", authors="[ann-author]", recipients="[roy-recipient]"),
-            "content/documents/d.md": document("Reply, uncertain date", "1953-02-01?", type="letter", authors="[roy-recipient]", recipients="[ann-author]"),
+            "content/documents/d.md": document("Reply, uncertain date", "1953-02-01?", type="letter", authors="[roy-recipient]", recipients="[ann-author]",
+                                              subjects="[Korean War]"),
         },
         persons=PERSONS,
         site="title: T\nsearch:\n  enabled: false\n",
@@ -95,3 +97,18 @@ def test_an_edition_without_letters_has_no_correspondence_page(make_edition: Cal
     assert (tmp_path / "out" / "chronology/index.html").is_file()
     assert not (tmp_path / "out" / "correspondence").exists()
     assert parse_html(tmp_path / "out" / "index.html").select_one("a[href='correspondence/index.html']") is None
+
+
+def test_subjects_and_collections_have_index_pages_linked_from_the_documents(browse_site: Path) -> None:
+    page = parse_html(browse_site / "subjects/index.html")
+    sections = {h["id"]: h.get_text(" ", strip=True) for h in page.select(".topic h2")}
+    assert sections == {"armistice-talks": "Armistice talks 1 document", "korean-war": "Korean War 2 documents"}
+    assert [a.get_text() for a in page.select("#korean-war ~ ol a")] == ["Letter of October", "Reply, uncertain date"]
+    letter = parse_html(browse_site / "documents/a/index.html")
+    assert [a["href"] for a in letter.select(".metadata a[href*='subjects']")] == [
+        "../../subjects/index.html#armistice-talks", "../../subjects/index.html#korean-war"]
+    assert letter.select_one(".metadata a[href*='collections']")["href"] == "../../collections/index.html#cables-letters"
+    collections = parse_html(browse_site / "collections/index.html")
+    assert collections.select_one("[id='cables-letters']") is not None
+    home = parse_html(browse_site / "index.html")
+    assert {a.get_text() for a in home.select(".browse-links a")} == {"By date", "By writer and recipient", "By subject", "By collection"}

@@ -30,6 +30,7 @@ PAGE_TYPES = {
     "search": "search/?q=Kaesong",
     "chronology": "chronology/",
     "correspondence": "correspondence/",
+    "subjects": "subjects/",
 }
 
 
