@@ -258,3 +258,23 @@ def test_no_page_scrolls_sideways_on_a_320_px_phone(visit: Visit) -> None:
         if overflow > 0:
             overflowing[name] = overflow
     assert overflowing == {}
+
+
+def test_pagefind_files_names_with_commas_and_colons_whole(browser: Browser, tmp_path: Path) -> None:
+    root = write_files(tmp_path / "edition", {
+        "site.yml": "title: Commas\n",
+        "content/persons.yml": "- id: smith\n  name: 'Smith, John: the elder'\n",
+        "content/documents/a.md": document(type="'letter, draft'", authors="[smith]"),
+    })
+    assert not build(root, tmp_path / "site").diagnostics.items
+    with serve_directory(tmp_path / "site") as url:
+        context = browser.new_context()
+        visit = Visit(context, url)
+        page = visit.open("search/")
+        filters = page.evaluate("""async () => {
+            const pagefind = await import(new URL('../pagefind/pagefind.js', location.href).href);
+            return await pagefind.filters();
+        }""")
+        context.close()
+    assert filters["author"] == {"Smith, John: the elder": 1}
+    assert filters["type"] == {"letter, draft": 1}
