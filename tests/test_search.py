@@ -61,3 +61,18 @@ def test_without_the_pagefind_binary_the_site_is_built_and_the_build_says_so(
     assert not (tmp_path / "out" / "search").exists()
     assert parse_html(tmp_path / "out" / "index.html").select_one("a[href='search/index.html']") is None
 
+
+
+def test_a_failing_indexer_fails_the_build_and_keeps_the_previous_site(
+    make_edition: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_edition({"content/documents/a.md": document(title="First")})
+    out = tmp_path / "out"
+    assert not build(root, out).diagnostics.items
+    (root / "content/documents/a.md").write_text(document(title="Second"), encoding="utf-8")
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/bin/false")
+    result = build(root, out)
+    [error] = result.diagnostics.errors
+    assert "Pagefind could not index the site" in error.message
+    assert parse_html(out / "documents/a/index.html").h1.get_text() == "First"
+    assert (out / "pagefind" / "pagefind.js").is_file()
