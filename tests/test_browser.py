@@ -34,20 +34,22 @@ PAGE_TYPES = {
 }
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API cannot start while another instance runs, and
+# other test modules start their own.
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
     with sync_playwright() as instance:
         yield instance
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     browser = launch_chromium(playwright)
     yield browser
     browser.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def base_url(sample_site: Path) -> Iterator[str]:
     with serve_directory(sample_site) as url:
         yield url
