@@ -31,6 +31,8 @@ PAGE_TYPES = {
     "chronology": "chronology/",
     "correspondence": "correspondence/",
     "subjects": "subjects/",
+    "apparatus": "apparatus/",
+    "glossary": "terms/",
 }
 
 
@@ -119,8 +121,11 @@ def test_the_reading_view_hides_brackets_and_markers_and_is_remembered(visit: Vi
     expect(page.locator("#transcript-text .ed-bracket").first).to_be_visible()
 
 
-def test_a_person_opens_from_the_document_page(visit: Visit) -> None:
+def test_a_person_opens_from_a_mention_and_from_the_metadata(visit: Visit) -> None:
     page = visit.open(DOC)
+    page.locator("#transcript-text").get_by_role("link", name="Peng Dehuai").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Peng Dehuai")
+    page.go_back()
     page.locator(".metadata").get_by_role("link", name="Joseph Stalin").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Joseph Stalin")
     expect(page.locator(".document-list").get_by_role("link").first).to_have_attribute("href", f"../../{DOC}index.html")
