@@ -132,5 +132,7 @@ def build(
             result.pages_written = write_site(output_dir, sorted(files.items()), [f / "assets" for f in folders], index_search)
         except OutputProblem as problem:
             diagnostics.error("output", str(problem), Location("site.yml"), "choose an output folder of its own, such as _site")
+        except search.SearchFailed as problem:
+            diagnostics.error("search", str(problem), Location("site.yml"), search.FAILED_HINT)
     result.seconds = time.perf_counter() - started
     return result

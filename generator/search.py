@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.index import EditionIndex
-from generator.output import OutputProblem
 from generator.render import Renderer
 
 BUNDLE_FOLDER = "pagefind"
@@ -27,6 +26,11 @@ MISSING_BINARY = (
     "install it with: pip install 'pagefind[bin]'"
 )
 MISSING_BINARY_HINT = "or turn search off in site.yml with 'search: {enabled: false}'"
+FAILED_HINT = "the previous site is unchanged; run the same build with a working Pagefind, or turn search off in site.yml"
+
+
+class SearchFailed(Exception):
+    """Pagefind ran and failed: the build fails, so that no site goes out with a broken search page."""
 
 
 def find_pagefind() -> Path | None:
@@ -48,16 +52,16 @@ def render_search_page(renderer: Renderer) -> tuple[str, str]:
 
 
 def index_site(site_dir: Path, executable: Path) -> None:
-    """Write the Pagefind bundle into `site_dir`/pagefind; raise OutputProblem if Pagefind fails."""
+    """Write the Pagefind bundle into `site_dir`/pagefind; raise SearchFailed if Pagefind fails."""
     command = [str(executable), "--site", str(site_dir), "--output-subdir", BUNDLE_FOLDER, "--silent",
                "--exclude-selectors", NOT_SEARCHED]
     try:
         finished = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
     except (OSError, subprocess.TimeoutExpired) as problem:
-        raise OutputProblem(f"Pagefind could not index the site: {problem}") from None
+        raise SearchFailed(f"Pagefind could not index the site: {problem}") from None
     if finished.returncode != 0:
         said = (finished.stderr or finished.stdout).strip() or f"exit status {finished.returncode}"
-        raise OutputProblem(f"Pagefind could not index the site: {said}")
+        raise SearchFailed(f"Pagefind could not index the site: {said}")
 
 
 @dataclass(frozen=True)
