@@ -13,6 +13,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from generator.annotate import AnnotatedText, annotate_text
 from generator.content import read_edition
 from generator.diagnostics import Diagnostics, Location
+from generator.exports import render_exports, template_globals
 from generator.index import build_index
 from generator.markup import create_parser
 from generator.model import Edition
@@ -83,6 +84,7 @@ def build(
     # render
     folders = theme_dirs(edition_dir, config)
     renderer = Renderer(create_environment(folders), PageContext(site=config, index=index, edition=edition), folders)
+    renderer.environment.globals.update(template_globals(index, config))
     total = len(edition.documents)
     done = 0
 
@@ -99,6 +101,7 @@ def build(
     except TemplateProblem as problem:
         diagnostics.items.append(problem.diagnostic)
         return result
+    files.update((path, text.encode("utf-8")) for path, text in render_exports(index, config))
     if config.base_url:
         files["sitemap.xml"] = render_sitemap(config.base_url, list(files)).encode("utf-8")
     result.files = files
