@@ -47,7 +47,8 @@ RICH_BODY = """\
 # Heading one
 
 Dear [Roy], the *crop* is **good**[^a] and ~~bad~~ [illegible] words. We wrote teh [sic] word,
-the [Stamp: RECEIVED [?] 1 May] and [Note: a note of the editor] with [Handwritten: Agreed]
+the [Stamp: RECEIVED [?] 1 May] and [Note: a note of the editor] with [Handwritten: Agreed] [Seal: round]
+[Translator's note: tn]
 [maybe?] and [...] then [text missing] more.\\
 Line after a hard break, a [link](https://example.org/) and `code` and a second call[^a].
 
@@ -253,12 +254,12 @@ def test_tei_encodes_the_apparatus_footnotes_and_structure(rich_site: Path) -> N
     gaps = [(g.get("reason"), _text_of(g)) for g in body.iter(f"{TEI}gap")]
     assert gaps == [("illegible", "illegible"), ("editorial", "..."), ("text-missing", "text missing")]
     assert [_text_of(s) for s in body.iter(f"{TEI}sic")] == ["teh"]
-    (stamp,) = body.iter(f"{TEI}stamp")
-    assert _text_of(stamp) == "RECEIVED 1 May" and stamp.find(f"{TEI}unclear").text == "RECEIVED"
+    stamp, seal = body.iter(f"{TEI}stamp")
+    assert _text_of(stamp) == "RECEIVED 1 May" and stamp.find(f"{TEI}unclear").text == "RECEIVED" and stamp.get("type") is None
+    assert (_text_of(seal), seal.get("type")) == ("round", "seal")
     assert [_text_of(u) for u in body.iter(f"{TEI}unclear")] == ["RECEIVED", "maybe"]
-    notes = {(n.get("type"), n.get("place")): _text_of(n).strip() for n in body.iter(f"{TEI}note")}
-    assert notes[("editorial", None)] == "a note of the editor"
-    assert notes[(None, "foot")] in ("A footnote with supplied text.", "First paragraph of a long note.Second paragraph.")
+    editorial = [(n.get("subtype"), _text_of(n)) for n in body.iter(f"{TEI}note") if n.get("type") == "editorial"]
+    assert editorial == [(None, "a note of the editor"), ("translators-note", "tn")]
     footnotes = [n for n in body.iter(f"{TEI}note") if n.get("place") == "foot"]
     assert [n.get("n") for n in footnotes] == ["1", "2"]
     assert footnotes[0].find(f"{TEI}supplied") is not None
@@ -372,3 +373,21 @@ def test_atom_feed_only_with_base_url(sample_site: Path, rich_site: Path) -> Non
     assert entries[0].find(f"{atom}author/{atom}name").text == "Ann Author"
     assert all(e.find(f"{atom}title").text and e.find(f"{atom}link").get("href").startswith("https://") for e in entries)
     assert "https://example.org/letters/documents/letter/" in (rich_site / "sitemap.xml").read_text()
+
+
+# --------------------------------------------------------------------------- the documentation
+
+
+def _readme_block(language: str) -> str:
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Citation and exports"):]
+    start = section.index(f"```{language}\n") + len(language) + 4
+    return section[start:section.index("```", start)]
+
+
+def test_readme_examples_are_what_the_sample_build_writes(sample_site: Path) -> None:
+    assert _readme_block("bibtex") == seed_file(sample_site, ".bib").read_text(encoding="utf-8")
+    assert _readme_block("json") == seed_file(sample_site, ".csl.json").read_text(encoding="utf-8")
+    tei = seed_file(sample_site, ".xml").read_text(encoding="utf-8")
+    pieces = [piece.strip() for line in _readme_block("xml").splitlines() for piece in line.split("…")]
+    assert [piece for piece in pieces if piece and piece not in tei] == []

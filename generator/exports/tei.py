@@ -91,7 +91,7 @@ def document_xml_id(document_id: str) -> str:
 
 def slug(text: str) -> str:
     """A TEI data word (no spaces): 'text missing' -> 'text-missing'."""
-    return re.sub(r"[^\w]+", "-", text.strip().casefold()).strip("-") or "unspecified"
+    return re.sub(r"[^\w]+", "-", re.sub(r"['’]", "", text.strip().casefold())).strip("-") or "unspecified"
 
 
 # --------------------------------------------------------------------------- shared header parts
@@ -382,15 +382,16 @@ class TextEncoder:
             if prefix and node.text and node.text.lstrip().startswith(prefix[1]):
                 node.text = node.text.lstrip()[len(prefix[1]):].lstrip(":").lstrip()
             label = slug(prefix[1]) if prefix else kind
+            subtype = label if label != kind else None  # "Seal: ..." as a stamp, "Translator's note: ..." as a note
             if kind == "stamp":
                 node.tag = _tag("stamp")
-                node.attrib["type"] = label
+                node.attrib.update(_attrs({"type": subtype}))
             elif kind == "note":
                 node.tag = _tag("note")
-                node.attrib.update({"type": "editorial", "subtype": label})
+                node.attrib.update(_attrs({"type": "editorial", "subtype": subtype}))
             else:
                 node.tag = _tag("add")
-                node.attrib.update({"rend": "handwritten", "type": label})
+                node.attrib.update(_attrs({"rend": "handwritten", "type": subtype}))
         elif kind in ("gap", "omission"):
             node.tag = _tag("gap")
             node.attrib["reason"] = "editorial" if kind == "omission" else slug(raw)
