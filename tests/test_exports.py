@@ -42,6 +42,8 @@ PERSONS = """\
   authority: {wikidata: Q1}
 - id: roy-recipient
   name: Roy Recipient
+- id: cy-cited
+  name: Cy Cited
 """
 RICH_BODY = """\
 # Heading one
@@ -51,6 +53,7 @@ the [Stamp: RECEIVED [?] 1 May] and [Note: a note of the editor] with [Handwritt
 [Translator's note: tn]
 [maybe?] and [...] then [text missing] more.\\
 Line after a hard break, a [link](https://example.org/) and `code` and a second call[^a].
+We met [*Cy*](person:cy-cited) at [Annville](place:ann-author).
 
 ## Heading two
 
@@ -271,6 +274,9 @@ def test_tei_encodes_the_apparatus_footnotes_and_structure(rich_site: Path) -> N
     assert body.find(f".//{TEI}list/{TEI}item") is not None and body.find(f".//{TEI}table/{TEI}row/{TEI}cell") is not None
     assert body.find(f".//{TEI}quote/{TEI}p") is not None and body.find(f".//{TEI}lb") is not None
     assert body.find(f".//{TEI}ref").get("target") == "https://example.org/"
+    (person,) = body.iter(f"{TEI}persName")
+    assert person.get("ref") == "#cy-cited" and person.find(f"{TEI}hi").text == "Cy"
+    assert [(p.get("ref"), p.text) for p in body.iter(f"{TEI}placeName")] == [("#place-ann-author", "Annville")]
 
 
 def test_tei_header_has_metadata_correspondence_languages_and_licence(rich_site: Path) -> None:
@@ -292,7 +298,7 @@ def test_tei_header_has_metadata_correspondence_languages_and_licence(rich_site:
     ids = {el.get("{http://www.w3.org/XML/1998/namespace}id") for el in root.find(f"{TEI}standOff").iter()} - {None}
     refs = {el.get("ref")[1:] for el in root.iter() if (el.get("ref") or "").startswith("#")}
     assert refs and refs <= ids
-    assert {"ann-author", "place-ann-author", "place-9-elms"} <= ids
+    assert {"ann-author", "place-ann-author", "place-9-elms", "cy-cited"} <= ids  # cy-cited: named in the text only
 
 
 def test_corpus_holds_every_document_and_the_registers_once(rich_site: Path) -> None:
@@ -300,9 +306,9 @@ def test_corpus_holds_every_document_and_the_registers_once(rich_site: Path) -> 
     assert root.tag == f"{TEI}teiCorpus"
     assert [t.get("{http://www.w3.org/XML/1998/namespace}id") for t in root.findall(f"{TEI}TEI")] == ["doc-plain", "doc-letter"]
     assert len(root.findall(f".//{TEI}standOff")) == 1
-    assert [p.find(f"{TEI}persName").text for p in root.iter(f"{TEI}person")] == ["Ann Author", "Roy Recipient"]
+    assert [p.find(f"{TEI}persName").text for p in root.iter(f"{TEI}person")] == ["Ann Author", "Cy Cited", "Roy Recipient"]
     registers = ET.parse(rich_site / "registers.xml").getroot()
-    assert len(list(registers.iter(f"{TEI}person"))) == 2 and len(list(registers.iter(f"{TEI}place"))) == 2
+    assert len(list(registers.iter(f"{TEI}person"))) == 3 and len(list(registers.iter(f"{TEI}place"))) == 2
     assert registers.find(f".//{TEI}geo").text == "51.5 -0.1"
 
 

@@ -7,7 +7,7 @@ pairs that the build writes beside the pages; `template_globals` gives the theme
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,10 +77,15 @@ def template_globals(index: EditionIndex, config: SiteConfig) -> dict[str, Calla
     return {"citation_of": citation_of}
 
 
-def render_exports(index: EditionIndex, config: SiteConfig) -> Iterator[tuple[str, str]]:
-    """Every exported file, in a deterministic order."""
+def render_exports(index: EditionIndex, config: SiteConfig, parse_env: Mapping[str, Any] | None = None) -> Iterator[tuple[str, str]]:
+    """Every exported file, in a deterministic order.
+
+    The documents are parsed with the annotate stage's parser; `parse_env` is what that stage puts
+    into the parser's env besides the defaults (e.g. the register matcher), so that the TEI sees
+    the same tokens as the pages, names in the text included.
+    """
     md = create_parser(config)
-    parsed = [(document, md.parse(document.body, {})) for document in index.documents]
+    parsed = [(document, md.parse(document.body, {**(parse_env or {})})) for document in index.documents]
     texts: dict[str, str] = {}
     for document, tokens in parsed:
         paths = citation.download_paths(document.id)

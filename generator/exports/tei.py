@@ -193,8 +193,11 @@ _LABEL_PREFIX = re.compile(r"^\s*([A-Z][\w'’ ]{0,40}?):\s*")
 class TextEncoder:
     """Walks a document's tokens and builds the TEI <body>: blocks, inline markup and the apparatus."""
 
-    def __init__(self, document_id: str) -> None:
+    def __init__(self, document_id: str, index: EditionIndex, ids: XmlIds) -> None:
         self.document_id = document_id
+        self.index = index
+        self.ids = ids
+        self.named: dict[str, list[str]] = {"person": [], "place": []}  # register ids the text names, in order
         self.body = element("body")
         self.stack: list[ET.Element] = [self.body]
         self.division: ET.Element | None = None
@@ -333,9 +336,18 @@ class TextEncoder:
             elif kind == "s_open":
                 self.start("del", rend="strikethrough")
             elif kind == "link_open":
-                self.start("ref", target=str(token.attrs.get("href", "")))
-            elif kind in ("em_close", "strong_close", "s_close", "link_close"):
-                self.end()
+                entry = str(token.attrs.get("href", "")).partition(":")
+                if not self.name(entry[0], entry[2]):
+                    self.start("ref", target=str(token.attrs.get("href", "")))
+            elif kind == "mention_open":
+                # A name the register stage found in the text (or an explicit [name](person:id) link).
+                mention = (token.meta or {}).get("mention")
+                if not self.name(str(getattr(mention, "kind", "")), str(getattr(mention, "id", ""))):
+                    self.start("seg")  # not a person or place: unwrapped at its close
+            elif kind in ("em_close", "strong_close", "s_close", "link_close", "mention_close"):
+                node = self.end()
+                if node.tag == _tag("seg") and not node.attrib:
+                    self._unwrap(self.current, node)
             elif kind == "code_inline":
                 sub(self.current, "code", token.content)
             elif kind == "html_inline":
@@ -350,6 +362,38 @@ class TextEncoder:
                 self.start("seg")  # a placeholder: what it becomes is known at its close
             elif kind == "editorial_close":
                 self.intervention(self.end(), token.meta["intervention"])
+
+    def name(self, kind: str, entry_id: str) -> bool:
+        """Open <persName ref> or <placeName ref> for a registered person or place; False for anything else."""
+        register = {"person": self.index.persons_by_id, "place": self.index.places_by_id}.get(kind)
+        if register is None or entry_id not in register:
+            return False
+        if entry_id not in self.named[kind]:
+            self.named[kind].append(entry_id)
+        xml_id = self.ids.person(entry_id) if kind == "person" else self.ids.place(entry_id)
+        self.start("persName" if kind == "person" else "placeName", ref=f"#{xml_id}")
+        return True
+
+    @staticmethod
+    def _unwrap(parent: ET.Element, node: ET.Element) -> None:
+        """Replace the (last) child `node` by its content."""
+        position = list(parent).index(node)
+        before = parent[position - 1] if position else None
+        text = (node.text or "")
+        if before is not None:
+            before.tail = (before.tail or "") + text
+        else:
+            parent.text = (parent.text or "") + text
+        children = list(node)
+        parent.remove(node)
+        for offset, child in enumerate(children):
+            parent.insert(position + offset, child)
+        tail_holder = children[-1] if children else before
+        if node.tail:
+            if tail_holder is not None:
+                tail_holder.tail = (tail_holder.tail or "") + node.tail
+            else:
+                parent.text = (parent.text or "") + node.tail
 
     def footnote(self, token: Token) -> None:
         number = self.footnote_numbers.get(token.meta["id"], str(token.meta["id"] + 1))
@@ -506,15 +550,18 @@ def document_tei(document: Document, tokens: Sequence[Token], index: EditionInde
     language = text_language(document, config)
     root = element("TEI", xml_id=document_xml_id(document.id), xml_lang=language)
     root.append(document_header(document, index, config, ids))
-    if standalone:
-        registers = stand_off(_persons(document.authors + document.recipients + document.persons, index),
-                              _places(document.places, index), ids)
-        if registers is not None:
-            root.append(registers)
-    text = sub(root, "text")
+    text = element("text")
     if document.summary:
         text.append(element("front", None, element("argument", None, element("p", document.summary))))
-    text.append(TextEncoder(document.id).encode(tokens))
+    encoder = TextEncoder(document.id, index, ids)
+    text.append(encoder.encode(tokens))
+    if standalone:
+        # The persons and places of the front matter and of the text, so that every ref="#id" resolves here.
+        persons = document.authors + document.recipients + document.persons + tuple(encoder.named["person"])
+        registers = stand_off(_persons(persons, index), _places(document.places + tuple(encoder.named["place"]), index), ids)
+        if registers is not None:
+            root.append(registers)
+    root.append(text)
     _break_lines(text)
     return root
 
