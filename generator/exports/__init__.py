@@ -71,8 +71,12 @@ def citation_view(document: Document, index: EditionIndex, config: SiteConfig) -
 def template_globals(index: EditionIndex, config: SiteConfig) -> dict[str, Callable[..., Any]]:
     """Functions the theme may call: `citation_of(document)`."""
 
+    computed: dict[str, CitationView] = {}  # the page head and the Cite block both ask for it
+
     def citation_of(document: Document) -> CitationView:
-        return citation_view(document, index, config)
+        if document.id not in computed:
+            computed[document.id] = citation_view(document, index, config)
+        return computed[document.id]
 
     return {"citation_of": citation_of}
 
@@ -85,18 +89,22 @@ def render_exports(index: EditionIndex, config: SiteConfig, parse_env: Mapping[s
     the same tokens as the pages, names in the text included.
     """
     md = create_parser(config)
-    parsed = [(document, md.parse(document.body, {**(parse_env or {})})) for document in index.documents]
+    ids = tei.XmlIds.of(index)
     texts: dict[str, str] = {}
-    for document, tokens in parsed:
+    members: list[str] = []
+    for document in index.documents:
+        tokens = md.parse(document.body, {**(parse_env or {})})
         paths = citation.download_paths(document.id)
         texts[document.id] = data.plain_text(tokens)
-        yield paths["tei"], tei.document_xml(document, tokens, index, config)
+        standalone, member = tei.document_files(document, tokens, index, config, ids)
+        members.append(member)
+        yield paths["tei"], standalone
         yield paths["bibtex"], citation.bibtex(document, index, config)
         yield paths["ris"], citation.ris(document, index, config)
         yield paths["csl_json"], citation.csl_json(document, index, config)
         yield paths["markdown"], data.markdown_source(document)
         yield paths["text"], texts[document.id]
-    yield "edition.xml", tei.corpus_xml(parsed, index, config)
+    yield "edition.xml", tei.corpus_xml(members, index, config)
     for path, text in (("registers.xml", tei.registers_xml(index, config)), ("cmif.xml", tei.cmif_xml(index, config)),
                        ("feed.xml", feeds.atom_feed(index, config))):
         if text is not None:

@@ -544,28 +544,6 @@ def document_header(document: Document, index: EditionIndex, config: SiteConfig,
     return element("teiHeader", None, file_desc, profile)
 
 
-def document_tei(document: Document, tokens: Sequence[Token], index: EditionIndex, config: SiteConfig, *,
-                 ids: XmlIds, standalone: bool = True) -> ET.Element:
-    """One document as <TEI>; standalone it carries its own persons and places in a <standOff>."""
-    language = text_language(document, config)
-    root = element("TEI", xml_id=document_xml_id(document.id), xml_lang=language)
-    root.append(document_header(document, index, config, ids))
-    text = element("text")
-    if document.summary:
-        text.append(element("front", None, element("argument", None, element("p", document.summary))))
-    encoder = TextEncoder(document.id, index, ids)
-    text.append(encoder.encode(tokens))
-    if standalone:
-        # The persons and places of the front matter and of the text, so that every ref="#id" resolves here.
-        persons = document.authors + document.recipients + document.persons + tuple(encoder.named["person"])
-        registers = stand_off(_persons(persons, index), _places(document.places + tuple(encoder.named["place"]), index), ids)
-        if registers is not None:
-            root.append(registers)
-    root.append(text)
-    _break_lines(text)
-    return root
-
-
 _BLOCKS = {_tag(n) for n in ("front", "argument", "body", "div", "head", "p", "ab", "list", "item", "table", "row", "quote", "milestone")}
 _CONTAINERS = {_tag(n) for n in ("text", "front", "argument", "body", "div", "list", "table", "quote")}
 
@@ -582,6 +560,25 @@ def _break_lines(text: ET.Element) -> None:
                 child.tail = "\n"
 
 
+def document_tei(document: Document, tokens: Sequence[Token], index: EditionIndex, config: SiteConfig,
+                 ids: XmlIds) -> tuple[ET.Element, ET.Element | None]:
+    """One document as <TEI>, and apart the <standOff> with the persons and places it refers to
+    (a file of its own carries it; in the teiCorpus the edition's registers serve every document)."""
+    language = text_language(document, config)
+    root = element("TEI", xml_id=document_xml_id(document.id), xml_lang=language)
+    root.append(document_header(document, index, config, ids))
+    text = sub(root, "text")
+    if document.summary:
+        text.append(element("front", None, element("argument", None, element("p", document.summary))))
+    encoder = TextEncoder(document.id, index, ids)
+    text.append(encoder.encode(tokens))
+    _break_lines(text)
+    # The persons and places of the front matter and of the text, so that every ref="#id" resolves.
+    persons = document.authors + document.recipients + document.persons + tuple(encoder.named["person"])
+    registers = stand_off(_persons(persons, index), _places(document.places + tuple(encoder.named["place"]), index), ids)
+    return root, registers
+
+
 def _indent_header(root: ET.Element) -> None:
     # Only the metadata is indented: whitespace inside the transcript's mixed content is text.
     for child in root:
@@ -593,10 +590,17 @@ def _indent_header(root: ET.Element) -> None:
         root[-1].tail = "\n"
 
 
-def document_xml(document: Document, tokens: Sequence[Token], index: EditionIndex, config: SiteConfig) -> str:
-    root = document_tei(document, tokens, index, config, ids=XmlIds.of(index))
+def document_files(document: Document, tokens: Sequence[Token], index: EditionIndex, config: SiteConfig,
+                   ids: XmlIds) -> tuple[str, str]:
+    """The document's own TEI file, and the same <TEI> as a member of the teiCorpus (no standOff)."""
+    root, registers = document_tei(document, tokens, index, config, ids)
     _indent_header(root)
-    return serialize(root)
+    member = ET.tostring(root, encoding="unicode") + "\n"
+    if registers is not None:
+        ET.indent(registers, space="  ", level=1)
+        registers.tail = "\n  "
+        root.insert(1, registers)
+    return serialize(root), member
 
 
 # --------------------------------------------------------------------------- the edition
@@ -625,22 +629,17 @@ def registers_xml(index: EditionIndex, config: SiteConfig) -> str | None:
     return serialize(root)
 
 
-def corpus_xml(documents: Sequence[tuple[Document, Sequence[Token]]], index: EditionIndex, config: SiteConfig) -> str:
-    """The whole edition as one teiCorpus: the registers once, then every document."""
-    ids = XmlIds.of(index)
+def corpus_xml(members: Sequence[str], index: EditionIndex, config: SiteConfig) -> str:
+    """The whole edition as one teiCorpus: the registers once, then every document's <TEI>
+    (`members`, as `document_files` serialized them)."""
     root = element("teiCorpus", xml_lang=config.language)
     root.append(edition_header(config, config.title, "edition.xml", "The documents of the edition, each with its own source."))
-    registers = stand_off(index.persons, index.places, ids)
+    registers = stand_off(index.persons, index.places, XmlIds.of(index))
     if registers is not None:
         root.append(registers)
     _indent_header(root)
-    for document, tokens in documents:
-        member = document_tei(document, tokens, index, config, ids=ids, standalone=False)
-        _indent_header(member)
-        member.tail = "\n"
-        root.append(member)
-    root[-1].tail = "\n"
-    return serialize(root)
+    head, closing = serialize(root).rsplit("</teiCorpus>", 1)
+    return head + "".join(members) + "</teiCorpus>" + closing
 
 
 # --------------------------------------------------------------------------- CMIF
