@@ -75,6 +75,10 @@ We met [*Cy*](person:cy-cited) at [Annville](place:ann-author).
 [^b]: First paragraph of a long note.
 
     Second paragraph.
+
+    ## A heading in a note
+
+    - a list in a note
 """
 
 
@@ -131,6 +135,8 @@ def test_citation_uses_base_url_and_publisher_when_set(rich_site: Path) -> None:
         "Erin Editor, Ed Second, and Third Hand, document 7. Example University Library. https://example.org/letters/documents/letter/."
     )
     assert soup.select_one(".cite-link a")["href"] == "https://example.org/letters/documents/letter/"
+    anonymous = parse_html(rich_site / "documents/plain/index.html").select_one(".cite-bibliography").get_text()
+    assert anonymous.startswith("“A note.” c. 1950. In Letters & Papers, edited by")  # no author: the title leads
     assert soup.select_one("link[rel=canonical]")["href"] == "https://example.org/letters/documents/letter/"
 
 
@@ -159,7 +165,8 @@ def test_document_pages_with_every_export_are_valid_html(rich_site: Path, tmp_pa
     # this check's concern: the copy checked here has single-paragraph footnotes.
     source = shutil.copytree(rich_site.parent / "edition", tmp_path / "edition")
     letter = source / "content/documents/letter.md"
-    letter.write_text(letter.read_text(encoding="utf-8").replace("\n\n    Second paragraph.", ""), encoding="utf-8")
+    text = letter.read_text(encoding="utf-8")
+    letter.write_text(text[: text.index("\n\n    Second paragraph.")] + "\n", encoding="utf-8")
     assert not build(source, tmp_path / "out").diagnostics.errors
     pages = [tmp_path / "out/documents/letter/index.html", tmp_path / "out/documents/plain/index.html"]
     assert [str(e) for e in nu_check(pages)] == []
@@ -267,6 +274,7 @@ def test_tei_encodes_the_apparatus_footnotes_and_structure(rich_site: Path) -> N
     assert [n.get("n") for n in footnotes] == ["1", "2"]
     assert footnotes[0].find(f"{TEI}supplied") is not None
     assert [p.text for p in footnotes[1].findall(f"{TEI}p")] == ["First paragraph of a long note.", "Second paragraph."]
+    assert footnotes[1].find(f"{TEI}label").text == "A heading in a note" and footnotes[1].find(f"{TEI}list/{TEI}item") is not None
     (pointer,) = body.iter(f"{TEI}ptr")
     assert pointer.get("target") == "#" + footnotes[0].get("{http://www.w3.org/XML/1998/namespace}id")
     assert [_text_of(a) for a in body.iter(f"{TEI}add")] == ["Agreed"]

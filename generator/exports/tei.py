@@ -203,6 +203,7 @@ class TextEncoder:
         self.division: ET.Element | None = None
         self.footnotes: dict[int, list[Token]] = {}
         self.footnote_numbers: dict[int, str] = {}
+        self.in_note = False  # encoding the blocks of a footnote, which go into its <note>
 
     # -- the tree under construction
 
@@ -275,7 +276,7 @@ class TextEncoder:
             kind = token.type
             if kind == "heading_open":
                 # A heading starts a new division, at the top level only; deeper it is a labelled block.
-                if len(self.stack) == 1 or (len(self.stack) == 2 and self.current is self.division):
+                if not self.in_note and (len(self.stack) == 1 or (len(self.stack) == 2 and self.current is self.division)):
                     del self.stack[1:]
                     self.division = sub(self.body, "div")
                     self.stack.append(self.division)
@@ -403,15 +404,14 @@ class TextEncoder:
             return
         note = self.start("note", place="foot", n=number, xml_id=note_id)
         body = [t for t in self.footnotes.get(token.meta["id"], []) if t.type != "footnote_anchor"]
-        paragraphs = sum(1 for t in body if t.type == "paragraph_open")
-        if paragraphs <= 1:
-            for inline in (t for t in body if t.type == "inline"):
+        if [t.type for t in body] in ([], ["paragraph_open", "inline", "paragraph_close"]):  # one paragraph: inline in the note
+            for inline in body[1:2]:
                 self.inline([c for c in inline.children or [] if c.type != "footnote_anchor"])
         else:
-            saved, self.stack = self.stack, [note]
-            self.division = note  # blocks inside the note go straight into it
+            saved = (self.stack, self.division)
+            self.stack, self.division, self.in_note = [note], note, True  # blocks inside the note go straight into it
             self.blocks(body)
-            self.stack, self.division = saved, None if self.division is note else self.division
+            (self.stack, self.division), self.in_note = saved, False
         self.end()
 
     def intervention(self, node: ET.Element, record: Mapping[str, object]) -> None:
