@@ -309,6 +309,15 @@ def test_tei_header_has_metadata_correspondence_languages_and_licence(rich_site:
     assert {"ann-author", "place-ann-author", "place-9-elms", "cy-cited"} <= ids  # cy-cited: named in the text only
 
 
+def test_control_characters_in_a_transcript_still_give_well_formed_xml(make_edition, tmp_path: Path) -> None:
+    root = make_edition({"content/documents/a.md": document(body="Page\x0cbreak and a bell\x07.")},
+                        site="title: T\nbase_url: https://example.org/\n")
+    assert not build(root, tmp_path / "out").diagnostics.errors
+    for name in ("documents/a/a.xml", "edition.xml", "feed.xml"):
+        ET.parse(tmp_path / "out" / name)  # raises on a character XML forbids
+    assert "Page\ufffdbreak" in (tmp_path / "out/documents/a/a.xml").read_text(encoding="utf-8")
+
+
 def test_corpus_holds_every_document_and_the_registers_once(rich_site: Path) -> None:
     root = ET.parse(rich_site / "edition.xml").getroot()
     assert root.tag == f"{TEI}teiCorpus"

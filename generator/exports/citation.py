@@ -237,7 +237,6 @@ def bibtex(document: Document, index: EditionIndex, config: SiteConfig) -> str:
         ("note", _bibtex_escape(document.source) if document.source else None),
         ("abstract", _bibtex_escape(document.summary) if document.summary else None),
         ("keywords", _bibtex_escape(", ".join(document.subjects)) if document.subjects else None),
-        ("language", text_language(document, config)),
         ("url", document_url(config, document.id)),
     ]
     lines = [f"@incollection{{{bibtex_key(document.id)},"]

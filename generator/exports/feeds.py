@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from generator.config import SiteConfig
 from generator.dates import PartialDate
 from generator.exports.citation import absolute_url, document_url, download_paths, names_of
+from generator.exports.tei import xml_text
 from generator.index import EditionIndex
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -61,4 +62,4 @@ def atom_feed(index: EditionIndex, config: SiteConfig) -> str | None:
         for subject in document.subjects:
             sub(entry, "category", term=subject)
     ET.indent(feed, space="  ")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + xml_text(ET.tostring(feed, encoding="unicode")) + "\n"

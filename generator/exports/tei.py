@@ -53,9 +53,17 @@ def sub(parent: ET.Element, name: str, text: str | None = None, /, **attributes:
     return node
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """Text that XML 1.0 can hold: the control characters it forbids become U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def serialize(root: ET.Element) -> str:
     root.attrib = {"xmlns": TEI_NS, **root.attrib}
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + xml_text(ET.tostring(root, encoding="unicode")) + "\n"
 
 
 # --------------------------------------------------------------------------- ids
@@ -595,7 +603,7 @@ def document_files(document: Document, tokens: Sequence[Token], index: EditionIn
     """The document's own TEI file, and the same <TEI> as a member of the teiCorpus (no standOff)."""
     root, registers = document_tei(document, tokens, index, config, ids)
     _indent_header(root)
-    member = ET.tostring(root, encoding="unicode") + "\n"
+    member = xml_text(ET.tostring(root, encoding="unicode")) + "\n"
     if registers is not None:
         ET.indent(registers, space="  ", level=1)
         registers.tail = "\n  "
