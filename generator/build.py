@@ -95,13 +95,13 @@ def build(
             progress(done, total)
 
     files: dict[str, bytes] = {}
+    files.update((path, text.encode("utf-8")) for path, text in render_exports(index, config))  # written beside the pages
     try:
         for path, text in render_site(renderer, annotated, page_html, introduction_html, on_page):
             files[path] = text.encode("utf-8")
     except TemplateProblem as problem:
         diagnostics.items.append(problem.diagnostic)
         return result
-    files.update((path, text.encode("utf-8")) for path, text in render_exports(index, config))
     if config.base_url:
         files["sitemap.xml"] = render_sitemap(config.base_url, list(files)).encode("utf-8")
     result.files = files
