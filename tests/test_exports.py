@@ -121,8 +121,10 @@ def test_document_page_has_a_cite_block_with_chicago_citation_link_and_downloads
     assert block.select_one(".cite-bibliography i").get_text() == "The Korean War Armistice Cables"
     assert block.select_one(".cite-note").get_text().startswith("Mao Zedong, “Cable from Mao Zedong")
     assert block.select_one(".cite-link a")["href"] == "index.html"  # no base_url: a relative link
-    downloads = [a["href"] for a in block.select(".downloads a")]
+    downloads = [a["href"] for a in block.select(".downloads")[0].select("a")]
     assert downloads == [f"{SEED_ID}{s}" for s in (".xml", ".bib", ".ris", ".csl.json", ".md", ".txt")]
+    edition_files = [a["href"] for a in block.select(".downloads")[1].select("a")]
+    assert edition_files == ["../../edition.xml", "../../registers.xml", "../../cmif.xml", "../../edition.json"]  # no feed: no base_url
     embedded = json.loads(block.select_one("script#csl-json[type='application/json']").string)
     assert embedded == json.loads(seed_file(sample_site, ".csl.json").read_text(encoding="utf-8"))
 
@@ -135,6 +137,7 @@ def test_citation_uses_base_url_and_publisher_when_set(rich_site: Path) -> None:
         "Erin Editor, Ed Second, and Third Hand, document 7. Example University Library. https://example.org/letters/documents/letter/."
     )
     assert soup.select_one(".cite-link a")["href"] == "https://example.org/letters/documents/letter/"
+    assert soup.select(".downloads")[1].select("a")[-1]["href"] == "../../feed.xml"
     anonymous = parse_html(rich_site / "documents/plain/index.html").select_one(".cite-bibliography").get_text()
     assert anonymous.startswith("“A note.” c. 1950. In Letters & Papers, edited by")  # no author: the title leads
     assert soup.select_one("link[rel=canonical]")["href"] == "https://example.org/letters/documents/letter/"

@@ -7,7 +7,7 @@ pairs that the build writes beside the pages; `template_globals` gives the theme
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,8 +68,21 @@ def citation_view(document: Document, index: EditionIndex, config: SiteConfig) -
     )
 
 
-def template_globals(index: EditionIndex, config: SiteConfig) -> dict[str, Callable[..., Any]]:
-    """Functions the theme may call: `citation_of(document)`."""
+def edition_downloads(index: EditionIndex, config: SiteConfig) -> list[Download]:
+    """The files of the whole edition that `render_exports` writes, for the theme to link."""
+    files = [Download("TEI corpus", "edition.xml", "application/tei+xml")]
+    if index.persons or index.places:
+        files.append(Download("Persons and places (TEI)", "registers.xml", "application/tei+xml"))
+    if tei.letters(index):
+        files.append(Download("Correspondence (CMIF)", "cmif.xml", "application/tei+xml"))
+    files.append(Download("Data (JSON)", "edition.json", "application/json"))
+    if config.base_url:
+        files.append(Download("Atom feed", "feed.xml", "application/atom+xml"))
+    return files
+
+
+def template_globals(index: EditionIndex, config: SiteConfig) -> dict[str, Any]:
+    """What the theme may use: `citation_of(document)` and `edition_downloads`."""
 
     computed: dict[str, CitationView] = {}  # the page head and the Cite block both ask for it
 
@@ -78,7 +91,7 @@ def template_globals(index: EditionIndex, config: SiteConfig) -> dict[str, Calla
             computed[document.id] = citation_view(document, index, config)
         return computed[document.id]
 
-    return {"citation_of": citation_of}
+    return {"citation_of": citation_of, "edition_downloads": edition_downloads(index, config)}
 
 
 def render_exports(index: EditionIndex, config: SiteConfig, parse_env: Mapping[str, Any] | None = None) -> Iterator[tuple[str, str]]:

@@ -659,10 +659,14 @@ def _cmif_person(entry_id: str, index: EditionIndex) -> ET.Element:
     return element("persName", person.name if person else entry_id, ref=f"{WIKIDATA}{wikidata}" if wikidata else None)
 
 
+def letters(index: EditionIndex) -> list[Document]:
+    """The documents that CMIF describes: those with both authors and recipients."""
+    return [d for d in index.documents if d.authors and d.recipients]
+
+
 def cmif_xml(index: EditionIndex, config: SiteConfig) -> str | None:
     """Correspondence metadata (CMIF, as correspSearch harvests it) for the documents with authors and recipients."""
-    letters = [d for d in index.documents if d.authors and d.recipients]
-    if not letters:
+    if not letters(index):
         return None
     title_stmt = element("titleStmt", None, element("title", f"{config.title}: correspondence metadata"))
     for editor in config.editors:
@@ -679,7 +683,7 @@ def cmif_xml(index: EditionIndex, config: SiteConfig) -> str | None:
         sub(bibl, "ref", config.base_url, target=config.base_url)
     header = element("teiHeader", None, element("fileDesc", None, title_stmt, publication, element("sourceDesc", None, bibl)))
     profile = sub(header, "profileDesc")
-    for document in letters:
+    for document in letters(index):
         correspondence = sub(profile, "correspDesc", ref=document_url(config, document.id) or f"documents/{document.id}/", source="#edition")
         sent = sub(correspondence, "correspAction", type="sent")
         sent.extend(_cmif_person(a, index) for a in document.authors)
