@@ -84,7 +84,6 @@ def build(
     # render
     folders = theme_dirs(edition_dir, config)
     renderer = Renderer(create_environment(folders), PageContext(site=config, index=index, edition=edition), folders)
-    renderer.environment.globals.update(template_globals(index, config))
     total = len(edition.documents)
     done = 0
 
@@ -95,6 +94,7 @@ def build(
             progress(done, total)
 
     files: dict[str, bytes] = {}
+    renderer.environment.globals.update(template_globals(index, config))  # what the Cite block shows
     files.update((path, text.encode("utf-8")) for path, text in render_exports(index, config))  # written beside the pages
     try:
         for path, text in render_site(renderer, annotated, page_html, introduction_html, on_page):
