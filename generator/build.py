@@ -14,6 +14,7 @@ from generator import browse, search
 from generator.annotate import AnnotatedText, annotate_text
 from generator.content import read_edition
 from generator.diagnostics import Diagnostics, Location
+from generator.exports import render_exports, template_globals
 from generator.index import build_index
 from generator.markup import create_parser
 from generator.model import Edition
@@ -107,6 +108,8 @@ def build(
             progress(done, total)
 
     files: dict[str, bytes] = {}
+    renderer.environment.globals.update(template_globals(index, config))  # what the Cite block shows
+    files.update((path, text.encode("utf-8")) for path, text in render_exports(index, config))  # written beside the pages
     try:
         for path, text in render_site(renderer, annotated, page_html, introduction_html, on_page):
             files[path] = text.encode("utf-8")

@@ -1,0 +1,349 @@
+"""Citation data for one document: the Chicago citation shown on its page, BibTeX, RIS, CSL-JSON,
+and the metadata that reference managers read from the page head (Highwire, Dublin Core, schema.org).
+
+Pure: every function takes the document, the index and the site settings and returns text or data.
+A document is cited as a part of the edition, as a document in a published collection is: the
+document's own author, title and date, then the edition, its editors and publisher. The formats
+agree on that reading: CSL `document`, BibTeX `@incollection`, RIS `CHAP`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from generator.config import SiteConfig
+from generator.index import EditionIndex
+from generator.model import Document, Person
+
+
+def document_folder(document_id: str) -> str:
+    return f"documents/{document_id}/"
+
+
+def download_paths(document_id: str) -> dict[str, str]:
+    """The files written beside a document's page, by format."""
+    folder = document_folder(document_id)
+    return {
+        "tei": f"{folder}{document_id}.xml",
+        "bibtex": f"{folder}{document_id}.bib",
+        "ris": f"{folder}{document_id}.ris",
+        "csl_json": f"{folder}{document_id}.csl.json",
+        "markdown": f"{folder}{document_id}.md",
+        "text": f"{folder}{document_id}.txt",
+    }
+
+
+def absolute_url(config: SiteConfig, path: str) -> str | None:
+    """The published address of an output path, when site.yml gives base_url."""
+    return config.base_url + path if config.base_url else None
+
+
+def document_url(config: SiteConfig, document_id: str) -> str | None:
+    return absolute_url(config, document_folder(document_id))
+
+
+# --------------------------------------------------------------------------- names
+
+
+@dataclass(frozen=True)
+class Name:
+    """A person's name as citations need it: `family, given` when the register says so, else whole."""
+
+    display: str  # "Joseph Stalin", "Mao Zedong"
+    family: str | None = None
+    given: str | None = None
+
+    @property
+    def inverted(self) -> str:
+        return f"{self.family}, {self.given}" if self.family and self.given else self.display
+
+    def csl(self) -> dict[str, str]:
+        return {"family": self.family, "given": self.given} if self.family and self.given else {"literal": self.display}
+
+    def bibtex(self) -> str:
+        # Braces keep a name whole (BibTeX would otherwise split "Mao Zedong" into given and family).
+        return _bibtex_escape(self.inverted) if self.family and self.given else "{" + _bibtex_escape(self.display) + "}"
+
+
+def person_name(person: Person) -> Name:
+    family, comma, given = person.sort_name.partition(",")
+    if comma and family.strip() and given.strip():
+        return Name(person.name, family.strip(), given.strip())
+    return Name(person.name)
+
+
+def names_of(ids: Iterable[str], index: EditionIndex) -> list[Name]:
+    return [person_name(index.persons_by_id[i]) if i in index.persons_by_id else Name(i) for i in ids]
+
+
+def _and_list(items: list[str]) -> str:
+    """Chicago's series: "A", "A and B", "A, B, and C"."""
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + ", and " + items[-1]
+
+
+# --------------------------------------------------------------------------- the displayed citation
+
+
+@dataclass(frozen=True)
+class Citation:
+    """The citation of one document, in the forms its page shows and its downloads hold."""
+
+    note_html: str  # Chicago note form
+    bibliography_html: str  # Chicago bibliography form
+    bibliography_text: str
+    url: str | None  # the stable absolute address, when base_url is set
+
+
+def _end(text: str) -> str:
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def chicago(document: Document, index: EditionIndex, config: SiteConfig) -> Citation:
+    """Chicago notes-bibliography: the note and the bibliography entry; the reader adds the access date."""
+    authors = names_of(document.authors, index)
+    editors = list(config.editors)
+    url = document_url(config, document.id)
+    # Chicago puts a conjectured date in brackets: [October 1951?].
+    date = f"[{document.date.display()}]" if document.date.uncertain else document.date.display()
+    number = f"document {document.number}" if document.number else ""
+
+    def render(parts: list[tuple[str, bool]]) -> tuple[str, str]:
+        html = "".join(f"<i>{escape(t)}</i>" if italic else escape(t) for t, italic in parts)
+        return html, "".join(t for t, _ in parts)
+
+    # Bibliography: Author. "Title." Date. In Edition, edited by Editors, document N. Publisher. URL.
+    bib: list[tuple[str, bool]] = []
+    if authors:
+        bib.append((_end(_and_list([authors[0].inverted] + [a.display for a in authors[1:]])) + " ", False))
+    bib.append((f"“{_end(document.title)}” {date}. In ", False))
+    bib.append((config.title, True))
+    tail = ""
+    if editors:
+        tail += ", edited by " + _and_list(editors)
+    if number:
+        tail += ", " + number
+    tail += ". "
+    if config.publisher:
+        tail += _end(config.publisher) + " "
+    if url:
+        tail += url + "."
+    bib.append((tail.rstrip(), False))
+    bibliography_html, bibliography_text = render(bib)
+
+    # Note: Author, "Title," Date, in Edition, ed. Editors, document N (Publisher), URL.
+    note: list[tuple[str, bool]] = []
+    if authors:
+        note.append((_and_list([a.display for a in authors]) + ", ", False))
+    title = document.title if document.title.endswith(("?", "!")) else document.title + ","
+    note.append((f"“{title}” {date}, in ", False))
+    note.append((config.title, True))
+    tail = ""
+    if editors:
+        tail += ", ed. " + _and_list(editors)
+    if number:
+        tail += ", " + number
+    if config.publisher:
+        tail += f" ({config.publisher})"
+    tail += f", {url}." if url else "."
+    note.append((tail, False))
+    note_html, _ = render(note)
+    return Citation(note_html=note_html, bibliography_html=bibliography_html, bibliography_text=bibliography_text, url=url)
+
+
+# --------------------------------------------------------------------------- CSL-JSON
+
+
+def text_language(document: Document, config: SiteConfig) -> str:
+    """The language of the published text: the edition's when it is a translation, else the original's."""
+    if document.translation or not document.language:
+        return config.language
+    return document.language
+
+
+def csl_record(document: Document, index: EditionIndex, config: SiteConfig) -> dict[str, Any]:
+    date = document.date
+    issued: dict[str, Any] = {"date-parts": [[p for p in (date.year, date.month, date.day) if p]]}
+    if date.approximate or date.uncertain:
+        issued["circa"] = True
+    record: dict[str, Any] = {
+        "id": document.id,
+        "type": "document",
+        "title": document.title,
+        "author": [n.csl() for n in names_of(document.authors, index)],
+        "recipient": [n.csl() for n in names_of(document.recipients, index)],
+        "issued": issued,
+        "container-title": config.title,
+        "editor": [{"literal": e} for e in config.editors],
+        "publisher": config.publisher,
+        "number": document.number,
+        "genre": document.type,
+        "archive": document.source,
+        "abstract": document.summary,
+        "language": text_language(document, config),
+        "keyword": ", ".join(document.subjects) or None,
+        "note": document.translation,
+        "URL": document_url(config, document.id),
+    }
+    return {k: v for k, v in record.items() if v not in (None, [], "")}
+
+
+def csl_json(document: Document, index: EditionIndex, config: SiteConfig) -> str:
+    """A CSL-JSON file: a list with the one record, as reference managers import it."""
+    return json.dumps([csl_record(document, index, config)], ensure_ascii=False, indent=2) + "\n"
+
+
+def script_json(data: Any) -> str:
+    """JSON that can stand inside a <script> element: no '<', '>' or '&' that HTML would read."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+# --------------------------------------------------------------------------- BibTeX
+
+
+_BIBTEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
+                   "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+
+
+def _bibtex_escape(text: str) -> str:
+    return "".join(_BIBTEX_SPECIAL.get(char, char) for char in text)
+
+
+def bibtex_key(document_id: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_:-]", "-", document_id)
+
+
+def bibtex(document: Document, index: EditionIndex, config: SiteConfig) -> str:
+    date = document.date
+    fields: list[tuple[str, str | None]] = [
+        ("author", " and ".join(n.bibtex() for n in names_of(document.authors, index)) or None),
+        # Double braces keep the title's capitals as written.
+        ("title", "{" + _bibtex_escape(document.title) + "}"),
+        ("booktitle", "{" + _bibtex_escape(config.title) + "}"),
+        ("editor", " and ".join("{" + _bibtex_escape(e) + "}" for e in config.editors) or None),
+        ("publisher", _bibtex_escape(config.publisher) if config.publisher else None),
+        ("year", str(date.year)),
+        ("month", (["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"][date.month - 1]) if date.month else None),
+        ("date", date.edtf),  # biblatex reads EDTF, uncertain and approximate included
+        ("number", _bibtex_escape(document.number) if document.number else None),
+        ("type", _bibtex_escape(document.type) if document.type else None),
+        ("note", _bibtex_escape(document.source) if document.source else None),
+        ("abstract", _bibtex_escape(document.summary) if document.summary else None),
+        ("keywords", _bibtex_escape(", ".join(document.subjects)) if document.subjects else None),
+        ("url", document_url(config, document.id)),
+    ]
+    lines = [f"@incollection{{{bibtex_key(document.id)},"]
+    # Months are BibTeX macros, written bare; everything else in braces.
+    lines += [f"  {name} = {value if name == 'month' else '{' + value + '}'}," for name, value in fields if value]
+    lines[-1] = lines[-1].rstrip(",")
+    return "\n".join(lines) + "\n}\n"
+
+
+# --------------------------------------------------------------------------- RIS
+
+
+def ris(document: Document, index: EditionIndex, config: SiteConfig) -> str:
+    date = document.date
+    # RIS dates are YYYY/MM/DD/other, the unknown parts left empty: 1951/10//.
+    ris_date = f"{date.year}/{f'{date.month:02d}' if date.month else ''}/{f'{date.day:02d}' if date.day else ''}/"
+    tags: list[tuple[str, str | None]] = [("TY", "CHAP"), ("ID", document.id)]
+    tags += [("AU", n.inverted) for n in names_of(document.authors, index)]
+    tags += [("TI", document.title), ("T2", config.title)]
+    tags += [("A2", e) for e in config.editors]
+    tags += [
+        ("PY", str(date.year)), ("DA", ris_date), ("PB", config.publisher), ("M1", document.number), ("M3", document.type),
+        ("AB", document.summary), ("AN", document.source), ("LA", text_language(document, config)),
+    ]
+    tags += [("KW", s) for s in document.subjects]
+    tags += [("UR", document_url(config, document.id)), ("ER", "")]
+    # One field per line: a value's own line breaks would end the field early.
+    return "".join(f"{tag}  - {' '.join(value.split())}\n" for tag, value in tags if value is not None)
+
+
+# --------------------------------------------------------------------------- page head
+
+
+def highwire_dates(document: Document) -> str:
+    date = document.date
+    return "/".join(str(p) if i == 0 else f"{p:02d}" for i, p in enumerate((date.year, date.month, date.day)) if p)
+
+
+def head_meta(document: Document, index: EditionIndex, config: SiteConfig, tei_href: str) -> list[tuple[str, str]]:
+    """(name, content) of the <meta> elements that reference managers read: Highwire, then Dublin Core."""
+    authors = names_of(document.authors, index)
+    meta: list[tuple[str, str | None]] = [("citation_title", document.title)]
+    meta += [("citation_author", a.inverted) for a in authors]
+    meta += [
+        ("citation_date", highwire_dates(document)),
+        ("citation_inbook_title", config.title),
+        ("citation_publisher", config.publisher),
+        ("citation_language", text_language(document, config)),
+        ("citation_public_url", document_url(config, document.id)),
+        ("citation_xml_url", absolute_url(config, download_paths(document.id)["tei"]) or tei_href),
+    ]
+    meta += [("citation_keywords", s) for s in document.subjects]
+    meta += [("DC.title", document.title)]
+    meta += [("DC.creator", a.display) for a in authors]
+    meta += [
+        ("DC.date", document.date.iso),
+        ("DC.type", "Text"),
+        ("DC.format", "text/html"),
+        ("DC.language", text_language(document, config)),
+        ("DC.publisher", config.publisher),
+        ("DC.rights", document.rights or config.license),
+        ("DC.source", document.source),
+        ("DC.description", document.summary),
+        ("DC.identifier", document_url(config, document.id)),
+        ("DC.relation.isPartOf", config.title),
+    ]
+    meta += [("DC.subject", s) for s in document.subjects]
+    return [(name, " ".join(value.split())) for name, value in meta if value]
+
+
+def json_ld(document: Document, index: EditionIndex, config: SiteConfig) -> dict[str, Any]:
+    """schema.org: the document as an ArchiveComponent that is part of the edition (a Collection)."""
+
+    def person(entry_id: str) -> dict[str, Any]:
+        found = index.persons_by_id.get(entry_id)
+        data: dict[str, Any] = {"@type": "Person", "name": found.name if found else entry_id}
+        if found and found.authority.get("wikidata"):
+            data["sameAs"] = f"http://www.wikidata.org/entity/{found.authority['wikidata']}"
+        return data
+
+    edition: dict[str, Any] = {"@type": "Collection", "name": config.title}
+    if config.base_url:
+        edition["url"] = config.base_url
+    if config.editors:
+        edition["editor"] = [{"@type": "Person", "name": e} for e in config.editors]
+    if config.publisher:
+        edition["publisher"] = {"@type": "Organization", "name": config.publisher}
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "ArchiveComponent",
+        "@id": document_url(config, document.id),
+        "url": document_url(config, document.id),
+        "name": document.title,
+        "dateCreated": document.date.iso,
+        "author": [person(i) for i in document.authors],
+        "recipient": [person(i) for i in document.recipients],
+        "mentions": [person(i) for i in document.persons if i not in document.authors + document.recipients]
+        + [{"@type": "Place", "name": index.places_by_id[i].name if i in index.places_by_id else i} for i in document.places],
+        "genre": document.type,
+        "description": document.summary,
+        "inLanguage": text_language(document, config),
+        "keywords": list(document.subjects),
+        "license": document.rights or config.license,
+        "position": document.number,
+        "isPartOf": edition,
+        "encoding": [
+            {"@type": "MediaObject", "encodingFormat": "application/tei+xml", "contentUrl": absolute_url(config, download_paths(document.id)["tei"])},
+        ] if config.base_url else None,
+    }
+    return {k: v for k, v in data.items() if v not in (None, [], "")}

@@ -1,0 +1,235 @@
+"""The edition as data: each document's plain text and Markdown source, and `edition.json` with the
+JSON Schema that documents it.
+
+Pure: functions from the model and the token stream to text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import yaml
+
+try:  # libyaml's emitter is several times faster; PyYAML falls back to pure Python without it.
+    from yaml import CSafeDumper as _SafeDumper
+except ImportError:  # pragma: no cover
+    from yaml import SafeDumper as _SafeDumper  # type: ignore[assignment]
+from markdown_it.token import Token
+
+from generator.config import SiteConfig
+from generator.exports.citation import document_folder, document_url, download_paths, text_language
+from generator.index import EditionIndex
+from generator.model import Document
+
+SCHEMA_PATH = "edition.schema.json"
+FRONT_MATTER_FIELDS = ("number", "type", "authors", "recipients", "persons", "places", "source", "summary",
+                       "language", "translation", "rights", "subjects", "collection")
+
+
+# --------------------------------------------------------------------------- plain text and Markdown
+
+
+def plain_text(tokens: Sequence[Token]) -> str:
+    """The transcript as plain text: paragraphs separated by blank lines, the editor's brackets as
+    transcribed, footnote calls as [1] with the footnotes at the end."""
+    block_end = next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), len(tokens))
+    numbers: dict[int, str] = {}
+
+    def inline(children: Sequence[Token]) -> str:
+        out: list[str] = []
+        for token in children:
+            if token.type in ("text", "code_inline", "html_inline", "editorial_unbalanced"):
+                out.append(token.content)
+            elif token.type in ("softbreak", "hardbreak"):
+                out.append("\n")
+            elif token.type == "editorial_open":
+                out.append("[")
+            elif token.type == "editorial_close":
+                out.append("]")
+            elif token.type == "image":
+                out.append(token.content)
+            elif token.type == "footnote_ref":
+                number = numbers.setdefault(token.meta["id"], str(len(numbers) + 1))
+                out.append(f"[{number}]")
+        return "".join(out)
+
+    def blocks(block_tokens: Sequence[Token]) -> list[str]:
+        paragraphs: list[str] = []
+        prefix = ""
+        for token in block_tokens:
+            if token.type == "list_item_open":
+                prefix = "- "
+            elif token.type == "inline":
+                paragraphs.append(prefix + inline(token.children or []))
+                prefix = ""
+            elif token.type in ("code_block", "fence", "html_block"):
+                paragraphs.append(token.content.rstrip("\n"))
+        return paragraphs
+
+    paragraphs = blocks(tokens[:block_end])
+    footnotes: dict[int, list[str]] = {}
+    current: int | None = None
+    collected: list[Token] = []
+    for token in tokens[block_end:]:
+        if token.type == "footnote_open":
+            current, collected = token.meta["id"], []
+        elif token.type == "footnote_close" and current is not None:
+            footnotes[current] = blocks(collected)
+            current = None
+        elif current is not None:
+            collected.append(token)
+    if footnotes:
+        paragraphs.append("Notes")
+        for footnote_id, number in numbers.items():
+            paragraphs.append(f"[{number}] " + "\n".join(footnotes.get(footnote_id, [])))
+    return "\n\n".join(p.strip() for p in paragraphs if p.strip()) + "\n"
+
+
+def front_matter(document: Document) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": document.id, "title": document.title, "date": document.date.edtf}
+    for name in FRONT_MATTER_FIELDS:
+        value = getattr(document, name)
+        if value:
+            data[name] = list(value) if isinstance(value, tuple) else value
+    return data
+
+
+def markdown_source(document: Document) -> str:
+    """The document as a Markdown file with YAML front matter, as an editor would write it."""
+    header = yaml.dump(front_matter(document), Dumper=_SafeDumper, allow_unicode=True, sort_keys=False, width=100)
+    return f"---\n{header}---\n{document.body.rstrip()}\n"
+
+
+# --------------------------------------------------------------------------- edition.json
+
+
+def _drop_empty(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if v not in (None, [], {}, "")}
+
+
+def edition_data(index: EditionIndex, config: SiteConfig, texts: Mapping[str, str]) -> dict[str, Any]:
+    """The whole edition: site metadata, every document with its metadata and plain text, the registers."""
+    site = _drop_empty({
+        "title": config.title, "subtitle": config.subtitle, "editors": list(config.editors), "publisher": config.publisher,
+        "language": config.language, "license": config.license, "base_url": config.base_url,
+    })
+    documents = []
+    for document in index.documents:
+        record = front_matter(document)
+        record["date"] = _drop_empty({
+            "edtf": document.date.edtf, "iso": document.date.iso, "display": document.date.display(),
+            "uncertain": document.date.uncertain or None, "approximate": document.date.approximate or None,
+        })
+        record["text_language"] = text_language(document, config)
+        record["page"] = document_folder(document.id) + "index.html"
+        record["url"] = document_url(config, document.id)
+        record["files"] = download_paths(document.id)
+        record["text"] = texts[document.id]
+        documents.append(_drop_empty(record))
+
+    def entry(data: Any, **extra: Any) -> dict[str, Any]:
+        return _drop_empty({
+            "id": data.id, "name": data.name, "sort_name": data.sort_name, "aliases": list(data.aliases), "dates": data.dates,
+            "description": data.description, "authority": dict(data.authority), **extra,
+        })
+
+    return {
+        "$schema": SCHEMA_PATH,
+        "site": site,
+        "documents": documents,
+        "persons": [entry(p, page=f"persons/{p.id}/index.html") for p in index.persons],
+        "places": [entry(p, page=f"places/{p.id}/index.html", modern_name=p.modern_name,
+                         coordinates=list(p.coordinates) if p.coordinates else None) for p in index.places],
+        "terms": [entry(t, expansion=t.expansion) for t in index.terms],
+    }
+
+
+def edition_json(index: EditionIndex, config: SiteConfig, texts: Mapping[str, str]) -> str:
+    return json.dumps(edition_data(index, config, texts), ensure_ascii=False, indent=2) + "\n"
+
+
+_TEXT = {"type": "string", "minLength": 1}
+_TEXTS = {"type": "array", "items": _TEXT}
+_IDS = {"type": "array", "items": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"}}
+_PATH = {"type": "string", "pattern": "^[^/].*"}
+
+
+def _entry_schema(description: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "type": "object", "description": description, "additionalProperties": False, "required": ["id", "name"],
+        "properties": {
+            "id": {"type": "string"}, "name": _TEXT, "sort_name": _TEXT, "aliases": _TEXTS, "dates": _TEXT,
+            "description": _TEXT, "authority": {"type": "object", "additionalProperties": {"type": "string"},
+                                                "description": "Identifiers in authority files, e.g. {\"wikidata\": \"Q855\"}."},
+            "page": {**_PATH, "description": "The entry's page, relative to the site root."}, **extra,
+        },
+    }
+
+
+EDITION_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": SCHEMA_PATH,
+    "title": "A digital critical edition",
+    "description": "edition.json: the site's metadata, every document with its metadata and plain text, and the registers. "
+                   "Paths are relative to the site root.",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["site", "documents", "persons", "places", "terms"],
+    "properties": {
+        "$schema": {"type": "string"},
+        "site": {
+            "type": "object", "additionalProperties": False, "required": ["title", "language"],
+            "properties": {
+                "title": _TEXT, "subtitle": _TEXT, "editors": _TEXTS, "publisher": _TEXT,
+                "language": {**_TEXT, "description": "BCP 47 tag of the interface and text."},
+                "license": _TEXT, "base_url": {"type": "string", "format": "uri"},
+            },
+        },
+        "documents": {
+            "type": "array", "description": "In date order.",
+            "items": {
+                "type": "object", "additionalProperties": False, "required": ["id", "title", "date", "text", "page", "files"],
+                "properties": {
+                    "id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"},
+                    "title": _TEXT,
+                    "date": {
+                        "type": "object", "additionalProperties": False, "required": ["edtf", "iso", "display"],
+                        "properties": {
+                            "edtf": {"type": "string", "pattern": "^\\d{4}(-\\d{2}(-\\d{2})?)?[?~%]?$",
+                                     "description": "The date as written, in EDTF: ? uncertain, ~ approximate, % both."},
+                            "iso": {"type": "string", "pattern": "^\\d{4}(-\\d{2}(-\\d{2})?)?$"},
+                            "display": _TEXT, "uncertain": {"const": True}, "approximate": {"const": True},
+                        },
+                    },
+                    "number": _TEXT, "type": _TEXT,
+                    "authors": {**_IDS, "description": "Ids in persons."},
+                    "recipients": {**_IDS, "description": "Ids in persons."},
+                    "persons": {**_IDS, "description": "Ids in persons."},
+                    "places": {**_IDS, "description": "Ids in places."},
+                    "source": _TEXT, "summary": _TEXT,
+                    "language": {**_TEXT, "description": "The language of the original."},
+                    "text_language": {**_TEXT, "description": "The language of the text given here."},
+                    "translation": _TEXT, "rights": _TEXT, "subjects": _TEXTS, "collection": _TEXT,
+                    "page": _PATH, "url": {"type": "string", "format": "uri"},
+                    "files": {
+                        "type": "object", "description": "Downloads beside the page.", "additionalProperties": _PATH,
+                        "required": ["tei", "bibtex", "ris", "csl_json", "markdown", "text"],
+                    },
+                    "text": {"type": "string", "description": "The transcript as plain text, the editor's brackets as transcribed."},
+                },
+            },
+        },
+        "persons": {"type": "array", "items": _entry_schema("A person in the register.")},
+        "places": {"type": "array", "items": _entry_schema(
+            "A place in the register.", modern_name=_TEXT,
+            coordinates={"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2, "description": "[latitude, longitude]"},
+        )},
+        "terms": {"type": "array", "items": _entry_schema("An abbreviation or term.", expansion={"type": "string"})},
+    },
+}
+
+
+def edition_schema() -> str:
+    return json.dumps(EDITION_SCHEMA, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,695 @@
+"""TEI P5: each document as a TEI file, the registers as listPerson and listPlace, the edition as
+one teiCorpus, and the correspondence metadata as CMIF.
+
+Pure: the text is encoded by walking the markdown-it token stream of the document (the same
+parser as the pages), so every editorial intervention arrives as an `editorial_open` token
+whose type says what TEI element it becomes. The tree is built with ElementTree, which escapes
+every value.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from markdown_it.token import Token
+
+from generator.config import SiteConfig
+from generator.dates import PartialDate
+from generator.exports.citation import absolute_url, document_url, download_paths, text_language
+from generator.index import EditionIndex
+from generator.model import Document, Person, Place
+
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+
+WIKIDATA = "http://www.wikidata.org/entity/"
+CMIF_LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+
+
+def _tag(name: str) -> str:
+    # Elements are built without a namespace and the root declares TEI's as the default one, so the
+    # output has no prefixes and ElementTree's global prefix table is left alone.
+    return name
+
+
+def _attrs(attributes: Mapping[str, str | None]) -> dict[str, str]:
+    return {(f"{{{XML_NS}}}{k[4:]}" if k.startswith("xml:") else k): v for k, v in attributes.items() if v is not None}
+
+
+def element(name: str, text: str | None = None, /, *children: ET.Element, **attributes: str | None) -> ET.Element:
+    """A TEI element; attribute names use `_` for `-` and `xml_` for `xml:` (xml_id -> xml:id)."""
+    node = ET.Element(_tag(name), _attrs({k.replace("xml_", "xml:", 1).replace("_", "-"): v for k, v in attributes.items()}))
+    node.text = text
+    node.extend(children)
+    return node
+
+
+def sub(parent: ET.Element, name: str, text: str | None = None, /, **attributes: str | None) -> ET.Element:
+    node = element(name, text, **attributes)
+    parent.append(node)
+    return node
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """Text that XML 1.0 can hold: the control characters it forbids become U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def serialize(root: ET.Element) -> str:
+    root.attrib = {"xmlns": TEI_NS, **root.attrib}
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + xml_text(ET.tostring(root, encoding="unicode")) + "\n"
+
+
+# --------------------------------------------------------------------------- ids
+
+
+_NCNAME = re.compile(r"[A-Za-z_][\w.-]*")
+
+
+@dataclass(frozen=True)
+class XmlIds:
+    """xml:id values: register ids as they are when XML allows them and persons and places do not clash."""
+
+    persons: Mapping[str, str]
+    places: Mapping[str, str]
+
+    @staticmethod
+    def of(index: EditionIndex) -> XmlIds:
+        persons = {p.id: p.id if _NCNAME.fullmatch(p.id) else f"person-{p.id}" for p in index.persons}
+        taken = set(persons.values())
+        places = {p.id: p.id if _NCNAME.fullmatch(p.id) and p.id not in taken else f"place-{p.id}" for p in index.places}
+        return XmlIds(persons, places)
+
+    def person(self, entry_id: str) -> str:
+        return self.persons.get(entry_id) or f"person-{entry_id}"
+
+    def place(self, entry_id: str) -> str:
+        return self.places.get(entry_id) or f"place-{entry_id}"
+
+
+def document_xml_id(document_id: str) -> str:
+    return f"doc-{document_id}"
+
+
+def slug(text: str) -> str:
+    """A TEI data word (no spaces): 'text missing' -> 'text-missing'."""
+    return re.sub(r"[^\w]+", "-", re.sub(r"['’]", "", text.strip().casefold())).strip("-") or "unspecified"
+
+
+# --------------------------------------------------------------------------- shared header parts
+
+
+def licence_url(licence: str) -> str | None:
+    """The address of a Creative Commons licence named as 'CC BY 4.0', 'CC BY-SA 4.0' or 'CC0'."""
+    text = licence.strip().upper()
+    if text in ("CC0", "CC0 1.0", "CC ZERO"):
+        return "https://creativecommons.org/publicdomain/zero/1.0/"
+    match = re.fullmatch(r"CC[ -]?(BY(?:-(?:NC|ND|SA))*)[ -]?(\d\.\d)?", text)
+    if not match:
+        return None
+    return f"https://creativecommons.org/licenses/{match[1].lower()}/{match[2] or '4.0'}/"
+
+
+def publication_stmt(config: SiteConfig, path: str, document: Document | None = None) -> ET.Element:
+    stmt = element("publicationStmt")
+    sub(stmt, "publisher", config.publisher or config.title)
+    if document is not None and document.number:
+        sub(stmt, "idno", document.number, type="number")
+    url = absolute_url(config, path)
+    if url:
+        sub(stmt, "idno", url, type="URI")
+    if config.license or (document is not None and document.rights):
+        availability = sub(stmt, "availability")
+        if config.license:
+            sub(availability, "licence", config.license, target=licence_url(config.license))
+        if document is not None and document.rights:
+            sub(availability, "p", f"The original: {document.rights}")
+    return stmt
+
+
+def tei_date(date: PartialDate, name: str = "date", text: str | None = None) -> ET.Element:
+    """`<date when="1951-10-18">`; an uncertain date has @cert, an approximate one a <precision>."""
+    node = element(name, text if text is not None else date.display(), when=date.iso, cert="medium" if date.uncertain else None)
+    if date.approximate:
+        node.text = None
+        node.append(element("precision", match="@when", precision="low"))
+        node[-1].tail = text if text is not None else date.display()
+    return node
+
+
+# --------------------------------------------------------------------------- registers
+
+
+def person_element(person: Person, ids: XmlIds) -> ET.Element:
+    node = element("person", xml_id=ids.person(person.id))
+    sub(node, "persName", person.name, type="main")
+    if person.sort_name and person.sort_name != person.name:
+        sub(node, "persName", person.sort_name, type="sort")
+    for alias in person.aliases:
+        if alias not in (person.name, person.sort_name):
+            sub(node, "persName", alias, type="alias")
+    for authority, value in person.authority.items():
+        sub(node, "idno", value, type=authority)
+    if person.dates:
+        sub(node, "note", person.dates, type="dates")
+    if person.description:
+        sub(node, "note", person.description)
+    return node
+
+
+def place_element(place: Place, ids: XmlIds) -> ET.Element:
+    node = element("place", xml_id=ids.place(place.id))
+    sub(node, "placeName", place.name, type="main")
+    if place.modern_name:
+        sub(node, "placeName", place.modern_name, type="modern")
+    for alias in place.aliases:
+        if alias not in (place.name, place.modern_name):
+            sub(node, "placeName", alias, type="alias")
+    if place.coordinates:
+        location = sub(node, "location")
+        sub(location, "geo", f"{place.coordinates[0]} {place.coordinates[1]}")
+    for authority, value in place.authority.items():
+        sub(node, "idno", value, type=authority)
+    if place.description:
+        sub(node, "note", place.description)
+    return node
+
+
+def stand_off(persons: Sequence[Person], places: Sequence[Place], ids: XmlIds) -> ET.Element | None:
+    if not persons and not places:
+        return None
+    node = element("standOff")
+    if persons:
+        node.append(element("listPerson", None, *(person_element(p, ids) for p in persons)))
+    if places:
+        node.append(element("listPlace", None, *(place_element(p, ids) for p in places)))
+    return node
+
+
+# --------------------------------------------------------------------------- the text
+
+
+_LABEL_PREFIX = re.compile(r"^\s*([A-Z][\w'’ ]{0,40}?):\s*")
+
+
+class TextEncoder:
+    """Walks a document's tokens and builds the TEI <body>: blocks, inline markup and the apparatus."""
+
+    def __init__(self, document_id: str, index: EditionIndex, ids: XmlIds) -> None:
+        self.document_id = document_id
+        self.index = index
+        self.ids = ids
+        self.named: dict[str, list[str]] = {"person": [], "place": []}  # register ids the text names, in order
+        self.body = element("body")
+        self.stack: list[ET.Element] = [self.body]
+        self.division: ET.Element | None = None
+        self.footnotes: dict[int, list[Token]] = {}
+        self.footnote_numbers: dict[int, str] = {}
+        self.in_note = False  # encoding the blocks of a footnote, which go into its <note>
+
+    # -- the tree under construction
+
+    @property
+    def current(self) -> ET.Element:
+        return self.stack[-1]
+
+    def start(self, name: str, **attributes: str | None) -> ET.Element:
+        node = element(name, **attributes)
+        self.current.append(node)
+        self.stack.append(node)
+        return node
+
+    def end(self) -> ET.Element:
+        return self.stack.pop()
+
+    def empty(self, name: str, **attributes: str | None) -> ET.Element:
+        node = element(name, **attributes)
+        self.current.append(node)
+        return node
+
+    def data(self, text: str) -> None:
+        parent = self.current
+        if len(parent):
+            parent[-1].tail = (parent[-1].tail or "") + text
+        else:
+            parent.text = (parent.text or "") + text
+
+    def block_container(self) -> ET.Element:
+        """Blocks go into a <div>; a heading opens a new one."""
+        if len(self.stack) == 1:
+            if self.division is None:
+                self.division = sub(self.body, "div")
+            self.stack.append(self.division)
+        return self.current
+
+    # -- the walk
+
+    def encode(self, tokens: Sequence[Token]) -> ET.Element:
+        block_end = next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), len(tokens))
+        self._collect_footnotes(tokens[block_end:])
+        self._number_footnotes(tokens[:block_end])
+        self.blocks(tokens[:block_end])
+        if not len(self.body):
+            sub(self.body, "p")
+        for division in self.body.iter(_tag("div")):
+            if all(child.tag == _tag("head") for child in division):
+                sub(division, "p")
+        return self.body
+
+    def _collect_footnotes(self, tokens: Sequence[Token]) -> None:
+        current: list[Token] | None = None
+        for token in tokens:
+            if token.type == "footnote_open":
+                current = self.footnotes.setdefault(token.meta["id"], [])
+            elif token.type == "footnote_close":
+                current = None
+            elif current is not None:
+                current.append(token)
+
+    def _number_footnotes(self, tokens: Sequence[Token]) -> None:
+        for block in tokens:
+            for token in block.children or ():
+                if token.type == "footnote_ref" and token.meta["id"] not in self.footnote_numbers:
+                    self.footnote_numbers[token.meta["id"]] = str(len(self.footnote_numbers) + 1)
+
+    def blocks(self, tokens: Sequence[Token]) -> None:
+        in_header = False
+        for token in tokens:
+            kind = token.type
+            if kind == "heading_open":
+                # A heading starts a new division, at the top level only; deeper it is a labelled block.
+                if not self.in_note and (len(self.stack) == 1 or (len(self.stack) == 2 and self.current is self.division)):
+                    del self.stack[1:]
+                    self.division = sub(self.body, "div")
+                    self.stack.append(self.division)
+                    self.start("head")
+                else:
+                    self.start("label")
+            elif kind == "paragraph_open":
+                if not token.hidden:
+                    self.block_container()
+                    self.start("p")
+            elif kind in ("heading_close", "paragraph_close"):
+                if kind == "heading_close" or not token.hidden:
+                    self.end()
+            elif kind in ("bullet_list_open", "ordered_list_open"):
+                self.block_container()
+                self.start("list", rend="bulleted" if kind == "bullet_list_open" else "numbered")
+            elif kind == "list_item_open":
+                self.start("item")
+            elif kind == "blockquote_open":
+                self.block_container()
+                self.start("quote")
+            elif kind in ("bullet_list_close", "ordered_list_close", "list_item_close", "blockquote_close",
+                          "table_close", "tr_close", "th_close", "td_close"):
+                self.end()
+            elif kind == "table_open":
+                self.block_container()
+                self.start("table")
+            elif kind == "thead_open":
+                in_header = True
+            elif kind == "thead_close":
+                in_header = False
+            elif kind == "tr_open":
+                self.start("row", role="label" if in_header else None)
+            elif kind in ("th_open", "td_open"):
+                self.start("cell")
+            elif kind in ("code_block", "fence", "html_block"):
+                self.block_container()
+                sub(self.current, "ab", token.content.rstrip("\n"), type="code" if kind != "html_block" else "html")
+            elif kind == "hr":
+                self.block_container()
+                self.empty("milestone", unit="section")
+            elif kind == "inline":
+                self.inline(token.children or [])
+
+    def inline(self, tokens: Sequence[Token]) -> None:
+        for token in tokens:
+            kind = token.type
+            if kind in ("text", "editorial_unbalanced"):
+                self.data(token.content)
+            elif kind == "softbreak":
+                self.data("\n")
+            elif kind == "hardbreak":
+                self.empty("lb")
+            elif kind == "em_open":
+                self.start("hi", rend="italic")
+            elif kind == "strong_open":
+                self.start("hi", rend="bold")
+            elif kind == "s_open":
+                self.start("del", rend="strikethrough")
+            elif kind == "link_open":
+                entry = str(token.attrs.get("href", "")).partition(":")
+                if not self.name(entry[0], entry[2]):
+                    self.start("ref", target=str(token.attrs.get("href", "")))
+            elif kind == "mention_open":
+                # A name the register stage found in the text (or an explicit [name](person:id) link).
+                mention = (token.meta or {}).get("mention")
+                if not self.name(str(getattr(mention, "kind", "")), str(getattr(mention, "id", ""))):
+                    self.start("seg")  # not a person or place: unwrapped at its close
+            elif kind in ("em_close", "strong_close", "s_close", "link_close", "mention_close"):
+                node = self.end()
+                if node.tag == _tag("seg") and not node.attrib:
+                    self._unwrap(self.current, node)
+            elif kind == "code_inline":
+                sub(self.current, "code", token.content)
+            elif kind == "html_inline":
+                self.data(token.content)
+            elif kind == "image":
+                graphic = self.empty("graphic", url=str(token.attrs.get("src", "")))
+                if token.content:
+                    sub(graphic, "desc", token.content)
+            elif kind == "footnote_ref":
+                self.footnote(token)
+            elif kind == "editorial_open":
+                self.start("seg")  # a placeholder: what it becomes is known at its close
+            elif kind == "editorial_close":
+                self.intervention(self.end(), token.meta["intervention"])
+
+    def name(self, kind: str, entry_id: str) -> bool:
+        """Open <persName ref> or <placeName ref> for a registered person or place; False for anything else."""
+        register = {"person": self.index.persons_by_id, "place": self.index.places_by_id}.get(kind)
+        if register is None or entry_id not in register:
+            return False
+        if entry_id not in self.named[kind]:
+            self.named[kind].append(entry_id)
+        xml_id = self.ids.person(entry_id) if kind == "person" else self.ids.place(entry_id)
+        self.start("persName" if kind == "person" else "placeName", ref=f"#{xml_id}")
+        return True
+
+    @staticmethod
+    def _unwrap(parent: ET.Element, node: ET.Element) -> None:
+        """Replace the (last) child `node` by its content."""
+        position = list(parent).index(node)
+        before = parent[position - 1] if position else None
+        text = (node.text or "")
+        if before is not None:
+            before.tail = (before.tail or "") + text
+        else:
+            parent.text = (parent.text or "") + text
+        children = list(node)
+        parent.remove(node)
+        for offset, child in enumerate(children):
+            parent.insert(position + offset, child)
+        tail_holder = children[-1] if children else before
+        if node.tail:
+            if tail_holder is not None:
+                tail_holder.tail = (tail_holder.tail or "") + node.tail
+            else:
+                parent.text = (parent.text or "") + node.tail
+
+    def footnote(self, token: Token) -> None:
+        number = self.footnote_numbers.get(token.meta["id"], str(token.meta["id"] + 1))
+        note_id = f"{document_xml_id(self.document_id)}-fn{number}"
+        if token.meta.get("subId", 0):
+            self.empty("ptr", target=f"#{note_id}")
+            return
+        note = self.start("note", place="foot", n=number, xml_id=note_id)
+        body = [t for t in self.footnotes.get(token.meta["id"], []) if t.type != "footnote_anchor"]
+        if [t.type for t in body] in ([], ["paragraph_open", "inline", "paragraph_close"]):  # one paragraph: inline in the note
+            for inline in body[1:2]:
+                self.inline([c for c in inline.children or [] if c.type != "footnote_anchor"])
+        else:
+            saved = (self.stack, self.division)
+            self.stack, self.division, self.in_note = [note], note, True  # blocks inside the note go straight into it
+            self.blocks(body)
+            (self.stack, self.division), self.in_note = saved, False
+        self.end()
+
+    def intervention(self, node: ET.Element, record: Mapping[str, object]) -> None:
+        """Turn the placeholder into the TEI element for the intervention's type."""
+        kind = str(record["type"])
+        raw = str(record["raw"])
+        parent = self.current
+        prefix = _LABEL_PREFIX.match(raw)
+        if kind == "supplied":
+            node.tag = _tag("supplied")
+        elif kind in ("stamp", "note", "handwritten"):
+            if prefix and node.text and node.text.lstrip().startswith(prefix[1]):
+                node.text = node.text.lstrip()[len(prefix[1]):].lstrip(":").lstrip()
+            label = slug(prefix[1]) if prefix else kind
+            subtype = label if label != kind else None  # "Seal: ..." as a stamp, "Translator's note: ..." as a note
+            if kind == "stamp":
+                node.tag = _tag("stamp")
+                node.attrib.update(_attrs({"type": subtype}))
+            elif kind == "note":
+                node.tag = _tag("note")
+                node.attrib.update(_attrs({"type": "editorial", "subtype": subtype}))
+            else:
+                node.tag = _tag("add")
+                node.attrib.update(_attrs({"rend": "handwritten", "type": subtype}))
+        elif kind in ("gap", "omission"):
+            node.tag = _tag("gap")
+            node.attrib["reason"] = "editorial" if kind == "omission" else slug(raw)
+            node.text = None
+            del node[:]
+            sub(node, "desc", raw)
+        elif kind == "physical":
+            node.tag = _tag("figure")
+            node.attrib["type"] = slug(raw)
+            node.text = None
+            del node[:]
+            sub(node, "figDesc", raw)
+        elif kind == "sic" or (kind == "uncertain" and raw.strip() in ("?", "")):
+            # `word [sic]`, `word [?]`: the mark is about the word before it.
+            parent.remove(node)
+            self._wrap_previous_word(parent, "sic" if kind == "sic" else "unclear")
+        elif kind == "uncertain":
+            node.tag = _tag("unclear")
+            if len(node) and node[-1].tail:
+                node[-1].tail = node[-1].tail.rstrip().removesuffix("?")
+            elif node.text:
+                node.text = node.text.rstrip().removesuffix("?")
+        else:
+            node.attrib["type"] = slug(kind)
+
+    @staticmethod
+    def _wrap_previous_word(parent: ET.Element, name: str) -> None:
+        text = (parent[-1].tail if len(parent) else parent.text) or ""
+        match = re.search(r"(\S+)(\s*)$", text)
+        wrapper = element(name)
+        if match:
+            before = text[: match.start(1)]
+            if len(parent):
+                parent[-1].tail = before
+            else:
+                parent.text = before
+            wrapper.text = match[1]  # the space between the word and its mark goes with the mark
+        parent.append(wrapper)
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def _persons(ids: Iterable[str], index: EditionIndex) -> list[Person]:
+    return [index.persons_by_id[i] for i in dict.fromkeys(ids) if i in index.persons_by_id]
+
+
+def _places(ids: Iterable[str], index: EditionIndex) -> list[Place]:
+    return [index.places_by_id[i] for i in dict.fromkeys(ids) if i in index.places_by_id]
+
+
+def _person_name(entry_id: str, index: EditionIndex, ids: XmlIds) -> ET.Element:
+    person = index.persons_by_id.get(entry_id)
+    return element("persName", person.name if person else entry_id, ref=f"#{ids.person(entry_id)}" if person else None)
+
+
+def document_header(document: Document, index: EditionIndex, config: SiteConfig, ids: XmlIds) -> ET.Element:
+    paths = download_paths(document.id)
+    title_stmt = element("titleStmt", None, element("title", document.title, type="main"))
+    for author in document.authors:
+        title_stmt.append(element("author", None, _person_name(author, index, ids)))
+    for editor in config.editors:
+        sub(title_stmt, "editor", editor)
+    file_desc = element("fileDesc", None, title_stmt, publication_stmt(config, paths["tei"], document))
+    notes = [(k, v) for k, v in (("translation", document.translation), ("collection", document.collection)) if v]
+    if notes:
+        file_desc.append(element("notesStmt", None, *(element("note", v, type=k) for k, v in notes)))
+    source = element("sourceDesc")
+    if document.source:
+        sub(source, "bibl", document.source)
+    else:
+        sub(source, "p", "The source of this document is not recorded.")
+    file_desc.append(source)
+
+    profile = element("profileDesc")
+    creation = sub(profile, "creation")
+    creation.append(tei_date(document.date))
+    if document.authors or document.recipients:
+        correspondence = sub(profile, "correspDesc")
+        if document.authors:
+            sent = sub(correspondence, "correspAction", type="sent")
+            sent.extend(_person_name(a, index, ids) for a in document.authors)
+            sent.append(tei_date(document.date))
+        if document.recipients:
+            received = sub(correspondence, "correspAction", type="received")
+            received.extend(_person_name(r, index, ids) for r in document.recipients)
+    languages = sub(profile, "langUsage")
+    text_lang = text_language(document, config)
+    sub(languages, "language", "The language of this text", ident=text_lang)
+    if document.language and document.language != text_lang:
+        sub(languages, "language", "The language of the original", ident=document.language)
+    mentioned = [p for p in document.persons if p in index.persons_by_id] + [p for p in document.places if p in index.places_by_id]
+    if document.type or document.subjects or mentioned:
+        keywords = sub(sub(profile, "textClass"), "keywords")
+        if document.type:
+            sub(keywords, "term", document.type, type="genre")
+        for subject in document.subjects:
+            sub(keywords, "term", subject, type="subject")
+        for entry_id in document.persons:
+            if entry_id in index.persons_by_id:
+                sub(keywords, "term", type="mentioned").append(_person_name(entry_id, index, ids))
+        for entry_id in document.places:
+            if entry_id in index.places_by_id:
+                sub(keywords, "term", type="mentioned").append(
+                    element("placeName", index.places_by_id[entry_id].name, ref=f"#{ids.place(entry_id)}"))
+    return element("teiHeader", None, file_desc, profile)
+
+
+_BLOCKS = {_tag(n) for n in ("front", "argument", "body", "div", "head", "p", "ab", "list", "item", "table", "row", "quote", "milestone")}
+_CONTAINERS = {_tag(n) for n in ("text", "front", "argument", "body", "div", "list", "table", "quote")}
+
+
+def _break_lines(text: ET.Element) -> None:
+    """A line break after each block of the text, where whitespace carries no meaning (element-only content)."""
+    for parent in text.iter():
+        if parent.tag not in _CONTAINERS or (parent.text or "").strip():
+            continue
+        blocks = [child for child in parent if child.tag in _BLOCKS and not (child.tail or "").strip()]
+        if len(blocks) == len(parent):
+            parent.text = "\n"
+            for child in blocks:
+                child.tail = "\n"
+
+
+def document_tei(document: Document, tokens: Sequence[Token], index: EditionIndex, config: SiteConfig,
+                 ids: XmlIds) -> tuple[ET.Element, ET.Element | None]:
+    """One document as <TEI>, and apart the <standOff> with the persons and places it refers to
+    (a file of its own carries it; in the teiCorpus the edition's registers serve every document)."""
+    language = text_language(document, config)
+    root = element("TEI", xml_id=document_xml_id(document.id), xml_lang=language)
+    root.append(document_header(document, index, config, ids))
+    text = sub(root, "text")
+    if document.summary:
+        text.append(element("front", None, element("argument", None, element("p", document.summary))))
+    encoder = TextEncoder(document.id, index, ids)
+    text.append(encoder.encode(tokens))
+    _break_lines(text)
+    # The persons and places of the front matter and of the text, so that every ref="#id" resolves.
+    persons = document.authors + document.recipients + document.persons + tuple(encoder.named["person"])
+    registers = stand_off(_persons(persons, index), _places(document.places + tuple(encoder.named["place"]), index), ids)
+    return root, registers
+
+
+def _indent_header(root: ET.Element) -> None:
+    # Only the metadata is indented: whitespace inside the transcript's mixed content is text.
+    for child in root:
+        if child.tag in (_tag("teiHeader"), _tag("standOff")):
+            ET.indent(child, space="  ", level=1)
+            child.tail = "\n  "
+    if len(root):
+        root.text = "\n  "
+        root[-1].tail = "\n"
+
+
+def document_files(document: Document, tokens: Sequence[Token], index: EditionIndex, config: SiteConfig,
+                   ids: XmlIds) -> tuple[str, str]:
+    """The document's own TEI file, and the same <TEI> as a member of the teiCorpus (no standOff)."""
+    root, registers = document_tei(document, tokens, index, config, ids)
+    _indent_header(root)
+    member = xml_text(ET.tostring(root, encoding="unicode")) + "\n"
+    if registers is not None:
+        ET.indent(registers, space="  ", level=1)
+        registers.tail = "\n  "
+        root.insert(1, registers)
+    return serialize(root), member
+
+
+# --------------------------------------------------------------------------- the edition
+
+
+def edition_header(config: SiteConfig, title: str, path: str, source: str) -> ET.Element:
+    title_stmt = element("titleStmt", None, element("title", title, type="main"))
+    for editor in config.editors:
+        sub(title_stmt, "editor", editor)
+    return element(
+        "teiHeader", None,
+        element("fileDesc", None, title_stmt, publication_stmt(config, path), element("sourceDesc", None, element("p", source))),
+    )
+
+
+def registers_xml(index: EditionIndex, config: SiteConfig) -> str | None:
+    ids = XmlIds.of(index)
+    registers = stand_off(index.persons, index.places, ids)
+    if registers is None:
+        return None
+    root = element("TEI", xml_lang=config.language)
+    root.append(edition_header(config, f"{config.title}: persons and places", "registers.xml",
+                               "The registers of persons and places of the edition."))
+    root.append(registers)
+    _indent_header(root)
+    return serialize(root)
+
+
+def corpus_xml(members: Sequence[str], index: EditionIndex, config: SiteConfig) -> str:
+    """The whole edition as one teiCorpus: the registers once, then every document's <TEI>
+    (`members`, as `document_files` serialized them)."""
+    root = element("teiCorpus", xml_lang=config.language)
+    root.append(edition_header(config, config.title, "edition.xml", "The documents of the edition, each with its own source."))
+    registers = stand_off(index.persons, index.places, XmlIds.of(index))
+    if registers is not None:
+        root.append(registers)
+    _indent_header(root)
+    head, closing = serialize(root).rsplit("</teiCorpus>", 1)
+    return head + "".join(members) + "</teiCorpus>" + closing
+
+
+# --------------------------------------------------------------------------- CMIF
+
+
+def _cmif_person(entry_id: str, index: EditionIndex) -> ET.Element:
+    person = index.persons_by_id.get(entry_id)
+    wikidata = person.authority.get("wikidata") if person else None
+    return element("persName", person.name if person else entry_id, ref=f"{WIKIDATA}{wikidata}" if wikidata else None)
+
+
+def letters(index: EditionIndex) -> list[Document]:
+    """The documents that CMIF describes: those with both authors and recipients."""
+    return [d for d in index.documents if d.authors and d.recipients]
+
+
+def cmif_xml(index: EditionIndex, config: SiteConfig) -> str | None:
+    """Correspondence metadata (CMIF, as correspSearch harvests it) for the documents with authors and recipients."""
+    if not letters(index):
+        return None
+    title_stmt = element("titleStmt", None, element("title", f"{config.title}: correspondence metadata"))
+    for editor in config.editors:
+        sub(title_stmt, "editor", editor)
+    publication = element("publicationStmt", None, element("publisher", config.publisher or config.title))
+    url = absolute_url(config, "cmif.xml")
+    if url:
+        sub(publication, "idno", url, type="url")
+    availability = sub(publication, "availability")
+    licence = licence_url(config.license or "") or CMIF_LICENCE
+    sub(availability, "licence", config.license or "CC BY 4.0", target=licence)
+    bibl = element("bibl", config.title, type="online", xml_id="edition")
+    if config.base_url:
+        sub(bibl, "ref", config.base_url, target=config.base_url)
+    header = element("teiHeader", None, element("fileDesc", None, title_stmt, publication, element("sourceDesc", None, bibl)))
+    profile = sub(header, "profileDesc")
+    for document in letters(index):
+        correspondence = sub(profile, "correspDesc", ref=document_url(config, document.id) or f"documents/{document.id}/", source="#edition")
+        sent = sub(correspondence, "correspAction", type="sent")
+        sent.extend(_cmif_person(a, index) for a in document.authors)
+        sent.append(tei_date(document.date))
+        received = sub(correspondence, "correspAction", type="received")
+        received.extend(_cmif_person(r, index) for r in document.recipients)
+    root = element("TEI", None, header, element("text", None, element("body", None, element("p"))), xml_lang=config.language)
+    ET.indent(root, space="  ")
+    return serialize(root)

