@@ -109,7 +109,9 @@ def build(
 
     files: dict[str, bytes] = {}
     renderer.environment.globals.update(template_globals(index, config))  # what the Cite block shows
-    files.update((path, text.encode("utf-8")) for path, text in render_exports(index, config))  # written beside the pages
+    # The exports (TEI, citations, data) are written beside the pages, with names in the text tagged.
+    exports = render_exports(index, config, parse_env={"registers": matcher, "link_prefix": to_root})
+    files.update((path, text.encode("utf-8")) for path, text in exports)
     try:
         for path, text in render_site(renderer, annotated, page_html, introduction_html, on_page):
             files[path] = text.encode("utf-8")
