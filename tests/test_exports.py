@@ -4,7 +4,6 @@ citeproc-py with a Chicago style, rispy, jing with TEI P5 tei_all, jsonschema)."
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -163,15 +162,9 @@ def test_page_head_has_highwire_dublin_core_and_json_ld(rich_site: Path) -> None
     assert data["dateCreated"] == "1951-10"
 
 
-def test_document_pages_with_every_export_are_valid_html(rich_site: Path, tmp_path: Path) -> None:
-    # The page's own apparatus puts a footnote of several paragraphs in a <span>, which is not
-    # this check's concern: the copy checked here has single-paragraph footnotes.
-    source = shutil.copytree(rich_site.parent / "edition", tmp_path / "edition")
-    letter = source / "content/documents/letter.md"
-    text = letter.read_text(encoding="utf-8")
-    letter.write_text(text[: text.index("\n\n    Second paragraph.")] + "\n", encoding="utf-8")
-    assert not build(source, tmp_path / "out").diagnostics.errors
-    pages = [tmp_path / "out/documents/letter/index.html", tmp_path / "out/documents/plain/index.html"]
+def test_document_pages_with_every_export_are_valid_html(rich_site: Path) -> None:
+    # The letter has a footnote of several paragraphs, which the apparatus must hold validly too.
+    pages = [rich_site / "documents/letter/index.html", rich_site / "documents/plain/index.html"]
     assert [str(e) for e in nu_check(pages)] == []
 
 
