@@ -37,7 +37,9 @@ class Invalid(ValueError):
 def _text(value: Any) -> str:
     if isinstance(value, (list, dict)):
         raise Invalid("expected a piece of text, found a " + ("list" if isinstance(value, list) else "mapping"))
-    if isinstance(value, bool) or value is None:
+    if value is None:
+        raise Invalid("is empty")
+    if isinstance(value, bool):
         raise Invalid("expected a piece of text")
     result = str(value).strip()
     if not result:
@@ -63,7 +65,7 @@ def _texts(value: Any) -> tuple[str, ...]:
 
 def _slug(value: Any) -> str:
     slug = _text(value)
-    if not SLUG.match(slug):
+    if not SLUG.fullmatch(slug):
         raise Invalid(f"'{slug}' is not a valid id: use lowercase letters, digits and single hyphens, e.g. 1951-10-18-mao")
     return slug
 
@@ -222,8 +224,14 @@ def read_document(source: SourceText, diagnostics: Diagnostics) -> Document | No
     values, locations, ok = _check_fields(source.path, front, DOCUMENT_FIELDS, REQUIRED_DOCUMENT_FIELDS, diagnostics)
     stem = Path(source.path).name.removesuffix(".md")
     if "id" not in values and "id" not in front.yaml.data:
-        if SLUG.match(stem):
+        if SLUG.fullmatch(stem):
             values["id"] = stem
+        elif SLUG.fullmatch(stem.lower()):
+            # Ids are lowercase so that 'A.md' and 'a.md' cannot become one page on Windows or macOS.
+            diagnostics.error("invalid-id", f"the file name '{stem}' has capital letters and cannot serve as the document id",
+                              Location(source.path, 1, 1),
+                              f"rename the file to '{stem.lower()}.md', or add 'id: {stem.lower()}' to the front matter")
+            ok = False
         else:
             diagnostics.error("invalid-id", f"the file name '{stem}' cannot serve as the document id",
                               Location(source.path, 1, 1),
@@ -247,7 +255,7 @@ def read_page(source: SourceText, diagnostics: Diagnostics) -> Page | None:
     values, _, ok = _check_fields(source.path, front, {"title": _text, "order": order, "id": _slug}, ("title",), diagnostics)
     stem = Path(source.path).name.removesuffix(".md")
     page_id = values.pop("id", None) or stem
-    if not SLUG.match(page_id):
+    if not SLUG.fullmatch(page_id):
         diagnostics.error("invalid-id", f"the file name '{stem}' cannot serve as the page address", Location(source.path),
                           "rename the file with lowercase letters, digits and hyphens")
         ok = False
@@ -372,7 +380,9 @@ def read_edition(root: Path, diagnostics: Diagnostics) -> Edition | None:
 def read_documents(root: Path, diagnostics: Diagnostics) -> list[Document]:
     documents: list[Document] = []
     by_id: dict[str, Document] = {}
-    for file in _markdown_files(root, DOCUMENTS_DIR):
+    files = _markdown_files(root, DOCUMENTS_DIR)
+    _check_case_collisions(root, files, diagnostics)
+    for file in files:
         # `name.ru.md` beside `name.md` is a version of that document, not a document of its own.
         if re.search(r"\.[a-z]{2,3}(-[A-Za-z0-9]+)?\.md$", file.name):
             continue
@@ -391,6 +401,17 @@ def read_documents(root: Path, diagnostics: Diagnostics) -> list[Document]:
         by_id[document.id] = document
         documents.append(document)
     return documents
+
+
+def _check_case_collisions(root: Path, files: list[Path], diagnostics: Diagnostics) -> None:
+    """Files whose names differ only in case are one file on Windows and macOS: the edition would not survive a copy."""
+    first: dict[str, str] = {}
+    for file in files:
+        relative = file.relative_to(root).as_posix()
+        earlier = first.setdefault(relative.casefold(), relative)
+        if earlier != relative:
+            diagnostics.error("case-collision", f"this file name differs from {earlier} only in capital letters",
+                              Location(relative), "on Windows and macOS the two would be one file: rename or merge them")
 
 
 def _read_register_file(root: Path, kind: str, diagnostics: Diagnostics) -> list[RegisterEntry]:

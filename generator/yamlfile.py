@@ -69,7 +69,7 @@ def parse_yaml(text: str, *, first_line: int = 1) -> YamlDocument:
         _check_expansion(node)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        raise _problem_from(exc, first_line) from None
+        raise _problem_from(exc, first_line, text) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"invalid YAML: {exc}", first_line, 1) from None
     except RecursionError:
@@ -82,20 +82,32 @@ def parse_yaml(text: str, *, first_line: int = 1) -> YamlDocument:
     return YamlDocument(data, positions, key_positions)
 
 
-def _problem_from(exc: yaml.MarkedYAMLError, line_offset: int) -> YamlProblem:
+def _problem_from(exc: yaml.MarkedYAMLError, line_offset: int, text: str) -> YamlProblem:
     mark = exc.problem_mark or exc.context_mark
     line = (mark.line if mark else 0) + line_offset
     col = (mark.column if mark else 0) + 1
     problem = (exc.problem or "invalid YAML").strip()
     context = (exc.context or "").strip()
+    started = exc.context_mark
+    if context and started and mark and (started.line, started.column) != (mark.line, mark.column):
+        # "while parsing a flow sequence" helps only with where that sequence began.
+        context += f" that starts at line {started.line + line_offset}, column {started.column + 1}"
     message = f"invalid YAML: {problem}" + (f" ({context})" if context else "")
     hint = ""
-    if "'\\t'" in problem or "tab" in problem:
+    source_lines = text.split("\n")
+    source_line = source_lines[mark.line] if mark and mark.line < len(source_lines) else ""
+    indentation = source_line[: len(source_line) - len(source_line.lstrip(" \t"))]
+    if ("\t" in indentation and (mark.column if mark else 0) <= len(indentation)) or "'\\t'" in problem or "tab" in problem:
+        message = "invalid YAML: a tab is used for indentation"
         hint = "YAML does not allow tabs for indentation; indent with spaces"
     elif "mapping values are not allowed" in problem:
         hint = "a value that contains ': ' must be quoted, e.g. title: 'Note: text'"
     elif "could not find expected ':'" in problem:
         hint = "each line of a mapping needs 'key: value'; check the indentation of this line"
+    elif "flow sequence" in context or "flow mapping" in context:
+        hint = "a value that starts with '[' or '{' is read as a list or mapping; to keep it as text, put it in quotes: title: '[...] text'"
+    elif "quoted scalar" in context:
+        hint = "close the quotation mark, or write a quote inside single quotes twice: 'Mao''s cable'"
     return YamlProblem(message, line, col, hint)
 
 
