@@ -16,7 +16,7 @@ from generator.diagnostics import Diagnostics, Location
 from generator.index import build_index
 from generator.markup import create_parser
 from generator.model import Edition
-from generator.output import OutputProblem, check_output_dir, write_site
+from generator.output import OutputProblem, check_output_dir, remove_stale_temporaries, write_site
 from generator.render import PageContext, Renderer, TemplateProblem, create_environment, render_site, render_sitemap, theme_dirs
 
 Progress = Callable[[int, int], None]
@@ -104,11 +104,18 @@ def build(
     result.files = files
 
     # write
-    if write and not diagnostics.failed(strict=strict):
+    if write:
         try:
             check_output_dir(edition_dir, output_dir)
-            result.pages_written = write_site(output_dir, sorted(files.items()), [f / "assets" for f in folders])
+            # Even a failing build puts back a site that a killed build left half swapped.
+            remove_stale_temporaries(output_dir.resolve())
+            if not diagnostics.failed(strict=strict):
+                result.pages_written = write_site(output_dir, sorted(files.items()), [f / "assets" for f in folders])
         except OutputProblem as problem:
             diagnostics.error("output", str(problem), Location(config.output if output_dir == edition_dir / config.output else str(output_dir)))
+        except OSError as exc:  # a full disk, a read-only folder, a file where the output folder should be
+            diagnostics.error("output", f"cannot write the site: {exc.strerror or exc} ({exc.filename})",
+                              Location(config.output if output_dir == edition_dir / config.output else str(output_dir)),
+                              "check that the output folder can be written; the previous site is unchanged")
     result.seconds = time.perf_counter() - started
     return result
