@@ -19,6 +19,7 @@ from markdown_it.token import Token
 from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic, Location, Severity
 from generator.markup.editorial import Intervention
+from generator.markup.links import unsafe_link_warnings
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ def annotate_text(
                 f"'{char}' has no matching '{']' if char == '[' else '['}'; it is shown as it stands",
                 Location(path, line, col), "close the bracket, or write \\" + char + " for a literal bracket",
             ))
+    diagnostics.extend(unsafe_link_warnings(env, path))
     return AnnotatedText(html=html, notes=tuple(ordered)), diagnostics
 
 

@@ -15,6 +15,7 @@ from generator.content import read_edition
 from generator.diagnostics import Diagnostics, Location
 from generator.index import build_index
 from generator.markup import create_parser
+from generator.markup.links import link_scheme_plugin, unsafe_link_warnings
 from generator.model import Edition
 from generator.output import OutputProblem, check_output_dir, remove_stale_temporaries, write_site
 from generator.render import PageContext, Renderer, TemplateProblem, create_environment, render_site, render_sitemap, theme_dirs
@@ -42,7 +43,7 @@ class BuildResult:
 
 def prose_parser(allow_html: bool) -> MarkdownIt:
     """Markdown for the editor's own prose (pages, introduction): no editorial brackets there."""
-    return MarkdownIt("commonmark", {"html": allow_html}).enable(["table", "strikethrough"]).use(footnote_plugin)
+    return MarkdownIt("commonmark", {"html": allow_html}).enable(["table", "strikethrough"]).use(footnote_plugin).use(link_scheme_plugin)
 
 
 def build(
@@ -74,8 +75,14 @@ def build(
         annotated[document.id] = text
         diagnostics.extend(problems)
     prose = prose_parser(config.markdown.allow_html)
-    page_html = {page.id: prose.render(page.body) for page in edition.pages}
-    introduction_html = prose.render(config.introduction or "")
+    page_html: dict[str, str] = {}
+    for page in edition.pages:
+        page_env: dict[str, object] = {"first_line": page.body_line}
+        page_html[page.id] = prose.render(page.body, page_env)
+        diagnostics.extend(unsafe_link_warnings(page_env, page.path))
+    introduction_env: dict[str, object] = {}
+    introduction_html = prose.render(config.introduction or "", introduction_env)
+    diagnostics.extend(unsafe_link_warnings(introduction_env, "site.yml"))  # lines count from the introduction's start
 
     # index
     index = build_index(edition, diagnostics)

@@ -26,6 +26,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from generator.config import ApparatusRule
+from generator.markup.positions import offset_position, source_lines
 
 
 class Intervention(TypedDict):
@@ -163,25 +164,15 @@ def _walk(tokens: Sequence[Token]) -> Any:
 
 def _locate(state: StateCore) -> None:
     """Give each bracket token its file line and column, and record the unbalanced ones."""
-    first_line = state.env.get("first_line", 1)
-    lines: list[str] = state.env.get("source_lines") or state.src.split("\n")
+    lines, first_line = source_lines(state)
     unbalanced = state.env.setdefault("unbalanced", [])
     for block in state.tokens:
         if block.type != "inline" or not block.map or not block.children:
             continue
-        content = block.content
         for token in _walk(block.children):
             if not token.meta or "offset" not in token.meta:
                 continue
-            offset = token.meta["offset"]
-            line_index = content.count("\n", 0, offset)
-            line_start = content.rfind("\n", 0, offset) + 1
-            line_end = content.find("\n", offset)
-            content_line = content[line_start : line_end if line_end >= 0 else len(content)]
-            source_index = block.map[0] + line_index
-            source_line = lines[source_index] if source_index < len(lines) else ""
-            shift = max(source_line.find(content_line), 0) if content_line else 0
-            line, col = first_line + source_index, shift + offset - line_start + 1
+            line, col = offset_position(block, token.meta["offset"], lines, first_line)
             if token.type == "editorial_open":
                 token.meta["intervention"]["line"] = line
                 token.meta["intervention"]["col"] = col
