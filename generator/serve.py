@@ -70,7 +70,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         if target.is_dir():
             if not parts.path.endswith("/"):
                 self.send_response(HTTPStatus.MOVED_PERMANENTLY)
-                self.send_header("Location", parts.path + "/")
+                # One leading slash: "//documents/" would send the browser to a host called "documents".
+                self.send_header("Location", "/" + parts.path.lstrip("/") + "/")
                 self.end_headers()
                 return
             target = target / "index.html"
@@ -83,6 +84,10 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         if target.suffix == ".html":
             data = self._inject(data)
         self._send(HTTPStatus.OK, self.guess_type(str(target)), data)
+
+    def do_HEAD(self) -> None:
+        # The inherited HEAD would answer from the current folder, not from the output.
+        self.do_GET()
 
     def _resolve(self, url_path: str) -> Path | None:
         """The file for a URL path, or None when it would leave the output folder."""
@@ -112,7 +117,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        self.wfile.write(body)
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
 
 def rebuild(edition_dir: Path, state: BuildState, *, strict: bool) -> bool:
