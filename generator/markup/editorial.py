@@ -26,7 +26,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from generator.config import ApparatusRule
-from generator.markup.positions import offset_position, source_lines
+from generator.markup.positions import BlockPositions, source_lines
 
 
 class Intervention(TypedDict):
@@ -64,7 +64,18 @@ def interventions_of(env: dict[str, Any]) -> list[Intervention]:
 
 def find_closing_bracket(src: str, start: int, end: int) -> int:
     """The index of the `]` that closes the `[` at `start`, or -1 if it is not closed before `end`."""
-    depth = 0
+    return closing_brackets(src, start, end)[start]
+
+
+def closing_brackets(src: str, start: int, end: int) -> dict[int, int]:
+    """For the `[` at `start` and every `[` after it up to `end`: the index of its `]`, or -1.
+
+    One scan answers for all of them (the lexing from a later `[` is the same as the lexing
+    that passes it), so a line of OCR noise with thousands of unclosed brackets costs one scan,
+    not one scan per bracket.
+    """
+    matches: dict[int, int] = {}
+    open_brackets: list[int] = []
     pos = start
     while pos < end:
         char = src[pos]
@@ -79,13 +90,13 @@ def find_closing_bracket(src: str, start: int, end: int) -> int:
             pos = closing if closing >= 0 else pos + run
             continue
         if char == "[":
-            depth += 1
-        elif char == "]":
-            depth -= 1
-            if depth == 0:
-                return pos
+            open_brackets.append(pos)
+        elif char == "]" and open_brackets:
+            matches[open_brackets.pop()] = pos
         pos += 1
-    return -1
+    for unclosed in open_brackets:
+        matches[unclosed] = -1
+    return matches
 
 
 def _closing_backticks(src: str, pos: int, end: int, run: int) -> int:
@@ -112,7 +123,11 @@ def _make_rule(classify: Callable[[str], ApparatusRule]) -> Callable[[StateInlin
         start = state.pos
         if state.src[start] != "[":
             return False
-        end = find_closing_bracket(state.src, start, state.posMax)
+        # Cached per inline text and limit: the scan is linear, but running it at every `[` was not.
+        known = state.env.setdefault("closing_brackets", {}).setdefault((state.src, state.posMax), {})
+        if start not in known:
+            known.update(closing_brackets(state.src, start, state.posMax))
+        end = known[start]
         if end < 0 or state.src.startswith("[^", start):
             if silent:
                 return False
@@ -169,10 +184,11 @@ def _locate(state: StateCore) -> None:
     for block in state.tokens:
         if block.type != "inline" or not block.map or not block.children:
             continue
+        positions = BlockPositions(block, lines, first_line)
         for token in _walk(block.children):
             if not token.meta or "offset" not in token.meta:
                 continue
-            line, col = offset_position(block, token.meta["offset"], lines, first_line)
+            line, col = positions.of(token.meta["offset"])
             if token.type == "editorial_open":
                 token.meta["intervention"]["line"] = line
                 token.meta["intervention"]["col"] = col

@@ -20,7 +20,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from generator.diagnostics import Diagnostic, Location, Severity
-from generator.markup.positions import offset_position, source_lines
+from generator.markup.positions import BlockPositions, source_lines
 
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto", "person", "place", "term"})
 SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
@@ -85,10 +85,12 @@ def _drop_unsafe_links(state: StateCore) -> None:
             continue
         kept: list[Token] = []
         closing_to_drop = False
+        positions: BlockPositions | None = None
         for token in block.children:
             target = token.attrGet("href") if token.type == "link_open" else token.attrGet("src") if token.type == "image" else None
             if target is not None and not is_allowed_target(str(target)):
-                line, col = offset_position(block, (token.meta or {}).get("link_offset", 0), lines, first_line)
+                positions = positions or BlockPositions(block, lines, first_line)
+                line, col = positions.of((token.meta or {}).get("link_offset", 0))
                 dropped.append((str(target), line, col))
                 if token.type == "image":
                     alt = Token("text", "", 0)
