@@ -92,16 +92,23 @@ body_value = st.lists(fragment, max_size=25).map("".join)
 
 @st.composite
 def editions(draw: st.DrawFn) -> dict[str, str]:
-    title, summary, source, subject, name, description, alias, introduction = (draw(text_value) for _ in range(8))
-    front = {"title": title, "date": "1951-10-18", "summary": summary, "source": source, "subjects": [subject],
-             "type": draw(text_value), "authors": ["ann"]}
-    persons = [{"id": "ann", "name": name, "description": description, "aliases": [alias], "authority": {"viaf": alias}}]
-    dump = lambda value: yaml.safe_dump(value, allow_unicode=True)  # noqa: E731
+    """An edition whose every text field, in every file, and every body is drawn from the attacks."""
+    value = lambda: draw(text_value)  # noqa: E731
+    front = {"title": value(), "date": "1951-10-18", "summary": value(), "source": value(), "subjects": [value()],
+             "type": value(), "number": value(), "language": value(), "translation": value(), "rights": value(),
+             "collection": value(), "authors": ["ann"], "places": ["here"]}
+    persons = [{"id": "ann", "name": value(), "sort_name": value(), "description": value(), "aliases": [value()],
+                "dates": value(), "authority": {"viaf": value()}}]
+    places = [{"id": "here", "name": value(), "modern_name": value(), "description": value(), "coordinates": [1.5, 2.5]}]
+    site = {"title": value(), "subtitle": value(), "introduction": draw(body_value), "editors": [value()],
+            "publisher": value(), "license": value()}
+    dump = lambda data: yaml.safe_dump(data, allow_unicode=True)  # noqa: E731
     return {
-        "site.yml": dump({"title": title, "subtitle": summary, "introduction": introduction}),
+        "site.yml": dump(site),
         "content/persons.yml": dump(persons),
+        "content/places.yml": dump(places),
         "content/documents/a.md": "---\n" + dump(front) + "---\n" + draw(body_value) + "\n",
-        "content/pages/about.md": "---\n" + dump({"title": name}) + "---\n" + draw(body_value) + "\n",
+        "content/pages/about.md": "---\n" + dump({"title": value()}) + "---\n" + draw(body_value) + "\n",
     }
 
 
@@ -120,13 +127,14 @@ def executable_parts(html: str) -> list[str]:
     return found
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(files=editions())
 def test_no_generated_input_puts_a_script_or_handler_on_any_page(tmp_path: Path, files: dict[str, str]) -> None:
     root = tmp_path / "edition"
     write_files(root, files)
     result = build(root, write=False)  # raises on a bug; problems in the input are diagnostics
-    assert {"documents/a/index.html", "persons/ann/index.html", "about/index.html"} <= set(result.files), result.diagnostics.errors
+    assert {"documents/a/index.html", "persons/ann/index.html", "places/here/index.html", "about/index.html"} <= set(result.files), \
+        result.diagnostics.errors
     for path, data in result.files.items():
         if path.endswith(".html"):
             assert executable_parts(data.decode("utf-8")) == [], path
