@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.config import SiteConfig, read_config
+from generator.config import CONFIG_FILE, SiteConfig, read_config
 from generator.dates import DateProblem, parse_date
 from generator.diagnostics import Diagnostics, Location, did_you_mean
 from generator.model import Document, Edition, Page, Person, Place, RegisterEntry, Term
@@ -366,7 +366,11 @@ def read_edition(root: Path, diagnostics: Diagnostics) -> Edition | None:
              if (source := read_source(root, file, diagnostics)) and (page := read_page(source, diagnostics))]
     _check_page_ids(pages, diagnostics)
     if config is None:
-        return None
+        if not (root / CONFIG_FILE).is_file():
+            return None
+        # site.yml has errors (already reported, so nothing will be written): check the rest with
+        # the default settings, so that one run still reports every problem.
+        config = SiteConfig(title="Untitled edition")
     return Edition(
         config=config,
         documents=tuple(sorted(documents, key=lambda d: (d.date.sort_key, d.id))),
