@@ -146,6 +146,21 @@ def _markdown_files(root: Path, folder: str) -> list[Path]:
     return sorted((p for p in base.rglob("*.md") if p.is_file() or p.is_symlink()), key=lambda p: p.as_posix())
 
 
+def _check_linked_folders(root: Path, folder: str, diagnostics: Diagnostics) -> None:
+    """Folders that are symbolic links are not searched for files; say so rather than skip them silently."""
+    base = root / folder
+    if not base.is_dir():
+        return
+    for linked in sorted((p for p in base.rglob("*") if p.is_symlink() and p.is_dir()), key=lambda p: p.as_posix()):
+        relative = linked.relative_to(root).as_posix()
+        if linked.resolve().is_relative_to(root.resolve()):
+            diagnostics.warning("linked-folder", "this folder is a symbolic link and is not read", Location(relative),
+                                "move the files here instead of linking to their folder")
+        else:
+            diagnostics.error("outside-edition", "this folder is a link to a place outside the edition folder and is not read",
+                              Location(relative), "copy the files into the edition instead of linking to their folder")
+
+
 # --------------------------------------------------------------------------- front matter
 
 
@@ -386,6 +401,7 @@ def read_documents(root: Path, diagnostics: Diagnostics) -> list[Document]:
     by_id: dict[str, Document] = {}
     files = _markdown_files(root, DOCUMENTS_DIR)
     _check_case_collisions(root, files, diagnostics)
+    _check_linked_folders(root, DOCUMENTS_DIR, diagnostics)
     for file in files:
         # `name.ru.md` beside `name.md` is a version of that document, not a document of its own.
         if re.search(r"\.[a-z]{2,3}(-[A-Za-z0-9]+)?\.md$", file.name):

@@ -28,6 +28,9 @@ def add_symlink_outside(root: Path) -> None:
     outside = root.parent / "outside-secret.md"
     outside.write_text("---\ntitle: A secret\ndate: 1951\n---\nNot part of the edition.\n", encoding="utf-8")
     (root / "content/documents/linked.md").symlink_to(outside)
+    (root.parent / "outside-folder").mkdir()
+    (root.parent / "outside-folder/letter.md").write_text("---\ntitle: Elsewhere\ndate: 1951\n---\nText.\n", encoding="utf-8")
+    (root / "content/documents/linked-folder").symlink_to(root.parent / "outside-folder")
 
 
 def add_enormous_file(root: Path) -> None:
