@@ -11,6 +11,7 @@ import html
 import json
 import sys
 import threading
+import traceback
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -164,7 +165,11 @@ def serve(edition_dir: Path, *, host: str = "127.0.0.1", port: int = 8000, stric
 
     def watch_and_rebuild() -> None:
         for _changes in watch(edition_dir, watch_filter=EditionFilter(), stop_event=stop, debounce=200):
-            rebuild(edition_dir, state, strict=strict)
+            try:
+                rebuild(edition_dir, state, strict=strict)
+            except Exception:  # a bug in the generator: show it, and keep serving the last good site
+                traceback.print_exc()
+                state.publish("The rebuild stopped with an internal error; the terminal shows where.")
 
     threading.Thread(target=watch_and_rebuild, daemon=True).start()
     try:
