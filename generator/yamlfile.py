@@ -66,7 +66,7 @@ def parse_yaml(text: str, *, first_line: int = 1) -> YamlDocument:
         node = loader.get_single_node()
         if node is None:
             return YamlDocument(None, {(): (first_line, 1)})
-        _check_expansion(node)
+        _check_expansion(node, first_line - 1)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         raise _problem_from(exc, first_line, text) from None
@@ -111,30 +111,46 @@ def _problem_from(exc: yaml.MarkedYAMLError, line_offset: int, text: str) -> Yam
     return YamlProblem(message, line, col, hint)
 
 
-def _check_expansion(root: yaml.Node) -> None:
+def _check_expansion(root: yaml.Node, line_offset: int) -> None:
+    """Refuse alias bombs, too deep nesting and repeated keys (lines are shifted by `line_offset`)."""
     sizes: dict[int, int] = {}
 
     def size(node: yaml.Node, depth: int) -> int:
         if id(node) in sizes:
             return sizes[id(node)]
         if depth > 500:
-            raise YamlProblem("the YAML is nested too deeply", node.start_mark.line + 1, 1)
+            raise YamlProblem("the YAML is nested too deeply", node.start_mark.line + 1 + line_offset, 1)
         total = 1
         if isinstance(node, yaml.SequenceNode):
             total += sum(size(child, depth + 1) for child in node.value)
         elif isinstance(node, yaml.MappingNode):
+            _check_unique_keys(node, line_offset)
             total += sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
         sizes[id(node)] = total
         if total > MAX_EXPANDED_NODES:
             raise YamlProblem(
                 f"the YAML expands to more than {MAX_EXPANDED_NODES:,} values through anchors and aliases",
-                node.start_mark.line + 1,
+                node.start_mark.line + 1 + line_offset,
                 node.start_mark.column + 1,
                 "remove the repeated aliases (*name); this looks like an alias bomb",
             )
         return total
 
     size(root, 0)
+
+
+def _check_unique_keys(mapping: yaml.MappingNode, line_offset: int) -> None:
+    # YAML forbids a key twice in one mapping; PyYAML would silently keep the last value.
+    first: dict[str, yaml.Node] = {}
+    for key_node, _ in mapping.value:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.value == "<<":
+            continue
+        earlier = first.setdefault(key_node.value, key_node)
+        if earlier is not key_node:
+            raise YamlProblem(
+                f"'{key_node.value}' appears twice (first at line {earlier.start_mark.line + 1 + line_offset})",
+                key_node.start_mark.line + 1 + line_offset, key_node.start_mark.column + 1, "keep only one of the two lines",
+            )
 
 
 def _record_positions(
