@@ -24,6 +24,7 @@ PAGES_DIR = "content/pages"
 REGISTER_FILES = {"persons": "content/persons.yml", "places": "content/places.yml", "terms": "content/terms.yml"}
 MAX_FILE_BYTES = 5_000_000  # a transcript is some kilobytes; anything this large is a mistake
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # invisible, and not allowed in HTML
 FRONT_MATTER_EXAMPLE = "start the file with front matter:\n    ---\n    title: Cable from A to B\n    date: 1951-10-18\n    ---"
 
 
@@ -44,6 +45,8 @@ def _text(value: Any) -> str:
     result = str(value).strip()
     if not result:
         raise Invalid("is empty")
+    if control := CONTROL_CHARACTERS.search(result):
+        raise Invalid(f"contains the invisible control character U+{ord(control.group()):04X}; delete it")
     return result
 
 
@@ -232,10 +235,23 @@ def _check_fields(
     return values, locations, ok
 
 
+def _without_control_characters(path: str, front: FrontMatter, diagnostics: Diagnostics) -> FrontMatter:
+    """Invisible control characters (from PDFs, scans, terminals) are not allowed in HTML: each becomes a space."""
+    found = list(CONTROL_CHARACTERS.finditer(front.body))
+    for match in found[:1]:
+        line = front.body.count("\n", 0, match.start()) + front.body_line
+        col = match.start() - (front.body.rfind("\n", 0, match.start()) + 1) + 1
+        more = f" (and {len(found) - 1} more in this file)" if len(found) > 1 else ""
+        diagnostics.warning("control-character", f"the invisible control character U+{ord(match.group()):04X} is replaced by a space{more}",
+                            Location(path, line, col), "delete it; it often comes from copying out of a PDF or a scan")
+    return FrontMatter(front.yaml, CONTROL_CHARACTERS.sub(" ", front.body), front.body_line) if found else front
+
+
 def read_document(source: SourceText, diagnostics: Diagnostics) -> Document | None:
     front = split_front_matter(source, diagnostics)
     if front is None:
         return None
+    front = _without_control_characters(source.path, front, diagnostics)
     values, locations, ok = _check_fields(source.path, front, DOCUMENT_FIELDS, REQUIRED_DOCUMENT_FIELDS, diagnostics)
     stem = Path(source.path).name.removesuffix(".md")
     if "id" not in values and "id" not in front.yaml.data:
@@ -261,6 +277,7 @@ def read_page(source: SourceText, diagnostics: Diagnostics) -> Page | None:
     front = split_front_matter(source, diagnostics)
     if front is None:
         return None
+    front = _without_control_characters(source.path, front, diagnostics)
 
     def order(value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int):

@@ -68,6 +68,14 @@ def parse_yaml(text: str, *, first_line: int = 1) -> YamlDocument:
             return YamlDocument(None, {(): (first_line, 1)})
         _check_expansion(node, first_line - 1)
         data = loader.construct_document(node)
+    except yaml.reader.ReaderError as exc:
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)  # libyaml gives a number
+        where = text.find(chr(code))  # the position libyaml reports may count bytes, not characters
+        where = where if where >= 0 else 0
+        line = text.count("\n", 0, where) + first_line
+        col = where - (text.rfind("\n", 0, where) + 1) + 1
+        raise YamlProblem(f"invalid YAML: the character U+{code:04X} is not allowed (an invisible control character)",
+                          line, col, "delete it; it often comes from copying out of a PDF or a scan") from None
     except yaml.MarkedYAMLError as exc:
         raise _problem_from(exc, first_line, text) from None
     except yaml.YAMLError as exc:

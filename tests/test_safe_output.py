@@ -83,11 +83,12 @@ ATTACKS = [
     "[x](vbscript:msgbox)", "[x][r]\n\n[r]: javascript:alert(1)", "[x](&#106;avascript:alert(1))", "[x](java%0ascript:y)",
     "<a href='javascript:alert(1)'>a</a>", "<!-- <script> -->", "<style>*{}</style>", "{{ site }}", "{% raw %}",
     "[", "]", "[[", "]]", "[^1]", "[^1]: note", "`", "``[`", "\\[", "*", "_", "<", ">", "&", "&amp;", "\n", "\n\n", "---",
-    "> ", "- ", "# ", "    code", "|a|b|\n|-|-|\n|1|2|", "\t", " ", "é", "\u202e", "\x00",
+    "> ", "- ", "# ", "    code", "|a|b|\n|-|-|\n|1|2|", "\t", " ", "é", "\u202e",
 ]
+CONTROL_CHARACTERS = ["\x00", "\x0c", "\x1b", "\x7f"]  # from PDFs and scans; an error in a field, a space in a body
 fragment = st.one_of(st.sampled_from(ATTACKS), st.text(alphabet=string.ascii_letters + " .,:;()[]<>\"'=/&#!*_`\\", max_size=12))
 text_value = st.lists(fragment, min_size=1, max_size=6).map(lambda parts: "A " + "".join(parts))  # never blank: a blank title is an error
-body_value = st.lists(fragment, max_size=25).map("".join)
+body_value = st.lists(st.one_of(fragment, st.sampled_from(CONTROL_CHARACTERS)), max_size=25).map("".join)
 
 
 @st.composite
@@ -113,9 +114,10 @@ def editions(draw: st.DrawFn) -> dict[str, str]:
 
 
 def executable_parts(html: str) -> list[str]:
-    """Scripts without src, event-handler attributes and javascript:/vbscript:/data: URLs on a page."""
+    """Scripts without src, event-handler attributes, javascript:/vbscript:/data: URLs and control characters on a page."""
     soup = BeautifulSoup(html, "html.parser")
-    found = [f"inline script: {s}" for s in soup.find_all("script") if not s.get("src")]
+    found = [f"control character U+{ord(c):04X}" for c in html if c in CONTROL_CHARACTERS]
+    found += [f"inline script: {s}" for s in soup.find_all("script") if not s.get("src")]
     for element in soup.find_all(True):
         for attribute, value in element.attrs.items():
             if attribute.lower().startswith("on"):
