@@ -140,3 +140,10 @@ def test_no_generated_input_puts_a_script_or_handler_on_any_page(tmp_path: Path,
     for path, data in result.files.items():
         if path.endswith(".html"):
             assert executable_parts(data.decode("utf-8")) == [], path
+
+
+def test_a_misspelt_register_scheme_is_dropped_with_a_suggestion(make_edition, tmp_path: Path) -> None:
+    root = make_edition({"content/documents/a.md": document(body="See [Stalin](persons:stalin).")})
+    (warning,) = build(root, tmp_path / "out").diagnostics.warnings
+    assert warning.format().startswith("content/documents/a.md:5:5: warning: the link target 'persons:stalin' is not allowed")
+    assert warning.message.endswith("did you mean 'person:stalin'?")

@@ -16,6 +16,7 @@ transcribed) wrapped so that the theme can show the reading text instead.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from html import escape
 from typing import Any, TypedDict
@@ -26,7 +27,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from generator.config import ApparatusRule
-from generator.markup.positions import BlockPositions, source_lines
+from generator.markup.positions import BlockPositions
 
 
 class Intervention(TypedDict):
@@ -64,19 +65,16 @@ def interventions_of(env: dict[str, Any]) -> list[Intervention]:
 
 def find_closing_bracket(src: str, start: int, end: int) -> int:
     """The index of the `]` that closes the `[` at `start`, or -1 if it is not closed before `end`."""
-    return closing_brackets(src, start, end)[start]
+    closing = bracket_pairs(src).get(start, -1)
+    return closing if closing < end else -1
 
 
-def closing_brackets(src: str, start: int, end: int) -> dict[int, int]:
-    """For the `[` at `start` and every `[` after it up to `end`: the index of its `]`, or -1.
-
-    One scan answers for all of them (the lexing from a later `[` is the same as the lexing
-    that passes it), so a line of OCR noise with thousands of unclosed brackets costs one scan,
-    not one scan per bracket.
-    """
-    matches: dict[int, int] = {}
-    open_brackets: list[int] = []
-    pos = start
+@functools.lru_cache(maxsize=64)
+def bracket_pairs(src: str) -> dict[int, int]:
+    """Every `[` of the text that has its `]`, mapped to it: one pass, so that many brackets stay linear."""
+    pairs: dict[int, int] = {}
+    openings: list[int] = []
+    pos, end = 0, len(src)
     while pos < end:
         char = src[pos]
         if char == "\\":
@@ -90,13 +88,11 @@ def closing_brackets(src: str, start: int, end: int) -> dict[int, int]:
             pos = closing if closing >= 0 else pos + run
             continue
         if char == "[":
-            open_brackets.append(pos)
-        elif char == "]" and open_brackets:
-            matches[open_brackets.pop()] = pos
+            openings.append(pos)
+        elif char == "]" and openings:
+            pairs[openings.pop()] = pos
         pos += 1
-    for unclosed in open_brackets:
-        matches[unclosed] = -1
-    return matches
+    return pairs
 
 
 def _closing_backticks(src: str, pos: int, end: int, run: int) -> int:
@@ -123,11 +119,7 @@ def _make_rule(classify: Callable[[str], ApparatusRule]) -> Callable[[StateInlin
         start = state.pos
         if state.src[start] != "[":
             return False
-        # Cached per inline text and limit: the scan is linear, but running it at every `[` was not.
-        known = state.env.setdefault("closing_brackets", {}).setdefault((state.src, state.posMax), {})
-        if start not in known:
-            known.update(closing_brackets(state.src, start, state.posMax))
-        end = known[start]
+        end = find_closing_bracket(state.src, start, state.posMax)
         if end < 0 or state.src.startswith("[^", start):
             if silent:
                 return False
@@ -179,7 +171,8 @@ def _walk(tokens: Sequence[Token]) -> Any:
 
 def _locate(state: StateCore) -> None:
     """Give each bracket token its file line and column, and record the unbalanced ones."""
-    lines, first_line = source_lines(state)
+    first_line = state.env.get("first_line", 1)
+    lines: list[str] = state.env.get("source_lines") or state.src.split("\n")
     unbalanced = state.env.setdefault("unbalanced", [])
     for block in state.tokens:
         if block.type != "inline" or not block.map or not block.children:
@@ -188,7 +181,7 @@ def _locate(state: StateCore) -> None:
         for token in _walk(block.children):
             if not token.meta or "offset" not in token.meta:
                 continue
-            line, col = positions.of(token.meta["offset"])
+            line, col = positions.position(token.meta["offset"])
             if token.type == "editorial_open":
                 token.meta["intervention"]["line"] = line
                 token.meta["intervention"]["col"] = col

@@ -19,10 +19,11 @@ from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
-from generator.diagnostics import Diagnostic, Location, Severity
-from generator.markup.positions import BlockPositions, source_lines
+from generator.diagnostics import Diagnostic, Location, Severity, did_you_mean
+from generator.markup.positions import BlockPositions
 
-ALLOWED_SCHEMES = frozenset({"http", "https", "mailto", "person", "place", "term"})
+REGISTER_SCHEMES = ("person", "place", "term")  # links to register entries, resolved by the mentions rule
+ALLOWED_SCHEMES = frozenset({"http", "https", "mailto", *REGISTER_SCHEMES})
 SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
 # Browsers ignore tabs and line breaks anywhere in a URL and control characters and spaces
 # around it, so "java\tscript:" is javascript:.
@@ -48,12 +49,19 @@ def unsafe_link_warnings(env: dict[str, Any], path: str) -> list[Diagnostic]:
     return [
         Diagnostic(
             Severity.WARNING, "unsafe-link",
-            f"the link target '{_shown(url)}' is not allowed, so the link is dropped and only its text is kept",
+            f"the link target '{_shown(url)}' is not allowed, so the link is dropped and only its text is kept{_register_suggestion(url)}",
             Location(path, line, col),
             "link to http:, https:, mailto:, person:, place: or term:, a relative path or a #fragment",
         )
         for url, line, col in env.get("unsafe_links", [])
     ]
+
+
+def _register_suggestion(url: str) -> str:
+    """`persons:stalin` is most likely a misspelt register link."""
+    scheme, _, rest = url.partition(":")
+    suggestion = did_you_mean(scheme.lower(), REGISTER_SCHEMES)
+    return suggestion.replace("'?", f":{rest}'?") if suggestion and rest else ""
 
 
 def _shown(url: str) -> str:
@@ -78,7 +86,8 @@ def _recording_offset(rule: Callable[[StateInline, bool], bool]) -> Callable[[St
 
 
 def _drop_unsafe_links(state: StateCore) -> None:
-    lines, first_line = source_lines(state)
+    lines: list[str] = state.env.get("source_lines") or state.src.split("\n")
+    first_line = state.env.get("first_line", 1)
     dropped = state.env.setdefault("unsafe_links", [])
     for block in state.tokens:
         if block.type != "inline" or not block.children:
@@ -90,7 +99,7 @@ def _drop_unsafe_links(state: StateCore) -> None:
             target = token.attrGet("href") if token.type == "link_open" else token.attrGet("src") if token.type == "image" else None
             if target is not None and not is_allowed_target(str(target)):
                 positions = positions or BlockPositions(block, lines, first_line)
-                line, col = positions.of((token.meta or {}).get("link_offset", 0))
+                line, col = positions.position((token.meta or {}).get("link_offset", 0))
                 dropped.append((str(target), line, col))
                 if token.type == "image":
                     alt = Token("text", "", 0)
