@@ -236,15 +236,15 @@ def _check_fields(
 
 
 def _without_control_characters(path: str, front: FrontMatter, diagnostics: Diagnostics) -> FrontMatter:
-    """Invisible control characters (from PDFs, scans, terminals) are not allowed in HTML: each becomes a space."""
+    """Invisible control characters (from PDFs, scans, terminals) are not allowed in HTML or XML: each becomes U+FFFD (�)."""
     found = list(CONTROL_CHARACTERS.finditer(front.body))
     for match in found[:1]:
         line = front.body.count("\n", 0, match.start()) + front.body_line
         col = match.start() - (front.body.rfind("\n", 0, match.start()) + 1) + 1
         more = f" (and {len(found) - 1} more in this file)" if len(found) > 1 else ""
-        diagnostics.warning("control-character", f"the invisible control character U+{ord(match.group()):04X} is replaced by a space{more}",
+        diagnostics.warning("control-character", f"the invisible control character U+{ord(match.group()):04X} is replaced by U+FFFD (�){more}",
                             Location(path, line, col), "delete it; it often comes from copying out of a PDF or a scan")
-    return FrontMatter(front.yaml, CONTROL_CHARACTERS.sub(" ", front.body), front.body_line) if found else front
+    return FrontMatter(front.yaml, CONTROL_CHARACTERS.sub("\ufffd", front.body), front.body_line) if found else front
 
 
 def read_document(source: SourceText, diagnostics: Diagnostics) -> Document | None:
