@@ -19,6 +19,7 @@ from markdown_it.token import Token
 from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic, Location, Severity
 from generator.markup.editorial import Intervention
+from generator.markup.links import unsafe_link_warnings
 from generator.markup.mentions import mention_diagnostics
 from generator.registers import Mention
 
@@ -134,6 +135,7 @@ def annotate_text(
                 Location(path, line, col), "close the bracket, or write \\" + char + " for a literal bracket",
             ))
     diagnostics.extend(mention_diagnostics(env, path))
+    diagnostics.extend(unsafe_link_warnings(env, path))
     return AnnotatedText(html=html, notes=tuple(ordered), mentions=tuple(env.get("mentions", ()))), diagnostics
 
 

@@ -17,8 +17,9 @@ from generator.diagnostics import Diagnostics, Location
 from generator.exports import render_exports, template_globals
 from generator.index import build_index
 from generator.markup import create_parser
+from generator.markup.links import link_scheme_plugin, unsafe_link_warnings
 from generator.model import Edition
-from generator.output import OutputProblem, check_output_dir, write_site
+from generator.output import OutputProblem, check_output_dir, remove_stale_temporaries, write_site
 from generator.registers import build_matcher, registers_json
 from generator.render import PageContext, Renderer, TemplateProblem, create_environment, render_site, render_sitemap, theme_dirs
 
@@ -45,7 +46,7 @@ class BuildResult:
 
 def prose_parser(allow_html: bool) -> MarkdownIt:
     """Markdown for the editor's own prose (pages, introduction): no editorial brackets there."""
-    return MarkdownIt("commonmark", {"html": allow_html}).enable(["table", "strikethrough"]).use(footnote_plugin)
+    return MarkdownIt("commonmark", {"html": allow_html}).enable(["table", "strikethrough"]).use(footnote_plugin).use(link_scheme_plugin)
 
 
 def build(
@@ -81,8 +82,14 @@ def build(
         annotated[document.id] = text
         diagnostics.extend(problems)
     prose = prose_parser(config.markdown.allow_html)
-    page_html = {page.id: prose.render(page.body) for page in edition.pages}
-    introduction_html = prose.render(config.introduction or "")
+    page_html: dict[str, str] = {}
+    for page in edition.pages:
+        page_env: dict[str, object] = {"first_line": page.body_line}
+        page_html[page.id] = prose.render(page.body, page_env)
+        diagnostics.extend(unsafe_link_warnings(page_env, page.path))
+    introduction_env: dict[str, object] = {}
+    introduction_html = prose.render(config.introduction or "", introduction_env)
+    diagnostics.extend(unsafe_link_warnings(introduction_env, "site.yml"))  # lines count from the introduction's start
 
     # index
     index = build_index(edition, diagnostics, {doc_id: text.mentions for doc_id, text in annotated.items()})
@@ -130,14 +137,20 @@ def build(
     result.files = files
 
     # write
-    if write and not diagnostics.failed(strict=strict):
+    if write:
         try:
             check_output_dir(edition_dir, output_dir)
-            index_search = (lambda folder: search.index_site(folder, pagefind)) if pagefind is not None else None
-            result.pages_written = write_site(output_dir, sorted(files.items()), [f / "assets" for f in folders], index_search)
+            # Even a failing build puts back a site that a killed build left half swapped.
+            remove_stale_temporaries(output_dir.resolve())
+            if not diagnostics.failed(strict=strict):
+                index_search = (lambda folder: search.index_site(folder, pagefind)) if pagefind is not None else None
+                result.pages_written = write_site(output_dir, sorted(files.items()), [f / "assets" for f in folders], index_search)
         except OutputProblem as problem:
             diagnostics.error("output", str(problem), Location("site.yml"), "choose an output folder of its own, such as _site")
         except search.SearchFailed as problem:
             diagnostics.error("search", str(problem), Location("site.yml"), search.FAILED_HINT)
+        except OSError as exc:  # a full disk, a read-only folder, a file where the output folder should be
+            diagnostics.error("output", f"cannot write the site: {exc.strerror or exc} ({exc.filename})", Location("site.yml"),
+                              "check that the output folder can be written; the previous site is unchanged")
     result.seconds = time.perf_counter() - started
     return result

@@ -114,6 +114,8 @@ def text(value: Any) -> str:
     result = str(value).strip()
     if not result:
         raise Invalid("expected a piece of text, found an empty value")
+    if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", result):
+        raise Invalid("contains an invisible control character; delete it")
     return result
 
 

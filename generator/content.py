@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.config import read_config
+from generator.config import CONFIG_FILE, SiteConfig, read_config
 from generator.dates import DateProblem, parse_date
 from generator.diagnostics import Diagnostics, Location, did_you_mean
 from generator.model import Document, Edition, Page, Person, Place, RegisterEntry, Term
@@ -24,6 +24,7 @@ PAGES_DIR = "content/pages"
 REGISTER_FILES = {"persons": "content/persons.yml", "places": "content/places.yml", "terms": "content/terms.yml"}
 MAX_FILE_BYTES = 1_000_000  # a transcript is some kilobytes; a megabyte is a mistake (or an attack)
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # invisible, and not allowed in HTML
 FRONT_MATTER_EXAMPLE = "start the file with front matter:\n    ---\n    title: Cable from A to B\n    date: 1951-10-18\n    ---"
 
 
@@ -37,11 +38,15 @@ class Invalid(ValueError):
 def _text(value: Any) -> str:
     if isinstance(value, (list, dict)):
         raise Invalid("expected a piece of text, found a " + ("list" if isinstance(value, list) else "mapping"))
-    if isinstance(value, bool) or value is None:
+    if value is None:
+        raise Invalid("is empty")
+    if isinstance(value, bool):
         raise Invalid("expected a piece of text")
     result = str(value).strip()
     if not result:
         raise Invalid("is empty")
+    if control := CONTROL_CHARACTERS.search(result):
+        raise Invalid(f"contains the invisible control character U+{ord(control.group()):04X}; delete it")
     return result
 
 
@@ -63,7 +68,7 @@ def _texts(value: Any) -> tuple[str, ...]:
 
 def _slug(value: Any) -> str:
     slug = _text(value)
-    if not SLUG.match(slug):
+    if not SLUG.fullmatch(slug):
         raise Invalid(f"'{slug}' is not a valid id: use lowercase letters, digits and single hyphens, e.g. 1951-10-18-mao")
     return slug
 
@@ -144,6 +149,21 @@ def _markdown_files(root: Path, folder: str) -> list[Path]:
     return sorted((p for p in base.rglob("*.md") if p.is_file() or p.is_symlink()), key=lambda p: p.as_posix())
 
 
+def _check_linked_folders(root: Path, folder: str, diagnostics: Diagnostics) -> None:
+    """Folders that are symbolic links are not searched for files; say so rather than skip them silently."""
+    base = root / folder
+    if not base.is_dir():
+        return
+    for linked in sorted((p for p in base.rglob("*") if p.is_symlink() and p.is_dir()), key=lambda p: p.as_posix()):
+        relative = linked.relative_to(root).as_posix()
+        if linked.resolve().is_relative_to(root.resolve()):
+            diagnostics.warning("linked-folder", "this folder is a symbolic link and is not read", Location(relative),
+                                "move the files here instead of linking to their folder")
+        else:
+            diagnostics.error("outside-edition", "this folder is a link to a place outside the edition folder and is not read",
+                              Location(relative), "copy the files into the edition instead of linking to their folder")
+
+
 # --------------------------------------------------------------------------- front matter
 
 
@@ -215,15 +235,34 @@ def _check_fields(
     return values, locations, ok
 
 
+def _without_control_characters(path: str, front: FrontMatter, diagnostics: Diagnostics) -> FrontMatter:
+    """Invisible control characters (from PDFs, scans, terminals) are not allowed in HTML or XML: each becomes U+FFFD (�)."""
+    found = list(CONTROL_CHARACTERS.finditer(front.body))
+    for match in found[:1]:
+        line = front.body.count("\n", 0, match.start()) + front.body_line
+        col = match.start() - (front.body.rfind("\n", 0, match.start()) + 1) + 1
+        more = f" (and {len(found) - 1} more in this file)" if len(found) > 1 else ""
+        diagnostics.warning("control-character", f"the invisible control character U+{ord(match.group()):04X} is replaced by U+FFFD (�){more}",
+                            Location(path, line, col), "delete it; it often comes from copying out of a PDF or a scan")
+    return FrontMatter(front.yaml, CONTROL_CHARACTERS.sub("\ufffd", front.body), front.body_line) if found else front
+
+
 def read_document(source: SourceText, diagnostics: Diagnostics) -> Document | None:
     front = split_front_matter(source, diagnostics)
     if front is None:
         return None
+    front = _without_control_characters(source.path, front, diagnostics)
     values, locations, ok = _check_fields(source.path, front, DOCUMENT_FIELDS, REQUIRED_DOCUMENT_FIELDS, diagnostics)
     stem = Path(source.path).name.removesuffix(".md")
     if "id" not in values and "id" not in front.yaml.data:
-        if SLUG.match(stem):
+        if SLUG.fullmatch(stem):
             values["id"] = stem
+        elif SLUG.fullmatch(stem.lower()):
+            # Ids are lowercase so that 'A.md' and 'a.md' cannot become one page on Windows or macOS.
+            diagnostics.error("invalid-id", f"the file name '{stem}' has capital letters and cannot serve as the document id",
+                              Location(source.path, 1, 1),
+                              f"rename the file to '{stem.lower()}.md', or add 'id: {stem.lower()}' to the front matter")
+            ok = False
         else:
             diagnostics.error("invalid-id", f"the file name '{stem}' cannot serve as the document id",
                               Location(source.path, 1, 1),
@@ -238,6 +277,7 @@ def read_page(source: SourceText, diagnostics: Diagnostics) -> Page | None:
     front = split_front_matter(source, diagnostics)
     if front is None:
         return None
+    front = _without_control_characters(source.path, front, diagnostics)
 
     def order(value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
@@ -247,7 +287,7 @@ def read_page(source: SourceText, diagnostics: Diagnostics) -> Page | None:
     values, _, ok = _check_fields(source.path, front, {"title": _text, "order": order, "id": _slug}, ("title",), diagnostics)
     stem = Path(source.path).name.removesuffix(".md")
     page_id = values.pop("id", None) or stem
-    if not SLUG.match(page_id):
+    if not SLUG.fullmatch(page_id):
         diagnostics.error("invalid-id", f"the file name '{stem}' cannot serve as the page address", Location(source.path),
                           "rename the file with lowercase letters, digits and hyphens")
         ok = False
@@ -358,7 +398,11 @@ def read_edition(root: Path, diagnostics: Diagnostics) -> Edition | None:
              if (source := read_source(root, file, diagnostics)) and (page := read_page(source, diagnostics))]
     _check_page_ids(pages, diagnostics)
     if config is None:
-        return None
+        if not (root / CONFIG_FILE).is_file():
+            return None
+        # site.yml has errors (already reported, so nothing will be written): check the rest with
+        # the default settings, so that one run still reports every problem.
+        config = SiteConfig(title="Untitled edition")
     return Edition(
         config=config,
         documents=tuple(sorted(documents, key=lambda d: (d.date.sort_key, d.id))),
@@ -372,7 +416,10 @@ def read_edition(root: Path, diagnostics: Diagnostics) -> Edition | None:
 def read_documents(root: Path, diagnostics: Diagnostics) -> list[Document]:
     documents: list[Document] = []
     by_id: dict[str, Document] = {}
-    for file in _markdown_files(root, DOCUMENTS_DIR):
+    files = _markdown_files(root, DOCUMENTS_DIR)
+    _check_case_collisions(root, files, diagnostics)
+    _check_linked_folders(root, DOCUMENTS_DIR, diagnostics)
+    for file in files:
         # `name.ru.md` beside `name.md` is a version of that document, not a document of its own.
         if re.search(r"\.[a-z]{2,3}(-[A-Za-z0-9]+)?\.md$", file.name):
             continue
@@ -391,6 +438,17 @@ def read_documents(root: Path, diagnostics: Diagnostics) -> list[Document]:
         by_id[document.id] = document
         documents.append(document)
     return documents
+
+
+def _check_case_collisions(root: Path, files: list[Path], diagnostics: Diagnostics) -> None:
+    """Files whose names differ only in case are one file on Windows and macOS: the edition would not survive a copy."""
+    first: dict[str, str] = {}
+    for file in files:
+        relative = file.relative_to(root).as_posix()
+        earlier = first.setdefault(relative.casefold(), relative)
+        if earlier != relative:
+            diagnostics.error("case-collision", f"this file name differs from {earlier} only in capital letters",
+                              Location(relative), "on Windows and macOS the two would be one file: rename or merge them")
 
 
 def _read_register_file(root: Path, kind: str, diagnostics: Diagnostics) -> list[RegisterEntry]:

@@ -26,8 +26,12 @@ def check_output_dir(edition_dir: Path, output_dir: Path) -> None:
     edition = edition_dir.resolve()
     output = output_dir.resolve()
     content = (edition / "content").resolve()
-    if output == edition or edition.is_relative_to(output):
-        raise OutputProblem(f"the output folder '{output_dir}' would replace the edition folder itself")
+    if output == edition:
+        raise OutputProblem(f"the output folder '{output_dir}' is the edition folder itself; choose another, e.g. _site")
+    if edition.is_relative_to(output):
+        raise OutputProblem(f"the output folder '{output_dir}' contains the edition folder and would replace it; choose another, e.g. _site")
+    if output_dir.exists() and not output_dir.is_dir():
+        raise OutputProblem(f"the output '{output_dir}' is a file, not a folder; choose another name")
     if output == content or output.is_relative_to(content) or output.is_relative_to(edition / "themes"):
         raise OutputProblem(f"the output folder '{output_dir}' lies inside the edition's sources")
 
@@ -49,7 +53,8 @@ def write_site(
     """
     output_dir = output_dir.resolve()
     output_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=output_dir.parent))
+    remove_stale_temporaries(output_dir)
+    staging = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=output_dir.parent))
     try:
         written: set[PurePosixPath] = set()
         # Assets first, the built-in theme's then the edition's, so the edition's override.
@@ -79,15 +84,41 @@ def _swap_into_place(staging: Path, output_dir: Path) -> None:
     if not output_dir.exists():
         staging.rename(output_dir)
         return
-    retired = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX + "old-", dir=output_dir.parent))
+    # The suffix names the output, so that an interrupted swap can be undone for the right folder.
+    retired = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-old-", suffix=f"-{output_dir.name}", dir=output_dir.parent))
     retired.rmdir()
     output_dir.rename(retired)
     staging.rename(output_dir)
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def remove_stale_temporaries(parent: Path) -> None:
-    """Remove what an interrupted build left beside the output folder."""
-    if parent.is_dir():
-        for leftover in parent.glob(TEMP_PREFIX + "*"):
-            shutil.rmtree(leftover, ignore_errors=True)
+def _owner_is_running(leftover: Path) -> bool:
+    """Whether the build that made this temporary folder (its pid is in the name) is still running."""
+    pid = leftover.name.removeprefix(TEMP_PREFIX).split("-", 1)[0]
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists but belongs to someone else
+        return True
+    return True
+
+
+def remove_stale_temporaries(output_dir: Path) -> None:
+    """Clean up after builds that were killed: put back a site that was being swapped out, remove the rest.
+
+    A build killed between its two renames leaves no output folder, and the previous site in a
+    temporary folder; that site is complete, so it is restored. Folders of builds that are still
+    running (a preview server rebuilding beside a manual build) are left alone.
+    """
+    parent = output_dir.parent
+    if not parent.is_dir():
+        return
+    leftovers = sorted(p for p in parent.glob(TEMP_PREFIX + "*") if p.is_dir() and not _owner_is_running(p))
+    for leftover in leftovers:
+        if not output_dir.exists() and "-old-" in leftover.name and leftover.name.endswith(f"-{output_dir.name}"):
+            leftover.rename(output_dir)
+            continue
+        shutil.rmtree(leftover, ignore_errors=True)

@@ -106,6 +106,14 @@ class Renderer:
         except jinja2.TemplateError as exc:
             filename, line = _template_frame(sys.exc_info()[2], template)
             raise TemplateProblem(_template_diagnostic(filename, line, exc.message or str(exc), self.template_root)) from None
+        except Exception as exc:
+            # A theme's own mistake, such as {{ 1 / 0 }}, is reported like the others; ours still raises.
+            filename, line = _template_frame(sys.exc_info()[2], template)
+            if (filename, line) == (template, 1):
+                raise
+            found = _template_diagnostic(filename, line, f"{type(exc).__name__}: {exc}", self.template_root)
+            hint = "the expression at this line fails when the page is made; check the values it uses"
+            raise TemplateProblem(Diagnostic(found.severity, found.code, found.message, found.location, hint)) from None
         return path, text
 
 

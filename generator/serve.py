@@ -11,6 +11,7 @@ import html
 import json
 import sys
 import threading
+import traceback
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -70,7 +71,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         if target.is_dir():
             if not parts.path.endswith("/"):
                 self.send_response(HTTPStatus.MOVED_PERMANENTLY)
-                self.send_header("Location", parts.path + "/")
+                # One leading slash: "//documents/" would send the browser to a host called "documents".
+                self.send_header("Location", "/" + parts.path.lstrip("/") + "/")
                 self.end_headers()
                 return
             target = target / "index.html"
@@ -83,6 +85,10 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         if target.suffix == ".html":
             data = self._inject(data)
         self._send(HTTPStatus.OK, self.guess_type(str(target)), data)
+
+    def do_HEAD(self) -> None:
+        # The inherited HEAD would answer from the current folder, not from the output.
+        self.do_GET()
 
     def _resolve(self, url_path: str) -> Path | None:
         """The file for a URL path, or None when it would leave the output folder."""
@@ -112,7 +118,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        self.wfile.write(body)
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
 
 def rebuild(edition_dir: Path, state: BuildState, *, strict: bool) -> bool:
@@ -158,7 +165,11 @@ def serve(edition_dir: Path, *, host: str = "127.0.0.1", port: int = 8000, stric
 
     def watch_and_rebuild() -> None:
         for _changes in watch(edition_dir, watch_filter=EditionFilter(), stop_event=stop, debounce=200):
-            rebuild(edition_dir, state, strict=strict)
+            try:
+                rebuild(edition_dir, state, strict=strict)
+            except Exception:  # a bug in the generator: show it, and keep serving the last good site
+                traceback.print_exc()
+                state.publish("The rebuild stopped with an internal error; the terminal shows where.")
 
     threading.Thread(target=watch_and_rebuild, daemon=True).start()
     try:

@@ -66,10 +66,18 @@ def parse_yaml(text: str, *, first_line: int = 1) -> YamlDocument:
         node = loader.get_single_node()
         if node is None:
             return YamlDocument(None, {(): (first_line, 1)})
-        _check_expansion(node)
+        _check_expansion(node, first_line - 1)
         data = loader.construct_document(node)
+    except yaml.reader.ReaderError as exc:
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)  # libyaml gives a number
+        where = text.find(chr(code))  # the position libyaml reports may count bytes, not characters
+        where = where if where >= 0 else 0
+        line = text.count("\n", 0, where) + first_line
+        col = where - (text.rfind("\n", 0, where) + 1) + 1
+        raise YamlProblem(f"invalid YAML: the character U+{code:04X} is not allowed (an invisible control character)",
+                          line, col, "delete it; it often comes from copying out of a PDF or a scan") from None
     except yaml.MarkedYAMLError as exc:
-        raise _problem_from(exc, first_line) from None
+        raise _problem_from(exc, first_line, text) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"invalid YAML: {exc}", first_line, 1) from None
     except RecursionError:
@@ -82,47 +90,75 @@ def parse_yaml(text: str, *, first_line: int = 1) -> YamlDocument:
     return YamlDocument(data, positions, key_positions)
 
 
-def _problem_from(exc: yaml.MarkedYAMLError, line_offset: int) -> YamlProblem:
+def _problem_from(exc: yaml.MarkedYAMLError, line_offset: int, text: str) -> YamlProblem:
     mark = exc.problem_mark or exc.context_mark
     line = (mark.line if mark else 0) + line_offset
     col = (mark.column if mark else 0) + 1
     problem = (exc.problem or "invalid YAML").strip()
     context = (exc.context or "").strip()
+    started = exc.context_mark
+    if context and started and mark and (started.line, started.column) != (mark.line, mark.column):
+        # "while parsing a flow sequence" helps only with where that sequence began.
+        context += f" that starts at line {started.line + line_offset}, column {started.column + 1}"
     message = f"invalid YAML: {problem}" + (f" ({context})" if context else "")
     hint = ""
-    if "'\\t'" in problem or "tab" in problem:
+    source_lines = text.split("\n")
+    source_line = source_lines[mark.line] if mark and mark.line < len(source_lines) else ""
+    indentation = source_line[: len(source_line) - len(source_line.lstrip(" \t"))]
+    if ("\t" in indentation and (mark.column if mark else 0) <= len(indentation)) or "'\\t'" in problem or "tab" in problem:
+        message = "invalid YAML: a tab is used for indentation"
         hint = "YAML does not allow tabs for indentation; indent with spaces"
     elif "mapping values are not allowed" in problem:
         hint = "a value that contains ': ' must be quoted, e.g. title: 'Note: text'"
     elif "could not find expected ':'" in problem:
         hint = "each line of a mapping needs 'key: value'; check the indentation of this line"
+    elif "flow sequence" in context or "flow mapping" in context:
+        hint = "a value that starts with '[' or '{' is read as a list or mapping; to keep it as text, put it in quotes: title: '[...] text'"
+    elif "quoted scalar" in context:
+        hint = "close the quotation mark, or write a quote inside single quotes twice: 'Mao''s cable'"
     return YamlProblem(message, line, col, hint)
 
 
-def _check_expansion(root: yaml.Node) -> None:
+def _check_expansion(root: yaml.Node, line_offset: int) -> None:
+    """Refuse alias bombs, too deep nesting and repeated keys (lines are shifted by `line_offset`)."""
     sizes: dict[int, int] = {}
 
     def size(node: yaml.Node, depth: int) -> int:
         if id(node) in sizes:
             return sizes[id(node)]
         if depth > 500:
-            raise YamlProblem("the YAML is nested too deeply", node.start_mark.line + 1, 1)
+            raise YamlProblem("the YAML is nested too deeply", node.start_mark.line + 1 + line_offset, 1)
         total = 1
         if isinstance(node, yaml.SequenceNode):
             total += sum(size(child, depth + 1) for child in node.value)
         elif isinstance(node, yaml.MappingNode):
+            _check_unique_keys(node, line_offset)
             total += sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
         sizes[id(node)] = total
         if total > MAX_EXPANDED_NODES:
             raise YamlProblem(
                 f"the YAML expands to more than {MAX_EXPANDED_NODES:,} values through anchors and aliases",
-                node.start_mark.line + 1,
+                node.start_mark.line + 1 + line_offset,
                 node.start_mark.column + 1,
                 "remove the repeated aliases (*name); this looks like an alias bomb",
             )
         return total
 
     size(root, 0)
+
+
+def _check_unique_keys(mapping: yaml.MappingNode, line_offset: int) -> None:
+    # YAML forbids a key twice in one mapping; PyYAML would silently keep the last value.
+    first: dict[str, yaml.Node] = {}
+    for key_node, _ in mapping.value:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.value == "<<":
+            continue
+        earlier = first.setdefault(key_node.value, key_node)
+        if earlier is not key_node:
+            raise YamlProblem(
+                f"'{key_node.value}' appears twice (first at line {earlier.start_mark.line + 1 + line_offset})",
+                key_node.start_mark.line + 1 + line_offset, key_node.start_mark.column + 1, "keep only one of the two lines",
+            )
 
 
 def _record_positions(

@@ -196,9 +196,11 @@ def test_a_misspelt_register_in_a_link_is_a_warning(make_edition, tmp_path: Path
     body = "See [the text](https://example.org/Stalin) of Stalin and [Stalin](persons:stalin)."
     root = make(make_edition, {"a": document(body=body)}, site="title: T\nregisters: {link: all}\n")
     messages = built(root, tmp_path / "out")
-    assert messages == ["content/documents/a.md:5:67: warning: 'persons:stalin' is not a register link; did you mean 'person:stalin'?\n"
-                        "    hint: register links are written person:ID, place:ID or term:ID"]
-    assert mentions(tmp_path / "out/documents/a/index.html") == [("Stalin", "person:stalin")]
+    assert messages == ["content/documents/a.md:5:58: warning: the link target 'persons:stalin' is not allowed, so the link is dropped "
+                        "and only its text is kept; did you mean 'person:stalin'?\n"
+                        "    hint: link to http:, https:, mailto:, person:, place: or term:, a relative path or a #fragment"]
+    # The dropped link's text is plain text again, where the name is found like any other.
+    assert mentions(tmp_path / "out/documents/a/index.html") == [("Stalin", "person:stalin"), ("Stalin", "person:stalin")]
 
 
 def test_a_name_shared_by_two_entries_is_a_warning_and_never_linked(make_edition, tmp_path: Path) -> None:

@@ -8,15 +8,17 @@ from mdit_py_plugins.footnote import footnote_plugin
 from generator.config import SiteConfig
 from generator.markup.editorial import editorial_plugin
 from generator.markup.footnotes import footnote_calls_plugin
+from generator.markup.links import link_scheme_plugin
 from generator.markup.mentions import mentions_plugin
 
 
 def create_parser(config: SiteConfig) -> MarkdownIt:
-    """One parser per build: CommonMark, tables, footnotes, editorial brackets and register mentions."""
+    """One parser per build: CommonMark, tables, footnotes, editorial brackets, safe link targets and register mentions."""
     md = MarkdownIt("commonmark", {"html": config.markdown.allow_html, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin, inline=False)
     md.use(footnote_calls_plugin)
     md.use(editorial_plugin, classify=config.apparatus.classify)
+    md.use(link_scheme_plugin)  # before mentions: unsafe targets are dropped before names are linked
     md.use(mentions_plugin, link_mode=config.registers.link)
     return md

@@ -20,8 +20,6 @@ wraps it. The mentions found are left in `env["mentions"]`, the problems in
 
 from __future__ import annotations
 
-import difflib
-import re
 import textwrap
 from collections.abc import Sequence
 from html import escape, unescape
@@ -106,7 +104,6 @@ def _annotate_inline(block: Token, walk: _Walk) -> list[Token]:
                 token.type, token.tag, token.meta = "mention_open", "", {"kind": kind, "id": entry_id}
             else:
                 link_ends.append(found + len(href) if found >= 0 else cursor)
-                _check_scheme(positions, walk, href, found if found >= 0 else cursor)
             out.append(token)
             continue
         if token.type == "link_close":
@@ -164,21 +161,6 @@ def _source_length(content: str, pos: int, char: str) -> int:
     return 1
 
 
-_REGISTER_LIKE = re.compile(r"([a-z]+):([a-z0-9-]+)")
-
-
-def _check_scheme(positions: BlockPositions, walk: _Walk, href: str, offset: int) -> None:
-    """Warn about `[Stalin](persons:stalin)`: an address that looks like a register link with a misspelt register."""
-    shaped = _REGISTER_LIKE.fullmatch(href)
-    if not shaped or shaped.group(1) in ("http", "https", "mailto", "tel", "ftp", "urn", "doi"):
-        return
-    close = difflib.get_close_matches(shaped.group(1), KINDS, n=1, cutoff=0.7)
-    if close:
-        line, col = positions.position(offset)
-        walk.problems.append((
-            Severity.WARNING, "link-register", f"'{href}' is not a register link; did you mean '{close[0]}:{shaped.group(2)}'?",
-            line, col, "register links are written person:ID, place:ID or term:ID",
-        ))
 
 
 def _explicit_mention(positions: BlockPositions, walk: _Walk, opening: Token, closing: Token, surface: str, href_offset: int) -> None:

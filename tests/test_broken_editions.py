@@ -1,0 +1,100 @@
+"""The corpus of broken editions: each folder under tests/broken/ is a small edition with one kind
+of bad input and an expected.txt of the lines `edition check` must print for it.
+
+Every case also holds content/documents/good.md, a valid document with one deliberate warning,
+so each run proves that the other documents are still read, annotated and reported. Cases whose
+input cannot be kept in git (a symbolic link, a file of megabytes, names differing only in case)
+get it added to a temporary copy here. Folders named `accepted-*` are inputs the generator
+accepts: they must pass with exit status 0.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from generator.content import MAX_FILE_BYTES
+
+CORPUS = Path(__file__).resolve().parent / "broken"
+
+
+def add_symlink_outside(root: Path) -> None:
+    outside = root.parent / "outside-secret.md"
+    outside.write_text("---\ntitle: A secret\ndate: 1951\n---\nNot part of the edition.\n", encoding="utf-8")
+    (root / "content/documents/linked.md").symlink_to(outside)
+    (root.parent / "outside-folder").mkdir()
+    (root.parent / "outside-folder/letter.md").write_text("---\ntitle: Elsewhere\ndate: 1951\n---\nText.\n", encoding="utf-8")
+    (root / "content/documents/linked-folder").symlink_to(root.parent / "outside-folder")
+
+
+def add_enormous_file(root: Path) -> None:
+    front = "---\ntitle: Too large\ndate: 1951\n---\n"
+    line = "A line of an OCR transcript that was pasted far too many times.\n"
+    text = (front + line * (MAX_FILE_BYTES // len(line) + 1))[: MAX_FILE_BYTES + 1]  # one byte over the limit
+    (root / "content/documents/huge.md").write_text(text, encoding="utf-8")
+
+
+# expected.txt may name the size limit by these placeholders, so that it holds whatever the limit is.
+PLACEHOLDERS = {"<MAX_FILE_BYTES>": f"{MAX_FILE_BYTES:,}", "<MAX_FILE_BYTES_PLUS_1>": f"{MAX_FILE_BYTES + 1:,}"}
+
+
+def expected_lines(case: str) -> list[str]:
+    text = (CORPUS / case / "expected.txt").read_text(encoding="utf-8")
+    for placeholder, value in PLACEHOLDERS.items():
+        text = text.replace(placeholder, value)
+    return text.splitlines()
+
+
+def add_names_differing_in_case(root: Path) -> None:
+    for name in ("Cable.md", "cable.md"):
+        (root / "content/documents" / name).write_text(f"---\ntitle: {name}\ndate: 1951\n---\nText.\n", encoding="utf-8")
+
+
+MADE_AT_TEST_TIME: dict[str, Callable[[Path], None]] = {
+    "symlink-outside": add_symlink_outside,
+    "enormous-file": add_enormous_file,
+    "case-collision": add_names_differing_in_case,
+}
+CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())
+
+
+def test_corpus_has_every_case() -> None:
+    assert set(MADE_AT_TEST_TIME) <= set(CASES)
+    for case in CASES:
+        assert (CORPUS / case / "expected.txt").is_file(), case
+        assert (CORPUS / case / "content/documents/good.md").is_file(), case
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, subprocess.CompletedProcess[str]]:
+    """`edition check` of every case, run side by side (each is a separate process)."""
+
+    def check(case: str) -> subprocess.CompletedProcess[str]:
+        root = tmp_path_factory.mktemp("broken") / case
+        shutil.copytree(CORPUS / case, root, symlinks=True)
+        (root / "expected.txt").unlink()
+        if case in MADE_AT_TEST_TIME:
+            MADE_AT_TEST_TIME[case](root)
+        return subprocess.run([sys.executable, "-m", "generator", "check", str(root)], capture_output=True, text=True, timeout=300)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return dict(zip(CASES, pool.map(check, CASES), strict=True))
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_broken_edition_is_reported_without_traceback(case: str, reports: dict[str, subprocess.CompletedProcess[str]]) -> None:
+    result = reports[case]
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.returncode == (0 if case.startswith("accepted-") else 1), result.stderr
+    printed = result.stderr.splitlines()
+    expected = expected_lines(case)
+    missing = [line for line in expected if line not in printed]
+    assert missing == [], result.stderr
+    # The good document was read and annotated in the same run: its warning is there.
+    assert any(line.startswith("content/documents/good.md:5:33: warning: '[' has no matching ']'") for line in printed)
