@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from hypothesis import settings
+from playwright.sync_api import expect
 
 from generator.build import BuildResult, build
 
@@ -77,3 +78,6 @@ def parse_html(path: Path) -> BeautifulSoup:
 settings.register_profile("default", max_examples=150, deadline=None)
 settings.register_profile("fuzz", max_examples=20_000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+# Browser assertions wait for the page; on a loaded two-core machine five seconds can be too short.
+expect.set_options(timeout=20_000)
