@@ -36,10 +36,20 @@ class Note:
     col: int = 0
     display: str = "inline"
     source: str = ""  # the bracketed text as transcribed
+    id_prefix: str = ""  # "ru-" for the notes of a document's Russian version, so ids never collide on the page
 
     @property
     def id(self) -> str:
-        return f"note-{self.call}"
+        return f"note-{self.id_prefix}{self.call}"
+
+
+@dataclass(frozen=True)
+class Block:
+    """A top-level block of the text (a paragraph, a list, a table, ...), for aligning versions."""
+
+    html: str
+    line: int  # the file line on which it starts
+    anchor: str | None = None  # the name given by `{#name}` at the end of a paragraph
 
 
 @dataclass(frozen=True)
@@ -47,6 +57,7 @@ class AnnotatedText:
     html: str
     notes: tuple[Note, ...]  # every note, in document order of their first call
     mentions: tuple[Mention, ...] = ()  # the register entries the text names, in reading order
+    blocks: tuple[Block, ...] = ()  # the top-level blocks whose HTML makes up `html`
 
     @property
     def apparatus(self) -> tuple[Note, ...]:
@@ -101,7 +112,12 @@ def annotate_text(
     env["footnote_calls"] = footnote_calls
 
     block_start = next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), len(tokens))
-    html = md.renderer.render(tokens[:block_start], md.options, env)
+    blocks = tuple(
+        Block(md.renderer.render(tokens[start:end], md.options, env), first_line + (tokens[start].map or [0])[0], tokens[start].meta.get("anchor"))
+        for start, end in _top_level_blocks(tokens[:block_start])
+    )
+    html = "".join(block.html for block in blocks)
+    prefix = env.get("id_prefix", "")
 
     notes: list[tuple[tuple[int, int], Note]] = []
     for token, inner_tokens in _interventions(tokens[:block_start]):
@@ -111,15 +127,15 @@ def annotate_text(
             wording = escape(record["note"]).replace("{text}", inner)
             notes.append(((record["line"], record["col"]), Note(
                 call=record["call"], series="footnotes" if single else "apparatus", type=record["type"],
-                type_label=record["label"], html=wording, call_ids=(f"call-{record['call']}",),
-                line=record["line"], col=record["col"], display=record["display"], source=record["raw"],
+                type_label=record["label"], html=wording, call_ids=(f"call-{prefix}{record['call']}",),
+                line=record["line"], col=record["col"], display=record["display"], source=record["raw"], id_prefix=prefix,
             )))
     footnote_order = {fid: index for index, fid in enumerate(footnote_calls)}
     for footnote_id, note_html, sub_count in _footnote_bodies(md, tokens[block_start:], env):
         call = footnote_calls.get(footnote_id, str(footnote_id + 1))
-        call_ids = tuple(f"call-{call}" if sub == 0 else f"call-{call}-{sub}" for sub in range(sub_count))
+        call_ids = tuple(f"call-{prefix}{call}" if sub == 0 else f"call-{prefix}{call}-{sub}" for sub in range(sub_count))
         notes.append(((10**9, footnote_order.get(footnote_id, 0)), Note(
-            call=call, series="footnotes", type="footnote", type_label="Footnote", html=note_html, call_ids=call_ids,
+            call=call, series="footnotes", type="footnote", type_label="Footnote", html=note_html, call_ids=call_ids, id_prefix=prefix,
         )))
     ordered = [note for _, note in sorted(notes, key=lambda item: _note_order(item[1], single))]
 
@@ -136,7 +152,20 @@ def annotate_text(
             ))
     diagnostics.extend(mention_diagnostics(env, path))
     diagnostics.extend(unsafe_link_warnings(env, path))
-    return AnnotatedText(html=html, notes=tuple(ordered), mentions=tuple(env.get("mentions", ()))), diagnostics
+    return AnnotatedText(html=html, notes=tuple(ordered), mentions=tuple(env.get("mentions", ())), blocks=blocks), diagnostics
+
+
+def _top_level_blocks(tokens: Sequence[Token]) -> Iterator[tuple[int, int]]:
+    """(start, end) of each top-level block: an opening token at level 0 up to its closing token."""
+    start = 0
+    while start < len(tokens):
+        end = start + 1
+        if tokens[start].nesting == 1:
+            while end < len(tokens) and not (tokens[end].level == 0 and tokens[end].nesting == -1):
+                end += 1
+            end += 1
+        yield start, end
+        start = end
 
 
 def _note_order(note: Note, single: bool) -> tuple[int, int]:

@@ -15,6 +15,7 @@ from generator.annotate import AnnotatedText, annotate_text
 from generator.content import read_edition
 from generator.diagnostics import Diagnostics, Location
 from generator.exports import render_exports, template_globals
+from generator.facsimiles import read_page_images
 from generator.index import build_index
 from generator.markup import create_parser
 from generator.markup.links import link_scheme_plugin, unsafe_link_warnings
@@ -22,6 +23,7 @@ from generator.model import Edition
 from generator.output import OutputProblem, check_output_dir, remove_stale_temporaries, write_site
 from generator.registers import build_matcher, registers_json
 from generator.render import PageContext, Renderer, TemplateProblem, create_environment, render_site, render_sitemap, theme_dirs
+from generator.versions import annotate_versions, text_env
 
 Progress = Callable[[int, int], None]
 
@@ -69,6 +71,7 @@ def build(
     config = edition.config
     output_dir = output_dir if output_dir is not None else edition_dir / config.output
     result.output_dir = output_dir
+    page_images, image_files = read_page_images(edition_dir, edition, diagnostics)
 
     # annotate
     md = create_parser(config)
@@ -78,9 +81,11 @@ def build(
     annotated: dict[str, AnnotatedText] = {}
     for document in edition.documents:
         text, problems = annotate_text(document.body, md=md, config=config, path=document.path, first_line=document.body_line,
-                                       env_extra={"registers": matcher, "link_prefix": to_root})
+                                       env_extra={"registers": matcher, "link_prefix": to_root, **text_env(document)})
         annotated[document.id] = text
         diagnostics.extend(problems)
+    versions, problems = annotate_versions(edition.documents, annotated, md=md, config=config)
+    diagnostics.extend(problems)
     prose = prose_parser(config.markdown.allow_html)
     page_html: dict[str, str] = {}
     for page in edition.pages:
@@ -103,7 +108,7 @@ def build(
 
     # render
     folders = theme_dirs(edition_dir, config)
-    renderer = Renderer(create_environment(folders), PageContext(site=config, index=index, edition=edition), folders)
+    renderer = Renderer(create_environment(folders, config.language), PageContext(site=config, index=index, edition=edition), folders)
     browse.install_filters(renderer.environment)
     total = len(edition.documents)
     done = 0
@@ -120,13 +125,14 @@ def build(
     exports = render_exports(index, config, parse_env={"registers": matcher, "link_prefix": to_root})
     files.update((path, text.encode("utf-8")) for path, text in exports)
     try:
-        for path, text in render_site(renderer, annotated, page_html, introduction_html, on_page):
+        for path, text in render_site(renderer, annotated, page_html, introduction_html, on_page, versions=versions, page_images=page_images):
             files[path] = text.encode("utf-8")
         for path, text in browse.render_browse_pages(renderer):
             files[path] = text.encode("utf-8")
         if pagefind is not None:
             path, text = search.render_search_page(renderer)
             files[path] = text.encode("utf-8")
+        files.update(image_files)
     except TemplateProblem as problem:
         diagnostics.items.append(problem.diagnostic)
         return result

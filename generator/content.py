@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from generator.config import CONFIG_FILE, SiteConfig, read_config
 from generator.dates import DateProblem, parse_date
 from generator.diagnostics import Diagnostics, Location, did_you_mean
-from generator.model import Document, Edition, Page, Person, Place, RegisterEntry, Term
+from generator.model import VERSION_ROLES, Document, Edition, Facsimile, Page, Person, Place, RegisterEntry, Term, TextVersion
 from generator.yamlfile import YamlDocument, YamlProblem, parse_yaml
 
 CONTENT_DIR = "content"
@@ -73,6 +73,38 @@ def _slug(value: Any) -> str:
     return slug
 
 
+def _size(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise Invalid("expected a whole number of pixels")
+    return value
+
+
+def _facsimiles(value: Any) -> tuple[Facsimile, ...]:
+    """`[scans/p1.png, ...]` or `[{image: scans/p1.png, n: 1r, label: ...}, ...]`; images are files under content/ or URLs."""
+    if not isinstance(value, list):
+        raise Invalid("expected a list of page images, e.g. [facsimiles/page-1.png, facsimiles/page-2.png]")
+    pages: list[Facsimile] = []
+    for index, item in enumerate(value, start=1):
+        entry = item if isinstance(item, dict) else {"image": item}
+        unknown = set(entry) - {"image", "n", "label", "width", "height"}
+        if unknown:
+            raise Invalid(f"page {index}: unknown key '{sorted(unknown)[0]}' (known: image, n, label, width, height)")
+        if "image" not in entry:
+            raise Invalid(f"page {index} has no 'image'")
+        source = _text(entry["image"])
+        remote = source.startswith(("https://", "http://"))
+        if not remote and (source.startswith("/") or ".." in Path(source).parts or "\\" in source):
+            raise Invalid(f"page {index}: '{source}' must be a path inside content/, e.g. facsimiles/page-1.png, or an https:// URL")
+        pages.append(Facsimile(
+            n=_text(entry.get("n", index)), source=source, label=_text(entry["label"]) if "label" in entry else None,
+            width=_size(entry["width"]) if "width" in entry else None, height=_size(entry["height"]) if "height" in entry else None,
+        ))
+    labels = [page.n for page in pages]
+    if len(set(labels)) != len(labels):
+        raise Invalid("two pages have the same 'n'; give each page its own")
+    return tuple(pages)
+
+
 DOCUMENT_FIELDS: dict[str, Callable[[Any], Any]] = {
     "id": _slug,
     "number": _text,
@@ -90,8 +122,21 @@ DOCUMENT_FIELDS: dict[str, Callable[[Any], Any]] = {
     "rights": _text,
     "subjects": _texts,
     "collection": _text,
+    "facsimiles": _facsimiles,
 }
 REQUIRED_DOCUMENT_FIELDS = ("title", "date")
+
+
+def _role(value: Any) -> str:
+    role = _text(value)
+    if role not in VERSION_ROLES:
+        raise Invalid(f"expected one of {', '.join(VERSION_ROLES)}, found '{role}'")
+    return role
+
+
+# A sibling file `<name>.<lang>.md` needs only what differs from the document.
+VERSION_FIELDS: dict[str, Callable[[Any], Any]] = {"role": _role, "language": _text, "translator": _text, "title": _text}
+VERSION_FILE = re.compile(r"^(?P<stem>.+)\.(?P<key>[a-z]{2,3}(?:-[A-Za-z0-9]+)?)\.md$")
 
 
 # --------------------------------------------------------------------------- files
@@ -273,6 +318,23 @@ def read_document(source: SourceText, diagnostics: Diagnostics) -> Document | No
     return Document(body=front.body, body_line=front.body_line, path=source.path, locations=locations, **values)
 
 
+def read_version(source: SourceText, key: str, document: Document, diagnostics: Diagnostics) -> TextVersion | None:
+    """A sibling file of `document`; its front matter is optional, its language defaults to the file name's tag."""
+    if source.text.split("\n", 1)[0].rstrip() == "---":
+        front = split_front_matter(source, diagnostics)
+        if front is None:
+            return None
+        values, _, ok = _check_fields(source.path, front, VERSION_FIELDS, (), diagnostics)
+        if not ok:
+            return None
+        body, body_line = front.body, front.body_line
+    else:
+        values, body, body_line = {}, source.text, 1
+    language = values.pop("language", key)
+    role = values.pop("role", "original" if document.language and language.casefold() == document.language.casefold() else "translation")
+    return TextVersion(key=key, path=source.path, language=language, role=role, body=body, body_line=body_line, **values)
+
+
 def read_page(source: SourceText, diagnostics: Diagnostics) -> Page | None:
     front = split_front_matter(source, diagnostics)
     if front is None:
@@ -416,12 +478,14 @@ def read_edition(root: Path, diagnostics: Diagnostics) -> Edition | None:
 def read_documents(root: Path, diagnostics: Diagnostics) -> list[Document]:
     documents: list[Document] = []
     by_id: dict[str, Document] = {}
+    version_files: list[Path] = []
     files = _markdown_files(root, DOCUMENTS_DIR)
     _check_case_collisions(root, files, diagnostics)
     _check_linked_folders(root, DOCUMENTS_DIR, diagnostics)
     for file in files:
         # `name.ru.md` beside `name.md` is a version of that document, not a document of its own.
         if re.search(r"\.[a-z]{2,3}(-[A-Za-z0-9]+)?\.md$", file.name):
+            version_files.append(file)
             continue
         source = read_source(root, file, diagnostics)
         document = read_document(source, diagnostics) if source else None
@@ -437,7 +501,28 @@ def read_documents(root: Path, diagnostics: Diagnostics) -> list[Document]:
             continue
         by_id[document.id] = document
         documents.append(document)
-    return documents
+    return _with_versions(root, documents, version_files, diagnostics)
+
+
+def _with_versions(root: Path, documents: list[Document], version_files: list[Path], diagnostics: Diagnostics) -> list[Document]:
+    """Attach each sibling file `<name>.<lang>.md` to the document read from `<name>.md`."""
+    by_path = {d.path: d for d in documents}
+    versions: dict[str, list[TextVersion]] = {}
+    for file in version_files:
+        match = VERSION_FILE.match(file.name)
+        relative = file.relative_to(root).as_posix()
+        main_path = relative.removesuffix(file.name) + (match["stem"] if match else "") + ".md"
+        document = by_path.get(main_path)
+        if match is None or document is None:
+            if not (root / main_path).exists():
+                diagnostics.warning("orphan-version", f"this version has no document {main_path} beside it and is not published",
+                                    Location(relative), f"add {main_path}, or rename this file")
+            continue
+        source = read_source(root, file, diagnostics)
+        version = read_version(source, match["key"], document, diagnostics) if source else None
+        if version is not None:
+            versions.setdefault(main_path, []).append(version)
+    return [replace(d, versions=tuple(versions[d.path])) if d.path in versions else d for d in documents]
 
 
 def _check_case_collisions(root: Path, files: list[Path], diagnostics: Diagnostics) -> None:

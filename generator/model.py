@@ -35,11 +35,50 @@ class Document:
     rights: str | None = None
     subjects: tuple[str, ...] = ()
     collection: str | None = None
+    versions: tuple[TextVersion, ...] = ()  # the other texts of the document, from sibling `<name>.<lang>.md` files
+    facsimiles: tuple[Facsimile, ...] = ()  # page images, in page order
     # Where each front-matter field stood, for messages about it.
     locations: Mapping[str, Location] = field(default_factory=dict, compare=False)
 
     def location_of(self, name: str) -> Location:
         return self.locations.get(name) or Location(self.path, 1, 1)
+
+
+VERSION_ROLES = ("original", "translation", "transcription")
+
+
+@dataclass(frozen=True)
+class TextVersion:
+    """One text of a document: its original, a translation or a transcription.
+
+    The document's own body is the main version (key ""); each sibling file `<name>.<lang>.md`
+    is another, keyed by the language tag of its file name, which also prefixes its ids on the page.
+    """
+
+    key: str
+    path: str
+    language: str
+    role: str  # one of VERSION_ROLES
+    body: str
+    body_line: int
+    translator: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Facsimile:
+    """A page image: a file under content/ (`source` relative to it) or an image URL (IIIF or plain)."""
+
+    n: str  # the page label that page breaks `{pb n=...}` refer to
+    source: str
+    label: str | None = None
+    width: int | None = None
+    height: int | None = None
+    location: Location | None = field(default=None, compare=False)
+
+    @property
+    def remote(self) -> bool:
+        return self.source.startswith(("https://", "http://"))
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
@@ -22,8 +22,13 @@ from generator import __version__
 from generator.annotate import AnnotatedText, Note
 from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic, Location, Severity
+from generator.i18n import format_partial_date, language_name, load_translations
 from generator.index import EditionIndex
 from generator.model import Edition
+
+if TYPE_CHECKING:
+    from generator.facsimiles import PageImage
+    from generator.versions import VersionText
 
 BUILTIN_THEME = "default"
 
@@ -49,9 +54,10 @@ class TemplateProblem(Exception):
         self.diagnostic = diagnostic
 
 
-def create_environment(folders: list[Path]) -> jinja2.Environment:
+def create_environment(folders: list[Path], language: str = "en") -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(f / "templates")) for f in folders]),
+        extensions=["jinja2.ext.i18n"],
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -59,6 +65,10 @@ def create_environment(folders: list[Path]) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["xml"] = lambda value: xml_escape(str(value))
+    translations = load_translations(language, folders)
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["local_date"] = lambda date: format_partial_date(date, language, translations)
+    env.filters["language_name"] = lambda tag: language_name(tag, language)
     return env
 
 
@@ -161,6 +171,9 @@ def render_site(
     page_html: Mapping[str, str],
     introduction_html: str,
     on_page: Callable[[], None] = lambda: None,
+    *,
+    versions: Mapping[str, tuple[VersionText, ...]] | None = None,
+    page_images: Mapping[str, tuple[PageImage, ...]] | None = None,
 ) -> Iterator[tuple[str, str]]:
     """Every page of the edition, in a deterministic order."""
     index = renderer.context.index
@@ -171,6 +184,7 @@ def render_site(
         yield renderer.render(
             "document.html", document_path(document.id), document=document, text=annotated[document.id],
             body=Markup(annotated[document.id].html), previous=index.previous[document.id], next=index.next[document.id],
+            versions=(versions or {}).get(document.id, ()), page_images=(page_images or {}).get(document.id, ()),
         )
         on_page()
     yield renderer.render("persons.html", "persons/index.html", entries=index.persons, kind="person")

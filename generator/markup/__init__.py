@@ -6,10 +6,12 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
 from generator.config import SiteConfig
+from generator.markup.anchors import anchor_plugin
 from generator.markup.editorial import editorial_plugin
 from generator.markup.footnotes import footnote_calls_plugin
 from generator.markup.links import link_scheme_plugin
 from generator.markup.mentions import mentions_plugin
+from generator.markup.pagebreaks import page_break_plugin
 
 
 def create_parser(config: SiteConfig) -> MarkdownIt:
@@ -21,4 +23,6 @@ def create_parser(config: SiteConfig) -> MarkdownIt:
     md.use(editorial_plugin, classify=config.apparatus.classify)
     md.use(link_scheme_plugin)  # before mentions: unsafe targets are dropped before names are linked
     md.use(mentions_plugin, link_mode=config.registers.link)
+    md.use(anchor_plugin)
+    md.use(page_break_plugin)
     return md

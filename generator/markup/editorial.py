@@ -196,7 +196,7 @@ def render_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env:
     record: Intervention = tokens[idx].meta["intervention"]
     if env.get("note_mode"):
         return "["
-    label = record["call"]
+    label = env.get("id_prefix", "") + record["call"]
     return (
         f'<span class="ed ed-{escape(record["type"])} ed-{record["display"]}" id="ed-{label}">'
         '<span class="ed-bracket">[</span><span class="ed-text">'
@@ -208,8 +208,9 @@ def render_close(self: Any, tokens: Sequence[Token], idx: int, options: Any, env
         return "]"
     record: Intervention = tokens[idx].meta["intervention"]
     label = record["call"]
+    target = env.get("id_prefix", "") + label
     call = (
-        f'<a class="note-call" id="call-{label}" href="#note-{label}" role="doc-noteref" '
+        f'<a class="note-call" id="call-{target}" href="#note-{target}" role="doc-noteref" '
         f'aria-label="{escape(record["label"])}, note {label}">{label}</a>'
     )
     return f'</span><span class="ed-bracket">]</span></span><sup class="note-ref">{call}</sup>'

@@ -22,8 +22,9 @@ def render_footnote_call(self: Any, tokens: Sequence[Token], idx: int, options: 
     label = env.get("footnote_calls", {}).get(meta["id"], str(meta["id"] + 1))
     if env.get("note_mode"):
         return ""
-    call_id = f"call-{label}" if meta.get("subId", 0) == 0 else f"call-{label}-{meta['subId']}"
+    prefix = env.get("id_prefix", "")
+    call_id = f"call-{prefix}{label}" if meta.get("subId", 0) == 0 else f"call-{prefix}{label}-{meta['subId']}"
     return (
-        f'<sup class="note-ref"><a class="note-call note-call-footnote" id="{call_id}" href="#note-{label}" '
+        f'<sup class="note-ref"><a class="note-call note-call-footnote" id="{call_id}" href="#note-{prefix}{label}" '
         f'role="doc-noteref" aria-label="Footnote {label}">{label}</a></sup>'
     )

@@ -1,0 +1,106 @@
+"""Facsimiles: the page images a document lists in `facsimiles:`, with thumbnails made at build time.
+
+A page is a file under content/ (`content/facsimiles/p1.png` is published as
+`facsimiles/p1.png`, its thumbnail as `facsimiles/thumbs/p1.png`), an IIIF image service (its `info.json` URL: the image and the
+thumbnail are requested from the service by the reader's browser) or a plain image URL. Nothing
+is downloaded at build time. `read_page_images` is the only function here that touches the disk.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+
+from generator.content import CONTENT_DIR, MAX_FILE_BYTES
+from generator.diagnostics import Diagnostics
+from generator.model import Document, Edition, Facsimile
+
+THUMBNAIL_WIDTH = 240
+IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpeg", "WEBP": "webp", "GIF": "gif"}
+
+
+@dataclass(frozen=True)
+class PageImage:
+    """A facsimile page as the theme shows it: where the image and its thumbnail are, and their sizes when known."""
+
+    n: str
+    label: str
+    src: str  # an output path (relative to the site root) or a URL
+    thumbnail: str
+    remote: bool
+    width: int | None = None
+    height: int | None = None
+    thumbnail_width: int | None = None
+    thumbnail_height: int | None = None
+
+
+def iiif_urls(info_url: str) -> tuple[str, str]:
+    """The full image and a thumbnail from an IIIF Image API service (its info.json URL)."""
+    base = info_url.removesuffix("/info.json")
+    return f"{base}/full/max/0/default.jpg", f"{base}/full/{THUMBNAIL_WIDTH},/0/default.jpg"
+
+
+def make_thumbnail(data: bytes) -> tuple[bytes, int, int, int, int]:
+    """(thumbnail bytes, image width, image height, thumbnail width, thumbnail height), in the image's own format."""
+    with Image.open(io.BytesIO(data)) as image:
+        width, height = image.size
+        image_format = image.format or "PNG"
+        thumbnail = image.copy()
+    thumbnail.thumbnail((THUMBNAIL_WIDTH, THUMBNAIL_WIDTH * 4))
+    if image_format == "JPEG" and thumbnail.mode not in ("RGB", "L"):
+        thumbnail = thumbnail.convert("RGB")
+    out = io.BytesIO()
+    thumbnail.save(out, format=image_format if image_format in IMAGE_FORMATS else "PNG")
+    return out.getvalue(), width, height, thumbnail.width, thumbnail.height
+
+
+def read_page_images(root: Path, edition: Edition, diagnostics: Diagnostics) -> tuple[dict[str, tuple[PageImage, ...]], dict[str, bytes]]:
+    """Each document's pages, and the files to publish (images and thumbnails by output path)."""
+    pages: dict[str, tuple[PageImage, ...]] = {}
+    files: dict[str, bytes] = {}
+    for document in edition.documents:
+        if document.facsimiles:
+            pages[document.id] = tuple(
+                page for facsimile in document.facsimiles if (page := _page_image(root, document, facsimile, files, diagnostics)) is not None
+            )
+    return pages, files
+
+
+def _page_image(root: Path, document: Document, facsimile: Facsimile, files: dict[str, bytes], diagnostics: Diagnostics) -> PageImage | None:
+    label = facsimile.label or ""
+    where = document.location_of("facsimiles")
+    if facsimile.remote:
+        if facsimile.source.endswith("/info.json"):
+            src, thumbnail = iiif_urls(facsimile.source)
+        elif "manifest" in facsimile.source:
+            diagnostics.warning("iiif-manifest", f"'{facsimile.source}' looks like a IIIF manifest; list the pages' image services instead",
+                                where, "give each page's info.json URL, e.g. https://example.org/iiif/page-1/info.json")
+            return None
+        else:
+            src = thumbnail = facsimile.source
+        return PageImage(facsimile.n, label, src, thumbnail, True, facsimile.width, facsimile.height)
+    file = root / CONTENT_DIR / facsimile.source
+    try:
+        if not file.resolve().is_relative_to((root / CONTENT_DIR).resolve()):
+            raise OSError("outside content/")
+        if file.stat().st_size > MAX_FILE_BYTES * 10:
+            diagnostics.error("too-large", f"the page image {facsimile.source} is larger than 50 MB", where, "publish a smaller copy")
+            return None
+        data = file.read_bytes()
+    except OSError:
+        diagnostics.error("missing-image", f"the page image content/{facsimile.source} does not exist", where,
+                          "facsimile paths are relative to content/, e.g. facsimiles/page-1.png")
+        return None
+    try:
+        thumbnail_bytes, width, height, thumb_width, thumb_height = make_thumbnail(data)
+    except (UnidentifiedImageError, OSError, ValueError):
+        diagnostics.error("bad-image", f"content/{facsimile.source} is not an image that can be read (PNG, JPEG, WebP or GIF)", where)
+        return None
+    published = facsimile.source.removeprefix("facsimiles/")
+    src, thumbnail = f"facsimiles/{published}", f"facsimiles/thumbs/{published}"
+    files[src] = data
+    files[thumbnail] = thumbnail_bytes
+    return PageImage(facsimile.n, label, src, thumbnail, False, width, height, thumb_width, thumb_height)

@@ -1,0 +1,86 @@
+"""The theme's interface language: message catalogues, language names and dates.
+
+Every string of the theme is a gettext message (Jinja2's i18n extension); English is the
+messages themselves, other languages are `themes/<theme>/locale/<lang>/LC_MESSAGES/messages.po`,
+compiled with Babel when the build starts. A message that a catalogue lacks (or marks fuzzy)
+shows in English. site.yml's `language` chooses the catalogue; `ru-RU` falls back to `ru`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_skeleton
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from generator.dates import PartialDate
+
+CATALOGUE = "LC_MESSAGES/messages.po"
+
+
+def catalogue_candidates(language: str) -> list[str]:
+    """`zh-Hans-CN` -> [zh_Hans_CN, zh_Hans, zh]: the most specific catalogue first."""
+    parts = language.replace("-", "_").split("_")
+    return ["_".join(parts[:n]) for n in range(len(parts), 0, -1)]
+
+
+def compile_catalogue(po_text: bytes) -> gettext.GNUTranslations:
+    catalogue = read_po(io.BytesIO(po_text))
+    compiled = io.BytesIO()
+    write_mo(compiled, catalogue)  # fuzzy entries are left out, so they show in English
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+def load_translations(language: str, theme_folders: Sequence[Path]) -> gettext.NullTranslations:
+    """The catalogues for `language` from the theme folders (the edition's own first), English where they lack a message."""
+    translations: gettext.NullTranslations = gettext.NullTranslations()
+    found: list[gettext.NullTranslations] = []
+    for folder in theme_folders:
+        for candidate in catalogue_candidates(language):
+            po = folder / "locale" / candidate / CATALOGUE
+            if po.is_file():
+                found.append(compile_catalogue(po.read_bytes()))
+                break
+    for catalogue in reversed(found):
+        catalogue.add_fallback(translations)
+        translations = catalogue
+    return translations
+
+
+def _locale(language: str) -> Locale | None:
+    try:
+        return Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return None
+
+
+def language_name(tag: str, interface_language: str) -> str:
+    """The name of the language `tag` in the interface language, e.g. ('ru', 'en') -> 'Russian'."""
+    locale, interface = _locale(tag), _locale(interface_language) or Locale("en")
+    name = locale.get_display_name(interface) if locale else None
+    return name or tag
+
+
+def format_partial_date(date: PartialDate, language: str, gettext_: gettext.NullTranslations) -> str:
+    """`18 October 1951` in English as before; other languages as Babel writes a date, month or year there."""
+    locale = _locale(language)
+    if locale is None or locale.language == "en":
+        return date.display()
+    if date.day and date.month:
+        text = format_skeleton("yMMMMd", dt.date(date.year, date.month, date.day), locale=locale)
+    elif date.month:
+        text = format_skeleton("yMMMM", dt.date(date.year, date.month, 1), locale=locale)
+    else:
+        text = str(date.year)
+    if date.approximate:
+        text = gettext_.gettext("c. %(date)s") % {"date": text}
+    if date.uncertain:
+        text = gettext_.gettext("%(date)s?") % {"date": text}
+    return text

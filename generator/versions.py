@@ -1,0 +1,146 @@
+"""The versions of a document (original, translation, transcription) and how their paragraphs align.
+
+Pure. Each version is annotated like the main text, with its own note series and an id
+prefix so that two versions can share a page. Paragraphs align by order; a paragraph ending in
+`{#name}` starts a segment of that name, and the paragraphs after it join that segment until
+the next anchor, so versions whose paragraph counts differ can still be aligned. A segment
+without a partner in the other version is a warning naming both files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+from generator.annotate import AnnotatedText, Block, annotate_text
+from generator.config import SiteConfig
+from generator.diagnostics import Diagnostic, Location, Severity
+from generator.markup.pagebreaks import PAGE_BREAK
+from generator.model import Document, TextVersion
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Blocks of one version that correspond to a segment of the same key in another version."""
+
+    key: str  # the anchor name, or the paragraph's number ("1", "2", ...) before the first anchor
+    line: int
+    html: str
+
+
+@dataclass(frozen=True)
+class VersionText:
+    """A version with its annotated text, as the document page shows it."""
+
+    version: TextVersion
+    text: AnnotatedText
+    segments: tuple[Segment, ...]
+    main: bool = False
+
+    @property
+    def id_prefix(self) -> str:
+        return id_prefix(self.version.key)
+
+
+def id_prefix(key: str) -> str:
+    """The prefix of every id a version puts on the page: "" for the main text, "ru-" for `name.ru.md`."""
+    return f"{key.lower()}-" if key else ""
+
+
+def main_version(document: Document, site_language: str) -> TextVersion:
+    """The document's own body as a version: in the edition's language, the translation when an original is given."""
+    role = "translation" if any(v.role == "original" for v in document.versions) else "transcription"
+    return TextVersion(key="", path=document.path, language=site_language, role=role, body=document.body, body_line=document.body_line)
+
+
+def segments_of(blocks: Sequence[Block]) -> tuple[Segment, ...]:
+    """Each block is a segment numbered in order until the first anchor; from there an anchor starts one and the rest join it."""
+    segments: list[Segment] = []
+    anchored = False
+    for number, block in enumerate(blocks, start=1):
+        anchored = anchored or block.anchor is not None
+        if block.anchor is not None or not anchored or not segments:
+            segments.append(Segment(block.anchor or str(number), block.line, block.html))
+        else:
+            last = segments[-1]
+            segments[-1] = Segment(last.key, last.line, last.html + block.html)
+    return tuple(segments)
+
+
+def alignment_problems(main_path: str, main: Sequence[Segment], other_path: str, other: Sequence[Segment]) -> list[Diagnostic]:
+    """A warning for each segment of either version that has no partner in the other."""
+    problems: list[Diagnostic] = []
+    for path, segments, partner_path, partners in ((main_path, main, other_path, other), (other_path, other, main_path, main)):
+        keys = {s.key for s in partners}
+        for segment in segments:
+            if segment.key in keys:
+                continue
+            which = f"paragraph {segment.key}" if segment.key.isdigit() else f"the paragraph anchored {{#{segment.key}}}"
+            problems.append(Diagnostic(
+                Severity.WARNING, "unaligned",
+                f"{which} has no partner in {partner_path} ({len(segments)} segments here, {len(partners)} there)",
+                Location(path, segment.line, 1),
+                "paragraphs align by order; where the counts differ, end corresponding paragraphs in both files with the same anchor, e.g. {#p3}",
+            ))
+    return problems
+
+
+def aligned_keys(left: Sequence[Segment], right: Sequence[Segment]) -> list[str]:
+    """Every segment key of two versions in reading order: the left's, with the right's unmatched keys after their predecessor."""
+    order = [s.key for s in left]
+    for index, segment in enumerate(right):
+        if segment.key in order:
+            continue
+        previous = right[index - 1].key if index else None
+        order.insert(order.index(previous) + 1 if previous in order else len(order), segment.key)
+    return order
+
+
+def text_env(document: Document, id_prefix: str = "", page_label: str = "Page {n}") -> dict[str, Any]:
+    """What the parser's plugins need to know about the document besides its text."""
+    return {"id_prefix": id_prefix, "facsimile_pages": {f.n for f in document.facsimiles}, "page_label": page_label}
+
+
+def annotate_versions(
+    documents: Sequence[Document], annotated: Mapping[str, AnnotatedText], *, md: MarkdownIt, config: SiteConfig, page_label: str = "Page {n}",
+) -> tuple[dict[str, tuple[VersionText, ...]], list[Diagnostic]]:
+    """Every version of every document that has more than one, the main text first; with the alignment warnings."""
+    result: dict[str, tuple[VersionText, ...]] = {}
+    problems: list[Diagnostic] = []
+    for document in documents:
+        problems += page_break_problems(document, document.body, document.body_line, document.path)
+        if not document.versions:
+            continue
+        main_text = annotated[document.id]
+        main = VersionText(main_version(document, config.language), main_text, segments_of(main_text.blocks), main=True)
+        texts = [main]
+        for version in document.versions:
+            text, found = annotate_text(version.body, md=md, config=config, path=version.path, first_line=version.body_line,
+                                        env_extra=text_env(document, id_prefix(version.key), page_label))
+            problems += found
+            problems += page_break_problems(document, version.body, version.body_line, version.path)
+            other = VersionText(version, text, segments_of(text.blocks))
+            problems += alignment_problems(document.path, main.segments, version.path, other.segments)
+            texts.append(other)
+        result[document.id] = tuple(texts)
+    return result, problems
+
+
+def page_break_problems(document: Document, body: str, first_line: int, path: str) -> list[Diagnostic]:
+    """A warning for each page break `{pb n=...}` to a page that the document's facsimiles do not list."""
+    if not document.facsimiles:
+        return []
+    pages = {f.n for f in document.facsimiles}
+    problems = []
+    for number, line in enumerate(body.split("\n")):
+        for match in PAGE_BREAK.finditer(line):
+            if match["n"] not in pages:
+                problems.append(Diagnostic(
+                    Severity.WARNING, "unknown-page", f"page {match['n']} is not among the facsimiles of {document.path}",
+                    Location(path, first_line + number, match.start() + 1),
+                    "facsimile pages are numbered 1, 2, ... in the order listed, or by their 'n'",
+                ))
+    return problems
