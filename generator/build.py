@@ -16,6 +16,7 @@ from generator.content import read_edition
 from generator.diagnostics import Diagnostics, Location
 from generator.exports import render_exports, template_globals
 from generator.facsimiles import read_page_images
+from generator.i18n import load_translations, text_labels
 from generator.index import build_index
 from generator.markup import create_parser
 from generator.markup.links import link_scheme_plugin, unsafe_link_warnings
@@ -75,16 +76,17 @@ def build(
 
     # annotate
     md = create_parser(config)
+    labels = text_labels(load_translations(config.language, theme_dirs(edition_dir, config)))
     matcher, ambiguous_names = build_matcher(edition)  # one matcher for every document of the build
     diagnostics.extend(ambiguous_names)
     to_root = "../../"  # mentions link from document pages, documents/<id>/index.html, to the entries' pages
     annotated: dict[str, AnnotatedText] = {}
     for document in edition.documents:
         text, problems = annotate_text(document.body, md=md, config=config, path=document.path, first_line=document.body_line,
-                                       env_extra={"registers": matcher, "link_prefix": to_root, **text_env(document)})
+                                       env_extra={"registers": matcher, "link_prefix": to_root, **text_env(document, labels=labels)})
         annotated[document.id] = text
         diagnostics.extend(problems)
-    versions, problems = annotate_versions(edition.documents, annotated, md=md, config=config)
+    versions, problems = annotate_versions(edition.documents, annotated, md=md, config=config, labels=labels)
     diagnostics.extend(problems)
     prose = prose_parser(config.markdown.allow_html)
     page_html: dict[str, str] = {}

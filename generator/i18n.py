@@ -24,6 +24,23 @@ from generator.dates import PartialDate
 CATALOGUE = "LC_MESSAGES/messages.po"
 
 
+def N_(message: str) -> str:
+    """Marks a message for the catalogue; it is translated where it is shown."""
+    return message
+
+
+ROLE_NAMES = {"author": N_("author"), "recipient": N_("recipient"), "mentioned": N_("mentioned")}
+
+
+def text_labels(translations: gettext.NullTranslations) -> dict[str, str]:
+    """The words that the parser's plugins write into the text (accessible names of note calls and page breaks)."""
+    return {
+        "page_label": translations.gettext("Page %(page)s") % {"page": "{n}"},
+        "note_label": translations.gettext("%(type)s, note %(call)s") % {"type": "{type}", "call": "{call}"},
+        "footnote_label": translations.gettext("Footnote %(call)s") % {"call": "{call}"},
+    }
+
+
 def catalogue_candidates(language: str) -> list[str]:
     """`zh-Hans-CN` -> [zh_Hans_CN, zh_Hans, zh]: the most specific catalogue first."""
     parts = language.replace("-", "_").split("_")

@@ -22,7 +22,7 @@ from generator import __version__
 from generator.annotate import AnnotatedText, Note
 from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic, Location, Severity
-from generator.i18n import format_partial_date, language_name, load_translations
+from generator.i18n import ROLE_NAMES, format_partial_date, language_name, load_translations
 from generator.index import EditionIndex
 from generator.model import Edition
 
@@ -69,6 +69,7 @@ def create_environment(folders: list[Path], language: str = "en") -> jinja2.Envi
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     env.filters["local_date"] = lambda date: format_partial_date(date, language, translations)
     env.filters["language_name"] = lambda tag: language_name(tag, language)
+    env.filters["role_name"] = lambda role: translations.gettext(ROLE_NAMES.get(role, role))
     return env
 
 

@@ -99,13 +99,13 @@ def aligned_keys(left: Sequence[Segment], right: Sequence[Segment]) -> list[str]
     return order
 
 
-def text_env(document: Document, id_prefix: str = "", page_label: str = "Page {n}") -> dict[str, Any]:
-    """What the parser's plugins need to know about the document besides its text."""
-    return {"id_prefix": id_prefix, "facsimile_pages": {f.n for f in document.facsimiles}, "page_label": page_label}
+def text_env(document: Document, id_prefix: str = "", labels: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """What the parser's plugins need to know besides the text: the page images, the id prefix, the interface words."""
+    return {"id_prefix": id_prefix, "facsimile_pages": {f.n for f in document.facsimiles}, **(labels or {})}
 
 
 def annotate_versions(
-    documents: Sequence[Document], annotated: Mapping[str, AnnotatedText], *, md: MarkdownIt, config: SiteConfig, page_label: str = "Page {n}",
+    documents: Sequence[Document], annotated: Mapping[str, AnnotatedText], *, md: MarkdownIt, config: SiteConfig, labels: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, tuple[VersionText, ...]], list[Diagnostic]]:
     """Every version of every document that has more than one, the main text first; with the alignment warnings."""
     result: dict[str, tuple[VersionText, ...]] = {}
@@ -119,7 +119,7 @@ def annotate_versions(
         texts = [main]
         for version in document.versions:
             text, found = annotate_text(version.body, md=md, config=config, path=version.path, first_line=version.body_line,
-                                        env_extra=text_env(document, id_prefix(version.key), page_label))
+                                        env_extra=text_env(document, id_prefix(version.key), labels))
             problems += found
             problems += page_break_problems(document, version.body, version.body_line, version.path)
             other = VersionText(version, text, segments_of(text.blocks))

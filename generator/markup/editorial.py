@@ -211,7 +211,7 @@ def render_close(self: Any, tokens: Sequence[Token], idx: int, options: Any, env
     target = env.get("id_prefix", "") + label
     call = (
         f'<a class="note-call" id="call-{target}" href="#note-{target}" role="doc-noteref" '
-        f'aria-label="{escape(record["label"])}, note {label}">{label}</a>'
+        f'aria-label="{escape(env.get("note_label", "{type}, note {call}").replace("{type}", record["label"]).replace("{call}", label))}">{label}</a>'
     )
     return f'</span><span class="ed-bracket">]</span></span><sup class="note-ref">{call}</sup>'
 

@@ -7,6 +7,7 @@ using the label the annotate stage gave the footnote (`env["footnote_calls"]`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from html import escape
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -26,5 +27,5 @@ def render_footnote_call(self: Any, tokens: Sequence[Token], idx: int, options: 
     call_id = f"call-{prefix}{label}" if meta.get("subId", 0) == 0 else f"call-{prefix}{label}-{meta['subId']}"
     return (
         f'<sup class="note-ref"><a class="note-call note-call-footnote" id="{call_id}" href="#note-{prefix}{label}" '
-        f'role="doc-noteref" aria-label="Footnote {label}">{label}</a></sup>'
+        f'role="doc-noteref" aria-label="{escape(env.get("footnote_label", "Footnote {call}").replace("{call}", label))}">{label}</a></sup>'
     )
