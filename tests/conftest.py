@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from generator.build import BuildResult, build
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+BILINGUAL = REPO_ROOT / "tests" / "editions" / "bilingual"  # a small test edition: two versions and a facsimile
 
 MINIMAL_SITE = "title: Test Edition\nlanguage: en\n"
 MINIMAL_PERSONS = """\
@@ -68,6 +69,19 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
 def sample_site(sample_build: BuildResult) -> Path:
     assert sample_build.output_dir is not None
     return sample_build.output_dir
+
+
+@pytest.fixture(scope="session")
+def bilingual_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    result = build(BILINGUAL, tmp_path_factory.mktemp("bilingual") / "site")
+    assert not result.diagnostics.items, [d.format() for d in result.diagnostics.items]
+    return result
+
+
+@pytest.fixture(scope="session")
+def bilingual_site(bilingual_build: BuildResult) -> Path:
+    assert bilingual_build.output_dir is not None
+    return bilingual_build.output_dir
 
 
 def parse_html(path: Path) -> BeautifulSoup:

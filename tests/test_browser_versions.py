@@ -9,11 +9,11 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 
 from tests.support.checkers import axe_violations, block_external_requests, format_violations, launch_chromium, serve_directory
-from tests.test_versions import BILINGUAL_DOC, bilingual_build, bilingual_site  # noqa: F401  (session fixtures)
+from tests.test_versions import BILINGUAL_DOC
 
 
 @pytest.fixture(scope="module")
-def browser_page(bilingual_site: Path) -> Iterator[tuple[Page, str, list[str]]]:  # noqa: F811
+def browser_page(bilingual_site: Path) -> Iterator[tuple[Page, str, list[str]]]:
     with sync_playwright() as playwright, serve_directory(bilingual_site) as base:
         browser = launch_chromium(playwright)
         context = browser.new_context(viewport={"width": 1400, "height": 1000})

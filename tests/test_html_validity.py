@@ -5,7 +5,8 @@ from pathlib import Path
 from tests.support.checkers import nu_check
 
 
-def test_sample_edition_pages_have_no_nu_errors(sample_site: Path) -> None:
-    pages = sorted(sample_site.rglob("*.html"))
+def test_sample_edition_pages_have_no_nu_errors(sample_site: Path, bilingual_site: Path) -> None:
+    # The bilingual test edition (versions, facsimiles) goes in the same run: the checker is slow to start.
+    pages = sorted(sample_site.rglob("*.html")) + sorted(bilingual_site.rglob("*.html"))
     errors = nu_check([*pages, *sorted(sample_site.rglob("*.css"))])
     assert [str(e) for e in errors] == []

@@ -6,27 +6,12 @@ import io
 from collections import Counter
 from pathlib import Path
 
-import pytest
 from PIL import Image
 
 from generator.build import BuildResult, build
-from tests.conftest import REPO_ROOT, document, parse_html
+from tests.conftest import BILINGUAL, document, parse_html
 
-BILINGUAL = REPO_ROOT / "tests" / "editions" / "bilingual"
 BILINGUAL_DOC = "documents/1951-11-02-test-cable/index.html"
-
-
-@pytest.fixture(scope="session")
-def bilingual_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
-    result = build(BILINGUAL, tmp_path_factory.mktemp("bilingual") / "site")
-    assert not result.diagnostics.items, [d.format() for d in result.diagnostics.items]
-    return result
-
-
-@pytest.fixture(scope="session")
-def bilingual_site(bilingual_build: BuildResult) -> Path:
-    assert bilingual_build.output_dir is not None
-    return bilingual_build.output_dir
 
 
 def png(width: int, height: int) -> bytes:
@@ -103,13 +88,6 @@ def test_only_pages_with_versions_or_facsimiles_load_their_styles_and_scripts(bi
     assert head.select_one("link[href='../../assets/versions.css']")
     sample = parse_html(sample_site / "documents/1951-10-18-mao-to-filippov/index.html")
     assert not sample.select("link[href$='versions.css'], script[src$='versions.js'], script[src$='facsimile.js'], #versions")
-
-
-def test_the_bilingual_pages_are_valid_html(bilingual_site: Path) -> None:
-    from tests.support.checkers import nu_check
-
-    errors = nu_check([*sorted(bilingual_site.rglob("*.html")), *sorted(bilingual_site.rglob("*.css"))])
-    assert [str(e) for e in errors] == []
 
 
 # --------------------------------------------------------------------------- versions
