@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: site test fuzz bench serve clean
+.PHONY: site test fuzz bench serve clean catalogues
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ fuzz: $(VENV)/.installed-test
 # not part of `make test`. BENCH_ARGS passes options, e.g. BENCH_ARGS=--large for 100,000.
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m generator.bench $(BENCH_ARGS)
+
+# After adding or changing a theme string: update the message template and the catalogues.
+catalogues: $(VENV)/.installed
+	$(BIN)/python tools/catalogues.py
 
 serve: $(VENV)/.installed
 	$(BIN)/edition serve .

@@ -197,7 +197,7 @@ def render_site(
         for place in index.places:
             yield renderer.render("place.html", entry_path("place", place.id), entry=place, kind="place",
                                   appearances=index.appearances_of("place", place.id))
-    yield renderer.render("apparatus.html", "apparatus/index.html", groups=apparatus_by_type(index, annotated))
+    yield renderer.render("apparatus.html", "apparatus/index.html", groups=apparatus_by_type(index, annotated, versions))
     if index.terms:
         yield renderer.render("terms.html", "terms/index.html", entries=index.terms, kind="term")
     for page in edition.pages:
@@ -216,11 +216,15 @@ class InterventionPlace:
     note: Note
 
 
-def apparatus_by_type(index: EditionIndex, annotated: Mapping[str, AnnotatedText]) -> list[tuple[str, str, list[InterventionPlace]]]:
+def apparatus_by_type(
+    index: EditionIndex, annotated: Mapping[str, AnnotatedText], versions: Mapping[str, tuple[VersionText, ...]] | None = None,
+) -> list[tuple[str, str, list[InterventionPlace]]]:
     """Every intervention of the edition as (type, label, places), types in order of first use."""
     groups: dict[str, tuple[str, list[InterventionPlace]]] = {}
     for document in index.documents:
-        for note in annotated[document.id].apparatus:
+        # The notes of a document's other versions (original, translation) follow those of its main text.
+        other_notes = [note for version in (versions or {}).get(document.id, ())[1:] for note in version.text.apparatus]
+        for note in [*annotated[document.id].apparatus, *other_notes]:
             _, places = groups.setdefault(note.type, (note.type_label, []))
             places.append(InterventionPlace(document.id, document.title, note))
     return [(type_, label, places) for type_, (label, places) in groups.items()]

@@ -110,3 +110,10 @@ def test_a_page_break_in_the_text_opens_its_page(page: Page) -> None:
 def test_the_page_has_no_accessibility_violations(page: Page) -> None:
     violations = axe_violations(page)
     assert violations == [], format_violations(violations)
+
+
+def test_the_reading_view_applies_to_every_version(page: Page) -> None:
+    page.click(".view-switch button[data-view='reading']")
+    assert page.locator("#version-ru .ed-gap .ed-bracket").first.is_hidden()
+    page.click(".view-switch button[data-view='diplomatic']")
+    assert page.locator("#version-ru .ed-gap .ed-bracket").first.is_visible()

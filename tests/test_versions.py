@@ -244,3 +244,12 @@ def test_iiif_image_services_are_shown_from_their_server(make_edition) -> None:
     assert item["data-src"] == f"{service}/full/max/0/default.jpg"
     assert item.select_one("img")["src"] == f"{service}/full/240,/0/default.jpg"
     assert (item["data-width"], item["data-height"]) == ("2000", "3000")
+
+
+def test_the_apparatus_overview_lists_the_interventions_of_every_version(bilingual_site: Path) -> None:
+    soup = parse_html(bilingual_site / "apparatus" / "index.html")
+    links = [a["href"].rsplit("#", 1)[1] for a in soup.select(f"#type-supplied ~ table a[href*='{BILINGUAL_DOC}']")]
+    assert links == ["ed-a", "ed-ru-a"]
+    page = parse_html(bilingual_site / BILINGUAL_DOC)
+    targets = [a["href"][1:] for a in page.select("a[href^='#']")]
+    assert [t for t in targets if page.find(id=t) is None] == []  # every call, note and page break lands somewhere
