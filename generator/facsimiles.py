@@ -48,6 +48,7 @@ def make_thumbnail(data: bytes) -> tuple[bytes, int, int, int, int]:
     with Image.open(io.BytesIO(data)) as image:
         width, height = image.size
         image_format = image.format or "PNG"
+        image.draft("RGB", (THUMBNAIL_WIDTH * 2, THUMBNAIL_WIDTH * 8))  # JPEG: decode at a reduced size, much faster for scans
         thumbnail = image.copy()
     thumbnail.thumbnail((THUMBNAIL_WIDTH, THUMBNAIL_WIDTH * 4))
     if image_format == "JPEG" and thumbnail.mode not in ("RGB", "L"):

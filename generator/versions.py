@@ -116,6 +116,7 @@ def annotate_versions(
             continue
         main_text = annotated[document.id]
         main = VersionText(main_version(document, config.language), main_text, segments_of(main_text.blocks), main=True)
+        problems += duplicate_anchor_problems(document.path, main_text.blocks)
         texts = [main]
         for version in document.versions:
             text, found = annotate_text(version.body, md=md, config=config, path=version.path, first_line=version.body_line,
@@ -123,10 +124,26 @@ def annotate_versions(
             problems += found
             problems += page_break_problems(document, version.body, version.body_line, version.path)
             other = VersionText(version, text, segments_of(text.blocks))
+            problems += duplicate_anchor_problems(version.path, text.blocks)
             problems += alignment_problems(document.path, main.segments, version.path, other.segments)
             texts.append(other)
         result[document.id] = tuple(texts)
     return result, problems
+
+
+def duplicate_anchor_problems(path: str, blocks: Sequence[Block]) -> list[Diagnostic]:
+    """An anchor names one paragraph of a file; a second use is a warning at its line."""
+    first: dict[str, int] = {}
+    problems = []
+    for block in blocks:
+        if block.anchor is None:
+            continue
+        if block.anchor in first:
+            problems.append(Diagnostic(Severity.WARNING, "duplicate-anchor", f"the anchor {{#{block.anchor}}} is already used at line {first[block.anchor]}",
+                                       Location(path, block.line, 1), "give each aligned paragraph its own anchor"))
+        else:
+            first[block.anchor] = block.line
+    return problems
 
 
 def page_break_problems(document: Document, body: str, first_line: int, path: str) -> list[Diagnostic]:

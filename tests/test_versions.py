@@ -253,3 +253,23 @@ def test_the_apparatus_overview_lists_the_interventions_of_every_version(bilingu
     page = parse_html(bilingual_site / BILINGUAL_DOC)
     targets = [a["href"][1:] for a in page.select("a[href^='#']")]
     assert [t for t in targets if page.find(id=t) is None] == []  # every call, note and page break lands somewhere
+
+
+def test_an_anchor_used_twice_in_one_file_is_a_warning(make_edition) -> None:
+    root = make_edition({
+        "content/documents/letter.md": document(body="One. {#a}\n\nTwo. {#a}"),
+        "content/documents/letter.ru.md": "Один. {#a}\n",
+    })
+    found = [d.format().split("\n")[0] for d in build(root, write=False).diagnostics.items if d.code == "duplicate-anchor"]
+    assert found == ["content/documents/letter.md:7:1: warning: the anchor {#a} is already used at line 5"]
+
+
+def test_large_jpeg_scans_get_small_thumbnails(make_edition) -> None:
+    scan = io.BytesIO()
+    Image.new("RGB", (2400, 3200), (240, 230, 210)).save(scan, format="JPEG", quality=80)
+    root = make_edition({"content/documents/a.md": document(body="A.", facsimiles="[scan.jpg]"), "content/scan.jpg": scan.getvalue()})
+    build(root, root / "_site")
+    with Image.open(root / "_site" / "facsimiles" / "thumbs" / "scan.jpg") as thumbnail:
+        assert (thumbnail.format, thumbnail.size) == ("JPEG", (240, 320))
+    item = parse_html(root / "_site" / "documents/a/index.html").select_one("#facs-1")
+    assert (item["data-width"], item["data-height"]) == ("2400", "3200")
