@@ -15,7 +15,7 @@ from generator.annotate import AnnotatedText, annotate_text
 from generator.content import read_edition
 from generator.diagnostics import Diagnostics, Location
 from generator.exports import render_exports, template_globals
-from generator.facsimiles import read_page_images
+from generator.facsimiles import PageImage, read_page_images
 from generator.i18n import load_translations, text_labels
 from generator.index import build_index
 from generator.markup import create_parser
@@ -24,7 +24,7 @@ from generator.model import Edition
 from generator.output import OutputProblem, check_output_dir, remove_stale_temporaries, write_site
 from generator.registers import build_matcher, registers_json
 from generator.render import PageContext, Renderer, TemplateProblem, create_environment, render_site, render_sitemap, theme_dirs
-from generator.versions import annotate_versions, text_env
+from generator.versions import VersionText, annotate_versions, text_env
 
 Progress = Callable[[int, int], None]
 
@@ -37,6 +37,9 @@ class BuildResult:
     files: dict[str, bytes] = field(default_factory=dict)
     pages_written: int = 0
     seconds: float = 0.0
+    # Every version of each document that has more than one (main text first) and its page images, for exports.
+    versions: dict[str, tuple[VersionText, ...]] = field(default_factory=dict)
+    page_images: dict[str, tuple[PageImage, ...]] = field(default_factory=dict)
 
     @property
     def documents(self) -> int:
@@ -88,6 +91,7 @@ def build(
         diagnostics.extend(problems)
     versions, problems = annotate_versions(edition.documents, annotated, md=md, config=config, labels=labels)
     diagnostics.extend(problems)
+    result.versions, result.page_images = versions, page_images
     prose = prose_parser(config.markdown.allow_html)
     page_html: dict[str, str] = {}
     for page in edition.pages:

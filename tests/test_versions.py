@@ -39,6 +39,13 @@ def test_both_versions_follow_one_another_each_with_its_language(bilingual_site:
     assert sections[0].select_one(".transcript-text")["id"] == "transcript-text"
 
 
+def test_the_build_result_holds_every_version_for_exports(bilingual_build: BuildResult) -> None:
+    (main, russian) = bilingual_build.versions["1951-11-02-test-cable"]
+    assert (main.main, main.version.language, russian.version.language, russian.version.role) == (True, "en", "ru", "original")
+    assert [s.key for s in russian.segments] == ["1", "2", "3"] and russian.text.notes[0].id == "note-ru-a"
+    assert [p.n for p in bilingual_build.page_images["1951-11-02-test-cable"]] == ["1", "2"]
+
+
 def test_aligned_paragraphs_carry_the_same_keys(bilingual_site: Path) -> None:
     soup = parse_html(bilingual_site / BILINGUAL_DOC)
     keys = [[seg["data-align"] for seg in s.select(".segment")] for s in soup.select("section.version")]
