@@ -30,7 +30,7 @@ def messages(result: BuildResult) -> list[str]:
 def test_both_versions_follow_one_another_each_with_its_language(bilingual_site: Path) -> None:
     soup = parse_html(bilingual_site / BILINGUAL_DOC)
     sections = soup.select("#versions > section.version")
-    assert [(s["data-version"], s["lang"], s["class"][1]) for s in sections] == [
+    assert [(s["data-version"], s.select_one(".transcript-text")["lang"], s["class"][1]) for s in sections] == [
         ("main", "en", "version-translation"), ("ru", "ru", "version-original"),
     ]
     assert not any(s.has_attr("hidden") for s in sections)  # without scripts both show, one after the other
@@ -111,7 +111,7 @@ def test_a_version_without_front_matter_takes_its_language_from_the_file_name(ma
     assert (version.key, version.language, version.role, version.path, version.body_line) == (
         "de", "de", "original", "content/documents/letter.de.md", 1)
     soup = parse_html(root / "_site" / "documents/letter/index.html")
-    assert soup.select_one("#version-de")["lang"] == "de"
+    assert soup.select_one("#version-de .transcript-text")["lang"] == "de"
     assert soup.select_one("#version-heading-de").get_text() == "Original (German)"
     assert soup.select_one("#version-heading-main").get_text() == "Translation (English)"
 
@@ -119,16 +119,17 @@ def test_a_version_without_front_matter_takes_its_language_from_the_file_name(ma
 def test_version_front_matter_has_role_language_and_translator_and_warns_of_others(make_edition) -> None:
     root = make_edition({
         "content/documents/letter.md": document(body="One."),
-        "content/documents/letter.fr.md": "---\nrole: translation\nlanguage: fr-CA\ntranslator: Ann Author\ndate: 1951\n---\nUn.\n",
+        "content/documents/letter.fr.md": "---\nrole: translation\nlanguage: fr-CA\ntranslator: Ann Author\ndate: 1951\ntitle: Une lettre\n---\nUn.\n",
     })
     result = build(root, root / "_site")
     assert messages(result) == [
         "content/documents/letter.fr.md:5:1: warning: unknown field 'date' is ignored\n    hint: known fields: role, language, translator, title"
     ]
     (version,) = result.edition.documents[0].versions
-    assert (version.language, version.role, version.translator, version.body_line) == ("fr-CA", "translation", "Ann Author", 7)
+    assert (version.language, version.role, version.translator, version.body_line) == ("fr-CA", "translation", "Ann Author", 8)
     heading = parse_html(root / "_site" / "documents/letter/index.html").select_one("#version-heading-fr")
-    assert heading.get_text() == "Translation (French (Canada)), translated by Ann Author"
+    assert heading.get_text() == "Translation (French (Canada)): Une lettre, translated by Ann Author"
+    assert heading.select_one(".version-title")["lang"] == "fr-CA"
 
 
 def test_an_unknown_role_is_an_error_and_a_version_without_its_document_a_warning(make_edition) -> None:
