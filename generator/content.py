@@ -123,6 +123,7 @@ DOCUMENT_FIELDS: dict[str, Callable[[Any], Any]] = {
     "subjects": _texts,
     "collection": _text,
     "facsimiles": _facsimiles,
+    "text_language": _text,
 }
 REQUIRED_DOCUMENT_FIELDS = ("title", "date")
 

@@ -51,9 +51,10 @@ def id_prefix(key: str) -> str:
 
 
 def main_version(document: Document, site_language: str) -> TextVersion:
-    """The document's own body as a version: in the edition's language, the translation when an original is given."""
+    """The document's own body as a version: in `text_language` or the edition's language; the translation when an original is given."""
     role = "translation" if any(v.role == "original" for v in document.versions) else "transcription"
-    return TextVersion(key="", path=document.path, language=site_language, role=role, body=document.body, body_line=document.body_line)
+    language = document.text_language or site_language
+    return TextVersion(key="", path=document.path, language=language, role=role, body=document.body, body_line=document.body_line)
 
 
 def segments_of(blocks: Sequence[Block]) -> tuple[Segment, ...]:

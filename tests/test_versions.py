@@ -116,6 +116,19 @@ def test_a_version_without_front_matter_takes_its_language_from_the_file_name(ma
     assert soup.select_one("#version-heading-main").get_text() == "Translation (English)"
 
 
+def test_text_language_names_the_language_of_the_main_text(make_edition) -> None:
+    root = make_edition({
+        "content/documents/a.md": document(body="Text.", text_language="en"),
+        "content/documents/b.md": document(title="B", body="Text.", text_language="en"),
+        "content/documents/b.zh.md": "文。\n",
+    }, site="title: 版本\nlanguage: zh\n")
+    assert messages(build(root, root / "_site")) == []
+    assert parse_html(root / "_site" / "documents/a/index.html").select_one("#transcript-text")["lang"] == "en"
+    page = parse_html(root / "_site" / "documents/b/index.html")
+    assert [t["lang"] for t in page.select(".transcript-text")] == ["en", "zh"]
+    assert page.select_one("#version-heading-main").get_text() == "转录 (英语)"
+
+
 def test_version_front_matter_has_role_language_and_translator_and_warns_of_others(make_edition) -> None:
     root = make_edition({
         "content/documents/letter.md": document(body="One."),
