@@ -24,7 +24,7 @@ from generator.model import Edition
 from generator.output import OutputProblem, check_output_dir, remove_stale_temporaries, write_site
 from generator.registers import build_matcher, registers_json
 from generator.render import PageContext, Renderer, TemplateProblem, create_environment, render_site, render_sitemap, theme_dirs
-from generator.versions import VersionText, annotate_versions, text_env
+from generator.versions import VersionText, annotate_versions, mentions_with_versions, text_env
 
 Progress = Callable[[int, int], None]
 
@@ -83,13 +83,14 @@ def build(
     matcher, ambiguous_names = build_matcher(edition)  # one matcher for every document of the build
     diagnostics.extend(ambiguous_names)
     to_root = "../../"  # mentions link from document pages, documents/<id>/index.html, to the entries' pages
+    register_env = {"registers": matcher, "link_prefix": to_root}
     annotated: dict[str, AnnotatedText] = {}
     for document in edition.documents:
         text, problems = annotate_text(document.body, md=md, config=config, path=document.path, first_line=document.body_line,
-                                       env_extra={"registers": matcher, "link_prefix": to_root, **text_env(document, labels=labels)})
+                                       env_extra={**register_env, **text_env(document, labels=labels)})
         annotated[document.id] = text
         diagnostics.extend(problems)
-    versions, problems = annotate_versions(edition.documents, annotated, md=md, config=config, labels=labels)
+    versions, problems = annotate_versions(edition.documents, annotated, md=md, config=config, labels=labels, env_extra=register_env)
     diagnostics.extend(problems)
     result.versions, result.page_images = versions, page_images
     prose = prose_parser(config.markdown.allow_html)
@@ -103,7 +104,7 @@ def build(
     diagnostics.extend(unsafe_link_warnings(introduction_env, "site.yml"))  # lines count from the introduction's start
 
     # index
-    index = build_index(edition, diagnostics, {doc_id: text.mentions for doc_id, text in annotated.items()})
+    index = build_index(edition, diagnostics, mentions_with_versions(annotated, versions))
 
     # search: without the Pagefind binary the site is built as if search were turned off
     pagefind = search.find_pagefind() if config.search.enabled else None

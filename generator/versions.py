@@ -20,6 +20,7 @@ from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic, Location, Severity
 from generator.markup.pagebreaks import PAGE_BREAK
 from generator.model import Document, TextVersion
+from generator.registers import Mention
 
 
 @dataclass(frozen=True)
@@ -106,9 +107,13 @@ def text_env(document: Document, id_prefix: str = "", labels: Mapping[str, str] 
 
 
 def annotate_versions(
-    documents: Sequence[Document], annotated: Mapping[str, AnnotatedText], *, md: MarkdownIt, config: SiteConfig, labels: Mapping[str, str] | None = None,
+    documents: Sequence[Document], annotated: Mapping[str, AnnotatedText], *, md: MarkdownIt, config: SiteConfig,
+    labels: Mapping[str, str] | None = None, env_extra: Mapping[str, Any] | None = None,
 ) -> tuple[dict[str, tuple[VersionText, ...]], list[Diagnostic]]:
-    """Every version of every document that has more than one, the main text first; with the alignment warnings."""
+    """Every version of every document that has more than one, the main text first; with the alignment warnings.
+
+    `env_extra` is what the main texts' parser got besides `text_env` (the register matcher), so versions link names alike.
+    """
     result: dict[str, tuple[VersionText, ...]] = {}
     problems: list[Diagnostic] = []
     for document in documents:
@@ -121,7 +126,7 @@ def annotate_versions(
         texts = [main]
         for version in document.versions:
             text, found = annotate_text(version.body, md=md, config=config, path=version.path, first_line=version.body_line,
-                                        env_extra=text_env(document, id_prefix(version.key), labels))
+                                        env_extra={**(env_extra or {}), **text_env(document, id_prefix(version.key), labels)})
             problems += found
             problems += page_break_problems(document, version.body, version.body_line, version.path)
             other = VersionText(version, text, segments_of(text.blocks))
@@ -145,6 +150,14 @@ def duplicate_anchor_problems(path: str, blocks: Sequence[Block]) -> list[Diagno
         else:
             first[block.anchor] = block.line
     return problems
+
+
+def mentions_with_versions(annotated: Mapping[str, AnnotatedText], versions: Mapping[str, tuple[VersionText, ...]]) -> dict[str, tuple[Mention, ...]]:
+    """The register mentions of each document's texts: its main text's, then those of its other versions."""
+    return {
+        doc_id: (*text.mentions, *(m for version in versions.get(doc_id, ())[1:] for m in version.text.mentions))
+        for doc_id, text in annotated.items()
+    }
 
 
 def page_break_problems(document: Document, body: str, first_line: int, path: str) -> list[Diagnostic]:

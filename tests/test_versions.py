@@ -46,6 +46,15 @@ def test_the_build_result_holds_every_version_for_exports(bilingual_build: Build
     assert [p.n for p in bilingual_build.page_images["1951-11-02-test-cable"]] == ["1", "2"]
 
 
+def test_names_in_every_version_link_to_their_register_entries(bilingual_site: Path) -> None:
+    soup = parse_html(bilingual_site / BILINGUAL_DOC)
+    links = [(a.find_parent("section", class_="version")["id"], a.get_text(), a["href"]) for a in soup.select("#versions a.mention")]
+    assert links == [("version-main", "Test Sender", "../../persons/test-sender/index.html"),
+                     ("version-ru", "Тестовый Отправитель", "../../persons/test-sender/index.html")]
+    person = parse_html(bilingual_site / "persons" / "test-sender" / "index.html")
+    assert [q.get_text() for q in person.select(".entry-spellings q")] == ["Test Sender", "Тестовый Отправитель"]
+
+
 def test_aligned_paragraphs_carry_the_same_keys(bilingual_site: Path) -> None:
     soup = parse_html(bilingual_site / BILINGUAL_DOC)
     keys = [[seg["data-align"] for seg in s.select(".segment")] for s in soup.select("section.version")]
