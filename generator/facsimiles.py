@@ -14,11 +14,12 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from generator.content import CONTENT_DIR, MAX_FILE_BYTES
+from generator.content import CONTENT_DIR
 from generator.diagnostics import Diagnostics
 from generator.model import Document, Edition, Facsimile
 
 THUMBNAIL_WIDTH = 240
+MAX_IMAGE_BYTES = 50_000_000  # an archival scan is some megabytes; a publishable copy is far below this
 IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpeg", "WEBP": "webp", "GIF": "gif"}
 
 
@@ -87,8 +88,9 @@ def _page_image(root: Path, document: Document, facsimile: Facsimile, files: dic
     try:
         if not file.resolve().is_relative_to((root / CONTENT_DIR).resolve()):
             raise OSError("outside content/")
-        if file.stat().st_size > MAX_FILE_BYTES * 10:
-            diagnostics.error("too-large", f"the page image {facsimile.source} is larger than 50 MB", where, "publish a smaller copy")
+        if file.stat().st_size > MAX_IMAGE_BYTES:
+            diagnostics.error("too-large", f"the page image {facsimile.source} is larger than {MAX_IMAGE_BYTES // 1_000_000} MB", where,
+                              "publish a smaller copy")
             return None
         data = file.read_bytes()
     except OSError:
