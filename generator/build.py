@@ -62,6 +62,7 @@ def build(
     write: bool = True,
     strict: bool = False,
     progress: Progress | None = None,
+    cache_dir: Path | None = None,  # where thumbnails are kept between builds; default <edition>/.edition-cache
 ) -> BuildResult:
     started = time.perf_counter()
     diagnostics = Diagnostics()
@@ -75,7 +76,7 @@ def build(
     config = edition.config
     output_dir = output_dir if output_dir is not None else edition_dir / config.output
     result.output_dir = output_dir
-    page_images, image_files = read_page_images(edition_dir, edition, diagnostics)
+    page_images, image_files = read_page_images(edition_dir, edition, diagnostics, cache_dir or edition_dir / ".edition-cache")
 
     # annotate
     md = create_parser(config)

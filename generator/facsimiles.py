@@ -8,7 +8,9 @@ is downloaded at build time. `read_page_images` is the only function here that t
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,19 +61,44 @@ def make_thumbnail(data: bytes) -> tuple[bytes, int, int, int, int]:
     return out.getvalue(), width, height, thumbnail.width, thumbnail.height
 
 
-def read_page_images(root: Path, edition: Edition, diagnostics: Diagnostics) -> tuple[dict[str, tuple[PageImage, ...]], dict[str, bytes]]:
+def cached_thumbnail(data: bytes, cache_dir: Path | None) -> tuple[bytes, int, int, int, int]:
+    """`make_thumbnail`, kept in `cache_dir/thumbnails/` by the image's digest: scans are large and rebuilds frequent."""
+    if cache_dir is None:
+        return make_thumbnail(data)
+    stem = cache_dir / "thumbnails" / f"{hashlib.sha256(data).hexdigest()}-{THUMBNAIL_WIDTH}"
+    try:
+        sizes = json.loads(stem.with_suffix(".json").read_text(encoding="utf-8"))
+        return stem.with_suffix(".bin").read_bytes(), *sizes
+    except (OSError, ValueError, TypeError):
+        pass
+    thumbnail, *sizes = make_thumbnail(data)
+    try:
+        stem.parent.mkdir(parents=True, exist_ok=True)
+        stem.with_suffix(".bin").write_bytes(thumbnail)
+        stem.with_suffix(".json").write_text(json.dumps(sizes), encoding="utf-8")  # written last: it marks the entry complete
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+    return (thumbnail, *sizes)  # type: ignore[return-value]
+
+
+def read_page_images(
+    root: Path, edition: Edition, diagnostics: Diagnostics, cache_dir: Path | None = None,
+) -> tuple[dict[str, tuple[PageImage, ...]], dict[str, bytes]]:
     """Each document's pages, and the files to publish (images and thumbnails by output path)."""
     pages: dict[str, tuple[PageImage, ...]] = {}
     files: dict[str, bytes] = {}
     for document in edition.documents:
         if document.facsimiles:
             pages[document.id] = tuple(
-                page for facsimile in document.facsimiles if (page := _page_image(root, document, facsimile, files, diagnostics)) is not None
+                page for facsimile in document.facsimiles
+                if (page := _page_image(root, document, facsimile, files, diagnostics, cache_dir)) is not None
             )
     return pages, files
 
 
-def _page_image(root: Path, document: Document, facsimile: Facsimile, files: dict[str, bytes], diagnostics: Diagnostics) -> PageImage | None:
+def _page_image(
+    root: Path, document: Document, facsimile: Facsimile, files: dict[str, bytes], diagnostics: Diagnostics, cache_dir: Path | None,
+) -> PageImage | None:
     label = facsimile.label or ""
     where = document.location_of("facsimiles")
     if facsimile.remote:
@@ -98,7 +125,7 @@ def _page_image(root: Path, document: Document, facsimile: Facsimile, files: dic
                           "facsimile paths are relative to content/, e.g. facsimiles/page-1.png")
         return None
     try:
-        thumbnail_bytes, width, height, thumb_width, thumb_height = make_thumbnail(data)
+        thumbnail_bytes, width, height, thumb_width, thumb_height = cached_thumbnail(data, cache_dir)
     except (UnidentifiedImageError, OSError, ValueError):
         diagnostics.error("bad-image", f"content/{facsimile.source} is not an image that can be read (PNG, JPEG, WebP or GIF)", where)
         return None

@@ -73,7 +73,8 @@ def sample_site(sample_build: BuildResult) -> Path:
 
 @pytest.fixture(scope="session")
 def bilingual_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
-    result = build(BILINGUAL, tmp_path_factory.mktemp("bilingual") / "site")
+    folder = tmp_path_factory.mktemp("bilingual")
+    result = build(BILINGUAL, folder / "site", cache_dir=folder / "cache")  # the repository stays as it is
     assert not result.diagnostics.items, [d.format() for d in result.diagnostics.items]
     return result
 

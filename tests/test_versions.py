@@ -303,3 +303,18 @@ def test_large_jpeg_scans_get_small_thumbnails(make_edition) -> None:
         assert (thumbnail.format, thumbnail.size) == ("JPEG", (240, 320))
     item = parse_html(root / "_site" / "documents/a/index.html").select_one("#facs-1")
     assert (item["data-width"], item["data-height"]) == ("2400", "3200")
+
+
+def test_thumbnails_are_kept_in_the_cache_between_builds(make_edition) -> None:
+    root = make_edition({"content/documents/a.md": document(body="A.", facsimiles="[p1.png]"), "content/p1.png": png(600, 900)})
+    build(root, root / "_site")
+    (cached,) = (root / ".edition-cache" / "thumbnails").glob("*.bin")
+    with Image.open(cached) as image:
+        assert image.size == (240, 360)
+    cached.write_bytes(png(7, 7))  # a changed cache entry shows that the next build takes it from there
+    build(root, root / "_site")
+    assert (root / "_site" / "facsimiles" / "thumbs" / "p1.png").read_bytes() == png(7, 7)
+    (root / "content" / "p1.png").write_bytes(png(300, 300))  # another image: another entry
+    build(root, root / "_site")
+    with Image.open(root / "_site" / "facsimiles" / "thumbs" / "p1.png") as image:
+        assert image.size == (240, 240)
