@@ -21,6 +21,7 @@ from markupsafe import Markup
 from generator import __version__
 from generator.annotate import AnnotatedText, Note
 from generator.config import SiteConfig
+from generator.dates import PartialDate
 from generator.diagnostics import Diagnostic, Location, Severity
 from generator.i18n import ROLE_NAMES, format_partial_date, language_name, load_translations
 from generator.index import EditionIndex
@@ -68,6 +69,7 @@ def create_environment(folders: list[Path], language: str = "en") -> jinja2.Envi
     translations = load_translations(language, folders)
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     env.filters["local_date"] = lambda date: format_partial_date(date, language, translations)
+    env.filters["local_month"] = lambda date: format_partial_date(PartialDate(date.year, date.month), language, translations)
     env.filters["language_name"] = lambda tag: language_name(tag, language)
     env.filters["role_name"] = lambda role: translations.gettext(ROLE_NAMES.get(role, role))
     return env

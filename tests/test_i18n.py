@@ -62,6 +62,9 @@ def test_language_ru_gives_a_russian_interface_and_russian_dates(make_edition) -
     person = parse_html(site / "persons/index.html")
     assert person.select_one(".entry-count").get_text() == "3 документа"
     assert parse_html(site / "persons/ann-author/index.html").select_one(".roles").get_text() == "автор"
+    chronology = parse_html(site / "chronology/index.html")
+    assert [h.get_text() for h in chronology.select("h3")] == ["октябрь 1951\u202fг.", "1952, месяц неизвестен"]
+    assert chronology.select_one(".chronology-year .entry-count").get_text() == "2 документа"
 
 
 def test_language_zh_gives_a_chinese_interface_and_chinese_dates(make_edition) -> None:
