@@ -336,3 +336,11 @@ def test_linking_names_never_changes_the_text(body: str) -> None:
     for mention in linked.mentions:  # every mention points at its words in the source
         if not mention.explicit:
             assert lines[mention.line - 1][mention.col - 1 :].startswith(mention.surface), mention
+
+
+def test_a_name_after_escaped_brackets_is_located_where_it_stands() -> None:
+    # Found by the property above: the escaped words also stood, unescaped, further on in a code span.
+    for body in ("\\[ \\[ `[` Stalin `[ [ [`", "Stalin \\[ `[` Stalin [ Stalin"):
+        linked, _ = annotate_text(body, md=create_parser(PROPERTY_SITE), config=PROPERTY_SITE, path="doc.md", first_line=1,
+                                  env_extra={"registers": PROPERTY_MATCHER})
+        assert [body[m.col - 1 :].startswith("Stalin") for m in linked.mentions] == [True] * body.count("Stalin")

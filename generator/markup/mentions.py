@@ -127,6 +127,8 @@ def _annotate_inline(block: Token, walk: _Walk) -> list[Token]:
             out.append(token)
             continue
         found = content.find(token.content, cursor)
+        if found > cursor and any(char in content[cursor:found] for char in "\\&"):
+            found = -1  # the words may stand here spelt otherwise (`\\[`), and the match further on be another copy
         # Where the source spells some characters otherwise (`\\[`, `&amp;`), align character by character.
         source_offsets = range(found, found + len(token.content) + 1) if found >= 0 else _align(token.content, content, cursor)
         cursor = source_offsets[-1]
