@@ -62,6 +62,8 @@ def test_language_ru_gives_a_russian_interface_and_russian_dates(make_edition) -
     person = parse_html(site / "persons/index.html")
     assert person.select_one(".entry-count").get_text() == "3 документа"
     assert parse_html(site / "persons/ann-author/index.html").select_one(".roles").get_text() == "автор"
+    assert home.select_one(".filter-status")["data-shown"] == "Показано документов: {shown} из {total}."  # the scripts' words
+    assert parse_html(site / "search/index.html").select_one("#search-status")["data-searching"] == "Поиск…"
     chronology = parse_html(site / "chronology/index.html")
     assert [h.get_text() for h in chronology.select("h3")] == ["октябрь 1951\u202fг.", "1952, месяц неизвестен"]
     assert chronology.select_one(".chronology-year .entry-count").get_text() == "2 документа"

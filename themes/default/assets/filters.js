@@ -23,7 +23,8 @@
       if (keep) shown += 1;
     });
     var filtered = selects.some(function (select) { return select.value; });
-    status.textContent = filtered ? shown + " of " + items.length + " documents shown." : "";
+    var wording = status.dataset.shown || "{shown} of {total} documents shown.";  // in the interface language
+    status.textContent = filtered ? wording.replace("{shown}", shown).replace("{total}", items.length) : "";
   }
 
   form.addEventListener("change", apply);

@@ -57,7 +57,14 @@
     return li;
   }
 
-  status.textContent = "Searching…";
+  // The wording comes from the page (data-* attributes, in the interface language); English otherwise.
+  function say(name, english, values) {
+    var text = status.dataset[name] || english;
+    Object.keys(values || {}).forEach(function (key) { text = text.replace("{" + key + "}", values[key]); });
+    return text;
+  }
+
+  status.textContent = say("searching", "Searching…");
   var bundle = new URL(form.dataset.bundle, document.baseURI).href;
   import(bundle).then(function (pagefind) {
     return pagefind.options({ baseUrl: new URL(form.dataset.root, document.baseURI).pathname }).then(function () {
@@ -67,11 +74,13 @@
     return Promise.all(search.results.slice(0, 50).map(function (r) { return r.data(); })).then(function (found) {
       list.replaceChildren.apply(list, found.map(item));
       var count = search.results.length;
-      var what = query ? "“" + query + "”" : "the chosen filters";
-      status.textContent = (count === 0 ? "No document" : count === 1 ? "1 document" : count + " documents") +
-        " found for " + what + (count > found.length ? "; the first " + found.length + " are shown." : ".");
+      var what = query ? "“" + query + "”" : say("filters", "the chosen filters");
+      var sentence = count === 0 ? say("none", "No document found for {what}", { what: what })
+        : count === 1 ? say("one", "1 document found for {what}", { what: what })
+        : say("many", "{count} documents found for {what}", { count: count, what: what });
+      status.textContent = sentence + (count > found.length ? say("first", "; the first {shown} are shown.", { shown: found.length }) : ".");
     });
   }).catch(function () {
-    status.textContent = "The search index could not be loaded. Search works when the site is served over http(s), not opened from disk.";
+    status.textContent = say("failed", "The search index could not be loaded. Search works when the site is served over http(s), not opened from disk.");
   });
 })();
