@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +45,18 @@ def iiif_urls(info_url: str) -> tuple[str, str]:
     """The full image and a thumbnail from an IIIF Image API service (its info.json URL)."""
     base = info_url.removesuffix("/info.json")
     return f"{base}/full/max/0/default.jpg", f"{base}/full/{THUMBNAIL_WIDTH},/0/default.jpg"
+
+
+def published_path(facsimile: Facsimile) -> str:
+    """Where a page image under content/ is published: `facsimiles/p1.png` for content/facsimiles/p1.png."""
+    return f"facsimiles/{facsimile.source.removeprefix('facsimiles/')}"
+
+
+def facsimile_url(facsimile: Facsimile, from_folder: str = "") -> str:
+    """The full image of a page: its URL (the full size from an IIIF service), or its published path relative to `from_folder`."""
+    if facsimile.remote:
+        return iiif_urls(facsimile.source)[0] if facsimile.source.endswith("/info.json") else facsimile.source
+    return posixpath.relpath(published_path(facsimile), from_folder or ".")
 
 
 def make_thumbnail(data: bytes) -> tuple[bytes, int, int, int, int]:
@@ -129,8 +142,8 @@ def _page_image(
     except (UnidentifiedImageError, OSError, ValueError):
         diagnostics.error("bad-image", f"content/{facsimile.source} is not an image that can be read (PNG, JPEG, WebP or GIF)", where)
         return None
-    published = facsimile.source.removeprefix("facsimiles/")
-    src, thumbnail = f"facsimiles/{published}", f"facsimiles/thumbs/{published}"
+    src = published_path(facsimile)
+    thumbnail = "facsimiles/thumbs/" + src.removeprefix("facsimiles/")
     files[src] = data
     files[thumbnail] = thumbnail_bytes
     return PageImage(facsimile.n, label, src, thumbnail, False, width, height, thumb_width, thumb_height)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections import Counter
 from pathlib import Path
+from xml.etree import ElementTree
 
 from PIL import Image
 
@@ -12,6 +13,8 @@ from generator.build import BuildResult, build
 from tests.conftest import BILINGUAL, document, parse_html
 
 BILINGUAL_DOC = "documents/1951-11-02-test-cable/index.html"
+TEI = {"tei": "http://www.tei-c.org/ns/1.0"}
+XML_LANG, XML_ID = "{http://www.w3.org/XML/1998/namespace}lang", "{http://www.w3.org/XML/1998/namespace}id"
 
 
 def png(width: int, height: int) -> bytes:
@@ -100,7 +103,7 @@ def test_facsimile_pages_are_published_with_thumbnails_and_sizes(bilingual_site:
 
 def test_only_pages_with_versions_or_facsimiles_load_their_styles_and_scripts(bilingual_site: Path, sample_site: Path) -> None:
     head = parse_html(bilingual_site / BILINGUAL_DOC).head
-    assert [s["src"] for s in head.select("script")] == ["../../assets/versions.js", "../../assets/facsimile.js"]
+    assert [s["src"] for s in head.select("script[src]")] == ["../../assets/versions.js", "../../assets/facsimile.js"]
     assert head.select_one("link[href='../../assets/versions.css']")
     sample = parse_html(sample_site / "documents/1951-10-18-mao-to-filippov/index.html")
     assert not sample.select("link[href$='versions.css'], script[src$='versions.js'], script[src$='facsimile.js'], #versions")
@@ -318,3 +321,19 @@ def test_thumbnails_are_kept_in_the_cache_between_builds(make_edition) -> None:
     build(root, root / "_site")
     with Image.open(root / "_site" / "facsimiles" / "thumbs" / "p1.png") as image:
         assert image.size == (240, 240)
+
+
+def test_the_tei_export_carries_every_version_and_its_page_breaks(bilingual_site: Path) -> None:
+    from tests.test_exports import jing_errors
+
+    tei = bilingual_site / "documents" / "1951-11-02-test-cable" / "1951-11-02-test-cable.xml"
+    assert jing_errors([tei, bilingual_site / "edition.xml"]) == []
+    root = ElementTree.parse(tei).getroot()
+    texts = root.findall("tei:text/tei:group/tei:text", TEI)
+    assert [(t.get("type"), t.get(XML_LANG)) for t in texts] == [("translation", "en"), ("original", "ru")]
+    assert "ТЕЛЕГРАММА № 1 из" in "".join(texts[1].itertext())
+    surfaces = {s.get(XML_ID): s.find("tei:graphic", TEI).get("url") for s in root.findall("tei:facsimile/tei:surface", TEI)}
+    for text in texts:
+        targets = [pb.get("facs") for pb in text.iter(f"{{{TEI['tei']}}}pb")]
+        assert [surfaces[t[1:]] for t in targets] == ["../../facsimiles/test-cable-1.png", "../../facsimiles/test-cable-2.png"]
+    assert (tei.parent / surfaces[targets[0][1:]]).resolve().is_file()

@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from generator.config import SiteConfig
 from generator.exports import citation, data, feeds, tei
+from generator.facsimiles import facsimile_url
 from generator.index import EditionIndex
 from generator.markup import create_parser
 from generator.model import Document
@@ -109,7 +110,10 @@ def render_exports(index: EditionIndex, config: SiteConfig, parse_env: Mapping[s
         tokens = md.parse(document.body, {**(parse_env or {})})
         paths = citation.download_paths(document.id)
         texts[document.id] = data.plain_text(tokens)
-        standalone, member = tei.document_files(document, tokens, index, config, ids)
+        # Every version of the text goes into the TEI; page breaks point at the page images beside the file.
+        versions = [(version, md.parse(version.body, {**(parse_env or {})})) for version in document.versions]
+        pages = [(f.n, facsimile_url(f, from_folder=f"documents/{document.id}")) for f in document.facsimiles]
+        standalone, member = tei.document_files(document, tokens, index, config, ids, versions, pages)
         members.append(member)
         yield paths["tei"], standalone
         yield paths["bibtex"], citation.bibtex(document, index, config)

@@ -162,6 +162,8 @@ def chicago(document: Document, index: EditionIndex, config: SiteConfig) -> Cita
 
 def text_language(document: Document, config: SiteConfig) -> str:
     """The language of the published text: the edition's when it is a translation, else the original's."""
+    if document.text_language:
+        return document.text_language
     if document.translation or not document.language:
         return config.language
     return document.language

@@ -20,7 +20,7 @@ from generator.config import SiteConfig
 from generator.dates import PartialDate
 from generator.exports.citation import absolute_url, document_url, download_paths, text_language
 from generator.index import EditionIndex
-from generator.model import Document, Person, Place
+from generator.model import Document, Person, Place, TextVersion
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -212,6 +212,7 @@ class TextEncoder:
         self.footnotes: dict[int, list[Token]] = {}
         self.footnote_numbers: dict[int, str] = {}
         self.in_note = False  # encoding the blocks of a footnote, which go into its <note>
+        self.surfaces: dict[str, str] = {}  # facsimile page label -> the xml:id of its <surface>, for <pb facs>
 
     # -- the tree under construction
 
@@ -371,6 +372,9 @@ class TextEncoder:
                 self.start("seg")  # a placeholder: what it becomes is known at its close
             elif kind == "editorial_close":
                 self.intervention(self.end(), token.meta["intervention"])
+            elif kind == "page_break":
+                page = str(token.meta["n"])
+                self.empty("pb", n=page, facs=f"#{self.surfaces[page]}" if page in self.surfaces else None)
 
     def name(self, kind: str, entry_id: str) -> bool:
         """Open <persName ref> or <placeName ref> for a registered person or place; False for anything else."""
@@ -569,21 +573,43 @@ def _break_lines(text: ET.Element) -> None:
 
 
 def document_tei(document: Document, tokens: Sequence[Token], index: EditionIndex, config: SiteConfig,
-                 ids: XmlIds) -> tuple[ET.Element, ET.Element | None]:
+                 ids: XmlIds, versions: Sequence[tuple[TextVersion, Sequence[Token]]] = (),
+                 pages: Sequence[tuple[str, str]] = ()) -> tuple[ET.Element, ET.Element | None]:
     """One document as <TEI>, and apart the <standOff> with the persons and places it refers to
-    (a file of its own carries it; in the teiCorpus the edition's registers serve every document)."""
+    (a file of its own carries it; in the teiCorpus the edition's registers serve every document).
+
+    With other versions (original, translation), <text> holds a <group> of one <text> per version;
+    with page images (`pages`: label and URL), a <facsimile> of surfaces that the text's <pb facs> point to.
+    """
     language = text_language(document, config)
     root = element("TEI", xml_id=document_xml_id(document.id), xml_lang=language)
     root.append(document_header(document, index, config, ids))
+    surfaces = {n: f"{document_xml_id(document.id)}-page-{slug(n)}" for n, _ in pages}
+    if pages:
+        facsimile = sub(root, "facsimile")
+        for n, url in pages:
+            sub(facsimile, "surface", n=n, xml_id=surfaces[n]).append(element("graphic", url=url))
     text = sub(root, "text")
     if document.summary:
         text.append(element("front", None, element("argument", None, element("p", document.summary))))
-    encoder = TextEncoder(document.id, index, ids)
-    text.append(encoder.encode(tokens))
+    encoders = [TextEncoder(document.id, index, ids)] + [TextEncoder(f"{document.id}-{v.key}", index, ids) for v, _ in versions]
+    for encoder in encoders:
+        encoder.surfaces = surfaces
+    if not versions:
+        text.append(encoders[0].encode(tokens))
+    else:
+        group = sub(text, "group")
+        main_role = "translation" if any(v.role == "original" for v, _ in versions) else "transcription"
+        for encoder, (role, lang, version_tokens) in zip(
+            encoders, [(main_role, language, tokens)] + [(v.role, v.language, t) for v, t in versions], strict=True,
+        ):
+            sub(group, "text", type=role, xml_lang=lang).append(encoder.encode(version_tokens))
     _break_lines(text)
     # The persons and places of the front matter and of the text, so that every ref="#id" resolves.
-    persons = document.authors + document.recipients + document.persons + tuple(encoder.named["person"])
-    registers = stand_off(_persons(persons, index), _places(document.places + tuple(encoder.named["place"]), index), ids)
+    named_persons = tuple(p for encoder in encoders for p in encoder.named["person"])
+    named_places = tuple(p for encoder in encoders for p in encoder.named["place"])
+    persons = document.authors + document.recipients + document.persons + named_persons
+    registers = stand_off(_persons(persons, index), _places(document.places + named_places, index), ids)
     return root, registers
 
 
@@ -599,9 +625,10 @@ def _indent_header(root: ET.Element) -> None:
 
 
 def document_files(document: Document, tokens: Sequence[Token], index: EditionIndex, config: SiteConfig,
-                   ids: XmlIds) -> tuple[str, str]:
+                   ids: XmlIds, versions: Sequence[tuple[TextVersion, Sequence[Token]]] = (),
+                   pages: Sequence[tuple[str, str]] = ()) -> tuple[str, str]:
     """The document's own TEI file, and the same <TEI> as a member of the teiCorpus (no standOff)."""
-    root, registers = document_tei(document, tokens, index, config, ids)
+    root, registers = document_tei(document, tokens, index, config, ids, versions, pages)
     _indent_header(root)
     member = xml_text(ET.tostring(root, encoding="unicode")) + "\n"
     if registers is not None:
