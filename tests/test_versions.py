@@ -337,3 +337,20 @@ def test_the_tei_export_carries_every_version_and_its_page_breaks(bilingual_site
         targets = [pb.get("facs") for pb in text.iter(f"{{{TEI['tei']}}}pb")]
         assert [surfaces[t[1:]] for t in targets] == ["../../facsimiles/test-cable-1.png", "../../facsimiles/test-cable-2.png"]
     assert (tei.parent / surfaces[targets[0][1:]]).resolve().is_file()
+
+
+def test_the_json_export_carries_every_version_and_the_page_images(bilingual_site: Path) -> None:
+    import json
+
+    import jsonschema
+
+    data = json.loads((bilingual_site / "edition.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, json.loads((bilingual_site / "edition.schema.json").read_text(encoding="utf-8")))
+    (record,) = data["documents"]
+    assert record["text_language"] == "en" and record["text"].startswith("CABLE No. 1 from [MOSCOW].")
+    (russian,) = record["versions"]
+    assert (russian["key"], russian["language"], russian["role"]) == ("ru", "ru", "original")
+    assert russian["text"].startswith("ТЕЛЕГРАММА № 1 из [МОСКВЫ].")
+    assert record["facsimiles"] == [{"n": "1", "label": "recto", "image": "facsimiles/test-cable-1.png"},
+                                    {"n": "2", "label": "verso", "image": "facsimiles/test-cable-2.png"}]
+    assert all((bilingual_site / page["image"]).is_file() for page in record["facsimiles"])

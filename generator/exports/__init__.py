@@ -105,6 +105,7 @@ def render_exports(index: EditionIndex, config: SiteConfig, parse_env: Mapping[s
     md = create_parser(config)
     ids = tei.XmlIds.of(index)
     texts: dict[str, str] = {}
+    version_texts: dict[str, list[str]] = {}
     members: list[str] = []
     for document in index.documents:
         tokens = md.parse(document.body, {**(parse_env or {})})
@@ -112,6 +113,7 @@ def render_exports(index: EditionIndex, config: SiteConfig, parse_env: Mapping[s
         texts[document.id] = data.plain_text(tokens)
         # Every version of the text goes into the TEI; page breaks point at the page images beside the file.
         versions = [(version, md.parse(version.body, {**(parse_env or {})})) for version in document.versions]
+        version_texts[document.id] = [data.plain_text(version_tokens) for _, version_tokens in versions]
         pages = [(f.n, facsimile_url(f, from_folder=f"documents/{document.id}")) for f in document.facsimiles]
         standalone, member = tei.document_files(document, tokens, index, config, ids, versions, pages)
         members.append(member)
@@ -126,5 +128,5 @@ def render_exports(index: EditionIndex, config: SiteConfig, parse_env: Mapping[s
                        ("feed.xml", feeds.atom_feed(index, config))):
         if text is not None:
             yield path, text
-    yield "edition.json", data.edition_json(index, config, texts)
+    yield "edition.json", data.edition_json(index, config, texts, version_texts)
     yield data.SCHEMA_PATH, data.edition_schema()

@@ -20,6 +20,7 @@ from markdown_it.token import Token
 
 from generator.config import SiteConfig
 from generator.exports.citation import document_folder, document_url, download_paths, text_language
+from generator.facsimiles import facsimile_url
 from generator.index import EditionIndex
 from generator.model import Document
 
@@ -109,8 +110,13 @@ def _drop_empty(data: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v not in (None, [], {}, "")}
 
 
-def edition_data(index: EditionIndex, config: SiteConfig, texts: Mapping[str, str]) -> dict[str, Any]:
-    """The whole edition: site metadata, every document with its metadata and plain text, the registers."""
+def edition_data(
+    index: EditionIndex, config: SiteConfig, texts: Mapping[str, str], version_texts: Mapping[str, Sequence[str]] | None = None,
+) -> dict[str, Any]:
+    """The whole edition: site metadata, every document with its metadata and plain text, the registers.
+
+    `version_texts` holds the plain text of each of a document's other versions, in the order of `document.versions`.
+    """
     site = _drop_empty({
         "title": config.title, "subtitle": config.subtitle, "editors": list(config.editors), "publisher": config.publisher,
         "language": config.language, "license": config.license, "base_url": config.base_url,
@@ -127,6 +133,14 @@ def edition_data(index: EditionIndex, config: SiteConfig, texts: Mapping[str, st
         record["url"] = document_url(config, document.id)
         record["files"] = download_paths(document.id)
         record["text"] = texts[document.id]
+        record["versions"] = [
+            _drop_empty({"key": v.key, "language": v.language, "role": v.role, "translator": v.translator, "title": v.title, "text": text})
+            for v, text in zip(document.versions, (version_texts or {}).get(document.id, ()), strict=False)
+        ]
+        record["facsimiles"] = [
+            _drop_empty({"n": f.n, "label": f.label, "image": facsimile_url(f), "width": f.width, "height": f.height})
+            for f in document.facsimiles
+        ]
         documents.append(_drop_empty(record))
 
     def entry(data: Any, **extra: Any) -> dict[str, Any]:
@@ -146,8 +160,8 @@ def edition_data(index: EditionIndex, config: SiteConfig, texts: Mapping[str, st
     }
 
 
-def edition_json(index: EditionIndex, config: SiteConfig, texts: Mapping[str, str]) -> str:
-    return json.dumps(edition_data(index, config, texts), ensure_ascii=False, indent=2) + "\n"
+def edition_json(index: EditionIndex, config: SiteConfig, texts: Mapping[str, str], version_texts: Mapping[str, Sequence[str]] | None = None) -> str:
+    return json.dumps(edition_data(index, config, texts, version_texts), ensure_ascii=False, indent=2) + "\n"
 
 
 _TEXT = {"type": "string", "minLength": 1}
@@ -218,6 +232,28 @@ EDITION_SCHEMA: dict[str, Any] = {
                         "required": ["tei", "bibtex", "ris", "csl_json", "markdown", "text"],
                     },
                     "text": {"type": "string", "description": "The transcript as plain text, the editor's brackets as transcribed."},
+                    "versions": {
+                        "type": "array", "description": "The document's other texts (its original, translations), from <name>.<lang>.md.",
+                        "items": {
+                            "type": "object", "additionalProperties": False, "required": ["key", "language", "role", "text"],
+                            "properties": {
+                                "key": {**_TEXT, "description": "The language tag of the file name; it prefixes the version's ids on the page."},
+                                "language": _TEXT, "role": {"enum": ["original", "translation", "transcription"]},
+                                "translator": _TEXT, "title": _TEXT, "text": {"type": "string"},
+                            },
+                        },
+                    },
+                    "facsimiles": {
+                        "type": "array", "description": "The page images, in page order.",
+                        "items": {
+                            "type": "object", "additionalProperties": False, "required": ["n", "image"],
+                            "properties": {
+                                "n": {**_TEXT, "description": "The page label that {pb n=...} in the text refers to."},
+                                "label": _TEXT, "image": {**_TEXT, "description": "A path from the site's root, or a URL."},
+                                "width": {"type": "integer"}, "height": {"type": "integer"},
+                            },
+                        },
+                    },
                 },
             },
         },
