@@ -31,7 +31,11 @@ def N_(message: str) -> str:
 
 ROLE_NAMES = {"author": N_("author"), "recipient": N_("recipient"), "mentioned": N_("mentioned")}
 # Words other modules hand to the theme, which translates them where it shows them (`_(facet.label)`, `_(heading)`).
-THEME_WORDS = (N_("Type"), N_("Year"), N_("From"), N_("To"), N_("Person"), N_("Subjects"), N_("Collections"))
+THEME_WORDS = (
+    N_("Type"), N_("Year"), N_("From"), N_("To"), N_("Person"), N_("Subjects"), N_("Collections"),
+    N_("Markdown source"), N_("Plain text"), N_("TEI corpus"), N_("Persons and places (TEI)"), N_("Correspondence (CMIF)"),
+    N_("Data (JSON)"), N_("Atom feed"),
+)
 
 
 def text_labels(translations: gettext.NullTranslations) -> dict[str, str]:
