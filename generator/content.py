@@ -331,6 +331,9 @@ def read_version(source: SourceText, key: str, document: Document, diagnostics: 
         body, body_line = front.body, front.body_line
     else:
         values, body, body_line = {}, source.text, 1
+    # The same care as for the document's own body: no invisible control characters reach a page or an export.
+    cleaned = _without_control_characters(source.path, FrontMatter(YamlDocument({}, {}), body, body_line), diagnostics)
+    body = cleaned.body
     language = values.pop("language", key)
     role = values.pop("role", "original" if document.language and language.casefold() == document.language.casefold() else "translation")
     return TextVersion(key=key, path=source.path, language=language, role=role, body=body, body_line=body_line, **values)

@@ -354,3 +354,11 @@ def test_the_json_export_carries_every_version_and_the_page_images(bilingual_sit
     assert record["facsimiles"] == [{"n": "1", "label": "recto", "image": "facsimiles/test-cable-1.png"},
                                     {"n": "2", "label": "verso", "image": "facsimiles/test-cable-2.png"}]
     assert all((bilingual_site / page["image"]).is_file() for page in record["facsimiles"])
+
+
+def test_control_characters_in_a_version_become_replacement_characters(make_edition) -> None:
+    root = make_edition({"content/documents/a.md": document(body="One."), "content/documents/a.ru.md": "Один\x0c.\n"})
+    result = build(root, root / "_site")
+    assert [d.format().split("\n")[0] for d in result.diagnostics.items] == [
+        "content/documents/a.ru.md:1:5: warning: the invisible control character U+000C is replaced by U+FFFD (�)"]
+    assert "Один\ufffd." in parse_html(root / "_site" / "documents/a/index.html").select_one("#version-ru").get_text()
