@@ -335,8 +335,12 @@ def test_the_tei_export_carries_every_version_and_its_page_breaks(bilingual_site
     surfaces = {s.get(XML_ID): s.find("tei:graphic", TEI).get("url") for s in root.findall("tei:facsimile/tei:surface", TEI)}
     for text in texts:
         targets = [pb.get("facs") for pb in text.iter(f"{{{TEI['tei']}}}pb")]
-        assert [surfaces[t[1:]] for t in targets] == ["../../facsimiles/test-cable-1.png", "../../facsimiles/test-cable-2.png"]
-    assert (tei.parent / surfaces[targets[0][1:]]).resolve().is_file()
+        assert [surfaces[t[1:]] for t in targets] == ["facsimiles/test-cable-1.png", "facsimiles/test-cable-2.png"]
+    base = root.find("tei:facsimile", TEI).get("{http://www.w3.org/XML/1998/namespace}base")
+    assert (tei.parent / base / surfaces[targets[0][1:]]).resolve().is_file()  # from the document's file...
+    corpus = ElementTree.parse(bilingual_site / "edition.xml").getroot()
+    (graphic, _) = corpus.iter(f"{{{TEI['tei']}}}graphic")
+    assert (bilingual_site / graphic.get("url")).is_file()  # ... and from the teiCorpus at the site's root
 
 
 def test_the_json_export_carries_every_version_and_the_page_images(bilingual_site: Path) -> None:

@@ -114,7 +114,7 @@ def render_exports(index: EditionIndex, config: SiteConfig, parse_env: Mapping[s
         # Every version of the text goes into the TEI; page breaks point at the page images beside the file.
         versions = [(version, md.parse(version.body, {**(parse_env or {})})) for version in document.versions]
         version_texts[document.id] = [data.plain_text(version_tokens) for _, version_tokens in versions]
-        pages = [(f.n, facsimile_url(f, from_folder=f"documents/{document.id}")) for f in document.facsimiles]
+        pages = [(f.n, facsimile_url(f)) for f in document.facsimiles]
         standalone, member = tei.document_files(document, tokens, index, config, ids, versions, pages)
         members.append(member)
         yield paths["tei"], standalone

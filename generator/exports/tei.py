@@ -631,6 +631,9 @@ def document_files(document: Document, tokens: Sequence[Token], index: EditionIn
     root, registers = document_tei(document, tokens, index, config, ids, versions, pages)
     _indent_header(root)
     member = xml_text(ET.tostring(root, encoding="unicode")) + "\n"
+    facsimile = root.find(_tag("facsimile"))
+    if facsimile is not None:  # the page images' paths are from the site's root, where the teiCorpus is; the file is two folders down
+        facsimile.set(f"{{{XML_NS}}}base", "../../")
     if registers is not None:
         ET.indent(registers, space="  ", level=1)
         registers.tail = "\n  "
