@@ -11,7 +11,6 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
 from generator import browse, search
-from generator.annotate import AnnotatedText, annotate_text
 from generator.content import read_edition
 from generator.diagnostics import Diagnostics, Location
 from generator.exports import render_exports, template_globals
@@ -22,9 +21,11 @@ from generator.markup import create_parser
 from generator.markup.links import link_scheme_plugin, unsafe_link_warnings
 from generator.model import Edition
 from generator.output import OutputProblem, check_output_dir, remove_stale_temporaries, write_site
+from generator.parallel_stages import PlanningRenderer, annotate_documents, render_pages
 from generator.registers import build_matcher, registers_json
-from generator.render import PageContext, Renderer, TemplateProblem, create_environment, render_site, render_sitemap, theme_dirs
-from generator.versions import VersionText, annotate_versions, mentions_with_versions, text_env
+from generator.render import PageContext, Renderer, TemplateProblem, builtin_theme_dir, create_environment, render_site, render_sitemap, theme_dirs
+from generator.unchanged import Summary, forget_summary, output_state, read_summary, save_summary, source_signature
+from generator.versions import VersionText, annotate_versions, mentions_with_versions
 
 Progress = Callable[[int, int], None]
 
@@ -40,14 +41,17 @@ class BuildResult:
     # Every version of each document that has more than one (main text first) and its page images, for exports.
     versions: dict[str, tuple[VersionText, ...]] = field(default_factory=dict)
     page_images: dict[str, tuple[PageImage, ...]] = field(default_factory=dict)
+    unchanged: bool = False  # nothing changed since the last build: its output stands, and the edition was not read
+    document_count: int = 0  # what the last build counted, when unchanged
+    person_count: int = 0
 
     @property
     def documents(self) -> int:
-        return len(self.edition.documents) if self.edition else 0
+        return len(self.edition.documents) if self.edition else self.document_count
 
     @property
     def persons(self) -> int:
-        return len(self.edition.persons) if self.edition else 0
+        return len(self.edition.persons) if self.edition else self.person_count
 
 
 def prose_parser(allow_html: bool) -> MarkdownIt:
@@ -63,10 +67,21 @@ def build(
     strict: bool = False,
     progress: Progress | None = None,
     cache_dir: Path | None = None,  # where thumbnails are kept between builds; default <edition>/.edition-cache
+    jobs: int | None = None,
+    use_cache: bool = True,
 ) -> BuildResult:
     started = time.perf_counter()
     diagnostics = Diagnostics()
     result = BuildResult(diagnostics)
+
+    # nothing changed since the last build: its output stands
+    signature = _source_signature(edition_dir, output_dir, strict) if write and use_cache else None
+    if signature is not None and (summary := read_summary(edition_dir)) and summary.still_current(signature):
+        diagnostics.extend(summary.diagnostics)
+        result.output_dir, result.unchanged = summary.output_dir, True
+        result.document_count, result.person_count = summary.documents, summary.persons
+        result.seconds = time.perf_counter() - started
+        return result
 
     # load
     edition = read_edition(edition_dir, diagnostics)
@@ -78,19 +93,15 @@ def build(
     result.output_dir = output_dir
     page_images, image_files = read_page_images(edition_dir, edition, diagnostics, cache_dir or edition_dir / ".edition-cache")
 
-    # annotate
+    # annotate (the main texts on every core)
     md = create_parser(config)
     labels = text_labels(load_translations(config.language, theme_dirs(edition_dir, config)))
     matcher, ambiguous_names = build_matcher(edition)  # one matcher for every document of the build
     diagnostics.extend(ambiguous_names)
     to_root = "../../"  # mentions link from document pages, documents/<id>/index.html, to the entries' pages
     register_env = {"registers": matcher, "link_prefix": to_root}
-    annotated: dict[str, AnnotatedText] = {}
-    for document in edition.documents:
-        text, problems = annotate_text(document.body, md=md, config=config, path=document.path, first_line=document.body_line,
-                                       env_extra={**register_env, **text_env(document, labels=labels)})
-        annotated[document.id] = text
-        diagnostics.extend(problems)
+    annotated, problems = annotate_documents(edition, register_env, labels, jobs)
+    diagnostics.extend(problems)
     versions, problems = annotate_versions(edition.documents, annotated, md=md, config=config, labels=labels, env_extra=register_env)
     diagnostics.extend(problems)
     result.versions, result.page_images = versions, page_images
@@ -133,8 +144,10 @@ def build(
     exports = render_exports(index, config, parse_env={"registers": matcher, "link_prefix": to_root})
     files.update((path, text.encode("utf-8")) for path, text in exports)
     try:
-        for path, text in render_site(renderer, annotated, page_html, introduction_html, on_page, versions=versions, page_images=page_images):
-            files[path] = text.encode("utf-8")
+        # the edition's pages on every core: planned here, made by the workers
+        planner = PlanningRenderer(renderer.environment, renderer.context, renderer.template_root)
+        planned = render_site(planner, annotated, page_html, introduction_html, versions=versions, page_images=page_images)
+        files.update(render_pages(renderer, planned, jobs, on_page))
         for path, text in browse.render_browse_pages(renderer):
             files[path] = text.encode("utf-8")
         if pagefind is not None:
@@ -158,7 +171,13 @@ def build(
             remove_stale_temporaries(output_dir.resolve())
             if not diagnostics.failed(strict=strict):
                 index_search = (lambda folder: search.index_site(folder, pagefind)) if pagefind is not None else None
+                if signature is not None:
+                    forget_summary(edition_dir)  # until this write is done, the summary does not describe the output
                 result.pages_written = write_site(output_dir, sorted(files.items()), [f / "assets" for f in folders], index_search)
+                if signature is not None:
+                    written = output_dir.resolve()
+                    save_summary(edition_dir, Summary(signature, written, output_state(written), tuple(diagnostics.items),
+                                                      len(edition.documents), len(edition.persons)))
         except OutputProblem as problem:
             diagnostics.error("output", str(problem), Location("site.yml"), "choose an output folder of its own, such as _site")
         except search.SearchFailed as problem:
@@ -168,3 +187,14 @@ def build(
                               "check that the output folder can be written; the previous site is unchanged")
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _source_signature(edition_dir: Path, output_dir: Path | None, strict: bool) -> str | None:
+    """Every file a build reads, and what it is asked for (see unchanged.py)."""
+    package = Path(__file__).resolve().parent
+    roots = [edition_dir / "site.yml", edition_dir / "content", edition_dir / "themes", builtin_theme_dir(), package]
+    pagefind = search.find_pagefind()
+    if pagefind is not None:
+        roots.append(pagefind.resolve())
+    where = str(output_dir.resolve()) if output_dir is not None else None
+    return source_signature([root.absolute() for root in roots], (str(edition_dir.resolve()), where, strict))

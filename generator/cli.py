@@ -62,6 +62,9 @@ def _progress(stream: TextIO):  # type: ignore[no-untyped-def]
 
 
 def summary(result: BuildResult, *, wrote: bool) -> str:
+    if wrote and result.unchanged:
+        return (f"Built {result.documents} document(s), {result.persons} person(s): "
+                f"nothing changed since the last build, {result.output_dir} stands ({result.seconds:.2f} s)")
     if wrote:
         return (f"Built {result.documents} document(s), {result.persons} person(s): "
                 f"{result.pages_written} files written to {result.output_dir} in {result.seconds:.2f} s")
