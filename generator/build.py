@@ -24,7 +24,7 @@ from generator.output import OutputProblem, check_output_dir, remove_stale_tempo
 from generator.parallel_stages import PlanningRenderer, annotate_documents, render_pages
 from generator.registers import build_matcher, registers_json
 from generator.render import PageContext, Renderer, TemplateProblem, builtin_theme_dir, create_environment, render_site, render_sitemap, theme_dirs
-from generator.unchanged import Summary, forget_summary, output_state, read_summary, save_summary, source_signature
+from generator.unchanged import SourceScan, Summary, forget_summary, output_state, read_summary, save_summary, scan_sources
 from generator.versions import VersionText, annotate_versions, mentions_with_versions
 
 Progress = Callable[[int, int], None]
@@ -75,8 +75,8 @@ def build(
     result = BuildResult(diagnostics)
 
     # nothing changed since the last build: its output stands
-    signature = _source_signature(edition_dir, output_dir, strict) if write and use_cache else None
-    if signature is not None and (summary := read_summary(edition_dir)) and summary.still_current(signature):
+    sources = _scan_sources(edition_dir, output_dir, strict) if write and use_cache else None
+    if sources is not None and (summary := read_summary(edition_dir)) and summary.still_current(sources):
         diagnostics.extend(summary.diagnostics)
         result.output_dir, result.unchanged = summary.output_dir, True
         result.document_count, result.person_count = summary.documents, summary.persons
@@ -171,12 +171,12 @@ def build(
             remove_stale_temporaries(output_dir.resolve())
             if not diagnostics.failed(strict=strict):
                 index_search = (lambda folder: search.index_site(folder, pagefind)) if pagefind is not None else None
-                if signature is not None:
+                if sources is not None:
                     forget_summary(edition_dir)  # until this write is done, the summary does not describe the output
                 result.pages_written = write_site(output_dir, sorted(files.items()), [f / "assets" for f in folders], index_search)
-                if signature is not None:
+                if sources is not None:
                     written = output_dir.resolve()
-                    save_summary(edition_dir, Summary(signature, written, output_state(written), tuple(diagnostics.items),
+                    save_summary(edition_dir, Summary(sources, written, output_state(written), tuple(diagnostics.items),
                                                       len(edition.documents), len(edition.persons)))
         except OutputProblem as problem:
             diagnostics.error("output", str(problem), Location("site.yml"), "choose an output folder of its own, such as _site")
@@ -189,7 +189,7 @@ def build(
     return result
 
 
-def _source_signature(edition_dir: Path, output_dir: Path | None, strict: bool) -> str | None:
+def _scan_sources(edition_dir: Path, output_dir: Path | None, strict: bool) -> SourceScan | None:
     """Every file a build reads, and what it is asked for (see unchanged.py)."""
     package = Path(__file__).resolve().parent
     roots = [edition_dir / "site.yml", edition_dir / "content", edition_dir / "themes", builtin_theme_dir(), package]
@@ -197,4 +197,4 @@ def _source_signature(edition_dir: Path, output_dir: Path | None, strict: bool) 
     if pagefind is not None:
         roots.append(pagefind.resolve())
     where = str(output_dir.resolve()) if output_dir is not None else None
-    return source_signature([root.absolute() for root in roots], (str(edition_dir.resolve()), where, strict))
+    return scan_sources([root.absolute() for root in roots], (str(edition_dir.resolve()), where, strict))

@@ -24,7 +24,7 @@ from generator.diagnostics import Diagnostic
 
 CACHE_DIR = ".edition-cache"
 SUMMARY = "last-build-summary.pickle"
-SUMMARY_FORMAT = "1"
+SUMMARY_FORMAT = "2"
 RACY_NS = 3_000_000_000  # a file changed this recently may change again within the clock's granularity
 
 
@@ -33,10 +33,23 @@ class UnusualSources(Exception):
 
 
 @dataclass(frozen=True)
+class SourceScan:
+    """What the sources were when a build began."""
+
+    signature: str  # of the size, times, inode and mode of every file, and of what the build was asked for
+    recent: dict[str, str]  # content hashes of the files changed in the last seconds, by path
+
+    def contents_unchanged(self) -> bool:
+        # As git does with "racy" files: a file changed within the clock's granularity of the scan may
+        # have changed again without a new time, so it counts by its content.
+        return all(_content_hash(Path(path)) == digest for path, digest in self.recent.items())
+
+
+@dataclass(frozen=True)
 class Summary:
     """The little a rebuild with no change needs: whether nothing changed, and what to report."""
 
-    signature: str
+    sources: SourceScan
     output_dir: Path
     output_state: str
     diagnostics: tuple[Diagnostic, ...]
@@ -44,8 +57,9 @@ class Summary:
     persons: int
     format: str = SUMMARY_FORMAT
 
-    def still_current(self, signature: str | None) -> bool:
-        return signature is not None and self.signature == signature and self.output_state == output_state(self.output_dir)
+    def still_current(self, sources: SourceScan | None) -> bool:
+        return (sources is not None and self.sources.signature == sources.signature
+                and self.output_state == output_state(self.output_dir) and self.sources.contents_unchanged())
 
 
 def output_state(output_dir: Path) -> str:
@@ -57,23 +71,30 @@ def output_state(output_dir: Path) -> str:
     return f"{info.st_dev}:{info.st_ino}:{info.st_mtime_ns}"
 
 
-def source_signature(roots: Iterable[Path], settings: object) -> str | None:
+def scan_sources(roots: Iterable[Path], settings: object) -> SourceScan | None:
     """Size, times and inode of every file under `roots` (and `settings`); None when the sources are unusual."""
     hasher = hashlib.blake2b(digest_size=20)
     hasher.update(repr((__version__, settings)).encode("utf-8"))
-    recent = time.time_ns() - RACY_NS
+    recent_since = time.time_ns() - RACY_NS
+    recent: dict[str, str] = {}
     try:
         for root in roots:
             hasher.update(f"root\0{root}\n".encode("utf-8", "surrogateescape"))
             for path, info in sorted(_walk(root)):
                 hasher.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}\0{info.st_mode}\n"
                               .encode("utf-8", "surrogateescape"))
-                # As git does with "racy" files: a file changed in the last seconds counts by its content.
-                if max(info.st_mtime_ns, info.st_ctime_ns) >= recent:
-                    hasher.update(Path(path).read_bytes())
+                if max(info.st_mtime_ns, info.st_ctime_ns) >= recent_since:
+                    recent[path] = _content_hash(Path(path))
     except (OSError, UnusualSources):
         return None
-    return hasher.hexdigest()
+    return SourceScan(hasher.hexdigest(), recent)
+
+
+def _content_hash(path: Path) -> str:
+    try:
+        return hashlib.blake2b(path.read_bytes(), digest_size=20).hexdigest()
+    except OSError:
+        return ""
 
 
 def _walk(root: Path) -> Iterator[tuple[str, os.stat_result]]:
