@@ -141,7 +141,7 @@ def build(
     files: dict[str, bytes] = {}
     renderer.environment.globals.update(template_globals(index, config))  # what the Cite block shows
     # The exports (TEI, citations, data) are written beside the pages, with names in the text tagged.
-    exports = render_exports(index, config, parse_env={"registers": matcher, "link_prefix": to_root})
+    exports = render_exports(index, config, parse_env={"registers": matcher, "link_prefix": to_root}, jobs=jobs)
     files.update((path, text.encode("utf-8")) for path, text in exports)
     try:
         # the edition's pages on every core: planned here, made by the workers

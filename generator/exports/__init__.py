@@ -7,7 +7,7 @@ pairs that the build writes beside the pages; `template_globals` gives the theme
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +19,7 @@ from generator.facsimiles import facsimile_url
 from generator.index import EditionIndex
 from generator.markup import create_parser
 from generator.model import Document
+from generator.parallel import map_chunks, shared
 
 
 @dataclass(frozen=True)
@@ -95,34 +96,25 @@ def template_globals(index: EditionIndex, config: SiteConfig) -> dict[str, Any]:
     return {"citation_of": citation_of, "edition_downloads": edition_downloads(index, config)}
 
 
-def render_exports(index: EditionIndex, config: SiteConfig, parse_env: Mapping[str, Any] | None = None) -> Iterator[tuple[str, str]]:
-    """Every exported file, in a deterministic order.
+def render_exports(
+    index: EditionIndex, config: SiteConfig, parse_env: Mapping[str, Any] | None = None, jobs: int | None = None,
+) -> Iterator[tuple[str, str]]:
+    """Every exported file, in a deterministic order; each document's files on every core (see parallel.py).
 
     The documents are parsed with the annotate stage's parser; `parse_env` is what that stage puts
     into the parser's env besides the defaults (e.g. the register matcher), so that the TEI sees
     the same tokens as the pages, names in the text included.
     """
-    md = create_parser(config)
     ids = tei.XmlIds.of(index)
     texts: dict[str, str] = {}
     version_texts: dict[str, list[str]] = {}
     members: list[str] = []
-    for document in index.documents:
-        tokens = md.parse(document.body, {**(parse_env or {})})
-        paths = citation.download_paths(document.id)
-        texts[document.id] = data.plain_text(tokens)
-        # Every version of the text goes into the TEI; page breaks point at the page images beside the file.
-        versions = [(version, md.parse(version.body, {**(parse_env or {})})) for version in document.versions]
-        version_texts[document.id] = [data.plain_text(version_tokens) for _, version_tokens in versions]
-        pages = [(f.n, facsimile_url(f)) for f in document.facsimiles]
-        standalone, member = tei.document_files(document, tokens, index, config, ids, versions, pages)
+    made = map_chunks(_document_exports_chunk, len(index.documents), (index, config, parse_env or {}, ids), jobs)
+    for document, (files, text, member, plain_versions) in zip(index.documents, made, strict=True):
+        texts[document.id] = text
+        version_texts[document.id] = plain_versions
         members.append(member)
-        yield paths["tei"], standalone
-        yield paths["bibtex"], citation.bibtex(document, index, config)
-        yield paths["ris"], citation.ris(document, index, config)
-        yield paths["csl_json"], citation.csl_json(document, index, config)
-        yield paths["markdown"], data.markdown_source(document)
-        yield paths["text"], texts[document.id]
+        yield from files
     yield "edition.xml", tei.corpus_xml(members, index, config)
     for path, text in (("registers.xml", tei.registers_xml(index, config)), ("cmif.xml", tei.cmif_xml(index, config)),
                        ("feed.xml", feeds.atom_feed(index, config))):
@@ -130,3 +122,30 @@ def render_exports(index: EditionIndex, config: SiteConfig, parse_env: Mapping[s
             yield path, text
     yield "edition.json", data.edition_json(index, config, texts, version_texts)
     yield data.SCHEMA_PATH, data.edition_schema()
+
+
+def _document_exports_chunk(numbers: Sequence[int]) -> list[tuple[list[tuple[str, str]], str, str, list[str]]]:
+    """One document's own files, its plain text, its member of the TEI corpus and its versions' plain texts, for each document numbered."""
+    index, config, parse_env, ids = shared()
+    md = create_parser(config)  # one parser per worker
+    results = []
+    for number in numbers:
+        document = index.documents[number]
+        tokens = md.parse(document.body, {**parse_env})
+        paths = citation.download_paths(document.id)
+        text = data.plain_text(tokens)
+        # Every version of the text goes into the TEI; page breaks point at the page images beside the file.
+        versions = [(version, md.parse(version.body, {**parse_env})) for version in document.versions]
+        plain_versions = [data.plain_text(version_tokens) for _, version_tokens in versions]
+        pages = [(f.n, facsimile_url(f)) for f in document.facsimiles]
+        standalone, member = tei.document_files(document, tokens, index, config, ids, versions, pages)
+        files = [
+            (paths["tei"], standalone),
+            (paths["bibtex"], citation.bibtex(document, index, config)),
+            (paths["ris"], citation.ris(document, index, config)),
+            (paths["csl_json"], citation.csl_json(document, index, config)),
+            (paths["markdown"], data.markdown_source(document)),
+            (paths["text"], text),
+        ]
+        results.append((files, text, member, plain_versions))
+    return results
