@@ -75,7 +75,8 @@ def build(
     result = BuildResult(diagnostics)
 
     # nothing changed since the last build: its output stands
-    sources = _scan_sources(edition_dir, output_dir, strict) if write and use_cache else None
+    thumbnails = (cache_dir or edition_dir / ".edition-cache") / "thumbnails"  # a build copies what it finds there
+    sources = _scan_sources(edition_dir, output_dir, strict, thumbnails) if write and use_cache else None
     if sources is not None and (summary := read_summary(edition_dir)) and summary.still_current(sources):
         diagnostics.extend(summary.diagnostics)
         result.output_dir, result.unchanged = summary.output_dir, True
@@ -189,10 +190,10 @@ def build(
     return result
 
 
-def _scan_sources(edition_dir: Path, output_dir: Path | None, strict: bool) -> SourceScan | None:
+def _scan_sources(edition_dir: Path, output_dir: Path | None, strict: bool, thumbnails: Path) -> SourceScan | None:
     """Every file a build reads, and what it is asked for (see unchanged.py)."""
     package = Path(__file__).resolve().parent
-    roots = [edition_dir / "site.yml", edition_dir / "content", edition_dir / "themes", builtin_theme_dir(), package]
+    roots = [edition_dir / "site.yml", edition_dir / "content", edition_dir / "themes", builtin_theme_dir(), package, thumbnails]
     pagefind = search.find_pagefind()
     if pagefind is not None:
         roots.append(pagefind.resolve())
