@@ -59,8 +59,8 @@ def make_edition(tmp_path: Path) -> Callable[..., Path]:
 
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
-    out = tmp_path_factory.mktemp("sample") / "site"
-    result = build(REPO_ROOT, out)
+    folder = tmp_path_factory.mktemp("sample")
+    result = build(REPO_ROOT, folder / "site", cache_dir=folder / "cache")  # the repository stays as it is
     assert not result.diagnostics.errors, [d.format() for d in result.diagnostics.errors]
     return result
 
