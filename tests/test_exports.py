@@ -392,6 +392,10 @@ def test_atom_feed_only_with_base_url(sample_site: Path, rich_site: Path) -> Non
     assert entries[0].find(f"{atom}author/{atom}name").text == "Ann Author"
     assert all(e.find(f"{atom}title").text and e.find(f"{atom}link").get("href").startswith("https://") for e in entries)
     assert "https://example.org/letters/documents/letter/" in (rich_site / "sitemap.xml").read_text()
+    # Every page announces the feed to feed readers; the sample, without base_url, has none.
+    feed_link = parse_html(rich_site / "documents/plain/index.html").select_one("head link[type='application/atom+xml']")
+    assert feed_link["href"] == "../../feed.xml" and feed_link["title"] == "Letters & Papers"
+    assert parse_html(sample_site / "index.html").select_one("head link[type='application/atom+xml']") is None
 
 
 # --------------------------------------------------------------------------- the documentation
