@@ -18,7 +18,7 @@ from markdown_it.token import Token
 
 from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic, Location, Severity
-from generator.markup.editorial import Intervention
+from generator.markup.editorial import Intervention, walk_tokens
 from generator.markup.links import unsafe_link_warnings
 from generator.markup.mentions import mention_diagnostics
 from generator.registers import Mention
@@ -83,13 +83,6 @@ def letter_label(index: int) -> str:
     return label
 
 
-def _walk(tokens: Sequence[Token]) -> Iterator[Token]:
-    for token in tokens:
-        yield token
-        if token.children:
-            yield from _walk(token.children)
-
-
 def annotate_text(
     body: str, *, md: MarkdownIt, config: SiteConfig, path: str, first_line: int, env_extra: dict[str, Any] | None = None
 ) -> tuple[AnnotatedText, list[Diagnostic]]:
@@ -100,7 +93,7 @@ def annotate_text(
     # Number the calls in reading order: editorial brackets by letter, footnotes by number.
     footnote_calls: dict[int, str] = {}
     counter = {"apparatus": 0, "footnotes": 0}
-    for token in _walk(tokens):
+    for token in walk_tokens(tokens):
         if token.type == "editorial_open":
             series = "footnotes" if single else "apparatus"
             record: Intervention = token.meta["intervention"]

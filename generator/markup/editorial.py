@@ -17,7 +17,7 @@ transcribed) wrapped so that the theme can show the reading text instead.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from html import escape
 from typing import Any, TypedDict
 
@@ -162,11 +162,12 @@ def _stray_close(state: StateInline, silent: bool) -> bool:
     return True
 
 
-def _walk(tokens: Sequence[Token]) -> Any:
+def walk_tokens(tokens: Sequence[Token]) -> Iterator[Token]:
+    """Every token, depth first: block tokens and the inline tokens inside them."""
     for token in tokens:
         yield token
         if token.children:
-            yield from _walk(token.children)
+            yield from walk_tokens(token.children)
 
 
 def _locate(state: StateCore) -> None:
@@ -178,7 +179,7 @@ def _locate(state: StateCore) -> None:
         if block.type != "inline" or not block.map or not block.children:
             continue
         positions = BlockPositions(block, lines, first_line)
-        for token in _walk(block.children):
+        for token in walk_tokens(block.children):
             if not token.meta or "offset" not in token.meta:
                 continue
             line, col = positions.position(token.meta["offset"])
