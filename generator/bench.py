@@ -17,15 +17,18 @@ import json
 import os
 import platform
 import random
+import re
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import IO
 
 from generator import __version__
 
@@ -240,6 +243,12 @@ class Run:
     peak_rss_process: int  # bytes: the largest single process (getrusage of the child and its children)
     peak_pss_total: int = 0  # bytes: the largest sum of proportional set sizes over the process tree, sampled (shared pages counted once)
     cpu_seconds: float = 0.0  # user and system time of the process and the processes it waited for: steadier than wall time on a busy machine
+    search_seconds: float = 0.0  # of `seconds`, what the search index took, as the build reports it (it follows the pages)
+
+    @property
+    def pages_seconds(self) -> float:
+        """Until every page was written: the time of the build, its search index aside."""
+        return self.seconds - self.search_seconds
 
 
 def _descendants(pid: int) -> list[int]:
@@ -278,8 +287,14 @@ def _memory(pid: int) -> tuple[int, int]:
 
 def timed_run(command: Sequence[str], cwd: Path | None = None) -> Run:
     """Run a command to completion, sampling the resident memory of it and every process it starts."""
+    # Files, not pipes: thousands of warnings would fill a pipe and stall the build.
+    with tempfile.TemporaryFile() as said, tempfile.TemporaryFile() as errors_said:
+        return _timed_run(command, cwd, said, errors_said)
+
+
+def _timed_run(command: Sequence[str], cwd: Path | None, said: IO[bytes], errors_said: IO[bytes]) -> Run:
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, cwd=cwd, stdout=said, stderr=errors_said)
     peak = peak_pss = 0
     stop = threading.Event()
 
@@ -300,15 +315,20 @@ def timed_run(command: Sequence[str], cwd: Path | None = None) -> Run:
     if sampler.is_alive():
         sampler.join()
     process.returncode = os.waitstatus_to_exitcode(status)
-    errors = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
+    errors_said.seek(0)
+    said.seek(0)
+    errors, output = errors_said.read().decode("utf-8", "replace"), said.read().decode("utf-8", "replace")
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}):\n{errors[-2000:]}")
-    return Run(seconds, peak, usage.ru_maxrss * 1024, peak_pss, usage.ru_utime + usage.ru_stime)
+    search = re.search(r"of which the search index ([0-9.]+) s", output)
+    return Run(seconds, peak, usage.ru_maxrss * 1024, peak_pss, usage.ru_utime + usage.ru_stime,
+               float(search.group(1)) if search else 0.0)
 
 
 def median_run(runs: Sequence[Run]) -> Run:
     return Run(statistics.median(r.seconds for r in runs), max(r.peak_rss_total for r in runs), max(r.peak_rss_process for r in runs),
-               max(r.peak_pss_total for r in runs), statistics.median(r.cpu_seconds for r in runs))
+               max(r.peak_pss_total for r in runs), statistics.median(r.cpu_seconds for r in runs),
+               statistics.median(r.search_seconds for r in runs))
 
 
 @dataclass
@@ -324,6 +344,11 @@ class Result:
     peak_pss_total_mib: float
     pages_per_second: float
     full_build_cpu: float = 0.0
+    # the same, until every page is written: the search index, which follows the pages, aside
+    full_build_pages: float = 0.0
+    one_document_changed_pages: float = 0.0
+    one_person_changed_pages: float = 0.0
+    ratio_to_hugo_pages: float | None = None
     hugo_full_build: float | None = None
     hugo_full_build_cpu: float | None = None
     hugo_pages: int | None = None
@@ -386,6 +411,9 @@ def measure(
         peak_rss_total_mib=every.peak_rss_total / 2**20, peak_rss_process_mib=every.peak_rss_process / 2**20,
         peak_pss_total_mib=every.peak_pss_total / 2**20,
         pages_per_second=pages / median_run(full).seconds, full_build_cpu=median_run(full).cpu_seconds,
+        full_build_pages=statistics.median(r.pages_seconds for r in full),
+        one_document_changed_pages=statistics.median(r.pages_seconds for r in document_changed),
+        one_person_changed_pages=statistics.median(r.pages_seconds for r in person_changed),
         runs={"full": [r.seconds for r in full], "noop": [r.seconds for r in noop],
               "document": [r.seconds for r in document_changed], "person": [r.seconds for r in person_changed],
               "full_cpu": [r.cpu_seconds for r in full]},
@@ -403,6 +431,7 @@ def measure(
         result.hugo_full_build_cpu = median_run(hugo_runs).cpu_seconds
         result.hugo_pages = count_pages(hugo_site / "public")
         result.ratio_to_hugo = result.full_build / result.hugo_full_build
+        result.ratio_to_hugo_pages = result.full_build_pages / result.hugo_full_build
         result.cpu_ratio_to_hugo = result.full_build_cpu / result.hugo_full_build_cpu if result.hugo_full_build_cpu else None
         result.runs["hugo"] = [r.seconds for r in hugo_runs]
         result.runs["hugo_cpu"] = [r.cpu_seconds for r in hugo_runs]
@@ -418,16 +447,19 @@ def machine() -> dict[str, object]:
 
 
 def table(results: Sequence[Result]) -> str:
-    rows = [("documents", "pages", "full build", "no-op", "1 doc changed", "1 person changed", "peak PSS, all processes",
-             "peak RSS, all processes", "largest process", "pages/s", "Hugo full", "ours / Hugo",
+    rows = [("documents", "pages", "full build", "no-op", "1 doc changed", "1 person changed",
+             "full build, search aside", "1 doc changed, search aside", "1 person changed, search aside", "peak PSS, all processes",
+             "peak RSS, all processes", "largest process", "pages/s", "Hugo full", "ours / Hugo", "ours / Hugo, search aside",
              "full build CPU", "Hugo CPU", "ours / Hugo, CPU")]
     for r in results:
         rows.append((
             f"{r.documents:,}", f"{r.pages:,}", f"{r.full_build:.2f} s", f"{r.noop_rebuild:.2f} s", f"{r.one_document_changed:.2f} s",
-            f"{r.one_person_changed:.2f} s", f"{r.peak_pss_total_mib:.0f} MiB", f"{r.peak_rss_total_mib:.0f} MiB", f"{r.peak_rss_process_mib:.0f} MiB",
+            f"{r.one_person_changed:.2f} s", f"{r.full_build_pages:.2f} s", f"{r.one_document_changed_pages:.2f} s",
+            f"{r.one_person_changed_pages:.2f} s", f"{r.peak_pss_total_mib:.0f} MiB", f"{r.peak_rss_total_mib:.0f} MiB", f"{r.peak_rss_process_mib:.0f} MiB",
             f"{r.pages_per_second:,.0f}",
             f"{r.hugo_full_build:.2f} s" if r.hugo_full_build is not None else "n/a",
             f"{r.ratio_to_hugo:.2f}" if r.ratio_to_hugo is not None else "n/a",
+            f"{r.ratio_to_hugo_pages:.2f}" if r.ratio_to_hugo_pages is not None else "n/a",
             f"{r.full_build_cpu:.2f} s",
             f"{r.hugo_full_build_cpu:.2f} s" if r.hugo_full_build_cpu is not None else "n/a",
             f"{r.cpu_ratio_to_hugo:.2f}" if r.cpu_ratio_to_hugo is not None else "n/a",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -11,19 +12,22 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
 from generator import browse, search
-from generator.content import read_edition
+from generator.annotate import AnnotatedText
+from generator.content import ParseMemo, read_edition
 from generator.diagnostics import Diagnostics, Location
-from generator.exports import render_exports, template_globals
+from generator.exports import ExportMemory, render_exports, template_globals
 from generator.facsimiles import PageImage, read_page_images
 from generator.i18n import load_translations, text_labels
 from generator.index import build_index
 from generator.markup import create_parser
 from generator.markup.links import link_scheme_plugin, unsafe_link_warnings
+from generator.memory import BuildMemory, KeptAnnotation, Made, forget_memory, read_memory, save_memory, settings_digest, tree_digest
 from generator.model import Edition
-from generator.output import OutputProblem, check_output_dir, remove_stale_temporaries, write_site
-from generator.parallel_stages import PlanningRenderer, annotate_documents, render_pages
+from generator.output import OutputProblem, check_output_dir, remove_stale_temporaries, update_site, write_site
+from generator.parallel_stages import PageTask, PlanningRenderer, annotate_documents, render_pages
 from generator.registers import build_matcher, registers_json
 from generator.render import PageContext, Renderer, TemplateProblem, builtin_theme_dir, create_environment, render_site, render_sitemap, theme_dirs
+from generator.tracking import Fingerprints, ReadLog, ReadResults, Tracked, digest, object_digest
 from generator.unchanged import SourceScan, Summary, forget_summary, output_state, read_summary, save_summary, scan_sources
 from generator.versions import VersionText, annotate_versions, mentions_with_versions
 
@@ -41,6 +45,7 @@ class BuildResult:
     # Every version of each document that has more than one (main text first) and its page images, for exports.
     versions: dict[str, tuple[VersionText, ...]] = field(default_factory=dict)
     page_images: dict[str, tuple[PageImage, ...]] = field(default_factory=dict)
+    search_seconds: float = 0.0  # of `seconds`, what the search index took (it follows the pages)
     unchanged: bool = False  # nothing changed since the last build: its output stands, and the edition was not read
     document_count: int = 0  # what the last build counted, when unchanged
     person_count: int = 0
@@ -84,14 +89,34 @@ def build(
         result.seconds = time.perf_counter() - started
         return result
 
-    # load
-    edition = read_edition(edition_dir, diagnostics)
+    # load (what the last build made of each unchanged file is reused)
+    cache = cache_dir or edition_dir / ".edition-cache"
+    earlier = read_memory(cache) if write and use_cache else None
+    memo = ParseMemo(earlier.parsed if earlier else None)
+    edition = read_edition(edition_dir, diagnostics, memo)
     if edition is None:
         return result
     result.edition = edition
     config = edition.config
     output_dir = output_dir if output_dir is not None else edition_dir / config.output
     result.output_dir = output_dir
+    package = Path(__file__).resolve().parent
+    settings = settings_digest(repr(config), tree_digest([*theme_dirs(edition_dir, config), package]), str(output_dir.resolve()),
+                               str(search.find_pagefind()) if config.search.enabled else "")
+    if earlier is not None and earlier.settings != settings:
+        earlier = None  # other settings, theme or generator: everything is made again
+    output_intact = earlier is not None and earlier.output_dir == str(output_dir.resolve()) \
+        and earlier.output_state == output_state(output_dir.resolve())
+    memory = BuildMemory(settings=settings, parsed=memo.now)
+    fingerprints = Fingerprints()
+    entry_digests = {(kind, entry.id): object_digest(entry)
+                     for kind, entries in (("person", edition.persons), ("place", edition.places), ("term", edition.terms))
+                     for entry in entries}
+    for kind, entries in (("person", edition.persons), ("place", edition.places), ("term", edition.terms)):
+        for entry in entries:
+            fingerprints.register(entry, entry_digests[(kind, entry.id)])
+    for document in edition.documents:
+        fingerprints.register(document, object_digest(document))
     page_images, image_files = read_page_images(edition_dir, edition, diagnostics, cache_dir or edition_dir / ".edition-cache")
 
     # annotate (the main texts on every core)
@@ -101,8 +126,9 @@ def build(
     diagnostics.extend(ambiguous_names)
     to_root = "../../"  # mentions link from document pages, documents/<id>/index.html, to the entries' pages
     register_env = {"registers": matcher, "link_prefix": to_root}
-    annotated, problems = annotate_documents(edition, register_env, labels, jobs)
-    diagnostics.extend(problems)
+    names = object_digest(sorted((kind, entry_id, matcher.entries[(kind, entry_id)].names) for kind, entry_id in entry_digests))
+    annotated = _annotate_with_memory(edition, register_env, labels, jobs, names, entry_digests, fingerprints, diagnostics,
+                                      earlier.annotations if earlier else {}, memory.annotations)
     versions, problems = annotate_versions(edition.documents, annotated, md=md, config=config, labels=labels, env_extra=register_env)
     diagnostics.extend(problems)
     result.versions, result.page_images = versions, page_images
@@ -126,10 +152,14 @@ def build(
         config = replace(config, search=replace(config.search, enabled=False))
         edition = replace(edition, config=config)
 
-    # render
+    # render: templates see the index and the edition through proxies that note what each page reads
     folders = theme_dirs(edition_dir, config)
-    renderer = Renderer(create_environment(folders, config.language), PageContext(site=config, index=index, edition=edition), folders)
+    log = ReadLog()
+    tracked_index = Tracked(index, "index", log)
+    tracked_context = PageContext(site=config, index=tracked_index, edition=Tracked(edition, "edition", log))  # type: ignore[arg-type]
+    renderer = Renderer(create_environment(folders, config.language), tracked_context, folders)
     browse.install_filters(renderer.environment)
+    read_results = ReadResults({"index": index, "edition": edition}, fingerprints)
     total = len(edition.documents)
     done = 0
 
@@ -140,20 +170,41 @@ def build(
             progress(done, total)
 
     files: dict[str, bytes] = {}
-    renderer.environment.globals.update(template_globals(index, config))  # what the Cite block shows
+    standing: list[str] = []  # files the last build wrote that stand as they are
+    template_values = template_globals(tracked_index, config)  # type: ignore[arg-type]
+    renderer.environment.globals.update(template_values)  # what the Cite block shows
+    shared_values = fingerprints.of(template_values["edition_downloads"])  # every page may show them
     # The exports (TEI, citations, data) are written beside the pages, with names in the text tagged.
-    exports = render_exports(index, config, parse_env={"registers": matcher, "link_prefix": to_root}, jobs=jobs)
+    export_memory = ExportMemory(earlier.exports if earlier and output_intact else {},
+                                 lambda d: fingerprints.of((d, annotated[d.id], names)), read_results)
+    exports = render_exports(index, config, parse_env={"registers": matcher, "link_prefix": to_root}, jobs=jobs, memory=export_memory)
     files.update((path, text.encode("utf-8")) for path, text in exports)
+    standing += export_memory.standing
+    memory.exports = export_memory.now
     try:
         # the edition's pages on every core: planned here, made by the workers
-        planner = PlanningRenderer(renderer.environment, renderer.context, renderer.template_root)
-        planned = render_site(planner, annotated, page_html, introduction_html, versions=versions, page_images=page_images)
-        files.update(render_pages(renderer, planned, jobs, on_page))
-        for path, text in browse.render_browse_pages(renderer):
-            files[path] = text.encode("utf-8")
+        planner = PlanningRenderer(renderer.environment, PageContext(site=config, index=index, edition=edition), renderer.template_root)
+        planned = list(render_site(planner, annotated, page_html, introduction_html, versions=versions, page_images=page_images))
+        planned += browse.render_browse_pages(planner)
         if pagefind is not None:
-            path, text = search.render_search_page(renderer)
-            files[path] = text.encode("utf-8")
+            planned.append(search.render_search_page(planner))
+        values = {path: fingerprints.of((task.template, path, task.values, shared_values))
+                  for path, task in planned if isinstance(task, PageTask)}
+        earlier_pages = earlier.pages if earlier and output_intact else {}
+
+        def unchanged(path: str) -> bool:
+            made = earlier_pages.get(path)
+            return made is not None and made.values == values[path] and read_results.combined(made.reads) == made.read_results
+
+        kept_pages = {path for path in values if unchanged(path)}
+        made = render_pages(renderer, planned, jobs, on_page, log=log, wanted=lambda path, task: path not in kept_pages)
+        for path, (data, reads) in made.items():
+            files[path] = data
+            if path in values:
+                memory.pages[path] = Made(values[path], reads, read_results.combined(reads))
+        for path in kept_pages:
+            memory.pages[path] = earlier_pages[path]
+        standing += kept_pages
         files.update(image_files)
     except TemplateProblem as problem:
         diagnostics.items.append(problem.diagnostic)
@@ -161,7 +212,7 @@ def build(
     for kind, name in (("person", "persons.json"), ("place", "places.json")):
         files[name] = registers_json(index, kind).encode("utf-8")
     if config.base_url:
-        files["sitemap.xml"] = render_sitemap(config.base_url, list(files)).encode("utf-8")
+        files["sitemap.xml"] = render_sitemap(config.base_url, [*files, *standing]).encode("utf-8")
     result.files = files
 
     # write
@@ -171,10 +222,34 @@ def build(
             # Even a failing build puts back a site that a killed build left half swapped.
             remove_stale_temporaries(output_dir.resolve())
             if not diagnostics.failed(strict=strict):
-                index_search = (lambda folder: search.index_site(folder, pagefind)) if pagefind is not None else None
+                def index_search(folder: Path) -> None:
+                    begun = time.perf_counter()
+                    if folder == output_dir.resolve():
+                        search.reindex_site(folder, pagefind)  # type: ignore[arg-type]
+                    else:
+                        search.index_site(folder, pagefind)  # type: ignore[arg-type]
+                    result.search_seconds = time.perf_counter() - begun
+
                 if sources is not None:
                     forget_summary(edition_dir)  # until this write is done, the summary does not describe the output
-                result.pages_written = write_site(output_dir, sorted(files.items()), [f / "assets" for f in folders], index_search)
+                forget_memory(cache)  # likewise the memory
+                digests = {path: bytes_digest(data) for path, data in files.items()}
+                if earlier is not None and output_intact:
+                    # Only what changed is written; the search index follows the pages.
+                    changed = [(path, data) for path, data in sorted(files.items()) if earlier.files.get(path) != digests[path]]
+                    gone = sorted(set(earlier.files) - set(files) - set(standing))
+                    result.pages_written = update_site(output_dir, changed, gone)
+                    if pagefind is not None and (changed or gone):
+                        index_search(output_dir.resolve())
+                    memory.files = {**{path: earlier.files[path] for path in standing}, **digests}
+                else:
+                    result.pages_written = write_site(output_dir, sorted(files.items()), [f / "assets" for f in folders],
+                                                      index_search if pagefind is not None else None)
+                    memory.files = digests
+                written = output_dir.resolve()
+                memory.output_dir, memory.output_state = str(written), output_state(written)
+                if use_cache:
+                    save_memory(cache, memory)
                 if sources is not None:
                     written = output_dir.resolve()
                     save_summary(edition_dir, Summary(sources, written, output_state(written), tuple(diagnostics.items),
@@ -188,6 +263,40 @@ def build(
                               "check that the output folder can be written; the previous site is unchanged")
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _annotate_with_memory(
+    edition: Edition, register_env: dict[str, object], labels: dict[str, str], jobs: int | None, names: str,
+    entry_digests: Mapping[tuple[str, str], str], fingerprints: Fingerprints, diagnostics: Diagnostics,
+    earlier: Mapping[str, KeptAnnotation], now: dict[str, KeptAnnotation],
+) -> dict[str, AnnotatedText]:
+    """Every main text annotated, on every core; a text made last time from the same document, names and entries is reused."""
+    keys = {document.id: digest(fingerprints.of(document) + names) for document in edition.documents}
+
+    def still_good(kept: KeptAnnotation | None, document_id: str) -> bool:
+        return (kept is not None and kept.key == keys[document_id]
+                and all(entry_digests.get((kind, entry_id)) == entry for kind, entry_id, entry in kept.mentioned))
+
+    reusable = {d.id: earlier[d.id] for d in edition.documents if still_good(earlier.get(d.id), d.id)}
+    fresh, _ = annotate_documents(edition, register_env, labels, jobs, [d for d in edition.documents if d.id not in reusable])
+    annotated: dict[str, AnnotatedText] = {}
+    for document in edition.documents:
+        if document.id in reusable:
+            kept = reusable[document.id]
+        else:
+            text, problems, text_digest = fresh[document.id]
+            mentioned = sorted({(m.kind, m.id) for m in text.mentions if (m.kind, m.id) in entry_digests})
+            kept = KeptAnnotation(keys[document.id], tuple((kind, entry_id, entry_digests[(kind, entry_id)]) for kind, entry_id in mentioned),
+                                  text, text_digest, tuple(problems))
+        now[document.id] = kept
+        annotated[document.id] = kept.text
+        fingerprints.register(kept.text, kept.text_digest)
+        diagnostics.extend(kept.problems)
+    return annotated
+
+
+def bytes_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _scan_sources(edition_dir: Path, output_dir: Path | None, strict: bool, thumbnails: Path) -> SourceScan | None:

@@ -66,8 +66,9 @@ def summary(result: BuildResult, *, wrote: bool) -> str:
         return (f"Built {result.documents} document(s), {result.persons} person(s): "
                 f"nothing changed since the last build, {result.output_dir} stands ({result.seconds:.2f} s)")
     if wrote:
+        search = f", of which the search index {result.search_seconds:.2f} s" if result.search_seconds else ""
         return (f"Built {result.documents} document(s), {result.persons} person(s): "
-                f"{result.pages_written} files written to {result.output_dir} in {result.seconds:.2f} s")
+                f"{result.pages_written} files written to {result.output_dir} in {result.seconds:.2f} s{search}")
     return f"Checked {result.documents} document(s), {result.persons} person(s): {len(result.files)} pages would be written"
 
 

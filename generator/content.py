@@ -6,15 +6,16 @@ is recorded as diagnostics and the others are still read, so one run reports eve
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from generator.config import CONFIG_FILE, SiteConfig, read_config
 from generator.dates import DateProblem, parse_date
-from generator.diagnostics import Diagnostics, Location, did_you_mean
+from generator.diagnostics import Diagnostic, Diagnostics, Location, did_you_mean
 from generator.model import VERSION_ROLES, Document, Edition, Facsimile, Page, Person, Place, RegisterEntry, Term, TextVersion
 from generator.yamlfile import YamlDocument, YamlProblem, parse_yaml
 
@@ -25,6 +26,7 @@ REGISTER_FILES = {"persons": "content/persons.yml", "places": "content/places.ym
 MAX_FILE_BYTES = 1_000_000  # a transcript is some kilobytes; a megabyte is a mistake (or an attack)
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # invisible, and not allowed in HTML
+T = TypeVar("T")
 FRONT_MATTER_EXAMPLE = "start the file with front matter:\n    ---\n    title: Cable from A to B\n    date: 1951-10-18\n    ---"
 
 
@@ -455,13 +457,32 @@ def read_register(kind: str, source: SourceText, diagnostics: Diagnostics) -> li
 # --------------------------------------------------------------------------- the edition
 
 
-def read_edition(root: Path, diagnostics: Diagnostics) -> Edition | None:
+class ParseMemo:
+    """What the last build made of each source text (see memory.py): a text read again is not parsed again."""
+
+    def __init__(self, earlier: Mapping[tuple[str, str], tuple[Any, tuple[Diagnostic, ...]]] | None = None) -> None:
+        self.earlier = earlier or {}
+        self.now: dict[tuple[str, str], tuple[Any, tuple[Diagnostic, ...]]] = {}
+
+    def parse(self, kind: str, source: SourceText, diagnostics: Diagnostics, parse: Callable[[SourceText, Diagnostics], T]) -> T:
+        key = (kind, hashlib.blake2b(f"{source.path}\0{source.text}".encode("utf-8", "surrogatepass"), digest_size=16).hexdigest())
+        found = self.earlier.get(key) or self.now.get(key)
+        if found is None:
+            own = Diagnostics()
+            found = (parse(source, own), tuple(own.items))
+        self.now[key] = found
+        diagnostics.extend(found[1])
+        return found[0]  # type: ignore[no-any-return]
+
+
+def read_edition(root: Path, diagnostics: Diagnostics, memo: ParseMemo | None = None) -> Edition | None:
     """Load everything; None when nothing can be built (no usable site.yml)."""
+    memo = memo or ParseMemo()
     config = read_config(root, diagnostics)
-    documents = read_documents(root, diagnostics)
-    registers = {kind: _read_register_file(root, kind, diagnostics) for kind in REGISTER_FILES}
+    documents = read_documents(root, diagnostics, memo)
+    registers = {kind: _read_register_file(root, kind, diagnostics, memo) for kind in REGISTER_FILES}
     pages = [page for file in _markdown_files(root, PAGES_DIR)
-             if (source := read_source(root, file, diagnostics)) and (page := read_page(source, diagnostics))]
+             if (source := read_source(root, file, diagnostics)) and (page := memo.parse("page", source, diagnostics, read_page))]
     _check_page_ids(pages, diagnostics)
     if config is None:
         if not (root / CONFIG_FILE).is_file():
@@ -479,7 +500,8 @@ def read_edition(root: Path, diagnostics: Diagnostics) -> Edition | None:
     )
 
 
-def read_documents(root: Path, diagnostics: Diagnostics) -> list[Document]:
+def read_documents(root: Path, diagnostics: Diagnostics, memo: ParseMemo | None = None) -> list[Document]:
+    memo = memo or ParseMemo()
     documents: list[Document] = []
     by_id: dict[str, Document] = {}
     version_files: list[Path] = []
@@ -492,7 +514,7 @@ def read_documents(root: Path, diagnostics: Diagnostics) -> list[Document]:
             version_files.append(file)
             continue
         source = read_source(root, file, diagnostics)
-        document = read_document(source, diagnostics) if source else None
+        document = memo.parse("document", source, diagnostics, read_document) if source else None
         if document is None:
             continue
         if document.id in by_id:
@@ -540,12 +562,12 @@ def _check_case_collisions(root: Path, files: list[Path], diagnostics: Diagnosti
                               Location(relative), "on Windows and macOS the two would be one file: rename or merge them")
 
 
-def _read_register_file(root: Path, kind: str, diagnostics: Diagnostics) -> list[RegisterEntry]:
+def _read_register_file(root: Path, kind: str, diagnostics: Diagnostics, memo: ParseMemo) -> list[RegisterEntry]:
     file = root / REGISTER_FILES[kind]
     if not file.exists() and not file.is_symlink():
         return []
     source = read_source(root, file, diagnostics)
-    return read_register(kind, source, diagnostics) if source else []
+    return memo.parse(kind, source, diagnostics, lambda text, found: read_register(kind, text, found)) if source else []
 
 
 RESERVED_PAGE_IDS = frozenset({"documents", "persons", "places", "terms", "assets", "apparatus", "chronology", "search", "pagefind", "index", "404",

@@ -8,10 +8,11 @@ would overwrite the edition's own sources.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path, PurePosixPath
 
 TEMP_PREFIX = ".edition-build-"
@@ -122,3 +123,53 @@ def remove_stale_temporaries(output_dir: Path) -> None:
             leftover.rename(output_dir)
             continue
         shutil.rmtree(leftover, ignore_errors=True)
+
+
+IN_PLACE_LIMIT = 200  # an update of more files than this is made as a whole new folder, swapped in
+
+
+def update_site(output_dir: Path, changed: Sequence[tuple[str, bytes]], removed: Sequence[str]) -> int:
+    """Bring an existing site up to date; returns the number of files written.
+
+    A small update is made in place: each file is written beside its old self and renamed over
+    it, so a reader never gets half a page. (The build forgets its memory first, so an update
+    that is interrupted is followed by a full build, which puts the whole site right.) A larger
+    one is all or nothing, like a full build: a new folder is made beside the old one from hard
+    links to its files, which cost no copy, the changed files are written there as new files
+    (never through a link, which would change the old site too), and the folder is swapped in.
+    """
+    output_dir = output_dir.resolve()
+    remove_stale_temporaries(output_dir)
+    if len(changed) + len(removed) <= IN_PLACE_LIMIT:
+        _update(output_dir, changed, removed, in_place=True)
+        return len(changed)
+    staging = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=output_dir.parent))
+    try:
+        shutil.copytree(output_dir, staging, copy_function=os.link, dirs_exist_ok=True)
+        _update(staging, changed, removed, in_place=False)
+        _swap_into_place(staging, output_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return len(changed)
+
+
+def _update(folder: Path, changed: Sequence[tuple[str, bytes]], removed: Sequence[str], *, in_place: bool) -> None:
+    emptied: set[Path] = set()
+    for path in removed:
+        target = folder / safe_relative(path)
+        target.unlink(missing_ok=True)
+        emptied.update(p for p in target.parents if p != folder and p.is_relative_to(folder))
+    for parent in sorted(emptied, key=lambda f: len(f.parts), reverse=True):
+        with contextlib.suppress(OSError):
+            parent.rmdir()  # only when empty: a page's folder goes with its page
+    for path, data in changed:
+        target = folder / safe_relative(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if in_place:
+            temporary = target.with_name(f"{TEMP_PREFIX}{os.getpid()}-{target.name}")
+            temporary.write_bytes(data)
+            os.replace(temporary, target)
+        else:
+            target.unlink(missing_ok=True)
+            target.write_bytes(data)

@@ -14,38 +14,43 @@ from typing import Any
 from generator.annotate import AnnotatedText, annotate_text
 from generator.diagnostics import Diagnostic
 from generator.markup import create_parser
-from generator.model import Edition
+from generator.model import Document, Edition
 from generator.parallel import map_chunks, shared
 from generator.render import Renderer, TemplateProblem
+from generator.tracking import Read, ReadLog, object_digest, sorted_reads
 from generator.versions import text_env
 
 # --------------------------------------------------------------------------- annotate
 
 
-def _annotate_chunk(numbers: Sequence[int]) -> list[tuple[AnnotatedText, list[Diagnostic]]]:
-    edition, env_extra, labels = shared()
-    md = create_parser(edition.config)  # one parser per worker
+def _annotate_chunk(numbers: Sequence[int]) -> list[tuple[AnnotatedText, list[Diagnostic], str]]:
+    config, documents, env_extra, labels = shared()
+    md = create_parser(config)  # one parser per worker
     results = []
     for number in numbers:
-        document = edition.documents[number]
-        results.append(annotate_text(document.body, md=md, config=edition.config, path=document.path, first_line=document.body_line,
-                                     env_extra={**env_extra, **text_env(document, labels=labels)}))
+        document = documents[number]
+        text, problems = annotate_text(document.body, md=md, config=config, path=document.path, first_line=document.body_line,
+                                       env_extra={**env_extra, **text_env(document, labels=labels)})
+        results.append((text, problems, object_digest(text)))
     return results
 
 
 def annotate_documents(
-    edition: Edition, env_extra: Mapping[str, Any], labels: Mapping[str, str], jobs: int | None = None
-) -> tuple[dict[str, AnnotatedText], list[Diagnostic]]:
-    """Every document's main text annotated, by id, and the problems found, in the order of the documents.
+    edition: Edition, env_extra: Mapping[str, Any], labels: Mapping[str, str], jobs: int | None = None,
+    documents: Sequence[Document] | None = None,
+) -> tuple[dict[str, tuple[AnnotatedText, list[Diagnostic], str]], list[Diagnostic]]:
+    """The main text of `documents` (by default every document) annotated, by id, with its problems and digest.
 
     Each document's parser env is `env_extra` (the register matcher) and its own `text_env`.
+    The problems are also returned together, in the order of the documents.
     """
-    results = map_chunks(_annotate_chunk, len(edition.documents), (edition, env_extra, labels), jobs)
-    annotated: dict[str, AnnotatedText] = {}
+    documents = edition.documents if documents is None else documents
+    results = map_chunks(_annotate_chunk, len(documents), (edition.config, documents, env_extra, labels), jobs)
+    annotated: dict[str, tuple[AnnotatedText, list[Diagnostic], str]] = {}
     problems: list[Diagnostic] = []
-    for document, (text, found) in zip(edition.documents, results, strict=True):
-        annotated[document.id] = text
-        problems.extend(found)
+    for document, result in zip(documents, results, strict=True):
+        annotated[document.id] = result
+        problems.extend(result[1])
     return annotated, problems
 
 
@@ -68,17 +73,20 @@ class PlanningRenderer(Renderer):
         return path, PageTask(template, path, values)
 
 
-def _render_chunk(numbers: Sequence[int]) -> list[bytes | Diagnostic]:
-    renderer, tasks = shared()
-    results: list[bytes | Diagnostic] = []
+def _render_chunk(numbers: Sequence[int]) -> list[tuple[bytes, tuple[Read, ...]] | Diagnostic]:
+    renderer, tasks, log = shared()
+    results: list[tuple[bytes, tuple[Read, ...]] | Diagnostic] = []
     for number in numbers:
         task = tasks[number]
+        log.reads = set()
         try:
             _, text = renderer.render(task.template, task.path, **task.values)
         except TemplateProblem as problem:
             results.append(problem.diagnostic)
             break  # as in one process, the build stops at the first template problem
-        results.append(text.encode("utf-8"))
+        finally:
+            reads, log.reads = log.reads, None
+        results.append((text.encode("utf-8"), sorted_reads(reads)))
     return results
 
 
@@ -87,18 +95,22 @@ def render_pages(
     pages: Iterable[tuple[str, PageTask | str]],
     jobs: int | None = None,
     on_page: Callable[[], None] = lambda: None,
-) -> dict[str, bytes]:
-    """Make the planned pages (texts made without a template are taken as they are), in their order.
+    *,
+    log: ReadLog | None = None,
+    wanted: Callable[[str, PageTask | str], bool] = lambda path, task: True,
+) -> dict[str, tuple[bytes, tuple[Read, ...]]]:
+    """Make the planned pages that are `wanted` (texts made without a template are taken as they are), in their order.
 
-    Raises TemplateProblem for the first page, in that order, whose template fails.
+    Each page comes with the reads its template made through the proxies that note into `log`
+    (see tracking.py). Raises TemplateProblem for the first page, in that order, whose template fails.
     """
-    planned = list(pages)
+    planned = [(path, task) for path, task in pages if wanted(path, task)]
     tasks = [task for _, task in planned if isinstance(task, PageTask)]
-    made = iter(map_chunks(_render_chunk, len(tasks), (renderer, tasks), jobs))
-    files: dict[str, bytes] = {}
+    made = iter(map_chunks(_render_chunk, len(tasks), (renderer, tasks, log or ReadLog()), jobs))
+    files: dict[str, tuple[bytes, tuple[Read, ...]]] = {}
     for path, task in planned:
         if not isinstance(task, PageTask):
-            files[path] = task.encode("utf-8")
+            files[path] = (task.encode("utf-8"), ())
             continue
         data = next(made, None)
         if isinstance(data, Diagnostic):

@@ -51,9 +51,21 @@ def render_search_page(renderer: Renderer) -> tuple[str, str]:
     return renderer.render("search.html", SEARCH_PAGE, facets=search_facets(renderer.context.index))
 
 
-def index_site(site_dir: Path, executable: Path) -> None:
-    """Write the Pagefind bundle into `site_dir`/pagefind; raise SearchFailed if Pagefind fails."""
-    command = [str(executable), "--site", str(site_dir), "--output-subdir", BUNDLE_FOLDER, "--silent",
+def reindex_site(site_dir: Path, executable: Path) -> None:
+    """Index a published site again (after an update of some pages); the new bundle replaces the old one whole."""
+    fresh, retired = site_dir / f"{BUNDLE_FOLDER}.new", site_dir / f"{BUNDLE_FOLDER}.old"
+    for leftover in (fresh, retired):
+        shutil.rmtree(leftover, ignore_errors=True)
+    index_site(site_dir, executable, fresh.name)
+    if (site_dir / BUNDLE_FOLDER).exists():
+        (site_dir / BUNDLE_FOLDER).rename(retired)
+    fresh.rename(site_dir / BUNDLE_FOLDER)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def index_site(site_dir: Path, executable: Path, folder: str = BUNDLE_FOLDER) -> None:
+    """Write the Pagefind bundle into `site_dir`/`folder`; raise SearchFailed if Pagefind fails."""
+    command = [str(executable), "--site", str(site_dir), "--output-subdir", folder, "--silent",
                "--exclude-selectors", NOT_SEARCHED]
     try:
         finished = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)

@@ -7,8 +7,8 @@ pairs that the build writes beside the pages; `template_globals` gives the theme
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import Markup
@@ -18,8 +18,10 @@ from generator.exports import citation, data, feeds, tei
 from generator.facsimiles import facsimile_url
 from generator.index import EditionIndex
 from generator.markup import create_parser
+from generator.memory import KeptExports, Made
 from generator.model import Document
 from generator.parallel import map_chunks, shared
+from generator.tracking import Read, ReadLog, ReadResults, Tracked, sorted_reads
 
 
 @dataclass(frozen=True)
@@ -96,25 +98,61 @@ def template_globals(index: EditionIndex, config: SiteConfig) -> dict[str, Any]:
     return {"citation_of": citation_of, "edition_downloads": edition_downloads(index, config)}
 
 
+@dataclass
+class ExportMemory:
+    """What makes one document's exports reusable (see memory.py): the last build's, and how to compare."""
+
+    kept: Mapping[str, KeptExports]
+    values_of: Callable[[Document], str]  # the digest of what the exports are made from besides the index
+    read_results: ReadResults  # the reads repeated on this build's index
+    now: dict[str, KeptExports] = field(default_factory=dict)  # this build's, for the next
+    standing: list[str] = field(default_factory=list)  # the files of the reused exports, which stand in the output
+
+
 def render_exports(
     index: EditionIndex, config: SiteConfig, parse_env: Mapping[str, Any] | None = None, jobs: int | None = None,
+    memory: ExportMemory | None = None,
 ) -> Iterator[tuple[str, str]]:
     """Every exported file, in a deterministic order; each document's files on every core (see parallel.py).
 
     The documents are parsed with the annotate stage's parser; `parse_env` is what that stage puts
     into the parser's env besides the defaults (e.g. the register matcher), so that the TEI sees
-    the same tokens as the pages, names in the text included.
+    the same tokens as the pages, names in the text included. With a `memory`, a document whose
+    exports were made from the same values and reads is not made again, and its files are not
+    yielded (they stand in the output).
     """
     ids = tei.XmlIds.of(index)
     texts: dict[str, str] = {}
     version_texts: dict[str, list[str]] = {}
     members: list[str] = []
-    made = map_chunks(_document_exports_chunk, len(index.documents), (index, config, parse_env or {}, ids), jobs)
-    for document, (files, text, member, plain_versions) in zip(index.documents, made, strict=True):
+    reused: dict[str, KeptExports] = {}
+    values: dict[str, str] = {}
+    if memory is not None:
+        for document in index.documents:
+            values[document.id] = memory.values_of(document) + "|" + memory.read_results.fingerprints.of(ids)
+            kept = memory.kept.get(document.id)
+            if (kept is not None and kept.made.values == values[document.id]
+                    and memory.read_results.combined(kept.made.reads) == kept.made.read_results):
+                reused[document.id] = kept
+    to_make = [d for d in index.documents if d.id not in reused]
+    log = ReadLog()
+    made = iter(map_chunks(_document_exports_chunk, len(to_make), (index, config, parse_env or {}, ids, to_make, log), jobs))
+    for document in index.documents:
+        if document.id in reused:
+            kept = reused[document.id]
+            files, text, member, plain_versions = [], kept.text, kept.member, list(kept.plain_versions)
+            memory.standing.extend(kept.files)  # type: ignore[union-attr]
+        else:
+            files, text, member, plain_versions, reads = next(made)
+            yield from files
+            if memory is not None:
+                record = Made(values[document.id], reads, memory.read_results.combined(reads))
+                kept = KeptExports(record, tuple(path for path, _ in files), text, member, tuple(plain_versions))
+        if memory is not None:
+            memory.now[document.id] = kept
         texts[document.id] = text
         version_texts[document.id] = plain_versions
         members.append(member)
-        yield from files
     yield "edition.xml", tei.corpus_xml(members, index, config)
     for path, text in (("registers.xml", tei.registers_xml(index, config)), ("cmif.xml", tei.cmif_xml(index, config)),
                        ("feed.xml", feeds.atom_feed(index, config))):
@@ -124,13 +162,16 @@ def render_exports(
     yield data.SCHEMA_PATH, data.edition_schema()
 
 
-def _document_exports_chunk(numbers: Sequence[int]) -> list[tuple[list[tuple[str, str]], str, str, list[str]]]:
-    """One document's own files, its plain text, its member of the TEI corpus and its versions' plain texts, for each document numbered."""
-    index, config, parse_env, ids = shared()
+def _document_exports_chunk(numbers: Sequence[int]) -> list[tuple[list[tuple[str, str]], str, str, list[str], tuple[Read, ...]]]:
+    """One document's own files, its plain text, its member of the TEI corpus, its versions' plain texts and
+    what it read of the index, for each document numbered."""
+    real_index, config, parse_env, ids, documents, log = shared()
+    index = Tracked(real_index, "index", log)
     md = create_parser(config)  # one parser per worker
     results = []
     for number in numbers:
-        document = index.documents[number]
+        document = documents[number]
+        log.reads = set()
         tokens = md.parse(document.body, {**parse_env})
         paths = citation.download_paths(document.id)
         text = data.plain_text(tokens)
@@ -147,5 +188,6 @@ def _document_exports_chunk(numbers: Sequence[int]) -> list[tuple[list[tuple[str
             (paths["markdown"], data.markdown_source(document)),
             (paths["text"], text),
         ]
-        results.append((files, text, member, plain_versions))
+        reads, log.reads = log.reads, None
+        results.append((files, text, member, plain_versions, sorted_reads(reads)))
     return results

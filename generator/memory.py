@@ -1,0 +1,114 @@
+"""What a build keeps for the next one, so that a rebuild redoes only the work whose inputs changed.
+
+Kept in `.edition-cache/` (git-ignored) after each successful write, and in the preview
+server's memory between its rebuilds:
+
+- each source file's parse (front matter and body, or register entries) by its text;
+- each document's annotated text with what it was made from (the document, the names the
+  matcher knows, the entries it mentions);
+- each document's exports, and each output file's fingerprint: the digest of its values and
+  the reads it made of the index and the edition (see tracking.py);
+- the output folder and the files in it.
+
+The memory is used only for a build with the same settings, theme and generator; anything
+else, or an output folder that changed since, means a full build. A build forgets the memory
+before it touches the output, so an interrupted update is followed by a full build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.annotate import AnnotatedText
+from generator.diagnostics import Diagnostic
+from generator.tracking import Read, digest
+
+MEMORY = "build-memory.pickle"
+MEMORY_FORMAT = "1"
+
+
+@dataclass(frozen=True)
+class Made:
+    """How an output file was made: the digest of its inputs and of what it read."""
+
+    values: str
+    reads: tuple[Read, ...]
+    read_results: str
+
+
+@dataclass(frozen=True)
+class KeptAnnotation:
+    key: str  # the document, the matcher's names and the parser's settings
+    mentioned: tuple[tuple[str, str, str], ...]  # (kind, id, entry digest) of each entry the text names
+    text: AnnotatedText
+    text_digest: str
+    problems: tuple[Diagnostic, ...]
+
+
+@dataclass(frozen=True)
+class KeptExports:
+    """One document's exports: what they were made from, and the parts the edition-wide files reuse."""
+
+    made: Made
+    files: tuple[str, ...]  # the output paths
+    text: str
+    member: str
+    plain_versions: tuple[str, ...]
+
+
+@dataclass
+class BuildMemory:
+    settings: str = ""  # digest of the settings, the theme, the generator and what the build was asked for
+    output_dir: str = ""
+    output_state: str = ""
+    parsed: dict[tuple[str, str], tuple[Any, tuple[Diagnostic, ...]]] = field(default_factory=dict)  # (kind, text digest)
+    annotations: dict[str, KeptAnnotation] = field(default_factory=dict)  # by document id
+    exports: dict[str, KeptExports] = field(default_factory=dict)  # by document id
+    pages: dict[str, Made] = field(default_factory=dict)  # by output path
+    files: dict[str, str] = field(default_factory=dict)  # every file the build wrote (assets aside), with its digest
+    format: str = MEMORY_FORMAT
+
+
+def settings_digest(*parts: object) -> str:
+    return digest(repr(parts))
+
+
+def tree_digest(folders: list[Path]) -> str:
+    """The contents of every file under `folders` (the theme, the generator's code)."""
+    hashed: list[str] = []
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            try:
+                hashed.append(f"{path}\0{digest(path.read_bytes().decode('latin-1'))}")
+            except OSError:
+                hashed.append(f"{path}\0unreadable")
+    return digest("\n".join(hashed))
+
+
+def read_memory(cache_dir: Path) -> BuildMemory | None:
+    try:
+        with open(cache_dir / MEMORY, "rb") as stream:
+            memory = pickle.load(stream)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError, ImportError, IndexError):
+        return None
+    return memory if isinstance(memory, BuildMemory) and memory.format == MEMORY_FORMAT else None
+
+
+def forget_memory(cache_dir: Path) -> None:
+    with contextlib.suppress(OSError):
+        (cache_dir / MEMORY).unlink(missing_ok=True)
+
+
+def save_memory(cache_dir: Path, memory: BuildMemory) -> None:
+    """Keep the memory; a folder that cannot take it only costs the next build its shortcuts."""
+    temporary = cache_dir / f"{MEMORY}.{os.getpid()}.new"
+    with contextlib.suppress(OSError):
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        with open(temporary, "wb") as stream:
+            pickle.dump(memory, stream, pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, cache_dir / MEMORY)

@@ -1,0 +1,256 @@
+"""Fingerprints of what each output file is made from, so that a rebuild makes only what changed.
+
+A page is made from its template, the values given to it and what its template reads of the
+objects every page can reach: the edition index and the edition. (Settings, theme and generator
+are not tracked: a change to any of them means a full build.) Values are fingerprinted directly.
+The two shared objects are given to templates, and to the per-document exports, behind proxies
+that note each read: an attribute, an item, a method call with plain arguments, the length or
+truth of a list. A rebuild repeats each noted read on the new index and edition and compares
+fingerprints. What cannot be compared counts as changed, so an unsure case makes the file again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import itertools
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+# (owner, attribute, arguments or None, then): then is () for the value itself, ("item", key),
+# ("bool",), ("len",) or ("all",) for what was asked of a container value.
+Read = tuple[str, str, tuple[Any, ...] | None, tuple[Any, ...]]
+UNREPEATABLE: Read = ("", "", None, ("unrepeatable",))
+_PLAIN = (str, int, float, bool, type(None))
+_LONG_TEXT = 200
+_unique = itertools.count()
+
+
+def digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+class Fingerprints:
+    """Comparable digests of values; objects registered with a digest are known by it."""
+
+    def __init__(self) -> None:
+        self.known: dict[int, str] = {}
+        self._keep: list[Any] = []  # registered objects stay alive, so their ids stay theirs
+        self._memo: dict[int, str] = {}
+
+    def register(self, value: Any, value_digest: str) -> None:
+        self.known[id(value)] = value_digest
+        self._keep.append(value)
+
+    def of(self, value: Any) -> str:
+        """A digest that is the same for equal values, built and compared in any process."""
+        return digest(self._token(value))
+
+    def _token(self, value: Any) -> str:
+        if type(value) is str or isinstance(value, str):
+            text = str.__str__(value)
+            return repr(text) if len(text) <= _LONG_TEXT else "#" + digest(text)
+        if isinstance(value, _PLAIN):
+            return repr(value)
+        key = id(value)
+        known = self.known.get(key) or self._memo.get(key)
+        if known is not None:
+            return "@" + known
+        if isinstance(value, (tuple, list)):
+            token = "(" + ",".join([self._token(item) for item in value]) + ")"
+        elif isinstance(value, Mapping):
+            token = "{" + ",".join(sorted(f"{self._token(k)}:{self._token(v)}" for k, v in value.items())) + "}"
+        elif isinstance(value, (set, frozenset)):
+            token = "{" + ",".join(sorted(self._token(item) for item in value)) + "}"
+        elif (names := _field_names(type(value))) is not None:
+            token = type(value).__name__ + "(" + ",".join([self._token(getattr(value, name)) for name in names]) + ")"
+        else:
+            # Nothing known to compare by (a function, a proxy, an object without fields): never equal.
+            token = f"?{next(_unique)}"
+        self._memo[key] = token = digest(token)
+        self._keep.append(value)
+        return "@" + token
+
+
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    return tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else None
+
+
+def object_digest(value: Any) -> str:
+    """The digest of a plain data object by its repr (data classes, tuples, strings): cheap and exact."""
+    return digest(repr(value))
+
+
+# --------------------------------------------------------------------------- noting reads
+
+
+class ReadLog:
+    """The reads of the file being made; `reads` is None when nothing is noted."""
+
+    def __init__(self) -> None:
+        self.reads: set[Read] | None = None
+
+    def note(self, read: Read) -> None:
+        if self.reads is not None:
+            self.reads.add(read)
+
+
+class Tracked:
+    """An object as templates and exports see it: each read is noted in `log`."""
+
+    __slots__ = ("_log", "_name", "_target")
+
+    def __init__(self, target: Any, name: str, log: ReadLog) -> None:
+        object.__setattr__(self, "_target", target)
+        object.__setattr__(self, "_name", name)
+        object.__setattr__(self, "_log", log)
+
+    def __getattr__(self, attribute: str) -> Any:
+        value = getattr(self._target, attribute)
+        if callable(value) and getattr(value, "__self__", None) is self._target:
+            return _TrackedMethod(value, (self._name, attribute), self._log)
+        return _tracked_value(value, (self._name, attribute, None), self._log)
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __repr__(self) -> str:
+        return f"Tracked({self._target!r})"
+
+
+class _TrackedMethod:
+    __slots__ = ("_log", "_method", "_where")
+
+    def __init__(self, method: Any, where: tuple[str, str], log: ReadLog) -> None:
+        self._method, self._where, self._log = method, where, log
+
+    def __call__(self, *arguments: Any, **named: Any) -> Any:
+        if named or not all(_plain(a) for a in arguments):
+            self._log.note(UNREPEATABLE)
+        else:
+            self._log.note((*self._where, tuple(arguments), ()))
+        return self._method(*arguments, **named)
+
+
+def _plain(value: Any) -> bool:
+    return isinstance(value, _PLAIN) or (isinstance(value, tuple) and all(_plain(v) for v in value))
+
+
+def _tracked_value(value: Any, where: tuple[str, str, tuple[Any, ...] | None], log: ReadLog) -> Any:
+    if isinstance(value, Mapping):
+        return _TrackedMapping(value, where, log)
+    if isinstance(value, (tuple, list)):
+        return _TrackedSequence(value, where, log)
+    log.note((*where, ()))
+    return value
+
+
+class _TrackedMapping(Mapping[Any, Any]):
+    """A mapping whose single items are noted one by one, and anything else as a read of the whole."""
+
+    def __init__(self, target: Mapping[Any, Any], where: tuple[str, str, tuple[Any, ...] | None], log: ReadLog) -> None:
+        self._target, self._where, self._log = target, where, log
+
+    def __getitem__(self, key: Any) -> Any:
+        if _plain(key):
+            self._log.note((*self._where, ("item", key)))
+        else:
+            self._log.note(UNREPEATABLE)
+        return self._target[key]
+
+    def __contains__(self, key: object) -> bool:
+        if _plain(key):
+            self._log.note((*self._where, ("item", key)))
+        else:
+            self._log.note(UNREPEATABLE)
+        return key in self._target
+
+    def __iter__(self) -> Iterator[Any]:
+        self._log.note((*self._where, ("all",)))
+        return iter(self._target)
+
+    def __len__(self) -> int:
+        self._log.note((*self._where, ("len",)))
+        return len(self._target)
+
+    def __bool__(self) -> bool:
+        self._log.note((*self._where, ("bool",)))
+        return bool(self._target)
+
+
+class _TrackedSequence(Sequence[Any]):
+    """A list whose truth and length are noted as such, and anything else as a read of the whole."""
+
+    def __init__(self, target: Sequence[Any], where: tuple[str, str, tuple[Any, ...] | None], log: ReadLog) -> None:
+        self._target, self._where, self._log = target, where, log
+
+    def __getitem__(self, index: Any) -> Any:
+        self._log.note((*self._where, ("all",)))
+        return self._target[index]
+
+    def __iter__(self) -> Iterator[Any]:
+        self._log.note((*self._where, ("all",)))
+        return iter(self._target)
+
+    def __contains__(self, value: object) -> bool:
+        self._log.note((*self._where, ("all",)))
+        return value in self._target
+
+    def __reversed__(self) -> Iterator[Any]:
+        self._log.note((*self._where, ("all",)))
+        return reversed(self._target)
+
+    def __len__(self) -> int:
+        self._log.note((*self._where, ("len",)))
+        return len(self._target)
+
+    def __bool__(self) -> bool:
+        self._log.note((*self._where, ("bool",)))
+        return bool(self._target)
+
+
+# --------------------------------------------------------------------------- repeating reads
+
+
+class ReadResults:
+    """What each noted read gives in this build, as a digest (each read is made once)."""
+
+    def __init__(self, owners: Mapping[str, Any], fingerprints: Fingerprints) -> None:
+        self.owners = owners
+        self.fingerprints = fingerprints
+        self._memo: dict[Read, str] = {}
+
+    def of(self, read: Read) -> str:
+        found = self._memo.get(read)
+        if found is None:
+            found = self._memo[read] = self._evaluate(read)
+        return found
+
+    def combined(self, reads: Sequence[Read]) -> str:
+        return digest("|".join([self.of(read) for read in reads]))
+
+    def _evaluate(self, read: Read) -> str:
+        owner, attribute, arguments, then = read
+        if read == UNREPEATABLE or owner not in self.owners:
+            return f"?{next(_unique)}"
+        try:
+            value = getattr(self.owners[owner], attribute)
+            if arguments is not None:
+                value = value(*arguments)
+            if then == ("bool",):
+                return repr(bool(value))
+            if then == ("len",):
+                return repr(len(value))
+            if then and then[0] == "item":
+                if then[1] not in value:
+                    return "missing"
+                value = value[then[1]]
+        except Exception:  # a read that fails now (an entry gone) simply differs
+            return f"?{next(_unique)}"
+        return self.fingerprints.of(value)
+
+
+def sorted_reads(reads: set[Read]) -> tuple[Read, ...]:
+    return tuple(sorted(reads, key=repr))

@@ -1,0 +1,209 @@
+"""Incremental builds: after each kind of change, a rebuild gives the very bytes of a clean build, and rewrites only what changed."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator import output
+from generator.bench import write_corpus
+from generator.build import build
+from tests.conftest import BILINGUAL
+
+NO_SEARCH = "search:\n  enabled: false\n"
+
+
+def snapshot(site: Path) -> dict[str, bytes]:
+    """Every file of a built site but the search index (Pagefind's bytes differ from run to run)."""
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
+            if p.is_file() and "pagefind" not in p.relative_to(site).parts}
+
+
+def assert_same_as_clean_build(edition: Path, tmp_path: Path) -> None:
+    clean = tmp_path / "clean"
+    shutil.rmtree(clean, ignore_errors=True)
+    result = build(edition, clean, use_cache=False)
+    assert not result.diagnostics.errors
+    incremental, expected = snapshot(edition / "_site"), snapshot(clean)
+    assert sorted(incremental) == sorted(expected)
+    differing = [path for path in expected if incremental[path] != expected[path]]
+    assert not differing
+
+
+def synthetic_edition(root: Path) -> Path:
+    """Twelve documents naming persons of a small register, with places, terms, a page and footnotes."""
+    write_corpus(root, 12, persons_count=30)
+    site = root / "site.yml"
+    site.write_text(site.read_text(encoding="utf-8") + NO_SEARCH, encoding="utf-8")
+    (root / "content" / "terms.yml").write_text("- id: cde\n  term: Cde.\n  expansion: Comrade\n", encoding="utf-8")
+    (root / "content" / "pages").mkdir()
+    (root / "content" / "pages" / "about.md").write_text("---\ntitle: About\n---\nAbout the edition.\n", encoding="utf-8")
+    return root
+
+
+def documents(edition: Path) -> list[Path]:
+    return sorted((edition / "content" / "documents").glob("*.md"))
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def change_body(edition: Path) -> None:
+    path = documents(edition)[3]
+    path.write_text(path.read_text(encoding="utf-8") + "\nA sentence added [in pencil] by the editor.\n", encoding="utf-8")
+
+
+def change_title_and_date(edition: Path) -> None:
+    path = documents(edition)[5]
+    text = path.read_text(encoding="utf-8")
+    title_line = next(line for line in text.splitlines() if line.startswith("title:"))
+    date_line = next(line for line in text.splitlines() if line.startswith("date:"))
+    edit(path, title_line, "title: A retitled cable")
+    edit(path, date_line, "date: '1949-01-02'")  # it moves to the start of the chronology
+
+
+def change_person_description(edition: Path) -> None:
+    edit(edition / "content" / "persons.yml", "  description: ", "  description: Revised. ")
+
+
+def add_person_alias(edition: Path) -> None:
+    # A word that opens sentences of many documents: the matcher now finds it in those texts.
+    with (edition / "content" / "persons.yml").open("a", encoding="utf-8") as stream:
+        stream.write("- id: committee\n  name: Concerning Committee\n  aliases: [Concerning]\n")
+
+
+def change_place(edition: Path) -> None:
+    edit(edition / "content" / "places.yml", "name: Place 1\n", "name: Place One\n  modern_name: Placeville\n")
+
+
+def add_document(edition: Path) -> None:
+    source = documents(edition)[0].read_text(encoding="utf-8")
+    (edition / "content" / "documents" / "zz-new.md").write_text(source.replace("title: \"", "title: \"New ", 1), encoding="utf-8")
+
+
+def remove_document(edition: Path) -> None:
+    documents(edition)[7].unlink()
+
+
+def change_page(edition: Path) -> None:
+    edit(edition / "content" / "pages" / "about.md", "title: About", "title: About this edition")
+
+
+def change_settings(edition: Path) -> None:
+    edit(edition / "site.yml", "title: Synthetic", "title: Revised Synthetic")
+
+
+def override_template(edition: Path) -> None:
+    folder = edition / "themes" / "default" / "templates"
+    folder.mkdir(parents=True)
+    builtin = Path(__file__).resolve().parent.parent / "themes" / "default" / "templates" / "404.html"
+    (folder / "404.html").write_text(builtin.read_text(encoding="utf-8").replace("</h1>", " (edited)</h1>", 1), encoding="utf-8")
+
+
+CHANGES: dict[str, Callable[[Path], None]] = {
+    "document body": change_body,
+    "document title and date": change_title_and_date,
+    "person description": change_person_description,
+    "person added with a common name": add_person_alias,
+    "place": change_place,
+    "document added": add_document,
+    "document removed": remove_document,
+    "page": change_page,
+    "settings": change_settings,
+    "theme template": override_template,
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_rebuild_after_a_change_equals_a_clean_build(change: str, tmp_path: Path) -> None:
+    edition = synthetic_edition(tmp_path / "edition")
+    assert not build(edition).diagnostics.errors
+    CHANGES[change](edition)
+    assert not build(edition).diagnostics.errors
+    assert_same_as_clean_build(edition, tmp_path)
+
+
+def test_changes_one_after_another_stay_equal_to_clean_builds(tmp_path: Path) -> None:
+    edition = synthetic_edition(tmp_path / "edition")
+    build(edition)
+    for change in (change_body, change_person_description, add_document, change_title_and_date, remove_document, change_body):
+        change(edition)
+        assert not build(edition).diagnostics.errors
+        assert_same_as_clean_build(edition, tmp_path)
+
+
+def test_a_changed_body_rewrites_its_own_files_and_the_edition_wide_ones_only(tmp_path: Path) -> None:
+    edition = synthetic_edition(tmp_path / "edition")
+    build(edition)
+    before = {path: (edition / "_site" / path).stat().st_mtime_ns for path in snapshot(edition / "_site")}
+    changed = documents(edition)[3]
+    document_id = changed.stem
+    change_body(edition)
+    result = build(edition)
+    after = {path: (edition / "_site" / path).stat().st_mtime_ns for path in snapshot(edition / "_site")}
+    rewritten = sorted(path for path in after if after[path] != before.get(path))
+    assert f"documents/{document_id}/index.html" in rewritten
+    assert f"documents/{document_id}/{document_id}.xml" in rewritten
+    assert "edition.json" in rewritten
+    others = [path for path in rewritten if path.startswith("documents/") and not path.startswith(f"documents/{document_id}/")]
+    assert not others  # no other document's page or exports
+    assert result.pages_written == len(rewritten)
+    assert len(rewritten) < len(after) // 4
+
+
+def test_the_memory_is_not_trusted_when_the_output_was_replaced(tmp_path: Path) -> None:
+    edition = synthetic_edition(tmp_path / "edition")
+    build(edition)
+    shutil.rmtree(edition / "_site")
+    (edition / "_site").mkdir()  # an empty folder where the site was
+    change_body(edition)
+    build(edition)
+    assert_same_as_clean_build(edition, tmp_path)
+
+
+def test_versions_and_facsimiles_rebuild_like_a_clean_build(tmp_path: Path) -> None:
+    edition = tmp_path / "bilingual"
+    shutil.copytree(BILINGUAL, edition, ignore=shutil.ignore_patterns("_site", ".edition-cache"))
+    site = edition / "site.yml"
+    site.write_text(site.read_text(encoding="utf-8") + NO_SEARCH, encoding="utf-8")
+    assert not build(edition).diagnostics.errors
+    version = next(p for p in sorted((edition / "content" / "documents").glob("*.*.md")))
+    version.write_text(version.read_text(encoding="utf-8") + "\nОдна фраза добавлена.\n", encoding="utf-8")
+    assert not build(edition).diagnostics.errors
+    assert_same_as_clean_build(edition, tmp_path)
+
+
+@pytest.mark.parametrize("limit", [0, 10_000], ids=["swapped in whole", "in place"])
+def test_both_ways_of_updating_the_output_give_a_clean_build(limit: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # How many changed files an update writes in place before it makes a new folder and swaps it in.
+    monkeypatch.setattr(output, "IN_PLACE_LIMIT", limit)
+    edition = synthetic_edition(tmp_path / "edition")
+    build(edition)
+    folder = (edition / "_site").stat().st_ino
+    change_body(edition)
+    remove_document(edition)
+    assert not build(edition).diagnostics.errors
+    assert ((edition / "_site").stat().st_ino == folder) == (limit > 0)
+    assert_same_as_clean_build(edition, tmp_path)
+
+
+def test_search_index_follows_an_update(tmp_path: Path) -> None:
+    edition = synthetic_edition(tmp_path / "edition")
+    site = edition / "site.yml"
+    site.write_text(site.read_text(encoding="utf-8").replace(NO_SEARCH, ""), encoding="utf-8")
+    first = build(edition)
+    if not (edition / "_site" / "pagefind").is_dir():
+        pytest.skip("Pagefind is not installed")
+    assert first.search_seconds > 0
+    change_body(edition)
+    again = build(edition)
+    assert again.search_seconds > 0 and 0 < again.pages_written < 40
+    bundle = sorted(p.name for p in (edition / "_site").iterdir() if p.name.startswith("pagefind"))
+    assert bundle == ["pagefind"]  # the new bundle replaced the old one whole
+    assert (edition / "_site" / "pagefind" / "pagefind-entry.json").is_file()
