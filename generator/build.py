@@ -27,7 +27,7 @@ from generator.output import OutputProblem, check_output_dir, remove_stale_tempo
 from generator.parallel_stages import PageTask, PlanningRenderer, annotate_documents, render_pages
 from generator.registers import build_matcher, registers_json
 from generator.render import PageContext, Renderer, TemplateProblem, builtin_theme_dir, create_environment, render_site, render_sitemap, theme_dirs
-from generator.tracking import Fingerprints, ReadLog, ReadResults, Tracked, digest, object_digest
+from generator.tracking import Fingerprints, ReadLog, ReadResults, Tracked, WholeFiles, digest, object_digest
 from generator.unchanged import SourceScan, Summary, forget_summary, output_state, read_summary, save_summary, scan_sources
 from generator.versions import VersionText, annotate_versions, mentions_with_versions
 
@@ -45,6 +45,7 @@ class BuildResult:
     # Every version of each document that has more than one (main text first) and its page images, for exports.
     versions: dict[str, tuple[VersionText, ...]] = field(default_factory=dict)
     page_images: dict[str, tuple[PageImage, ...]] = field(default_factory=dict)
+    memory: BuildMemory | None = None  # what the next build may reuse, when this one wrote the site
     search_seconds: float = 0.0  # of `seconds`, what the search index took (it follows the pages)
     unchanged: bool = False  # nothing changed since the last build: its output stands, and the edition was not read
     document_count: int = 0  # what the last build counted, when unchanged
@@ -74,6 +75,7 @@ def build(
     cache_dir: Path | None = None,  # where thumbnails are kept between builds; default <edition>/.edition-cache
     jobs: int | None = None,
     use_cache: bool = True,
+    previous: BuildMemory | None = None,  # the last build's memory, kept by a long-running caller (the preview server)
 ) -> BuildResult:
     started = time.perf_counter()
     diagnostics = Diagnostics()
@@ -91,7 +93,8 @@ def build(
 
     # load (what the last build made of each unchanged file is reused)
     cache = cache_dir or edition_dir / ".edition-cache"
-    earlier = read_memory(cache) if write and use_cache else None
+    kept_in_process = previous is not None
+    earlier = (previous if kept_in_process else read_memory(cache)) if write and use_cache else None
     memo = ParseMemo(earlier.parsed if earlier else None)
     edition = read_edition(edition_dir, diagnostics, memo)
     if edition is None:
@@ -175,8 +178,9 @@ def build(
     renderer.environment.globals.update(template_values)  # what the Cite block shows
     shared_values = fingerprints.of(template_values["edition_downloads"])  # every page may show them
     # The exports (TEI, citations, data) are written beside the pages, with names in the text tagged.
+    whole = WholeFiles(earlier.whole if earlier and output_intact else {}, read_results, index)
     export_memory = ExportMemory(earlier.exports if earlier and output_intact else {},
-                                 lambda d: fingerprints.of((d, annotated[d.id], names)), read_results)
+                                 lambda d: fingerprints.of((d, annotated[d.id], names)), read_results, whole=whole)
     exports = render_exports(index, config, parse_env={"registers": matcher, "link_prefix": to_root}, jobs=jobs, memory=export_memory)
     files.update((path, text.encode("utf-8")) for path, text in exports)
     standing += export_memory.standing
@@ -210,7 +214,11 @@ def build(
         diagnostics.items.append(problem.diagnostic)
         return result
     for kind, name in (("person", "persons.json"), ("place", "places.json")):
-        files[name] = registers_json(index, kind).encode("utf-8")
+        text = whole.make(name, kind, lambda index, kind=kind: registers_json(index, kind))  # type: ignore[misc]
+        if text is not None:
+            files[name] = text.encode("utf-8")
+    standing += whole.standing
+    memory.whole = whole.now
     if config.base_url:
         files["sitemap.xml"] = render_sitemap(config.base_url, [*files, *standing]).encode("utf-8")
     result.files = files
@@ -232,7 +240,8 @@ def build(
 
                 if sources is not None:
                     forget_summary(edition_dir)  # until this write is done, the summary does not describe the output
-                forget_memory(cache)  # likewise the memory
+                if not kept_in_process:
+                    forget_memory(cache)  # likewise the memory
                 digests = {path: bytes_digest(data) for path, data in files.items()}
                 if earlier is not None and output_intact:
                     # Only what changed is written; the search index follows the pages.
@@ -248,8 +257,9 @@ def build(
                     memory.files = digests
                 written = output_dir.resolve()
                 memory.output_dir, memory.output_state = str(written), output_state(written)
-                if use_cache:
+                if use_cache and not kept_in_process:
                     save_memory(cache, memory)
+                result.memory = memory
                 if sources is not None:
                     written = output_dir.resolve()
                     save_summary(edition_dir, Summary(sources, written, output_state(written), tuple(diagnostics.items),

@@ -39,6 +39,7 @@ class Made:
     values: str
     reads: tuple[Read, ...]
     read_results: str
+    absent: bool = False  # the file was not made (an edition without letters has no cmif.xml)
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class BuildMemory:
     annotations: dict[str, KeptAnnotation] = field(default_factory=dict)  # by document id
     exports: dict[str, KeptExports] = field(default_factory=dict)  # by document id
     pages: dict[str, Made] = field(default_factory=dict)  # by output path
+    whole: dict[str, Made] = field(default_factory=dict)  # the files made from the whole index, by output path
     files: dict[str, str] = field(default_factory=dict)  # every file the build wrote (assets aside), with its digest
     format: str = MEMORY_FORMAT
 

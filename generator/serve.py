@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from generator.build import build
 from generator.cli_report import report
+from generator.memory import BuildMemory
 
 RELOAD_SCRIPT = """<script>
 (function poll(version) {
@@ -37,6 +38,7 @@ class BuildState:
         self.version = 0
         self.problems = ""
         self.changed = threading.Condition()
+        self.memory: BuildMemory | None = None  # what the next rebuild may reuse
 
     def publish(self, problems: str) -> None:
         with self.changed:
@@ -123,7 +125,10 @@ class PreviewHandler(SimpleHTTPRequestHandler):
 
 
 def rebuild(edition_dir: Path, state: BuildState, *, strict: bool) -> bool:
-    result = build(edition_dir, strict=strict)
+    # The last build's memory stays in this process, so a rebuild neither reads nor writes it.
+    result = build(edition_dir, strict=strict, previous=state.memory)
+    if result.memory is not None:
+        state.memory = result.memory
     report(result.diagnostics, strict=strict, stream=sys.stderr)
     failed = result.diagnostics.failed(strict=strict)
     problems = "\n".join(d.format(strict=strict) for d in result.diagnostics.sorted()) if failed else ""

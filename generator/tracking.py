@@ -254,3 +254,35 @@ class ReadResults:
 
 def sorted_reads(reads: set[Read]) -> tuple[Read, ...]:
     return tuple(sorted(reads, key=repr))
+
+
+class WholeFiles:
+    """Files made by one function of the whole index (the TEI corpus, the registers), each made again only when
+    the values given to it or what it read of the index changed."""
+
+    def __init__(self, earlier: Mapping[str, Any], read_results: ReadResults, index: Any) -> None:
+        self.earlier = earlier  # path -> Made (see memory.py)
+        self.read_results = read_results
+        self.now: dict[str, Any] = {}
+        self.standing: list[str] = []  # reused files, which stand in the output
+        self._log = ReadLog()
+        self._index = Tracked(index, "index", self._log)
+
+    def make(self, path: str, values: Any, function: Any) -> str | None:
+        """`function(index)`'s text, or None when it makes no file or its last file stands."""
+        from generator.memory import Made  # memory.py keeps these records; it imports this module
+
+        fingerprint = self.read_results.fingerprints.of(values)
+        kept = self.earlier.get(path)
+        if kept is not None and kept.values == fingerprint and self.read_results.combined(kept.reads) == kept.read_results:
+            self.now[path] = kept
+            if not kept.absent:
+                self.standing.append(path)
+            return None
+        self._log.reads = set()
+        try:
+            text = function(self._index)
+        finally:
+            reads, self._log.reads = sorted_reads(self._log.reads or set()), None
+        self.now[path] = Made(fingerprint, reads, self.read_results.combined(reads), absent=text is None)
+        return text  # type: ignore[no-any-return]

@@ -207,3 +207,16 @@ def test_search_index_follows_an_update(tmp_path: Path) -> None:
     bundle = sorted(p.name for p in (edition / "_site").iterdir() if p.name.startswith("pagefind"))
     assert bundle == ["pagefind"]  # the new bundle replaced the old one whole
     assert (edition / "_site" / "pagefind" / "pagefind-entry.json").is_file()
+
+
+def test_rebuilds_with_the_memory_kept_in_the_process_equal_clean_builds(tmp_path: Path) -> None:
+    # What the preview server does: the memory is handed from one build to the next, never read from disk.
+    edition = synthetic_edition(tmp_path / "edition")
+    memory = build(edition).memory
+    for change in (change_body, change_person_description, add_document):
+        change(edition)
+        shutil.rmtree(edition / ".edition-cache")
+        result = build(edition, previous=memory)
+        assert not result.diagnostics.errors and 0 < result.pages_written < 60
+        memory = result.memory
+        assert_same_as_clean_build(edition, tmp_path)

@@ -21,7 +21,7 @@ from generator.markup import create_parser
 from generator.memory import KeptExports, Made
 from generator.model import Document
 from generator.parallel import map_chunks, shared
-from generator.tracking import Read, ReadLog, ReadResults, Tracked, sorted_reads
+from generator.tracking import Read, ReadLog, ReadResults, Tracked, WholeFiles, sorted_reads
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,7 @@ class ExportMemory:
     read_results: ReadResults  # the reads repeated on this build's index
     now: dict[str, KeptExports] = field(default_factory=dict)  # this build's, for the next
     standing: list[str] = field(default_factory=list)  # the files of the reused exports, which stand in the output
+    whole: WholeFiles | None = None  # the edition-wide files
 
 
 def render_exports(
@@ -153,12 +154,18 @@ def render_exports(
         texts[document.id] = text
         version_texts[document.id] = plain_versions
         members.append(member)
-    yield "edition.xml", tei.corpus_xml(members, index, config)
-    for path, text in (("registers.xml", tei.registers_xml(index, config)), ("cmif.xml", tei.cmif_xml(index, config)),
-                       ("feed.xml", feeds.atom_feed(index, config))):
+    whole = memory.whole if memory is not None else None
+
+    def edition_file(path: str, values: Any, function: Callable[[EditionIndex], str | None]) -> Iterator[tuple[str, str]]:
+        text = function(index) if whole is None else whole.make(path, values, function)
         if text is not None:
             yield path, text
-    yield "edition.json", data.edition_json(index, config, texts, version_texts)
+
+    yield from edition_file("edition.xml", members, lambda index: tei.corpus_xml(members, index, config))
+    yield from edition_file("registers.xml", (), lambda index: tei.registers_xml(index, config))
+    yield from edition_file("cmif.xml", (), lambda index: tei.cmif_xml(index, config))
+    yield from edition_file("feed.xml", (), lambda index: feeds.atom_feed(index, config))
+    yield from edition_file("edition.json", (texts, version_texts), lambda index: data.edition_json(index, config, texts, version_texts))
     yield data.SCHEMA_PATH, data.edition_schema()
 
 
