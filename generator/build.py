@@ -23,7 +23,7 @@ from generator.markup import create_parser
 from generator.markup.links import link_scheme_plugin, unsafe_link_warnings
 from generator.memory import BuildMemory, KeptAnnotation, Made, forget_memory, read_memory, save_memory, settings_digest, tree_digest
 from generator.model import Edition
-from generator.output import OutputProblem, check_output_dir, remove_stale_temporaries, update_site, write_site
+from generator.output import OutputProblem, StagingFolder, check_output_dir, remove_stale_temporaries, update_site, write_site
 from generator.parallel_stages import PageTask, PlanningRenderer, annotate_documents, render_pages
 from generator.registers import build_matcher, registers_json
 from generator.render import PageContext, Renderer, TemplateProblem, builtin_theme_dir, create_environment, render_site, render_sitemap, theme_dirs
@@ -39,7 +39,7 @@ class BuildResult:
     diagnostics: Diagnostics
     edition: Edition | None = None
     output_dir: Path | None = None
-    files: dict[str, bytes] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)  # what a build that does not write made (one that writes streams it)
     pages_written: int = 0
     seconds: float = 0.0
     # Every version of each document that has more than one (main text first) and its page images, for exports.
@@ -172,105 +172,137 @@ def build(
         if progress:
             progress(done, total)
 
-    files: dict[str, bytes] = {}
-    standing: list[str] = []  # files the last build wrote that stand as they are
-    template_values = template_globals(tracked_index, config)  # type: ignore[arg-type]
-    renderer.environment.globals.update(template_values)  # what the Cite block shows
-    shared_values = fingerprints.of(template_values["edition_downloads"])  # every page may show them
-    # The exports (TEI, citations, data) are written beside the pages, with names in the text tagged.
-    whole = WholeFiles(earlier.whole if earlier and output_intact else {}, read_results, index)
-    export_memory = ExportMemory(earlier.exports if earlier and output_intact else {},
-                                 lambda d: fingerprints.of((d, annotated[d.id], names)), read_results, whole=whole)
-    exports = render_exports(index, config, parse_env={"registers": matcher, "link_prefix": to_root}, jobs=jobs, memory=export_memory)
-    files.update((path, text.encode("utf-8")) for path, text in exports)
-    standing += export_memory.standing
-    memory.exports = export_memory.now
-    try:
-        # the edition's pages on every core: planned here, made by the workers
-        planner = PlanningRenderer(renderer.environment, PageContext(site=config, index=index, edition=edition), renderer.template_root)
-        planned = list(render_site(planner, annotated, page_html, introduction_html, versions=versions, page_images=page_images))
-        planned += browse.render_browse_pages(planner)
-        if pagefind is not None:
-            planned.append(search.render_search_page(planner))
-        values = {path: fingerprints.of((task.template, path, task.values, shared_values))
-                  for path, task in planned if isinstance(task, PageTask)}
-        earlier_pages = earlier.pages if earlier and output_intact else {}
-
-        def unchanged(path: str) -> bool:
-            made = earlier_pages.get(path)
-            return made is not None and made.values == values[path] and read_results.combined(made.reads) == made.read_results
-
-        kept_pages = {path for path in values if unchanged(path)}
-        made = render_pages(renderer, planned, jobs, on_page, log=log, wanted=lambda path, task: path not in kept_pages)
-        for path, (data, reads) in made.items():
-            files[path] = data
-            if path in values:
-                memory.pages[path] = Made(values[path], reads, read_results.combined(reads))
-        for path in kept_pages:
-            memory.pages[path] = earlier_pages[path]
-        standing += kept_pages
-        files.update(image_files)
-    except TemplateProblem as problem:
-        diagnostics.items.append(problem.diagnostic)
-        return result
-    for kind, name in (("person", "persons.json"), ("place", "places.json")):
-        text = whole.make(name, kind, lambda index, kind=kind: registers_json(index, kind))  # type: ignore[misc]
-        if text is not None:
-            files[name] = text.encode("utf-8")
-    standing += whole.standing
-    memory.whole = whole.now
-    if config.base_url:
-        files["sitemap.xml"] = render_sitemap(config.base_url, [*files, *standing]).encode("utf-8")
-    result.files = files
-
-    # write
-    if write:
+    # A full build writes each file into a new folder as soon as it is made, so that the site is
+    # never held in memory whole; an update of the last build's output collects the files it makes.
+    staging: StagingFolder | None = None
+    if write and not (earlier is not None and output_intact):
         try:
             check_output_dir(edition_dir, output_dir)
-            # Even a failing build puts back a site that a killed build left half swapped.
-            remove_stale_temporaries(output_dir.resolve())
-            if not diagnostics.failed(strict=strict):
-                def index_search(folder: Path) -> None:
-                    begun = time.perf_counter()
-                    if folder == output_dir.resolve():
-                        search.reindex_site(folder, pagefind)  # type: ignore[arg-type]
-                    else:
-                        search.index_site(folder, pagefind)  # type: ignore[arg-type]
-                    result.search_seconds = time.perf_counter() - begun
+            staging = StagingFolder(output_dir, [f / "assets" for f in folders])
+        except (OutputProblem, OSError):
+            staging = None  # the write stage reports it
+    try:
+        files: dict[str, bytes] = {}  # what was made and not yet written (all of it, without a staging folder)
+        digests: dict[str, str] = {}  # of every file made
+        standing: list[str] = []  # files the last build wrote that stand as they are
 
-                if sources is not None:
-                    forget_summary(edition_dir)  # until this write is done, the summary does not describe the output
-                if not kept_in_process:
-                    forget_memory(cache)  # likewise the memory
-                digests = {path: bytes_digest(data) for path, data in files.items()}
-                if earlier is not None and output_intact:
-                    # Only what changed is written; the search index follows the pages.
-                    changed = [(path, data) for path, data in sorted(files.items()) if earlier.files.get(path) != digests[path]]
-                    gone = sorted(set(earlier.files) - set(files) - set(standing))
-                    result.pages_written = update_site(output_dir, changed, gone)
-                    if pagefind is not None and (changed or gone):
-                        index_search(output_dir.resolve())
-                    memory.files = {**{path: earlier.files[path] for path in standing}, **digests}
-                else:
-                    result.pages_written = write_site(output_dir, sorted(files.items()), [f / "assets" for f in folders],
-                                                      index_search if pagefind is not None else None)
-                    memory.files = digests
-                written = output_dir.resolve()
-                memory.output_dir, memory.output_state = str(written), output_state(written)
-                if use_cache and not kept_in_process:
-                    save_memory(cache, memory)
-                result.memory = memory
-                if sources is not None:
+        write_problems: list[Exception] = []  # met while writing into the staging folder; reported by the write stage
+
+        def emit(path: str, data: bytes) -> None:
+            digests[path] = bytes_digest(data)
+            if staging is None:
+                files[path] = data
+            elif not write_problems:
+                try:
+                    staging.add(path, data)
+                except (OSError, OutputProblem) as problem:
+                    write_problems.append(problem)
+
+        template_values = template_globals(tracked_index, config)  # type: ignore[arg-type]
+        renderer.environment.globals.update(template_values)  # what the Cite block shows
+        shared_values = fingerprints.of(template_values["edition_downloads"])  # every page may show them
+        # The exports (TEI, citations, data) are written beside the pages, with names in the text tagged.
+        whole = WholeFiles(earlier.whole if earlier and output_intact else {}, read_results, index)
+        export_memory = ExportMemory(earlier.exports if earlier and output_intact else {},
+                                     lambda d: fingerprints.of((d, annotated[d.id], names)), read_results, whole=whole)
+        for path, text in render_exports(index, config, parse_env={"registers": matcher, "link_prefix": to_root}, jobs=jobs,
+                                         memory=export_memory):
+            emit(path, text.encode("utf-8"))
+        standing += export_memory.standing
+        memory.exports = export_memory.now
+        try:
+            # the edition's pages on every core: planned here, made by the workers
+            planner = PlanningRenderer(renderer.environment, PageContext(site=config, index=index, edition=edition), renderer.template_root)
+            planned = list(render_site(planner, annotated, page_html, introduction_html, versions=versions, page_images=page_images))
+            planned += browse.render_browse_pages(planner)
+            if pagefind is not None:
+                planned.append(search.render_search_page(planner))
+            values = {path: fingerprints.of((task.template, path, task.values, shared_values))
+                      for path, task in planned if isinstance(task, PageTask)}
+            earlier_pages = earlier.pages if earlier and output_intact else {}
+
+            def unchanged(path: str) -> bool:
+                made = earlier_pages.get(path)
+                return made is not None and made.values == values[path] and read_results.combined(made.reads) == made.read_results
+
+            kept_pages = {path for path in values if unchanged(path)}
+            for path, data, reads in render_pages(renderer, planned, jobs, on_page, log=log, wanted=lambda path, task: path not in kept_pages):
+                emit(path, data)
+                if path in values:
+                    memory.pages[path] = Made(values[path], reads, read_results.combined(reads))
+            for path in kept_pages:
+                memory.pages[path] = earlier_pages[path]
+            standing += kept_pages
+            for path, data in image_files.items():
+                emit(path, data)
+        except TemplateProblem as problem:
+            diagnostics.items.append(problem.diagnostic)
+            return result
+        for kind, name in (("person", "persons.json"), ("place", "places.json")):
+            text = whole.make(name, kind, lambda index, kind=kind: registers_json(index, kind))  # type: ignore[misc]
+            if text is not None:
+                emit(name, text.encode("utf-8"))
+        standing += whole.standing
+        memory.whole = whole.now
+        if config.base_url:
+            emit("sitemap.xml", render_sitemap(config.base_url, [*digests, *standing]).encode("utf-8"))
+        result.files = files
+
+        # write
+        if write:
+            try:
+                check_output_dir(edition_dir, output_dir)
+                if staging is None:  # (the staging folder did this when it was made)
+                    # Even a failing build puts back a site that a killed build left half swapped.
+                    remove_stale_temporaries(output_dir.resolve())
+                if not diagnostics.failed(strict=strict):
+                    def index_search(folder: Path) -> None:
+                        begun = time.perf_counter()
+                        if folder == output_dir.resolve():
+                            search.reindex_site(folder, pagefind)  # type: ignore[arg-type]
+                        else:
+                            search.index_site(folder, pagefind)  # type: ignore[arg-type]
+                        result.search_seconds = time.perf_counter() - begun
+
+                    if sources is not None:
+                        forget_summary(edition_dir)  # until this write is done, the summary does not describe the output
+                    if not kept_in_process:
+                        forget_memory(cache)  # likewise the memory
+                    finish = index_search if pagefind is not None else None
+                    if staging is not None:
+                        if write_problems:
+                            raise write_problems[0]
+                        result.pages_written = staging.publish(finish)
+                        memory.files = digests
+                    elif earlier is not None and output_intact:
+                        # Only what changed is written; the search index follows the pages.
+                        changed = [(path, data) for path, data in sorted(files.items()) if earlier.files.get(path) != digests[path]]
+                        gone = sorted(set(earlier.files) - set(files) - set(standing))
+                        result.pages_written = update_site(output_dir, changed, gone)
+                        if finish is not None and (changed or gone):
+                            finish(output_dir.resolve())
+                        memory.files = {**{path: earlier.files[path] for path in standing}, **digests}
+                    else:
+                        result.pages_written = write_site(output_dir, sorted(files.items()), [f / "assets" for f in folders], finish)
+                        memory.files = digests
                     written = output_dir.resolve()
-                    save_summary(edition_dir, Summary(sources, written, output_state(written), tuple(diagnostics.items),
-                                                      len(edition.documents), len(edition.persons)))
-        except OutputProblem as problem:
-            diagnostics.error("output", str(problem), Location("site.yml"), "choose an output folder of its own, such as _site")
-        except search.SearchFailed as problem:
-            diagnostics.error("search", str(problem), Location("site.yml"), search.FAILED_HINT)
-        except OSError as exc:  # a full disk, a read-only folder, a file where the output folder should be
-            diagnostics.error("output", f"cannot write the site: {exc.strerror or exc} ({exc.filename})", Location("site.yml"),
-                              "check that the output folder can be written; the previous site is unchanged")
+                    memory.output_dir, memory.output_state = str(written), output_state(written)
+                    if use_cache and not kept_in_process:
+                        save_memory(cache, memory)
+                    result.memory = memory
+                    if sources is not None:
+                        save_summary(edition_dir, Summary(sources, written, output_state(written), tuple(diagnostics.items),
+                                                          len(edition.documents), len(edition.persons)))
+            except OutputProblem as problem:
+                diagnostics.error("output", str(problem), Location("site.yml"), "choose an output folder of its own, such as _site")
+            except search.SearchFailed as problem:
+                diagnostics.error("search", str(problem), Location("site.yml"), search.FAILED_HINT)
+            except OSError as exc:  # a full disk, a read-only folder, a file where the output folder should be
+                diagnostics.error("output", f"cannot write the site: {exc.strerror or exc} ({exc.filename})", Location("site.yml"),
+                                  "check that the output folder can be written; the previous site is unchanged")
+    finally:
+        if staging is not None:
+            staging.discard()
     result.seconds = time.perf_counter() - started
     return result
 

@@ -9,6 +9,7 @@ shows in English. site.yml's `language` chooses the catalogue; `ru-RU` falls bac
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gettext
 import io
 from collections.abc import Sequence
@@ -77,6 +78,7 @@ def load_translations(language: str, theme_folders: Sequence[Path]) -> gettext.N
     return translations
 
 
+@functools.cache  # parsing a locale costs more than formatting a date with it
 def _locale(language: str) -> Locale | None:
     try:
         return Locale.parse(language.replace("-", "_"))

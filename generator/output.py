@@ -52,32 +52,61 @@ def write_site(
     `finish` runs on the complete folder before the swap (the search indexer adds its bundle
     there), so whatever it adds is published together with the pages, or not at all.
     """
-    output_dir = output_dir.resolve()
-    output_dir.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_temporaries(output_dir)
-    staging = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=output_dir.parent))
+    staging = StagingFolder(output_dir, asset_dirs)
     try:
-        written: set[PurePosixPath] = set()
-        # Assets first, the built-in theme's then the edition's, so the edition's override.
+        for path, data in files:
+            staging.add(path, data)
+        return staging.publish(finish)
+    finally:
+        staging.discard()
+
+
+class StagingFolder:
+    """A new site, written file by file as the build makes them into a folder beside the output, then swapped in whole.
+
+    Files are written as they come, so a build need not hold the whole site in memory. Until
+    `publish`, the output folder is untouched; `discard` removes what was written.
+    """
+
+    def __init__(self, output_dir: Path, asset_dirs: list[Path]) -> None:
+        self.output_dir = output_dir.resolve()
+        self.output_dir.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(self.output_dir)
+        self.folder: Path | None = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=self.output_dir.parent))
+        self.written: set[PurePosixPath] = set()
+        self.twice: str | None = None
+        # Assets first, the built-in theme's then the edition's, so the edition's override (and pages override both).
         for folder in reversed(asset_dirs):
             if folder.is_dir():
-                shutil.copytree(folder, staging / "assets", dirs_exist_ok=True)
-        for path, data in files:
-            relative = safe_relative(path)
-            if relative in written:
-                raise OutputProblem(f"two pages would be written to '{path}'")
-            written.add(relative)
-            target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+                shutil.copytree(folder, self.folder / "assets", dirs_exist_ok=True)
+
+    def add(self, path: str, data: bytes) -> None:
+        assert self.folder is not None, "the folder was published or discarded"
+        relative = safe_relative(path)
+        if relative in self.written:
+            self.twice = self.twice or path  # reported when publishing, with the build's other problems first
+            return
+        self.written.add(relative)
+        target = self.folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+    def publish(self, finish: Callable[[Path], None] | None = None) -> int:
+        """Swap the folder into place; returns its file count. `finish` runs on it first (see write_site)."""
+        assert self.folder is not None, "the folder was published or discarded"
+        if self.twice is not None:
+            raise OutputProblem(f"two pages would be written to '{self.twice}'")
         if finish is not None:
-            finish(staging)
-        count = sum(1 for p in staging.rglob("*") if p.is_file())
-        _swap_into_place(staging, output_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return count
+            finish(self.folder)
+        count = sum(1 for p in self.folder.rglob("*") if p.is_file())
+        _swap_into_place(self.folder, self.output_dir)
+        self.folder = None
+        return count
+
+    def discard(self) -> None:
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder = None
 
 
 def _swap_into_place(staging: Path, output_dir: Path) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
@@ -37,6 +37,13 @@ def map_chunks(
     function: Callable[[Sequence[int]], list[Result]], count: int, data: Any, jobs: int | None = None
 ) -> list[Result]:
     """`function` over the item numbers 0..count-1 in chunks, in order; `data` is what `shared()` returns."""
+    return list(iter_chunks(function, count, data, jobs))
+
+
+def iter_chunks(
+    function: Callable[[Sequence[int]], list[Result]], count: int, data: Any, jobs: int | None = None
+) -> Iterator[Result]:
+    """As `map_chunks`, the results given as the chunks come back, so that they need not all be held at once."""
     global _shared
     jobs = default_jobs() if jobs is None else max(1, jobs)
     jobs = min(jobs, max(1, count // MIN_ITEMS_PER_WORKER))
@@ -44,10 +51,12 @@ def map_chunks(
     try:
         # Forking a process that runs other threads (the preview server) could copy a lock some thread holds.
         if jobs == 1 or "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
-            return function(range(count))
+            yield from function(range(count))
+            return
         chunk = max(50, min(500, count // (jobs * 8) or 1))
         chunks = [range(start, min(start + chunk, count)) for start in range(0, count, chunk)]
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            return [item for part in pool.map(function, chunks) for item in part]
+            for part in pool.map(function, chunks):
+                yield from part
     finally:
         _shared = None

@@ -7,7 +7,7 @@ in the order of the items.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +15,7 @@ from generator.annotate import AnnotatedText, annotate_text
 from generator.diagnostics import Diagnostic
 from generator.markup import create_parser
 from generator.model import Document, Edition
-from generator.parallel import map_chunks, shared
+from generator.parallel import iter_chunks, map_chunks, shared
 from generator.render import Renderer, TemplateProblem
 from generator.tracking import Read, ReadLog, object_digest, sorted_reads
 from generator.versions import text_env
@@ -98,25 +98,26 @@ def render_pages(
     *,
     log: ReadLog | None = None,
     wanted: Callable[[str, PageTask | str], bool] = lambda path, task: True,
-) -> dict[str, tuple[bytes, tuple[Read, ...]]]:
-    """Make the planned pages that are `wanted` (texts made without a template are taken as they are), in their order.
+) -> Iterator[tuple[str, bytes, tuple[Read, ...]]]:
+    """Make the planned pages that are `wanted` (texts made without a template are taken as they are), in their order,
+    as (path, bytes, reads); each page is given as soon as it is made.
 
     Each page comes with the reads its template made through the proxies that note into `log`
     (see tracking.py). Raises TemplateProblem for the first page, in that order, whose template fails.
     """
     planned = [(path, task) for path, task in pages if wanted(path, task)]
     tasks = [task for _, task in planned if isinstance(task, PageTask)]
-    made = iter(map_chunks(_render_chunk, len(tasks), (renderer, tasks, log or ReadLog()), jobs))
-    files: dict[str, tuple[bytes, tuple[Read, ...]]] = {}
+    made = iter_chunks(_render_chunk, len(tasks), (renderer, tasks, log or ReadLog()), jobs)
     for path, task in planned:
         if not isinstance(task, PageTask):
-            files[path] = (task.encode("utf-8"), ())
+            yield path, task.encode("utf-8"), ()
             continue
         data = next(made, None)
         if isinstance(data, Diagnostic):
             raise TemplateProblem(data)
         assert data is not None, "a chunk stopped without a template problem"
-        files[path] = data
+        yield path, *data
         if task.template == "document.html":
             on_page()
-    return files
+    for _ in made:  # let the pool finish and close
+        pass

@@ -23,6 +23,7 @@ from typing import Any
 Read = tuple[str, str, tuple[Any, ...] | None, tuple[Any, ...]]
 UNREPEATABLE: Read = ("", "", None, ("unrepeatable",))
 _PLAIN = (str, int, float, bool, type(None))
+_PLAIN_TYPES = frozenset({int, float, bool, type(None)})
 _LONG_TEXT = 200
 _unique = itertools.count()
 
@@ -48,23 +49,28 @@ class Fingerprints:
         return digest(self._token(value))
 
     def _token(self, value: Any) -> str:
-        if type(value) is str or isinstance(value, str):
+        kind = type(value)
+        if kind in _PLAIN_TYPES:
+            return repr(value)
+        if isinstance(value, str):
             text = str.__str__(value)
             return repr(text) if len(text) <= _LONG_TEXT else "#" + digest(text)
-        if isinstance(value, _PLAIN):
-            return repr(value)
         key = id(value)
         known = self.known.get(key) or self._memo.get(key)
         if known is not None:
             return "@" + known
-        if isinstance(value, (tuple, list)):
+        if kind is tuple or kind is list:
             token = "(" + ",".join([self._token(item) for item in value]) + ")"
+            if len(token) <= _LONG_TEXT:
+                return token  # small: cheaper to make again than to keep
         elif isinstance(value, Mapping):
             token = "{" + ",".join(sorted(f"{self._token(k)}:{self._token(v)}" for k, v in value.items())) + "}"
         elif isinstance(value, (set, frozenset)):
             token = "{" + ",".join(sorted(self._token(item) for item in value)) + "}"
-        elif (names := _field_names(type(value))) is not None:
-            token = type(value).__name__ + "(" + ",".join([self._token(getattr(value, name)) for name in names]) + ")"
+        elif isinstance(value, (tuple, list)):
+            token = "(" + ",".join([self._token(item) for item in value]) + ")"
+        elif (names := _field_names(kind)) is not None:
+            token = kind.__name__ + "(" + ",".join([self._token(getattr(value, name)) for name in names]) + ")"
         else:
             # Nothing known to compare by (a function, a proxy, an object without fields): never equal.
             token = f"?{next(_unique)}"

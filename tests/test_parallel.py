@@ -47,9 +47,8 @@ def test_a_build_on_two_cores_equals_a_build_in_one_process(corpus: Path, tmp_pa
     two = build(corpus, tmp_path / "two", jobs=2, use_cache=False)
     assert not one.diagnostics.errors and not two.diagnostics.errors
     assert [d.format() for d in one.diagnostics.items] == [d.format() for d in two.diagnostics.items]
-    assert one.files == two.files
     assert tree(tmp_path / "one") == tree(tmp_path / "two")
-    assert len(two.files) > 2 * MIN_ITEMS_PER_WORKER
+    assert len(tree(tmp_path / "two")) > 2 * MIN_ITEMS_PER_WORKER
 
 
 def test_a_template_problem_is_reported_as_in_one_process(corpus: Path, tmp_path: Path) -> None:

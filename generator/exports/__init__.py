@@ -20,7 +20,7 @@ from generator.index import EditionIndex
 from generator.markup import create_parser
 from generator.memory import KeptExports, Made
 from generator.model import Document
-from generator.parallel import map_chunks, shared
+from generator.parallel import iter_chunks, shared
 from generator.tracking import Read, ReadLog, ReadResults, Tracked, WholeFiles, sorted_reads
 
 
@@ -137,7 +137,7 @@ def render_exports(
                 reused[document.id] = kept
     to_make = [d for d in index.documents if d.id not in reused]
     log = ReadLog()
-    made = iter(map_chunks(_document_exports_chunk, len(to_make), (index, config, parse_env or {}, ids, to_make, log), jobs))
+    made = iter(iter_chunks(_document_exports_chunk, len(to_make), (index, config, parse_env or {}, ids, to_make, log), jobs))
     for document in index.documents:
         if document.id in reused:
             kept = reused[document.id]
@@ -154,6 +154,8 @@ def render_exports(
         texts[document.id] = text
         version_texts[document.id] = plain_versions
         members.append(member)
+    for _ in made:  # let the pool finish and close
+        pass
     whole = memory.whole if memory is not None else None
 
     def edition_file(path: str, values: Any, function: Callable[[EditionIndex], str | None]) -> Iterator[tuple[str, str]]:
