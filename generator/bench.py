@@ -348,6 +348,9 @@ class Result:
     full_build_pages: float = 0.0
     one_document_changed_pages: float = 0.0
     one_person_changed_pages: float = 0.0
+    # as the preview server rebuilds: in one process that keeps the build memory, search index aside
+    preview_document_changed: float = 0.0
+    preview_person_changed: float = 0.0
     ratio_to_hugo_pages: float | None = None
     hugo_full_build: float | None = None
     hugo_full_build_cpu: float | None = None
@@ -371,6 +374,23 @@ def _edit_person(edition: Path, step: int) -> None:
     first, rest = text.split("  description: ", 1)
     _, tail = rest.split("\n", 1)
     path.write_text(first + f"  description: {json.dumps(f'Official number 1, revised {step} times.')}\n" + tail, encoding="utf-8")
+
+
+def preview_rebuilds(edition: Path, repeats: int) -> tuple[list[float], list[float]]:
+    """Seconds until the pages are written after one document's and one person's change, rebuilding as `edition serve`
+    does: in one long-running process that hands each build's memory to the next (its search index follows the pages)."""
+    from generator.build import build  # the bench module itself is imported by the build's tests
+
+    _edit_document(edition, 100)
+    memory = build(edition).memory
+    documents, persons = [], []
+    for step in range(repeats):
+        for edit, times in ((_edit_document, documents), (_edit_person, persons)):
+            edit(edition, 101 + step)
+            result = build(edition, previous=memory)
+            memory = result.memory
+            times.append(result.seconds - result.search_seconds)
+    return documents, persons
 
 
 def count_pages(site: Path) -> int:
@@ -404,6 +424,7 @@ def measure(
         _edit_person(edition, step + 1)
         person_changed.append(timed_run(ours))
     every = median_run([*full, *noop, *document_changed, *person_changed])
+    preview_document, preview_person = preview_rebuilds(edition, repeats)
     result = Result(
         documents=documents, pages=pages,
         full_build=median_run(full).seconds, noop_rebuild=median_run(noop).seconds,
@@ -414,6 +435,7 @@ def measure(
         full_build_pages=statistics.median(r.pages_seconds for r in full),
         one_document_changed_pages=statistics.median(r.pages_seconds for r in document_changed),
         one_person_changed_pages=statistics.median(r.pages_seconds for r in person_changed),
+        preview_document_changed=statistics.median(preview_document), preview_person_changed=statistics.median(preview_person),
         runs={"full": [r.seconds for r in full], "noop": [r.seconds for r in noop],
               "document": [r.seconds for r in document_changed], "person": [r.seconds for r in person_changed],
               "full_cpu": [r.cpu_seconds for r in full]},
@@ -448,14 +470,16 @@ def machine() -> dict[str, object]:
 
 def table(results: Sequence[Result]) -> str:
     rows = [("documents", "pages", "full build", "no-op", "1 doc changed", "1 person changed",
-             "full build, search aside", "1 doc changed, search aside", "1 person changed, search aside", "peak PSS, all processes",
+             "full build, search aside", "1 doc changed, search aside", "1 person changed, search aside",
+             "preview server: 1 doc changed", "preview server: 1 person changed", "peak PSS, all processes",
              "peak RSS, all processes", "largest process", "pages/s", "Hugo full", "ours / Hugo", "ours / Hugo, search aside",
              "full build CPU", "Hugo CPU", "ours / Hugo, CPU")]
     for r in results:
         rows.append((
             f"{r.documents:,}", f"{r.pages:,}", f"{r.full_build:.2f} s", f"{r.noop_rebuild:.2f} s", f"{r.one_document_changed:.2f} s",
             f"{r.one_person_changed:.2f} s", f"{r.full_build_pages:.2f} s", f"{r.one_document_changed_pages:.2f} s",
-            f"{r.one_person_changed_pages:.2f} s", f"{r.peak_pss_total_mib:.0f} MiB", f"{r.peak_rss_total_mib:.0f} MiB", f"{r.peak_rss_process_mib:.0f} MiB",
+            f"{r.one_person_changed_pages:.2f} s", f"{r.preview_document_changed:.2f} s", f"{r.preview_person_changed:.2f} s",
+            f"{r.peak_pss_total_mib:.0f} MiB", f"{r.peak_rss_total_mib:.0f} MiB", f"{r.peak_rss_process_mib:.0f} MiB",
             f"{r.pages_per_second:,.0f}",
             f"{r.hugo_full_build:.2f} s" if r.hugo_full_build is not None else "n/a",
             f"{r.ratio_to_hugo:.2f}" if r.ratio_to_hugo is not None else "n/a",
