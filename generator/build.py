@@ -6,6 +6,7 @@ import hashlib
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -46,6 +47,7 @@ class BuildResult:
     versions: dict[str, tuple[VersionText, ...]] = field(default_factory=dict)
     page_images: dict[str, tuple[PageImage, ...]] = field(default_factory=dict)
     memory: BuildMemory | None = None  # what the next build may reuse, when this one wrote the site
+    search_later: Callable[[], None] | None = None  # the search index update left to the caller (see build's search_later)
     search_seconds: float = 0.0  # of `seconds`, what the search index took (it follows the pages)
     unchanged: bool = False  # nothing changed since the last build: its output stands, and the edition was not read
     document_count: int = 0  # what the last build counted, when unchanged
@@ -76,6 +78,7 @@ def build(
     jobs: int | None = None,
     use_cache: bool = True,
     previous: BuildMemory | None = None,  # the last build's memory, kept by a long-running caller (the preview server)
+    search_later: bool = False,  # an update leaves its search index to `result.search_later`, for the caller to run
 ) -> BuildResult:
     started = time.perf_counter()
     diagnostics = Diagnostics()
@@ -280,7 +283,11 @@ def build(
                         gone = sorted(set(earlier.files) - set(files) - set(standing))
                         result.pages_written = update_site(output_dir, changed, gone)
                         if finish is not None and (changed or gone):
-                            finish(output_dir.resolve())
+                            update_search = partial(finish, output_dir.resolve())
+                            if search_later:
+                                result.search_later = update_search
+                            else:
+                                update_search()
                         memory.files = {**{path: earlier.files[path] for path in standing}, **digests}
                     else:
                         result.pages_written = write_site(output_dir, sorted(files.items()), [f / "assets" for f in folders], finish)

@@ -12,6 +12,7 @@ import json
 import sys
 import threading
 import traceback
+from collections.abc import Callable
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -21,6 +22,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from generator.build import build
 from generator.cli_report import report
 from generator.memory import BuildMemory
+from generator.search import SearchFailed
 
 RELOAD_SCRIPT = """<script>
 (function poll(version) {
@@ -39,6 +41,7 @@ class BuildState:
         self.problems = ""
         self.changed = threading.Condition()
         self.memory: BuildMemory | None = None  # what the next rebuild may reuse
+        self.search: threading.Thread | None = None  # the search index following the last update
 
     def publish(self, problems: str) -> None:
         with self.changed:
@@ -125,10 +128,16 @@ class PreviewHandler(SimpleHTTPRequestHandler):
 
 
 def rebuild(edition_dir: Path, state: BuildState, *, strict: bool) -> bool:
-    # The last build's memory stays in this process, so a rebuild neither reads nor writes it.
-    result = build(edition_dir, strict=strict, previous=state.memory)
+    if state.search is not None:
+        state.search.join()  # one search indexer at a time on the folder
+    # The last build's memory stays in this process, so a rebuild neither reads nor writes it; the
+    # search index of an update follows the pages in the background.
+    result = build(edition_dir, strict=strict, previous=state.memory, search_later=True)
     if result.memory is not None:
         state.memory = result.memory
+    if result.search_later is not None:
+        state.search = threading.Thread(target=_index_in_background, args=(result.search_later,), daemon=True)
+        state.search.start()
     report(result.diagnostics, strict=strict, stream=sys.stderr)
     failed = result.diagnostics.failed(strict=strict)
     problems = "\n".join(d.format(strict=strict) for d in result.diagnostics.sorted()) if failed else ""
@@ -138,6 +147,13 @@ def rebuild(edition_dir: Path, state: BuildState, *, strict: bool) -> bool:
         print(f"Rebuilt in {result.seconds:.2f} s", file=sys.stderr)
     state.publish(problems)
     return not failed
+
+
+def _index_in_background(update_search: Callable[[], None]) -> None:
+    try:
+        update_search()
+    except SearchFailed as problem:
+        print(f"The search index was not updated: {problem}", file=sys.stderr)
 
 
 def serve(edition_dir: Path, *, host: str = "127.0.0.1", port: int = 8000, strict: bool = False) -> int:

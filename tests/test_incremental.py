@@ -220,3 +220,20 @@ def test_rebuilds_with_the_memory_kept_in_the_process_equal_clean_builds(tmp_pat
         assert not result.diagnostics.errors and 0 < result.pages_written < 60
         memory = result.memory
         assert_same_as_clean_build(edition, tmp_path)
+
+
+def test_the_preview_server_leaves_the_search_index_of_an_update_to_follow(tmp_path: Path) -> None:
+    edition = synthetic_edition(tmp_path / "edition")
+    site = edition / "site.yml"
+    site.write_text(site.read_text(encoding="utf-8").replace(NO_SEARCH, ""), encoding="utf-8")
+    memory = build(edition).memory
+    if not (edition / "_site" / "pagefind").is_dir():
+        pytest.skip("Pagefind is not installed")
+    entry = (edition / "_site" / "pagefind" / "pagefind-entry.json").stat().st_ino
+    change_body(edition)
+    result = build(edition, previous=memory, search_later=True)
+    assert result.search_seconds == 0 and result.search_later is not None
+    assert (edition / "_site" / "pagefind" / "pagefind-entry.json").stat().st_ino == entry  # not yet
+    result.search_later()
+    assert (edition / "_site" / "pagefind" / "pagefind-entry.json").stat().st_ino != entry
+    assert result.search_seconds > 0
