@@ -91,8 +91,25 @@ def relative_url(from_page: str, target: str) -> str:
         return target
     target_path, _, fragment = target.partition("#")
     start = posixpath.dirname(from_page) or "."
-    link = posixpath.relpath(target_path or from_page, start)
+    link = relative_path(target_path or from_page, start)
     return link + (f"#{fragment}" if fragment else "")
+
+
+def relative_path(target: str, start: str) -> str:
+    """`posixpath.relpath(target, start)`, without its normalising, for the plain relative paths of a site's files.
+
+    Every link of every page goes through here; anything unusual is left to relpath.
+    """
+    start_parts = [] if start == "." else start.split("/")
+    target_parts = [part for part in target.split("/") if part]
+    if target.startswith("/") or any(part in ("", ".", "..") for part in start_parts) or any(part in (".", "..") for part in target_parts):
+        return posixpath.relpath(target, start)
+    common = 0
+    for start_part, target_part in zip(start_parts, target_parts, strict=False):
+        if start_part != target_part:
+            break
+        common += 1
+    return "/".join([".."] * (len(start_parts) - common) + target_parts[common:]) or "."
 
 
 class Renderer:
