@@ -107,6 +107,9 @@ class NameMatcher:
             self.forms[key] = NearMiss(name, kind, entry_id)
             self.forms_by_words[len(key.split())].append(key)
             self.lowered.setdefault(key.lower(), key)
+        # The same capitalised words ("The", "Comrade", a sentence's first word) recur in every document,
+        # and the fuzzy search over every form is by far the dearest part of finding names: ask it once per string.
+        self.near_miss_answers: dict[str, NearMiss | None] = {}
 
     def fold(self, text: str) -> str:
         if self.case_sensitive:
@@ -143,6 +146,13 @@ class NameMatcher:
 
     def near_miss(self, words: str) -> NearMiss | None:
         """The registered name or alias that `words` almost spells (another case, one or two edits), if any."""
+        try:
+            return self.near_miss_answers[words]
+        except KeyError:
+            found = self.near_miss_answers[words] = self._near_miss(words)
+            return found
+
+    def _near_miss(self, words: str) -> NearMiss | None:
         key = self.fold(words)
         if key in self.forms:
             return None

@@ -109,7 +109,9 @@ def render_exports(
     texts: dict[str, str] = {}
     version_texts: dict[str, list[str]] = {}
     members: list[str] = []
-    made = map_chunks(_document_exports_chunk, len(index.documents), (index, config, parse_env or {}, ids), jobs)
+    # The annotate stage has already warned of near misses; searching for them again would cost time for nothing.
+    parse_env = {**(parse_env or {}), "near_misses": False}
+    made = map_chunks(_document_exports_chunk, len(index.documents), (index, config, parse_env, ids), jobs)
     for document, (files, text, member, plain_versions) in zip(index.documents, made, strict=True):
         texts[document.id] = text
         version_texts[document.id] = plain_versions
