@@ -111,14 +111,15 @@ def render_exports(
     members: list[str] = []
     # The annotate stage has already warned of near misses; searching for them again would cost time for nothing.
     parse_env = {**(parse_env or {}), "near_misses": False}
-    made = map_chunks(_document_exports_chunk, len(index.documents), (index, config, parse_env, ids), jobs)
+    entries = tei.RegisterXml.of(index, ids)  # once, for every document's standOff and the edition's
+    made = map_chunks(_document_exports_chunk, len(index.documents), (index, config, parse_env, ids, entries), jobs)
     for document, (files, text, member, plain_versions) in zip(index.documents, made, strict=True):
         texts[document.id] = text
         version_texts[document.id] = plain_versions
         members.append(member)
         yield from files
-    yield "edition.xml", tei.corpus_xml(members, index, config)
-    for path, text in (("registers.xml", tei.registers_xml(index, config)), ("cmif.xml", tei.cmif_xml(index, config)),
+    yield "edition.xml", tei.corpus_xml(members, index, config, entries)
+    for path, text in (("registers.xml", tei.registers_xml(index, config, entries)), ("cmif.xml", tei.cmif_xml(index, config)),
                        ("feed.xml", feeds.atom_feed(index, config))):
         if text is not None:
             yield path, text
@@ -128,7 +129,7 @@ def render_exports(
 
 def _document_exports_chunk(numbers: Sequence[int]) -> list[tuple[list[tuple[str, str]], str, str, list[str]]]:
     """One document's own files, its plain text, its member of the TEI corpus and its versions' plain texts, for each document numbered."""
-    index, config, parse_env, ids = shared()
+    index, config, parse_env, ids, entries = shared()
     md = create_parser(config)  # one parser per worker
     results = []
     for number in numbers:
@@ -140,7 +141,7 @@ def _document_exports_chunk(numbers: Sequence[int]) -> list[tuple[list[tuple[str
         versions = [(version, md.parse(version.body, {**parse_env})) for version in document.versions]
         plain_versions = [data.plain_text(version_tokens) for _, version_tokens in versions]
         pages = [(f.n, facsimile_url(f)) for f in document.facsimiles]
-        standalone, member = tei.document_files(document, tokens, index, config, ids, versions, pages)
+        standalone, member = tei.document_files(document, tokens, index, config, ids, versions, pages, entries)
         files = [
             (paths["tei"], standalone),
             (paths["bibtex"], citation.bibtex(document, index, config)),
