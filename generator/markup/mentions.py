@@ -255,11 +255,22 @@ def render_mention_open(self: Any, tokens: Sequence[Token], idx: int, options: A
     if not wrapper:
         return ""
     mention: Mention = meta["mention"]
-    entry: RegisterEntry = meta["entry"]
+    matcher: NameMatcher | None = env.get("registers")
+    if matcher is None:
+        return _opening_tag(wrapper, mention, meta["entry"], env.get("link_prefix", ""))
+    # The same entries are named on page after page: each tag is made once per build.
+    key = (wrapper, mention.kind, mention.id, env.get("link_prefix", ""))
+    tag = matcher.mention_tags.get(key)
+    if tag is None:
+        tag = matcher.mention_tags[key] = _opening_tag(wrapper, mention, meta["entry"], key[3])
+    return tag
+
+
+def _opening_tag(wrapper: str, mention: Mention, entry: RegisterEntry, link_prefix: str) -> str:
     tip = escape(tooltip(mention.kind, entry))
     if wrapper == "abbr":
         return f'<abbr class="mention mention-term" title="{tip}">'
-    href = escape(env.get("link_prefix", "") + entry_href(mention.kind, mention.id))
+    href = escape(link_prefix + entry_href(mention.kind, mention.id))
     described = f' aria-describedby="about-{mention.kind}-{mention.id}"' if short_identification(mention.kind, entry) else ""
     return (
         f'<a class="mention mention-{mention.kind}" href="{href}" data-entry="{mention.kind}:{mention.id}" '
