@@ -107,6 +107,12 @@ class NameMatcher:
             self.forms[key] = NearMiss(name, kind, entry_id)
             self.forms_by_words[len(key.split())].append(key)
             self.lowered.setdefault(key.lower(), key)
+        # The same capitalised words ("The", "Comrade", a sentence's first word) recur in every document,
+        # and the fuzzy search over every form is by far the dearest part of finding names: ask it once per string.
+        self.near_miss_answers: dict[str, NearMiss | None] = {}
+        self.near_misses_in_words: dict[str, list[tuple[int, str, NearMiss]]] = {}  # see find_near_misses
+        # The opening tags of mentions as the pages show them, made once per build by the mentions plugin.
+        self.mention_tags: dict[tuple[str, str, str, str], str] = {}
 
     def fold(self, text: str) -> str:
         if self.case_sensitive:
@@ -143,6 +149,13 @@ class NameMatcher:
 
     def near_miss(self, words: str) -> NearMiss | None:
         """The registered name or alias that `words` almost spells (another case, one or two edits), if any."""
+        try:
+            return self.near_miss_answers[words]
+        except KeyError:
+            found = self.near_miss_answers[words] = self._near_miss(words)
+            return found
+
+    def _near_miss(self, words: str) -> NearMiss | None:
         key = self.fold(words)
         if key in self.forms:
             return None
@@ -179,22 +192,23 @@ def build_matcher(edition: Edition) -> tuple[NameMatcher, list[Diagnostic]]:
 _WORD = re.compile(r"[^\W\d_][\w'’]*")
 # Words that may be capitalised, joined by single spaces. The regex skips the bulk of a text (ASCII
 # lower-case words) in C; `capitalised_runs` then checks each word's first letter with str.isupper.
-_MAYBE_CAPITALISED_RUN = re.compile(r"(?<![\w'’])[^\W\d_a-z][\w'’]*(?:[ \t][^\W\d_a-z][\w'’]*)*")
+# The first letter is matched before the look-behind (no word character before it), which then runs
+# only where a word may start: a third faster than the other way round, with the same matches.
+_MAYBE_CAPITALISED_RUN = re.compile(r"[^\W\d_a-z](?<![\w'’][^\W\d_a-z])[\w'’]*(?:[ \t][^\W\d_a-z][\w'’]*)*")
 
 
-def capitalised_runs(text: str) -> Iterable[tuple[int, list[tuple[int, int]]]]:
-    """Runs of capitalised words separated by single spaces: (start, [(word start, word end), ...])."""
-    for candidate in _MAYBE_CAPITALISED_RUN.finditer(text):
-        run: list[tuple[int, int]] = []
-        for word in _WORD.finditer(candidate.group()):
-            if word.group()[0].isupper():
-                run.append((candidate.start() + word.start(), candidate.start() + word.end()))
-                continue
-            if run:
-                yield run[0][0], run
-            run = []
+def capitalised_runs(candidate: str) -> Iterable[list[tuple[int, int]]]:
+    """The runs of capitalised words in one match of `_MAYBE_CAPITALISED_RUN`: [(word start, word end), ...]."""
+    run: list[tuple[int, int]] = []
+    for word in _WORD.finditer(candidate):
+        if word.group()[0].isupper():
+            run.append(word.span())
+            continue
         if run:
-            yield run[0][0], run
+            yield run
+        run = []
+    if run:
+        yield run
 
 
 def find_near_misses(text: str, matcher: NameMatcher, taken: Sequence[NameMatch]) -> list[tuple[int, str, NearMiss]]:
@@ -205,21 +219,39 @@ def find_near_misses(text: str, matcher: NameMatcher, taken: Sequence[NameMatch]
     """
     if not matcher.forms_by_words:
         return []
-    covered = set()
-    for match in taken:
-        covered.update(range(match.start, match.end))
+    found: list[tuple[int, str, NearMiss]] = []
+    known = matcher.near_misses_in_words
+    for candidate in _MAYBE_CAPITALISED_RUN.finditer(text):
+        offset, end = candidate.span()
+        words = candidate.group()
+        covered = {p - offset for m in taken if m.start < end and offset < m.end
+                   for p in range(max(m.start, offset), min(m.end, end))} if taken else None
+        if covered:
+            near_misses = _near_misses_in(words, matcher, covered)
+        else:
+            # Without a name in them, the same words ("The", "Comrade Minister") say the same in every document.
+            near_misses = known.get(words)
+            if near_misses is None:
+                near_misses = known[words] = _near_misses_in(words, matcher, set())
+        if near_misses:
+            found.extend((offset + start, near_words, near) for start, near_words, near in near_misses)
+    return found
+
+
+def _near_misses_in(candidate: str, matcher: NameMatcher, covered: set[int]) -> list[tuple[int, str, NearMiss]]:
+    """`find_near_misses` in one match of `_MAYBE_CAPITALISED_RUN`, the offsets in `covered` being names already."""
     longest = max(matcher.forms_by_words)
     found: list[tuple[int, str, NearMiss]] = []
-    for _, run in capitalised_runs(text):
+    for run in capitalised_runs(candidate):
         used_until = -1
         for i in range(len(run)):
             if run[i][0] < used_until:
                 continue
             for size in range(min(longest, len(run) - i), 0, -1):
                 start, end = run[i][0], run[i + size - 1][1]
-                if any(p in covered for p in range(start, end)):
+                if covered and any(p in covered for p in range(start, end)):
                     continue
-                words = text[start:end]
+                words = candidate[start:end]
                 near = matcher.near_miss(words)
                 if near is not None:
                     found.append((start, words, near))

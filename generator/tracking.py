@@ -224,7 +224,7 @@ class ReadResults:
     """What each noted read gives in this build, as a digest (each read is made once)."""
 
     def __init__(self, owners: Mapping[str, Any], fingerprints: Fingerprints) -> None:
-        self.owners = owners
+        self.owners = dict(owners)  # a stage may add the objects it gives out behind proxies
         self.fingerprints = fingerprints
         self._memo: dict[Read, str] = {}
 

@@ -123,12 +123,16 @@ def render_exports(
     yielded (they stand in the output).
     """
     ids = tei.XmlIds.of(index)
+    entries = tei.RegisterXml.of(index, ids)  # once, for every document's standOff and the edition's
+    # The annotate stage has already warned of near misses; searching for them again would cost time for nothing.
+    parse_env = {**(parse_env or {}), "near_misses": False}
     texts: dict[str, str] = {}
     version_texts: dict[str, list[str]] = {}
     members: list[str] = []
     reused: dict[str, KeptExports] = {}
     values: dict[str, str] = {}
     if memory is not None:
+        memory.read_results.owners["entries"] = entries  # what each document's standOff reads of it is noted
         for document in index.documents:
             values[document.id] = memory.values_of(document) + "|" + memory.read_results.fingerprints.of(ids)
             kept = memory.kept.get(document.id)
@@ -137,7 +141,7 @@ def render_exports(
                 reused[document.id] = kept
     to_make = [d for d in index.documents if d.id not in reused]
     log = ReadLog()
-    made = iter(iter_chunks(_document_exports_chunk, len(to_make), (index, config, parse_env or {}, ids, to_make, log), jobs))
+    made = iter(iter_chunks(_document_exports_chunk, len(to_make), (index, config, parse_env, ids, entries, to_make, log), jobs))
     for document in index.documents:
         if document.id in reused:
             kept = reused[document.id]
@@ -163,8 +167,8 @@ def render_exports(
         if text is not None:
             yield path, text
 
-    yield from edition_file("edition.xml", members, lambda index: tei.corpus_xml(members, index, config))
-    yield from edition_file("registers.xml", (), lambda index: tei.registers_xml(index, config))
+    yield from edition_file("edition.xml", (members, entries), lambda index: tei.corpus_xml(members, index, config, entries))
+    yield from edition_file("registers.xml", entries, lambda index: tei.registers_xml(index, config, entries))
     yield from edition_file("cmif.xml", (), lambda index: tei.cmif_xml(index, config))
     yield from edition_file("feed.xml", (), lambda index: feeds.atom_feed(index, config))
     yield from edition_file("edition.json", (texts, version_texts), lambda index: data.edition_json(index, config, texts, version_texts))
@@ -174,8 +178,10 @@ def render_exports(
 def _document_exports_chunk(numbers: Sequence[int]) -> list[tuple[list[tuple[str, str]], str, str, list[str], tuple[Read, ...]]]:
     """One document's own files, its plain text, its member of the TEI corpus, its versions' plain texts and
     what it read of the index, for each document numbered."""
-    real_index, config, parse_env, ids, documents, log = shared()
+    real_index, config, parse_env, ids, real_entries, documents, log = shared()
     index = Tracked(real_index, "index", log)
+    tracked_entries = Tracked(real_entries, "entries", log)
+    entries = tei.RegisterXml(tracked_entries.persons, tracked_entries.places)  # each entry a document's standOff takes is noted
     md = create_parser(config)  # one parser per worker
     results = []
     for number in numbers:
@@ -188,7 +194,7 @@ def _document_exports_chunk(numbers: Sequence[int]) -> list[tuple[list[tuple[str
         versions = [(version, md.parse(version.body, {**parse_env})) for version in document.versions]
         plain_versions = [data.plain_text(version_tokens) for _, version_tokens in versions]
         pages = [(f.n, facsimile_url(f)) for f in document.facsimiles]
-        standalone, member = tei.document_files(document, tokens, index, config, ids, versions, pages)
+        standalone, member = tei.document_files(document, tokens, index, config, ids, versions, pages, entries)
         files = [
             (paths["tei"], standalone),
             (paths["bibtex"], citation.bibtex(document, index, config)),

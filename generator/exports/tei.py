@@ -181,15 +181,41 @@ def place_element(place: Place, ids: XmlIds) -> ET.Element:
     return node
 
 
-def stand_off(persons: Sequence[Person], places: Sequence[Place], ids: XmlIds) -> ET.Element | None:
-    if not persons and not places:
-        return None
-    node = element("standOff")
-    if persons:
-        node.append(element("listPerson", None, *(person_element(p, ids) for p in persons)))
-    if places:
-        node.append(element("listPlace", None, *(place_element(p, ids) for p in places)))
-    return node
+# Where a <standOff> stands in every file that has one: a child of the root, indented as the root's header.
+_STAND_OFF_LEVEL = 1
+
+
+@dataclass(frozen=True)
+class RegisterXml:
+    """Every person's and place's <person> or <place>, serialized once per build.
+
+    Each document's file repeats the entries it refers to, and registers.xml and the teiCorpus
+    hold them all: building and serializing the same elements for every document was a good
+    part of the exports' time. `stand_off` puts them together, indented as ElementTree indents
+    a child of the root.
+    """
+
+    persons: Mapping[str, str]
+    places: Mapping[str, str]
+
+    @staticmethod
+    def of(index: EditionIndex, ids: XmlIds) -> RegisterXml:
+        def serialized(node: ET.Element) -> str:
+            ET.indent(node, space="  ", level=_STAND_OFF_LEVEL + 2)
+            return ET.tostring(node, encoding="unicode")
+
+        return RegisterXml({p.id: serialized(person_element(p, ids)) for p in index.persons},
+                           {p.id: serialized(place_element(p, ids)) for p in index.places})
+
+    def stand_off(self, persons: Iterable[str], places: Iterable[str]) -> str | None:
+        """The <standOff> (without its tail) holding the entries of these ids in this order; None if there are none."""
+        outer, inner, entry = ("\n" + "  " * (_STAND_OFF_LEVEL + n) for n in range(3))
+        lists = [
+            f"<{name}>" + "".join(entry + serialized[i] for i in entry_ids) + f"{inner}</{name}>"
+            for name, serialized, entry_ids in (("listPerson", self.persons, list(persons)), ("listPlace", self.places, list(places)))
+            if entry_ids
+        ]
+        return "<standOff>" + "".join(inner + part for part in lists) + f"{outer}</standOff>" if lists else None
 
 
 # --------------------------------------------------------------------------- the text
@@ -574,8 +600,8 @@ def _break_lines(text: ET.Element) -> None:
 
 def document_tei(document: Document, tokens: Sequence[Token], index: EditionIndex, config: SiteConfig,
                  ids: XmlIds, versions: Sequence[tuple[TextVersion, Sequence[Token]]] = (),
-                 pages: Sequence[tuple[str, str]] = ()) -> tuple[ET.Element, ET.Element | None]:
-    """One document as <TEI>, and apart the <standOff> with the persons and places it refers to
+                 pages: Sequence[tuple[str, str]] = ()) -> tuple[ET.Element, tuple[list[str], list[str]]]:
+    """One document as <TEI>, and apart the ids of the persons and places it refers to, for its <standOff>
     (a file of its own carries it; in the teiCorpus the edition's registers serve every document).
 
     With other versions (original, translation), <text> holds a <group> of one <text> per version;
@@ -609,8 +635,7 @@ def document_tei(document: Document, tokens: Sequence[Token], index: EditionInde
     named_persons = tuple(p for encoder in encoders for p in encoder.named["person"])
     named_places = tuple(p for encoder in encoders for p in encoder.named["place"])
     persons = document.authors + document.recipients + document.persons + named_persons
-    registers = stand_off(_persons(persons, index), _places(document.places + named_places, index), ids)
-    return root, registers
+    return root, ([p.id for p in _persons(persons, index)], [p.id for p in _places(document.places + named_places, index)])
 
 
 def _indent_header(root: ET.Element) -> None:
@@ -626,19 +651,37 @@ def _indent_header(root: ET.Element) -> None:
 
 def document_files(document: Document, tokens: Sequence[Token], index: EditionIndex, config: SiteConfig,
                    ids: XmlIds, versions: Sequence[tuple[TextVersion, Sequence[Token]]] = (),
-                   pages: Sequence[tuple[str, str]] = ()) -> tuple[str, str]:
-    """The document's own TEI file, and the same <TEI> as a member of the teiCorpus (no standOff)."""
-    root, registers = document_tei(document, tokens, index, config, ids, versions, pages)
+                   pages: Sequence[tuple[str, str]] = (), entries: RegisterXml | None = None) -> tuple[str, str]:
+    """The document's own TEI file, and the same <TEI> as a member of the teiCorpus (no standOff).
+
+    `entries` (from `RegisterXml.of(index, ids)`) is best made once for all the documents.
+    """
+    entries = entries if entries is not None else RegisterXml.of(index, ids)
+    root, (persons, places) = document_tei(document, tokens, index, config, ids, versions, pages)
+    registers = entries.stand_off(persons, places)
     _indent_header(root)
-    member = xml_text(ET.tostring(root, encoding="unicode")) + "\n"
+    # The two differ only in the root's xmlns, the standOff and the facsimile's xml:base: each child is
+    # serialized once (with its tail) and the two files are put together from the pieces.
+    children = {child: ET.tostring(child, encoding="unicode") for child in root}
+    member = _start_tag(root) + "".join(children.values()) + "</TEI>"
     facsimile = root.find(_tag("facsimile"))
     if facsimile is not None:  # the page images' paths are from the site's root, where the teiCorpus is; the file is two folders down
         facsimile.set(f"{{{XML_NS}}}base", "../../")
+        children[facsimile] = ET.tostring(facsimile, encoding="unicode")
     if registers is not None:
-        ET.indent(registers, space="  ", level=1)
-        registers.tail = "\n  "
-        root.insert(1, registers)
-    return serialize(root), member
+        placeholder = element("standOff")
+        root.insert(1, placeholder)
+        children[placeholder] = registers + "\n  "
+    root.attrib = {"xmlns": TEI_NS, **root.attrib}
+    standalone = _start_tag(root) + "".join(children[child] for child in root) + "</TEI>"
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + xml_text(standalone) + "\n", xml_text(member) + "\n"
+
+
+def _start_tag(root: ET.Element) -> str:
+    """`root`'s start tag and its text, as ElementTree writes them before the first child."""
+    shell = ET.Element(root.tag, root.attrib)
+    shell.text = root.text
+    return ET.tostring(shell, encoding="unicode", short_empty_elements=False).removesuffix(f"</{root.tag}>")
 
 
 # --------------------------------------------------------------------------- the edition
@@ -654,29 +697,35 @@ def edition_header(config: SiteConfig, title: str, path: str, source: str) -> ET
     )
 
 
-def registers_xml(index: EditionIndex, config: SiteConfig) -> str | None:
-    ids = XmlIds.of(index)
-    registers = stand_off(index.persons, index.places, ids)
+def _edition_stand_off(index: EditionIndex, entries: RegisterXml | None) -> str | None:
+    entries = entries if entries is not None else RegisterXml.of(index, XmlIds.of(index))
+    return entries.stand_off([p.id for p in index.persons], [p.id for p in index.places])
+
+
+def registers_xml(index: EditionIndex, config: SiteConfig, entries: RegisterXml | None = None) -> str | None:
+    registers = _edition_stand_off(index, entries)
     if registers is None:
         return None
     root = element("TEI", xml_lang=config.language)
     root.append(edition_header(config, f"{config.title}: persons and places", "registers.xml",
                                "The registers of persons and places of the edition."))
-    root.append(registers)
+    root.append(element("standOff"))  # an empty one in its place, for the entries serialized before
     _indent_header(root)
-    return serialize(root)
+    return serialize(root).replace("<standOff />", xml_text(registers), 1)
 
 
-def corpus_xml(members: Sequence[str], index: EditionIndex, config: SiteConfig) -> str:
+def corpus_xml(members: Sequence[str], index: EditionIndex, config: SiteConfig, entries: RegisterXml | None = None) -> str:
     """The whole edition as one teiCorpus: the registers once, then every document's <TEI>
     (`members`, as `document_files` serialized them)."""
     root = element("teiCorpus", xml_lang=config.language)
     root.append(edition_header(config, config.title, "edition.xml", "The documents of the edition, each with its own source."))
-    registers = stand_off(index.persons, index.places, XmlIds.of(index))
+    registers = _edition_stand_off(index, entries)
     if registers is not None:
-        root.append(registers)
+        root.append(element("standOff"))  # an empty one in its place, for the entries serialized before
     _indent_header(root)
     head, closing = serialize(root).rsplit("</teiCorpus>", 1)
+    if registers is not None:
+        head = head.replace("<standOff />", xml_text(registers), 1)
     return head + "".join(members) + "</teiCorpus>" + closing
 
 

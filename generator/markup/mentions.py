@@ -15,7 +15,9 @@ The plugin works only when the annotate stage puts the matcher into the parser's
 without registers renders Markdown as before. A core rule, run after all the others, replaces
 text tokens by `mention_open` / text / `mention_close`; it never changes the text itself, only
 wraps it. The mentions found are left in `env["mentions"]`, the problems in
-`env["mention_problems"]` for `mention_diagnostics`.
+`env["mention_problems"]` for `mention_diagnostics`. With `env["near_misses"] = False` the
+rule does not look for near misses (words almost spelling a registered name), for a parse whose
+warnings nobody reads.
 """
 
 from __future__ import annotations
@@ -74,6 +76,8 @@ class _Walk:
         self.mentions: list[Mention] = state.env.setdefault("mentions", [])
         self.problems: list[tuple[Severity, str, str, int, int, str]] = state.env.setdefault("mention_problems", [])
         self.linked: set[tuple[str, str]] = state.env.setdefault("linked_entries", set())
+        # Off where only the tokens matter and the warnings would be thrown away (the exports' parse).
+        self.near_misses: bool = state.env.get("near_misses", True)
 
 
 def _find_mentions(state: StateCore, link_mode: str) -> None:
@@ -188,7 +192,7 @@ def _explicit_mention(positions: BlockPositions, walk: _Walk, opening: Token, cl
 def _split_text(positions: BlockPositions, walk: _Walk, token: Token, source_offsets: Sequence[int]) -> list[Token]:
     text = token.content
     matches = walk.matcher.find(text)
-    for start, words, near in find_near_misses(text, walk.matcher, matches):
+    for start, words, near in find_near_misses(text, walk.matcher, matches) if walk.near_misses else ():
         line, col = positions.position(source_offsets[start])
         walk.problems.append((
             Severity.WARNING, "near-miss", f"'{words}' is not a registered name but is close to '{near.form}' ({near.kind} '{near.id}')",
@@ -251,11 +255,22 @@ def render_mention_open(self: Any, tokens: Sequence[Token], idx: int, options: A
     if not wrapper:
         return ""
     mention: Mention = meta["mention"]
-    entry: RegisterEntry = meta["entry"]
+    matcher: NameMatcher | None = env.get("registers")
+    if matcher is None:
+        return _opening_tag(wrapper, mention, meta["entry"], env.get("link_prefix", ""))
+    # The same entries are named on page after page: each tag is made once per build.
+    key = (wrapper, mention.kind, mention.id, env.get("link_prefix", ""))
+    tag = matcher.mention_tags.get(key)
+    if tag is None:
+        tag = matcher.mention_tags[key] = _opening_tag(wrapper, mention, meta["entry"], key[3])
+    return tag
+
+
+def _opening_tag(wrapper: str, mention: Mention, entry: RegisterEntry, link_prefix: str) -> str:
     tip = escape(tooltip(mention.kind, entry))
     if wrapper == "abbr":
         return f'<abbr class="mention mention-term" title="{tip}">'
-    href = escape(env.get("link_prefix", "") + entry_href(mention.kind, mention.id))
+    href = escape(link_prefix + entry_href(mention.kind, mention.id))
     described = f' aria-describedby="about-{mention.kind}-{mention.id}"' if short_identification(mention.kind, entry) else ""
     return (
         f'<a class="mention mention-{mention.kind}" href="{href}" data-entry="{mention.kind}:{mention.id}" '
