@@ -281,7 +281,7 @@ def build(
                         # Only what changed is written; the search index follows the pages.
                         changed = [(path, data) for path, data in sorted(files.items()) if earlier.files.get(path) != digests[path]]
                         gone = sorted(set(earlier.files) - set(files) - set(standing))
-                        result.pages_written = update_site(output_dir, changed, gone)
+                        result.pages_written = update_site(output_dir, changed, gone, len(digests) + len(standing))
                         if finish is not None and (changed or gone):
                             update_search = partial(finish, output_dir.resolve())
                             if search_later:

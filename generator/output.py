@@ -154,13 +154,15 @@ def remove_stale_temporaries(output_dir: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
-IN_PLACE_LIMIT = 200  # an update of more files than this is made as a whole new folder, swapped in
+# An update of more files than this, and more than a tenth of the site, is made as a whole new folder, swapped in.
+IN_PLACE_LIMIT = 200
+IN_PLACE_SHARE = 10
 
 
-def update_site(output_dir: Path, changed: Sequence[tuple[str, bytes]], removed: Sequence[str]) -> int:
+def update_site(output_dir: Path, changed: Sequence[tuple[str, bytes]], removed: Sequence[str], site_files: int = 0) -> int:
     """Bring an existing site up to date; returns the number of files written.
 
-    A small update is made in place: each file is written beside its old self and renamed over
+    A small update (`site_files` is the number of files in the site) is made in place: each file is written beside its old self and renamed over
     it, so a reader never gets half a page. (The build forgets its memory first, so an update
     that is interrupted is followed by a full build, which puts the whole site right.) A larger
     one is all or nothing, like a full build: a new folder is made beside the old one from hard
@@ -169,7 +171,8 @@ def update_site(output_dir: Path, changed: Sequence[tuple[str, bytes]], removed:
     """
     output_dir = output_dir.resolve()
     remove_stale_temporaries(output_dir)
-    if len(changed) + len(removed) <= IN_PLACE_LIMIT:
+    count = len(changed) + len(removed)
+    if count <= IN_PLACE_LIMIT or count * IN_PLACE_SHARE <= site_files:
         _update(output_dir, changed, removed, in_place=True)
         return len(changed)
     staging = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=output_dir.parent))

@@ -183,6 +183,7 @@ def test_versions_and_facsimiles_rebuild_like_a_clean_build(tmp_path: Path) -> N
 def test_both_ways_of_updating_the_output_give_a_clean_build(limit: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # How many changed files an update writes in place before it makes a new folder and swaps it in.
     monkeypatch.setattr(output, "IN_PLACE_LIMIT", limit)
+    monkeypatch.setattr(output, "IN_PLACE_SHARE", 10**9)
     edition = synthetic_edition(tmp_path / "edition")
     build(edition)
     folder = (edition / "_site").stat().st_ino
