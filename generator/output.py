@@ -74,6 +74,7 @@ class StagingFolder:
         remove_stale_temporaries(self.output_dir)
         self.folder: Path | None = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=self.output_dir.parent))
         self.written: set[PurePosixPath] = set()
+        self.folders: set[PurePosixPath] = set()  # made already: one mkdir per folder, not per file
         self.twice: str | None = None
         # Assets first, the built-in theme's then the edition's, so the edition's override (and pages override both).
         for folder in reversed(asset_dirs):
@@ -88,8 +89,11 @@ class StagingFolder:
             return
         self.written.add(relative)
         target = self.folder / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        if relative.parent not in self.folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(relative.parent)
+        with open(target, "wb") as stream:
+            stream.write(data)
 
     def publish(self, finish: Callable[[Path], None] | None = None) -> int:
         """Swap the folder into place; returns its file count. `finish` runs on it first (see write_site)."""

@@ -166,7 +166,7 @@ def _template_diagnostic(filename: str, line: int, message: str, roots: list[Pat
             break
         except ValueError:
             continue
-    if "is undefined" in message:
+    if "is undefined" in message or "has no attribute" in message:
         hint = "the template uses a value that does not exist; check its spelling, or test it with 'is defined'"
     else:
         hint = "fix the template syntax at this line"

@@ -103,10 +103,26 @@ class ReadLog:
             self.reads.add(read)
 
 
+_proxy_classes: dict[tuple[type, type], type] = {}
+
+
+def _named_like_target(proxy: type, target: Any) -> Any:
+    """A new proxy whose class bears the name of the target's, so that a theme's mistake reads
+    "'generator.index.EditionIndex object' has no attribute 'nope'", as it would without the proxy."""
+    kind = type(target)
+    named = _proxy_classes.get((proxy, kind))
+    if named is None:
+        named = _proxy_classes[(proxy, kind)] = type(proxy)(kind.__name__, (proxy,), {"__module__": kind.__module__, "__slots__": ()})
+    return object.__new__(named)
+
+
 class Tracked:
     """An object as templates and exports see it: each read is noted in `log`."""
 
     __slots__ = ("_log", "_name", "_target")
+
+    def __new__(cls, target: Any, name: str, log: ReadLog) -> Tracked:
+        return _named_like_target(cls, target)  # type: ignore[no-any-return]
 
     def __init__(self, target: Any, name: str, log: ReadLog) -> None:
         object.__setattr__(self, "_target", target)
@@ -156,6 +172,9 @@ def _tracked_value(value: Any, where: tuple[str, str, tuple[Any, ...] | None], l
 class _TrackedMapping(Mapping[Any, Any]):
     """A mapping whose single items are noted one by one, and anything else as a read of the whole."""
 
+    def __new__(cls, target: Mapping[Any, Any], where: tuple[str, str, tuple[Any, ...] | None], log: ReadLog) -> _TrackedMapping:
+        return _named_like_target(cls, target)  # type: ignore[no-any-return]
+
     def __init__(self, target: Mapping[Any, Any], where: tuple[str, str, tuple[Any, ...] | None], log: ReadLog) -> None:
         self._target, self._where, self._log = target, where, log
 
@@ -188,6 +207,9 @@ class _TrackedMapping(Mapping[Any, Any]):
 
 class _TrackedSequence(Sequence[Any]):
     """A list whose truth and length are noted as such, and anything else as a read of the whole."""
+
+    def __new__(cls, target: Sequence[Any], where: tuple[str, str, tuple[Any, ...] | None], log: ReadLog) -> _TrackedSequence:
+        return _named_like_target(cls, target)  # type: ignore[no-any-return]
 
     def __init__(self, target: Sequence[Any], where: tuple[str, str, tuple[Any, ...] | None], log: ReadLog) -> None:
         self._target, self._where, self._log = target, where, log

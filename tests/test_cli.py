@@ -76,6 +76,17 @@ def test_template_errors_name_the_template_and_line(make_edition) -> None:
     assert "themes/default/templates/404.html:3:1: error: template error: 'no_such_value' is undefined" in result.stderr
 
 
+def test_a_template_reading_what_the_index_lacks_is_told_so_plainly(make_edition) -> None:
+    root = make_edition({
+        "content/documents/a.md": document(),
+        "themes/default/templates/404.html": '{% extends "base.html" %}\n{% block main %}\n{{ index.persons_by_id.nobody.name }}\n{% endblock %}',
+    })
+    result = run("build", str(root))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "404.html:3:1: error: template error: 'dict object' has no attribute 'nobody'" in result.stderr
+    assert "hint: the template uses a value that does not exist" in result.stderr
+
+
 def test_new_scaffolds_an_edition_that_builds(tmp_path: Path) -> None:
     target = tmp_path / "my-edition"
     assert run("new", str(target)).returncode == 0
