@@ -9,6 +9,7 @@ every value.
 
 from __future__ import annotations
 
+import functools
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping, Sequence
@@ -39,9 +40,17 @@ def _attrs(attributes: Mapping[str, str | None]) -> dict[str, str]:
     return {(f"{{{XML_NS}}}{k[4:]}" if k.startswith("xml:") else k): v for k, v in attributes.items() if v is not None}
 
 
+@functools.cache
+def _attribute_name(keyword: str) -> str:
+    """The attribute a keyword argument of `element` names (xml_id -> xml:id, as ElementTree spells it)."""
+    name = keyword.replace("xml_", "xml:", 1).replace("_", "-")
+    return f"{{{XML_NS}}}{name[4:]}" if name.startswith("xml:") else name
+
+
 def element(name: str, text: str | None = None, /, *children: ET.Element, **attributes: str | None) -> ET.Element:
     """A TEI element; attribute names use `_` for `-` and `xml_` for `xml:` (xml_id -> xml:id)."""
-    node = ET.Element(_tag(name), _attrs({k.replace("xml_", "xml:", 1).replace("_", "-"): v for k, v in attributes.items()}))
+    # A TEI file has some hundred elements: the attribute names are worked out once, not for each.
+    node = ET.Element(_tag(name), {_attribute_name(k): v for k, v in attributes.items() if v is not None} if attributes else {})
     node.text = text
     node.extend(children)
     return node

@@ -17,6 +17,7 @@ transcribed) wrapped so that the theme can show the reading text instead.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterator, Sequence
 from html import escape
 from typing import Any, TypedDict
@@ -69,6 +70,9 @@ def find_closing_bracket(src: str, start: int, end: int) -> int:
     return closing if closing < end else -1
 
 
+_BRACKET_SPECIAL = re.compile(r"[\\`\[\]]")
+
+
 @functools.lru_cache(maxsize=64)
 def bracket_pairs(src: str) -> dict[int, int]:
     """Every `[` of the text that has its `]`, mapped to it: one pass, so that many brackets stay linear."""
@@ -76,6 +80,10 @@ def bracket_pairs(src: str) -> dict[int, int]:
     openings: list[int] = []
     pos, end = 0, len(src)
     while pos < end:
+        special = _BRACKET_SPECIAL.search(src, pos)  # the characters between matter not: skip them in C
+        if special is None:
+            break
+        pos = special.start()
         char = src[pos]
         if char == "\\":
             pos += 2
