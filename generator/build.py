@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import gc
 import hashlib
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
@@ -33,6 +36,8 @@ from generator.unchanged import SourceScan, Summary, forget_summary, output_stat
 from generator.versions import VersionText, annotate_versions, mentions_with_versions
 
 Progress = Callable[[int, int], None]
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @dataclass
@@ -67,6 +72,28 @@ def prose_parser(allow_html: bool) -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": allow_html}).enable(["table", "strikethrough"]).use(footnote_plugin).use(link_scheme_plugin)
 
 
+def _collector_resting(function: Callable[P, R]) -> Callable[P, R]:
+    """Run `function` with the cyclic garbage collector at rest.
+
+    A build makes millions of objects that live until it ends (and a rebuild loads as many from
+    its memory); the collector would walk all of them again and again, for a third of the time
+    of a small rebuild, and find next to nothing: reference counting frees what the build drops.
+    """
+
+    @functools.wraps(function)
+    def run(*arguments: P.args, **options: P.kwargs) -> R:
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*arguments, **options)
+        finally:
+            if enabled:
+                gc.enable()
+
+    return run
+
+
+@_collector_resting
 def build(
     edition_dir: Path,
     output_dir: Path | None = None,
