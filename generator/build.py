@@ -320,13 +320,22 @@ def build(
                         result.pages_written = write_site(output_dir, sorted(files.items()), [f / "assets" for f in folders], finish)
                         memory.files = digests
                     written = output_dir.resolve()
-                    memory.output_dir, memory.output_state = str(written), output_state(written)
+                    memory.output_dir = str(written)
+                    summary = Summary(sources, written, "", tuple(diagnostics.items), len(edition.documents),
+                                      len(edition.persons)) if sources is not None else None
+
+                    def note_output_state() -> None:
+                        # The folder as this build leaves it; its search index, renamed into place, changes it too.
+                        memory.output_state = output_state(written)
+                        if summary is not None:
+                            save_summary(edition_dir, replace(summary, output_state=memory.output_state))
+
+                    note_output_state()
                     if use_cache and not kept_in_process:
                         save_memory(cache, memory)
                     result.memory = memory
-                    if sources is not None:
-                        save_summary(edition_dir, Summary(sources, written, output_state(written), tuple(diagnostics.items),
-                                                          len(edition.documents), len(edition.persons)))
+                    if result.search_later is not None:
+                        result.search_later = _then(result.search_later, note_output_state)
             except OutputProblem as problem:
                 diagnostics.error("output", str(problem), Location("site.yml"), "choose an output folder of its own, such as _site")
             except search.SearchFailed as problem:
@@ -369,6 +378,14 @@ def _annotate_with_memory(
         fingerprints.register(kept.text, kept.text_digest)
         diagnostics.extend(kept.problems)
     return annotated
+
+
+def _then(first: Callable[[], None], second: Callable[[], None]) -> Callable[[], None]:
+    def both() -> None:
+        first()
+        second()
+
+    return both
 
 
 def bytes_digest(data: bytes) -> str:
