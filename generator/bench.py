@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import IO
 
 from generator import __version__
+from generator.build import build
 
 PERSONS = 5_000
 PLACES = 200
@@ -379,8 +380,6 @@ def _edit_person(edition: Path, step: int) -> None:
 def preview_rebuilds(edition: Path, repeats: int) -> tuple[list[float], list[float]]:
     """Seconds until the pages are written after one document's and one person's change, rebuilding as `edition serve`
     does: in one long-running process that hands each build's memory to the next (its search index follows the pages)."""
-    from generator.build import build  # the bench module itself is imported by the build's tests
-
     _edit_document(edition, 100)
     memory = build(edition).memory
     documents, persons = [], []

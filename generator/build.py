@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import functools
 import gc
-import hashlib
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from functools import partial
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
@@ -25,13 +23,13 @@ from generator.i18n import load_translations, text_labels
 from generator.index import build_index
 from generator.markup import create_parser
 from generator.markup.links import link_scheme_plugin, unsafe_link_warnings
-from generator.memory import BuildMemory, KeptAnnotation, Made, forget_memory, read_memory, save_memory, settings_digest, tree_digest
+from generator.memory import BuildMemory, KeptAnnotation, forget_memory, read_memory, save_memory, settings_digest, tree_digest
 from generator.model import Edition
 from generator.output import OutputProblem, StagingFolder, check_output_dir, remove_stale_temporaries, update_site, write_site
 from generator.parallel_stages import PageTask, PlanningRenderer, annotate_documents, render_pages
 from generator.registers import build_matcher, registers_json
 from generator.render import PageContext, Renderer, TemplateProblem, builtin_theme_dir, create_environment, render_site, render_sitemap, theme_dirs
-from generator.tracking import Fingerprints, ReadLog, ReadResults, Tracked, WholeFiles, digest, object_digest
+from generator.tracking import Fingerprints, Made, ReadLog, ReadResults, Tracked, WholeFiles, bytes_digest, digest, object_digest
 from generator.unchanged import SourceScan, Summary, forget_summary, output_state, read_summary, save_summary, scan_sources
 from generator.versions import VersionText, annotate_versions, mentions_with_versions
 
@@ -76,8 +74,8 @@ def _collector_resting(function: Callable[P, R]) -> Callable[P, R]:
     """Run `function` with the cyclic garbage collector at rest.
 
     A build makes millions of objects that live until it ends (and a rebuild loads as many from
-    its memory); the collector would walk all of them again and again, for a third of the time
-    of a small rebuild, and find next to nothing: reference counting frees what the build drops.
+    its memory); the collector would walk all of them again and again, for two thirds of the
+    time of a small rebuild, and find next to nothing: reference counting frees what the build drops.
     """
 
     @functools.wraps(function)
@@ -112,7 +110,8 @@ def build(
     result = BuildResult(diagnostics)
 
     # nothing changed since the last build: its output stands
-    thumbnails = (cache_dir or edition_dir / ".edition-cache") / "thumbnails"  # a build copies what it finds there
+    cache = cache_dir or edition_dir / ".edition-cache"
+    thumbnails = cache / "thumbnails"  # a build copies what it finds there
     sources = _scan_sources(edition_dir, output_dir, strict, thumbnails) if write and use_cache else None
     if sources is not None and (summary := read_summary(edition_dir)) and summary.still_current(sources):
         diagnostics.extend(summary.diagnostics)
@@ -122,7 +121,6 @@ def build(
         return result
 
     # load (what the last build made of each unchanged file is reused)
-    cache = cache_dir or edition_dir / ".edition-cache"
     kept_in_process = previous is not None
     earlier = (previous if kept_in_process else read_memory(cache)) if write and use_cache else None
     memo = ParseMemo(earlier.parsed if earlier else None)
@@ -133,28 +131,29 @@ def build(
     config = edition.config
     output_dir = output_dir if output_dir is not None else edition_dir / config.output
     result.output_dir = output_dir
-    package = Path(__file__).resolve().parent
-    settings = settings_digest(repr(config), tree_digest([*theme_dirs(edition_dir, config), package]), str(output_dir.resolve()),
-                               str(search.find_pagefind()) if config.search.enabled else "")
+    folders = theme_dirs(edition_dir, config)
+    pagefind = search.find_pagefind() if config.search.enabled else None
+    settings = settings_digest(repr(config), tree_digest([*folders, Path(__file__).resolve().parent]), str(output_dir.resolve()),
+                               str(pagefind))
     if earlier is not None and earlier.settings != settings:
         earlier = None  # other settings, theme or generator: everything is made again
-    output_intact = earlier is not None and earlier.output_dir == str(output_dir.resolve()) \
-        and earlier.output_state == output_state(output_dir.resolve())
+    # What the last build wrote, when its output folder is still the one it left: files it made the same way stand.
+    last_output = earlier if earlier is not None and earlier.output_dir == str(output_dir.resolve()) \
+        and earlier.output_state == output_state(output_dir.resolve()) else None
     memory = BuildMemory(settings=settings, parsed=memo.now)
     fingerprints = Fingerprints()
-    entry_digests = {(kind, entry.id): object_digest(entry)
-                     for kind, entries in (("person", edition.persons), ("place", edition.places), ("term", edition.terms))
-                     for entry in entries}
+    entry_digests: dict[tuple[str, str], str] = {}
     for kind, entries in (("person", edition.persons), ("place", edition.places), ("term", edition.terms)):
         for entry in entries:
+            entry_digests[(kind, entry.id)] = object_digest(entry)
             fingerprints.register(entry, entry_digests[(kind, entry.id)])
     for document in edition.documents:
         fingerprints.register(document, object_digest(document))
-    page_images, image_files = read_page_images(edition_dir, edition, diagnostics, cache_dir or edition_dir / ".edition-cache")
+    page_images, image_files = read_page_images(edition_dir, edition, diagnostics, cache)
 
     # annotate (the main texts on every core)
     md = create_parser(config)
-    labels = text_labels(load_translations(config.language, theme_dirs(edition_dir, config)))
+    labels = text_labels(load_translations(config.language, folders))
     matcher, ambiguous_names = build_matcher(edition)  # one matcher for every document of the build
     diagnostics.extend(ambiguous_names)
     to_root = "../../"  # mentions link from document pages, documents/<id>/index.html, to the entries' pages
@@ -179,14 +178,12 @@ def build(
     index = build_index(edition, diagnostics, mentions_with_versions(annotated, versions))
 
     # search: without the Pagefind binary the site is built as if search were turned off
-    pagefind = search.find_pagefind() if config.search.enabled else None
     if config.search.enabled and pagefind is None:
         diagnostics.warning("search", search.MISSING_BINARY, Location("site.yml"), search.MISSING_BINARY_HINT)
         config = replace(config, search=replace(config.search, enabled=False))
         edition = replace(edition, config=config)
 
     # render: templates see the index and the edition through proxies that note what each page reads
-    folders = theme_dirs(edition_dir, config)
     log = ReadLog()
     tracked_index = Tracked(index, "index", log)
     tracked_context = PageContext(site=config, index=tracked_index, edition=Tracked(edition, "edition", log))  # type: ignore[arg-type]
@@ -205,7 +202,7 @@ def build(
     # A full build writes each file into a new folder as soon as it is made, so that the site is
     # never held in memory whole; an update of the last build's output collects the files it makes.
     staging: StagingFolder | None = None
-    if write and not (earlier is not None and output_intact):
+    if write and last_output is None:
         try:
             check_output_dir(edition_dir, output_dir)
             staging = StagingFolder(output_dir, [f / "assets" for f in folders])
@@ -232,8 +229,8 @@ def build(
         renderer.environment.globals.update(template_values)  # what the Cite block shows
         shared_values = fingerprints.of(template_values["edition_downloads"])  # every page may show them
         # The exports (TEI, citations, data) are written beside the pages, with names in the text tagged.
-        whole = WholeFiles(earlier.whole if earlier and output_intact else {}, read_results, index)
-        export_memory = ExportMemory(earlier.exports if earlier and output_intact else {},
+        whole = WholeFiles(last_output.whole if last_output else {}, read_results, index)
+        export_memory = ExportMemory(last_output.exports if last_output else {},
                                      lambda d: fingerprints.of((d, annotated[d.id], names)), read_results, whole=whole)
         for path, text in render_exports(index, config, parse_env={"registers": matcher, "link_prefix": to_root}, jobs=jobs,
                                          memory=export_memory):
@@ -249,7 +246,7 @@ def build(
                 planned.append(search.render_search_page(planner))
             values = {path: fingerprints.of((task.template, path, task.values, shared_values))
                       for path, task in planned if isinstance(task, PageTask)}
-            earlier_pages = earlier.pages if earlier and output_intact else {}
+            earlier_pages = last_output.pages if last_output else {}
 
             def unchanged(path: str) -> bool:
                 made = earlier_pages.get(path)
@@ -298,29 +295,7 @@ def build(
                         forget_summary(edition_dir)  # until this write is done, the summary does not describe the output
                     if not kept_in_process:
                         forget_memory(cache)  # likewise the memory
-                    finish = index_search if pagefind is not None else None
-                    if staging is not None:
-                        if write_problems:
-                            raise write_problems[0]
-                        result.pages_written = staging.publish(finish)
-                        memory.files = digests
-                    elif earlier is not None and output_intact:
-                        # Only what changed is written; the search index follows the pages.
-                        changed = [(path, data) for path, data in sorted(files.items()) if earlier.files.get(path) != digests[path]]
-                        gone = sorted(set(earlier.files) - set(files) - set(standing))
-                        result.pages_written = update_site(output_dir, changed, gone, len(digests) + len(standing))
-                        if finish is not None and (changed or gone):
-                            update_search = partial(finish, output_dir.resolve())
-                            if search_later:
-                                result.search_later = update_search
-                            else:
-                                update_search()
-                        memory.files = {**{path: earlier.files[path] for path in standing}, **digests}
-                    else:
-                        result.pages_written = write_site(output_dir, sorted(files.items()), [f / "assets" for f in folders], finish)
-                        memory.files = digests
                     written = output_dir.resolve()
-                    memory.output_dir = str(written)
                     summary = Summary(sources, written, "", tuple(diagnostics.items), len(edition.documents),
                                       len(edition.persons)) if sources is not None else None
 
@@ -330,12 +305,35 @@ def build(
                         if summary is not None:
                             save_summary(edition_dir, replace(summary, output_state=memory.output_state))
 
+                    finish = index_search if pagefind is not None else None
+                    if staging is not None:
+                        if write_problems:
+                            raise write_problems[0]
+                        result.pages_written = staging.publish(finish)
+                        memory.files = digests
+                    elif last_output is not None:
+                        # Only what changed is written; the search index follows the pages.
+                        changed = [(path, data) for path, data in sorted(files.items()) if last_output.files.get(path) != digests[path]]
+                        gone = sorted(set(last_output.files) - set(files) - set(standing))
+                        result.pages_written = update_site(output_dir, changed, gone, len(digests) + len(standing))
+                        if finish is not None and (changed or gone):
+                            if search_later:
+                                def update_search() -> None:
+                                    finish(written)
+                                    note_output_state()
+
+                                result.search_later = update_search
+                            else:
+                                finish(written)
+                        memory.files = {**{path: last_output.files[path] for path in standing}, **digests}
+                    else:
+                        result.pages_written = write_site(output_dir, sorted(files.items()), [f / "assets" for f in folders], finish)
+                        memory.files = digests
+                    memory.output_dir = str(written)
                     note_output_state()
                     if use_cache and not kept_in_process:
                         save_memory(cache, memory)
                     result.memory = memory
-                    if result.search_later is not None:
-                        result.search_later = _then(result.search_later, note_output_state)
             except OutputProblem as problem:
                 diagnostics.error("output", str(problem), Location("site.yml"), "choose an output folder of its own, such as _site")
             except search.SearchFailed as problem:
@@ -378,18 +376,6 @@ def _annotate_with_memory(
         fingerprints.register(kept.text, kept.text_digest)
         diagnostics.extend(kept.problems)
     return annotated
-
-
-def _then(first: Callable[[], None], second: Callable[[], None]) -> Callable[[], None]:
-    def both() -> None:
-        first()
-        second()
-
-    return both
-
-
-def bytes_digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _scan_sources(edition_dir: Path, output_dir: Path | None, strict: bool, thumbnails: Path) -> SourceScan | None:

@@ -6,7 +6,6 @@ is recorded as diagnostics and the others are still read, so one run reports eve
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -17,6 +16,7 @@ from generator.config import CONFIG_FILE, SiteConfig, read_config
 from generator.dates import DateProblem, parse_date
 from generator.diagnostics import Diagnostic, Diagnostics, Location, did_you_mean
 from generator.model import VERSION_ROLES, Document, Edition, Facsimile, Page, Person, Place, RegisterEntry, Term, TextVersion
+from generator.tracking import digest
 from generator.yamlfile import YamlDocument, YamlProblem, parse_yaml
 
 CONTENT_DIR = "content"
@@ -465,7 +465,7 @@ class ParseMemo:
         self.now: dict[tuple[str, str], tuple[Any, tuple[Diagnostic, ...]]] = {}
 
     def parse(self, kind: str, source: SourceText, diagnostics: Diagnostics, parse: Callable[[SourceText, Diagnostics], T]) -> T:
-        key = (kind, hashlib.blake2b(f"{source.path}\0{source.text}".encode("utf-8", "surrogatepass"), digest_size=16).hexdigest())
+        key = (kind, digest(f"{source.path}\0{source.text}"))
         found = self.earlier.get(key) or self.now.get(key)
         if found is None:
             own = Diagnostics()

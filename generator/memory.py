@@ -26,20 +26,10 @@ from typing import Any
 
 from generator.annotate import AnnotatedText
 from generator.diagnostics import Diagnostic
-from generator.tracking import Read, digest
+from generator.tracking import Made, bytes_digest, digest
 
 MEMORY = "build-memory.pickle"
 MEMORY_FORMAT = "1"
-
-
-@dataclass(frozen=True)
-class Made:
-    """How an output file was made: the digest of its inputs and of what it read."""
-
-    values: str
-    reads: tuple[Read, ...]
-    read_results: str
-    absent: bool = False  # the file was not made (an edition without letters has no cmif.xml)
 
 
 @dataclass(frozen=True)
@@ -86,7 +76,7 @@ def tree_digest(folders: list[Path]) -> str:
     for folder in folders:
         for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
             try:
-                hashed.append(f"{path}\0{digest(path.read_bytes().decode('latin-1'))}")
+                hashed.append(f"{path}\0{bytes_digest(path.read_bytes())}")
             except OSError:
                 hashed.append(f"{path}\0unreadable")
     return digest("\n".join(hashed))

@@ -16,6 +16,7 @@ import functools
 import hashlib
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 # (owner, attribute, arguments or None, then): then is () for the value itself, ("item", key),
@@ -29,7 +30,21 @@ _unique = itertools.count()
 
 
 def digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return bytes_digest(text.encode("utf-8", "surrogatepass"))
+
+
+def bytes_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True)
+class Made:
+    """How an output file was made: the digest of its inputs and of what it read."""
+
+    values: str
+    reads: tuple[Read, ...]
+    read_results: str
+    absent: bool = False  # the file was not made (an edition without letters has no cmif.xml)
 
 
 class Fingerprints:
@@ -59,7 +74,7 @@ class Fingerprints:
         known = self.known.get(key) or self._memo.get(key)
         if known is not None:
             return "@" + known
-        if kind is tuple or kind is list:
+        if isinstance(value, (tuple, list)):
             token = "(" + ",".join([self._token(item) for item in value]) + ")"
             if len(token) <= _LONG_TEXT:
                 return token  # small: cheaper to make again than to keep
@@ -67,8 +82,6 @@ class Fingerprints:
             token = "{" + ",".join(sorted(f"{self._token(k)}:{self._token(v)}" for k, v in value.items())) + "}"
         elif isinstance(value, (set, frozenset)):
             token = "{" + ",".join(sorted(self._token(item) for item in value)) + "}"
-        elif isinstance(value, (tuple, list)):
-            token = "(" + ",".join([self._token(item) for item in value]) + ")"
         elif (names := _field_names(kind)) is not None:
             token = kind.__name__ + "(" + ",".join([self._token(getattr(value, name)) for name in names]) + ")"
         else:
@@ -169,74 +182,63 @@ def _tracked_value(value: Any, where: tuple[str, str, tuple[Any, ...] | None], l
     return value
 
 
-class _TrackedMapping(Mapping[Any, Any]):
-    """A mapping whose single items are noted one by one, and anything else as a read of the whole."""
+class _TrackedContainer:
+    """A container value read through a proxy: its truth and length are noted as such, a walk over it as a read of the whole."""
 
-    def __new__(cls, target: Mapping[Any, Any], where: tuple[str, str, tuple[Any, ...] | None], log: ReadLog) -> _TrackedMapping:
-        return _named_like_target(cls, target)  # type: ignore[no-any-return]
+    def __new__(cls, target: Any, where: tuple[str, str, tuple[Any, ...] | None], log: ReadLog) -> Any:
+        return _named_like_target(cls, target)
 
-    def __init__(self, target: Mapping[Any, Any], where: tuple[str, str, tuple[Any, ...] | None], log: ReadLog) -> None:
+    def __init__(self, target: Any, where: tuple[str, str, tuple[Any, ...] | None], log: ReadLog) -> None:
         self._target, self._where, self._log = target, where, log
 
-    def __getitem__(self, key: Any) -> Any:
+    def _note(self, then: tuple[Any, ...]) -> None:
+        self._log.note((*self._where, then))
+
+    def __iter__(self) -> Iterator[Any]:
+        self._note(("all",))
+        return iter(self._target)
+
+    def __len__(self) -> int:
+        self._note(("len",))
+        return len(self._target)
+
+    def __bool__(self) -> bool:
+        self._note(("bool",))
+        return bool(self._target)
+
+
+class _TrackedMapping(_TrackedContainer, Mapping[Any, Any]):
+    """A mapping whose single items are noted one by one."""
+
+    def _note_item(self, key: Any) -> None:
         if _plain(key):
-            self._log.note((*self._where, ("item", key)))
+            self._note(("item", key))
         else:
             self._log.note(UNREPEATABLE)
+
+    def __getitem__(self, key: Any) -> Any:
+        self._note_item(key)
         return self._target[key]
 
     def __contains__(self, key: object) -> bool:
-        if _plain(key):
-            self._log.note((*self._where, ("item", key)))
-        else:
-            self._log.note(UNREPEATABLE)
+        self._note_item(key)
         return key in self._target
 
-    def __iter__(self) -> Iterator[Any]:
-        self._log.note((*self._where, ("all",)))
-        return iter(self._target)
 
-    def __len__(self) -> int:
-        self._log.note((*self._where, ("len",)))
-        return len(self._target)
-
-    def __bool__(self) -> bool:
-        self._log.note((*self._where, ("bool",)))
-        return bool(self._target)
-
-
-class _TrackedSequence(Sequence[Any]):
-    """A list whose truth and length are noted as such, and anything else as a read of the whole."""
-
-    def __new__(cls, target: Sequence[Any], where: tuple[str, str, tuple[Any, ...] | None], log: ReadLog) -> _TrackedSequence:
-        return _named_like_target(cls, target)  # type: ignore[no-any-return]
-
-    def __init__(self, target: Sequence[Any], where: tuple[str, str, tuple[Any, ...] | None], log: ReadLog) -> None:
-        self._target, self._where, self._log = target, where, log
+class _TrackedSequence(_TrackedContainer, Sequence[Any]):
+    """A list: anything but its truth and length reads the whole."""
 
     def __getitem__(self, index: Any) -> Any:
-        self._log.note((*self._where, ("all",)))
+        self._note(("all",))
         return self._target[index]
 
-    def __iter__(self) -> Iterator[Any]:
-        self._log.note((*self._where, ("all",)))
-        return iter(self._target)
-
     def __contains__(self, value: object) -> bool:
-        self._log.note((*self._where, ("all",)))
+        self._note(("all",))
         return value in self._target
 
     def __reversed__(self) -> Iterator[Any]:
-        self._log.note((*self._where, ("all",)))
+        self._note(("all",))
         return reversed(self._target)
-
-    def __len__(self) -> int:
-        self._log.note((*self._where, ("len",)))
-        return len(self._target)
-
-    def __bool__(self) -> bool:
-        self._log.note((*self._where, ("bool",)))
-        return bool(self._target)
 
 
 # --------------------------------------------------------------------------- repeating reads
@@ -298,8 +300,6 @@ class WholeFiles:
 
     def make(self, path: str, values: Any, function: Any) -> str | None:
         """`function(index)`'s text, or None when it makes no file or its last file stands."""
-        from generator.memory import Made  # memory.py keeps these records; it imports this module
-
         fingerprint = self.read_results.fingerprints.of(values)
         kept = self.earlier.get(path)
         if kept is not None and kept.values == fingerprint and self.read_results.combined(kept.reads) == kept.read_results:

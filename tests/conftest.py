@@ -57,10 +57,15 @@ def make_edition(tmp_path: Path) -> Callable[..., Path]:
     return make
 
 
+def build_elsewhere(edition: Path, tmp_path_factory: pytest.TempPathFactory, name: str) -> BuildResult:
+    """A build of a folder of the repository, with its site and cache in a temporary folder: the repository stays as it is."""
+    folder = tmp_path_factory.mktemp(name)
+    return build(edition, folder / "site", cache_dir=folder / "cache")
+
+
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
-    folder = tmp_path_factory.mktemp("sample")
-    result = build(REPO_ROOT, folder / "site", cache_dir=folder / "cache")  # the repository stays as it is
+    result = build_elsewhere(REPO_ROOT, tmp_path_factory, "sample")
     assert not result.diagnostics.errors, [d.format() for d in result.diagnostics.errors]
     return result
 
@@ -73,8 +78,7 @@ def sample_site(sample_build: BuildResult) -> Path:
 
 @pytest.fixture(scope="session")
 def bilingual_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
-    folder = tmp_path_factory.mktemp("bilingual")
-    result = build(BILINGUAL, folder / "site", cache_dir=folder / "cache")  # the repository stays as it is
+    result = build_elsewhere(BILINGUAL, tmp_path_factory, "bilingual")
     assert not result.diagnostics.items, [d.format() for d in result.diagnostics.items]
     return result
 

@@ -18,10 +18,10 @@ from generator.exports import citation, data, feeds, tei
 from generator.facsimiles import facsimile_url
 from generator.index import EditionIndex
 from generator.markup import create_parser
-from generator.memory import KeptExports, Made
+from generator.memory import KeptExports
 from generator.model import Document
 from generator.parallel import iter_chunks, shared
-from generator.tracking import Read, ReadLog, ReadResults, Tracked, WholeFiles, sorted_reads
+from generator.tracking import Made, Read, ReadLog, ReadResults, Tracked, WholeFiles, sorted_reads
 
 
 @dataclass(frozen=True)
@@ -133,15 +133,16 @@ def render_exports(
     values: dict[str, str] = {}
     if memory is not None:
         memory.read_results.owners["entries"] = entries  # what each document's standOff reads of it is noted
+        ids_digest = memory.read_results.fingerprints.of(ids)
         for document in index.documents:
-            values[document.id] = memory.values_of(document) + "|" + memory.read_results.fingerprints.of(ids)
+            values[document.id] = memory.values_of(document) + "|" + ids_digest
             kept = memory.kept.get(document.id)
             if (kept is not None and kept.made.values == values[document.id]
                     and memory.read_results.combined(kept.made.reads) == kept.made.read_results):
                 reused[document.id] = kept
     to_make = [d for d in index.documents if d.id not in reused]
     log = ReadLog()
-    made = iter(iter_chunks(_document_exports_chunk, len(to_make), (index, config, parse_env, ids, entries, to_make, log), jobs))
+    made = iter_chunks(_document_exports_chunk, len(to_make), (index, config, parse_env, ids, entries, to_make, log), jobs)
     for document in index.documents:
         if document.id in reused:
             kept = reused[document.id]
