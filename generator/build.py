@@ -29,7 +29,7 @@ from generator.output import OutputProblem, StagingFolder, check_output_dir, rem
 from generator.parallel_stages import PageTask, PlanningRenderer, annotate_documents, render_pages
 from generator.registers import build_matcher, registers_json
 from generator.render import PageContext, Renderer, TemplateProblem, builtin_theme_dir, create_environment, render_site, render_sitemap, theme_dirs
-from generator.tracking import Fingerprints, Made, ReadLog, ReadResults, Tracked, WholeFiles, bytes_digest, digest, object_digest
+from generator.tracking import DocumentBodies, Fingerprints, Made, ReadLog, ReadResults, Tracked, WholeFiles, bytes_digest, digest, object_digest
 from generator.unchanged import SourceScan, Summary, forget_summary, output_state, read_summary, save_summary, scan_sources
 from generator.versions import VersionText, annotate_versions, mentions_with_versions
 
@@ -147,8 +147,13 @@ def build(
         for entry in entries:
             entry_digests[(kind, entry.id)] = object_digest(entry)
             fingerprints.register(entry, entry_digests[(kind, entry.id)])
+    document_digests: dict[str, str] = {}
     for document in edition.documents:
-        fingerprints.register(document, object_digest(document))
+        # Lists, neighbours and registers show a document's metadata, not its body: known by that alone, the
+        # document leaves them as they are when only its body changes. What reads a body notes it (DocumentBodies).
+        metadata = object_digest(replace(document, body=""))
+        fingerprints.register(document, metadata)
+        document_digests[document.id] = digest(metadata + digest(document.body))
     page_images, image_files = read_page_images(edition_dir, edition, diagnostics, cache)
 
     # annotate (the main texts on every core)
@@ -159,7 +164,7 @@ def build(
     to_root = "../../"  # mentions link from document pages, documents/<id>/index.html, to the entries' pages
     register_env = {"registers": matcher, "link_prefix": to_root}
     names = object_digest(sorted((kind, entry_id, matcher.entries[(kind, entry_id)].names) for kind, entry_id in entry_digests))
-    annotated = _annotate_with_memory(edition, register_env, labels, jobs, names, entry_digests, fingerprints, diagnostics,
+    annotated = _annotate_with_memory(edition, register_env, labels, jobs, names, document_digests, entry_digests, fingerprints, diagnostics,
                                       earlier.annotations if earlier else {}, memory.annotations)
     versions, problems = annotate_versions(edition.documents, annotated, md=md, config=config, labels=labels, env_extra=register_env)
     diagnostics.extend(problems)
@@ -189,7 +194,8 @@ def build(
     tracked_context = PageContext(site=config, index=tracked_index, edition=Tracked(edition, "edition", log))  # type: ignore[arg-type]
     renderer = Renderer(create_environment(folders, config.language), tracked_context, folders)
     browse.install_filters(renderer.environment)
-    read_results = ReadResults({"index": index, "edition": edition}, fingerprints)
+    read_results = ReadResults({"index": index, "edition": edition, "bodies": DocumentBodies(edition.documents)}, fingerprints)
+    renderer.environment.read_log = log
     total = len(edition.documents)
     done = 0
 
@@ -231,7 +237,7 @@ def build(
         # The exports (TEI, citations, data) are written beside the pages, with names in the text tagged.
         whole = WholeFiles(last_output.whole if last_output else {}, read_results, index)
         export_memory = ExportMemory(last_output.exports if last_output else {},
-                                     lambda d: fingerprints.of((d, annotated[d.id], names)), read_results, whole=whole)
+                                     lambda d: fingerprints.of((document_digests[d.id], annotated[d.id], names)), read_results, whole=whole)
         for path, text in render_exports(index, config, parse_env={"registers": matcher, "link_prefix": to_root}, jobs=jobs,
                                          memory=export_memory):
             emit(path, text.encode("utf-8"))
@@ -350,11 +356,11 @@ def build(
 
 def _annotate_with_memory(
     edition: Edition, register_env: dict[str, object], labels: dict[str, str], jobs: int | None, names: str,
-    entry_digests: Mapping[tuple[str, str], str], fingerprints: Fingerprints, diagnostics: Diagnostics,
+    document_digests: Mapping[str, str], entry_digests: Mapping[tuple[str, str], str], fingerprints: Fingerprints, diagnostics: Diagnostics,
     earlier: Mapping[str, KeptAnnotation], now: dict[str, KeptAnnotation],
 ) -> dict[str, AnnotatedText]:
     """Every main text annotated, on every core; a text made last time from the same document, names and entries is reused."""
-    keys = {document.id: digest(fingerprints.of(document) + names) for document in edition.documents}
+    keys = {document.id: digest(document_digests[document.id] + names) for document in edition.documents}
 
     def still_good(kept: KeptAnnotation | None, document_id: str) -> bool:
         return (kept is not None and kept.key == keys[document_id]

@@ -25,7 +25,8 @@ from generator.dates import PartialDate
 from generator.diagnostics import Diagnostic, Location, Severity
 from generator.i18n import ROLE_NAMES, format_partial_date, language_name, load_translations
 from generator.index import EditionIndex
-from generator.model import Edition
+from generator.model import Document, Edition
+from generator.tracking import ReadLog, body_read
 
 if TYPE_CHECKING:
     from generator.facsimiles import PageImage
@@ -55,8 +56,37 @@ class TemplateProblem(Exception):
         self.diagnostic = diagnostic
 
 
-def create_environment(folders: list[Path], language: str = "en") -> jinja2.Environment:
-    env = jinja2.Environment(
+class EditionEnvironment(jinja2.Environment):
+    """Jinja's environment, noting each read of a document's body (see tracking.py).
+
+    Lists, neighbours and register pages know a document by its metadata alone, so that a changed
+    body does not make them again; a template that does show a body, by any way it reached the
+    document, has the read noted here, where every `x.body` and `x["body"]` of a template passes.
+    """
+
+    read_log: ReadLog | None = None
+
+    def note_body_read(self, obj: Any, name: Any) -> None:
+        if name == "body" and self.read_log is not None and isinstance(obj, Document):
+            self.read_log.note(body_read(obj.id))
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        self.note_body_read(obj, attribute)
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:  # also what filters given `attribute=` use
+        self.note_body_read(obj, argument)
+        return super().getitem(obj, argument)
+
+
+@jinja2.pass_environment
+def _attr_filter(environment: EditionEnvironment, obj: Any, name: str) -> Any:
+    environment.note_body_read(obj, name)
+    return jinja2.filters.do_attr(environment, obj, name)
+
+
+def create_environment(folders: list[Path], language: str = "en") -> EditionEnvironment:
+    env = EditionEnvironment(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(f / "templates")) for f in folders]),
         extensions=["jinja2.ext.i18n"],
         autoescape=True,
@@ -66,6 +96,7 @@ def create_environment(folders: list[Path], language: str = "en") -> jinja2.Envi
         keep_trailing_newline=True,
     )
     env.filters["xml"] = lambda value: xml_escape(str(value))
+    env.filters["attr"] = _attr_filter  # Jinja's reads the attribute itself
     translations = load_translations(language, folders)
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     env.filters["local_date"] = lambda date: format_partial_date(date, language, translations)

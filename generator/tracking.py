@@ -241,6 +241,26 @@ class _TrackedSequence(_TrackedContainer, Sequence[Any]):
         return reversed(self._target)
 
 
+def body_read(document_id: str) -> Read:
+    """The read of one document's body (see DocumentBodies)."""
+    return ("bodies", "of", (document_id,), ())
+
+
+class DocumentBodies:
+    """The documents' bodies, for reads of them to be repeated.
+
+    A document is known to fingerprints by its metadata alone (see build.py): lists, neighbours and
+    registers show that, and a changed body must not make them again. Whatever does read a body
+    notes `body_read`, which compares the body itself.
+    """
+
+    def __init__(self, documents: Sequence[Any]) -> None:
+        self._bodies = {document.id: document.body for document in documents}
+
+    def of(self, document_id: str) -> str | None:
+        return self._bodies.get(document_id)
+
+
 # --------------------------------------------------------------------------- repeating reads
 
 

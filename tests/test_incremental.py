@@ -155,6 +155,30 @@ def test_a_changed_body_rewrites_its_own_files_and_the_edition_wide_ones_only(tm
     assert not others  # no other document's page or exports
     assert result.pages_written == len(rewritten)
     assert len(rewritten) < len(after) // 4
+    # Lists and registers show the documents' metadata, which the body leaves as it was.
+    for unchanged in ("index.html", "chronology/index.html", "persons/index.html", "persons.json", "cmif.xml"):
+        assert unchanged not in rewritten
+
+
+def override_theme(edition: Path, name: str, old: str, new: str) -> None:
+    folder = edition / "themes" / "default" / "templates"
+    folder.mkdir(parents=True, exist_ok=True)
+    builtin = Path(__file__).resolve().parent.parent / "themes" / "default" / "templates" / name
+    text = builtin.read_text(encoding="utf-8")
+    assert old in text
+    (folder / name).write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_theme_that_shows_bodies_in_lists_follows_a_changed_body(tmp_path: Path) -> None:
+    # Lists know documents by their metadata; a template reading a body, however, is made again when it changes.
+    edition = synthetic_edition(tmp_path / "edition")
+    override_theme(edition, "document-item.html", "</li>", "<p class=\"excerpt\">{{ document.body[-60:] }}</p></li>")
+    override_theme(edition, "404.html", "</h1>", " {{ index.documents | map(attribute='body') | map('length') | sum }}</h1>")
+    build(edition)
+    change_body(edition)
+    assert not build(edition).diagnostics.errors
+    assert "in pencil" in (edition / "_site" / "index.html").read_text(encoding="utf-8")
+    assert_same_as_clean_build(edition, tmp_path)
 
 
 def test_the_memory_is_not_trusted_when_the_output_was_replaced(tmp_path: Path) -> None:
