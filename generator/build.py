@@ -6,7 +6,8 @@ import functools
 import gc
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
+from operator import attrgetter
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
@@ -20,7 +21,7 @@ from generator.diagnostics import Diagnostics, Location
 from generator.exports import ExportMemory, render_exports, template_globals
 from generator.facsimiles import PageImage, read_page_images
 from generator.i18n import load_translations, text_labels
-from generator.index import build_index
+from generator.index import Appearance, EditionIndex, build_index
 from generator.markup import create_parser
 from generator.markup.links import link_scheme_plugin, unsafe_link_warnings
 from generator.memory import BuildMemory, KeptAnnotation, forget_memory, read_memory, save_memory, settings_digest, tree_digest
@@ -181,6 +182,7 @@ def build(
 
     # index
     index = build_index(edition, diagnostics, mentions_with_versions(annotated, versions))
+    _register_appearances(index, fingerprints)
 
     # search: without the Pagefind binary the site is built as if search were turned off
     if config.search.enabled and pagefind is None:
@@ -380,8 +382,20 @@ def _annotate_with_memory(
         now[document.id] = kept
         annotated[document.id] = kept.text
         fingerprints.register(kept.text, kept.text_digest)
+        for number, note in enumerate(kept.text.notes):  # the apparatus overview lists them all
+            fingerprints.register(note, f"{kept.text_digest}.{number}")
         diagnostics.extend(kept.problems)
     return annotated
+
+
+def _register_appearances(index: EditionIndex, fingerprints: Fingerprints) -> None:
+    """Each register entry's appearances, known by digest: register pages and their reads compare them all,
+    and there is one for each entry named in each document."""
+    known = fingerprints.known
+    others = attrgetter(*(f.name for f in fields(Appearance) if f.name != "document"))  # plain values, cheap to repr
+    for appearances in index.appearances.values():
+        for appearance in appearances:
+            fingerprints.register(appearance, digest(f"{known[id(appearance.document)]}{others(appearance)!r}"))
 
 
 def _scan_sources(edition_dir: Path, output_dir: Path | None, strict: bool, thumbnails: Path) -> SourceScan | None:
