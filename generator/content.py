@@ -151,12 +151,16 @@ class SourceText:
     text: str
 
 
-def read_source(root: Path, file: Path, diagnostics: Diagnostics) -> SourceText | None:
-    """Read a UTF-8 text file (BOM and CRLF accepted); None, with a diagnostic, if it cannot be used."""
+def read_source(root: Path, file: Path, diagnostics: Diagnostics, real_folders: dict[Path, Path] | None = None) -> SourceText | None:
+    """Read a UTF-8 text file (BOM and CRLF accepted); None, with a diagnostic, if it cannot be used.
+
+    `real_folders` keeps the folders resolved so far, for a caller that reads many files.
+    """
     relative = file.relative_to(root).as_posix()
+    real_folders = {} if real_folders is None else real_folders
     try:
-        resolved = file.resolve()
-        if not resolved.is_relative_to(root.resolve()):
+        resolved = file.resolve() if file.is_symlink() else _real_folder(file.parent, real_folders) / file.name
+        if not resolved.is_relative_to(_real_folder(root, real_folders)):
             diagnostics.error(
                 "outside-edition",
                 "this file is a link to a place outside the edition folder and is not read",
@@ -188,6 +192,13 @@ def read_source(root: Path, file: Path, diagnostics: Diagnostics) -> SourceText 
         )
         return None
     return SourceText(relative, text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _real_folder(folder: Path, real_folders: dict[Path, Path]) -> Path:
+    real = real_folders.get(folder)
+    if real is None:
+        real = real_folders[folder] = folder.resolve()
+    return real
 
 
 def _markdown_files(root: Path, folder: str) -> list[Path]:
@@ -506,6 +517,7 @@ def read_documents(root: Path, diagnostics: Diagnostics, memo: ParseMemo | None 
     by_id: dict[str, Document] = {}
     version_files: list[Path] = []
     files = _markdown_files(root, DOCUMENTS_DIR)
+    real_folders: dict[Path, Path] = {}
     _check_case_collisions(root, files, diagnostics)
     _check_linked_folders(root, DOCUMENTS_DIR, diagnostics)
     for file in files:
@@ -513,7 +525,7 @@ def read_documents(root: Path, diagnostics: Diagnostics, memo: ParseMemo | None 
         if re.search(r"\.[a-z]{2,3}(-[A-Za-z0-9]+)?\.md$", file.name):
             version_files.append(file)
             continue
-        source = read_source(root, file, diagnostics)
+        source = read_source(root, file, diagnostics, real_folders)
         document = memo.parse("document", source, diagnostics, read_document) if source else None
         if document is None:
             continue
