@@ -9,7 +9,6 @@ to point at runs of capitalised words that are almost, but not quite, a register
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -21,6 +20,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from generator.diagnostics import Diagnostic, Severity, did_you_mean
+from generator.jsondata import records_json
 from generator.model import Document, Edition, Person, Place, RegisterEntry, Term
 
 if TYPE_CHECKING:
@@ -323,4 +323,4 @@ def registers_json(index: EditionIndex, kind: str) -> str:
         if isinstance(entry, Term):
             record["expansion"] = entry.expansion
         data.append(record)
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+    return records_json(data, sort_keys=True)

@@ -22,6 +22,7 @@ from generator.config import SiteConfig
 from generator.exports.citation import document_folder, document_url, download_paths, text_language
 from generator.facsimiles import facsimile_url
 from generator.index import EditionIndex
+from generator.jsondata import records_json
 from generator.model import Document
 
 SCHEMA_PATH = "edition.schema.json"
@@ -161,7 +162,7 @@ def edition_data(
 
 
 def edition_json(index: EditionIndex, config: SiteConfig, texts: Mapping[str, str], version_texts: Mapping[str, Sequence[str]] | None = None) -> str:
-    return json.dumps(edition_data(index, config, texts, version_texts), ensure_ascii=False, indent=2) + "\n"
+    return records_json(edition_data(index, config, texts, version_texts))
 
 
 _TEXT = {"type": "string", "minLength": 1}
