@@ -111,13 +111,16 @@ def build_index(edition: Edition, diagnostics: Diagnostics, mentions: Mapping[st
             roles[key][document_id].add("mentioned")
 
     by_id = {d.id: d for d in documents}
+    chronological = {d.id: (d.date.sort_key, d.id) for d in documents}
+
+    def appearance(key: str, doc_id: str, doc_roles: set[str]) -> Appearance:
+        counts = surfaces.get(doc_id, {}).get(key)
+        return Appearance(by_id[doc_id], tuple(r for r in ROLE_ORDER if r in doc_roles),
+                          surfaces=tuple(sorted(counts.items(), key=lambda s: (-s[1], s[0]))) if counts else (),
+                          mentions=sum(counts.values()) if counts else 0)
+
     appearances = {
-        key: tuple(
-            Appearance(by_id[doc_id], tuple(r for r in ROLE_ORDER if r in doc_roles),
-                       surfaces=tuple(sorted(surfaces.get(doc_id, {}).get(key, Counter()).items(), key=lambda s: (-s[1], s[0]))),
-                       mentions=sum(surfaces.get(doc_id, {}).get(key, Counter()).values()))
-            for doc_id, doc_roles in sorted(per_document.items(), key=lambda item: (by_id[item[0]].date.sort_key, item[0]))
-        )
+        key: tuple(appearance(key, doc_id, doc_roles) for doc_id, doc_roles in sorted(per_document.items(), key=lambda item: chronological[item[0]]))
         for key, per_document in roles.items()
     }
     previous = {d.id: documents[i - 1] if i > 0 else None for i, d in enumerate(documents)}
