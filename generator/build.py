@@ -378,12 +378,13 @@ def _annotate_with_memory(
             text, problems, text_digest = fresh[document.id]
             mentioned = sorted({(m.kind, m.id) for m in text.mentions if (m.kind, m.id) in entry_digests})
             kept = KeptAnnotation(keys[document.id], tuple((kind, entry_id, entry_digests[(kind, entry_id)]) for kind, entry_id in mentioned),
-                                  text, text_digest, tuple(problems))
+                                  text, text_digest, tuple(problems), tuple(object_digest(note) for note in text.notes))
         now[document.id] = kept
         annotated[document.id] = kept.text
         fingerprints.register(kept.text, kept.text_digest)
-        for number, note in enumerate(kept.text.notes):  # the apparatus overview lists them all
-            fingerprints.register(note, f"{kept.text_digest}.{number}")
+        # The apparatus overview lists every note: known by its own digest, a note stays the same while its text changes around it.
+        for note, note_digest in zip(kept.text.notes, kept.note_digests, strict=True):
+            fingerprints.register(note, note_digest)
         diagnostics.extend(kept.problems)
     return annotated
 

@@ -39,6 +39,7 @@ class KeptAnnotation:
     text: AnnotatedText
     text_digest: str
     problems: tuple[Diagnostic, ...]
+    note_digests: tuple[str, ...]  # of each of the text's notes
 
 
 @dataclass(frozen=True)

@@ -71,8 +71,17 @@ class EditionEnvironment(jinja2.Environment):
             self.read_log.note(body_read(obj.id))
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        self.note_body_read(obj, attribute)
-        return super().getattr(obj, attribute)
+        # Jinja's own, inlined: templates read attributes so often that one more call shows in the build's time.
+        if attribute == "body":
+            self.note_body_read(obj, attribute)
+        try:
+            return getattr(obj, attribute)
+        except AttributeError:
+            pass
+        try:
+            return obj[attribute]
+        except (TypeError, LookupError, AttributeError):
+            return self.undefined(obj=obj, name=attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:  # also what filters given `attribute=` use
         self.note_body_read(obj, argument)

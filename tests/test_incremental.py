@@ -160,6 +160,18 @@ def test_a_changed_body_rewrites_its_own_files_and_the_edition_wide_ones_only(tm
         assert unchanged not in rewritten
 
 
+def test_a_body_changed_around_its_notes_leaves_the_apparatus_overview_alone(tmp_path: Path) -> None:
+    edition = synthetic_edition(tmp_path / "edition")
+    build(edition)
+    overview = edition / "_site" / "apparatus" / "index.html"
+    before = overview.stat().st_mtime_ns
+    path = documents(edition)[3]
+    path.write_text(path.read_text(encoding="utf-8") + "\nA sentence added without a note.\n", encoding="utf-8")
+    assert build(edition).pages_written
+    assert overview.stat().st_mtime_ns == before
+    assert_same_as_clean_build(edition, tmp_path)
+
+
 def override_theme(edition: Path, name: str, old: str, new: str) -> None:
     folder = edition / "themes" / "default" / "templates"
     folder.mkdir(parents=True, exist_ok=True)
