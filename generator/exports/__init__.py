@@ -11,10 +11,13 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markupsafe import Markup
 
 from generator.config import SiteConfig
 from generator.exports import citation, data, feeds, tei
+from generator.exports.text import TextExports, document_texts
 from generator.facsimiles import facsimile_url
 from generator.index import EditionIndex
 from generator.markup import create_parser
@@ -112,11 +115,12 @@ class ExportMemory:
 
 def render_exports(
     index: EditionIndex, config: SiteConfig, parse_env: Mapping[str, Any] | None = None, jobs: int | None = None,
-    memory: ExportMemory | None = None,
+    memory: ExportMemory | None = None, made_texts: Mapping[str, Sequence[TextExports]] | None = None,
 ) -> Iterator[tuple[str, str]]:
     """Every exported file, in a deterministic order; each document's files on every core (see parallel.py).
 
-    The documents are parsed with the annotate stage's parser; `parse_env` is what that stage puts
+    `made_texts` are what the annotate stage made of each document's texts for the exports (see text.py).
+    A document without them is parsed with the annotate stage's parser; `parse_env` is what that stage puts
     into the parser's env besides the defaults (e.g. the register matcher), so that the TEI sees
     the same tokens as the pages, names in the text included. With a `memory`, a document whose
     exports were made from the same values and reads is not made again, and its files are not
@@ -142,7 +146,7 @@ def render_exports(
                 reused[document.id] = kept
     to_make = [d for d in index.documents if d.id not in reused]
     log = ReadLog()
-    made = iter_chunks(_document_exports_chunk, len(to_make), (index, config, parse_env, ids, entries, to_make, log), jobs)
+    made = iter_chunks(_document_exports_chunk, len(to_make), (index, config, parse_env, ids, entries, to_make, log, made_texts or {}), jobs)
     for document in index.documents:
         if document.id in reused:
             kept = reused[document.id]
@@ -179,23 +183,28 @@ def render_exports(
 def _document_exports_chunk(numbers: Sequence[int]) -> list[tuple[list[tuple[str, str]], str, str, list[str], tuple[Read, ...]]]:
     """One document's own files, its plain text, its member of the TEI corpus, its versions' plain texts and
     what it read of the index, for each document numbered."""
-    real_index, config, parse_env, ids, real_entries, documents, log = shared()
+    real_index, config, parse_env, ids, real_entries, documents, log, made_texts = shared()
     index = Tracked(real_index, "index", log)
     tracked_entries = Tracked(real_entries, "entries", log)
     entries = tei.RegisterXml(tracked_entries.persons, tracked_entries.places)  # each entry a document's standOff takes is noted
-    md = create_parser(config)  # one parser per worker
+    parsers: list[MarkdownIt] = []  # made when a text must be parsed again, one per worker
+
+    def parse(body: str) -> list[Token]:
+        if not parsers:
+            parsers.append(create_parser(config))
+        return parsers[0].parse(body, {**parse_env})
+
     results = []
     for number in numbers:
         document = documents[number]
         log.reads = set()
-        tokens = md.parse(document.body, {**parse_env})
+        texts = document_texts(document, made_texts.get(document.id), index, ids, parse)  # type: ignore[arg-type]
         paths = citation.download_paths(document.id)
-        text = data.plain_text(tokens)
+        text = texts[0].plain_text
         # Every version of the text goes into the TEI; page breaks point at the page images beside the file.
-        versions = [(version, md.parse(version.body, {**parse_env})) for version in document.versions]
-        plain_versions = [data.plain_text(version_tokens) for _, version_tokens in versions]
+        plain_versions = [version.plain_text for version in texts[1:]]
         pages = [(f.n, facsimile_url(f)) for f in document.facsimiles]
-        standalone, member = tei.document_files(document, tokens, index, config, ids, versions, pages, entries)
+        standalone, member = tei.document_files(document, [t.tei_body for t in texts], index, config, ids, document.versions, pages, entries)
         files = [
             (paths["tei"], standalone),
             (paths["bibtex"], citation.bibtex(document, index, config)),
