@@ -153,7 +153,10 @@ def render_exports(
             files, text, member, plain_versions = [], kept.text, kept.member, list(kept.plain_versions)
             memory.standing.extend(kept.files)  # type: ignore[union-attr]
         else:
-            files, text, member, plain_versions, reads = next(made)
+            files, plain, member, reads = next(made)
+            if plain is None:  # made from the annotate stage's texts: this process has their plain texts
+                plain = [annotated.plain_text for annotated in (made_texts or {})[document.id]]
+            text, plain_versions = plain[0], plain[1:]
             yield from files
             if memory is not None:
                 record = Made(values[document.id], reads, memory.read_results.combined(reads))
@@ -180,9 +183,9 @@ def render_exports(
     yield data.SCHEMA_PATH, data.edition_schema()
 
 
-def _document_exports_chunk(numbers: Sequence[int]) -> list[tuple[list[tuple[str, str]], str, str, list[str], tuple[Read, ...]]]:
-    """One document's own files, its plain text, its member of the TEI corpus, its versions' plain texts and
-    what it read of the index, for each document numbered."""
+def _document_exports_chunk(numbers: Sequence[int]) -> list[tuple[list[tuple[str, str]], list[str] | None, str, tuple[Read, ...]]]:
+    """One document's own files, the plain texts of its main text and versions when it had to parse them again
+    (else None), its member of the TEI corpus and what it read of the index, for each document numbered."""
     real_index, config, parse_env, ids, real_entries, documents, log, made_texts = shared()
     index = Tracked(real_index, "index", log)
     tracked_entries = Tracked(real_entries, "entries", log)
@@ -198,11 +201,11 @@ def _document_exports_chunk(numbers: Sequence[int]) -> list[tuple[list[tuple[str
     for number in numbers:
         document = documents[number]
         log.reads = set()
-        texts = document_texts(document, made_texts.get(document.id), index, ids, parse)  # type: ignore[arg-type]
+        annotated = made_texts.get(document.id)
+        texts = document_texts(document, annotated, index, ids, parse)  # type: ignore[arg-type]
         paths = citation.download_paths(document.id)
         text = texts[0].plain_text
         # Every version of the text goes into the TEI; page breaks point at the page images beside the file.
-        plain_versions = [version.plain_text for version in texts[1:]]
         pages = [(f.n, facsimile_url(f)) for f in document.facsimiles]
         standalone, member = tei.document_files(document, [t.tei_body for t in texts], index, config, ids, document.versions, pages, entries)
         files = [
@@ -214,5 +217,6 @@ def _document_exports_chunk(numbers: Sequence[int]) -> list[tuple[list[tuple[str
             (paths["text"], text),
         ]
         reads, log.reads = log.reads, None
-        results.append((files, text, member, plain_versions, sorted_reads(reads)))
+        # The plain texts the annotate stage made are in the build's process already: they need not come back (and be held twice).
+        results.append((files, None if texts is annotated else [t.plain_text for t in texts], member, sorted_reads(reads)))
     return results
