@@ -86,8 +86,20 @@ def letter_label(index: int) -> str:
 def annotate_text(
     body: str, *, md: MarkdownIt, config: SiteConfig, path: str, first_line: int, env_extra: dict[str, Any] | None = None
 ) -> tuple[AnnotatedText, list[Diagnostic]]:
+    tokens, env = parse_text(body, md=md, first_line=first_line, env_extra=env_extra)
+    return annotate_tokens(tokens, env, md=md, config=config, path=path, first_line=first_line)
+
+
+def parse_text(body: str, *, md: MarkdownIt, first_line: int, env_extra: dict[str, Any] | None = None) -> tuple[list[Token], dict[str, Any]]:
+    """The tokens of a text and the parser's env, for `annotate_tokens` and whatever else reads the same tokens (the exports)."""
     env: dict[str, Any] = {"first_line": first_line, "source_lines": body.split("\n"), **(env_extra or {})}
-    tokens = md.parse(body, env)
+    return md.parse(body, env), env
+
+
+def annotate_tokens(
+    tokens: list[Token], env: dict[str, Any], *, md: MarkdownIt, config: SiteConfig, path: str, first_line: int
+) -> tuple[AnnotatedText, list[Diagnostic]]:
+    """`parse_text`'s tokens as the annotated text (numbering the calls changes the tokens' records)."""
     single = config.apparatus.series == "single"
 
     # Number the calls in reading order: editorial brackets by letter, footnotes by number.

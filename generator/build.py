@@ -19,6 +19,7 @@ from generator.annotate import AnnotatedText
 from generator.content import ParseMemo, read_edition
 from generator.diagnostics import Diagnostics, Location
 from generator.exports import ExportMemory, render_exports, template_globals
+from generator.exports.tei import KnownEntries, XmlIds
 from generator.facsimiles import PageImage, read_page_images
 from generator.i18n import load_translations, text_labels
 from generator.index import Appearance, EditionIndex, build_index
@@ -167,7 +168,8 @@ def build(
     names = object_digest(sorted((kind, entry_id, matcher.entries[(kind, entry_id)].names) for kind, entry_id in entry_digests))
     annotated = _annotate_with_memory(edition, register_env, labels, jobs, names, document_digests, entry_digests, fingerprints, diagnostics,
                                       earlier.annotations if earlier else {}, memory.annotations)
-    versions, problems = annotate_versions(edition.documents, annotated, md=md, config=config, labels=labels, env_extra=register_env)
+    versions, version_exports, problems = annotate_versions(edition.documents, annotated, md=md, config=config, labels=labels,
+                                                            env_extra=register_env, registers=(KnownEntries.of(edition), XmlIds.of(edition)))
     diagnostics.extend(problems)
     result.versions, result.page_images = versions, page_images
     prose = prose_parser(config.markdown.allow_html)
@@ -240,8 +242,9 @@ def build(
         whole = WholeFiles(last_output.whole if last_output else {}, read_results, index)
         export_memory = ExportMemory(last_output.exports if last_output else {},
                                      lambda d: fingerprints.of((document_digests[d.id], annotated[d.id], names)), read_results, whole=whole)
+        made_texts = {d.id: (memory.annotations[d.id].exports, *version_exports.get(d.id, ())) for d in edition.documents}
         for path, text in render_exports(index, config, parse_env={"registers": matcher, "link_prefix": to_root}, jobs=jobs,
-                                         memory=export_memory):
+                                         memory=export_memory, made_texts=made_texts):
             emit(path, text.encode("utf-8"))
         standing += export_memory.standing
         memory.exports = export_memory.now
@@ -375,10 +378,10 @@ def _annotate_with_memory(
         if document.id in reusable:
             kept = reusable[document.id]
         else:
-            text, problems, text_digest = fresh[document.id]
+            text, problems, text_digest, exports = fresh[document.id]
             mentioned = sorted({(m.kind, m.id) for m in text.mentions if (m.kind, m.id) in entry_digests})
             kept = KeptAnnotation(keys[document.id], tuple((kind, entry_id, entry_digests[(kind, entry_id)]) for kind, entry_id in mentioned),
-                                  text, text_digest, tuple(problems), tuple(object_digest(note) for note in text.notes))
+                                  text, text_digest, tuple(problems), exports, tuple(object_digest(note) for note in text.notes))
         now[document.id] = kept
         annotated[document.id] = kept.text
         fingerprints.register(kept.text, kept.text_digest)

@@ -22,11 +22,14 @@ import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.annotate import AnnotatedText
 from generator.diagnostics import Diagnostic
 from generator.tracking import Made, bytes_digest, digest
+
+if TYPE_CHECKING:
+    from generator.exports.text import TextExports
 
 MEMORY = "build-memory.pickle"
 MEMORY_FORMAT = "1"
@@ -39,6 +42,7 @@ class KeptAnnotation:
     text: AnnotatedText
     text_digest: str
     problems: tuple[Diagnostic, ...]
+    exports: TextExports  # what the exports take from the same parse (see exports/text.py)
     note_digests: tuple[str, ...]  # of each of the text's notes
 
 

@@ -11,8 +11,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from generator.annotate import AnnotatedText, annotate_text
+from generator.annotate import AnnotatedText, annotate_tokens, parse_text
 from generator.diagnostics import Diagnostic
+from generator.exports.tei import KnownEntries, XmlIds, surface_ids
+from generator.exports.text import TextExports, text_exports, text_id
 from generator.markup import create_parser
 from generator.model import Document, Edition
 from generator.parallel import iter_chunks, map_chunks, shared
@@ -23,30 +25,33 @@ from generator.versions import text_env
 # --------------------------------------------------------------------------- annotate
 
 
-def _annotate_chunk(numbers: Sequence[int]) -> list[tuple[AnnotatedText, list[Diagnostic], str]]:
-    config, documents, env_extra, labels = shared()
+def _annotate_chunk(numbers: Sequence[int]) -> list[tuple[AnnotatedText, list[Diagnostic], str, TextExports]]:
+    config, documents, env_extra, labels, entries, ids = shared()
     md = create_parser(config)  # one parser per worker
     results = []
     for number in numbers:
         document = documents[number]
-        text, problems = annotate_text(document.body, md=md, config=config, path=document.path, first_line=document.body_line,
-                                       env_extra={**env_extra, **text_env(document, labels=labels)})
-        results.append((text, problems, object_digest(text)))
+        tokens, env = parse_text(document.body, md=md, first_line=document.body_line, env_extra={**env_extra, **text_env(document, labels=labels)})
+        exports = text_exports(tokens, text_id(document), entries, ids, surface_ids(document))  # before annotating changes the tokens
+        text, problems = annotate_tokens(tokens, env, md=md, config=config, path=document.path, first_line=document.body_line)
+        results.append((text, problems, object_digest(text), exports))
     return results
 
 
 def annotate_documents(
     edition: Edition, env_extra: Mapping[str, Any], labels: Mapping[str, str], jobs: int | None = None,
     documents: Sequence[Document] | None = None,
-) -> tuple[dict[str, tuple[AnnotatedText, list[Diagnostic], str]], list[Diagnostic]]:
-    """The main text of `documents` (by default every document) annotated, by id, with its problems and digest.
+) -> tuple[dict[str, tuple[AnnotatedText, list[Diagnostic], str, TextExports]], list[Diagnostic]]:
+    """The main text of `documents` (by default every document) annotated, by id, with its problems, digest and
+    what the exports take from it (made from the same parse, with the edition's persons and places).
 
     Each document's parser env is `env_extra` (the register matcher) and its own `text_env`.
     The problems are also returned together, in the order of the documents.
     """
     documents = edition.documents if documents is None else documents
-    results = map_chunks(_annotate_chunk, len(documents), (edition.config, documents, env_extra, labels), jobs)
-    annotated: dict[str, tuple[AnnotatedText, list[Diagnostic], str]] = {}
+    results = map_chunks(_annotate_chunk, len(documents), (edition.config, documents, env_extra, labels, KnownEntries.of(edition),
+                                                           XmlIds.of(edition)), jobs)
+    annotated: dict[str, tuple[AnnotatedText, list[Diagnostic], str, TextExports]] = {}
     problems: list[Diagnostic] = []
     for document, result in zip(documents, results, strict=True):
         annotated[document.id] = result

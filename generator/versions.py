@@ -15,9 +15,11 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
-from generator.annotate import AnnotatedText, Block, annotate_text
+from generator.annotate import AnnotatedText, Block, annotate_tokens, parse_text
 from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic, Location, Severity
+from generator.exports.tei import KnownEntries, XmlIds, surface_ids
+from generator.exports.text import TextExports, text_exports, text_id
 from generator.markup.pagebreaks import PAGE_BREAK
 from generator.model import Document, TextVersion
 from generator.registers import Mention
@@ -109,12 +111,15 @@ def text_env(document: Document, id_prefix: str = "", labels: Mapping[str, str] 
 def annotate_versions(
     documents: Sequence[Document], annotated: Mapping[str, AnnotatedText], *, md: MarkdownIt, config: SiteConfig,
     labels: Mapping[str, str] | None = None, env_extra: Mapping[str, Any] | None = None,
-) -> tuple[dict[str, tuple[VersionText, ...]], list[Diagnostic]]:
-    """Every version of every document that has more than one, the main text first; with the alignment warnings.
+    registers: tuple[KnownEntries, XmlIds],
+) -> tuple[dict[str, tuple[VersionText, ...]], dict[str, tuple[TextExports, ...]], list[Diagnostic]]:
+    """Every version of every document that has more than one, the main text first; what the exports take from
+    each other version (made from the same parse, with the `registers`' persons and places); the alignment warnings.
 
     `env_extra` is what the main texts' parser got besides `text_env` (the register matcher), so versions link names alike.
     """
     result: dict[str, tuple[VersionText, ...]] = {}
+    exports: dict[str, tuple[TextExports, ...]] = {}
     problems: list[Diagnostic] = []
     for document in documents:
         problems += page_break_problems(document, document.body, document.body_line, document.path)
@@ -124,9 +129,13 @@ def annotate_versions(
         main = VersionText(main_version(document, config.language), main_text, segments_of(main_text.blocks), main=True)
         problems += duplicate_anchor_problems(document.path, main_text.blocks)
         texts = [main]
+        surfaces = surface_ids(document)
         for version in document.versions:
-            text, found = annotate_text(version.body, md=md, config=config, path=version.path, first_line=version.body_line,
-                                        env_extra={**(env_extra or {}), **text_env(document, id_prefix(version.key), labels)})
+            tokens, env = parse_text(version.body, md=md, first_line=version.body_line,
+                                     env_extra={**(env_extra or {}), **text_env(document, id_prefix(version.key), labels)})
+            # before annotating changes the tokens
+            exports[document.id] = (*exports.get(document.id, ()), text_exports(tokens, text_id(document, version), *registers, surfaces))
+            text, found = annotate_tokens(tokens, env, md=md, config=config, path=version.path, first_line=version.body_line)
             problems += found
             problems += page_break_problems(document, version.body, version.body_line, version.path)
             other = VersionText(version, text, segments_of(text.blocks))
@@ -134,7 +143,7 @@ def annotate_versions(
             problems += alignment_problems(document.path, main.segments, version.path, other.segments)
             texts.append(other)
         result[document.id] = tuple(texts)
-    return result, problems
+    return result, exports, problems
 
 
 def duplicate_anchor_problems(path: str, blocks: Sequence[Block]) -> list[Diagnostic]:

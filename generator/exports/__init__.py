@@ -11,10 +11,13 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markupsafe import Markup
 
 from generator.config import SiteConfig
 from generator.exports import citation, data, feeds, tei
+from generator.exports.text import TextExports, document_texts
 from generator.facsimiles import facsimile_url
 from generator.index import EditionIndex
 from generator.markup import create_parser
@@ -112,11 +115,12 @@ class ExportMemory:
 
 def render_exports(
     index: EditionIndex, config: SiteConfig, parse_env: Mapping[str, Any] | None = None, jobs: int | None = None,
-    memory: ExportMemory | None = None,
+    memory: ExportMemory | None = None, made_texts: Mapping[str, Sequence[TextExports]] | None = None,
 ) -> Iterator[tuple[str, str]]:
     """Every exported file, in a deterministic order; each document's files on every core (see parallel.py).
 
-    The documents are parsed with the annotate stage's parser; `parse_env` is what that stage puts
+    `made_texts` are what the annotate stage made of each document's texts for the exports (see text.py).
+    A document without them is parsed with the annotate stage's parser; `parse_env` is what that stage puts
     into the parser's env besides the defaults (e.g. the register matcher), so that the TEI sees
     the same tokens as the pages, names in the text included. With a `memory`, a document whose
     exports were made from the same values and reads is not made again, and its files are not
@@ -142,14 +146,17 @@ def render_exports(
                 reused[document.id] = kept
     to_make = [d for d in index.documents if d.id not in reused]
     log = ReadLog()
-    made = iter_chunks(_document_exports_chunk, len(to_make), (index, config, parse_env, ids, entries, to_make, log), jobs)
+    made = iter_chunks(_document_exports_chunk, len(to_make), (index, config, parse_env, ids, entries, to_make, log, made_texts or {}), jobs)
     for document in index.documents:
         if document.id in reused:
             kept = reused[document.id]
             files, text, member, plain_versions = [], kept.text, kept.member, list(kept.plain_versions)
             memory.standing.extend(kept.files)  # type: ignore[union-attr]
         else:
-            files, text, member, plain_versions, reads = next(made)
+            files, plain, member, reads = next(made)
+            if plain is None:  # made from the annotate stage's texts: this process has their plain texts
+                plain = [annotated.plain_text for annotated in (made_texts or {})[document.id]]
+            text, plain_versions = plain[0], plain[1:]
             yield from files
             if memory is not None:
                 record = Made(values[document.id], reads, memory.read_results.combined(reads))
@@ -176,26 +183,31 @@ def render_exports(
     yield data.SCHEMA_PATH, data.edition_schema()
 
 
-def _document_exports_chunk(numbers: Sequence[int]) -> list[tuple[list[tuple[str, str]], str, str, list[str], tuple[Read, ...]]]:
-    """One document's own files, its plain text, its member of the TEI corpus, its versions' plain texts and
-    what it read of the index, for each document numbered."""
-    real_index, config, parse_env, ids, real_entries, documents, log = shared()
+def _document_exports_chunk(numbers: Sequence[int]) -> list[tuple[list[tuple[str, str]], list[str] | None, str, tuple[Read, ...]]]:
+    """One document's own files, the plain texts of its main text and versions when it had to parse them again
+    (else None), its member of the TEI corpus and what it read of the index, for each document numbered."""
+    real_index, config, parse_env, ids, real_entries, documents, log, made_texts = shared()
     index = Tracked(real_index, "index", log)
     tracked_entries = Tracked(real_entries, "entries", log)
     entries = tei.RegisterXml(tracked_entries.persons, tracked_entries.places)  # each entry a document's standOff takes is noted
-    md = create_parser(config)  # one parser per worker
+    parsers: list[MarkdownIt] = []  # made when a text must be parsed again, one per worker
+
+    def parse(body: str) -> list[Token]:
+        if not parsers:
+            parsers.append(create_parser(config))
+        return parsers[0].parse(body, {**parse_env})
+
     results = []
     for number in numbers:
         document = documents[number]
         log.reads = set()
-        tokens = md.parse(document.body, {**parse_env})
+        annotated = made_texts.get(document.id)
+        texts = document_texts(document, annotated, index, ids, parse)  # type: ignore[arg-type]
         paths = citation.download_paths(document.id)
-        text = data.plain_text(tokens)
+        text = texts[0].plain_text
         # Every version of the text goes into the TEI; page breaks point at the page images beside the file.
-        versions = [(version, md.parse(version.body, {**parse_env})) for version in document.versions]
-        plain_versions = [data.plain_text(version_tokens) for _, version_tokens in versions]
         pages = [(f.n, facsimile_url(f)) for f in document.facsimiles]
-        standalone, member = tei.document_files(document, tokens, index, config, ids, versions, pages, entries)
+        standalone, member = tei.document_files(document, [t.tei_body for t in texts], index, config, ids, document.versions, pages, entries)
         files = [
             (paths["tei"], standalone),
             (paths["bibtex"], citation.bibtex(document, index, config)),
@@ -205,5 +217,6 @@ def _document_exports_chunk(numbers: Sequence[int]) -> list[tuple[list[tuple[str
             (paths["text"], text),
         ]
         reads, log.reads = log.reads, None
-        results.append((files, text, member, plain_versions, sorted_reads(reads)))
+        # The plain texts the annotate stage made are in the build's process already: they need not come back (and be held twice).
+        results.append((files, None if texts is annotated else [t.plain_text for t in texts], member, sorted_reads(reads)))
     return results

@@ -21,7 +21,7 @@ from generator.config import SiteConfig
 from generator.dates import PartialDate
 from generator.exports.citation import absolute_url, document_url, download_paths, text_language
 from generator.index import EditionIndex
-from generator.model import Document, Person, Place, TextVersion
+from generator.model import Document, Edition, Person, Place, TextVersion
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -89,7 +89,7 @@ class XmlIds:
     places: Mapping[str, str]
 
     @staticmethod
-    def of(index: EditionIndex) -> XmlIds:
+    def of(index: EditionIndex | Edition) -> XmlIds:
         persons = {p.id: p.id if _NCNAME.fullmatch(p.id) else f"person-{p.id}" for p in index.persons}
         taken = set(persons.values())
         places = {p.id: p.id if _NCNAME.fullmatch(p.id) and p.id not in taken else f"place-{p.id}" for p in index.places}
@@ -104,6 +104,11 @@ class XmlIds:
 
 def document_xml_id(document_id: str) -> str:
     return f"doc-{document_id}"
+
+
+def surface_ids(document: Document) -> dict[str, str]:
+    """Each facsimile page label -> the xml:id of its <surface>, which the text's <pb facs> points to."""
+    return {f.n: f"{document_xml_id(document.id)}-page-{slug(f.n)}" for f in document.facsimiles}
 
 
 def slug(text: str) -> str:
@@ -233,14 +238,64 @@ class RegisterXml:
 _LABEL_PREFIX = re.compile(r"^\s*([A-Z][\w'’ ]{0,40}?):\s*")
 
 
+@dataclass(frozen=True)
+class KnownEntries:
+    """The persons and places a text's names may refer to: the index's, or the edition's before there is an index."""
+
+    persons_by_id: Mapping[str, Person]
+    places_by_id: Mapping[str, Place]
+
+    @staticmethod
+    def of(edition: Edition) -> KnownEntries:
+        return KnownEntries({p.id: p for p in edition.persons}, {p.id: p for p in edition.places})
+
+
+@dataclass(frozen=True)
+class EncodedBody:
+    """A text's TEI <body>, serialized, made where the text's tokens are (the annotate stage).
+
+    What it says of the registers is kept apart: each person or place a name of the text was
+    looked up as, with the xml:id it got (None: not in the register), so that the exports can
+    check it against their index.
+    """
+
+    xml: str
+    names: tuple[tuple[str, str, str | None], ...]  # (kind, id, xml:id or None), in the order first looked up
+
+    def named(self, kind: str) -> list[str]:
+        """The ids of the registered persons or places (`kind`) the text names, in order."""
+        return [entry_id for name_kind, entry_id, xml_id in self.names if name_kind == kind and xml_id is not None]
+
+    def holds_for(self, index: EditionIndex | KnownEntries, ids: XmlIds) -> bool:
+        """Whether every name resolves in `index` (a tracked index notes the reads) as it did when the body was made."""
+        for kind, entry_id, xml_id in self.names:
+            register = index.persons_by_id if kind == "person" else index.places_by_id
+            if entry_id not in register:
+                if xml_id is not None:
+                    return False
+            elif xml_id != (ids.person(entry_id) if kind == "person" else ids.place(entry_id)):
+                return False
+        return True
+
+
+def encode_body(tokens: Sequence[Token], text_id: str, index: EditionIndex | KnownEntries, ids: XmlIds,
+                surfaces: Mapping[str, str]) -> EncodedBody:
+    """A text's <body> (`text_id` prefixes its notes' xml:ids), with its lines broken as in the document's file."""
+    encoder = TextEncoder(text_id, index, ids)
+    encoder.surfaces = dict(surfaces)
+    body = encoder.encode(tokens)
+    _break_lines(body)
+    return EncodedBody(ET.tostring(body, encoding="unicode"), tuple((kind, entry_id, xml_id) for (kind, entry_id), xml_id in encoder.looked_up.items()))
+
+
 class TextEncoder:
     """Walks a document's tokens and builds the TEI <body>: blocks, inline markup and the apparatus."""
 
-    def __init__(self, document_id: str, index: EditionIndex, ids: XmlIds) -> None:
+    def __init__(self, document_id: str, index: EditionIndex | KnownEntries, ids: XmlIds) -> None:
         self.document_id = document_id
         self.index = index
         self.ids = ids
-        self.named: dict[str, list[str]] = {"person": [], "place": []}  # register ids the text names, in order
+        self.looked_up: dict[tuple[str, str], str | None] = {}  # (kind, id) -> its xml:id, None when not in the register
         self.body = element("body")
         self.stack: list[ET.Element] = [self.body]
         self.division: ET.Element | None = None
@@ -414,11 +469,13 @@ class TextEncoder:
     def name(self, kind: str, entry_id: str) -> bool:
         """Open <persName ref> or <placeName ref> for a registered person or place; False for anything else."""
         register = {"person": self.index.persons_by_id, "place": self.index.places_by_id}.get(kind)
-        if register is None or entry_id not in register:
+        if register is None:
             return False
-        if entry_id not in self.named[kind]:
-            self.named[kind].append(entry_id)
+        if entry_id not in register:
+            self.looked_up.setdefault((kind, entry_id), None)
+            return False
         xml_id = self.ids.person(entry_id) if kind == "person" else self.ids.place(entry_id)
+        self.looked_up.setdefault((kind, entry_id), xml_id)
         self.start("persName" if kind == "person" else "placeName", ref=f"#{xml_id}")
         return True
 
@@ -595,10 +652,12 @@ _BLOCKS = {_tag(n) for n in ("front", "argument", "body", "div", "head", "p", "a
 _CONTAINERS = {_tag(n) for n in ("text", "front", "argument", "body", "div", "list", "table", "quote")}
 
 
-def _break_lines(text: ET.Element) -> None:
-    """A line break after each block of the text, where whitespace carries no meaning (element-only content)."""
+def _break_lines(text: ET.Element, made: Iterable[ET.Element] = ()) -> None:
+    """A line break after each block of the text, where whitespace carries no meaning (element-only content);
+    the inside of the elements `made` already has them."""
+    done = set(made)
     for parent in text.iter():
-        if parent.tag not in _CONTAINERS or (parent.text or "").strip():
+        if parent.tag not in _CONTAINERS or (parent.text or "").strip() or parent in done:
             continue
         blocks = [child for child in parent if child.tag in _BLOCKS and not (child.tail or "").strip()]
         if len(blocks) == len(parent):
@@ -607,12 +666,14 @@ def _break_lines(text: ET.Element) -> None:
                 child.tail = "\n"
 
 
-def document_tei(document: Document, tokens: Sequence[Token], index: EditionIndex, config: SiteConfig,
-                 ids: XmlIds, versions: Sequence[tuple[TextVersion, Sequence[Token]]] = (),
+def document_tei(document: Document, bodies: Sequence[EncodedBody], index: EditionIndex, config: SiteConfig,
+                 ids: XmlIds, versions: Sequence[TextVersion] = (),
                  pages: Sequence[tuple[str, str]] = ()) -> tuple[ET.Element, tuple[list[str], list[str]]]:
     """One document as <TEI>, and apart the ids of the persons and places it refers to, for its <standOff>
     (a file of its own carries it; in the teiCorpus the edition's registers serve every document).
 
+    `bodies` are the encoded texts: the main text's, then those of the other `versions`. Each stands
+    in the tree as an empty `<body n="0">` (1, 2, ...) that `document_files` replaces by it.
     With other versions (original, translation), <text> holds a <group> of one <text> per version;
     with page images (`pages`: label and URL), a <facsimile> of surfaces that the text's <pb facs> point to.
     """
@@ -627,22 +688,18 @@ def document_tei(document: Document, tokens: Sequence[Token], index: EditionInde
     text = sub(root, "text")
     if document.summary:
         text.append(element("front", None, element("argument", None, element("p", document.summary))))
-    encoders = [TextEncoder(document.id, index, ids)] + [TextEncoder(f"{document.id}-{v.key}", index, ids) for v, _ in versions]
-    for encoder in encoders:
-        encoder.surfaces = surfaces
+    placeholders = [element("body", n=str(number)) for number in range(len(bodies))]
     if not versions:
-        text.append(encoders[0].encode(tokens))
+        text.append(placeholders[0])
     else:
         group = sub(text, "group")
-        main_role = "translation" if any(v.role == "original" for v, _ in versions) else "transcription"
-        for encoder, (role, lang, version_tokens) in zip(
-            encoders, [(main_role, language, tokens)] + [(v.role, v.language, t) for v, t in versions], strict=True,
-        ):
-            sub(group, "text", type=role, xml_lang=lang).append(encoder.encode(version_tokens))
-    _break_lines(text)
+        main_role = "translation" if any(v.role == "original" for v in versions) else "transcription"
+        for placeholder, (role, lang) in zip(placeholders, [(main_role, language)] + [(v.role, v.language) for v in versions], strict=True):
+            sub(group, "text", type=role, xml_lang=lang).append(placeholder)
+    _break_lines(text, placeholders)
     # The persons and places of the front matter and of the text, so that every ref="#id" resolves.
-    named_persons = tuple(p for encoder in encoders for p in encoder.named["person"])
-    named_places = tuple(p for encoder in encoders for p in encoder.named["place"])
+    named_persons = tuple(p for body in bodies for p in body.named("person"))
+    named_places = tuple(p for body in bodies for p in body.named("place"))
     persons = document.authors + document.recipients + document.persons + named_persons
     return root, ([p.id for p in _persons(persons, index)], [p.id for p in _places(document.places + named_places, index)])
 
@@ -658,20 +715,28 @@ def _indent_header(root: ET.Element) -> None:
         root[-1].tail = "\n"
 
 
-def document_files(document: Document, tokens: Sequence[Token], index: EditionIndex, config: SiteConfig,
-                   ids: XmlIds, versions: Sequence[tuple[TextVersion, Sequence[Token]]] = (),
+def document_files(document: Document, bodies: Sequence[EncodedBody], index: EditionIndex, config: SiteConfig,
+                   ids: XmlIds, versions: Sequence[TextVersion] = (),
                    pages: Sequence[tuple[str, str]] = (), entries: RegisterXml | None = None) -> tuple[str, str]:
     """The document's own TEI file, and the same <TEI> as a member of the teiCorpus (no standOff).
 
-    `entries` (from `RegisterXml.of(index, ids)`) is best made once for all the documents.
+    `bodies` as for `document_tei`; `entries` (from `RegisterXml.of(index, ids)`) is best made once for all the documents.
     """
     entries = entries if entries is not None else RegisterXml.of(index, ids)
-    root, (persons, places) = document_tei(document, tokens, index, config, ids, versions, pages)
+    root, (persons, places) = document_tei(document, bodies, index, config, ids, versions, pages)
     registers = entries.stand_off(persons, places)
     _indent_header(root)
     # The two differ only in the root's xmlns, the standOff and the facsimile's xml:base: each child is
     # serialized once (with its tail) and the two files are put together from the pieces.
     children = {child: ET.tostring(child, encoding="unicode") for child in root}
+    text = root.find(_tag("text"))
+    if text is not None:  # the texts' bodies in place of their placeholders
+        serialized = children[text]
+        for number, body in enumerate(bodies):
+            before, placeholder, after = serialized.partition(f'<body n="{number}" />')
+            assert placeholder, "every body has its placeholder"
+            serialized = before + body.xml + after
+        children[text] = serialized
     member = _start_tag(root) + "".join(children.values()) + "</TEI>"
     facsimile = root.find(_tag("facsimile"))
     if facsimile is not None:  # the page images' paths are from the site's root, where the teiCorpus is; the file is two folders down
