@@ -150,12 +150,19 @@ def build(
             entry_digests[(kind, entry.id)] = object_digest(entry)
             fingerprints.register(entry, entry_digests[(kind, entry.id)])
     document_digests: dict[str, str] = {}
+    digested = earlier.documents if earlier is not None else {}
     for document in edition.documents:
         # Lists, neighbours and registers show a document's metadata, not its body: known by that alone, the
         # document leaves them as they are when only its body changes. What reads a body notes it (DocumentBodies).
-        metadata = object_digest(replace(document, body=""))
+        kept = digested.get(document.id)
+        if kept is not None and kept[0] is document:  # the very document the memory's parse gave again
+            metadata, whole_digest = kept[1], kept[2]
+        else:
+            metadata = object_digest(replace(document, body=""))
+            whole_digest = digest(metadata + digest(document.body))
+        memory.documents[document.id] = (document, metadata, whole_digest)
         fingerprints.register(document, metadata)
-        document_digests[document.id] = digest(metadata + digest(document.body))
+        document_digests[document.id] = whole_digest
     page_images, image_files = read_page_images(edition_dir, edition, diagnostics, cache)
 
     # annotate (the main texts on every core)

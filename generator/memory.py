@@ -63,6 +63,8 @@ class BuildMemory:
     output_dir: str = ""
     output_state: str = ""
     parsed: dict[tuple[str, str], tuple[Any, tuple[Diagnostic, ...]]] = field(default_factory=dict)  # (kind, text digest)
+    # each document's digests, of its metadata and of the whole, by id: reused while the parse gives the same object
+    documents: dict[str, tuple[Any, str, str]] = field(default_factory=dict)
     annotations: dict[str, KeptAnnotation] = field(default_factory=dict)  # by document id
     exports: dict[str, KeptExports] = field(default_factory=dict)  # by document id
     pages: dict[str, Made] = field(default_factory=dict)  # by output path

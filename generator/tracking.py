@@ -75,7 +75,10 @@ class Fingerprints:
         if known is not None:
             return "@" + known
         if isinstance(value, (tuple, list)):
-            token = "(" + ",".join([self._token(item) for item in value]) + ")"
+            # Long lists are mostly of registered objects (documents, appearances): looked up here, without a call each.
+            registered = self.known
+            token = "(" + ",".join(["@" + found if (found := registered.get(id(item))) is not None else self._token(item)
+                                    for item in value]) + ")"
             if len(token) <= _LONG_TEXT:
                 return token  # small: cheaper to make again than to keep
         elif isinstance(value, Mapping):
