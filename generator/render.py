@@ -76,6 +76,7 @@ def create_environment(folders: list[Path], language: str = "en") -> jinja2.Envi
     env.filters["local_month"] = lambda date: format_partial_date(PartialDate(date.year, date.month), language, translations)
     env.filters["language_name"] = lambda tag: language_name(tag, language)
     env.filters["role_name"] = lambda role: translations.gettext(ROLE_NAMES.get(role, role))
+    env.filters["role_names"] = lambda roles: ", ".join([translations.gettext(ROLE_NAMES.get(role, role)) for role in roles])
     return env
 
 
@@ -128,7 +129,7 @@ def relative_url(from_page: str, target: str) -> str:
 def links_from(from_page: str) -> Callable[[str], str]:
     """`relative_url` from one page, its folder split once: a page makes dozens of links."""
     start = posixpath.dirname(from_page) or "."
-    start_parts = [] if start == "." else start.split("/")
+    start_parts = _plain_parts(start)
 
     def url(target: str) -> str:
         if target.startswith(("http://", "https://", "mailto:", "#")):
@@ -145,13 +146,18 @@ def relative_path(target: str, start: str) -> str:
 
     Every link of every page goes through here; anything unusual is left to relpath.
     """
-    return _relative_path(target, start, [] if start == "." else start.split("/"))
+    return _relative_path(target, start, _plain_parts(start))
 
 
-def _relative_path(target: str, start: str, start_parts: list[str]) -> str:
+def _plain_parts(start: str) -> list[str] | None:
+    """The folders of `start`, or None when it is not a plain relative path."""
+    parts = [] if start == "." else start.split("/")
+    return None if "" in parts or "." in parts or ".." in parts else parts
+
+
+def _relative_path(target: str, start: str, start_parts: list[str] | None) -> str:
     target_parts = [part for part in target.split("/") if part]
-    unusual = ("", ".", "..")
-    if target.startswith("/") or any(part in start_parts for part in unusual) or "." in target_parts or ".." in target_parts:
+    if start_parts is None or target.startswith("/") or "." in target_parts or ".." in target_parts:
         return posixpath.relpath(target, start)
     common = 0
     for start_part, target_part in zip(start_parts, target_parts, strict=False):
