@@ -66,7 +66,9 @@ def create_environment(folders: list[Path], language: str = "en") -> jinja2.Envi
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        auto_reload=False,  # an environment serves one build: each template is read once, not checked on every include
+        # An environment serves one build: each template is read once and kept, not checked on every include.
+        auto_reload=False,
+        cache_size=-1,
     )
     env.filters["xml"] = lambda value: xml_escape(str(value))
     translations = load_translations(language, folders)

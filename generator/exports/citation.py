@@ -79,7 +79,8 @@ def person_name(person: Person) -> Name:
 
 
 def names_of(ids: Iterable[str], index: EditionIndex) -> list[Name]:
-    return [person_name(index.persons_by_id[i]) if i in index.persons_by_id else Name(i) for i in ids]
+    persons = index.persons_by_id  # once: through the index's proxy each read costs a call
+    return [person_name(persons[i]) if i in persons else Name(i) for i in ids]
 
 
 def _and_list(items: list[str]) -> str:
@@ -352,8 +353,10 @@ def head_meta(document: Document, index: EditionIndex, config: SiteConfig, tei_h
 def json_ld(document: Document, index: EditionIndex, config: SiteConfig) -> dict[str, Any]:
     """schema.org: the document as an ArchiveComponent that is part of the edition (a Collection)."""
 
+    persons, places = index.persons_by_id, index.places_by_id
+
     def person(entry_id: str) -> dict[str, Any]:
-        found = index.persons_by_id.get(entry_id)
+        found = persons.get(entry_id)
         data: dict[str, Any] = {"@type": "Person", "name": found.name if found else entry_id}
         if found and found.authority.get("wikidata"):
             data["sameAs"] = f"http://www.wikidata.org/entity/{found.authority['wikidata']}"
@@ -376,7 +379,7 @@ def json_ld(document: Document, index: EditionIndex, config: SiteConfig) -> dict
         "author": [person(i) for i in document.authors],
         "recipient": [person(i) for i in document.recipients],
         "mentions": [person(i) for i in document.persons if i not in document.authors + document.recipients]
-        + [{"@type": "Place", "name": index.places_by_id[i].name if i in index.places_by_id else i} for i in document.places],
+        + [{"@type": "Place", "name": places[i].name if i in places else i} for i in document.places],
         "genre": document.type,
         "description": document.summary,
         "inLanguage": text_language(document, config),
