@@ -88,27 +88,32 @@ def quick_gettext(translations: gettext.NullTranslations) -> dict[str, Callable[
     Like those, they translate, mark the message safe where autoescape is on and fill in its
     variables (escaped), always with `%` so that "%%" reads the same with and without variables.
     """
-    messages: dict[tuple[str, bool], str] = {}  # without variables, a message comes out the same on every page
+    # Without variables (but the count), a message comes out the same on every page.
+    messages: dict[tuple[Any, ...], str] = {}
 
-    def translated(message: str, autoescape: bool) -> str:
-        text = translations.gettext(message)
-        return Markup(text) if autoescape else text
+    def formatted(text: str, autoescape: bool, variables: dict[str, Any]) -> str:
+        return (Markup(text) if autoescape else text) % variables
 
     @jinja2.pass_eval_context
     def quick_gettext(eval_context: EvalContext, message: str, /, **variables: Any) -> str:
         if variables:
-            return translated(message, eval_context.autoescape) % variables
+            return formatted(translations.gettext(message), eval_context.autoescape, variables)
         key = (message, eval_context.autoescape)
         found = messages.get(key)
         if found is None:
-            found = messages[key] = translated(message, eval_context.autoescape) % variables
+            found = messages[key] = formatted(translations.gettext(message), eval_context.autoescape, variables)
         return found
 
     @jinja2.pass_eval_context
     def quick_ngettext(eval_context: EvalContext, singular: str, plural: str, number: int, /, **variables: Any) -> str:
-        variables.setdefault("num", number)
-        text = translations.ngettext(singular, plural, number)
-        return (Markup(text) if eval_context.autoescape else text) % variables
+        if variables or type(number) is not int:
+            variables.setdefault("num", number)
+            return formatted(translations.ngettext(singular, plural, number), eval_context.autoescape, variables)
+        key = (singular, plural, number, eval_context.autoescape)
+        found = messages.get(key)
+        if found is None:
+            found = messages[key] = formatted(translations.ngettext(singular, plural, number), eval_context.autoescape, {"num": number})
+        return found
 
     return {"_": quick_gettext, "gettext": quick_gettext, "ngettext": quick_ngettext}
 
