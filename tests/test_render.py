@@ -1,13 +1,16 @@
-"""The render stage's links: relative, so that a site works under any sub-path and from disk."""
+"""The render stage: relative links, so that a site works under any sub-path and from disk, and the messages of the theme."""
 
 from __future__ import annotations
 
+import gettext
 import posixpath
 
+import jinja2
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.render import relative_path, relative_url
+from generator.render import builtin_theme_dir, create_environment, relative_path, relative_url
 
 segments = st.sampled_from(["documents", "persons", "a", "b", "index.html", "d000001", "x.y", ".", "..", ""])
 paths = st.lists(segments, min_size=1, max_size=5).map("/".join)
@@ -26,3 +29,17 @@ def test_links_between_pages() -> None:
     assert relative_url("documents/a/index.html", "#top") == "#top"
     assert relative_url("documents/a/index.html", "documents/a/index.html") == "index.html"
     assert relative_url("documents/a/index.html", "https://example.org/") == "https://example.org/"
+
+
+@pytest.mark.parametrize("source", [
+    "{{ _('Plain') }}|{{ _('100%% sure') }}|{{ _('By %(name)s', name='<b>') }}|{{ gettext('Again %(n)s', n=2) }}",
+    "{{ ngettext('%(num)d mention', '%(num)d mentions', 1) }}|{{ ngettext('%(num)d of %(x)s', '%(num)d of %(x)s', 3, x='&') }}",
+    "{% autoescape false %}{{ _('By %(name)s', name='<b>') }}{{ _('Plain') }}{% endautoescape %}",
+    "{% trans name='<i>' %}Hello {{ name }}{% endtrans %}",
+])
+def test_messages_are_those_of_jinjas_i18n(source: str) -> None:
+    ours = create_environment([builtin_theme_dir()])
+    jinjas = jinja2.Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
+    jinjas.install_gettext_translations(gettext.NullTranslations(), newstyle=True)  # type: ignore[attr-defined]
+    rendered = [ours.from_string(source).render(), ours.from_string(source).render()]  # the second from the kept messages
+    assert rendered == [jinjas.from_string(source).render()] * 2

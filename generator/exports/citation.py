@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
+from json.encoder import encode_basestring as encode_json_string
 from typing import Any
 
 from generator.config import SiteConfig
@@ -78,7 +79,8 @@ def person_name(person: Person) -> Name:
 
 
 def names_of(ids: Iterable[str], index: EditionIndex) -> list[Name]:
-    return [person_name(index.persons_by_id[i]) if i in index.persons_by_id else Name(i) for i in ids]
+    persons = index.persons_by_id  # once: through the index's proxy each read costs a call
+    return [person_name(persons[i]) if i in persons else Name(i) for i in ids]
 
 
 def _and_list(items: list[str]) -> str:
@@ -203,8 +205,47 @@ def csl_json(document: Document, index: EditionIndex, config: SiteConfig) -> str
 
 def script_json(data: Any) -> str:
     """JSON that can stand inside a <script> element: no '<', '>' or '&' that HTML would read."""
-    text = json.dumps(data, ensure_ascii=False, indent=2)
+    text = indented_json(data)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def indented_json(data: Any) -> str:
+    """`json.dumps(data, ensure_ascii=False, indent=2)`, sooner for plain data (every document page has two).
+
+    Given an indent, the json module writes with its general encoder in Python; the records of a
+    citation are only dicts, lists, strings, integers, booleans and None, and this writes those.
+    """
+    try:
+        return _indented(data, "\n")
+    except _NotPlain:
+        return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+class _NotPlain(Exception):
+    pass
+
+
+def _indented(value: Any, newline: str) -> str:
+    kind = type(value)
+    if kind is str:
+        return encode_json_string(value)
+    if value is None or kind is bool:
+        return "null" if value is None else "true" if value else "false"
+    if kind is int:
+        return int.__repr__(value)
+    inner = newline + "  "
+    if kind is dict:
+        if not value:
+            return "{}"
+        if not all(type(key) is str for key in value):
+            raise _NotPlain
+        items = [f"{encode_json_string(key)}: {_indented(item, inner)}" for key, item in value.items()]
+        return "{" + inner + ("," + inner).join(items) + newline + "}"
+    if kind is list or kind is tuple:
+        if not value:
+            return "[]"
+        return "[" + inner + ("," + inner).join([_indented(item, inner) for item in value]) + newline + "]"
+    raise _NotPlain
 
 
 # --------------------------------------------------------------------------- BibTeX
@@ -312,8 +353,10 @@ def head_meta(document: Document, index: EditionIndex, config: SiteConfig, tei_h
 def json_ld(document: Document, index: EditionIndex, config: SiteConfig) -> dict[str, Any]:
     """schema.org: the document as an ArchiveComponent that is part of the edition (a Collection)."""
 
+    persons, places = index.persons_by_id, index.places_by_id
+
     def person(entry_id: str) -> dict[str, Any]:
-        found = index.persons_by_id.get(entry_id)
+        found = persons.get(entry_id)
         data: dict[str, Any] = {"@type": "Person", "name": found.name if found else entry_id}
         if found and found.authority.get("wikidata"):
             data["sameAs"] = f"http://www.wikidata.org/entity/{found.authority['wikidata']}"
@@ -336,7 +379,7 @@ def json_ld(document: Document, index: EditionIndex, config: SiteConfig) -> dict
         "author": [person(i) for i in document.authors],
         "recipient": [person(i) for i in document.recipients],
         "mentions": [person(i) for i in document.persons if i not in document.authors + document.recipients]
-        + [{"@type": "Place", "name": index.places_by_id[i].name if i in index.places_by_id else i} for i in document.places],
+        + [{"@type": "Place", "name": places[i].name if i in places else i} for i in document.places],
         "genre": document.type,
         "description": document.summary,
         "inLanguage": text_language(document, config),
