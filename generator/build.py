@@ -191,7 +191,7 @@ def build(
 
     # index
     index = build_index(edition, diagnostics, mentions_with_versions(annotated, versions))
-    _register_appearances(index, fingerprints)
+    _register_index_parts(index, fingerprints)
 
     # search: without the Pagefind binary the site is built as if search were turned off
     if config.search.enabled and pagefind is None:
@@ -399,14 +399,18 @@ def _annotate_with_memory(
     return annotated
 
 
-def _register_appearances(index: EditionIndex, fingerprints: Fingerprints) -> None:
-    """Each register entry's appearances, known by digest: register pages and their reads compare them all,
-    and there is one for each entry named in each document."""
+def _register_index_parts(index: EditionIndex, fingerprints: Fingerprints) -> None:
+    """The index's largest parts, known by digest: each entry's appearances, which register pages and their reads
+    compare, and each document's entries with their roles, which its page's side panel reads. There is one
+    of each for every entry named in every document: walked one by one, they were most of a rebuild's comparing."""
     known = fingerprints.known
     others = attrgetter(*(f.name for f in fields(Appearance) if f.name != "document"))  # plain values, cheap to repr
     for appearances in index.appearances.values():
         for appearance in appearances:
             fingerprints.register(appearance, digest(f"{known[id(appearance.document)]}{others(appearance)!r}"))
+    for kinds in index.in_document.values():
+        for entries in kinds.values():
+            fingerprints.register(entries, digest("".join(f"{known[id(entry)]}{roles!r}" for entry, roles in entries)))
 
 
 def _scan_sources(edition_dir: Path, output_dir: Path | None, strict: bool, thumbnails: Path) -> SourceScan | None:
