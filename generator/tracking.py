@@ -15,7 +15,8 @@ import dataclasses
 import functools
 import hashlib
 import itertools
-from collections.abc import Iterator, Mapping, Sequence
+import operator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,18 +76,15 @@ class Fingerprints:
         if known is not None:
             return "@" + known
         if isinstance(value, (tuple, list)):
-            # Long lists are mostly of registered objects (documents, appearances): looked up here, without a call each.
-            registered = self.known
-            token = "(" + ",".join(["@" + found if (found := registered.get(id(item))) is not None else self._token(item)
-                                    for item in value]) + ")"
+            token = "(" + self._items(value) + ")"
             if len(token) <= _LONG_TEXT:
                 return token  # small: cheaper to make again than to keep
         elif isinstance(value, Mapping):
             token = "{" + ",".join(sorted(f"{self._token(k)}:{self._token(v)}" for k, v in value.items())) + "}"
         elif isinstance(value, (set, frozenset)):
             token = "{" + ",".join(sorted(self._token(item) for item in value)) + "}"
-        elif (names := _field_names(kind)) is not None:
-            token = kind.__name__ + "(" + ",".join([self._token(getattr(value, name)) for name in names]) + ")"
+        elif (fields_of := _fields_of(kind)) is not None:
+            token = kind.__name__ + "(" + self._items(fields_of(value)) + ")"
         else:
             # Nothing known to compare by (a function, a proxy, an object without fields): never equal.
             token = f"?{next(_unique)}"
@@ -95,9 +93,36 @@ class Fingerprints:
         return "@" + token
 
 
+    def _items(self, items: Iterable[Any]) -> str:
+        # The tokens of a list's items or an object's fields. Lists are long (every document, every appearance)
+        # and mostly of short strings and registered objects: those are made here, without a call each.
+        registered = self.known
+        tokens = []
+        for item in items:
+            kind = type(item)
+            if kind in _PLAIN_TYPES or (kind is str and len(item) <= _LONG_TEXT):
+                tokens.append(repr(item))
+            elif (found := registered.get(id(item))) is not None:
+                tokens.append("@" + found)
+            else:
+                tokens.append(self._token(item))
+        return ",".join(tokens)
+
+
 @functools.cache
 def _field_names(kind: type) -> tuple[str, ...] | None:
     return tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else None
+
+
+@functools.cache
+def _fields_of(kind: type) -> Callable[[Any], tuple[Any, ...]] | None:
+    """A function giving the values of a data class's fields as a tuple, in order; None for other classes."""
+    names = _field_names(kind)
+    if names is None:
+        return None
+    if len(names) < 2:  # (attrgetter gives a single value alone, and needs at least one name)
+        return lambda value: tuple(getattr(value, name) for name in names)
+    return operator.attrgetter(*names)
 
 
 def object_digest(value: Any) -> str:
