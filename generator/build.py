@@ -125,7 +125,7 @@ def build(
     # load (what the last build made of each unchanged file is reused)
     kept_in_process = previous is not None
     earlier = (previous if kept_in_process else read_memory(cache)) if write and use_cache else None
-    memo = ParseMemo(earlier.parsed if earlier else None)
+    memo = ParseMemo(earlier.parsed if earlier else None, earlier.read_files if earlier else None)
     edition = read_edition(edition_dir, diagnostics, memo)
     if edition is None:
         return result
@@ -142,7 +142,7 @@ def build(
     # What the last build wrote, when its output folder is still the one it left: files it made the same way stand.
     last_output = earlier if earlier is not None and earlier.output_dir == str(output_dir.resolve()) \
         and earlier.output_state == output_state(output_dir.resolve()) else None
-    memory = BuildMemory(settings=settings, parsed=memo.now)
+    memory = BuildMemory(settings=settings, parsed=memo.now, read_files=memo.files_now)
     fingerprints = Fingerprints()
     entry_digests: dict[tuple[str, str], str] = {}
     for kind, entries in (("person", edition.persons), ("place", edition.places), ("term", edition.terms)):

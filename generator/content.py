@@ -7,11 +7,14 @@ is recorded as diagnostics and the others are still read, so one run reports eve
 from __future__ import annotations
 
 import re
+import stat
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
+from generator import unchanged
 from generator.config import CONFIG_FILE, SiteConfig, read_config
 from generator.dates import DateProblem, parse_date
 from generator.diagnostics import Diagnostic, Diagnostics, Location, did_you_mean
@@ -468,22 +471,57 @@ def read_register(kind: str, source: SourceText, diagnostics: Diagnostics) -> li
 # --------------------------------------------------------------------------- the edition
 
 
-class ParseMemo:
-    """What the last build made of each source text (see memory.py): a text read again is not parsed again."""
+FileState = tuple[int, int, int, int]  # a file's size, modification and change times, inode
 
-    def __init__(self, earlier: Mapping[tuple[str, str], tuple[Any, tuple[Diagnostic, ...]]] | None = None) -> None:
+
+class ParseMemo:
+    """What the last build made of each source text (see memory.py): a text read again is not parsed again,
+    and a file unchanged since (its size, times and inode, as unchanged.py compares them) is not even read."""
+
+    def __init__(self, earlier: Mapping[tuple[str, str], tuple[Any, tuple[Diagnostic, ...]]] | None = None,
+                 earlier_files: Mapping[str, tuple[FileState, tuple[str, str]]] | None = None) -> None:
         self.earlier = earlier or {}
         self.now: dict[tuple[str, str], tuple[Any, tuple[Diagnostic, ...]]] = {}
+        self.earlier_files = earlier_files or {}
+        self.files_now: dict[str, tuple[FileState, tuple[str, str]]] = {}  # path -> (its state, its parse's key)
 
     def parse(self, kind: str, source: SourceText, diagnostics: Diagnostics, parse: Callable[[SourceText, Diagnostics], T]) -> T:
-        key = (kind, digest(f"{source.path}\0{source.text}"))
+        return self._parse((kind, digest(f"{source.path}\0{source.text}")), source, diagnostics, parse)
+
+    def _parse(self, key: tuple[str, str], source: SourceText | None, diagnostics: Diagnostics,
+               parse: Callable[[SourceText, Diagnostics], T]) -> T:
         found = self.earlier.get(key) or self.now.get(key)
         if found is None:
+            assert source is not None, "a file is only left unread when its parse is known"
             own = Diagnostics()
             found = (parse(source, own), tuple(own.items))
         self.now[key] = found
         diagnostics.extend(found[1])
         return found[0]  # type: ignore[no-any-return]
+
+    def parse_file(self, kind: str, root: Path, file: Path, diagnostics: Diagnostics, parse: Callable[[SourceText, Diagnostics], T],
+                   real_folders: dict[Path, Path]) -> T | None:
+        """`parse` of the file's text, as `parse` above; None, with a diagnostic, when the file cannot be read."""
+        relative = file.relative_to(root).as_posix()
+        try:
+            status = file.lstat()
+        except OSError:
+            status = None
+        state = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino) \
+            if status is not None and stat.S_ISREG(status.st_mode) else None  # (a link is read, and checked, each time)
+        known = self.earlier_files.get(relative)
+        if (state is not None and known is not None and known[0] == state and known[1] in self.earlier
+                and _real_folder(file.parent, real_folders).is_relative_to(_real_folder(root, real_folders))):
+            self.files_now[relative] = known
+            return self._parse(known[1], None, diagnostics, parse)
+        source = read_source(root, file, diagnostics, real_folders)
+        if source is None:
+            return None
+        key = (kind, digest(f"{source.path}\0{source.text}"))
+        # As the summary does (unchanged.py), a file changed within the clock's granularity is read again next time.
+        if state is not None and max(state[1], state[2]) < time.time_ns() - unchanged.RACY_NS:
+            self.files_now[relative] = (state, key)
+        return self._parse(key, source, diagnostics, parse)
 
 
 def read_edition(root: Path, diagnostics: Diagnostics, memo: ParseMemo | None = None) -> Edition | None:
@@ -525,8 +563,7 @@ def read_documents(root: Path, diagnostics: Diagnostics, memo: ParseMemo | None 
         if re.search(r"\.[a-z]{2,3}(-[A-Za-z0-9]+)?\.md$", file.name):
             version_files.append(file)
             continue
-        source = read_source(root, file, diagnostics, real_folders)
-        document = memo.parse("document", source, diagnostics, read_document) if source else None
+        document = memo.parse_file("document", root, file, diagnostics, read_document, real_folders)
         if document is None:
             continue
         if document.id in by_id:

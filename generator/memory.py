@@ -63,6 +63,7 @@ class BuildMemory:
     output_dir: str = ""
     output_state: str = ""
     parsed: dict[tuple[str, str], tuple[Any, tuple[Diagnostic, ...]]] = field(default_factory=dict)  # (kind, text digest)
+    read_files: dict[str, tuple[tuple[int, int, int, int], tuple[str, str]]] = field(default_factory=dict)  # path -> state, parse key
     # each document's digests, of its metadata and of the whole, by id: reused while the parse gives the same object
     documents: dict[str, tuple[Any, str, str]] = field(default_factory=dict)
     annotations: dict[str, KeptAnnotation] = field(default_factory=dict)  # by document id

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import output
+from generator import output, unchanged
 from generator.bench import write_corpus
 from generator.build import build
 from tests.conftest import BILINGUAL
@@ -156,8 +156,8 @@ def test_a_changed_body_rewrites_its_own_files_and_the_edition_wide_ones_only(tm
     assert result.pages_written == len(rewritten)
     assert len(rewritten) < len(after) // 4
     # Lists and registers show the documents' metadata, which the body leaves as it was.
-    for unchanged in ("index.html", "chronology/index.html", "persons/index.html", "persons.json", "cmif.xml"):
-        assert unchanged not in rewritten
+    for untouched in ("index.html", "chronology/index.html", "persons/index.html", "persons.json", "cmif.xml"):
+        assert untouched not in rewritten
 
 
 def test_a_body_changed_around_its_notes_leaves_the_apparatus_overview_alone(tmp_path: Path) -> None:
@@ -169,6 +169,25 @@ def test_a_body_changed_around_its_notes_leaves_the_apparatus_overview_alone(tmp
     path.write_text(path.read_text(encoding="utf-8") + "\nA sentence added without a note.\n", encoding="utf-8")
     assert build(edition).pages_written
     assert overview.stat().st_mtime_ns == before
+    assert_same_as_clean_build(edition, tmp_path)
+
+
+def test_a_rebuild_reads_only_the_documents_that_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    edition = synthetic_edition(tmp_path / "edition")
+    monkeypatch.setattr(unchanged, "RACY_NS", 0)  # the files were written a moment ago: take them as settled
+    build(edition)
+    change_body(edition)
+    read: list[str] = []
+    read_bytes = Path.read_bytes
+
+    def noting_read_bytes(self: Path) -> bytes:
+        read.append(self.name)
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", noting_read_bytes)
+    assert build(edition).pages_written
+    assert [name for name in read if name in {path.name for path in documents(edition)}] == [documents(edition)[3].name]
+    monkeypatch.undo()
     assert_same_as_clean_build(edition, tmp_path)
 
 
