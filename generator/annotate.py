@@ -7,6 +7,7 @@ apparatus, the transcriber's footnotes the numbered notes (or one numbered serie
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -57,7 +58,15 @@ class AnnotatedText:
     html: str
     notes: tuple[Note, ...]  # every note, in document order of their first call
     mentions: tuple[Mention, ...] = ()  # the register entries the text names, in reading order
-    blocks: tuple[Block, ...] = ()  # the top-level blocks whose HTML makes up `html`
+    # Where each top-level block of `html` ends, with its line and anchor: the blocks are slices of
+    # `html` made when asked for, so that a build of many texts does not hold their HTML twice.
+    block_ends: tuple[tuple[int, int, str | None], ...] = ()
+
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        """The top-level blocks whose HTML makes up `html`."""
+        starts = (0, *(end for end, _, _ in self.block_ends))
+        return tuple(Block(self.html[start:end], line, anchor) for start, (end, line, anchor) in zip(starts, self.block_ends, strict=False))
 
     @property
     def apparatus(self) -> tuple[Note, ...]:
@@ -157,7 +166,8 @@ def annotate_tokens(
             ))
     diagnostics.extend(mention_diagnostics(env, path))
     diagnostics.extend(unsafe_link_warnings(env, path))
-    return AnnotatedText(html=html, notes=tuple(ordered), mentions=tuple(env.get("mentions", ())), blocks=blocks), diagnostics
+    block_ends = tuple(zip(itertools.accumulate(len(b.html) for b in blocks), (b.line for b in blocks), (b.anchor for b in blocks), strict=True))
+    return AnnotatedText(html=html, notes=tuple(ordered), mentions=tuple(env.get("mentions", ())), block_ends=block_ends), diagnostics
 
 
 def _top_level_blocks(tokens: Sequence[Token]) -> Iterator[tuple[int, int]]:

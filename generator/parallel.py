@@ -8,9 +8,11 @@ the same function runs in this process.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
@@ -18,6 +20,7 @@ from typing import Any, TypeVar
 Result = TypeVar("Result")
 
 MIN_ITEMS_PER_WORKER = 200  # below this, starting processes costs more than it saves
+CHUNKS_AHEAD_PER_WORKER = 2  # chunks given out before their results are taken
 _shared: Any = None
 
 
@@ -49,14 +52,26 @@ def iter_chunks(
     jobs = min(jobs, max(1, count // MIN_ITEMS_PER_WORKER))
     _shared = data
     try:
+        chunk = max(50, min(500, count // (jobs * 8) or 1))
+        chunks = iter([range(start, min(start + chunk, count)) for start in range(0, count, chunk)])
         # Forking a process that runs other threads (the preview server) could copy a lock some thread holds.
         if jobs == 1 or "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
-            yield from function(range(count))
+            for part in chunks:  # in chunks here too, so that one chunk's results are held at a time
+                yield from function(part)
             return
-        chunk = max(50, min(500, count // (jobs * 8) or 1))
-        chunks = [range(start, min(start + chunk, count)) for start in range(0, count, chunk)]
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            for part in pool.map(function, chunks):
-                yield from part
+            # A few chunks ahead of the one given, not all of them: the workers stay busy, and results
+            # made faster than the caller takes them (pages it writes) do not pile up in this process.
+            ahead = deque(pool.submit(function, part) for part in itertools.islice(chunks, jobs * CHUNKS_AHEAD_PER_WORKER))
+            try:
+                while ahead:
+                    done = ahead.popleft().result()
+                    ahead.extend(pool.submit(function, part) for part in itertools.islice(chunks, 1))
+                    done.reverse()
+                    while done:  # each result let go once taken
+                        yield done.pop()
+            finally:
+                for future in ahead:
+                    future.cancel()
     finally:
         _shared = None

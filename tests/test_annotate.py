@@ -76,3 +76,10 @@ def test_separate_and_single_series() -> None:
 def test_counts_by_type() -> None:
     text, _ = annotate("[a] [b] [signature]")
     assert text.counts_by_type() == [("supplied", "Supplied text", 2), ("physical", "Physical feature", 1)]
+
+
+def test_the_blocks_are_the_text_cut_at_its_top_level_blocks() -> None:
+    text, _ = annotate("First [para]graph. {#one}\n\n- a list\n- of two\n\nLast paragraph.[^1]\n\n[^1]: A note.\n")
+    assert [(block.line, block.anchor) for block in text.blocks] == [(10, "one"), (12, None), (15, None)]
+    assert "".join(block.html for block in text.blocks) == text.html
+    assert text.blocks[1].html.startswith("<ul>") and text.blocks[2].html.startswith("<p>Last paragraph.")
