@@ -25,7 +25,7 @@ from generator.i18n import load_translations, text_labels
 from generator.index import Appearance, EditionIndex, build_index
 from generator.markup import create_parser
 from generator.markup.links import link_scheme_plugin, unsafe_link_warnings
-from generator.memory import BuildMemory, KeptAnnotation, forget_memory, read_memory, save_memory, settings_digest, tree_digest
+from generator.memory import BuildMemory, KeptAnnotation, code_digest, forget_memory, read_memory, save_memory, settings_digest, tree_digest
 from generator.model import Edition
 from generator.output import OutputProblem, StagingFolder, check_output_dir, remove_stale_temporaries, update_site, write_site
 from generator.parallel_stages import PageTask, PlanningRenderer, annotate_documents, render_pages
@@ -125,6 +125,9 @@ def build(
     # load (what the last build made of each unchanged file is reused)
     kept_in_process = previous is not None
     earlier = (previous if kept_in_process else read_memory(cache)) if write and use_cache else None
+    code = code_digest()
+    if earlier is not None and earlier.code != code:
+        earlier = None  # made by another version of the generator
     memo = ParseMemo(earlier.parsed if earlier else None, earlier.read_files if earlier else None)
     edition = read_edition(edition_dir, diagnostics, memo)
     if edition is None:
@@ -142,7 +145,7 @@ def build(
     # What the last build wrote, when its output folder is still the one it left: files it made the same way stand.
     last_output = earlier if earlier is not None and earlier.output_dir == str(output_dir.resolve()) \
         and earlier.output_state == output_state(output_dir.resolve()) else None
-    memory = BuildMemory(settings=settings, parsed=memo.now, read_files=memo.files_now)
+    memory = BuildMemory(settings=settings, code=code, parsed=memo.now, read_files=memo.files_now)
     fingerprints = Fingerprints()
     entry_digests: dict[tuple[str, str], str] = {}
     for kind, entries in (("person", edition.persons), ("place", edition.places), ("term", edition.terms)):

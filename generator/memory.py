@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from generator.exports.text import TextExports
 
 MEMORY = "build-memory.pickle"
-MEMORY_FORMAT = "1"
+MEMORY_FORMAT = "2"
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,7 @@ class BuildMemory:
     whole: dict[str, Made] = field(default_factory=dict)  # the files made from the whole index, by output path
     files: dict[str, str] = field(default_factory=dict)  # every file the build wrote (assets aside), with its digest
     format: str = MEMORY_FORMAT
+    code: str = ""  # digest of the generator's code (see code_digest)
 
 
 def settings_digest(*parts: object) -> str:
@@ -88,6 +89,11 @@ def tree_digest(folders: list[Path]) -> str:
             except OSError:
                 hashed.append(f"{path}\0unreadable")
     return digest("\n".join(hashed))
+
+
+def code_digest() -> str:
+    """The generator's code, which everything kept was made by: another version reuses nothing, its parses included."""
+    return tree_digest([Path(__file__).resolve().parent])
 
 
 def read_memory(cache_dir: Path) -> BuildMemory | None:

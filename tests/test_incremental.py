@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from generator import output, unchanged
+from generator import memory, output, unchanged
 from generator.bench import write_corpus
 from generator.build import build
+from generator.model import Document
 from tests.conftest import BILINGUAL
 
 NO_SEARCH = "search:\n  enabled: false\n"
@@ -188,6 +190,23 @@ def test_a_rebuild_reads_only_the_documents_that_changed(tmp_path: Path, monkeyp
     assert build(edition).pages_written
     assert [name for name in read if name in {path.name for path in documents(edition)}] == [documents(edition)[3].name]
     monkeypatch.undo()
+    assert_same_as_clean_build(edition, tmp_path)
+
+
+def test_a_memory_made_by_another_generator_is_not_used(tmp_path: Path) -> None:
+    # Another version of the generator may parse the same text otherwise: nothing it kept is reused, its parses included.
+    edition = synthetic_edition(tmp_path / "edition")
+    build(edition)
+    cache = edition / ".edition-cache"
+    kept = memory.read_memory(cache)
+    assert kept is not None
+    kept.parsed = {key: (replace(value, title="As another version read it") if isinstance(value, Document) else value, problems)
+                   for key, (value, problems) in kept.parsed.items()}
+    kept.code = "another version"
+    memory.save_memory(cache, kept)
+    change_body(edition)
+    assert not build(edition).diagnostics.errors
+    assert "As another version read it" not in (edition / "_site" / "index.html").read_text(encoding="utf-8")
     assert_same_as_clean_build(edition, tmp_path)
 
 
