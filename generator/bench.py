@@ -245,6 +245,7 @@ class Run:
     peak_pss_total: int = 0  # bytes: the largest sum of proportional set sizes over the process tree, sampled (shared pages counted once)
     cpu_seconds: float = 0.0  # user and system time of the process and the processes it waited for: steadier than wall time on a busy machine
     search_seconds: float = 0.0  # of `seconds`, what the search index took, as the build reports it (it follows the pages)
+    peak_pss_builder: int = 0  # bytes: as peak_pss_total, without the search indexer's process (Pagefind, which follows the pages)
 
     @property
     def pages_seconds(self) -> float:
@@ -286,6 +287,14 @@ def _memory(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
+def _is_search_indexer(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/comm", "rb") as name:
+            return name.read().startswith(b"pagefind")
+    except OSError:
+        return False
+
+
 def timed_run(command: Sequence[str], cwd: Path | None = None) -> Run:
     """Run a command to completion, sampling the resident memory of it and every process it starts."""
     # Files, not pipes: thousands of warnings would fill a pipe and stall the build.
@@ -296,15 +305,16 @@ def timed_run(command: Sequence[str], cwd: Path | None = None) -> Run:
 def _timed_run(command: Sequence[str], cwd: Path | None, said: IO[bytes], errors_said: IO[bytes]) -> Run:
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=said, stderr=errors_said)
-    peak = peak_pss = 0
+    peak = peak_pss = peak_pss_builder = 0
     stop = threading.Event()
 
     def sample() -> None:
-        nonlocal peak, peak_pss
+        nonlocal peak, peak_pss, peak_pss_builder
         while not stop.is_set():
-            sizes = [_memory(pid) for pid in _descendants(process.pid)]
-            peak = max(peak, sum(rss for rss, _ in sizes))
-            peak_pss = max(peak_pss, sum(pss for _, pss in sizes))
+            sizes = [(*_memory(pid), _is_search_indexer(pid)) for pid in _descendants(process.pid)]
+            peak = max(peak, sum(rss for rss, _, _ in sizes))
+            peak_pss = max(peak_pss, sum(pss for _, pss, _ in sizes))
+            peak_pss_builder = max(peak_pss_builder, sum(pss for _, pss, search in sizes if not search))
             stop.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -323,13 +333,13 @@ def _timed_run(command: Sequence[str], cwd: Path | None, said: IO[bytes], errors
         raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}):\n{errors[-2000:]}")
     search = re.search(r"of which the search index ([0-9.]+) s", output)
     return Run(seconds, peak, usage.ru_maxrss * 1024, peak_pss, usage.ru_utime + usage.ru_stime,
-               float(search.group(1)) if search else 0.0)
+               float(search.group(1)) if search else 0.0, peak_pss_builder)
 
 
 def median_run(runs: Sequence[Run]) -> Run:
     return Run(statistics.median(r.seconds for r in runs), max(r.peak_rss_total for r in runs), max(r.peak_rss_process for r in runs),
                max(r.peak_pss_total for r in runs), statistics.median(r.cpu_seconds for r in runs),
-               statistics.median(r.search_seconds for r in runs))
+               statistics.median(r.search_seconds for r in runs), max(r.peak_pss_builder for r in runs))
 
 
 @dataclass
@@ -344,6 +354,7 @@ class Result:
     peak_rss_process_mib: float
     peak_pss_total_mib: float
     pages_per_second: float
+    peak_pss_search_aside_mib: float = 0.0  # all processes but the search indexer's
     full_build_cpu: float = 0.0
     # the same, until every page is written: the search index, which follows the pages, aside
     full_build_pages: float = 0.0
@@ -431,7 +442,7 @@ def measure(
         full_build=median_run(full).seconds, noop_rebuild=median_run(noop).seconds,
         one_document_changed=median_run(document_changed).seconds, one_person_changed=median_run(person_changed).seconds,
         peak_rss_total_mib=every.peak_rss_total / 2**20, peak_rss_process_mib=every.peak_rss_process / 2**20,
-        peak_pss_total_mib=every.peak_pss_total / 2**20,
+        peak_pss_total_mib=every.peak_pss_total / 2**20, peak_pss_search_aside_mib=every.peak_pss_builder / 2**20,
         pages_per_second=pages / median_run(full).seconds, full_build_cpu=median_run(full).cpu_seconds,
         full_build_pages=statistics.median(r.pages_seconds for r in full),
         one_document_changed_pages=statistics.median(r.pages_seconds for r in document_changed),
@@ -472,7 +483,7 @@ def machine() -> dict[str, object]:
 def table(results: Sequence[Result]) -> str:
     rows = [("documents", "pages", "full build", "no-op", "1 doc changed", "1 person changed",
              "full build, search aside", "1 doc changed, search aside", "1 person changed, search aside",
-             "preview server: 1 doc changed", "preview server: 1 person changed", "peak PSS, all processes",
+             "preview server: 1 doc changed", "preview server: 1 person changed", "peak PSS, all processes", "peak PSS, search aside",
              "peak RSS, all processes", "largest process", "pages/s", "Hugo full", "ours / Hugo", "ours / Hugo, search aside",
              "full build CPU", "Hugo CPU", "ours / Hugo, CPU")]
     for r in results:
@@ -480,7 +491,7 @@ def table(results: Sequence[Result]) -> str:
             f"{r.documents:,}", f"{r.pages:,}", f"{r.full_build:.2f} s", f"{r.noop_rebuild:.2f} s", f"{r.one_document_changed:.2f} s",
             f"{r.one_person_changed:.2f} s", f"{r.full_build_pages:.2f} s", f"{r.one_document_changed_pages:.2f} s",
             f"{r.one_person_changed_pages:.2f} s", f"{r.preview_document_changed:.2f} s", f"{r.preview_person_changed:.2f} s",
-            f"{r.peak_pss_total_mib:.0f} MiB", f"{r.peak_rss_total_mib:.0f} MiB", f"{r.peak_rss_process_mib:.0f} MiB",
+            f"{r.peak_pss_total_mib:.0f} MiB", f"{r.peak_pss_search_aside_mib:.0f} MiB", f"{r.peak_rss_total_mib:.0f} MiB", f"{r.peak_rss_process_mib:.0f} MiB",
             f"{r.pages_per_second:,.0f}",
             f"{r.hugo_full_build:.2f} s" if r.hugo_full_build is not None else "n/a",
             f"{r.ratio_to_hugo:.2f}" if r.ratio_to_hugo is not None else "n/a",

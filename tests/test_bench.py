@@ -39,6 +39,7 @@ def test_the_bench_reports_every_measure_as_a_table_and_json(tmp_path: Path, cap
     for key in ("full_build", "noop_rebuild", "one_document_changed", "one_person_changed", "pages_per_second", "peak_rss_total_mib",
                 "full_build_pages", "one_document_changed_pages", "preview_document_changed", "preview_person_changed"):
         assert row[key] > 0, key
+    assert 0 < row["peak_pss_search_aside_mib"] <= row["peak_pss_total_mib"]  # the search indexer's memory aside
     assert report["machine"]["cores"] >= 1
     edited = (tmp_path / "edition-8" / "content" / "documents" / "d000001.md").read_text(encoding="utf-8")
     assert "Revised reading number 101." in edited  # the last edit: the preview server's rebuilds come after the command's
