@@ -6,6 +6,7 @@ is recorded as diagnostics and the others are still read, so one run reports eve
 
 from __future__ import annotations
 
+import os
 import re
 import stat
 import time
@@ -205,18 +206,35 @@ def _real_folder(folder: Path, real_folders: dict[Path, Path]) -> Path:
 
 
 def _markdown_files(root: Path, folder: str) -> list[Path]:
-    base = root / folder
-    if not base.is_dir():
-        return []
-    return sorted((p for p in base.rglob("*.md") if p.is_file() or p.is_symlink()), key=lambda p: p.as_posix())
+    return _walk_folder(root / folder)[0]
 
 
-def _check_linked_folders(root: Path, folder: str, diagnostics: Diagnostics) -> None:
+def _walk_folder(base: Path) -> tuple[list[Path], list[Path]]:
+    """The Markdown files under `base` (links to files among them) and the folders there that are links, each sorted.
+
+    One walk, which does not enter linked folders or folders it cannot read, as `Path.rglob` does not.
+    """
+    files: list[Path] = []
+    linked: list[Path] = []
+    pending = [base] if base.is_dir() else []
+    while pending:
+        try:
+            with os.scandir(pending.pop()) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append(Path(entry.path))
+                    elif entry.is_symlink() and entry.is_dir():
+                        linked.append(Path(entry.path))
+                    elif entry.name.endswith(".md") and (entry.is_file() or entry.is_symlink()):
+                        files.append(Path(entry.path))
+        except OSError:
+            continue
+    return sorted(files, key=lambda p: p.as_posix()), sorted(linked, key=lambda p: p.as_posix())
+
+
+def _check_linked_folders(root: Path, linked_folders: list[Path], diagnostics: Diagnostics) -> None:
     """Folders that are symbolic links are not searched for files; say so rather than skip them silently."""
-    base = root / folder
-    if not base.is_dir():
-        return
-    for linked in sorted((p for p in base.rglob("*") if p.is_symlink() and p.is_dir()), key=lambda p: p.as_posix()):
+    for linked in linked_folders:
         relative = linked.relative_to(root).as_posix()
         if linked.resolve().is_relative_to(root.resolve()):
             diagnostics.warning("linked-folder", "this folder is a symbolic link and is not read", Location(relative),
@@ -554,10 +572,10 @@ def read_documents(root: Path, diagnostics: Diagnostics, memo: ParseMemo | None 
     documents: list[Document] = []
     by_id: dict[str, Document] = {}
     version_files: list[Path] = []
-    files = _markdown_files(root, DOCUMENTS_DIR)
+    files, linked_folders = _walk_folder(root / DOCUMENTS_DIR)
     real_folders: dict[Path, Path] = {}
     _check_case_collisions(root, files, diagnostics)
-    _check_linked_folders(root, DOCUMENTS_DIR, diagnostics)
+    _check_linked_folders(root, linked_folders, diagnostics)
     for file in files:
         # `name.ru.md` beside `name.md` is a version of that document, not a document of its own.
         if re.search(r"\.[a-z]{2,3}(-[A-Za-z0-9]+)?\.md$", file.name):
