@@ -138,7 +138,7 @@ def build(
     result.output_dir = output_dir
     folders = theme_dirs(edition_dir, config)
     pagefind = search.find_pagefind() if config.search.enabled else None
-    settings = settings_digest(repr(config), tree_digest([*folders, Path(__file__).resolve().parent]), str(output_dir.resolve()),
+    settings = settings_digest(repr(config), tree_digest(folders), code, str(output_dir.resolve()),
                                str(pagefind))
     if earlier is not None and earlier.settings != settings:
         earlier = None  # other settings, theme or generator: everything is made again

@@ -2,7 +2,7 @@
 
 `edition.json` and `persons.json` hold a record for each document or entry. Written one record
 to a line, they are made by the JSON module's C encoder (an indented file is made by its Python
-one, ten times slower), stay readable, and a changed record shows as one changed line in a diff.
+one, several times slower), stay readable, and a changed record shows as one changed line in a diff.
 """
 
 from __future__ import annotations

@@ -166,9 +166,10 @@ IN_PLACE_SHARE = 10
 def update_site(output_dir: Path, changed: Sequence[tuple[str, bytes]], removed: Sequence[str], site_files: int = 0) -> int:
     """Bring an existing site up to date; returns the number of files written.
 
-    A small update (`site_files` is the number of files in the site) is made in place: each file is written beside its old self and renamed over
-    it, so a reader never gets half a page. (The build forgets its memory first, so an update
-    that is interrupted is followed by a full build, which puts the whole site right.) A larger
+    A small update (of up to IN_PLACE_LIMIT files, or a tenth of the `site_files` in the site) is
+    made in place: each file is written beside its old self and renamed over it, so a reader never
+    gets half a page. (The build forgets its memory first, so an update that is interrupted is
+    followed by a full build, which puts the whole site right.) A larger
     one is all or nothing, like a full build: a new folder is made beside the old one from hard
     links to its files, which cost no copy, the changed files are written there as new files
     (never through a link, which would change the old site too), and the folder is swapped in.

@@ -117,8 +117,11 @@ def create_environment(folders: list[Path], language: str = "en") -> EditionEnvi
     env.filters["local_date"] = lambda date: format_partial_date(date, language, translations)
     env.filters["local_month"] = lambda date: format_partial_date(PartialDate(date.year, date.month), language, translations)
     env.filters["language_name"] = lambda tag: language_name(tag, language)
-    env.filters["role_name"] = lambda role: translations.gettext(ROLE_NAMES.get(role, role))
-    env.filters["role_names"] = lambda roles: ", ".join([translations.gettext(ROLE_NAMES.get(role, role)) for role in roles])
+    def role_name(role: str) -> str:
+        return translations.gettext(ROLE_NAMES.get(role, role))
+
+    env.filters["role_name"] = role_name
+    env.filters["role_names"] = lambda roles: ", ".join([role_name(role) for role in roles])
     return env
 
 

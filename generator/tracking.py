@@ -92,7 +92,6 @@ class Fingerprints:
         self._keep.append(value)
         return "@" + token
 
-
     def _items(self, items: Iterable[Any]) -> str:
         # The tokens of a list's items or an object's fields. Lists are long (every document, every appearance)
         # and mostly of short strings and registered objects: those are made here, without a call each.
