@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import gc
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from operator import attrgetter
 from pathlib import Path
@@ -26,11 +26,22 @@ from generator.index import Appearance, EditionIndex, build_index
 from generator.markup import create_parser
 from generator.markup.links import link_scheme_plugin, unsafe_link_warnings
 from generator.memory import BuildMemory, KeptAnnotation, code_digest, forget_memory, read_memory, save_memory, settings_digest, tree_digest
-from generator.model import Edition
+from generator.model import Document, Edition
 from generator.output import OutputProblem, StagingFolder, check_output_dir, remove_stale_temporaries, update_site, write_site
 from generator.parallel_stages import PageTask, PlanningRenderer, annotate_documents, render_pages
 from generator.registers import build_matcher, registers_json
-from generator.render import PageContext, Renderer, TemplateProblem, builtin_theme_dir, create_environment, render_site, render_sitemap, theme_dirs
+from generator.render import (
+    PageContext,
+    Renderer,
+    TemplateProblem,
+    builtin_theme_dir,
+    create_environment,
+    render_apparatus_page,
+    render_document_page,
+    render_register_pages,
+    render_sitemap,
+    theme_dirs,
+)
 from generator.tracking import DocumentBodies, Fingerprints, Made, ReadLog, ReadResults, Tracked, WholeFiles, bytes_digest, digest, object_digest
 from generator.unchanged import SourceScan, Summary, forget_summary, output_state, read_summary, save_summary, scan_sources
 from generator.versions import VersionText, annotate_versions, mentions_with_versions
@@ -208,7 +219,11 @@ def build(
     tracked_context = PageContext(site=config, index=tracked_index, edition=Tracked(edition, "edition", log))  # type: ignore[arg-type]
     renderer = Renderer(create_environment(folders, config.language), tracked_context, folders)
     browse.install_filters(renderer.environment)
-    read_results = ReadResults({"index": index, "edition": edition, "bodies": DocumentBodies(edition.documents)}, fingerprints)
+    fingerprints.register(config, settings)  # (a change of settings makes everything again)
+    # The index and the edition as a whole, by fingerprint (documents by their metadata: bodies are read as "bodies").
+    memory.states = {"index": fingerprints.of(index), "edition": fingerprints.of(edition)}
+    steady = [owner for owner, state in memory.states.items() if last_output is not None and last_output.states.get(owner) == state]
+    read_results = ReadResults({"index": index, "edition": edition, "bodies": DocumentBodies(edition.documents)}, fingerprints, steady)
     renderer.environment.read_log = log
     total = len(edition.documents)
     done = 0
@@ -261,17 +276,28 @@ def build(
         try:
             # the edition's pages on every core: planned here, made by the workers
             planner = PlanningRenderer(renderer.environment, PageContext(site=config, index=index, edition=edition), renderer.template_root)
-            planned = list(render_site(planner, annotated, page_html, introduction_html, versions=versions, page_images=page_images))
-            planned += browse.render_browse_pages(planner)
-            if pagefind is not None:
-                planned.append(search.render_search_page(planner))
+            earlier_pages = last_output.pages if last_output else {}
+            planned: list[tuple[str, PageTask | str]] = []
+            for name, inputs, plan in _page_groups(planner, memory.states, fingerprints, annotated, memory.annotations, page_html,
+                                                   introduction_html, versions, page_images, with_search=pagefind is not None):
+                before = last_output.plans.get(name) if last_output else None
+                if before is not None and before[0] == inputs and all(
+                        (made := earlier_pages.get(path)) is not None and read_results.same_as(made) for path in before[1]):
+                    memory.plans[name] = before  # made from the same inputs, and read the same: its pages stand, unplanned
+                    for path in before[1]:
+                        memory.pages[path] = earlier_pages[path]
+                    standing += [*before[1], *before[2]]
+                    continue
+                group = list(plan())
+                planned += group
+                memory.plans[name] = (inputs, tuple(path for path, task in group if isinstance(task, PageTask)),
+                                      tuple(path for path, task in group if not isinstance(task, PageTask)))
             values = {path: fingerprints.of((task.template, path, task.values, shared_values))
                       for path, task in planned if isinstance(task, PageTask)}
-            earlier_pages = last_output.pages if last_output else {}
 
             def unchanged(path: str) -> bool:
                 made = earlier_pages.get(path)
-                return made is not None and made.values == values[path] and read_results.combined(made.reads) == made.read_results
+                return made is not None and made.values == values[path] and read_results.same_as(made)
 
             kept_pages = {path for path in values if unchanged(path)}
             for path, data, reads in render_pages(renderer, planned, jobs, on_page, log=log, wanted=lambda path, task: path not in kept_pages):
@@ -402,6 +428,40 @@ def _annotate_with_memory(
     return annotated
 
 
+PageGroup = tuple[str, str, Callable[[], Iterable[tuple[str, "PageTask | str"]]]]
+
+
+def _page_groups(
+    planner: PlanningRenderer, states: Mapping[str, str], fingerprints: Fingerprints, annotated: Mapping[str, AnnotatedText],
+    kept: Mapping[str, KeptAnnotation], page_html: Mapping[str, str], introduction_html: str,
+    versions: Mapping[str, tuple[VersionText, ...]], page_images: Mapping[str, tuple[PageImage, ...]], *, with_search: bool,
+) -> Iterator[PageGroup]:
+    """The edition's pages in groups, as (name, inputs, plan): `inputs` is the digest of all that the group's
+    values are made from besides the settings, and `plan()` gives its pages (see render_pages).
+
+    Every group is made from the index and the edition; a document's page also from its text, versions and
+    page images, the apparatus from every text's notes. The other pages read nothing else.
+    """
+    shared = states["index"] + states["edition"]
+    for document in planner.context.index.documents:
+        text, document_versions, images = annotated[document.id], versions.get(document.id, ()), page_images.get(document.id, ())
+
+        def document_page(document: Document = document, text: AnnotatedText = text) -> list[tuple[str, PageTask | str]]:
+            return [render_document_page(planner, document, text, versions=versions, page_images=page_images)]
+
+        yield f"document:{document.id}", fingerprints.of((shared, text, document_versions, images)), document_page
+    notes = [kept[document.id].note_digests for document in planner.context.index.documents]
+    yield "apparatus", fingerprints.of((shared, notes, versions)), lambda: [render_apparatus_page(planner, annotated, versions)]
+
+    def registers() -> Iterator[tuple[str, PageTask | str]]:
+        yield from render_register_pages(planner, page_html, introduction_html)
+        yield from browse.render_browse_pages(planner)
+        if with_search:
+            yield search.render_search_page(planner)
+
+    yield "registers", digest(shared), registers
+
+
 def _register_index_parts(index: EditionIndex, fingerprints: Fingerprints) -> None:
     """The index's largest parts, known by digest: each entry's appearances, which register pages and their reads
     compare, and each document's entries with their roles, which its page's side panel reads. There is one
@@ -409,8 +469,11 @@ def _register_index_parts(index: EditionIndex, fingerprints: Fingerprints) -> No
     known = fingerprints.known
     others = attrgetter(*(f.name for f in fields(Appearance) if f.name != "document"))  # plain values, cheap to repr
     for appearances in index.appearances.values():
-        for appearance in appearances:
-            fingerprints.register(appearance, digest(f"{known[id(appearance.document)]}{others(appearance)!r}"))
+        parts = [digest(f"{known[id(appearance.document)]}{others(appearance)!r}") for appearance in appearances]
+        for appearance, part in zip(appearances, parts, strict=True):
+            fingerprints.register(appearance, part)
+        if appearances:  # (not the empty tuple, which is every empty tuple)
+            fingerprints.register(appearances, digest("".join(parts)))
     for kinds in index.in_document.values():
         for entries in kinds.values():
             fingerprints.register(entries, digest("".join(f"{known[id(entry)]}{roles!r}" for entry, roles in entries)))

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from generator.exports.text import TextExports
 
 MEMORY = "build-memory.pickle"
-MEMORY_FORMAT = "2"
+MEMORY_FORMAT = "3"
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,9 @@ class BuildMemory:
     pages: dict[str, Made] = field(default_factory=dict)  # by output path
     whole: dict[str, Made] = field(default_factory=dict)  # the files made from the whole index, by output path
     files: dict[str, str] = field(default_factory=dict)  # every file the build wrote (assets aside), with its digest
+    # each group of pages (see build._page_groups) by name: the digest of its inputs, its pages and its other files
+    plans: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
+    states: dict[str, str] = field(default_factory=dict)  # the fingerprint of each object pages read (see ReadResults.steady)
     format: str = MEMORY_FORMAT
     code: str = ""  # digest of the generator's code (see code_digest)
 

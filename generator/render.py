@@ -288,28 +288,32 @@ def entry_path(kind: str, entry_id: str) -> str:
     return f"{folder}/{entry_id}/index.html"
 
 
-def render_site(
-    renderer: Renderer,
-    annotated: Mapping[str, AnnotatedText],
-    page_html: Mapping[str, str],
-    introduction_html: str,
-    on_page: Callable[[], None] = lambda: None,
-    *,
-    versions: Mapping[str, tuple[VersionText, ...]] | None = None,
-    page_images: Mapping[str, tuple[PageImage, ...]] | None = None,
-) -> Iterator[tuple[str, str]]:
-    """Every page of the edition, in a deterministic order."""
+def render_document_page(
+    renderer: Renderer, document: Document, text: AnnotatedText, *,
+    versions: Mapping[str, tuple[VersionText, ...]] | None = None, page_images: Mapping[str, tuple[PageImage, ...]] | None = None,
+) -> tuple[str, str]:
+    """A document's page: made from its text, its versions and page images, and what the index holds of it."""
+    index = renderer.context.index
+    return renderer.render(
+        "document.html", document_path(document.id), document=document, text=text,
+        body=Markup(text.html), previous=index.previous[document.id], next=index.next[document.id],
+        versions=(versions or {}).get(document.id, ()), page_images=(page_images or {}).get(document.id, ()),
+    )
+
+
+def render_apparatus_page(
+    renderer: Renderer, annotated: Mapping[str, AnnotatedText], versions: Mapping[str, tuple[VersionText, ...]] | None = None,
+) -> tuple[str, str]:
+    """The overview of every intervention: made from the texts' notes."""
+    return renderer.render("apparatus.html", "apparatus/index.html", groups=apparatus_by_type(renderer.context.index, annotated, versions))
+
+
+def render_register_pages(renderer: Renderer, page_html: Mapping[str, str], introduction_html: str) -> Iterator[tuple[str, str]]:
+    """The pages made from the index, the edition and the settings alone (no document's text): home, registers, pages."""
     index = renderer.context.index
     edition = renderer.context.edition
     site = renderer.context.site
     yield renderer.render("home.html", "index.html", introduction=Markup(introduction_html), documents=index.documents)
-    for document in index.documents:
-        yield renderer.render(
-            "document.html", document_path(document.id), document=document, text=annotated[document.id],
-            body=Markup(annotated[document.id].html), previous=index.previous[document.id], next=index.next[document.id],
-            versions=(versions or {}).get(document.id, ()), page_images=(page_images or {}).get(document.id, ()),
-        )
-        on_page()
     yield renderer.render("persons.html", "persons/index.html", entries=index.persons, kind="person")
     for person in index.persons:
         yield renderer.render("person.html", entry_path("person", person.id), entry=person, kind="person",
@@ -319,7 +323,6 @@ def render_site(
         for place in index.places:
             yield renderer.render("place.html", entry_path("place", place.id), entry=place, kind="place",
                                   appearances=index.appearances_of("place", place.id))
-    yield renderer.render("apparatus.html", "apparatus/index.html", groups=apparatus_by_type(index, annotated, versions))
     if index.terms:
         yield renderer.render("terms.html", "terms/index.html", entries=index.terms, kind="term")
     for page in edition.pages:

@@ -80,11 +80,13 @@ class Fingerprints:
             if len(token) <= _LONG_TEXT:
                 return token  # small: cheaper to make again than to keep
         elif isinstance(value, Mapping):
-            token = "{" + ",".join(sorted(f"{self._token(k)}:{self._token(v)}" for k, v in value.items())) + "}"
+            token = "{" + self._pairs(value) + "}"
         elif isinstance(value, (set, frozenset)):
             token = "{" + ",".join(sorted(self._token(item) for item in value)) + "}"
         elif (fields_of := _fields_of(kind)) is not None:
             token = kind.__name__ + "(" + self._items(fields_of(value)) + ")"
+            if len(token) <= _LONG_TEXT:
+                return token  # small, like a short tuple
         else:
             # Nothing known to compare by (a function, a proxy, an object without fields): never equal.
             token = f"?{next(_unique)}"
@@ -105,6 +107,23 @@ class Fingerprints:
                 tokens.append("@" + found)
             else:
                 tokens.append(self._token(item))
+        return ",".join(tokens)
+
+    def _pairs(self, mapping: Mapping[Any, Any]) -> str:
+        # A mapping's "key:value" tokens in order, made inline like _items' (the index has mappings of every document).
+        registered = self.known
+        tokens = []
+        for key, item in mapping.items():
+            kind = type(key)
+            key_token = repr(key) if kind in _PLAIN_TYPES or (kind is str and len(key) <= _LONG_TEXT) else self._token(key)
+            kind = type(item)
+            if kind in _PLAIN_TYPES or (kind is str and len(item) <= _LONG_TEXT):
+                tokens.append(f"{key_token}:{item!r}")
+            elif (found := registered.get(id(item))) is not None:
+                tokens.append(f"{key_token}:@{found}")
+            else:
+                tokens.append(f"{key_token}:{self._token(item)}")
+        tokens.sort()
         return ",".join(tokens)
 
 
@@ -294,10 +313,24 @@ class DocumentBodies:
 class ReadResults:
     """What each noted read gives in this build, as a digest (each read is made once)."""
 
-    def __init__(self, owners: Mapping[str, Any], fingerprints: Fingerprints) -> None:
+    def __init__(self, owners: Mapping[str, Any], fingerprints: Fingerprints, steady: Iterable[str] = ()) -> None:
         self.owners = dict(owners)  # a stage may add the objects it gives out behind proxies
         self.fingerprints = fingerprints
+        # Owners whose whole value has the fingerprint it had in the last build: every read of them gives what it gave.
+        self.steady = frozenset(steady)
         self._memo: dict[Read, str] = {}
+
+    def same_as(self, made: Made) -> bool:
+        """Whether what `made` read gives now what it gave when it was made.
+
+        A file that read only steady owners is known to without repeating a read: after a change
+        to a text alone, that is nearly every page of the edition.
+        """
+        steady = self.steady
+        for read in made.reads:
+            if read[0] not in steady:
+                return self.combined(made.reads) == made.read_results
+        return True
 
     def of(self, read: Read) -> str:
         found = self._memo.get(read)
@@ -349,7 +382,7 @@ class WholeFiles:
         """`function(index)`'s text, or None when it makes no file or its last file stands."""
         fingerprint = self.read_results.fingerprints.of(values)
         kept = self.earlier.get(path)
-        if kept is not None and kept.values == fingerprint and self.read_results.combined(kept.reads) == kept.read_results:
+        if kept is not None and kept.values == fingerprint and self.read_results.same_as(kept):
             self.now[path] = kept
             if not kept.absent:
                 self.standing.append(path)

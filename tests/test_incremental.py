@@ -174,6 +174,20 @@ def test_a_body_changed_around_its_notes_leaves_the_apparatus_overview_alone(tmp
     assert_same_as_clean_build(edition, tmp_path)
 
 
+def test_a_body_that_now_names_a_person_remakes_the_register_pages(tmp_path: Path) -> None:
+    # Only a text changed, yet the index did: the person's page and register lists must follow.
+    edition = synthetic_edition(tmp_path / "edition")
+    build(edition)
+    person = edition / "_site" / "persons" / "p00001-elan" / "index.html"
+    path = documents(edition)[3]
+    assert "Elan" not in path.read_text(encoding="utf-8")
+    before = person.read_bytes()
+    path.write_text(path.read_text(encoding="utf-8") + "\nSutar Elan agreed.\n", encoding="utf-8")
+    assert not build(edition).diagnostics.errors
+    assert person.read_bytes() != before
+    assert_same_as_clean_build(edition, tmp_path)
+
+
 def test_a_rebuild_reads_only_the_documents_that_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     edition = synthetic_edition(tmp_path / "edition")
     monkeypatch.setattr(unchanged, "RACY_NS", 0)  # the files were written a moment ago: take them as settled

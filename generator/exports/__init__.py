@@ -142,7 +142,7 @@ def render_exports(
             values[document.id] = memory.values_of(document) + "|" + ids_digest
             kept = memory.kept.get(document.id)
             if (kept is not None and kept.made.values == values[document.id]
-                    and memory.read_results.combined(kept.made.reads) == kept.made.read_results):
+                    and memory.read_results.same_as(kept.made)):
                 reused[document.id] = kept
     to_make = [d for d in index.documents if d.id not in reused]
     log = ReadLog()
