@@ -22,7 +22,7 @@ from generator.exports import ExportMemory, render_exports, template_globals
 from generator.exports.tei import KnownEntries, XmlIds
 from generator.facsimiles import PageImage, read_page_images
 from generator.i18n import load_translations, text_labels
-from generator.index import Appearance, EditionIndex, build_index
+from generator.index import Appearance, EditionIndex, build_index, index_sources
 from generator.markup import create_parser
 from generator.markup.links import link_scheme_plugin, unsafe_link_warnings
 from generator.memory import BuildMemory, KeptAnnotation, code_digest, forget_memory, read_memory, save_memory, settings_digest, tree_digest
@@ -221,7 +221,7 @@ def build(
     browse.install_filters(renderer.environment)
     fingerprints.register(config, settings)  # (a change of settings makes everything again)
     # The index and the edition as a whole, by fingerprint (documents by their metadata: bodies are read as "bodies").
-    memory.states = {"index": fingerprints.of(index), "edition": fingerprints.of(edition)}
+    memory.states = {"index": fingerprints.of(index_sources(index)), "edition": fingerprints.of(edition)}
     steady = [owner for owner, state in memory.states.items() if last_output is not None and last_output.states.get(owner) == state]
     read_results = ReadResults({"index": index, "edition": edition, "bodies": DocumentBodies(edition.documents)}, fingerprints, steady)
     renderer.environment.read_log = log
@@ -445,11 +445,14 @@ def _page_groups(
     shared = states["index"] + states["edition"]
     for document in planner.context.index.documents:
         text, document_versions, images = annotated[document.id], versions.get(document.id, ()), page_images.get(document.id, ())
+        inputs = shared + kept[document.id].text_digest
+        if document_versions or images:
+            inputs += fingerprints.of((document_versions, images))
 
         def document_page(document: Document = document, text: AnnotatedText = text) -> list[tuple[str, PageTask | str]]:
             return [render_document_page(planner, document, text, versions=versions, page_images=page_images)]
 
-        yield f"document:{document.id}", fingerprints.of((shared, text, document_versions, images)), document_page
+        yield f"document:{document.id}", digest(inputs), document_page
     notes = [kept[document.id].note_digests for document in planner.context.index.documents]
     yield "apparatus", fingerprints.of((shared, notes, versions)), lambda: [render_apparatus_page(planner, annotated, versions)]
 

@@ -142,6 +142,13 @@ def build_index(edition: Edition, diagnostics: Diagnostics, mentions: Mapping[st
     )
 
 
+def index_sources(index: EditionIndex) -> tuple[object, ...]:
+    """The parts of the index every other part is computed from (see build_index): the documents and
+    the registers as loaded, and the appearances, which hold all the index takes from the texts.
+    Equal sources make an equal index; keep this in step with build_index."""
+    return index.documents, index.persons, index.places, index.terms, index.appearances
+
+
 def _entries_by_document(
     appearances: Mapping[str, tuple[Appearance, ...]], registers: Mapping[str, Mapping[str, RegisterEntry]]
 ) -> dict[str, dict[str, tuple[tuple[RegisterEntry, tuple[str, ...]], ...]]]:
