@@ -278,8 +278,8 @@ def build(
             planner = PlanningRenderer(renderer.environment, PageContext(site=config, index=index, edition=edition), renderer.template_root)
             earlier_pages = last_output.pages if last_output else {}
             planned: list[tuple[str, PageTask | str]] = []
-            for name, inputs, plan in _page_groups(planner, memory.states, fingerprints, annotated, memory.annotations, page_html,
-                                                   introduction_html, versions, page_images, with_search=pagefind is not None):
+            for name, inputs, plan in _page_groups(planner, memory.states, shared_values, fingerprints, annotated, memory.annotations,
+                                                   page_html, introduction_html, versions, page_images, with_search=pagefind is not None):
                 before = last_output.plans.get(name) if last_output else None
                 if before is not None and before[0] == inputs and all(
                         (made := earlier_pages.get(path)) is not None and read_results.same_as(made) for path in before[1]):
@@ -432,17 +432,18 @@ PageGroup = tuple[str, str, Callable[[], Iterable[tuple[str, "PageTask | str"]]]
 
 
 def _page_groups(
-    planner: PlanningRenderer, states: Mapping[str, str], fingerprints: Fingerprints, annotated: Mapping[str, AnnotatedText],
+    planner: PlanningRenderer, states: Mapping[str, str], shared_values: str, fingerprints: Fingerprints, annotated: Mapping[str, AnnotatedText],
     kept: Mapping[str, KeptAnnotation], page_html: Mapping[str, str], introduction_html: str,
     versions: Mapping[str, tuple[VersionText, ...]], page_images: Mapping[str, tuple[PageImage, ...]], *, with_search: bool,
 ) -> Iterator[PageGroup]:
     """The edition's pages in groups, as (name, inputs, plan): `inputs` is the digest of all that the group's
     values are made from besides the settings, and `plan()` gives its pages (see render_pages).
 
-    Every group is made from the index and the edition; a document's page also from its text, versions and
-    page images, the apparatus from every text's notes. The other pages read nothing else.
+    Every group is made from the index, the edition and what every page may show (`shared_values`); a document's
+    page also from its text, versions and page images, the apparatus from every text's notes. The other pages
+    read nothing else.
     """
-    shared = states["index"] + states["edition"]
+    shared = states["index"] + states["edition"] + shared_values
     for document in planner.context.index.documents:
         text, document_versions, images = annotated[document.id], versions.get(document.id, ()), page_images.get(document.id, ())
         inputs = shared + kept[document.id].text_digest
