@@ -221,9 +221,11 @@ def build(
     browse.install_filters(renderer.environment)
     fingerprints.register(config, settings)  # (a change of settings makes everything again)
     # The index and the edition as a whole, by fingerprint (documents by their metadata: bodies are read as "bodies").
-    memory.states = {"index": fingerprints.of(index_sources(index)), "edition": fingerprints.of(edition)}
-    steady = [owner for owner, state in memory.states.items() if last_output is not None and last_output.states.get(owner) == state]
-    read_results = ReadResults({"index": index, "edition": edition, "bodies": DocumentBodies(edition.documents)}, fingerprints, steady)
+    read_results = ReadResults(fingerprints, last_output.states if last_output else None)
+    read_results.add("index", index, fingerprints.of(index_sources(index)))
+    read_results.add("edition", edition, fingerprints.of(edition))
+    read_results.add("bodies", DocumentBodies(edition.documents))
+    memory.states = read_results.states
     renderer.environment.read_log = log
     total = len(edition.documents)
     done = 0

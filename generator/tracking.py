@@ -313,12 +313,21 @@ class DocumentBodies:
 class ReadResults:
     """What each noted read gives in this build, as a digest (each read is made once)."""
 
-    def __init__(self, owners: Mapping[str, Any], fingerprints: Fingerprints, steady: Iterable[str] = ()) -> None:
-        self.owners = dict(owners)  # a stage may add the objects it gives out behind proxies
+    def __init__(self, fingerprints: Fingerprints, earlier_states: Mapping[str, str] | None = None) -> None:
+        self.owners: dict[str, Any] = {}
         self.fingerprints = fingerprints
-        # Owners whose whole value has the fingerprint it had in the last build: every read of them gives what it gave.
-        self.steady = frozenset(steady)
+        self.states: dict[str, str] = {}  # each owner's fingerprint as a whole, where known, for the next build
+        self.earlier_states = earlier_states or {}  # the last build's, which the files it made were compared with
+        self.steady: set[str] = set()  # owners whose state is the last build's: every read of them gives what it gave
         self._memo: dict[Read, str] = {}
+
+    def add(self, name: str, owner: Any, state: str | None = None) -> None:
+        """Reads noted as of `name` are repeated on `owner`; `state`, its fingerprint as a whole, may spare that."""
+        self.owners[name] = owner
+        if state is not None:
+            self.states[name] = state
+            if self.earlier_states.get(name) == state:
+                self.steady.add(name)
 
     def same_as(self, made: Made) -> bool:
         """Whether what `made` read gives now what it gave when it was made.

@@ -136,7 +136,7 @@ def render_exports(
     reused: dict[str, KeptExports] = {}
     values: dict[str, str] = {}
     if memory is not None:
-        memory.read_results.owners["entries"] = entries  # what each document's standOff reads of it is noted
+        memory.read_results.add("entries", entries)  # what each document's standOff reads of it is noted
         ids_digest = memory.read_results.fingerprints.of(ids)
         for document in index.documents:
             values[document.id] = memory.values_of(document) + "|" + ids_digest
