@@ -182,7 +182,13 @@ def build(
     # annotate (the main texts on every core)
     md = create_parser(config)
     labels = text_labels(load_translations(config.language, folders))
-    matcher, ambiguous_names = build_matcher(edition)  # one matcher for every document of the build
+    # One matcher for every document of the build; the preview server's next build reuses it while the registers stand.
+    matcher_key = digest(settings + "".join(entry_digests.values()))
+    if earlier is not None and earlier.matcher is not None and earlier.matcher[0] == matcher_key:
+        matcher, ambiguous_names = earlier.matcher[1], list(earlier.matcher[2])
+    else:
+        matcher, ambiguous_names = build_matcher(edition)
+    memory.matcher = (matcher_key, matcher, tuple(ambiguous_names))
     diagnostics.extend(ambiguous_names)
     to_root = "../../"  # mentions link from document pages, documents/<id>/index.html, to the entries' pages
     register_env = {"registers": matcher, "link_prefix": to_root}

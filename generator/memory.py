@@ -8,7 +8,8 @@ server's memory between its rebuilds:
   matcher knows, the entries it mentions);
 - each document's exports, and each output file's fingerprint: the digest of its values and
   the reads it made of the index and the edition (see tracking.py);
-- the output folder and the files in it.
+- the output folder and the files in it;
+- in the preview server's process only, the register matcher.
 
 The memory is used only for a build with the same settings, theme and generator; anything
 else, or an output folder that changed since, means a full build. A build forgets the memory
@@ -30,6 +31,7 @@ from generator.tracking import Made, bytes_digest, digest
 
 if TYPE_CHECKING:
     from generator.exports.text import TextExports
+    from generator.registers import NameMatcher
 
 MEMORY = "build-memory.pickle"
 MEMORY_FORMAT = "3"
@@ -73,9 +75,16 @@ class BuildMemory:
     files: dict[str, str] = field(default_factory=dict)  # every file the build wrote (assets aside), with its digest
     # each group of pages (see build._page_groups) by name: the digest of its inputs, its pages and its other files
     plans: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
+    # the register matcher with its key (settings and entries), kept in the preview server's process only
+    matcher: tuple[str, NameMatcher, tuple[Diagnostic, ...]] | None = None
     states: dict[str, str] = field(default_factory=dict)  # the fingerprint of each object pages read (see ReadResults.steady)
     format: str = MEMORY_FORMAT
     code: str = ""  # digest of the generator's code (see code_digest)
+
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The matcher stays in the preview server's process: a command-line build makes it again, and its file stays smaller.
+        return {**self.__dict__, "matcher": None}
 
 
 def settings_digest(*parts: object) -> str:

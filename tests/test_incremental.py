@@ -311,6 +311,19 @@ def test_rebuilds_with_the_memory_kept_in_the_process_equal_clean_builds(tmp_pat
         assert_same_as_clean_build(edition, tmp_path)
 
 
+def test_the_preview_server_finds_the_names_of_a_register_changed_between_rebuilds(tmp_path: Path) -> None:
+    # The preview server keeps its register matcher from one build to the next: a new name must make a new one.
+    edition = synthetic_edition(tmp_path / "edition")
+    memory = build(edition).memory
+    change_body(edition)
+    memory = build(edition, previous=memory).memory
+    add_person_alias(edition)
+    result = build(edition, previous=memory)
+    assert not result.diagnostics.errors
+    assert "persons/committee/index.html" in snapshot(edition / "_site")
+    assert_same_as_clean_build(edition, tmp_path)
+
+
 def test_the_preview_server_leaves_the_search_index_of_an_update_to_follow(tmp_path: Path) -> None:
     edition = synthetic_edition(tmp_path / "edition")
     site = edition / "site.yml"
