@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from generator.exports.text import TextExports
 
 MEMORY = "build-memory.pickle"
-MEMORY_FORMAT = "2"
+MEMORY_FORMAT = "3"
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,8 @@ class KeptExports:
     text: str
     member: str
     plain_versions: tuple[str, ...]
+    texts_digest: str  # of the text and the plain versions, which the document's record in edition.json holds
+    member_digest: str
 
 
 @dataclass
@@ -70,6 +72,10 @@ class BuildMemory:
     exports: dict[str, KeptExports] = field(default_factory=dict)  # by document id
     pages: dict[str, Made] = field(default_factory=dict)  # by output path
     whole: dict[str, Made] = field(default_factory=dict)  # the files made from the whole index, by output path
+    # Parts of the edition-wide exports by what they are made from (see exports/__init__.py): each document's line
+    # in edition.json, and each register entry's TEI element.
+    records: dict[str, tuple[str, str]] = field(default_factory=dict)  # document id -> (key, line)
+    entries: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (kind, id) -> (key, serialized)
     files: dict[str, str] = field(default_factory=dict)  # every file the build wrote (assets aside), with its digest
     format: str = MEMORY_FORMAT
     code: str = ""  # digest of the generator's code (see code_digest)
