@@ -25,21 +25,33 @@ def record_line(value: Any, sort_keys: bool = False) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=sort_keys)
 
 
-def _records(values: list[Any] | EncodedRecords, indent: str, sort_keys: bool) -> str:
+def _records(values: list[Any] | EncodedRecords, indent: str, sort_keys: bool, pieces: list[str]) -> None:
+    """Add the list's text to `pieces`, which are joined once: a copy of each large record is all it costs."""
     lines = values.lines if isinstance(values, EncodedRecords) else [record_line(value, sort_keys) for value in values]
     if not lines:
-        return "[]"
+        pieces.append("[]")
+        return
     inner = indent + "  "
-    return "[\n" + ",\n".join(inner + line for line in lines) + "\n" + indent + "]"
+    pieces += ("[\n", inner, (",\n" + inner).join(lines), "\n", indent, "]")
 
 
 def records_json(data: dict[str, Any] | list[Any], *, sort_keys: bool = False) -> str:
     """`data` as JSON: a list with one item to a line, or an object with one member to a line and the items of its
     lists one to a line (a list's items may come encoded already, as `EncodedRecords`)."""
+    pieces: list[str] = []
     if isinstance(data, list):
-        return _records(data, "", sort_keys) + "\n"
+        _records(data, "", sort_keys, pieces)
+        pieces.append("\n")
+        return "".join(pieces)
     members = sorted(data.items()) if sort_keys else data.items()
-    lines = [f"  {record_line(key, sort_keys)}: " + (_records(value, "  ", sort_keys) if isinstance(value, (list, EncodedRecords))
-                                               else record_line(value, sort_keys))
-             for key, value in members]
-    return "{\n" + ",\n".join(lines) + "\n}\n" if lines else "{}\n"
+    if not members:
+        return "{}\n"
+    pieces.append("{\n")
+    for number, (key, value) in enumerate(members):
+        pieces += (",\n" if number else "", "  ", record_line(key, sort_keys), ": ")
+        if isinstance(value, (list, EncodedRecords)):
+            _records(value, "  ", sort_keys, pieces)
+        else:
+            pieces.append(record_line(value, sort_keys))
+    pieces.append("\n}\n")
+    return "".join(pieces)

@@ -199,7 +199,7 @@ def render_exports(
     if memory is not None:
         # A document's line holds its metadata (what its fingerprint knows it by) and its plain texts, and reads nothing of the index.
         known = memory.read_results.fingerprints.of
-        record_keys = {document.id: digest(known(document) + texts_digests[document.id]) for document in index.documents}
+        record_keys = {document.id: known(document) + texts_digests[document.id] for document in index.documents}
 
     def line_of(document: Document) -> str:
         if memory is None:

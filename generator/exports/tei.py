@@ -824,7 +824,7 @@ def corpus_xml(members: Sequence[str], index: EditionIndex, config: SiteConfig, 
     head, closing = serialize(root).rsplit("</teiCorpus>", 1)
     if registers is not None:
         head = head.replace("<standOff />", xml_text(registers), 1)
-    return head + "".join(members) + "</teiCorpus>" + closing
+    return "".join([head, *members, "</teiCorpus>", closing])  # one copy of the members, which are most of the edition
 
 
 # --------------------------------------------------------------------------- CMIF
