@@ -8,26 +8,50 @@ one, several times slower), stay readable, and a changed record shows as one cha
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 
-def _line(value: Any, sort_keys: bool) -> str:
+@dataclass(frozen=True)
+class EncodedRecords:
+    """A list whose items are encoded already, each as `record_line` encodes it (kept from an earlier build)."""
+
+    lines: Sequence[str]
+
+
+def record_line(value: Any, sort_keys: bool = False) -> str:
+    """One item of a list as `records_json` writes it."""
     return json.dumps(value, ensure_ascii=False, sort_keys=sort_keys)
 
 
-def _records(values: list[Any], indent: str, sort_keys: bool) -> str:
-    if not values:
-        return "[]"
+def _records(values: list[Any] | EncodedRecords, indent: str, sort_keys: bool, pieces: list[str]) -> None:
+    """Add the list's text to `pieces`, which are joined once: a copy of each large record is all it costs."""
+    lines = values.lines if isinstance(values, EncodedRecords) else [record_line(value, sort_keys) for value in values]
+    if not lines:
+        pieces.append("[]")
+        return
     inner = indent + "  "
-    return "[\n" + ",\n".join(inner + _line(value, sort_keys) for value in values) + "\n" + indent + "]"
+    pieces += ("[\n", inner, (",\n" + inner).join(lines), "\n", indent, "]")
 
 
 def records_json(data: dict[str, Any] | list[Any], *, sort_keys: bool = False) -> str:
     """`data` as JSON: a list with one item to a line, or an object with one member to a line and the items of its
-    lists one to a line."""
+    lists one to a line (a list's items may come encoded already, as `EncodedRecords`)."""
+    pieces: list[str] = []
     if isinstance(data, list):
-        return _records(data, "", sort_keys) + "\n"
+        _records(data, "", sort_keys, pieces)
+        pieces.append("\n")
+        return "".join(pieces)
     members = sorted(data.items()) if sort_keys else data.items()
-    lines = [f"  {_line(key, sort_keys)}: " + (_records(value, "  ", sort_keys) if isinstance(value, list) else _line(value, sort_keys))
-             for key, value in members]
-    return "{\n" + ",\n".join(lines) + "\n}\n" if lines else "{}\n"
+    if not members:
+        return "{}\n"
+    pieces.append("{\n")
+    for number, (key, value) in enumerate(members):
+        pieces += (",\n" if number else "", "  ", record_line(key, sort_keys), ": ")
+        if isinstance(value, (list, EncodedRecords)):
+            _records(value, "  ", sort_keys, pieces)
+        else:
+            pieces.append(record_line(value, sort_keys))
+    pieces.append("\n}\n")
+    return "".join(pieces)

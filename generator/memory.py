@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from generator.registers import NameMatcher
 
 MEMORY = "build-memory.pickle"
-MEMORY_FORMAT = "3"
+MEMORY_FORMAT = "4"
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,8 @@ class KeptExports:
     text: str
     member: str
     plain_versions: tuple[str, ...]
+    texts_digest: str  # of the text and the plain versions, which the document's record in edition.json holds
+    member_digest: str
 
 
 @dataclass
@@ -72,6 +74,10 @@ class BuildMemory:
     exports: dict[str, KeptExports] = field(default_factory=dict)  # by document id
     pages: dict[str, Made] = field(default_factory=dict)  # by output path
     whole: dict[str, Made] = field(default_factory=dict)  # the files made from the whole index, by output path
+    # Parts of the edition-wide exports by what they are made from (see exports/__init__.py): each document's line
+    # in edition.json, and each register entry's TEI element.
+    records: dict[str, tuple[str, str]] = field(default_factory=dict)  # document id -> (key, line)
+    entries: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (kind, id) -> (key, serialized)
     files: dict[str, str] = field(default_factory=dict)  # every file the build wrote (assets aside), with its digest
     # each group of pages (see build._page_groups) by name: the digest of its inputs, its pages and its other files
     plans: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)

@@ -74,6 +74,17 @@ def change_person_description(edition: Path) -> None:
     edit(edition / "content" / "persons.yml", "  description: ", "  description: Revised. ")
 
 
+def rename_person(edition: Path) -> None:
+    # Its register entry (registers.xml, edition.xml, every naming document's standOff) and its record change.
+    edit(edition / "content" / "persons.yml", "name: Sutar Elan\n", "name: Sutar Elanov\n")
+
+
+def add_person_with_a_places_id(edition: Path) -> None:
+    # The place keeps its entry but loses its id as xml:id ("place-l0001"): its serialized entry must be made again.
+    with (edition / "content" / "persons.yml").open("a", encoding="utf-8") as stream:
+        stream.write("- id: l0001\n  name: Lone Namesake\n")
+
+
 def add_person_alias(edition: Path) -> None:
     # A word that opens sentences of many documents: the matcher now finds it in those texts.
     with (edition / "content" / "persons.yml").open("a", encoding="utf-8") as stream:
@@ -113,6 +124,8 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "document title and date": change_title_and_date,
     "person description": change_person_description,
     "person added with a common name": add_person_alias,
+    "person renamed": rename_person,
+    "person added with a place's id": add_person_with_a_places_id,
     "place": change_place,
     "document added": add_document,
     "document removed": remove_document,
@@ -322,6 +335,19 @@ def test_the_preview_server_finds_the_names_of_a_register_changed_between_rebuil
     assert not result.diagnostics.errors
     assert "persons/committee/index.html" in snapshot(edition / "_site")
     assert_same_as_clean_build(edition, tmp_path)
+
+
+def test_edition_wide_files_made_of_kept_parts_follow_each_change(tmp_path: Path) -> None:
+    # edition.json's lines and the register entries of registers.xml and edition.xml are kept between builds by
+    # what they are made from; a file that stands (a page changed) hands its parts on to the next build.
+    edition = synthetic_edition(tmp_path / "edition")
+    memory = build(edition).memory
+    for change in (change_page, change_body, change_title_and_date, rename_person, add_person_with_a_places_id, change_body):
+        change(edition)
+        result = build(edition, previous=memory)
+        assert not result.diagnostics.errors
+        memory = result.memory
+        assert_same_as_clean_build(edition, tmp_path)
 
 
 def test_the_preview_server_leaves_the_search_index_of_an_update_to_follow(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.jsondata import records_json
+from generator.jsondata import EncodedRecords, record_line, records_json
 
 plain = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text()
 values = st.recursive(plain, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4), max_leaves=20)
@@ -27,6 +27,12 @@ def test_a_list_reads_back_as_the_same_data_one_record_to_a_line(data: list[dict
 def test_an_object_reads_back_as_the_same_data(data: dict[str, Any]) -> None:
     assert json.loads(records_json(data)) == data
     assert json.loads(records_json(data, sort_keys=True)) == data
+
+
+@given(st.dictionaries(st.text(), records | values, max_size=5))
+def test_records_encoded_before_give_the_same_text(data: dict[str, Any]) -> None:
+    encoded = {key: EncodedRecords([record_line(item) for item in value]) if isinstance(value, list) else value for key, value in data.items()}
+    assert records_json(encoded) == records_json(data)
 
 
 def test_each_record_of_a_member_list_is_a_line_of_its_own() -> None:

@@ -24,7 +24,7 @@ from generator.markup import create_parser
 from generator.memory import KeptExports
 from generator.model import Document
 from generator.parallel import iter_chunks, shared
-from generator.tracking import Made, Read, ReadLog, ReadResults, Tracked, WholeFiles, sorted_reads
+from generator.tracking import Made, Read, ReadLog, ReadResults, Tracked, WholeFiles, digest, sorted_reads
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,11 @@ class ExportMemory:
     now: dict[str, KeptExports] = field(default_factory=dict)  # this build's, for the next
     standing: list[str] = field(default_factory=list)  # the files of the reused exports, which stand in the output
     whole: WholeFiles | None = None  # the edition-wide files
+    # The parts of the edition-wide files, made again only when what they are made from changed (see memory.py).
+    kept_records: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    kept_entries: Mapping[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    records_now: dict[str, tuple[str, str]] = field(default_factory=dict)
+    entries_now: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
 
 
 def render_exports(
@@ -127,16 +132,23 @@ def render_exports(
     yielded (they stand in the output).
     """
     ids = tei.XmlIds.of(index)
-    entries = tei.RegisterXml.of(index, ids)  # once, for every document's standOff and the edition's
+    entry_memo = tei.EntryMemo(memory.read_results.fingerprints.of, memory.kept_entries, memory.entries_now) if memory is not None else None
+    entries = tei.RegisterXml.of(index, ids, entry_memo)  # once, for every document's standOff and the edition's
+    if memory is not None:
+        # Known by the keys its entries were made under: a fingerprint of their texts would read every one.
+        entries_state = digest("\n".join(f"{kind}\0{entry_id}\0{key}" for (kind, entry_id), (key, _) in memory.entries_now.items()))
+        memory.read_results.fingerprints.register(entries, entries_state)
     # The annotate stage has already warned of near misses; searching for them again would cost time for nothing.
     parse_env = {**(parse_env or {}), "near_misses": False}
     texts: dict[str, str] = {}
     version_texts: dict[str, list[str]] = {}
     members: list[str] = []
+    texts_digests: dict[str, str] = {}  # of each document's plain texts, which its line in edition.json holds
+    member_digests: list[str] = []
     reused: dict[str, KeptExports] = {}
     values: dict[str, str] = {}
     if memory is not None:
-        memory.read_results.add("entries", entries)  # what each document's standOff reads of it is noted
+        memory.read_results.add("entries", entries, entries_state)  # what each document's standOff reads of it is noted
         ids_digest = memory.read_results.fingerprints.of(ids)
         for document in index.documents:
             values[document.id] = memory.values_of(document) + "|" + ids_digest
@@ -160,9 +172,12 @@ def render_exports(
             yield from files
             if memory is not None:
                 record = Made(values[document.id], reads, memory.read_results.combined(reads))
-                kept = KeptExports(record, tuple(path for path, _ in files), text, member, tuple(plain_versions))
+                kept = KeptExports(record, tuple(path for path, _ in files), text, member, tuple(plain_versions),
+                                   _texts_digest(text, plain_versions), digest(member))
         if memory is not None:
             memory.now[document.id] = kept
+            texts_digests[document.id] = kept.texts_digest
+            member_digests.append(kept.member_digest)
         texts[document.id] = text
         version_texts[document.id] = plain_versions
         members.append(member)
@@ -175,12 +190,38 @@ def render_exports(
         if text is not None:
             yield path, text
 
-    yield from edition_file("edition.xml", (members, entries), lambda index: tei.corpus_xml(members, index, config, entries))
+    # The members and the documents' texts are known by their digests: fingerprints of the texts would read them all.
+    yield from edition_file("edition.xml", (digest("".join(member_digests)), entries), lambda index: tei.corpus_xml(members, index, config, entries))
     yield from edition_file("registers.xml", entries, lambda index: tei.registers_xml(index, config, entries))
     yield from edition_file("cmif.xml", (), lambda index: tei.cmif_xml(index, config))
     yield from edition_file("feed.xml", (), lambda index: feeds.atom_feed(index, config))
-    yield from edition_file("edition.json", (texts, version_texts), lambda index: data.edition_json(index, config, texts, version_texts))
+    record_keys: dict[str, str] = {}
+    if memory is not None:
+        # A document's line holds its metadata (what its fingerprint knows it by) and its plain texts, and reads nothing of the index.
+        known = memory.read_results.fingerprints.of
+        record_keys = {document.id: known(document) + texts_digests[document.id] for document in index.documents}
+
+    def line_of(document: Document) -> str:
+        if memory is None:
+            return data.document_line(document, config, texts[document.id], version_texts[document.id])
+        key = record_keys[document.id]
+        kept = memory.kept_records.get(document.id)
+        line = kept[1] if kept is not None and kept[0] == key else data.document_line(document, config, texts[document.id], version_texts[document.id])
+        memory.records_now[document.id] = (key, line)
+        return line
+
+    yield from edition_file("edition.json", digest("".join(f"{document_id}\0{key}\n" for document_id, key in record_keys.items())),
+                            lambda index: data.edition_json_of_lines(index, config, line_of))
+    if memory is not None:  # a file that stands keeps its lines for the next build
+        for document_id, key in record_keys.items():
+            kept_record = memory.kept_records.get(document_id)
+            if document_id not in memory.records_now and kept_record is not None and kept_record[0] == key:
+                memory.records_now[document_id] = kept_record
     yield data.SCHEMA_PATH, data.edition_schema()
+
+
+def _texts_digest(text: str, plain_versions: Sequence[str]) -> str:
+    return digest("".join(f"{len(part)}:{part}" for part in (text, *plain_versions)))
 
 
 def _document_exports_chunk(numbers: Sequence[int]) -> list[tuple[list[tuple[str, str]], list[str] | None, str, tuple[Read, ...]]]:

@@ -7,7 +7,7 @@ Pure: functions from the model and the token stream to text.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import yaml
@@ -22,7 +22,7 @@ from generator.config import SiteConfig
 from generator.exports.citation import document_folder, document_url, download_paths, text_language
 from generator.facsimiles import facsimile_url
 from generator.index import EditionIndex
-from generator.jsondata import records_json
+from generator.jsondata import EncodedRecords, record_line, records_json
 from generator.model import Document
 
 SCHEMA_PATH = "edition.schema.json"
@@ -111,6 +111,35 @@ def _drop_empty(data: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v not in (None, [], {}, "")}
 
 
+def document_record(document: Document, config: SiteConfig, text: str, version_texts: Sequence[str] = ()) -> dict[str, Any]:
+    """A document's record in edition.json: its metadata, `text` and the plain text of each of its other versions
+    (`version_texts`, in the order of `document.versions`). It reads nothing of the index."""
+    record = front_matter(document)
+    record["date"] = _drop_empty({
+        "edtf": document.date.edtf, "iso": document.date.iso, "display": document.date.display(),
+        "uncertain": document.date.uncertain or None, "approximate": document.date.approximate or None,
+    })
+    record["text_language"] = text_language(document, config)
+    record["page"] = document_folder(document.id) + "index.html"
+    record["url"] = document_url(config, document.id)
+    record["files"] = download_paths(document.id)
+    record["text"] = text
+    record["versions"] = [
+        _drop_empty({"key": v.key, "language": v.language, "role": v.role, "translator": v.translator, "title": v.title, "text": version_text})
+        for v, version_text in zip(document.versions, version_texts, strict=False)
+    ]
+    record["facsimiles"] = [
+        _drop_empty({"n": f.n, "label": f.label, "image": facsimile_url(f), "width": f.width, "height": f.height})
+        for f in document.facsimiles
+    ]
+    return _drop_empty(record)
+
+
+def document_line(document: Document, config: SiteConfig, text: str, version_texts: Sequence[str] = ()) -> str:
+    """The document's record as its line in edition.json."""
+    return record_line(document_record(document, config, text, version_texts))
+
+
 def edition_data(
     index: EditionIndex, config: SiteConfig, texts: Mapping[str, str], version_texts: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, Any]:
@@ -118,31 +147,16 @@ def edition_data(
 
     `version_texts` holds the plain text of each of a document's other versions, in the order of `document.versions`.
     """
+    documents = [document_record(document, config, texts[document.id], (version_texts or {}).get(document.id, ()))
+                 for document in index.documents]
+    return _edition_data(index, config, documents)
+
+
+def _edition_data(index: EditionIndex, config: SiteConfig, documents: list[dict[str, Any]] | EncodedRecords) -> dict[str, Any]:
     site = _drop_empty({
         "title": config.title, "subtitle": config.subtitle, "editors": list(config.editors), "publisher": config.publisher,
         "language": config.language, "license": config.license, "base_url": config.base_url,
     })
-    documents = []
-    for document in index.documents:
-        record = front_matter(document)
-        record["date"] = _drop_empty({
-            "edtf": document.date.edtf, "iso": document.date.iso, "display": document.date.display(),
-            "uncertain": document.date.uncertain or None, "approximate": document.date.approximate or None,
-        })
-        record["text_language"] = text_language(document, config)
-        record["page"] = document_folder(document.id) + "index.html"
-        record["url"] = document_url(config, document.id)
-        record["files"] = download_paths(document.id)
-        record["text"] = texts[document.id]
-        record["versions"] = [
-            _drop_empty({"key": v.key, "language": v.language, "role": v.role, "translator": v.translator, "title": v.title, "text": text})
-            for v, text in zip(document.versions, (version_texts or {}).get(document.id, ()), strict=False)
-        ]
-        record["facsimiles"] = [
-            _drop_empty({"n": f.n, "label": f.label, "image": facsimile_url(f), "width": f.width, "height": f.height})
-            for f in document.facsimiles
-        ]
-        documents.append(_drop_empty(record))
 
     def entry(data: Any, **extra: Any) -> dict[str, Any]:
         return _drop_empty({
@@ -163,6 +177,11 @@ def edition_data(
 
 def edition_json(index: EditionIndex, config: SiteConfig, texts: Mapping[str, str], version_texts: Mapping[str, Sequence[str]] | None = None) -> str:
     return records_json(edition_data(index, config, texts, version_texts))
+
+
+def edition_json_of_lines(index: EditionIndex, config: SiteConfig, line_of: Callable[[Document], str]) -> str:
+    """edition.json with each document's line given by `line_of` (a `document_line`, made now or kept): the same bytes."""
+    return records_json(_edition_data(index, config, EncodedRecords([line_of(document) for document in index.documents])))
 
 
 _TEXT = {"type": "string", "minLength": 1}

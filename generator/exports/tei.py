@@ -12,8 +12,9 @@ from __future__ import annotations
 import functools
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from markdown_it.token import Token
 
@@ -199,6 +200,21 @@ def place_element(place: Place, ids: XmlIds) -> ET.Element:
 _STAND_OFF_LEVEL = 1
 
 
+def _serialized(node: ET.Element) -> str:
+    ET.indent(node, space="  ", level=_STAND_OFF_LEVEL + 2)
+    return ET.tostring(node, encoding="unicode")
+
+
+@dataclass
+class EntryMemo:
+    """The serialized entries of the last build, by (kind, id), with the key each was made under: the entry's digest
+    (`digest_of`, which must tell every field apart) and its xml:id. `now` collects this build's."""
+
+    digest_of: Callable[[Any], str]
+    earlier: Mapping[tuple[str, str], tuple[str, str]]
+    now: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class RegisterXml:
     """Every person's and place's <person> or <place>, serialized once per build.
@@ -213,13 +229,21 @@ class RegisterXml:
     places: Mapping[str, str]
 
     @staticmethod
-    def of(index: EditionIndex, ids: XmlIds) -> RegisterXml:
-        def serialized(node: ET.Element) -> str:
-            ET.indent(node, space="  ", level=_STAND_OFF_LEVEL + 2)
-            return ET.tostring(node, encoding="unicode")
+    def of(index: EditionIndex, ids: XmlIds, memo: EntryMemo | None = None) -> RegisterXml:
+        """Every entry serialized; with a `memo`, an entry serialized by the last build from the same entry and xml:id
+        is taken as it was."""
 
-        return RegisterXml({p.id: serialized(person_element(p, ids)) for p in index.persons},
-                           {p.id: serialized(place_element(p, ids)) for p in index.places})
+        def serialized(kind: str, entry: Person | Place, xml_id: str, make: Callable[[Any, XmlIds], ET.Element]) -> str:
+            if memo is None:
+                return _serialized(make(entry, ids))
+            key = memo.digest_of(entry) + " " + xml_id
+            kept = memo.earlier.get((kind, entry.id))
+            text = kept[1] if kept is not None and kept[0] == key else _serialized(make(entry, ids))
+            memo.now[(kind, entry.id)] = (key, text)
+            return text
+
+        return RegisterXml({p.id: serialized("person", p, ids.person(p.id), person_element) for p in index.persons},
+                           {p.id: serialized("place", p, ids.place(p.id), place_element) for p in index.places})
 
     def stand_off(self, persons: Iterable[str], places: Iterable[str]) -> str | None:
         """The <standOff> (without its tail) holding the entries of these ids in this order; None if there are none."""
@@ -800,7 +824,7 @@ def corpus_xml(members: Sequence[str], index: EditionIndex, config: SiteConfig, 
     head, closing = serialize(root).rsplit("</teiCorpus>", 1)
     if registers is not None:
         head = head.replace("<standOff />", xml_text(registers), 1)
-    return head + "".join(members) + "</teiCorpus>" + closing
+    return "".join([head, *members, "</teiCorpus>", closing])  # one copy of the members, which are most of the edition
 
 
 # --------------------------------------------------------------------------- CMIF
