@@ -22,10 +22,21 @@ from generator.exports import ExportMemory, render_exports, template_globals
 from generator.exports.tei import KnownEntries, XmlIds
 from generator.facsimiles import PageImage, read_page_images
 from generator.i18n import load_translations, text_labels
-from generator.index import Appearance, EditionIndex, build_index, index_sources
+from generator.index import Appearance, EditionIndex, IndexParts, index_sources, index_with_parts
 from generator.markup import create_parser
 from generator.markup.links import link_scheme_plugin, unsafe_link_warnings
-from generator.memory import BuildMemory, KeptAnnotation, code_digest, forget_memory, read_memory, save_memory, settings_digest, tree_digest
+from generator.memory import (
+    BuildMemory,
+    IndexDigests,
+    KeptAnnotation,
+    KeptIndex,
+    code_digest,
+    forget_memory,
+    read_memory,
+    save_memory,
+    settings_digest,
+    tree_digest,
+)
 from generator.model import Document, Edition
 from generator.output import OutputProblem, StagingFolder, check_output_dir, remove_stale_temporaries, update_site, write_site
 from generator.parallel_stages import PageTask, PlanningRenderer, annotate_documents, render_pages
@@ -210,8 +221,9 @@ def build(
     diagnostics.extend(unsafe_link_warnings(introduction_env, "site.yml"))  # lines count from the introduction's start
 
     # index
-    index = build_index(edition, diagnostics, mentions_with_versions(annotated, versions))
-    _register_index_parts(index, fingerprints)
+    kept_index = earlier.index if earlier is not None else None
+    index, index_parts = index_with_parts(edition, diagnostics, mentions_with_versions(annotated, versions), kept_index.parts if kept_index else None)
+    memory.index = KeptIndex(index_parts, _register_index_parts(index, index_parts, fingerprints, kept_index.digests if kept_index else {}))
 
     # search: without the Pagefind binary the site is built as if search were turned off
     if config.search.enabled and pagefind is None:
@@ -476,21 +488,39 @@ def _page_groups(
     yield "registers", digest(shared), registers
 
 
-def _register_index_parts(index: EditionIndex, fingerprints: Fingerprints) -> None:
+def _register_index_parts(
+    index: EditionIndex, parts: IndexParts, fingerprints: Fingerprints, earlier: Mapping[str, IndexDigests],
+) -> dict[str, IndexDigests]:
     """The index's largest parts, known by digest: each entry's appearances, which register pages and their reads
     compare, and each document's entries with their roles, which its page's side panel reads. There is one
-    of each for every entry named in every document: walked one by one, they were most of a rebuild's comparing."""
+    of each for every entry named in every document: walked one by one, they were most of a rebuild's comparing.
+    A document's part of the index that is the one the last build made keeps the digests it had."""
     known = fingerprints.known
+    register = fingerprints.register
     others = attrgetter(*(f.name for f in fields(Appearance) if f.name != "document"))  # plain values, cheap to repr
-    for appearances in index.appearances.values():
-        parts = [digest(f"{known[id(appearance.document)]}{others(appearance)!r}") for appearance in appearances]
-        for appearance, part in zip(appearances, parts, strict=True):
-            fingerprints.register(appearance, part)
+    now: dict[str, IndexDigests] = {}
+    for document_id, part in parts.documents.items():
+        kept = earlier.get(document_id)
+        if kept is not None and kept.appearances is part.appearances:
+            appearance_digests = kept.appearance_digests
+        else:
+            document_digest = known[id(part.document)]
+            appearance_digests = tuple(digest(f"{document_digest}{others(appearance)!r}") for _, appearance in part.appearances)
+        if kept is not None and kept.entries is part.entries:
+            entries_digests = kept.entries_digests
+        else:
+            entries_digests = {kind: digest("".join(f"{known[id(entry)]}{roles!r}" for entry, roles in entries))
+                               for kind, entries in part.entries.items()}
+        for (_, appearance), appearance_digest in zip(part.appearances, appearance_digests, strict=True):
+            register(appearance, appearance_digest)
+        for kind, entries in part.entries.items():
+            register(entries, entries_digests[kind])
+        now[document_id] = kept if kept is not None and kept.appearances is part.appearances and kept.entries is part.entries \
+            else IndexDigests(part.appearances, appearance_digests, part.entries, entries_digests)
+    for appearances in index.appearances.values():  # each entry's, whole: the index's state and its register page compare them
         if appearances:  # (not the empty tuple, which is every empty tuple)
-            fingerprints.register(appearances, digest("".join(parts)))
-    for kinds in index.in_document.values():
-        for entries in kinds.values():
-            fingerprints.register(entries, digest("".join(f"{known[id(entry)]}{roles!r}" for entry, roles in entries)))
+            register(appearances, digest("".join([known[id(appearance)] for appearance in appearances])))
+    return now
 
 
 def _scan_sources(edition_dir: Path, output_dir: Path | None, strict: bool, thumbnails: Path) -> SourceScan | None:

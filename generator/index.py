@@ -7,9 +7,10 @@ ids that no register holds.
 
 from __future__ import annotations
 
+import operator
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from generator.diagnostics import Diagnostics, did_you_mean
 from generator.model import Document, Edition, Person, Place, RegisterEntry, Term
@@ -78,56 +79,88 @@ def _sorted_entries(entries: Iterable[RegisterEntry]) -> list[RegisterEntry]:
     return sorted(entries, key=lambda e: (e.sort_key, e.id))
 
 
+InDocument = tuple[tuple[RegisterEntry, tuple[str, ...]], ...]  # a document's entries of one kind, with their roles there
+FRONT_MATTER_ROLES = (("authors", "person", "author"), ("recipients", "person", "recipient"), ("persons", "person", "mentioned"),
+                      ("places", "place", "mentioned"))
+
+
+@dataclass(frozen=True)
+class DocumentPart:
+    """One document's share of the index, with what it was made from."""
+
+    document: Document
+    mentions: Sequence[Mention]
+    appearances: tuple[tuple[str, Appearance], ...]  # ("person:stalin", its appearance here) for each entry named
+    entries: Mapping[str, InDocument]  # kind -> the entries named, by sort name (see EditionIndex.in_document)
+    complete: bool  # False when the document names an id that no register holds (reported by each build)
+
+
+@dataclass(frozen=True)
+class IndexParts:
+    """What the index was made of, for the next build to reuse where documents, texts and entries are the same objects."""
+
+    documents: Mapping[str, DocumentPart]  # by document id
+    appearances: Mapping[str, tuple[Appearance, ...]]
+    letters: list[tuple[tuple[str, ...], tuple[str, ...]]]  # each document's authors and recipients, in date order
+    persons: tuple[Person, ...]
+    correspondents: Mapping[str, tuple[Correspondent, ...]]
+
+
 def build_index(edition: Edition, diagnostics: Diagnostics, mentions: Mapping[str, Sequence[Mention]] | None = None) -> EditionIndex:
+    return index_with_parts(edition, diagnostics, mentions)[0]
+
+
+def index_with_parts(
+    edition: Edition, diagnostics: Diagnostics, mentions: Mapping[str, Sequence[Mention]] | None = None, earlier: IndexParts | None = None
+) -> tuple[EditionIndex, IndexParts]:
+    """The index, and its parts for the next build: a document's part is reused while the document, its mentions
+    (the very objects the parse and annotation memories hand back) and the entries it names are the ones it was made from."""
     documents = edition.documents
     persons_by_id = {p.id: p for p in edition.persons}
     places_by_id = {p.id: p for p in edition.places}
     terms_by_id = {t.id: t for t in edition.terms}
-
-    roles: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    registers: dict[str, Mapping[str, RegisterEntry]] = {"person": persons_by_id, "place": places_by_id, "term": terms_by_id}
+    mentions = mentions or {}
+    kept_parts = earlier.documents if earlier is not None else {}
+    parts: dict[str, DocumentPart] = {}
+    fresh: list[DocumentPart] = []  # parts whose appearances are new
     for document in documents:
-        for field_name, kind, role, known in (
-            ("authors", "person", "author", persons_by_id),
-            ("recipients", "person", "recipient", persons_by_id),
-            ("persons", "person", "mentioned", persons_by_id),
-            ("places", "place", "mentioned", places_by_id),
-        ):
-            for entry_id in getattr(document, field_name):
-                if entry_id not in known:
-                    register = "content/persons.yml" if kind == "person" else "content/places.yml"
-                    diagnostics.error(
-                        "unknown-" + kind,
-                        f"'{entry_id}' in '{field_name}' is not in {register}{did_you_mean(entry_id, known)}",
-                        document.location_of(field_name),
-                        f"add an entry with 'id: {entry_id}' to {register}, or correct the id",
-                    )
-                    continue
-                roles[f"{kind}:{entry_id}"][document.id].add(role)
-    # A name in the text makes its entry "mentioned" there, whatever the front matter says.
-    surfaces: dict[str, dict[str, Counter[str]]] = {}
-    for document_id, found in (mentions or {}).items():
-        surfaces[document_id] = surface_counts(found)
-        for key in surfaces[document_id]:
-            roles[key][document_id].add("mentioned")
+        found = mentions.get(document.id, ())
+        kept = kept_parts.get(document.id)
+        if kept is not None and kept.document is document and kept.mentions is found and kept.complete:
+            part = _still_named(kept, registers)
+            if part is not None:
+                parts[document.id] = part
+                continue
+        parts[document.id] = part = _document_part(document, found, registers, diagnostics)
+        fresh.append(part)
 
-    by_id = {d.id: d for d in documents}
-    chronological = {d.id: (d.date.sort_key, d.id) for d in documents}
+    if earlier is None:
+        appearances = _appearances(sorted(parts.values(), key=lambda part: _chronological(part.document)))
+    else:
+        # Only the entries named by a document that changed, came or went get new lists of appearances.
+        stale = {part.document.id for part in fresh} | (earlier.documents.keys() - parts.keys())
+        appearances = dict(earlier.appearances)
+        added = _appearances(fresh)
+        touched = set(added).union(*({key for key, _ in earlier.documents[i].appearances} for i in stale if i in earlier.documents))
+        for key in touched:
+            merged = [a for a in earlier.appearances.get(key, ()) if a.document.id not in stale] + list(added.get(key, ()))
+            if merged:
+                appearances[key] = tuple(sorted(merged, key=lambda a: _chronological(a.document)))
+            else:
+                del appearances[key]
 
-    def appearance(key: str, doc_id: str, doc_roles: set[str]) -> Appearance:
-        counts = surfaces.get(doc_id, {}).get(key)
-        return Appearance(by_id[doc_id], tuple(r for r in ROLE_ORDER if r in doc_roles),
-                          surfaces=tuple(sorted(counts.items(), key=lambda s: (-s[1], s[0]))) if counts else (),
-                          mentions=sum(counts.values()) if counts else 0)
-
-    appearances = {
-        key: tuple(appearance(key, doc_id, doc_roles) for doc_id, doc_roles in sorted(per_document.items(), key=lambda item: chronological[item[0]]))
-        for key, per_document in roles.items()
-    }
+    letters = [(d.authors, d.recipients) for d in documents]
+    if earlier is not None and earlier.letters == letters and len(earlier.persons) == len(edition.persons) \
+            and all(map(operator.is_, earlier.persons, edition.persons)):
+        correspondents_now = earlier.correspondents  # who wrote to whom, among the very same persons
+    else:
+        correspondents_now = correspondents(documents, persons_by_id)
     previous = {d.id: documents[i - 1] if i > 0 else None for i, d in enumerate(documents)}
     following = {d.id: documents[i + 1] if i + 1 < len(documents) else None for i, d in enumerate(documents)}
-    return EditionIndex(
+    index = EditionIndex(
         documents=documents,
-        documents_by_id=by_id,
+        documents_by_id={d.id: d for d in documents},
         previous=previous,
         next=following,
         persons=tuple(_sorted_entries(edition.persons)),  # type: ignore[arg-type]
@@ -137,27 +170,76 @@ def build_index(edition: Edition, diagnostics: Diagnostics, mentions: Mapping[st
         places_by_id=places_by_id,
         terms_by_id=terms_by_id,
         appearances=appearances,
-        correspondents=correspondents(documents, persons_by_id),
-        in_document=_entries_by_document(appearances, {"person": persons_by_id, "place": places_by_id, "term": terms_by_id}),
+        correspondents=correspondents_now,
+        in_document={document_id: part.entries for document_id, part in parts.items() if part.entries},
     )
+    return index, IndexParts(parts, appearances, letters, edition.persons, correspondents_now)
 
 
 def index_sources(index: EditionIndex) -> tuple[object, ...]:
-    """The parts of the index every other part is computed from (see build_index): the documents and
+    """The parts of the index every other part is computed from (see index_with_parts): the documents and
     the registers as loaded, and the appearances, which hold all the index takes from the texts.
-    Equal sources make an equal index; keep this in step with build_index."""
+    Equal sources make an equal index; keep this in step with index_with_parts."""
     return index.documents, index.persons, index.places, index.terms, index.appearances
 
 
-def _entries_by_document(
-    appearances: Mapping[str, tuple[Appearance, ...]], registers: Mapping[str, Mapping[str, RegisterEntry]]
-) -> dict[str, dict[str, tuple[tuple[RegisterEntry, tuple[str, ...]], ...]]]:
-    found: dict[str, dict[str, list[tuple[RegisterEntry, tuple[str, ...]]]]] = defaultdict(lambda: defaultdict(list))
-    for key, per_document in appearances.items():
+def _chronological(document: Document) -> tuple[object, str]:
+    return (document.date.sort_key, document.id)
+
+
+def _appearances(parts: Iterable[DocumentPart]) -> dict[str, tuple[Appearance, ...]]:
+    """Each entry's appearances in `parts`, in their order."""
+    grouped: dict[str, list[Appearance]] = defaultdict(list)
+    for part in parts:
+        for key, appearance in part.appearances:
+            grouped[key].append(appearance)
+    return {key: tuple(found) for key, found in grouped.items()}
+
+
+def _document_part(document: Document, found: Sequence[Mention], registers: Mapping[str, Mapping[str, RegisterEntry]],
+                   diagnostics: Diagnostics) -> DocumentPart:
+    roles: dict[str, set[str]] = defaultdict(set)
+    complete = True
+    for field_name, kind, role in FRONT_MATTER_ROLES:
+        known = registers[kind]
+        for entry_id in getattr(document, field_name):
+            if entry_id not in known:
+                register = "content/persons.yml" if kind == "person" else "content/places.yml"
+                diagnostics.error(
+                    "unknown-" + kind,
+                    f"'{entry_id}' in '{field_name}' is not in {register}{did_you_mean(entry_id, known)}",
+                    document.location_of(field_name),
+                    f"add an entry with 'id: {entry_id}' to {register}, or correct the id",
+                )
+                complete = False
+                continue
+            roles[f"{kind}:{entry_id}"].add(role)
+    # A name in the text makes its entry "mentioned" there, whatever the front matter says.
+    surfaces = surface_counts(found)
+    for key in surfaces:
+        roles[key].add("mentioned")
+    appearances = []
+    for key, doc_roles in roles.items():
+        counts = surfaces.get(key)
+        appearances.append((key, Appearance(document, tuple(r for r in ROLE_ORDER if r in doc_roles),
+                                            surfaces=tuple(sorted(counts.items(), key=lambda s: (-s[1], s[0]))) if counts else (),
+                                            mentions=sum(counts.values()) if counts else 0)))
+    return DocumentPart(document, found, tuple(appearances), _entries_named(appearances, registers), complete)
+
+
+def _entries_named(appearances: Iterable[tuple[str, Appearance]], registers: Mapping[str, Mapping[str, RegisterEntry]]) -> dict[str, InDocument]:
+    found: dict[str, list[tuple[RegisterEntry, tuple[str, ...]]]] = defaultdict(list)
+    for key, appearance in appearances:
         kind, _, entry_id = key.partition(":")
-        for appearance in per_document:
-            found[appearance.document.id][kind].append((registers[kind][entry_id], appearance.roles))
-    return {
-        doc_id: {kind: tuple(sorted(entries, key=lambda e: (e[0].sort_key, e[0].id))) for kind, entries in kinds.items()}
-        for doc_id, kinds in found.items()
-    }
+        found[kind].append((registers[kind][entry_id], appearance.roles))
+    return {kind: tuple(sorted(entries, key=lambda e: (e[0].sort_key, e[0].id))) for kind, entries in found.items()}
+
+
+def _still_named(kept: DocumentPart, registers: Mapping[str, Mapping[str, RegisterEntry]]) -> DocumentPart | None:
+    """`kept` as it stands while the entries it names are the same objects; with the entries as they are now while
+    they are all still there (its appearances do not hold them); None when one is gone."""
+    if all(registers[kind].get(entry.id) is entry for kind, entries in kept.entries.items() for entry, _ in entries):
+        return kept
+    if not all(entry.id in registers[kind] for kind, entries in kept.entries.items() for entry, _ in entries):
+        return None
+    return replace(kept, entries=_entries_named(kept.appearances, registers))

@@ -6,6 +6,8 @@ server's memory between its rebuilds:
 - each source file's parse (front matter and body, or register entries) by its text;
 - each document's annotated text with what it was made from (the document, the names the
   matcher knows, the entries it mentions);
+- each document's part of the index (its appearances and its entries with their roles, with
+  their digests), reused while the document, its annotated text and the entries it names are the same;
 - each document's exports, and each output file's fingerprint: the digest of its values and
   the reads it made of the index and the edition (see tracking.py);
 - the output folder and the files in it;
@@ -21,12 +23,14 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.annotate import AnnotatedText
 from generator.diagnostics import Diagnostic
+from generator.index import Appearance, IndexParts, InDocument
 from generator.tracking import Made, bytes_digest, digest
 
 if TYPE_CHECKING:
@@ -34,7 +38,7 @@ if TYPE_CHECKING:
     from generator.registers import NameMatcher
 
 MEMORY = "build-memory.pickle"
-MEMORY_FORMAT = "4"
+MEMORY_FORMAT = "5"
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,22 @@ class KeptExports:
     member_digest: str
 
 
+@dataclass(frozen=True)
+class IndexDigests:
+    """One document's appearances and entry lists (the objects of its part of the index) with their digests."""
+
+    appearances: tuple[tuple[str, Appearance], ...]
+    appearance_digests: tuple[str, ...]
+    entries: Mapping[str, InDocument]
+    entries_digests: Mapping[str, str]  # by kind
+
+
+@dataclass(frozen=True)
+class KeptIndex:
+    parts: IndexParts
+    digests: dict[str, IndexDigests]  # by document id
+
+
 @dataclass
 class BuildMemory:
     settings: str = ""  # digest of the settings, the theme, the generator and what the build was asked for
@@ -84,6 +104,7 @@ class BuildMemory:
     # the register matcher with its key (settings and entries), kept in the preview server's process only
     matcher: tuple[str, NameMatcher, tuple[Diagnostic, ...]] | None = None
     states: dict[str, str] = field(default_factory=dict)  # the fingerprint of each object pages read (see ReadResults.steady)
+    index: KeptIndex | None = None  # the index's parts, reused for the documents, texts and entries that are the same
     format: str = MEMORY_FORMAT
     code: str = ""  # digest of the generator's code (see code_digest)
 

@@ -163,8 +163,10 @@ def duplicate_anchor_problems(path: str, blocks: Sequence[Block]) -> list[Diagno
 
 def mentions_with_versions(annotated: Mapping[str, AnnotatedText], versions: Mapping[str, tuple[VersionText, ...]]) -> dict[str, tuple[Mention, ...]]:
     """The register mentions of each document's texts: its main text's, then those of its other versions."""
+    # A text's own mentions when it has no other version: the very object, by which the index knows it is the same.
     return {
-        doc_id: (*text.mentions, *(m for version in versions.get(doc_id, ())[1:] for m in version.text.mentions))
+        doc_id: (*text.mentions, *(m for version in versions[doc_id][1:] for m in version.text.mentions)) if len(versions.get(doc_id, ())) > 1
+        else text.mentions
         for doc_id, text in annotated.items()
     }
 

@@ -70,6 +70,22 @@ def change_title_and_date(edition: Path) -> None:
     edit(path, date_line, "date: '1949-01-02'")  # it moves to the start of the chronology
 
 
+def change_persons_and_recipient(edition: Path) -> None:
+    # The document's first mentioned person becomes its recipient: the register pages, correspondents and side panel follow.
+    path = documents(edition)[3]
+    text = path.read_text(encoding="utf-8")
+    persons_line = next(line for line in text.splitlines() if line.startswith("persons:"))
+    recipients_line = next(line for line in text.splitlines() if line.startswith("recipients:"))
+    first, *others = persons_line.removeprefix("persons: [").removesuffix("]").split(", ")
+    edit(path, recipients_line, f"recipients: [{first}]")
+    edit(path, persons_line, f"persons: [{', '.join(others)}]")
+
+
+def change_person_sort_name(edition: Path) -> None:
+    # The entries are read again; the texts that do not name the person keep their annotations, and the side panels re-sort.
+    edit(edition / "content" / "persons.yml", 'sort_name: "Gripekov, Grisu"', 'sort_name: "Aaron, Grisu"')
+
+
 def change_person_description(edition: Path) -> None:
     edit(edition / "content" / "persons.yml", "  description: ", "  description: Revised. ")
 
@@ -122,7 +138,9 @@ def override_template(edition: Path) -> None:
 CHANGES: dict[str, Callable[[Path], None]] = {
     "document body": change_body,
     "document title and date": change_title_and_date,
+    "document's persons and recipient": change_persons_and_recipient,
     "person description": change_person_description,
+    "person sort name": change_person_sort_name,
     "person added with a common name": add_person_alias,
     "person renamed": rename_person,
     "person added with a place's id": add_person_with_a_places_id,
@@ -315,7 +333,8 @@ def test_rebuilds_with_the_memory_kept_in_the_process_equal_clean_builds(tmp_pat
     # What the preview server does: the memory is handed from one build to the next, never read from disk.
     edition = synthetic_edition(tmp_path / "edition")
     memory = build(edition).memory
-    for change in (change_body, change_person_description, add_document):
+    for change in (change_body, change_person_description, add_document, change_persons_and_recipient, change_person_sort_name,
+                   remove_document):
         change(edition)
         shutil.rmtree(edition / ".edition-cache")
         result = build(edition, previous=memory)
@@ -348,6 +367,17 @@ def test_edition_wide_files_made_of_kept_parts_follow_each_change(tmp_path: Path
         assert not result.diagnostics.errors
         memory = result.memory
         assert_same_as_clean_build(edition, tmp_path)
+
+
+def test_a_rebuild_makes_the_index_parts_of_changed_documents_only(tmp_path: Path) -> None:
+    edition = synthetic_edition(tmp_path / "edition")
+    first = build(edition).memory
+    change_body(edition)
+    again = build(edition, previous=first).memory
+    assert first is not None and first.index is not None and again is not None and again.index is not None
+    kept, now = first.index.parts.documents, again.index.parts.documents
+    assert sorted(now) == sorted(kept)
+    assert [document_id for document_id in now if now[document_id] is not kept[document_id]] == [documents(edition)[3].stem]
 
 
 def test_the_preview_server_leaves_the_search_index_of_an_update_to_follow(tmp_path: Path) -> None:
