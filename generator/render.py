@@ -96,8 +96,28 @@ def _attr_filter(environment: EditionEnvironment, obj: Any, name: str) -> Any:
     return jinja2.filters.do_attr(environment, obj, name)
 
 
+class _KeptBytecode(jinja2.BytecodeCache):
+    """Compiled templates kept for the life of the process, by template file and source: a rebuild in
+    the preview server compiles no template again, and a changed template is compiled anew."""
+
+    def __init__(self) -> None:
+        self._kept: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._kept.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)  # (a bucket whose source checksum differs stays empty)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._kept[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _KeptBytecode()
+
+
 def create_environment(folders: list[Path], language: str = "en") -> EditionEnvironment:
     env = EditionEnvironment(
+        bytecode_cache=_COMPILED,
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(f / "templates")) for f in folders]),
         extensions=["jinja2.ext.i18n"],
         autoescape=True,
