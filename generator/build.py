@@ -286,7 +286,7 @@ def build(
         # The exports (TEI, citations, data) are written beside the pages, with names in the text tagged.
         whole = WholeFiles(last_output.whole if last_output else {}, read_results, index)
         export_memory = ExportMemory(last_output.exports if last_output else {},
-                                     lambda d: fingerprints.of((document_digests[d.id], annotated[d.id], names)), read_results, whole=whole,
+                                     lambda d: document_digests[d.id] + memory.annotations[d.id].text_digest + names, read_results, whole=whole,
                                      kept_records=earlier.records if earlier else {}, kept_entries=earlier.entries if earlier else {})
         made_texts = {d.id: (memory.annotations[d.id].exports, *version_exports.get(d.id, ())) for d in edition.documents}
         for path, text in render_exports(index, config, parse_env={"registers": matcher, "link_prefix": to_root}, jobs=jobs,
