@@ -4,6 +4,8 @@ Kept in `.edition-cache/` (git-ignored) after each successful write, and in the 
 server's memory between its rebuilds:
 
 - each source file's parse (front matter and body, or register entries) by its text;
+- the register entries' digests and the names they give the matcher (and, in the process that
+  made it, the matcher itself), reused while the registers' parses are the same;
 - each document's annotated text with what it was made from (the document, the names the
   matcher knows, the entries it mentions);
 - each document's part of the index (its appearances and its entries with their roles, with
@@ -20,6 +22,7 @@ before it touches the output, so an interrupted update is followed by a full bui
 from __future__ import annotations
 
 import contextlib
+import operator
 import os
 import pickle
 from collections.abc import Mapping
@@ -30,6 +33,8 @@ from typing import TYPE_CHECKING, Any
 from generator.annotate import AnnotatedText
 from generator.diagnostics import Diagnostic
 from generator.index import Appearance, IndexParts, InDocument
+from generator.model import Edition, RegisterEntry
+from generator.registers import NameMatcher
 from generator.tracking import Made, bytes_digest, digest
 
 if TYPE_CHECKING:
@@ -41,7 +46,7 @@ MEMORY_FORMAT = "3"
 
 @dataclass(frozen=True)
 class KeptAnnotation:
-    key: str  # the document, the matcher's names and the parser's settings
+    key: tuple[str, str]  # the document's digest and that of the matcher's names
     mentioned: tuple[tuple[str, str, str], ...]  # (kind, id, entry digest) of each entry the text names
     text: AnnotatedText
     text_digest: str
@@ -68,13 +73,36 @@ class IndexDigests:
     appearances: tuple[tuple[str, Appearance], ...]
     appearance_digests: tuple[str, ...]
     entries: Mapping[str, InDocument]
-    entries_digests: Mapping[str, str]  # by kind
+    entries_digests: tuple[str, ...]  # of each kind's, in the order of `entries`
 
 
 @dataclass(frozen=True)
 class KeptIndex:
     parts: IndexParts
     digests: dict[str, IndexDigests]  # by document id
+
+
+@dataclass(frozen=True)
+class KeptRegisters:
+    """The register entries as read, with what the build made of them alone."""
+
+    entries: tuple[tuple[RegisterEntry, ...], ...]  # the persons, places and terms
+    digests: dict[tuple[str, str], str]  # of each entry, by kind and id
+    names: str  # the digest of every entry's names
+    matcher: tuple[NameMatcher, list[Diagnostic]] | None  # see build_matcher; not pickled
+
+    @classmethod
+    def of(cls, edition: Edition, digests: dict[tuple[str, str], str], names: str,
+           matcher: tuple[NameMatcher, list[Diagnostic]] | None) -> KeptRegisters:
+        return cls((edition.persons, edition.places, edition.terms), digests, names, matcher)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "matcher": None}  # large to pickle: kept only in the process that made it
+
+    def same_entries(self, edition: Edition) -> bool:
+        """Whether the edition's entries are these very objects (the parse memory gives an unchanged register's again)."""
+        return all(len(now) == len(then) and all(map(operator.is_, now, then))
+                   for now, then in zip((edition.persons, edition.places, edition.terms), self.entries, strict=True))
 
 
 @dataclass
@@ -91,6 +119,7 @@ class BuildMemory:
     pages: dict[str, Made] = field(default_factory=dict)  # by output path
     whole: dict[str, Made] = field(default_factory=dict)  # the files made from the whole index, by output path
     files: dict[str, str] = field(default_factory=dict)  # every file the build wrote (assets aside), with its digest
+    registers: KeptRegisters | None = None  # the entries' digests and the matcher, reused while the registers are the same
     index: KeptIndex | None = None  # the index's parts, reused for the documents, texts and entries that are the same
     format: str = MEMORY_FORMAT
     code: str = ""  # digest of the generator's code (see code_digest)
