@@ -8,8 +8,9 @@ server's memory between its rebuilds:
   made it, the matcher itself), reused while the registers' parses are the same;
 - each document's annotated text with what it was made from (the document, the names the
   matcher knows, the entries it mentions);
-- each document's part of the index (its appearances and its entries with their roles, with
-  their digests), reused while the document, its annotated text and the entries it names are the same;
+- in the preview server's process, each document's part of the index (its appearances and its
+  entries with their roles, with their digests), reused while the document, its annotated text and
+  the entries it names are the same;
 - each document's exports, and each output file's fingerprint: the digest of its values and
   the reads it made of the index and the edition (see tracking.py);
 - the output folder and the files in it.
@@ -78,8 +79,14 @@ class IndexDigests:
 
 @dataclass(frozen=True)
 class KeptIndex:
+    """The index's parts, kept only in the process that made them (the preview server's): pickled, their many
+    small objects would cost a build from the command line more to save and load than they spare it."""
+
     parts: IndexParts
     digests: dict[str, IndexDigests]  # by document id
+
+    def __reduce__(self) -> tuple[type[None], tuple[()]]:
+        return type(None), ()  # unpickled as None
 
 
 @dataclass(frozen=True)
@@ -120,7 +127,7 @@ class BuildMemory:
     whole: dict[str, Made] = field(default_factory=dict)  # the files made from the whole index, by output path
     files: dict[str, str] = field(default_factory=dict)  # every file the build wrote (assets aside), with its digest
     registers: KeptRegisters | None = None  # the entries' digests and the matcher, reused while the registers are the same
-    index: KeptIndex | None = None  # the index's parts, reused for the documents, texts and entries that are the same
+    index: KeptIndex | None = None  # the index's parts, reused for the documents, texts and entries that are the same; not pickled
     format: str = MEMORY_FORMAT
     code: str = ""  # digest of the generator's code (see code_digest)
 
