@@ -7,7 +7,7 @@ import gc
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
@@ -30,6 +30,7 @@ from generator.memory import (
     IndexDigests,
     KeptAnnotation,
     KeptIndex,
+    KeptRegisters,
     code_digest,
     forget_memory,
     read_memory,
@@ -169,10 +170,14 @@ def build(
         and earlier.output_state == output_state(output_dir.resolve()) else None
     memory = BuildMemory(settings=settings, code=code, parsed=memo.now, read_files=memo.files_now)
     fingerprints = Fingerprints()
-    entry_digests: dict[tuple[str, str], str] = {}
+    # The registers the memory's parses gave again, entry for entry: their digests, names and matcher are the last build's.
+    kept_registers = earlier.registers if earlier is not None else None
+    same_registers = kept_registers is not None and kept_registers.same_entries(edition)
+    entry_digests: dict[tuple[str, str], str] = kept_registers.digests if kept_registers is not None and same_registers else {}
     for kind, entries in (("person", edition.persons), ("place", edition.places), ("term", edition.terms)):
         for entry in entries:
-            entry_digests[(kind, entry.id)] = object_digest(entry)
+            if not same_registers:
+                entry_digests[(kind, entry.id)] = object_digest(entry)
             fingerprints.register(entry, entry_digests[(kind, entry.id)])
     document_digests: dict[str, str] = {}
     digested = earlier.documents if earlier is not None else {}
@@ -193,19 +198,16 @@ def build(
     # annotate (the main texts on every core)
     md = create_parser(config)
     labels = text_labels(load_translations(config.language, folders))
-    # One matcher for every document of the build; the preview server's next build reuses it while the registers stand.
-    matcher_key = digest(settings + "".join(entry_digests.values()))
-    if earlier is not None and earlier.matcher is not None and earlier.matcher[0] == matcher_key:
-        matcher, ambiguous_names = earlier.matcher[1], list(earlier.matcher[2])
-    else:
-        matcher, ambiguous_names = build_matcher(edition)
-    memory.matcher = (matcher_key, matcher, tuple(ambiguous_names))
+    kept_matcher = kept_registers.matcher if kept_registers is not None and same_registers else None
+    matcher, ambiguous_names = kept_matcher or build_matcher(edition)  # one matcher for every document of the build
     diagnostics.extend(ambiguous_names)
     to_root = "../../"  # mentions link from document pages, documents/<id>/index.html, to the entries' pages
     register_env = {"registers": matcher, "link_prefix": to_root}
-    names = object_digest(sorted((kind, entry_id, matcher.entries[(kind, entry_id)].names) for kind, entry_id in entry_digests))
-    annotated = _annotate_with_memory(edition, register_env, labels, jobs, names, document_digests, entry_digests, fingerprints, diagnostics,
-                                      earlier.annotations if earlier else {}, memory.annotations)
+    names = kept_registers.names if kept_registers is not None and same_registers else \
+        object_digest(sorted((kind, entry_id, matcher.entries[(kind, entry_id)].names) for kind, entry_id in entry_digests))
+    memory.registers = KeptRegisters.of(edition, entry_digests, names, (matcher, ambiguous_names))
+    annotated = _annotate_with_memory(edition, register_env, labels, jobs, names, document_digests, entry_digests, same_registers, fingerprints,
+                                      diagnostics, earlier.annotations if earlier else {}, memory.annotations)
     versions, version_exports, problems = annotate_versions(edition.documents, annotated, md=md, config=config, labels=labels,
                                                             env_extra=register_env, registers=(KnownEntries.of(edition), XmlIds.of(edition)))
     diagnostics.extend(problems)
@@ -419,34 +421,41 @@ def build(
 
 def _annotate_with_memory(
     edition: Edition, register_env: dict[str, object], labels: dict[str, str], jobs: int | None, names: str,
-    document_digests: Mapping[str, str], entry_digests: Mapping[tuple[str, str], str], fingerprints: Fingerprints, diagnostics: Diagnostics,
-    earlier: Mapping[str, KeptAnnotation], now: dict[str, KeptAnnotation],
+    document_digests: Mapping[str, str], entry_digests: Mapping[tuple[str, str], str], same_entries: bool, fingerprints: Fingerprints,
+    diagnostics: Diagnostics, earlier: Mapping[str, KeptAnnotation], now: dict[str, KeptAnnotation],
 ) -> dict[str, AnnotatedText]:
-    """Every main text annotated, on every core; a text made last time from the same document, names and entries is reused."""
-    keys = {document.id: digest(document_digests[document.id] + names) for document in edition.documents}
+    """Every main text annotated, on every core; a text made last time from the same document, names and entries is reused.
+
+    With `same_entries` every entry is the one the last build had: each text it kept was checked against those entries then."""
 
     def still_good(kept: KeptAnnotation | None, document_id: str) -> bool:
-        return (kept is not None and kept.key == keys[document_id]
-                and all(entry_digests.get((kind, entry_id)) == entry for kind, entry_id, entry in kept.mentioned))
+        return (kept is not None and kept.key == (document_digests[document_id], names)
+                and (same_entries or all(entry_digests.get((kind, entry_id)) == entry for kind, entry_id, entry in kept.mentioned)))
 
     reusable = {d.id: earlier[d.id] for d in edition.documents if still_good(earlier.get(d.id), d.id)}
     fresh, _ = annotate_documents(edition, register_env, labels, jobs, [d for d in edition.documents if d.id not in reusable])
     annotated: dict[str, AnnotatedText] = {}
+    texts_and_notes: list[object] = []
+    digests: list[str] = []
     for document in edition.documents:
         if document.id in reusable:
             kept = reusable[document.id]
         else:
             text, problems, text_digest, exports = fresh[document.id]
             mentioned = sorted({(m.kind, m.id) for m in text.mentions if (m.kind, m.id) in entry_digests})
-            kept = KeptAnnotation(keys[document.id], tuple((kind, entry_id, entry_digests[(kind, entry_id)]) for kind, entry_id in mentioned),
+            kept = KeptAnnotation((document_digests[document.id], names),
+                                  tuple((kind, entry_id, entry_digests[(kind, entry_id)]) for kind, entry_id in mentioned),
                                   text, text_digest, tuple(problems), exports, tuple(object_digest(note) for note in text.notes))
         now[document.id] = kept
         annotated[document.id] = kept.text
-        fingerprints.register(kept.text, kept.text_digest)
         # The apparatus overview lists every note: known by its own digest, a note stays the same while its text changes around it.
-        for note, note_digest in zip(kept.text.notes, kept.note_digests, strict=True):
-            fingerprints.register(note, note_digest)
+        texts_and_notes.append(kept.text)
+        texts_and_notes.extend(kept.text.notes)
+        digests.append(kept.text_digest)
+        digests.extend(kept.note_digests)
         diagnostics.extend(kept.problems)
+    # Registered as Fingerprints.register does, all at once: the texts live as long as the build, in its memory.
+    fingerprints.known.update(zip(map(id, texts_and_notes), digests, strict=True))
     return annotated
 
 
@@ -496,9 +505,10 @@ def _register_index_parts(
     of each for every entry named in every document: walked one by one, they were most of a rebuild's comparing.
     A document's part of the index that is the one the last build made keeps the digests it had."""
     known = fingerprints.known
-    register = fingerprints.register
     others = attrgetter(*(f.name for f in fields(Appearance) if f.name != "document"))  # plain values, cheap to repr
     now: dict[str, IndexDigests] = {}
+    objects: list[object] = []
+    digests: list[str] = []
     for document_id, part in parts.documents.items():
         kept = earlier.get(document_id)
         if kept is not None and kept.appearances is part.appearances:
@@ -509,17 +519,18 @@ def _register_index_parts(
         if kept is not None and kept.entries is part.entries:
             entries_digests = kept.entries_digests
         else:
-            entries_digests = {kind: digest("".join(f"{known[id(entry)]}{roles!r}" for entry, roles in entries))
-                               for kind, entries in part.entries.items()}
-        for (_, appearance), appearance_digest in zip(part.appearances, appearance_digests, strict=True):
-            register(appearance, appearance_digest)
-        for kind, entries in part.entries.items():
-            register(entries, entries_digests[kind])
+            entries_digests = tuple(digest("".join(f"{known[id(entry)]}{roles!r}" for entry, roles in entries)) for entries in part.entries.values())
+        objects.extend(map(itemgetter(1), part.appearances))
+        objects.extend(part.entries.values())
+        digests.extend(appearance_digests)
+        digests.extend(entries_digests)
         now[document_id] = kept if kept is not None and kept.appearances is part.appearances and kept.entries is part.entries \
             else IndexDigests(part.appearances, appearance_digests, part.entries, entries_digests)
+    # Registered as Fingerprints.register does, all at once: the parts live as long as the build, in its memory.
+    known.update(zip(map(id, objects), digests, strict=True))
     for appearances in index.appearances.values():  # each entry's, whole: the index's state and its register page compare them
         if appearances:  # (not the empty tuple, which is every empty tuple)
-            register(appearances, digest("".join([known[id(appearance)] for appearance in appearances])))
+            fingerprints.register(appearances, digest("".join([known[id(appearance)] for appearance in appearances])))
     return now
 
 

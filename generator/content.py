@@ -144,6 +144,7 @@ def _role(value: Any) -> str:
 # A sibling file `<name>.<lang>.md` needs only what differs from the document.
 VERSION_FIELDS: dict[str, Callable[[Any], Any]] = {"role": _role, "language": _text, "translator": _text, "title": _text}
 VERSION_FILE = re.compile(r"^(?P<stem>.+)\.(?P<key>[a-z]{2,3}(?:-[A-Za-z0-9]+)?)\.md$")
+VERSION_SUFFIX = re.compile(r"\.[a-z]{2,3}(-[A-Za-z0-9]+)?\.md$")  # at the end of a file's name or path (no '/' in it)
 
 
 # --------------------------------------------------------------------------- files
@@ -206,30 +207,33 @@ def _real_folder(folder: Path, real_folders: dict[Path, Path]) -> Path:
 
 
 def _markdown_files(root: Path, folder: str) -> list[Path]:
-    return _walk_folder(root / folder)[0]
+    return [Path(file) for file, _ in _walk_folder(root, folder)[0]]
 
 
-def _walk_folder(base: Path) -> tuple[list[Path], list[Path]]:
-    """The Markdown files under `base` (links to files among them) and the folders there that are links, each sorted.
+def _walk_folder(root: Path, folder: str) -> tuple[list[tuple[str, str]], list[Path]]:
+    """The Markdown files under `root / folder` (links to files among them) and the folders there that are links, each sorted.
 
+    Each file as its path and its path relative to `root` with forward slashes: thousands of them, kept as strings.
     One walk, which does not enter linked folders or folders it cannot read, as `Path.rglob` does not.
     """
-    files: list[Path] = []
+    base = root / folder
+    files: list[tuple[str, str]] = []
     linked: list[Path] = []
-    pending = [base] if base.is_dir() else []
+    pending = [str(base)] if base.is_dir() else []
+    start = len(str(base))  # every path found begins with the folder's
     while pending:
         try:
             with os.scandir(pending.pop()) as entries:
                 for entry in entries:
                     if entry.is_dir(follow_symlinks=False):
-                        pending.append(Path(entry.path))
+                        pending.append(entry.path)
                     elif entry.is_symlink() and entry.is_dir():
                         linked.append(Path(entry.path))
                     elif entry.name.endswith(".md") and (entry.is_file() or entry.is_symlink()):
-                        files.append(Path(entry.path))
+                        files.append((entry.path, folder + entry.path[start:].replace(os.sep, "/")))
         except OSError:
             continue
-    return sorted(files, key=lambda p: p.as_posix()), sorted(linked, key=lambda p: p.as_posix())
+    return sorted(files, key=lambda file: file[1]), sorted(linked, key=lambda p: p.as_posix())
 
 
 def _check_linked_folders(root: Path, linked_folders: list[Path], diagnostics: Diagnostics) -> None:
@@ -502,6 +506,7 @@ class ParseMemo:
         self.now: dict[tuple[str, str], tuple[Any, tuple[Diagnostic, ...]]] = {}
         self.earlier_files = earlier_files or {}
         self.files_now: dict[str, tuple[FileState, tuple[str, str]]] = {}  # path -> (its state, its parse's key)
+        self.folders_inside: dict[str, bool] = {}  # see _inside
 
     def parse(self, kind: str, source: SourceText, diagnostics: Diagnostics, parse: Callable[[SourceText, Diagnostics], T]) -> T:
         return self._parse((kind, digest(f"{source.path}\0{source.text}")), source, diagnostics, parse)
@@ -517,22 +522,23 @@ class ParseMemo:
         diagnostics.extend(found[1])
         return found[0]  # type: ignore[no-any-return]
 
-    def parse_file(self, kind: str, root: Path, file: Path, diagnostics: Diagnostics, parse: Callable[[SourceText, Diagnostics], T],
-                   real_folders: dict[Path, Path]) -> T | None:
-        """`parse` of the file's text, as `parse` above; None, with a diagnostic, when the file cannot be read."""
-        relative = file.relative_to(root).as_posix()
+    def parse_file(self, kind: str, root: Path, file: str, relative: str, diagnostics: Diagnostics,
+                   parse: Callable[[SourceText, Diagnostics], T], real_folders: dict[Path, Path]) -> T | None:
+        """`parse` of the file's text, as `parse` above; None, with a diagnostic, when the file cannot be read.
+
+        `file` is the file's path, `relative` that path relative to `root` with forward slashes."""
         try:
-            status = file.lstat()
+            status = os.lstat(file)
         except OSError:
             status = None
         state = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino) \
             if status is not None and stat.S_ISREG(status.st_mode) else None  # (a link is read, and checked, each time)
         known = self.earlier_files.get(relative)
         if (state is not None and known is not None and known[0] == state and known[1] in self.earlier
-                and _real_folder(file.parent, real_folders).is_relative_to(_real_folder(root, real_folders))):
+                and self._inside(root, os.path.dirname(file), real_folders)):
             self.files_now[relative] = known
             return self._parse(known[1], None, diagnostics, parse)
-        source = read_source(root, file, diagnostics, real_folders)
+        source = read_source(root, Path(file), diagnostics, real_folders)
         if source is None:
             return None
         key = (kind, digest(f"{source.path}\0{source.text}"))
@@ -540,6 +546,14 @@ class ParseMemo:
         if state is not None and max(state[1], state[2]) < time.time_ns() - unchanged.RACY_NS:
             self.files_now[relative] = (state, key)
         return self._parse(key, source, diagnostics, parse)
+
+
+    def _inside(self, root: Path, folder: str, real_folders: dict[Path, Path]) -> bool:
+        """Whether `folder`, its links resolved, lies in the edition (a file in it may be a link no more than it was)."""
+        inside = self.folders_inside.get(folder)
+        if inside is None:
+            inside = self.folders_inside[folder] = _real_folder(Path(folder), real_folders).is_relative_to(_real_folder(root, real_folders))
+        return inside
 
 
 def read_edition(root: Path, diagnostics: Diagnostics, memo: ParseMemo | None = None) -> Edition | None:
@@ -572,16 +586,16 @@ def read_documents(root: Path, diagnostics: Diagnostics, memo: ParseMemo | None 
     documents: list[Document] = []
     by_id: dict[str, Document] = {}
     version_files: list[Path] = []
-    files, linked_folders = _walk_folder(root / DOCUMENTS_DIR)
+    files, linked_folders = _walk_folder(root, DOCUMENTS_DIR)
     real_folders: dict[Path, Path] = {}
-    _check_case_collisions(root, files, diagnostics)
+    _check_case_collisions([relative for _, relative in files], diagnostics)
     _check_linked_folders(root, linked_folders, diagnostics)
-    for file in files:
+    for file, relative in files:
         # `name.ru.md` beside `name.md` is a version of that document, not a document of its own.
-        if re.search(r"\.[a-z]{2,3}(-[A-Za-z0-9]+)?\.md$", file.name):
-            version_files.append(file)
+        if VERSION_SUFFIX.search(relative):
+            version_files.append(Path(file))
             continue
-        document = memo.parse_file("document", root, file, diagnostics, read_document, real_folders)
+        document = memo.parse_file("document", root, file, relative, diagnostics, read_document, real_folders)
         if document is None:
             continue
         if document.id in by_id:
@@ -618,11 +632,12 @@ def _with_versions(root: Path, documents: list[Document], version_files: list[Pa
     return [replace(d, versions=tuple(versions[d.path])) if d.path in versions else d for d in documents]
 
 
-def _check_case_collisions(root: Path, files: list[Path], diagnostics: Diagnostics) -> None:
-    """Files whose names differ only in case are one file on Windows and macOS: the edition would not survive a copy."""
+def _check_case_collisions(files: list[str], diagnostics: Diagnostics) -> None:
+    """Files whose names differ only in case are one file on Windows and macOS: the edition would not survive a copy.
+
+    `files` are paths relative to the edition, with forward slashes."""
     first: dict[str, str] = {}
-    for file in files:
-        relative = file.relative_to(root).as_posix()
+    for relative in files:
         earlier = first.setdefault(relative.casefold(), relative)
         if earlier != relative:
             diagnostics.error("case-collision", f"this file name differs from {earlier} only in capital letters",

@@ -102,7 +102,8 @@ class IndexParts:
     documents: Mapping[str, DocumentPart]  # by document id
     appearances: Mapping[str, tuple[Appearance, ...]]
     letters: list[tuple[tuple[str, ...], tuple[str, ...]]]  # each document's authors and recipients, in date order
-    persons: tuple[Person, ...]
+    registers: tuple[tuple[RegisterEntry, ...], ...]  # the persons, places and terms, as read
+    sorted_registers: tuple[tuple[RegisterEntry, ...], ...]  # the same, by sort name
     correspondents: Mapping[str, tuple[Correspondent, ...]]
 
 
@@ -122,13 +123,16 @@ def index_with_parts(
     registers: dict[str, Mapping[str, RegisterEntry]] = {"person": persons_by_id, "place": places_by_id, "term": terms_by_id}
     mentions = mentions or {}
     kept_parts = earlier.documents if earlier is not None else {}
+    read = (edition.persons, edition.places, edition.terms)
+    same_entries = earlier is not None and all(len(now) == len(then) and all(map(operator.is_, now, then))
+                                               for now, then in zip(read, earlier.registers, strict=True))
     parts: dict[str, DocumentPart] = {}
     fresh: list[DocumentPart] = []  # parts whose appearances are new
     for document in documents:
         found = mentions.get(document.id, ())
         kept = kept_parts.get(document.id)
         if kept is not None and kept.document is document and kept.mentions is found and kept.complete:
-            part = _still_named(kept, registers)
+            part = kept if same_entries else _still_named(kept, registers)
             if part is not None:
                 parts[document.id] = part
                 continue
@@ -150,22 +154,21 @@ def index_with_parts(
             else:
                 del appearances[key]
 
-    letters = [(d.authors, d.recipients) for d in documents]
-    if earlier is not None and earlier.letters == letters and len(earlier.persons) == len(edition.persons) \
-            and all(map(operator.is_, earlier.persons, edition.persons)):
+    letters = list(map(operator.attrgetter("authors", "recipients"), documents))
+    if earlier is not None and same_entries and earlier.letters == letters:
         correspondents_now = earlier.correspondents  # who wrote to whom, among the very same persons
     else:
         correspondents_now = correspondents(documents, persons_by_id)
-    previous = {d.id: documents[i - 1] if i > 0 else None for i, d in enumerate(documents)}
-    following = {d.id: documents[i + 1] if i + 1 < len(documents) else None for i, d in enumerate(documents)}
+    persons, places, terms = earlier.sorted_registers if earlier is not None and same_entries else (tuple(_sorted_entries(r)) for r in read)
+    ids = [d.id for d in documents]
     index = EditionIndex(
         documents=documents,
-        documents_by_id={d.id: d for d in documents},
-        previous=previous,
-        next=following,
-        persons=tuple(_sorted_entries(edition.persons)),  # type: ignore[arg-type]
-        places=tuple(_sorted_entries(edition.places)),  # type: ignore[arg-type]
-        terms=tuple(_sorted_entries(edition.terms)),  # type: ignore[arg-type]
+        documents_by_id=dict(zip(ids, documents, strict=True)),
+        previous=dict(zip(ids, (None, *documents), strict=False)),  # (zip stops at the last id)
+        next=dict(zip(ids, (*documents[1:], None), strict=False)),
+        persons=persons,  # type: ignore[arg-type]
+        places=places,  # type: ignore[arg-type]
+        terms=terms,  # type: ignore[arg-type]
         persons_by_id=persons_by_id,
         places_by_id=places_by_id,
         terms_by_id=terms_by_id,
@@ -173,7 +176,7 @@ def index_with_parts(
         correspondents=correspondents_now,
         in_document={document_id: part.entries for document_id, part in parts.items() if part.entries},
     )
-    return index, IndexParts(parts, appearances, letters, edition.persons, correspondents_now)
+    return index, IndexParts(parts, appearances, letters, read, (persons, places, terms), correspondents_now)
 
 
 def index_sources(index: EditionIndex) -> tuple[object, ...]:

@@ -4,10 +4,13 @@ Kept in `.edition-cache/` (git-ignored) after each successful write, and in the 
 server's memory between its rebuilds:
 
 - each source file's parse (front matter and body, or register entries) by its text;
+- the register entries' digests and the names they give the matcher (and, in the process that
+  made it, the matcher itself), reused while the registers' parses are the same;
 - each document's annotated text with what it was made from (the document, the names the
   matcher knows, the entries it mentions);
-- each document's part of the index (its appearances and its entries with their roles, with
-  their digests), reused while the document, its annotated text and the entries it names are the same;
+- in the preview server's process, each document's part of the index (its appearances and its
+  entries with their roles, with their digests), reused while the document, its annotated text and
+  the entries it names are the same;
 - each document's exports, and each output file's fingerprint: the digest of its values and
   the reads it made of the index and the edition (see tracking.py);
 - the output folder and the files in it;
@@ -21,6 +24,7 @@ before it touches the output, so an interrupted update is followed by a full bui
 from __future__ import annotations
 
 import contextlib
+import operator
 import os
 import pickle
 from collections.abc import Mapping
@@ -31,11 +35,12 @@ from typing import TYPE_CHECKING, Any
 from generator.annotate import AnnotatedText
 from generator.diagnostics import Diagnostic
 from generator.index import Appearance, IndexParts, InDocument
+from generator.model import Edition, RegisterEntry
+from generator.registers import NameMatcher
 from generator.tracking import Made, bytes_digest, digest
 
 if TYPE_CHECKING:
     from generator.exports.text import TextExports
-    from generator.registers import NameMatcher
 
 MEMORY = "build-memory.pickle"
 MEMORY_FORMAT = "5"
@@ -43,7 +48,7 @@ MEMORY_FORMAT = "5"
 
 @dataclass(frozen=True)
 class KeptAnnotation:
-    key: str  # the document, the matcher's names and the parser's settings
+    key: tuple[str, str]  # the document's digest and that of the matcher's names
     mentioned: tuple[tuple[str, str, str], ...]  # (kind, id, entry digest) of each entry the text names
     text: AnnotatedText
     text_digest: str
@@ -72,13 +77,42 @@ class IndexDigests:
     appearances: tuple[tuple[str, Appearance], ...]
     appearance_digests: tuple[str, ...]
     entries: Mapping[str, InDocument]
-    entries_digests: Mapping[str, str]  # by kind
+    entries_digests: tuple[str, ...]  # of each kind's, in the order of `entries`
 
 
 @dataclass(frozen=True)
 class KeptIndex:
+    """The index's parts, kept only in the process that made them (the preview server's): pickled, their many
+    small objects would cost a build from the command line more to save and load than they spare it."""
+
     parts: IndexParts
     digests: dict[str, IndexDigests]  # by document id
+
+    def __reduce__(self) -> tuple[type[None], tuple[()]]:
+        return type(None), ()  # unpickled as None
+
+
+@dataclass(frozen=True)
+class KeptRegisters:
+    """The register entries as read, with what the build made of them alone."""
+
+    entries: tuple[tuple[RegisterEntry, ...], ...]  # the persons, places and terms
+    digests: dict[tuple[str, str], str]  # of each entry, by kind and id
+    names: str  # the digest of every entry's names
+    matcher: tuple[NameMatcher, list[Diagnostic]] | None  # see build_matcher; not pickled
+
+    @classmethod
+    def of(cls, edition: Edition, digests: dict[tuple[str, str], str], names: str,
+           matcher: tuple[NameMatcher, list[Diagnostic]] | None) -> KeptRegisters:
+        return cls((edition.persons, edition.places, edition.terms), digests, names, matcher)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "matcher": None}  # large to pickle: kept only in the process that made it
+
+    def same_entries(self, edition: Edition) -> bool:
+        """Whether the edition's entries are these very objects (the parse memory gives an unchanged register's again)."""
+        return all(len(now) == len(then) and all(map(operator.is_, now, then))
+                   for now, then in zip((edition.persons, edition.places, edition.terms), self.entries, strict=True))
 
 
 @dataclass
@@ -101,17 +135,12 @@ class BuildMemory:
     files: dict[str, str] = field(default_factory=dict)  # every file the build wrote (assets aside), with its digest
     # each group of pages (see build._page_groups) by name: the digest of its inputs, its pages and its other files
     plans: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
-    # the register matcher with its key (settings and entries), kept in the preview server's process only
-    matcher: tuple[str, NameMatcher, tuple[Diagnostic, ...]] | None = None
     states: dict[str, str] = field(default_factory=dict)  # the fingerprint of each object pages read (see ReadResults.steady)
-    index: KeptIndex | None = None  # the index's parts, reused for the documents, texts and entries that are the same
+    registers: KeptRegisters | None = None  # the entries' digests and the matcher, reused while the registers are the same
+    index: KeptIndex | None = None  # the index's parts, reused for the documents, texts and entries that are the same; not pickled
     format: str = MEMORY_FORMAT
     code: str = ""  # digest of the generator's code (see code_digest)
 
-
-    def __getstate__(self) -> dict[str, Any]:
-        # The matcher stays in the preview server's process: a command-line build makes it again, and its file stays smaller.
-        return {**self.__dict__, "matcher": None}
 
 
 def settings_digest(*parts: object) -> str:

@@ -333,8 +333,8 @@ def test_rebuilds_with_the_memory_kept_in_the_process_equal_clean_builds(tmp_pat
     # What the preview server does: the memory is handed from one build to the next, never read from disk.
     edition = synthetic_edition(tmp_path / "edition")
     memory = build(edition).memory
-    for change in (change_body, change_person_description, add_document, change_persons_and_recipient, change_person_sort_name,
-                   remove_document):
+    for change in (change_body, change_person_description, add_document, change_persons_and_recipient, change_title_and_date,
+                   change_person_sort_name, add_person_alias, remove_document):
         change(edition)
         shutil.rmtree(edition / ".edition-cache")
         result = build(edition, previous=memory)
