@@ -8,7 +8,7 @@ ids that no register holds.
 from __future__ import annotations
 
 import operator
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -51,18 +51,21 @@ class EditionIndex:
 
     def appearances_by_role(self, kind: str, entry_id: str) -> list[tuple[str, tuple[Appearance, ...]]]:
         """(role, appearances) for each role the entry has somewhere, in ROLE_ORDER; a document may be in several."""
-        appearances = self.appearances_of(kind, entry_id)
-        grouped = [(role, tuple(a for a in appearances if role in a.roles)) for role in ROLE_ORDER]
-        return [(role, group) for role, group in grouped if group]
+        grouped: dict[str, list[Appearance]] = {role: [] for role in ROLE_ORDER}
+        for appearance in self.appearances_of(kind, entry_id):  # (a rebuild asks again for every register page: one pass)
+            for role in appearance.roles:
+                grouped[role].append(appearance)
+        return [(role, tuple(group)) for role, group in grouped.items() if group]
 
     def correspondents_of(self, person_id: str) -> tuple[Correspondent, ...]:
         return self.correspondents.get(person_id, ())
 
     def spellings_of(self, kind: str, entry_id: str) -> list[tuple[str, int]]:
         """The forms under which the edition's texts name the entry, most frequent first."""
-        counts: Counter[str] = Counter()
+        counts: dict[str, int] = {}
         for appearance in self.appearances_of(kind, entry_id):
-            counts.update(dict(appearance.surfaces))
+            for surface, count in appearance.surfaces:
+                counts[surface] = counts.get(surface, 0) + count
         return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
     def appearances_of(self, kind: str, entry_id: str) -> tuple[Appearance, ...]:
