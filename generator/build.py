@@ -225,7 +225,7 @@ def build(
     # index
     kept_index = earlier.index if earlier is not None else None
     index, index_parts = index_with_parts(edition, diagnostics, mentions_with_versions(annotated, versions), kept_index.parts if kept_index else None)
-    memory.index = KeptIndex(index_parts, _register_index_parts(index, index_parts, fingerprints, kept_index.digests if kept_index else {}))
+    memory.index = KeptIndex(index_parts, *_register_index_parts(index, index_parts, fingerprints, kept_index or KeptIndex(index_parts, {}, {})))
 
     # search: without the Pagefind binary the site is built as if search were turned off
     if config.search.enabled and pagefind is None:
@@ -467,7 +467,7 @@ def _page_groups(
     kept: Mapping[str, KeptAnnotation], page_html: Mapping[str, str], introduction_html: str,
     versions: Mapping[str, tuple[VersionText, ...]], page_images: Mapping[str, tuple[PageImage, ...]], *, with_search: bool,
 ) -> Iterator[PageGroup]:
-    """The edition's pages in groups, as (name, inputs, plan): `inputs` is the digest of all that the group's
+    """The edition's pages in groups, as (name, inputs, plan): `inputs` holds the digests of all that the group's
     values are made from besides the settings, and `plan()` gives its pages (see render_pages).
 
     Every group is made from the index, the edition and what every page may show (`shared_values`); a document's
@@ -477,16 +477,17 @@ def _page_groups(
     shared = states["index"] + states["edition"] + shared_values
     for document in planner.context.index.documents:
         text, document_versions, images = annotated[document.id], versions.get(document.id, ()), page_images.get(document.id, ())
-        inputs = shared + kept[document.id].text_digest
+        inputs = shared + kept[document.id].text_digest  # (digests side by side: hashing them again would add nothing)
         if document_versions or images:
             inputs += fingerprints.of((document_versions, images))
 
         def document_page(document: Document = document, text: AnnotatedText = text) -> list[tuple[str, PageTask | str]]:
             return [render_document_page(planner, document, text, versions=versions, page_images=page_images)]
 
-        yield f"document:{document.id}", digest(inputs), document_page
-    notes = [kept[document.id].note_digests for document in planner.context.index.documents]
-    yield "apparatus", fingerprints.of((shared, notes, versions)), lambda: [render_apparatus_page(planner, annotated, versions)]
+        yield f"document:{document.id}", inputs, document_page
+    notes = "".join([f"{document.id}:{''.join(kept[document.id].note_digests)};" for document in planner.context.index.documents])
+    yield ("apparatus", digest(shared + notes + (fingerprints.of(versions) if versions else "")),
+           lambda: [render_apparatus_page(planner, annotated, versions)])
 
     def registers() -> Iterator[tuple[str, PageTask | str]]:
         yield from render_register_pages(planner, page_html, introduction_html)
@@ -498,13 +499,14 @@ def _page_groups(
 
 
 def _register_index_parts(
-    index: EditionIndex, parts: IndexParts, fingerprints: Fingerprints, earlier: Mapping[str, IndexDigests],
-) -> dict[str, IndexDigests]:
+    index: EditionIndex, parts: IndexParts, fingerprints: Fingerprints, kept_index: KeptIndex,
+) -> tuple[dict[str, IndexDigests], dict[str, tuple[tuple[Appearance, ...], str]]]:
     """The index's largest parts, known by digest: each entry's appearances, which register pages and their reads
     compare, and each document's entries with their roles, which its page's side panel reads. There is one
     of each for every entry named in every document: walked one by one, they were most of a rebuild's comparing.
     A document's part of the index that is the one the last build made keeps the digests it had."""
     known = fingerprints.known
+    earlier = kept_index.digests
     others = attrgetter(*(f.name for f in fields(Appearance) if f.name != "document"))  # plain values, cheap to repr
     now: dict[str, IndexDigests] = {}
     objects: list[object] = []
@@ -528,10 +530,17 @@ def _register_index_parts(
             else IndexDigests(part.appearances, appearance_digests, part.entries, entries_digests)
     # Registered as Fingerprints.register does, all at once: the parts live as long as the build, in its memory.
     known.update(zip(map(id, objects), digests, strict=True))
-    for appearances in index.appearances.values():  # each entry's, whole: the index's state and its register page compare them
-        if appearances:  # (not the empty tuple, which is every empty tuple)
-            fingerprints.register(appearances, digest("".join([known[id(appearance)] for appearance in appearances])))
-    return now
+    # Each entry's appearances, whole: the index's state and its register page compare them. An entry that
+    # no changed document names has the very tuple of the last build (see index_with_parts), and its digest.
+    entries_now: dict[str, tuple[tuple[Appearance, ...], str]] = {}
+    for key, appearances in index.appearances.items():
+        kept_entry = kept_index.appearances.get(key)
+        if kept_entry is not None and kept_entry[0] is appearances:
+            entries_now[key] = kept_entry
+        elif appearances:  # (not the empty tuple, which is every empty tuple)
+            entries_now[key] = (appearances, digest("".join([known[id(appearance)] for appearance in appearances])))
+    known.update((id(appearances), whole) for appearances, whole in entries_now.values())
+    return now, entries_now
 
 
 def _scan_sources(edition_dir: Path, output_dir: Path | None, strict: bool, thumbnails: Path) -> SourceScan | None:

@@ -87,6 +87,7 @@ class KeptIndex:
 
     parts: IndexParts
     digests: dict[str, IndexDigests]  # by document id
+    appearances: dict[str, tuple[tuple[Appearance, ...], str]]  # each entry's appearances with their digest, by entry key
 
     def __reduce__(self) -> tuple[type[None], tuple[()]]:
         return type(None), ()  # unpickled as None
