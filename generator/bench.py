@@ -390,18 +390,19 @@ def _edit_person(edition: Path, step: int) -> None:
 
 def preview_rebuilds(edition: Path, repeats: int) -> tuple[list[float], list[float]]:
     """Seconds until the pages are written after one document's and one person's change, rebuilding as `edition serve`
-    does: in one long-running process that hands each build's memory to the next (its search index follows the pages)."""
+    does: in one long-running process that hands each build's memory to the next (the files that hold every text
+    and the search index follow the pages)."""
     _edit_document(edition, 100)
     memory = build(edition).memory
     documents, persons = [], []
     for step in range(repeats):
         for edit, times in ((_edit_document, documents), (_edit_person, persons)):
             edit(edition, 101 + step)
-            result = build(edition, previous=memory, search_later=True)
+            result = build(edition, previous=memory, pages_first=True)
             memory = result.memory
             times.append(result.seconds - result.search_seconds)
-            if result.search_later is not None:
-                result.search_later()  # as the server does in the background, before its next rebuild
+            if result.follow_up is not None:
+                result.follow_up()  # as the server does in the background, before its next rebuild
     return documents, persons
 
 

@@ -18,7 +18,7 @@ from generator import browse, search
 from generator.annotate import AnnotatedText
 from generator.content import ParseMemo, read_edition
 from generator.diagnostics import Diagnostics, Location
-from generator.exports import ExportMemory, render_exports, template_globals
+from generator.exports import TEXT_FILES, ExportMemory, render_exports, template_globals
 from generator.exports.tei import KnownEntries, XmlIds
 from generator.facsimiles import PageImage, read_page_images
 from generator.i18n import load_translations, text_labels
@@ -75,7 +75,7 @@ class BuildResult:
     versions: dict[str, tuple[VersionText, ...]] = field(default_factory=dict)
     page_images: dict[str, tuple[PageImage, ...]] = field(default_factory=dict)
     memory: BuildMemory | None = None  # what the next build may reuse, when this one wrote the site
-    search_later: Callable[[], None] | None = None  # the search index update left to the caller (see build's search_later)
+    follow_up: Callable[[], None] | None = None  # what follows an update's pages, left to the caller (see build's pages_first)
     search_seconds: float = 0.0  # of `seconds`, what the search index took (it follows the pages)
     unchanged: bool = False  # nothing changed since the last build: its output stands, and the edition was not read
     document_count: int = 0  # what the last build counted, when unchanged
@@ -128,7 +128,9 @@ def build(
     jobs: int | None = None,
     use_cache: bool = True,
     previous: BuildMemory | None = None,  # the last build's memory, kept by a long-running caller (the preview server)
-    search_later: bool = False,  # an update leaves its search index to `result.search_later`, for the caller to run
+    # An update writes its pages and leaves what follows them (the files that hold every text, exports.TEXT_FILES,
+    # then the search index) to `result.follow_up`, for the caller to run before its next build.
+    pages_first: bool = False,
 ) -> BuildResult:
     started = time.perf_counter()
     diagnostics = Diagnostics()
@@ -291,8 +293,9 @@ def build(
                                      lambda d: document_digests[d.id] + memory.annotations[d.id].text_digest + names, read_results, whole=whole,
                                      kept_records=earlier.records if earlier else {}, kept_entries=earlier.entries if earlier else {})
         made_texts = {d.id: (memory.annotations[d.id].exports, *version_exports.get(d.id, ())) for d in edition.documents}
+        later_exports: list[Callable[[], Iterator[tuple[str, str]]]] | None = [] if pages_first and last_output is not None else None
         for path, text in render_exports(index, config, parse_env={"registers": matcher, "link_prefix": to_root}, jobs=jobs,
-                                         memory=export_memory, made_texts=made_texts):
+                                         memory=export_memory, made_texts=made_texts, later=later_exports):
             emit(path, text.encode("utf-8"))
         standing += export_memory.standing
         memory.exports = export_memory.now
@@ -370,10 +373,11 @@ def build(
                     summary = Summary(sources, written, "", tuple(diagnostics.items), len(edition.documents),
                                       len(edition.persons)) if sources is not None else None
 
-                    def note_output_state() -> None:
+                    def note_output_state(done: bool = True) -> None:
                         # The folder as this build leaves it; its search index, renamed into place, changes it too.
+                        # The summary waits for what follows the pages: until then, the output is not all made.
                         memory.output_state = output_state(written)
-                        if summary is not None:
+                        if summary is not None and done:
                             save_summary(edition_dir, replace(summary, output_state=memory.output_state))
 
                     finish = index_search if pagefind is not None else None
@@ -383,25 +387,35 @@ def build(
                         result.pages_written = staging.publish(finish)
                         memory.files = digests
                     elif last_output is not None:
-                        # Only what changed is written; the search index follows the pages.
+                        # Only what changed is written; the files that hold every text and the search index follow the pages.
+                        deferred = TEXT_FILES if later_exports else ()
                         changed = [(path, data) for path, data in sorted(files.items()) if last_output.files.get(path) != digests[path]]
-                        gone = sorted(set(last_output.files) - set(files) - set(standing))
+                        gone = sorted(set(last_output.files) - set(files) - set(standing) - set(deferred))
                         result.pages_written = update_site(output_dir, changed, gone, len(digests) + len(standing))
-                        if finish is not None and (changed or gone):
-                            if search_later:
-                                def update_search() -> None:
-                                    finish(written)
-                                    note_output_state()
+                        memory.files = {**{path: last_output.files[path] for path in [*standing, *deferred] if path in last_output.files},
+                                        **digests}
 
-                                result.search_later = update_search
-                            else:
+                        def follow_up() -> None:
+                            memory.output_state = ""  # until it is done: a follow-up cut short makes the next build a full one
+                            made = {path: text.encode("utf-8") for make in later_exports or () for path, text in make()}
+                            made_digests = {path: bytes_digest(data) for path, data in made.items()}
+                            fresh = [(path, data) for path, data in made.items() if last_output.files.get(path) != made_digests[path]]
+                            if fresh:
+                                update_site(output_dir, fresh, [], len(memory.files))
+                            memory.files.update(made_digests)
+                            if finish is not None and (changed or gone or fresh):
                                 finish(written)
-                        memory.files = {**{path: last_output.files[path] for path in standing}, **digests}
+                            note_output_state()
+
+                        if pages_first and (later_exports or (finish is not None and (changed or gone))):
+                            result.follow_up = follow_up
+                        else:
+                            follow_up()
                     else:
                         result.pages_written = write_site(output_dir, sorted(files.items()), [f / "assets" for f in folders], finish)
                         memory.files = digests
                     memory.output_dir = str(written)
-                    note_output_state()
+                    note_output_state(done=result.follow_up is None)
                     if use_cache and not kept_in_process:
                         save_memory(cache, memory)
                     result.memory = memory

@@ -41,7 +41,7 @@ class BuildState:
         self.problems = ""
         self.changed = threading.Condition()
         self.memory: BuildMemory | None = None  # what the next rebuild may reuse
-        self.search: threading.Thread | None = None  # the search index following the last update
+        self.following: threading.Thread | None = None  # what follows the pages of the last update (see build's pages_first)
 
     def publish(self, problems: str) -> None:
         with self.changed:
@@ -128,16 +128,16 @@ class PreviewHandler(SimpleHTTPRequestHandler):
 
 
 def rebuild(edition_dir: Path, state: BuildState, *, strict: bool) -> bool:
-    if state.search is not None:
-        state.search.join()  # one search indexer at a time on the folder
-    # The last build's memory stays in this process, so a rebuild neither reads nor writes it; the
-    # search index of an update follows the pages in the background.
-    result = build(edition_dir, strict=strict, previous=state.memory, search_later=True)
+    if state.following is not None:
+        state.following.join()  # one follow-up at a time on the folder, done before the memory is used again
+    # The last build's memory stays in this process, so a rebuild neither reads nor writes it; the files
+    # that hold every text and the search index of an update follow the pages in the background.
+    result = build(edition_dir, strict=strict, previous=state.memory, pages_first=True)
     if result.memory is not None:
         state.memory = result.memory
-    if result.search_later is not None:
-        state.search = threading.Thread(target=_index_in_background, args=(result.search_later,), daemon=True)
-        state.search.start()
+    if result.follow_up is not None:
+        state.following = threading.Thread(target=_follow_up_in_background, args=(result.follow_up,), daemon=True)
+        state.following.start()
     report(result.diagnostics, strict=strict, stream=sys.stderr)
     failed = result.diagnostics.failed(strict=strict)
     problems = "\n".join(d.format(strict=strict) for d in result.diagnostics.sorted()) if failed else ""
@@ -149,11 +149,13 @@ def rebuild(edition_dir: Path, state: BuildState, *, strict: bool) -> bool:
     return not failed
 
 
-def _index_in_background(update_search: Callable[[], None]) -> None:
+def _follow_up_in_background(follow_up: Callable[[], None]) -> None:
     try:
-        update_search()
+        follow_up()
     except SearchFailed as problem:
         print(f"The search index was not updated: {problem}", file=sys.stderr)
+    except OSError as problem:  # the next rebuild makes the whole site again
+        print(f"The edition-wide files were not updated: {problem.strerror or problem} ({problem.filename})", file=sys.stderr)
 
 
 def serve(edition_dir: Path, *, host: str = "127.0.0.1", port: int = 8000, strict: bool = False) -> int:

@@ -12,6 +12,7 @@ import pytest
 from generator import memory, output, unchanged
 from generator.bench import write_corpus
 from generator.build import build
+from generator.exports import TEXT_FILES
 from generator.model import Document
 from tests.conftest import BILINGUAL
 
@@ -380,6 +381,21 @@ def test_a_rebuild_makes_the_index_parts_of_changed_documents_only(tmp_path: Pat
     assert [document_id for document_id in now if now[document_id] is not kept[document_id]] == [documents(edition)[3].stem]
 
 
+def test_the_files_that_hold_every_text_follow_the_pages_of_an_update(tmp_path: Path) -> None:
+    # The preview server writes a changed document's pages first; edition.json and edition.xml follow, before its next build.
+    edition = synthetic_edition(tmp_path / "edition")
+    memory = build(edition).memory
+    for change in (change_body, change_title_and_date, change_body):
+        before = {name: (edition / "_site" / name).read_bytes() for name in TEXT_FILES}
+        change(edition)
+        result = build(edition, previous=memory, pages_first=True)
+        assert not result.diagnostics.errors and result.follow_up is not None
+        assert {name: (edition / "_site" / name).read_bytes() for name in TEXT_FILES} == before  # not yet
+        result.follow_up()
+        memory = result.memory
+        assert_same_as_clean_build(edition, tmp_path)
+
+
 def test_the_preview_server_leaves_the_search_index_of_an_update_to_follow(tmp_path: Path) -> None:
     edition = synthetic_edition(tmp_path / "edition")
     site = edition / "site.yml"
@@ -389,13 +405,13 @@ def test_the_preview_server_leaves_the_search_index_of_an_update_to_follow(tmp_p
         pytest.skip("Pagefind is not installed")
     entry = (edition / "_site" / "pagefind" / "pagefind-entry.json").stat().st_ino
     change_body(edition)
-    result = build(edition, previous=memory, search_later=True)
-    assert result.search_seconds == 0 and result.search_later is not None
+    result = build(edition, previous=memory, pages_first=True)
+    assert result.search_seconds == 0 and result.follow_up is not None
     assert (edition / "_site" / "pagefind" / "pagefind-entry.json").stat().st_ino == entry  # not yet
-    result.search_later()
+    result.follow_up()
     assert (edition / "_site" / "pagefind" / "pagefind-entry.json").stat().st_ino != entry
     assert result.search_seconds > 0
     # The new bundle's arrival is not taken for an output folder changed by hand: the next rebuild is an update too.
     change_person_description(edition)
-    again = build(edition, previous=result.memory, search_later=True)
+    again = build(edition, previous=result.memory, pages_first=True)
     assert 0 < again.pages_written < 60

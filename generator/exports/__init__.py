@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -121,6 +122,7 @@ class ExportMemory:
 def render_exports(
     index: EditionIndex, config: SiteConfig, parse_env: Mapping[str, Any] | None = None, jobs: int | None = None,
     memory: ExportMemory | None = None, made_texts: Mapping[str, Sequence[TextExports]] | None = None,
+    later: list[Callable[[], Iterator[tuple[str, str]]]] | None = None,
 ) -> Iterator[tuple[str, str]]:
     """Every exported file, in a deterministic order; each document's files on every core (see parallel.py).
 
@@ -129,7 +131,8 @@ def render_exports(
     into the parser's env besides the defaults (e.g. the register matcher), so that the TEI sees
     the same tokens as the pages, names in the text included. With a `memory`, a document whose
     exports were made from the same values and reads is not made again, and its files are not
-    yielded (they stand in the output).
+    yielded (they stand in the output). Given a `later` list, the files that hold every document's text
+    (TEXT_FILES) are not made here: a function that makes them is added to it, for the caller to run.
     """
     ids = tei.XmlIds.of(index)
     entry_memo = tei.EntryMemo(memory.read_results.fingerprints.of, memory.kept_entries, memory.entries_now) if memory is not None else None
@@ -190,11 +193,28 @@ def render_exports(
         if text is not None:
             yield path, text
 
-    # The members and the documents' texts are known by their digests: fingerprints of the texts would read them all.
-    yield from edition_file("edition.xml", (digest("".join(member_digests)), entries), lambda index: tei.corpus_xml(members, index, config, entries))
     yield from edition_file("registers.xml", entries, lambda index: tei.registers_xml(index, config, entries))
     yield from edition_file("cmif.xml", (), lambda index: tei.cmif_xml(index, config))
     yield from edition_file("feed.xml", (), lambda index: feeds.atom_feed(index, config))
+    if later is None:
+        yield from _text_files(index, config, memory, edition_file, entries, members, member_digests, texts, version_texts, texts_digests)
+    else:
+        later.append(partial(_text_files, index, config, memory, edition_file, entries, members, member_digests, texts, version_texts,
+                             texts_digests))
+    yield data.SCHEMA_PATH, data.edition_schema()
+
+
+TEXT_FILES = ("edition.xml", "edition.json")  # the edition-wide files that hold every document's text
+
+
+def _text_files(
+    index: EditionIndex, config: SiteConfig, memory: ExportMemory | None, edition_file: Callable[..., Iterator[tuple[str, str]]],
+    entries: tei.RegisterXml, members: Sequence[str], member_digests: Sequence[str], texts: Mapping[str, str],
+    version_texts: Mapping[str, Sequence[str]], texts_digests: Mapping[str, str],
+) -> Iterator[tuple[str, str]]:
+    """The TEXT_FILES: the TEI corpus and edition.json, each made again only when a text or what it reads changed."""
+    # The members and the documents' texts are known by their digests: fingerprints of the texts would read them all.
+    yield from edition_file("edition.xml", (digest("".join(member_digests)), entries), lambda index: tei.corpus_xml(members, index, config, entries))
     record_keys: dict[str, str] = {}
     if memory is not None:
         # A document's line holds its metadata (what its fingerprint knows it by) and its plain texts, and reads nothing of the index.
@@ -217,7 +237,6 @@ def render_exports(
             kept_record = memory.kept_records.get(document_id)
             if document_id not in memory.records_now and kept_record is not None and kept_record[0] == key:
                 memory.records_now[document_id] = kept_record
-    yield data.SCHEMA_PATH, data.edition_schema()
 
 
 def _texts_digest(text: str, plain_versions: Sequence[str]) -> str:
