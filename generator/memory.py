@@ -13,8 +13,9 @@ server's memory between its rebuilds:
   the entries it names are the same;
 - each document's exports, and each output file's fingerprint: the digest of its values and
   the reads it made of the index and the edition (see tracking.py);
-- the output folder and the files in it;
-- in the preview server's process only, the register matcher.
+- each group of pages (see build._page_groups) with the digests of its inputs, and the fingerprints
+  of the index and the edition as a whole (see tracking.ReadResults);
+- the output folder and the files in it.
 
 The memory is used only for a build with the same settings, theme and generator; anything
 else, or an output folder that changed since, means a full build. A build forgets the memory

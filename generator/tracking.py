@@ -6,7 +6,8 @@ are not tracked: a change to any of them means a full build.) Values are fingerp
 The two shared objects are given to templates, and to the per-document exports, behind proxies
 that note each read: an attribute, an item, a method call with plain arguments, the length or
 truth of a list. A rebuild repeats each noted read on the new index and edition and compares
-fingerprints. What cannot be compared counts as changed, so an unsure case makes the file again.
+fingerprints, unless the object read is steady: its fingerprint as a whole is the last build's.
+What cannot be compared counts as changed, so an unsure case makes the file again.
 """
 
 from __future__ import annotations

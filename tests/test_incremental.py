@@ -334,38 +334,15 @@ def test_rebuilds_with_the_memory_kept_in_the_process_equal_clean_builds(tmp_pat
     # What the preview server does: the memory is handed from one build to the next, never read from disk.
     edition = synthetic_edition(tmp_path / "edition")
     memory = build(edition).memory
+    # The memory also keeps parts of the edition-wide files (edition.json's lines, the registers' TEI entries), which a file
+    # that stands (after a page changed) hands on; and the register matcher, which a new name must make again.
     for change in (change_body, change_person_description, add_document, change_persons_and_recipient, change_title_and_date,
-                   change_person_sort_name, add_person_alias, remove_document):
+                   change_person_sort_name, add_person_alias, remove_document, change_page, change_body, rename_person,
+                   add_person_with_a_places_id, change_body):
         change(edition)
         shutil.rmtree(edition / ".edition-cache")
         result = build(edition, previous=memory)
-        assert not result.diagnostics.errors and 0 < result.pages_written < 60
-        memory = result.memory
-        assert_same_as_clean_build(edition, tmp_path)
-
-
-def test_the_preview_server_finds_the_names_of_a_register_changed_between_rebuilds(tmp_path: Path) -> None:
-    # The preview server keeps its register matcher from one build to the next: a new name must make a new one.
-    edition = synthetic_edition(tmp_path / "edition")
-    memory = build(edition).memory
-    change_body(edition)
-    memory = build(edition, previous=memory).memory
-    add_person_alias(edition)
-    result = build(edition, previous=memory)
-    assert not result.diagnostics.errors
-    assert "persons/committee/index.html" in snapshot(edition / "_site")
-    assert_same_as_clean_build(edition, tmp_path)
-
-
-def test_edition_wide_files_made_of_kept_parts_follow_each_change(tmp_path: Path) -> None:
-    # edition.json's lines and the register entries of registers.xml and edition.xml are kept between builds by
-    # what they are made from; a file that stands (a page changed) hands its parts on to the next build.
-    edition = synthetic_edition(tmp_path / "edition")
-    memory = build(edition).memory
-    for change in (change_page, change_body, change_title_and_date, rename_person, add_person_with_a_places_id, change_body):
-        change(edition)
-        result = build(edition, previous=memory)
-        assert not result.diagnostics.errors
+        assert not result.diagnostics.errors and 0 < result.pages_written < len(snapshot(edition / "_site")) // 2  # an update
         memory = result.memory
         assert_same_as_clean_build(edition, tmp_path)
 
