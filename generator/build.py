@@ -227,7 +227,7 @@ def build(
     # index
     kept_index = earlier.index if earlier is not None else None
     index, index_parts = index_with_parts(edition, diagnostics, mentions_with_versions(annotated, versions), kept_index.parts if kept_index else None)
-    memory.index = KeptIndex(index_parts, *_register_index_parts(index, index_parts, fingerprints, kept_index or KeptIndex(index_parts, {}, {})))
+    memory.index = _register_index_parts(index, index_parts, fingerprints, kept_index)
 
     # search: without the Pagefind binary the site is built as if search were turned off
     if config.search.enabled and pagefind is None:
@@ -395,8 +395,7 @@ def build(
                         memory.files = {**{path: last_output.files[path] for path in [*standing, *deferred] if path in last_output.files},
                                         **digests}
 
-                        def follow_up() -> None:
-                            memory.output_state = ""  # until it is done: a follow-up cut short makes the next build a full one
+                        def what_follows() -> None:
                             made = {path: text.encode("utf-8") for make in later_exports or () for path, text in make()}
                             made_digests = {path: bytes_digest(data) for path, data in made.items()}
                             fresh = [(path, data) for path, data in made.items() if last_output.files.get(path) != made_digests[path]]
@@ -405,12 +404,16 @@ def build(
                             memory.files.update(made_digests)
                             if finish is not None and (changed or gone or fresh):
                                 finish(written)
-                            note_output_state()
 
                         if pages_first and (later_exports or (finish is not None and (changed or gone))):
+                            def follow_up() -> None:
+                                memory.output_state = ""  # until it is done: a follow-up cut short makes the next build a full one
+                                what_follows()
+                                note_output_state()
+
                             result.follow_up = follow_up
                         else:
-                            follow_up()
+                            what_follows()
                     else:
                         result.pages_written = write_site(output_dir, sorted(files.items()), [f / "assets" for f in folders], finish)
                         memory.files = digests
@@ -468,8 +471,7 @@ def _annotate_with_memory(
         digests.append(kept.text_digest)
         digests.extend(kept.note_digests)
         diagnostics.extend(kept.problems)
-    # Registered as Fingerprints.register does, all at once: the texts live as long as the build, in its memory.
-    fingerprints.known.update(zip(map(id, texts_and_notes), digests, strict=True))
+    fingerprints.register_all(texts_and_notes, digests)
     return annotated
 
 
@@ -512,15 +514,15 @@ def _page_groups(
     yield "registers", digest(shared), registers
 
 
-def _register_index_parts(
-    index: EditionIndex, parts: IndexParts, fingerprints: Fingerprints, kept_index: KeptIndex,
-) -> tuple[dict[str, IndexDigests], dict[str, tuple[tuple[Appearance, ...], str]]]:
+def _register_index_parts(index: EditionIndex, parts: IndexParts, fingerprints: Fingerprints, kept_index: KeptIndex | None) -> KeptIndex:
     """The index's largest parts, known by digest: each entry's appearances, which register pages and their reads
     compare, and each document's entries with their roles, which its page's side panel reads. There is one
     of each for every entry named in every document: walked one by one, they were most of a rebuild's comparing.
-    A document's part of the index that is the one the last build made keeps the digests it had."""
+    A document's part of the index that is the one the last build made keeps the digests it had; so does an entry's
+    list of appearances. Gives what the next build keeps of them."""
     known = fingerprints.known
-    earlier = kept_index.digests
+    earlier = kept_index.digests if kept_index else {}
+    earlier_entries = kept_index.appearances if kept_index else {}
     others = attrgetter(*(f.name for f in fields(Appearance) if f.name != "document"))  # plain values, cheap to repr
     now: dict[str, IndexDigests] = {}
     objects: list[object] = []
@@ -542,19 +544,18 @@ def _register_index_parts(
         digests.extend(entries_digests)
         now[document_id] = kept if kept is not None and kept.appearances is part.appearances and kept.entries is part.entries \
             else IndexDigests(part.appearances, appearance_digests, part.entries, entries_digests)
-    # Registered as Fingerprints.register does, all at once: the parts live as long as the build, in its memory.
-    known.update(zip(map(id, objects), digests, strict=True))
+    fingerprints.register_all(objects, digests)
     # Each entry's appearances, whole: the index's state and its register page compare them. An entry that
     # no changed document names has the very tuple of the last build (see index_with_parts), and its digest.
     entries_now: dict[str, tuple[tuple[Appearance, ...], str]] = {}
     for key, appearances in index.appearances.items():
-        kept_entry = kept_index.appearances.get(key)
+        kept_entry = earlier_entries.get(key)
         if kept_entry is not None and kept_entry[0] is appearances:
             entries_now[key] = kept_entry
         elif appearances:  # (not the empty tuple, which is every empty tuple)
             entries_now[key] = (appearances, digest("".join([known[id(appearance)] for appearance in appearances])))
-    known.update((id(appearances), whole) for appearances, whole in entries_now.values())
-    return now, entries_now
+    fingerprints.register_all([appearances for appearances, _ in entries_now.values()], [whole for _, whole in entries_now.values()])
+    return KeptIndex(parts, now, entries_now)
 
 
 def _scan_sources(edition_dir: Path, output_dir: Path | None, strict: bool, thumbnails: Path) -> SourceScan | None:

@@ -547,7 +547,6 @@ class ParseMemo:
             self.files_now[relative] = (state, key)
         return self._parse(key, source, diagnostics, parse)
 
-
     def _inside(self, root: Path, folder: str, real_folders: dict[Path, Path]) -> bool:
         """Whether `folder`, its links resolved, lies in the edition (a file in it may be a link no more than it was)."""
         inside = self.folders_inside.get(folder)

@@ -127,8 +127,7 @@ def index_with_parts(
     mentions = mentions or {}
     kept_parts = earlier.documents if earlier is not None else {}
     read = (edition.persons, edition.places, edition.terms)
-    same_entries = earlier is not None and all(len(now) == len(then) and all(map(operator.is_, now, then))
-                                               for now, then in zip(read, earlier.registers, strict=True))
+    same_entries = earlier is not None and same_registers(read, earlier.registers)
     parts: dict[str, DocumentPart] = {}
     fresh: list[DocumentPart] = []  # parts whose appearances are new
     for document in documents:
@@ -180,6 +179,11 @@ def index_with_parts(
         in_document={document_id: part.entries for document_id, part in parts.items() if part.entries},
     )
     return index, IndexParts(parts, appearances, letters, read, (persons, places, terms), correspondents_now)
+
+
+def same_registers(now: Sequence[Sequence[RegisterEntry]], then: Sequence[Sequence[RegisterEntry]]) -> bool:
+    """Whether each register holds the very entry objects it held (the parse memory hands an unchanged register back whole)."""
+    return all(len(entries) == len(earlier) and all(map(operator.is_, entries, earlier)) for entries, earlier in zip(now, then, strict=True))
 
 
 def index_sources(index: EditionIndex) -> tuple[object, ...]:

@@ -25,7 +25,6 @@ before it touches the output, so an interrupted update is followed by a full bui
 from __future__ import annotations
 
 import contextlib
-import operator
 import os
 import pickle
 from collections.abc import Mapping
@@ -35,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.annotate import AnnotatedText
 from generator.diagnostics import Diagnostic
-from generator.index import Appearance, IndexParts, InDocument
+from generator.index import Appearance, IndexParts, InDocument, same_registers
 from generator.model import Edition, RegisterEntry
 from generator.registers import NameMatcher
 from generator.tracking import Made, bytes_digest, digest
@@ -113,8 +112,7 @@ class KeptRegisters:
 
     def same_entries(self, edition: Edition) -> bool:
         """Whether the edition's entries are these very objects (the parse memory gives an unchanged register's again)."""
-        return all(len(now) == len(then) and all(map(operator.is_, now, then))
-                   for now, then in zip((edition.persons, edition.places, edition.terms), self.entries, strict=True))
+        return same_registers((edition.persons, edition.places, edition.terms), self.entries)
 
 
 @dataclass
@@ -142,7 +140,6 @@ class BuildMemory:
     index: KeptIndex | None = None  # the index's parts, reused for the documents, texts and entries that are the same; not pickled
     format: str = MEMORY_FORMAT
     code: str = ""  # digest of the generator's code (see code_digest)
-
 
 
 def settings_digest(*parts: object) -> str:

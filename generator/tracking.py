@@ -61,6 +61,11 @@ class Fingerprints:
         self.known[id(value)] = value_digest
         self._keep.append(value)
 
+    def register_all(self, values: Sequence[Any], value_digests: Iterable[str]) -> None:
+        """`register` for many values at once: a build registers hundreds of thousands (texts, notes, appearances)."""
+        self.known.update(zip(map(id, values), value_digests, strict=True))
+        self._keep.extend(values)
+
     def of(self, value: Any) -> str:
         """A digest that is the same for equal values, built and compared in any process."""
         return digest(self._token(value))
@@ -95,9 +100,9 @@ class Fingerprints:
         self._keep.append(value)
         return "@" + token
 
-    def _items(self, items: Iterable[Any]) -> str:
-        # The tokens of a list's items or an object's fields. Lists are long (every document, every appearance)
-        # and mostly of short strings and registered objects: those are made here, without a call each.
+    def _tokens(self, items: Iterable[Any]) -> list[str]:
+        # The tokens of a list's items, an object's fields or a mapping's keys or values. Lists are long (every document,
+        # every appearance) and mostly of short strings and registered objects: those are made here, without a call each.
         registered = self.known
         tokens = []
         for item in items:
@@ -108,24 +113,14 @@ class Fingerprints:
                 tokens.append("@" + found)
             else:
                 tokens.append(self._token(item))
-        return ",".join(tokens)
+        return tokens
+
+    def _items(self, items: Iterable[Any]) -> str:
+        return ",".join(self._tokens(items))
 
     def _pairs(self, mapping: Mapping[Any, Any]) -> str:
-        # A mapping's "key:value" tokens in order, made inline like _items' (the index has mappings of every document).
-        registered = self.known
-        tokens = []
-        for key, item in mapping.items():
-            kind = type(key)
-            key_token = repr(key) if kind in _PLAIN_TYPES or (kind is str and len(key) <= _LONG_TEXT) else self._token(key)
-            kind = type(item)
-            if kind in _PLAIN_TYPES or (kind is str and len(item) <= _LONG_TEXT):
-                tokens.append(f"{key_token}:{item!r}")
-            elif (found := registered.get(id(item))) is not None:
-                tokens.append(f"{key_token}:@{found}")
-            else:
-                tokens.append(f"{key_token}:{self._token(item)}")
-        tokens.sort()
-        return ",".join(tokens)
+        # A mapping's "key:value" tokens in order (the index has mappings of every document).
+        return ",".join(sorted([f"{key}:{value}" for key, value in zip(self._tokens(mapping), self._tokens(mapping.values()), strict=True)]))
 
 
 @functools.cache
@@ -333,7 +328,7 @@ class ReadResults:
     def same_as(self, made: Made) -> bool:
         """Whether what `made` read gives now what it gave when it was made.
 
-        A file that read only steady owners is known to without repeating a read: after a change
+        A file that read only steady owners is known to stand without repeating a read: after a change
         to a text alone, that is nearly every page of the edition.
         """
         steady = self.steady
