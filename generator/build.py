@@ -39,7 +39,7 @@ from generator.memory import (
     tree_digest,
 )
 from generator.model import Document, Edition
-from generator.output import OutputProblem, StagingFolder, check_output_dir, remove_stale_temporaries, update_site, write_site
+from generator.output import OutputProblem, StagingFolder, Written, check_output_dir, remove_stale_temporaries, update_site, write_site
 from generator.parallel_stages import PageTask, PlanningRenderer, annotate_documents, render_pages
 from generator.registers import build_matcher, registers_json
 from generator.render import (
@@ -274,7 +274,13 @@ def build(
 
         write_problems: list[Exception] = []  # met while writing into the staging folder; reported by the write stage
 
-        def emit(path: str, data: bytes) -> None:
+        into = staging.folder if staging is not None else None  # where the workers write what they make (see output.place)
+
+        def emit(path: str, data: bytes | Written) -> None:
+            if isinstance(data, Written):  # in the staging folder already
+                digests[path] = data.digest
+                staging.note(path)  # type: ignore[union-attr]
+                return
             digests[path] = bytes_digest(data)
             if staging is None:
                 files[path] = data
@@ -287,21 +293,11 @@ def build(
         template_values = template_globals(tracked_index, config)  # type: ignore[arg-type]
         renderer.environment.globals.update(template_values)  # what the Cite block shows
         shared_values = fingerprints.of(template_values["edition_downloads"])  # every page may show them
-        # The exports (TEI, citations, data) are written beside the pages, with names in the text tagged.
-        whole = WholeFiles(last_output.whole if last_output else {}, read_results, index)
-        export_memory = ExportMemory(last_output.exports if last_output else {},
-                                     lambda d: document_digests[d.id] + memory.annotations[d.id].text_digest + names, read_results, whole=whole,
-                                     kept_records=earlier.records if earlier else {}, kept_entries=earlier.entries if earlier else {})
-        made_texts = {d.id: (memory.annotations[d.id].exports, *version_exports.get(d.id, ())) for d in edition.documents}
-        later_exports: list[Callable[[], Iterator[tuple[str, str]]]] | None = [] if pages_first and last_output is not None else None
-        for path, text in render_exports(index, config, parse_env={"registers": matcher, "link_prefix": to_root}, jobs=jobs,
-                                         memory=export_memory, made_texts=made_texts, later=later_exports):
-            emit(path, text.encode("utf-8"))
-        standing += export_memory.standing
-        memory.exports = export_memory.now
-        memory.records, memory.entries = export_memory.records_now, export_memory.entries_now
-        try:
-            # the edition's pages on every core: planned here, made by the workers
+
+        def make_pages() -> list[str]:
+            """The edition's pages on every core, planned here and made by the workers; gives those that stand.
+            (A function of its own, so that the plans are let go before the exports' workers are forked.)"""
+            stand: list[str] = []
             planner = PlanningRenderer(renderer.environment, PageContext(site=config, index=index, edition=edition), renderer.template_root)
             earlier_pages = last_output.pages if last_output else {}
             planned: list[tuple[str, PageTask | str]] = []
@@ -313,7 +309,7 @@ def build(
                     memory.plans[name] = before  # made from the same inputs, and read the same: its pages stand, unplanned
                     for path in before[1]:
                         memory.pages[path] = earlier_pages[path]
-                    standing += [*before[1], *before[2]]
+                    stand += [*before[1], *before[2]]
                     continue
                 group = list(plan())
                 planned += group
@@ -327,18 +323,36 @@ def build(
                 return made is not None and made.values == values[path] and read_results.same_as(made)
 
             kept_pages = {path for path in values if unchanged(path)}
-            for path, data, reads in render_pages(renderer, planned, jobs, on_page, log=log, wanted=lambda path, task: path not in kept_pages):
+            for path, data, reads in render_pages(renderer, planned, jobs, on_page, log=log, wanted=lambda path, task: path not in kept_pages,
+                                                  into=into):
                 emit(path, data)
                 if path in values:
                     memory.pages[path] = Made(values[path], reads, read_results.combined(reads))
             for path in kept_pages:
                 memory.pages[path] = earlier_pages[path]
-            standing += kept_pages
+            stand += kept_pages
+            return stand
+
+        try:
+            standing += make_pages()
             for path, data in image_files.items():
                 emit(path, data)
         except TemplateProblem as problem:
             diagnostics.items.append(problem.diagnostic)
             return result
+        # The exports (TEI, citations, data) are written beside the pages, with names in the text tagged.
+        whole = WholeFiles(last_output.whole if last_output else {}, read_results, index)
+        export_memory = ExportMemory(last_output.exports if last_output else {},
+                                     lambda d: document_digests[d.id] + memory.annotations[d.id].text_digest + names, read_results, whole=whole,
+                                     kept_records=earlier.records if earlier else {}, kept_entries=earlier.entries if earlier else {})
+        made_texts = {d.id: (memory.annotations[d.id].exports, *version_exports.get(d.id, ())) for d in edition.documents}
+        later_exports: list[Callable[[], Iterator[tuple[str, str]]]] | None = [] if pages_first and last_output is not None else None
+        for path, text in render_exports(index, config, parse_env={"registers": matcher, "link_prefix": to_root}, jobs=jobs,
+                                         memory=export_memory, made_texts=made_texts, later=later_exports, into=into):
+            emit(path, text if isinstance(text, Written) else text.encode("utf-8"))
+        standing += export_memory.standing
+        memory.exports = export_memory.now
+        memory.records, memory.entries = export_memory.records_now, export_memory.entries_now
         for kind, name in (("person", "persons.json"), ("place", "places.json")):
             text = whole.make(name, kind, lambda index, kind=kind: registers_json(index, kind))  # type: ignore[misc]
             if text is not None:

@@ -13,7 +13,11 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TypeVar
+
+from generator.tracking import bytes_digest
 
 TEMP_PREFIX = ".edition-build-"
 
@@ -74,7 +78,6 @@ class StagingFolder:
         remove_stale_temporaries(self.output_dir)
         self.folder: Path | None = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=self.output_dir.parent))
         self.written: set[PurePosixPath] = set()
-        self.folders: set[PurePosixPath] = set()  # made already: one mkdir per folder, not per file
         self.twice: str | None = None
         # Assets first, the built-in theme's then the edition's, so the edition's override (and pages override both).
         for folder in reversed(asset_dirs):
@@ -83,17 +86,17 @@ class StagingFolder:
 
     def add(self, path: str, data: bytes) -> None:
         assert self.folder is not None, "the folder was published or discarded"
+        if self.note(path):
+            _write_into(self.folder, safe_relative(path), data)
+
+    def note(self, path: str) -> bool:
+        """Record a file of the site, written by `add` or by a worker (see `place`); False if one was there already."""
         relative = safe_relative(path)
         if relative in self.written:
             self.twice = self.twice or path  # reported when publishing, with the build's other problems first
-            return
+            return False
         self.written.add(relative)
-        target = self.folder / relative
-        if relative.parent not in self.folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self.folders.add(relative.parent)
-        with open(target, "wb") as stream:
-            stream.write(data)
+        return True
 
     def publish(self, finish: Callable[[Path], None] | None = None) -> int:
         """Swap the folder into place; returns its file count. `finish` runs on it first (see write_site)."""
@@ -111,6 +114,47 @@ class StagingFolder:
         if self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
             self.folder = None
+
+
+@dataclass(frozen=True)
+class Written:
+    """A made file that the process which made it wrote into the staging folder: all that the build keeps of it."""
+
+    digest: str  # tracking.bytes_digest of its bytes
+
+
+Data = TypeVar("Data", str, bytes)
+
+
+def place(folder: Path | None, path: str, data: Data) -> Data | Written:
+    """A made file, where it was made (a worker, or the build's own process).
+
+    With a staging folder (a full build), the file is written there at once, so that writing runs on
+    every core and only its digest goes back to the build; without one (an update, a build that does
+    not write), it goes back whole. A file that cannot be written here goes back whole too: the build
+    writes it itself, and reports what goes wrong.
+    """
+    if folder is None:
+        return data
+    encoded = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        _write_into(folder, safe_relative(path), encoded)
+    except (OSError, OutputProblem):
+        return data
+    return Written(bytes_digest(encoded))
+
+
+def _write_into(folder: Path, relative: PurePosixPath, data: bytes) -> None:
+    target = folder / relative
+    try:
+        stream = open(target, "wb")  # noqa: SIM115 - closed below, whichever open made it
+    except FileNotFoundError:
+        # Its folder is new. The staging folder itself is never made again: one that a failed build discarded stays gone.
+        for parent in reversed(relative.parents[:-1]):
+            (folder / parent).mkdir(exist_ok=True)  # several processes may make the same folder
+        stream = open(target, "wb")  # noqa: SIM115
+    with stream:
+        stream.write(data)
 
 
 def _swap_into_place(staging: Path, output_dir: Path) -> None:

@@ -8,19 +8,19 @@ the same function runs in this process.
 
 from __future__ import annotations
 
-import itertools
 import multiprocessing
 import os
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
 Result = TypeVar("Result")
 
 MIN_ITEMS_PER_WORKER = 200  # below this, starting processes costs more than it saves
-CHUNKS_AHEAD_PER_WORKER = 2  # chunks given out before their results are taken
+CHUNKS_AHEAD_PER_WORKER = 3  # chunks given out before their results are taken
+CHUNKS_HELD_HERE = 4  # made in the calling process while the workers' earlier chunks are under way, held until their turn
 _shared: Any = None
 
 
@@ -37,14 +37,20 @@ def default_jobs() -> int:
 
 
 def map_chunks(
-    function: Callable[[Sequence[int]], list[Result]], count: int, data: Any, jobs: int | None = None
+    function: Callable[[Sequence[int]], list[Result]], count: int, data: Any, jobs: int | None = None, *, here_too: bool = False,
 ) -> list[Result]:
-    """`function` over the item numbers 0..count-1 in chunks, in order; `data` is what `shared()` returns."""
-    return list(iter_chunks(function, count, data, jobs))
+    """`function` over the item numbers 0..count-1 in chunks, in order; `data` is what `shared()` returns.
+
+    With `here_too`, the calling process makes chunks as well, while the workers are busy, and one worker
+    fewer is forked: worth it when the results are small (the workers write what they make), since each
+    worker holds its own copy of what it touches of the build's data. Otherwise `jobs` workers make them
+    all, and the calling process takes their results in.
+    """
+    return list(iter_chunks(function, count, data, jobs, here_too=here_too))
 
 
 def iter_chunks(
-    function: Callable[[Sequence[int]], list[Result]], count: int, data: Any, jobs: int | None = None
+    function: Callable[[Sequence[int]], list[Result]], count: int, data: Any, jobs: int | None = None, *, here_too: bool = False,
 ) -> Iterator[Result]:
     """As `map_chunks`, the results given as the chunks come back, so that they need not all be held at once."""
     global _shared
@@ -52,26 +58,44 @@ def iter_chunks(
     jobs = min(jobs, max(1, count // MIN_ITEMS_PER_WORKER))
     _shared = data
     try:
-        chunk = max(50, min(500, count // (jobs * 8) or 1))
+        chunk = max(20, min(200, count // (jobs * 32) or 1))
         chunks = iter([range(start, min(start + chunk, count)) for start in range(0, count, chunk)])
         # Forking a process that runs other threads (the preview server) could copy a lock some thread holds.
         if jobs == 1 or "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
             for part in chunks:  # in chunks here too, so that one chunk's results are held at a time
                 yield from function(part)
             return
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            # A few chunks ahead of the one given, not all of them: the workers stay busy, and results
-            # made faster than the caller takes them (pages it writes) do not pile up in this process.
-            ahead = deque(pool.submit(function, part) for part in itertools.islice(chunks, jobs * CHUNKS_AHEAD_PER_WORKER))
+        workers = jobs - 1 if here_too else jobs
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            # In chunk order: a worker's future, or what this process made. The workers are kept a few chunks
+            # ahead, not all of them: results made faster than the caller takes them (pages it writes) do not
+            # pile up in this process.
+            queue: deque[Future[list[Result]] | list[Result]] = deque()
+            waiting = 0  # workers' futures in the queue
             try:
-                while ahead:
-                    done = ahead.popleft().result()
-                    ahead.extend(pool.submit(function, part) for part in itertools.islice(chunks, 1))
+                while True:
+                    while waiting < workers * CHUNKS_AHEAD_PER_WORKER and (part := next(chunks, None)) is not None:
+                        queue.append(pool.submit(function, part))
+                        waiting += 1
+                    if not queue:
+                        break
+                    head = queue[0]
+                    if here_too and isinstance(head, Future) and not head.done() and len(queue) - waiting < CHUNKS_HELD_HERE \
+                            and (part := next(chunks, None)) is not None:
+                        queue.append(function(part))  # rather than wait, make the next chunk here
+                        continue
+                    queue.popleft()
+                    if isinstance(head, Future):
+                        waiting -= 1
+                        done = head.result()
+                    else:
+                        done = head
                     done.reverse()
                     while done:  # each result let go once taken
                         yield done.pop()
             finally:
-                for future in ahead:
-                    future.cancel()
+                for item in queue:
+                    if isinstance(item, Future):
+                        item.cancel()
     finally:
         _shared = None

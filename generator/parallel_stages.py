@@ -2,13 +2,15 @@
 
 Workers are forked after the edition is loaded, indexed and the renderer set up, so they inherit
 all of it; only item numbers go to them, and annotated texts, page bytes and diagnostics come back
-in the order of the items.
+in the order of the items. In a full build, the workers write the pages into the staging folder themselves
+(see output.place) and send back only their digests.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from generator.annotate import AnnotatedText, annotate_tokens, parse_text
@@ -17,6 +19,7 @@ from generator.exports.tei import KnownEntries, XmlIds, surface_ids
 from generator.exports.text import TextExports, text_exports, text_id
 from generator.markup import create_parser
 from generator.model import Document, Edition
+from generator.output import Written, place
 from generator.parallel import iter_chunks, map_chunks, shared
 from generator.render import Renderer, TemplateProblem
 from generator.tracking import Read, ReadLog, object_digest, sorted_reads
@@ -78,9 +81,9 @@ class PlanningRenderer(Renderer):
         return path, PageTask(template, path, values)
 
 
-def _render_chunk(numbers: Sequence[int]) -> list[tuple[bytes, tuple[Read, ...]] | Diagnostic]:
-    renderer, tasks, log = shared()
-    results: list[tuple[bytes, tuple[Read, ...]] | Diagnostic] = []
+def _render_chunk(numbers: Sequence[int]) -> list[tuple[bytes | Written, tuple[Read, ...]] | Diagnostic]:
+    renderer, tasks, log, into = shared()
+    results: list[tuple[bytes | Written, tuple[Read, ...]] | Diagnostic] = []
     for number in numbers:
         task = tasks[number]
         log.reads = set()
@@ -91,7 +94,7 @@ def _render_chunk(numbers: Sequence[int]) -> list[tuple[bytes, tuple[Read, ...]]
             break  # as in one process, the build stops at the first template problem
         finally:
             reads, log.reads = log.reads, None
-        results.append((text.encode("utf-8"), sorted_reads(reads)))
+        results.append((place(into, task.path, text.encode("utf-8")), sorted_reads(reads)))
     return results
 
 
@@ -103,16 +106,18 @@ def render_pages(
     *,
     log: ReadLog | None = None,
     wanted: Callable[[str, PageTask | str], bool] = lambda path, task: True,
-) -> Iterator[tuple[str, bytes, tuple[Read, ...]]]:
+    into: Path | None = None,
+) -> Iterator[tuple[str, bytes | Written, tuple[Read, ...]]]:
     """Make the planned pages that are `wanted` (texts made without a template are taken as they are), in their order,
-    as (path, bytes, reads); each page is given as soon as it is made.
+    as (path, bytes, reads); each page is given as soon as it is made. Given a staging folder `into`, the pages made
+    with a template are written there by the process that made them, and given as Written.
 
     Each page comes with the reads its template made through the proxies that note into `log`
     (see tracking.py). Raises TemplateProblem for the first page, in that order, whose template fails.
     """
     planned = [(path, task) for path, task in pages if wanted(path, task)]
     tasks = [task for _, task in planned if isinstance(task, PageTask)]
-    made = iter_chunks(_render_chunk, len(tasks), (renderer, tasks, log or ReadLog()), jobs)
+    made = iter_chunks(_render_chunk, len(tasks), (renderer, tasks, log or ReadLog(), into), jobs, here_too=into is not None)
     for path, task in planned:
         if not isinstance(task, PageTask):
             yield path, task.encode("utf-8"), ()

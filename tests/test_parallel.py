@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -31,6 +32,23 @@ def test_map_chunks_runs_in_worker_processes_and_keeps_the_order() -> None:
     assert [item for _, item in results] == items
     assert os.getpid() not in {pid for pid, _ in results}
     assert {pid for pid, _ in map_chunks(_pid_and_item, count, items, jobs=1)} == {os.getpid()}
+
+
+def _slow_in_a_worker(numbers: Sequence[int]) -> list[tuple[int, int]]:
+    parent, items = shared()
+    if os.getpid() != parent:
+        time.sleep(0.2)  # a busy worker
+    return [(os.getpid(), items[number]) for number in numbers]
+
+
+def test_the_calling_process_makes_chunks_while_the_workers_are_busy() -> None:
+    count = 4 * MIN_ITEMS_PER_WORKER
+    items = list(range(count))
+    results = map_chunks(_slow_in_a_worker, count, (os.getpid(), items), jobs=2, here_too=True)
+    assert [item for _, item in results] == items
+    made_here = [item for pid, item in results if pid == os.getpid()]
+    assert made_here and len(made_here) < count
+    assert len({pid for pid, _ in results} - {os.getpid()}) == 1  # one worker fewer
 
 
 @pytest.fixture(scope="module")

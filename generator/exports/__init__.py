@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -24,6 +25,7 @@ from generator.index import EditionIndex
 from generator.markup import create_parser
 from generator.memory import KeptExports
 from generator.model import Document
+from generator.output import Written, place
 from generator.parallel import iter_chunks, shared
 from generator.tracking import Made, Read, ReadLog, ReadResults, Tracked, WholeFiles, digest, sorted_reads
 
@@ -122,9 +124,10 @@ class ExportMemory:
 def render_exports(
     index: EditionIndex, config: SiteConfig, parse_env: Mapping[str, Any] | None = None, jobs: int | None = None,
     memory: ExportMemory | None = None, made_texts: Mapping[str, Sequence[TextExports]] | None = None,
-    later: list[Callable[[], Iterator[tuple[str, str]]]] | None = None,
-) -> Iterator[tuple[str, str]]:
-    """Every exported file, in a deterministic order; each document's files on every core (see parallel.py).
+    later: list[Callable[[], Iterator[tuple[str, str]]]] | None = None, into: Path | None = None,
+) -> Iterator[tuple[str, str | Written]]:
+    """Every exported file, in a deterministic order; each document's files on every core (see parallel.py),
+    written into the staging folder `into`, when there is one, by the process that made them (see output.place).
 
     `made_texts` are what the annotate stage made of each document's texts for the exports (see text.py).
     A document without them is parsed with the annotate stage's parser; `parse_env` is what that stage puts
@@ -161,7 +164,8 @@ def render_exports(
                 reused[document.id] = kept
     to_make = [d for d in index.documents if d.id not in reused]
     log = ReadLog()
-    made = iter_chunks(_document_exports_chunk, len(to_make), (index, config, parse_env, ids, entries, to_make, log, made_texts or {}), jobs)
+    made = iter_chunks(_document_exports_chunk, len(to_make), (index, config, parse_env, ids, entries, to_make, log, made_texts or {}, into), jobs,
+                       here_too=into is not None)
     for document in index.documents:
         if document.id in reused:
             kept = reused[document.id]
@@ -243,10 +247,10 @@ def _texts_digest(text: str, plain_versions: Sequence[str]) -> str:
     return digest("".join(f"{len(part)}:{part}" for part in (text, *plain_versions)))
 
 
-def _document_exports_chunk(numbers: Sequence[int]) -> list[tuple[list[tuple[str, str]], list[str] | None, str, tuple[Read, ...]]]:
+def _document_exports_chunk(numbers: Sequence[int]) -> list[tuple[list[tuple[str, str | Written]], list[str] | None, str, tuple[Read, ...]]]:
     """One document's own files, the plain texts of its main text and versions when it had to parse them again
     (else None), its member of the TEI corpus and what it read of the index, for each document numbered."""
-    real_index, config, parse_env, ids, real_entries, documents, log, made_texts = shared()
+    real_index, config, parse_env, ids, real_entries, documents, log, made_texts, into = shared()
     index = Tracked(real_index, "index", log)
     tracked_entries = Tracked(real_entries, "entries", log)
     entries = tei.RegisterXml(tracked_entries.persons, tracked_entries.places)  # each entry a document's standOff takes is noted
@@ -278,5 +282,6 @@ def _document_exports_chunk(numbers: Sequence[int]) -> list[tuple[list[tuple[str
         ]
         reads, log.reads = log.reads, None
         # The plain texts the annotate stage made are in the build's process already: they need not come back (and be held twice).
-        results.append((files, None if texts is annotated else [t.plain_text for t in texts], member, sorted_reads(reads)))
+        placed = [(path, place(into, path, content)) for path, content in files]
+        results.append((placed, None if texts is annotated else [t.plain_text for t in texts], member, sorted_reads(reads)))
     return results
