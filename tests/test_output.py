@@ -1,0 +1,45 @@
+"""The write stage's staging folder, and files that the process which made them writes there (output.place)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.output import OutputProblem, StagingFolder, Written, place
+from generator.tracking import bytes_digest
+
+
+def test_a_placed_file_is_written_into_its_new_folders_and_only_its_digest_comes_back(tmp_path: Path) -> None:
+    placed = place(tmp_path, "documents/d1/index.html", "<p>Ф</p>")
+    assert placed == Written(bytes_digest("<p>Ф</p>".encode()))
+    assert (tmp_path / "documents/d1/index.html").read_text(encoding="utf-8") == "<p>Ф</p>"
+    assert place(tmp_path, "documents/d1/d1.xml", b"<TEI/>") == Written(bytes_digest(b"<TEI/>"))  # the folder is there now
+
+
+def test_a_file_that_cannot_be_placed_comes_back_whole(tmp_path: Path) -> None:
+    assert place(None, "index.html", b"page") == b"page"  # an update: the build writes it in place
+    gone = tmp_path / "discarded"
+    assert place(gone, "documents/d1/index.html", "page") == "page"  # the build writes it, and reports what goes wrong
+    assert not gone.exists()  # a discarded staging folder is not made again
+    assert place(tmp_path, "../outside.html", b"page") == b"page"
+    assert not (tmp_path.parent / "outside.html").exists()
+
+
+def test_files_the_workers_wrote_are_counted_and_a_path_made_twice_fails_the_publishing(tmp_path: Path) -> None:
+    output = tmp_path / "_site"
+    staging = StagingFolder(output, [])
+    assert staging.folder is not None
+    staging.add("index.html", b"home")
+    assert isinstance(place(staging.folder, "documents/d1/index.html", b"page"), Written)
+    assert staging.note("documents/d1/index.html")
+    assert staging.publish() == 2
+    assert (output / "documents/d1/index.html").read_bytes() == b"page"
+
+    again = StagingFolder(output, [])
+    again.add("index.html", b"home")
+    assert not again.note("index.html")
+    with pytest.raises(OutputProblem, match=r"two pages would be written to 'index\.html'"):
+        again.publish()
+    again.discard()
+    assert (output / "index.html").read_bytes() == b"home"  # the site before stands
