@@ -2,8 +2,9 @@
 
 The workers are forked after the build has loaded and indexed the edition, so they inherit it
 without pickling; only item numbers go to them and plain results (bytes, tuples, data classes)
-come back. With one core, few items, no `fork` or other threads running (the preview server),
-the same function runs in this process.
+come back. Where the results are small, the calling process makes chunks too and one worker fewer
+is forked (`here_too`). With one core, few items, no `fork` or other threads running (the preview
+server), the same function runs in this process.
 """
 
 from __future__ import annotations
