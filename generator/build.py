@@ -172,29 +172,9 @@ def build(
         and earlier.output_state == output_state(output_dir.resolve()) else None
     memory = BuildMemory(settings=settings, code=code, parsed=memo.now, read_files=memo.files_now)
     fingerprints = Fingerprints()
-    # The registers the memory's parses gave again, entry for entry: their digests, names and matcher are the last build's.
     kept_registers = earlier.registers if earlier is not None else None
-    same_registers = kept_registers is not None and kept_registers.same_entries(edition)
-    entry_digests: dict[tuple[str, str], str] = kept_registers.digests if kept_registers is not None and same_registers else {}
-    for kind, entries in (("person", edition.persons), ("place", edition.places), ("term", edition.terms)):
-        for entry in entries:
-            if not same_registers:
-                entry_digests[(kind, entry.id)] = object_digest(entry)
-            fingerprints.register(entry, entry_digests[(kind, entry.id)])
-    document_digests: dict[str, str] = {}
-    digested = earlier.documents if earlier is not None else {}
-    for document in edition.documents:
-        # Lists, neighbours and registers show a document's metadata, not its body: known by that alone, the
-        # document leaves them as they are when only its body changes. What reads a body notes it (DocumentBodies).
-        kept = digested.get(document.id)
-        if kept is not None and kept[0] is document:  # the very document the memory's parse gave again
-            metadata, whole_digest = kept[1], kept[2]
-        else:
-            metadata = object_digest(replace(document, body=""))
-            whole_digest = digest(metadata + digest(document.body))
-        memory.documents[document.id] = (document, metadata, whole_digest)
-        fingerprints.register(document, metadata)
-        document_digests[document.id] = whole_digest
+    entry_digests, same_registers = _register_entries(edition, kept_registers, fingerprints)
+    document_digests = _register_documents(edition, earlier.documents if earlier is not None else {}, fingerprints, memory.documents)
     page_images, image_files = read_page_images(edition_dir, edition, diagnostics, cache)
 
     # annotate (the main texts on every core)
@@ -448,6 +428,44 @@ def build(
             staging.discard()
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _register_entries(
+    edition: Edition, kept: KeptRegisters | None, fingerprints: Fingerprints,
+) -> tuple[dict[tuple[str, str], str], bool]:
+    """Each register entry's digest, by (kind, id), each entry registered with `fingerprints` by it; and whether
+    the registers are the ones the memory's parses gave again, entry for entry (then their digests, names and
+    matcher are the last build's)."""
+    same = kept is not None and kept.same_entries(edition)
+    digests: dict[tuple[str, str], str] = kept.digests if kept is not None and same else {}
+    for kind, entries in (("person", edition.persons), ("place", edition.places), ("term", edition.terms)):
+        for entry in entries:
+            if not same:
+                digests[(kind, entry.id)] = object_digest(entry)
+            fingerprints.register(entry, digests[(kind, entry.id)])
+    return digests, same
+
+
+def _register_documents(
+    edition: Edition, kept: Mapping[str, tuple[Document, str, str]], fingerprints: Fingerprints,
+    now: dict[str, tuple[Document, str, str]],
+) -> dict[str, str]:
+    """Each document's digest, whole, by id. Lists, neighbours and registers show a document's metadata, not its body,
+    so `fingerprints` know it by its metadata alone: it leaves them as they are when only its body changes (what
+    reads a body notes it, see DocumentBodies). The digests of a document the memory's parse gave again are kept
+    ones; `now` gets (document, metadata digest, whole digest) for the next build."""
+    digests: dict[str, str] = {}
+    for document in edition.documents:
+        earlier = kept.get(document.id)
+        if earlier is not None and earlier[0] is document:  # the very document the memory's parse gave again
+            metadata, whole = earlier[1], earlier[2]
+        else:
+            metadata = object_digest(replace(document, body=""))
+            whole = digest(metadata + digest(document.body))
+        now[document.id] = (document, metadata, whole)
+        fingerprints.register(document, metadata)
+        digests[document.id] = whole
+    return digests
 
 
 def _annotate_with_memory(
