@@ -270,7 +270,7 @@ def build(
                 except (OSError, OutputProblem) as problem:
                     write_problems.append(problem)
 
-        template_values = template_globals(tracked_index, config)  # type: ignore[arg-type]
+        template_values = template_globals(tracked_index, config, log)  # type: ignore[arg-type]
         renderer.environment.globals.update(template_values)  # what the Cite block shows
         shared_values = fingerprints.of(template_values["edition_downloads"])  # every page may show them
 

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from generator.build import build
 from generator.content import read_edition
 from generator.diagnostics import Diagnostics
-from generator.exports import render_exports
+from generator.exports import render_exports, template_globals
 from generator.exports.citation import indented_json
 from generator.exports.tei import KnownEntries, XmlIds
 from generator.exports.text import TextExports
@@ -32,6 +32,7 @@ from generator.markup import create_parser
 from generator.model import Edition
 from generator.parallel_stages import annotate_documents
 from generator.registers import build_matcher
+from generator.tracking import ReadLog, Tracked
 from generator.versions import annotate_versions
 from tests.conftest import BILINGUAL, REPO_ROOT, document, parse_html
 from tests.support.checkers import nu_check
@@ -465,3 +466,21 @@ plain_json = st.recursive(
 @given(data=plain_json)
 def test_indented_json_is_the_json_modules(data: object) -> None:
     assert indented_json(data) == json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def test_a_citation_is_made_once_a_page_and_each_page_notes_what_it_read() -> None:
+    diagnostics = Diagnostics()
+    edition = read_edition(BILINGUAL, diagnostics)
+    assert edition is not None
+    log = ReadLog()
+    citation_of = template_globals(Tracked(build_index(edition, diagnostics), "index", log), edition.config, log)["citation_of"]
+    first = edition.documents[0]
+    log.reads = set()
+    cited = citation_of(first)
+    noted = set(log.reads)
+    assert noted  # the citation reads the index (the persons it names, the edition's title)
+    assert citation_of(first) is cited  # the page head and the Cite block of one page
+    log.reads = set()  # the next page
+    again = citation_of(first)
+    assert again == cited and again is not cited
+    assert log.reads == noted  # noted again, on the page that shows it

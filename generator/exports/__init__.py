@@ -91,15 +91,19 @@ def edition_downloads(index: EditionIndex, config: SiteConfig) -> list[Download]
     return files
 
 
-def template_globals(index: EditionIndex, config: SiteConfig) -> dict[str, Any]:
-    """What the theme may use: `citation_of(document)` and `edition_downloads`."""
+def template_globals(index: EditionIndex, config: SiteConfig, log: ReadLog | None = None) -> dict[str, Any]:
+    """What the theme may use: `citation_of(document)` and `edition_downloads`.
 
-    computed: dict[str, CitationView] = {}  # the page head and the Cite block both ask for it
+    A document's page asks for its citation twice (the page head and the Cite block): it is made once a page, so
+    that every page that shows it notes what it reads of `index` (`log.reads` is a new set for each page made),
+    and the citations of every document are not all held until the build ends."""
+    last: list[Any] = [None, "", None]  # the page's reads, the document's id, its citation
 
     def citation_of(document: Document) -> CitationView:
-        if document.id not in computed:
-            computed[document.id] = citation_view(document, index, config)
-        return computed[document.id]
+        page = log.reads if log is not None else None
+        if last[2] is None or last[0] is not page or last[1] != document.id:
+            last[:] = [page, document.id, citation_view(document, index, config)]
+        return last[2]  # type: ignore[no-any-return]
 
     return {"citation_of": citation_of, "edition_downloads": edition_downloads(index, config)}
 
