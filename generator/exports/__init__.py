@@ -97,13 +97,14 @@ def template_globals(index: EditionIndex, config: SiteConfig, log: ReadLog | Non
     A document's page asks for its citation twice (the page head and the Cite block): it is made once a page, so
     that every page that shows it notes what it reads of `index` (`log.reads` is a new set for each page made),
     and the citations of every document are not all held until the build ends."""
-    last: list[Any] = [None, "", None]  # the page's reads, the document's id, its citation
+    last: tuple[object, str, CitationView] | None = None  # the page's reads, the document's id, its citation
 
     def citation_of(document: Document) -> CitationView:
+        nonlocal last
         page = log.reads if log is not None else None
-        if last[2] is None or last[0] is not page or last[1] != document.id:
-            last[:] = [page, document.id, citation_view(document, index, config)]
-        return last[2]  # type: ignore[no-any-return]
+        if last is None or last[0] is not page or last[1] != document.id:
+            last = (page, document.id, citation_view(document, index, config))
+        return last[2]
 
     return {"citation_of": citation_of, "edition_downloads": edition_downloads(index, config)}
 
