@@ -6,7 +6,7 @@ import json
 import random
 from pathlib import Path
 
-from generator.bench import main, synthetic_persons, write_corpus
+from generator.bench import SetAside, main, synthetic_persons, write_corpus
 from generator.build import build
 
 
@@ -43,3 +43,18 @@ def test_the_bench_reports_every_measure_as_a_table_and_json(tmp_path: Path, cap
     assert report["machine"]["cores"] >= 1
     edited = (tmp_path / "edition-8" / "content" / "documents" / "d000001.md").read_text(encoding="utf-8")
     assert "Revised reading number 101." in edited  # the last edit: the preview server's rebuilds come after the command's
+    assert not (tmp_path / "set-aside").exists()  # what the runs were done with is deleted once they are timed
+
+
+def test_folders_are_set_aside_whole_and_deleted_only_when_emptied(tmp_path: Path) -> None:
+    site = tmp_path / "edition" / "_site"
+    (site / "documents").mkdir(parents=True)
+    (site / "documents" / "index.html").write_text("<p>made</p>", encoding="utf-8")
+    set_aside = SetAside(tmp_path / "set-aside")
+    set_aside(site)
+    set_aside(tmp_path / "never-made")  # nothing to move
+    assert not site.exists()
+    (kept,) = (tmp_path / "set-aside").iterdir()
+    assert (kept / "documents" / "index.html").read_text(encoding="utf-8") == "<p>made</p>"
+    set_aside.empty()
+    assert not (tmp_path / "set-aside").exists()
