@@ -16,10 +16,12 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from generator import browse, search
 from generator.annotate import AnnotatedText
+from generator.config import SiteConfig
 from generator.content import ParseMemo, read_edition
 from generator.diagnostics import Diagnostics, Location
 from generator.exports import TEXT_FILES, ExportMemory, render_exports, template_globals
 from generator.exports.tei import KnownEntries, XmlIds
+from generator.exports.text import TextExports
 from generator.facsimiles import PageImage, read_page_images
 from generator.i18n import load_translations, text_labels
 from generator.index import Appearance, EditionIndex, IndexParts, index_sources, index_with_parts
@@ -41,7 +43,7 @@ from generator.memory import (
 from generator.model import Document, Edition
 from generator.output import OutputProblem, StagingFolder, Written, check_output_dir, remove_stale_temporaries, update_site, write_site
 from generator.parallel_stages import PageTask, PlanningRenderer, annotate_documents, render_pages
-from generator.registers import build_matcher, registers_json
+from generator.registers import NameMatcher, build_matcher, registers_json
 from generator.render import (
     PageContext,
     Renderer,
@@ -138,8 +140,7 @@ def build(
 
     # nothing changed since the last build: its output stands
     cache = cache_dir or edition_dir / ".edition-cache"
-    thumbnails = cache / "thumbnails"  # a build copies what it finds there
-    sources = _scan_sources(edition_dir, output_dir, strict, thumbnails) if write and use_cache else None
+    sources = _scan_sources(edition_dir, output_dir, strict, cache / "thumbnails") if write and use_cache else None
     if sources is not None and (summary := read_summary(edition_dir)) and summary.still_current(sources):
         diagnostics.extend(summary.diagnostics)
         result.output_dir, result.unchanged = summary.output_dir, True
@@ -147,53 +148,179 @@ def build(
         result.seconds = time.perf_counter() - started
         return result
 
-    # load (what the last build made of each unchanged file is reused)
     kept_in_process = previous is not None
     earlier = (previous if kept_in_process else read_memory(cache)) if write and use_cache else None
+    loaded = _load(edition_dir, output_dir, cache, earlier, diagnostics)
+    if loaded is None:
+        return result
+    edition, config, output_dir, memory = loaded.edition, loaded.edition.config, loaded.output_dir, loaded.memory
+    result.edition, result.output_dir = edition, output_dir
+    texts = _annotate(loaded, jobs, diagnostics)
+    result.versions, result.page_images = texts.versions, loaded.page_images
+
+    # index
+    kept_index = loaded.earlier.index if loaded.earlier is not None else None
+    index, index_parts = index_with_parts(edition, diagnostics, mentions_with_versions(texts.annotated, texts.versions),
+                                          kept_index.parts if kept_index else None)
+    memory.index = _register_index_parts(index, index_parts, loaded.fingerprints, kept_index)
+
+    # search: without the Pagefind binary the site is built as if search were turned off
+    if config.search.enabled and loaded.pagefind is None:
+        diagnostics.warning("search", search.MISSING_BINARY, Location("site.yml"), search.MISSING_BINARY_HINT)
+        config = replace(config, search=replace(config.search, enabled=False))
+        edition = replace(edition, config=config)
+
+    # render: templates see the index and the edition through proxies that note what each page reads
+    log = ReadLog()
+    tracked_context = PageContext(site=config, index=Tracked(index, "index", log), edition=Tracked(edition, "edition", log))  # type: ignore[arg-type]
+    renderer = Renderer(create_environment(loaded.folders, config.language), tracked_context, loaded.folders)
+    browse.install_filters(renderer.environment)
+    loaded.fingerprints.register(config, loaded.settings)  # (a change of settings makes everything again)
+    # The index and the edition as a whole, by fingerprint (documents by their metadata: bodies are read as "bodies").
+    last_output = loaded.last_output
+    read_results = ReadResults(loaded.fingerprints, last_output.states if last_output else None)
+    read_results.add("index", index, loaded.fingerprints.of(index_sources(index)))
+    read_results.add("edition", edition, loaded.fingerprints.of(edition))
+    read_results.add("bodies", DocumentBodies(edition.documents))
+    memory.states = read_results.states
+    renderer.environment.read_log = log
+    template_values = template_globals(tracked_context.index, config, log)
+    renderer.environment.globals.update(template_values)  # what the Cite block shows
+
+    # A full build writes each file into a new folder as soon as it is made, so that the site is
+    # never held in memory whole; an update of the last build's output collects the files it makes.
+    staging: StagingFolder | None = None
+    if write and last_output is None:
+        try:
+            check_output_dir(edition_dir, output_dir)
+            staging = StagingFolder(output_dir, [f / "assets" for f in loaded.folders])
+        except (OutputProblem, OSError):
+            staging = None  # the write stage reports it
+    try:
+        made = MadeFiles(staging)
+        try:
+            shared_values = loaded.fingerprints.of(template_values["edition_downloads"])  # every page may show them
+            made.standing += _make_pages(renderer, PageContext(site=config, index=index, edition=edition), read_results, loaded, texts,
+                                         shared_values, made, jobs, _counting(progress, len(edition.documents)))
+            for path, data in loaded.image_files.items():
+                made.emit(path, data)
+        except TemplateProblem as problem:
+            diagnostics.items.append(problem.diagnostic)
+            return result
+        later_exports = _make_exports(index, config, loaded, texts, read_results, made, jobs, later=pages_first and last_output is not None)
+        result.files = made.files
+        if write:
+            _write(edition_dir, loaded, made, diagnostics, result, sources=sources, strict=strict,
+                   cache=None if kept_in_process else cache, save_memory_too=use_cache, later_exports=later_exports, pages_first=pages_first)
+    finally:
+        if staging is not None:
+            staging.discard()
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _counting(progress: Progress | None, total: int) -> Callable[[], None]:
+    """What to call on each document page made: it tells `progress` how many are done."""
+    done = 0
+
+    def on_page() -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, total)
+
+    return on_page
+
+
+# --------------------------------------------------------------------------- load
+
+
+@dataclass
+class Loaded:
+    """The load stage's yield: the edition, and what of the last build still holds for it."""
+
+    edition: Edition
+    output_dir: Path
+    folders: list[Path]  # the theme's folders, the edition's own first
+    pagefind: Path | None  # the search indexer, when the settings ask for search and it is installed
+    settings: str  # the digest of the settings, the theme, the generator and the output folder
+    earlier: BuildMemory | None  # the last build's memory, when made with the same settings by the same generator
+    last_output: BuildMemory | None  # the same, when its output folder is still as it left it: files it made the same way stand
+    memory: BuildMemory  # this build's, which every stage fills in
+    fingerprints: Fingerprints
+    entry_digests: dict[tuple[str, str], str]  # see _register_entries
+    same_registers: bool
+    document_digests: dict[str, str]  # see _register_documents
+    page_images: dict[str, tuple[PageImage, ...]]
+    image_files: dict[str, bytes]
+
+
+def _load(edition_dir: Path, output_dir: Path | None, cache: Path, earlier: BuildMemory | None, diagnostics: Diagnostics) -> Loaded | None:
+    """The edition read (what the last build made of each unchanged file is reused), or None when it cannot be."""
     code = code_digest()
     if earlier is not None and earlier.code != code:
         earlier = None  # made by another version of the generator
     memo = ParseMemo(earlier.parsed if earlier else None, earlier.read_files if earlier else None)
     edition = read_edition(edition_dir, diagnostics, memo)
     if edition is None:
-        return result
-    result.edition = edition
+        return None
     config = edition.config
     output_dir = output_dir if output_dir is not None else edition_dir / config.output
-    result.output_dir = output_dir
     folders = theme_dirs(edition_dir, config)
     pagefind = search.find_pagefind() if config.search.enabled else None
-    settings = settings_digest(repr(config), tree_digest(folders), code, str(output_dir.resolve()),
-                               str(pagefind))
+    settings = settings_digest(repr(config), tree_digest(folders), code, str(output_dir.resolve()), str(pagefind))
     if earlier is not None and earlier.settings != settings:
         earlier = None  # other settings, theme or generator: everything is made again
-    # What the last build wrote, when its output folder is still the one it left: files it made the same way stand.
     last_output = earlier if earlier is not None and earlier.output_dir == str(output_dir.resolve()) \
         and earlier.output_state == output_state(output_dir.resolve()) else None
     memory = BuildMemory(settings=settings, code=code, parsed=memo.now, read_files=memo.files_now)
     fingerprints = Fingerprints()
-    kept_registers = earlier.registers if earlier is not None else None
-    entry_digests, same_registers = _register_entries(edition, kept_registers, fingerprints)
+    entry_digests, same_registers = _register_entries(edition, earlier.registers if earlier is not None else None, fingerprints)
     document_digests = _register_documents(edition, earlier.documents if earlier is not None else {}, fingerprints, memory.documents)
     page_images, image_files = read_page_images(edition_dir, edition, diagnostics, cache)
+    return Loaded(edition, output_dir, folders, pagefind, settings, earlier, last_output, memory, fingerprints,
+                  entry_digests, same_registers, document_digests, page_images, image_files)
 
-    # annotate (the main texts on every core)
-    md = create_parser(config)
-    labels = text_labels(load_translations(config.language, folders))
+
+# --------------------------------------------------------------------------- annotate
+
+TO_ROOT = "../../"  # mentions link from document pages, documents/<id>/index.html, to the entries' pages
+
+
+@dataclass
+class Texts:
+    """The annotate stage's yield: every text annotated, with its versions, and the edition's own prose."""
+
+    matcher: NameMatcher  # the build's one matcher of register names
+    names: str  # the digest of every register entry's names
+    annotated: dict[str, AnnotatedText]  # the main texts, by document id
+    versions: dict[str, tuple[VersionText, ...]]
+    version_exports: dict[str, tuple[TextExports, ...]]
+    page_html: dict[str, str]  # the edition's own pages, by id
+    introduction_html: str
+
+
+def _annotate(loaded: Loaded, jobs: int | None, diagnostics: Diagnostics) -> Texts:
+    """The main texts annotated on every core, a text the last build made from the same document and names reused;
+    then the versions, the edition's pages and its introduction."""
+    edition, config, memory = loaded.edition, loaded.edition.config, loaded.memory
+    labels = text_labels(load_translations(config.language, loaded.folders))
+    kept_registers = loaded.earlier.registers if loaded.earlier is not None else None
+    same_registers = kept_registers is not None and loaded.same_registers
     kept_matcher = kept_registers.matcher if kept_registers is not None and same_registers else None
     matcher, ambiguous_names = kept_matcher or build_matcher(edition)  # one matcher for every document of the build
     diagnostics.extend(ambiguous_names)
-    to_root = "../../"  # mentions link from document pages, documents/<id>/index.html, to the entries' pages
-    register_env = {"registers": matcher, "link_prefix": to_root}
-    names = kept_registers.names if kept_registers is not None and same_registers else \
-        object_digest(sorted((kind, entry_id, matcher.entries[(kind, entry_id)].names) for kind, entry_id in entry_digests))
-    memory.registers = KeptRegisters.of(edition, entry_digests, names, (matcher, ambiguous_names))
-    annotated = _annotate_with_memory(edition, register_env, labels, jobs, names, document_digests, entry_digests, same_registers, fingerprints,
-                                      diagnostics, earlier.annotations if earlier else {}, memory.annotations)
-    versions, version_exports, problems = annotate_versions(edition.documents, annotated, md=md, config=config, labels=labels,
-                                                            env_extra=register_env, registers=(KnownEntries.of(edition), XmlIds.of(edition)))
+    register_env = {"registers": matcher, "link_prefix": TO_ROOT}
+    names = kept_registers.names if kept_registers is not None and same_registers else object_digest(
+        sorted((kind, entry_id, matcher.entries[(kind, entry_id)].names) for kind, entry_id in loaded.entry_digests))
+    memory.registers = KeptRegisters.of(edition, loaded.entry_digests, names, (matcher, ambiguous_names))
+    annotated = _annotate_with_memory(edition, register_env, labels, jobs, names, loaded.document_digests, loaded.entry_digests,
+                                      loaded.same_registers, loaded.fingerprints, diagnostics,
+                                      loaded.earlier.annotations if loaded.earlier else {}, memory.annotations)
+    versions, version_exports, problems = annotate_versions(
+        edition.documents, annotated, md=create_parser(config), config=config, labels=labels, env_extra=register_env,
+        registers=(KnownEntries.of(edition), XmlIds.of(edition)))
     diagnostics.extend(problems)
-    result.versions, result.page_images = versions, page_images
     prose = prose_parser(config.markdown.allow_html)
     page_html: dict[str, str] = {}
     for page in edition.pages:
@@ -203,231 +330,214 @@ def build(
     introduction_env: dict[str, object] = {}
     introduction_html = prose.render(config.introduction or "", introduction_env)
     diagnostics.extend(unsafe_link_warnings(introduction_env, "site.yml"))  # lines count from the introduction's start
+    return Texts(matcher, names, annotated, versions, version_exports, page_html, introduction_html)
 
-    # index
-    kept_index = earlier.index if earlier is not None else None
-    index, index_parts = index_with_parts(edition, diagnostics, mentions_with_versions(annotated, versions), kept_index.parts if kept_index else None)
-    memory.index = _register_index_parts(index, index_parts, fingerprints, kept_index)
 
-    # search: without the Pagefind binary the site is built as if search were turned off
-    if config.search.enabled and pagefind is None:
-        diagnostics.warning("search", search.MISSING_BINARY, Location("site.yml"), search.MISSING_BINARY_HINT)
-        config = replace(config, search=replace(config.search, enabled=False))
-        edition = replace(edition, config=config)
+# --------------------------------------------------------------------------- render
 
-    # render: templates see the index and the edition through proxies that note what each page reads
-    log = ReadLog()
-    tracked_index = Tracked(index, "index", log)
-    tracked_context = PageContext(site=config, index=tracked_index, edition=Tracked(edition, "edition", log))  # type: ignore[arg-type]
-    renderer = Renderer(create_environment(folders, config.language), tracked_context, folders)
-    browse.install_filters(renderer.environment)
-    fingerprints.register(config, settings)  # (a change of settings makes everything again)
-    # The index and the edition as a whole, by fingerprint (documents by their metadata: bodies are read as "bodies").
-    read_results = ReadResults(fingerprints, last_output.states if last_output else None)
-    read_results.add("index", index, fingerprints.of(index_sources(index)))
-    read_results.add("edition", edition, fingerprints.of(edition))
-    read_results.add("bodies", DocumentBodies(edition.documents))
-    memory.states = read_results.states
-    renderer.environment.read_log = log
-    total = len(edition.documents)
-    done = 0
 
-    def on_page() -> None:
-        nonlocal done
-        done += 1
-        if progress:
-            progress(done, total)
+class MadeFiles:
+    """What the build makes, path by path, with the digest of each: written into the staging folder as it comes
+    (a full build), or kept until the write stage (an update, or a build that does not write)."""
 
-    # A full build writes each file into a new folder as soon as it is made, so that the site is
-    # never held in memory whole; an update of the last build's output collects the files it makes.
-    staging: StagingFolder | None = None
-    if write and last_output is None:
-        try:
-            check_output_dir(edition_dir, output_dir)
-            staging = StagingFolder(output_dir, [f / "assets" for f in folders])
-        except (OutputProblem, OSError):
-            staging = None  # the write stage reports it
-    try:
-        files: dict[str, bytes] = {}  # what was made and not yet written (all of it, without a staging folder)
-        digests: dict[str, str] = {}  # of every file made
-        standing: list[str] = []  # files the last build wrote that stand as they are
+    def __init__(self, staging: StagingFolder | None) -> None:
+        self.staging = staging
+        self.into = staging.folder if staging is not None else None  # where the workers write what they make (see output.place)
+        self.files: dict[str, bytes] = {}  # made and not yet written (all of it, without a staging folder)
+        self.digests: dict[str, str] = {}  # of every file made
+        self.standing: list[str] = []  # files the last build wrote that stand as they are
+        self.problems: list[Exception] = []  # met while writing into the staging folder; reported by the write stage
 
-        write_problems: list[Exception] = []  # met while writing into the staging folder; reported by the write stage
-
-        into = staging.folder if staging is not None else None  # where the workers write what they make (see output.place)
-
-        def emit(path: str, data: bytes | Written) -> None:
-            if isinstance(data, Written):  # in the staging folder already
-                digests[path] = data.digest
-                staging.note(path)  # type: ignore[union-attr]
-                return
-            digests[path] = bytes_digest(data)
-            if staging is None:
-                files[path] = data
-            elif not write_problems:
-                try:
-                    staging.add(path, data)
-                except (OSError, OutputProblem) as problem:
-                    write_problems.append(problem)
-
-        template_values = template_globals(tracked_index, config, log)  # type: ignore[arg-type]
-        renderer.environment.globals.update(template_values)  # what the Cite block shows
-        shared_values = fingerprints.of(template_values["edition_downloads"])  # every page may show them
-
-        def make_pages() -> list[str]:
-            """The edition's pages on every core, planned here and made by the workers; gives those that stand.
-            (A function of its own, so that the plans are let go before the exports' workers are forked.)"""
-            stand: list[str] = []
-            planner = PlanningRenderer(renderer.environment, PageContext(site=config, index=index, edition=edition), renderer.template_root)
-            earlier_pages = last_output.pages if last_output else {}
-            planned: list[tuple[str, PageTask | str]] = []
-            for name, inputs, plan in _page_groups(planner, memory.states, shared_values, fingerprints, annotated, memory.annotations,
-                                                   page_html, introduction_html, versions, page_images, with_search=pagefind is not None):
-                before = last_output.plans.get(name) if last_output else None
-                if before is not None and before[0] == inputs and all(
-                        (made := earlier_pages.get(path)) is not None and read_results.same_as(made) for path in before[1]):
-                    memory.plans[name] = before  # made from the same inputs, and read the same: its pages stand, unplanned
-                    for path in before[1]:
-                        memory.pages[path] = earlier_pages[path]
-                    stand += [*before[1], *before[2]]
-                    continue
-                group = list(plan())
-                planned += group
-                memory.plans[name] = (inputs, tuple(path for path, task in group if isinstance(task, PageTask)),
-                                      tuple(path for path, task in group if not isinstance(task, PageTask)))
-            values = {path: fingerprints.of((task.template, path, task.values, shared_values))
-                      for path, task in planned if isinstance(task, PageTask)}
-
-            def unchanged(path: str) -> bool:
-                made = earlier_pages.get(path)
-                return made is not None and made.values == values[path] and read_results.same_as(made)
-
-            kept_pages = {path for path in values if unchanged(path)}
-            for path, data, reads in render_pages(renderer, planned, jobs, on_page, log=log, wanted=lambda path, task: path not in kept_pages,
-                                                  into=into):
-                emit(path, data)
-                if path in values:
-                    memory.pages[path] = Made(values[path], reads, read_results.combined(reads))
-            for path in kept_pages:
-                memory.pages[path] = earlier_pages[path]
-            stand += kept_pages
-            return stand
-
-        try:
-            standing += make_pages()
-            for path, data in image_files.items():
-                emit(path, data)
-        except TemplateProblem as problem:
-            diagnostics.items.append(problem.diagnostic)
-            return result
-        # The exports (TEI, citations, data) are written beside the pages, with names in the text tagged.
-        whole = WholeFiles(last_output.whole if last_output else {}, read_results, index)
-        export_memory = ExportMemory(last_output.exports if last_output else {},
-                                     lambda d: document_digests[d.id] + memory.annotations[d.id].text_digest + names, read_results, whole=whole,
-                                     kept_records=earlier.records if earlier else {}, kept_entries=earlier.entries if earlier else {})
-        made_texts = {d.id: (memory.annotations[d.id].exports, *version_exports.get(d.id, ())) for d in edition.documents}
-        later_exports: list[Callable[[], Iterator[tuple[str, str]]]] | None = [] if pages_first and last_output is not None else None
-        for path, text in render_exports(index, config, parse_env={"registers": matcher, "link_prefix": to_root}, jobs=jobs,
-                                         memory=export_memory, made_texts=made_texts, later=later_exports, into=into):
-            emit(path, text if isinstance(text, Written) else text.encode("utf-8"))
-        standing += export_memory.standing
-        memory.exports = export_memory.now
-        memory.records, memory.entries = export_memory.records_now, export_memory.entries_now
-        for kind, name in (("person", "persons.json"), ("place", "places.json")):
-            text = whole.make(name, kind, lambda index, kind=kind: registers_json(index, kind))  # type: ignore[misc]
-            if text is not None:
-                emit(name, text.encode("utf-8"))
-        standing += whole.standing
-        memory.whole = whole.now
-        if config.base_url:
-            emit("sitemap.xml", render_sitemap(config.base_url, [*digests, *standing]).encode("utf-8"))
-        result.files = files
-
-        # write
-        if write:
+    def emit(self, path: str, data: bytes | Written) -> None:
+        if isinstance(data, Written):  # in the staging folder already
+            self.digests[path] = data.digest
+            self.staging.note(path)  # type: ignore[union-attr]
+            return
+        self.digests[path] = bytes_digest(data)
+        if self.staging is None:
+            self.files[path] = data
+        elif not self.problems:
             try:
-                check_output_dir(edition_dir, output_dir)
-                if staging is None:  # (the staging folder did this when it was made)
-                    # Even a failing build puts back a site that a killed build left half swapped.
-                    remove_stale_temporaries(output_dir.resolve())
-                if not diagnostics.failed(strict=strict):
-                    def index_search(folder: Path) -> None:
-                        begun = time.perf_counter()
-                        if folder == output_dir.resolve():
-                            search.reindex_site(folder, pagefind)  # type: ignore[arg-type]
-                        else:
-                            search.index_site(folder, pagefind)  # type: ignore[arg-type]
-                        result.search_seconds = time.perf_counter() - begun
+                self.staging.add(path, data)
+            except (OSError, OutputProblem) as problem:
+                self.problems.append(problem)
 
-                    if sources is not None:
-                        forget_summary(edition_dir)  # until this write is done, the summary does not describe the output
-                    if not kept_in_process:
-                        forget_memory(cache)  # likewise the memory
-                    written = output_dir.resolve()
-                    summary = Summary(sources, written, "", tuple(diagnostics.items), len(edition.documents),
-                                      len(edition.persons)) if sources is not None else None
 
-                    def note_output_state(done: bool = True) -> None:
-                        # The folder as this build leaves it; its search index, renamed into place, changes it too.
-                        # The summary waits for what follows the pages: until then, the output is not all made.
-                        memory.output_state = output_state(written)
-                        if summary is not None and done:
-                            save_summary(edition_dir, replace(summary, output_state=memory.output_state))
+def _make_pages(
+    renderer: Renderer, context: PageContext, read_results: ReadResults, loaded: Loaded, texts: Texts, shared_values: str,
+    made: MadeFiles, jobs: int | None, on_page: Callable[[], None],
+) -> list[str]:
+    """The edition's pages on every core, planned here and made by the workers; gives those that stand.
+    (A function of its own, so that the plans are let go before the exports' workers are forked.)
 
-                    finish = index_search if pagefind is not None else None
-                    if staging is not None:
-                        if write_problems:
-                            raise write_problems[0]
-                        result.pages_written = staging.publish(finish)
-                        memory.files = digests
-                    elif last_output is not None:
-                        # Only what changed is written; the files that hold every text and the search index follow the pages.
-                        deferred = TEXT_FILES if later_exports else ()
-                        changed = [(path, data) for path, data in sorted(files.items()) if last_output.files.get(path) != digests[path]]
-                        gone = sorted(set(last_output.files) - set(files) - set(standing) - set(deferred))
-                        result.pages_written = update_site(output_dir, changed, gone, len(digests) + len(standing))
-                        memory.files = {**{path: last_output.files[path] for path in [*standing, *deferred] if path in last_output.files},
-                                        **digests}
+    A group of pages made last time from the same inputs, whose reads give the same, stands unplanned;
+    a planned page made last time from the same values, with the same reads, stands unmade."""
+    last_output, memory, fingerprints = loaded.last_output, loaded.memory, loaded.fingerprints
+    stand: list[str] = []
+    planner = PlanningRenderer(renderer.environment, context, renderer.template_root)
+    earlier_pages = last_output.pages if last_output else {}
+    planned: list[tuple[str, PageTask | str]] = []
+    for name, inputs, plan in _page_groups(planner, memory.states, shared_values, fingerprints, texts.annotated, memory.annotations,
+                                           texts.page_html, texts.introduction_html, texts.versions, loaded.page_images,
+                                           with_search=loaded.pagefind is not None):
+        before = last_output.plans.get(name) if last_output else None
+        if before is not None and before[0] == inputs and all(
+                (kept := earlier_pages.get(path)) is not None and read_results.same_as(kept) for path in before[1]):
+            memory.plans[name] = before  # made from the same inputs, and read the same: its pages stand, unplanned
+            for path in before[1]:
+                memory.pages[path] = earlier_pages[path]
+            stand += [*before[1], *before[2]]
+            continue
+        group = list(plan())
+        planned += group
+        memory.plans[name] = (inputs, tuple(path for path, task in group if isinstance(task, PageTask)),
+                              tuple(path for path, task in group if not isinstance(task, PageTask)))
+    values = {path: fingerprints.of((task.template, path, task.values, shared_values))
+              for path, task in planned if isinstance(task, PageTask)}
 
-                        def what_follows() -> None:
-                            made = {path: text.encode("utf-8") for make in later_exports or () for path, text in make()}
-                            made_digests = {path: bytes_digest(data) for path, data in made.items()}
-                            fresh = [(path, data) for path, data in made.items() if last_output.files.get(path) != made_digests[path]]
-                            if fresh:
-                                update_site(output_dir, fresh, [], len(memory.files))
-                            memory.files.update(made_digests)
-                            if finish is not None and (changed or gone or fresh):
-                                finish(written)
+    def unchanged(path: str) -> bool:
+        kept = earlier_pages.get(path)
+        return kept is not None and kept.values == values[path] and read_results.same_as(kept)
 
-                        if pages_first and (later_exports or (finish is not None and (changed or gone))):
-                            def follow_up() -> None:
-                                memory.output_state = ""  # until it is done: a follow-up cut short makes the next build a full one
-                                what_follows()
-                                note_output_state()
+    kept_pages = {path for path in values if unchanged(path)}
+    log = renderer.environment.read_log  # type: ignore[attr-defined]
+    for path, data, reads in render_pages(renderer, planned, jobs, on_page, log=log, wanted=lambda path, task: path not in kept_pages,
+                                          into=made.into):
+        made.emit(path, data)
+        if path in values:
+            memory.pages[path] = Made(values[path], reads, read_results.combined(reads))
+    for path in kept_pages:
+        memory.pages[path] = earlier_pages[path]
+    stand += kept_pages
+    return stand
 
-                            result.follow_up = follow_up
-                        else:
-                            what_follows()
-                    else:
-                        result.pages_written = write_site(output_dir, sorted(files.items()), [f / "assets" for f in folders], finish)
-                        memory.files = digests
-                    memory.output_dir = str(written)
-                    note_output_state(done=result.follow_up is None)
-                    if use_cache and not kept_in_process:
-                        save_memory(cache, memory)
-                    result.memory = memory
-            except OutputProblem as problem:
-                diagnostics.error("output", str(problem), Location("site.yml"), "choose an output folder of its own, such as _site")
-            except search.SearchFailed as problem:
-                diagnostics.error("search", str(problem), Location("site.yml"), search.FAILED_HINT)
-            except OSError as exc:  # a full disk, a read-only folder, a file where the output folder should be
-                diagnostics.error("output", f"cannot write the site: {exc.strerror or exc} ({exc.filename})", Location("site.yml"),
-                                  "check that the output folder can be written; the previous site is unchanged")
-    finally:
-        if staging is not None:
-            staging.discard()
-    result.seconds = time.perf_counter() - started
-    return result
+
+LaterExports = list[Callable[[], Iterator[tuple[str, str]]]]
+
+
+def _make_exports(
+    index: EditionIndex, config: SiteConfig, loaded: Loaded, texts: Texts, read_results: ReadResults, made: MadeFiles,
+    jobs: int | None, *, later: bool,
+) -> LaterExports | None:
+    """The exports (TEI, citations, data), written beside the pages, with names in the text tagged. With `later`,
+    gives what is left to follow an update's pages: the files that hold every text (exports.TEXT_FILES)."""
+    last_output, earlier, memory = loaded.last_output, loaded.earlier, loaded.memory
+    whole = WholeFiles(last_output.whole if last_output else {}, read_results, index)
+    export_memory = ExportMemory(last_output.exports if last_output else {},
+                                 lambda d: loaded.document_digests[d.id] + memory.annotations[d.id].text_digest + texts.names,
+                                 read_results, whole=whole,
+                                 kept_records=earlier.records if earlier else {}, kept_entries=earlier.entries if earlier else {})
+    made_texts = {d.id: (memory.annotations[d.id].exports, *texts.version_exports.get(d.id, ())) for d in loaded.edition.documents}
+    later_exports: LaterExports | None = [] if later else None
+    for path, text in render_exports(index, config, parse_env={"registers": texts.matcher, "link_prefix": TO_ROOT}, jobs=jobs,
+                                     memory=export_memory, made_texts=made_texts, later=later_exports, into=made.into):
+        made.emit(path, text if isinstance(text, Written) else text.encode("utf-8"))
+    made.standing += export_memory.standing
+    memory.exports = export_memory.now
+    memory.records, memory.entries = export_memory.records_now, export_memory.entries_now
+    for kind, name in (("person", "persons.json"), ("place", "places.json")):
+        text = whole.make(name, kind, lambda index, kind=kind: registers_json(index, kind))  # type: ignore[misc]
+        if text is not None:
+            made.emit(name, text.encode("utf-8"))
+    made.standing += whole.standing
+    memory.whole = whole.now
+    if config.base_url:
+        made.emit("sitemap.xml", render_sitemap(config.base_url, [*made.digests, *made.standing]).encode("utf-8"))
+    return later_exports
+
+
+# --------------------------------------------------------------------------- write
+
+
+def _write(
+    edition_dir: Path, loaded: Loaded, made: MadeFiles, diagnostics: Diagnostics, result: BuildResult, *,
+    sources: SourceScan | None, strict: bool, cache: Path | None, save_memory_too: bool, later_exports: LaterExports | None,
+    pages_first: bool,
+) -> None:
+    """The write stage: a new site swapped in whole, or the last one updated file by file; then its search index,
+    the summary of the sources and the memory for the next build (kept in `cache`, unless the caller keeps it).
+    A problem is reported, and the last site stands."""
+    output_dir, memory, last_output, pagefind = loaded.output_dir, loaded.memory, loaded.last_output, loaded.pagefind
+    try:
+        check_output_dir(edition_dir, output_dir)
+        if made.staging is None:  # (the staging folder did this when it was made)
+            # Even a failing build puts back a site that a killed build left half swapped.
+            remove_stale_temporaries(output_dir.resolve())
+        if diagnostics.failed(strict=strict):
+            return
+
+        def index_search(folder: Path) -> None:
+            begun = time.perf_counter()
+            if folder == output_dir.resolve():
+                search.reindex_site(folder, pagefind)  # type: ignore[arg-type]
+            else:
+                search.index_site(folder, pagefind)  # type: ignore[arg-type]
+            result.search_seconds = time.perf_counter() - begun
+
+        if sources is not None:
+            forget_summary(edition_dir)  # until this write is done, the summary does not describe the output
+        if cache is not None:
+            forget_memory(cache)  # likewise the memory
+        written = output_dir.resolve()
+        summary = Summary(sources, written, "", tuple(diagnostics.items), len(loaded.edition.documents),
+                          len(loaded.edition.persons)) if sources is not None else None
+
+        def note_output_state(done: bool = True) -> None:
+            # The folder as this build leaves it; its search index, renamed into place, changes it too.
+            # The summary waits for what follows the pages: until then, the output is not all made.
+            memory.output_state = output_state(written)
+            if summary is not None and done:
+                save_summary(edition_dir, replace(summary, output_state=memory.output_state))
+
+        finish = index_search if pagefind is not None else None
+        files, digests, standing = made.files, made.digests, made.standing
+        if made.staging is not None:
+            if made.problems:
+                raise made.problems[0]
+            result.pages_written = made.staging.publish(finish)
+            memory.files = digests
+        elif last_output is not None:
+            # Only what changed is written; the files that hold every text and the search index follow the pages.
+            deferred = TEXT_FILES if later_exports else ()
+            changed = [(path, data) for path, data in sorted(files.items()) if last_output.files.get(path) != digests[path]]
+            gone = sorted(set(last_output.files) - set(files) - set(standing) - set(deferred))
+            result.pages_written = update_site(output_dir, changed, gone, len(digests) + len(standing))
+            memory.files = {**{path: last_output.files[path] for path in [*standing, *deferred] if path in last_output.files}, **digests}
+
+            def what_follows() -> None:
+                made_later = {path: text.encode("utf-8") for make in later_exports or () for path, text in make()}
+                made_digests = {path: bytes_digest(data) for path, data in made_later.items()}
+                fresh = [(path, data) for path, data in made_later.items() if last_output.files.get(path) != made_digests[path]]
+                if fresh:
+                    update_site(output_dir, fresh, [], len(memory.files))
+                memory.files.update(made_digests)
+                if finish is not None and (changed or gone or fresh):
+                    finish(written)
+
+            if pages_first and (later_exports or (finish is not None and (changed or gone))):
+                def follow_up() -> None:
+                    memory.output_state = ""  # until it is done: a follow-up cut short makes the next build a full one
+                    what_follows()
+                    note_output_state()
+
+                result.follow_up = follow_up
+            else:
+                what_follows()
+        else:
+            result.pages_written = write_site(output_dir, sorted(files.items()), [f / "assets" for f in loaded.folders], finish)
+            memory.files = digests
+        memory.output_dir = str(written)
+        note_output_state(done=result.follow_up is None)
+        if cache is not None and save_memory_too:
+            save_memory(cache, memory)
+        result.memory = memory
+    except OutputProblem as problem:
+        diagnostics.error("output", str(problem), Location("site.yml"), "choose an output folder of its own, such as _site")
+    except search.SearchFailed as problem:
+        diagnostics.error("search", str(problem), Location("site.yml"), search.FAILED_HINT)
+    except OSError as exc:  # a full disk, a read-only folder, a file where the output folder should be
+        diagnostics.error("output", f"cannot write the site: {exc.strerror or exc} ({exc.filename})", Location("site.yml"),
+                          "check that the output folder can be written; the previous site is unchanged")
 
 
 def _register_entries(
