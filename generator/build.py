@@ -45,6 +45,7 @@ from generator.output import OutputProblem, StagingFolder, Written, check_output
 from generator.parallel_stages import PageTask, PlanningRenderer, annotate_documents, render_pages
 from generator.registers import NameMatcher, build_matcher, registers_json
 from generator.render import (
+    ASSETS,
     PageContext,
     Renderer,
     TemplateProblem,
@@ -54,6 +55,7 @@ from generator.render import (
     render_document_page,
     render_register_pages,
     render_sitemap,
+    theme_assets,
     theme_dirs,
 )
 from generator.tracking import DocumentBodies, Fingerprints, Made, ReadLog, ReadResults, Tracked, WholeFiles, bytes_digest, digest, object_digest
@@ -193,7 +195,7 @@ def build(
     if write and last_output is None:
         try:
             check_output_dir(edition_dir, output_dir)
-            staging = StagingFolder(output_dir, [f / "assets" for f in loaded.folders])
+            staging = StagingFolder(output_dir)
         except (OutputProblem, OSError):
             staging = None  # the write stage reports it
     try:
@@ -202,7 +204,7 @@ def build(
             shared_values = loaded.fingerprints.of(template_values["edition_downloads"])  # every page may show them
             made.standing += _make_pages(renderer, PageContext(site=config, index=index, edition=edition), read_results, loaded, texts,
                                          shared_values, made, jobs, _counting(progress, len(edition.documents)))
-            for path, data in loaded.image_files.items():
+            for path, data in [*loaded.image_files.items(), *loaded.asset_files.items()]:
                 made.emit(path, data)
         except TemplateProblem as problem:
             diagnostics.items.append(problem.diagnostic)
@@ -252,7 +254,8 @@ class Loaded:
     same_registers: bool
     document_digests: dict[str, str]  # see _register_documents
     page_images: dict[str, tuple[PageImage, ...]]
-    image_files: dict[str, bytes]
+    image_files: dict[str, bytes]  # the page images (and their thumbnails) as files of the site
+    asset_files: dict[str, bytes]  # the theme's assets as files of the site
 
 
 def _load(edition_dir: Path, output_dir: Path | None, cache: Path, earlier: BuildMemory | None, diagnostics: Diagnostics) -> Loaded | None:
@@ -268,7 +271,8 @@ def _load(edition_dir: Path, output_dir: Path | None, cache: Path, earlier: Buil
     output_dir = output_dir if output_dir is not None else edition_dir / config.output
     folders = theme_dirs(edition_dir, config)
     pagefind = search.find_pagefind() if config.search.enabled else None
-    settings = settings_digest(repr(config), tree_digest(folders), code, str(output_dir.resolve()), str(pagefind))
+    # The theme's assets are copied as they are, like the page images: a changed stylesheet is an update, which writes it alone.
+    settings = settings_digest(repr(config), tree_digest(folders, leave_out=ASSETS), code, str(output_dir.resolve()), str(pagefind))
     if earlier is not None and earlier.settings != settings:
         earlier = None  # other settings, theme or generator: everything is made again
     last_output = earlier if earlier is not None and earlier.output_dir == str(output_dir.resolve()) \
@@ -279,7 +283,7 @@ def _load(edition_dir: Path, output_dir: Path | None, cache: Path, earlier: Buil
     document_digests = _register_documents(edition, earlier.documents if earlier is not None else {}, fingerprints, memory.documents)
     page_images, image_files = read_page_images(edition_dir, edition, diagnostics, cache)
     return Loaded(edition, output_dir, folders, pagefind, settings, earlier, last_output, memory, fingerprints,
-                  entry_digests, same_registers, document_digests, page_images, image_files)
+                  entry_digests, same_registers, document_digests, page_images, image_files, theme_assets(folders, diagnostics))
 
 
 # --------------------------------------------------------------------------- annotate
@@ -442,7 +446,8 @@ def _make_exports(
     made.standing += whole.standing
     memory.whole = whole.now
     if config.base_url:
-        made.emit("sitemap.xml", render_sitemap(config.base_url, [*made.digests, *made.standing]).encode("utf-8"))
+        pages = [path for path in [*made.digests, *made.standing] if not path.startswith(f"{ASSETS}/")]
+        made.emit("sitemap.xml", render_sitemap(config.base_url, pages).encode("utf-8"))
     return later_exports
 
 
@@ -524,7 +529,7 @@ def _write(
             else:
                 what_follows()
         else:
-            result.pages_written = write_site(output_dir, sorted(files.items()), [f / "assets" for f in loaded.folders], finish)
+            result.pages_written = write_site(output_dir, sorted(files.items()), finish)
             memory.files = digests
         memory.output_dir = str(written)
         note_output_state(done=result.follow_up is None)

@@ -132,7 +132,7 @@ class BuildMemory:
     # in edition.json, and each register entry's TEI element.
     records: dict[str, tuple[str, str]] = field(default_factory=dict)  # document id -> (key, line)
     entries: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (kind, id) -> (key, serialized)
-    files: dict[str, str] = field(default_factory=dict)  # every file the build wrote (assets aside), with its digest
+    files: dict[str, str] = field(default_factory=dict)  # every file the build wrote (the theme's assets too), with its digest
     # each group of pages (see build._page_groups) by name: the digest of its inputs, its pages and its other files
     plans: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
     states: dict[str, str] = field(default_factory=dict)  # the fingerprint of each object pages read (see ReadResults.steady)
@@ -146,11 +146,13 @@ def settings_digest(*parts: object) -> str:
     return digest(repr(parts))
 
 
-def tree_digest(folders: list[Path]) -> str:
-    """The contents of every file under `folders` (the theme, the generator's code)."""
+def tree_digest(folders: list[Path], leave_out: str | None = None) -> str:
+    """The contents of every file under `folders` (the theme, the generator's code), but those in each folder's `leave_out`
+    sub-folder (a theme's assets, which the build copies as they are: a change to one makes no page again)."""
     hashed: list[str] = []
     for folder in folders:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                           and (leave_out is None or not p.is_relative_to(folder / leave_out))):
             try:
                 hashed.append(f"{path}\0{bytes_digest(path.read_bytes())}")
             except OSError:

@@ -48,15 +48,13 @@ def safe_relative(path: str) -> PurePosixPath:
     return relative
 
 
-def write_site(
-    output_dir: Path, files: Iterable[tuple[str, bytes]], asset_dirs: list[Path], finish: Callable[[Path], None] | None = None,
-) -> int:
-    """Write every file and the theme's assets, then swap the result into place; returns the file count.
+def write_site(output_dir: Path, files: Iterable[tuple[str, bytes]], finish: Callable[[Path], None] | None = None) -> int:
+    """Write every file, then swap the result into place; returns the file count.
 
     `finish` runs on the complete folder before the swap (the search indexer adds its bundle
     there), so whatever it adds is published together with the pages, or not at all.
     """
-    staging = StagingFolder(output_dir, asset_dirs)
+    staging = StagingFolder(output_dir)
     try:
         for path, data in files:
             staging.add(path, data)
@@ -72,17 +70,13 @@ class StagingFolder:
     `publish`, the output folder is untouched; `discard` removes what was written.
     """
 
-    def __init__(self, output_dir: Path, asset_dirs: list[Path]) -> None:
+    def __init__(self, output_dir: Path) -> None:
         self.output_dir = output_dir.resolve()
         self.output_dir.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_temporaries(self.output_dir)
         self.folder: Path | None = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=self.output_dir.parent))
         self.written: set[PurePosixPath] = set()
         self.twice: str | None = None
-        # Assets first, the built-in theme's then the edition's, so the edition's override (and pages override both).
-        for folder in reversed(asset_dirs):
-            if folder.is_dir():
-                shutil.copytree(folder, self.folder / "assets", dirs_exist_ok=True)
 
     def add(self, path: str, data: bytes) -> None:
         assert self.folder is not None, "the folder was published or discarded"

@@ -24,7 +24,7 @@ from generator import __version__
 from generator.annotate import AnnotatedText, Note
 from generator.config import SiteConfig
 from generator.dates import PartialDate
-from generator.diagnostics import Diagnostic, Location, Severity
+from generator.diagnostics import Diagnostic, Diagnostics, Location, Severity
 from generator.i18n import ROLE_NAMES, format_partial_date, language_name, load_translations
 from generator.index import EditionIndex
 from generator.model import Document, Edition
@@ -50,6 +50,27 @@ def theme_dirs(edition_dir: Path, config: SiteConfig) -> list[Path]:
     folders = [edition_dir / "themes" / config.theme]
     builtin = builtin_theme_dir()
     return [f for f in folders if f.is_dir() and f.resolve() != builtin.resolve()] + [builtin]
+
+
+ASSETS = "assets"  # a theme's sub-folder of files copied into the site as they are (styles, scripts, fonts, images)
+
+
+def theme_assets(folders: list[Path], diagnostics: Diagnostics) -> dict[str, bytes]:
+    """The themes' assets as files of the site (`assets/...`), the edition's own over the built-in theme's of the same name."""
+    files: dict[str, bytes] = {}
+    for folder in folders:
+        assets = folder / ASSETS
+        for path in sorted(assets.rglob("*")) if assets.is_dir() else ():
+            site_path = f"{ASSETS}/{path.relative_to(assets).as_posix()}"
+            if site_path in files or not path.is_file():
+                continue
+            try:
+                files[site_path] = path.read_bytes()
+            except OSError as exc:
+                shown = path.relative_to(folder.parent.parent).as_posix() if path.is_relative_to(folder.parent.parent) else str(path)
+                diagnostics.error("theme", f"cannot read this asset of the theme: {exc.strerror or exc}", Location(shown),
+                                  "check that the file can be read, or remove it from the theme")
+    return files
 
 
 class TemplateProblem(Exception):

@@ -136,6 +136,24 @@ def override_template(edition: Path) -> None:
     (folder / "404.html").write_text(builtin.read_text(encoding="utf-8").replace("</h1>", " (edited)</h1>", 1), encoding="utf-8")
 
 
+BUILTIN_ASSETS = Path(__file__).resolve().parent.parent / "themes" / "default" / "assets"
+
+
+def override_stylesheet(edition: Path) -> None:
+    folder = edition / "themes" / "default" / "assets"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "edition.css").write_text((BUILTIN_ASSETS / "edition.css").read_text(encoding="utf-8") + "\nh1 { color: #333; }\n",
+                                        encoding="utf-8")
+
+
+def add_and_remove_assets(edition: Path) -> None:
+    folder = edition / "themes" / "default" / "assets"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "fonts").mkdir(exist_ok=True)
+    (folder / "fonts" / "readme.txt").write_text("Fonts of the edition's own theme.\n", encoding="utf-8")
+    (folder / "edition.css").unlink(missing_ok=True)  # the built-in theme's stylesheet is back
+
+
 CHANGES: dict[str, Callable[[Path], None]] = {
     "document body": change_body,
     "document title and date": change_title_and_date,
@@ -151,6 +169,7 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "page": change_page,
     "settings": change_settings,
     "theme template": override_template,
+    "theme stylesheet": override_stylesheet,
 }
 
 
@@ -192,6 +211,22 @@ def test_a_changed_body_rewrites_its_own_files_and_the_edition_wide_ones_only(tm
     # Lists and registers show the documents' metadata, which the body leaves as it was.
     for untouched in ("index.html", "chronology/index.html", "persons/index.html", "persons.json", "cmif.xml"):
         assert untouched not in rewritten
+
+
+def test_a_changed_stylesheet_of_the_theme_is_written_alone(tmp_path: Path) -> None:
+    edition = synthetic_edition(tmp_path / "edition")
+    build(edition)
+    for change, expected in ((override_stylesheet, ["assets/edition.css"]),
+                             (add_and_remove_assets, ["assets/edition.css", "assets/fonts/readme.txt"])):
+        before = {path: (edition / "_site" / path).stat().st_mtime_ns for path in snapshot(edition / "_site")}
+        change(edition)
+        result = build(edition)
+        assert not result.diagnostics.errors
+        after = {path: (edition / "_site" / path).stat().st_mtime_ns for path in snapshot(edition / "_site")}
+        assert sorted(path for path in after if after[path] != before.get(path)) == expected  # no page is made again
+        assert result.pages_written == len(expected)
+    assert (edition / "_site" / "assets" / "edition.css").read_bytes() == (BUILTIN_ASSETS / "edition.css").read_bytes()
+    assert_same_as_clean_build(edition, tmp_path)
 
 
 def test_a_body_changed_around_its_notes_leaves_the_apparatus_overview_alone(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ def test_a_file_that_cannot_be_placed_comes_back_whole(tmp_path: Path) -> None:
 
 def test_files_the_workers_wrote_are_counted_and_a_path_made_twice_fails_the_publishing(tmp_path: Path) -> None:
     output = tmp_path / "_site"
-    staging = StagingFolder(output, [])
+    staging = StagingFolder(output)
     assert staging.folder is not None
     staging.add("index.html", b"home")
     assert isinstance(place(staging.folder, "documents/d1/index.html", b"page"), Written)
@@ -36,7 +36,7 @@ def test_files_the_workers_wrote_are_counted_and_a_path_made_twice_fails_the_pub
     assert staging.publish() == 2
     assert (output / "documents/d1/index.html").read_bytes() == b"page"
 
-    again = StagingFolder(output, [])
+    again = StagingFolder(output)
     again.add("index.html", b"home")
     assert not again.note("index.html")
     with pytest.raises(OutputProblem, match=r"two pages would be written to 'index\.html'"):
