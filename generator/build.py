@@ -46,9 +46,12 @@ from generator.parallel_stages import PageTask, PlanningRenderer, annotate_docum
 from generator.registers import NameMatcher, build_matcher, registers_json
 from generator.render import (
     ASSETS,
+    TEMPLATE_READS,
+    TEMPLATES,
     PageContext,
     Renderer,
     TemplateProblem,
+    TemplateSources,
     builtin_theme_dir,
     create_environment,
     render_apparatus_page,
@@ -184,6 +187,7 @@ def build(
     read_results.add("index", index, loaded.fingerprints.of(index_sources(index)))
     read_results.add("edition", edition, loaded.fingerprints.of(edition))
     read_results.add("bodies", DocumentBodies(edition.documents))
+    read_results.add(TEMPLATE_READS, TemplateSources(renderer.environment), tree_digest([f / TEMPLATES for f in loaded.folders]))
     memory.states = read_results.states
     renderer.environment.read_log = log
     template_values = template_globals(tracked_context.index, config, log)
@@ -272,7 +276,9 @@ def _load(edition_dir: Path, output_dir: Path | None, cache: Path, earlier: Buil
     folders = theme_dirs(edition_dir, config)
     pagefind = search.find_pagefind() if config.search.enabled else None
     # The theme's assets are copied as they are, like the page images: a changed stylesheet is an update, which writes it alone.
-    settings = settings_digest(repr(config), tree_digest(folders, leave_out=ASSETS), code, str(output_dir.resolve()), str(pagefind))
+    # Each page notes the templates it loads, so that a changed template is an update too (see render.TemplateSources).
+    settings = settings_digest(repr(config), tree_digest(folders, leave_out=(ASSETS, TEMPLATES)), code, str(output_dir.resolve()),
+                               str(pagefind))
     if earlier is not None and earlier.settings != settings:
         earlier = None  # other settings, theme or generator: everything is made again
     last_output = earlier if earlier is not None and earlier.output_dir == str(output_dir.resolve()) \

@@ -146,13 +146,14 @@ def settings_digest(*parts: object) -> str:
     return digest(repr(parts))
 
 
-def tree_digest(folders: list[Path], leave_out: str | None = None) -> str:
-    """The contents of every file under `folders` (the theme, the generator's code), but those in each folder's `leave_out`
-    sub-folder (a theme's assets, which the build copies as they are: a change to one makes no page again)."""
+def tree_digest(folders: list[Path], leave_out: tuple[str, ...] = ()) -> str:
+    """The contents of every file under `folders` (the theme, the generator's code), but those in each folder's
+    sub-folders named in `leave_out` (a theme's assets and templates, which the build follows file by file)."""
     hashed: list[str] = []
     for folder in folders:
+        left_out = [folder / name for name in leave_out]
         for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-                           and (leave_out is None or not p.is_relative_to(folder / leave_out))):
+                           and not any(p.is_relative_to(sub) for sub in left_out)):
             try:
                 hashed.append(f"{path}\0{bytes_digest(path.read_bytes())}")
             except OSError:

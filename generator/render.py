@@ -28,7 +28,7 @@ from generator.diagnostics import Diagnostic, Diagnostics, Location, Severity
 from generator.i18n import ROLE_NAMES, format_partial_date, language_name, load_translations
 from generator.index import EditionIndex
 from generator.model import Document, Edition
-from generator.tracking import ReadLog, body_read
+from generator.tracking import ReadLog, body_read, digest
 
 if TYPE_CHECKING:
     from generator.facsimiles import PageImage
@@ -53,6 +53,25 @@ def theme_dirs(edition_dir: Path, config: SiteConfig) -> list[Path]:
 
 
 ASSETS = "assets"  # a theme's sub-folder of files copied into the site as they are (styles, scripts, fonts, images)
+TEMPLATES = "templates"  # a theme's sub-folder of Jinja templates
+TEMPLATE_READS = "templates"  # the owner of the reads of templates (see TemplateSources)
+
+
+class TemplateSources:
+    """The theme's templates as pages read them: a name gives the digest of the source the environment's loader
+    finds for it (the edition's own before the built-in theme's), or None where no theme has it. A rebuild
+    repeats each page's reads of templates on this (see tracking.ReadResults)."""
+
+    def __init__(self, environment: jinja2.Environment) -> None:
+        self._environment = environment
+
+    def of(self, name: str) -> str | None:
+        assert self._environment.loader is not None
+        try:
+            source, _, _ = self._environment.loader.get_source(self._environment, name)
+        except jinja2.TemplateNotFound:
+            return None
+        return digest(source)
 
 
 def theme_assets(folders: list[Path], diagnostics: Diagnostics) -> dict[str, bytes]:
@@ -80,14 +99,30 @@ class TemplateProblem(Exception):
 
 
 class EditionEnvironment(jinja2.Environment):
-    """Jinja's environment, noting each read of a document's body (see tracking.py).
+    """Jinja's environment, noting each read of a document's body and each template loaded (see tracking.py).
 
     Lists, neighbours and register pages know a document by its metadata alone, so that a changed
     body does not make them again; a template that does show a body, by any way it reached the
     document, has the read noted here, where every `x.body` and `x["body"]` of a template passes.
+    A page notes each template it loads (its own, what it extends, includes and imports), so that a
+    changed template makes again the pages that use it, and only those (see TemplateSources).
     """
 
     read_log: ReadLog | None = None
+
+    def note_template(self, name: Any) -> None:
+        if isinstance(name, str) and self.read_log is not None:
+            self.read_log.note((TEMPLATE_READS, "of", (name,), ()))
+
+    def get_template(self, name: Any, parent: str | None = None, globals: Mapping[str, Any] | None = None) -> jinja2.Template:
+        self.note_template(self.join_path(name, parent) if parent is not None and isinstance(name, str) else name)
+        return super().get_template(name, parent, globals)
+
+    def select_template(self, names: Any, parent: str | None = None, globals: Mapping[str, Any] | None = None) -> jinja2.Template:
+        if isinstance(names, (list, tuple)):  # each name tried, found or not: one added later is taken first
+            for name in names:
+                self.note_template(self.join_path(name, parent) if parent is not None and isinstance(name, str) else name)
+        return super().select_template(names, parent, globals)
 
     def note_body_read(self, obj: Any, name: Any) -> None:
         if name == "body" and self.read_log is not None and isinstance(obj, Document):

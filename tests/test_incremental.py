@@ -14,6 +14,7 @@ from generator.bench import write_corpus
 from generator.build import build
 from generator.exports import TEXT_FILES
 from generator.model import Document
+from generator.render import Renderer
 from tests.conftest import BILINGUAL
 
 NO_SEARCH = "search:\n  enabled: false\n"
@@ -129,11 +130,28 @@ def change_settings(edition: Path) -> None:
     edit(edition / "site.yml", "title: Synthetic", "title: Revised Synthetic")
 
 
-def override_template(edition: Path) -> None:
+BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "themes" / "default" / "templates"
+
+
+def edit_template(edition: Path, name: str, old: str, new: str) -> None:
+    """The edition's own copy of a built-in template, with `old` replaced by `new`."""
     folder = edition / "themes" / "default" / "templates"
-    folder.mkdir(parents=True)
-    builtin = Path(__file__).resolve().parent.parent / "themes" / "default" / "templates" / "404.html"
-    (folder / "404.html").write_text(builtin.read_text(encoding="utf-8").replace("</h1>", " (edited)</h1>", 1), encoding="utf-8")
+    folder.mkdir(parents=True, exist_ok=True)
+    text = (folder / name if (folder / name).exists() else BUILTIN_TEMPLATES / name).read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {name}"
+    (folder / name).write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def override_template(edition: Path) -> None:
+    edit_template(edition, "404.html", "</h1>", " (edited)</h1>")
+
+
+def edit_person_template(edition: Path) -> None:
+    edit_template(edition, "person.html", '{% include "correspondents.html" %}', '<p>Letters</p>{% include "correspondents.html" %}')
+
+
+def override_included_template(edition: Path) -> None:
+    edit_template(edition, "entry-names.html", "{% if entry.aliases %}", "<p>Registered names</p>{% if entry.aliases %}")
 
 
 BUILTIN_ASSETS = Path(__file__).resolve().parent.parent / "themes" / "default" / "assets"
@@ -169,6 +187,7 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "page": change_page,
     "settings": change_settings,
     "theme template": override_template,
+    "theme template that others include": override_included_template,
     "theme stylesheet": override_stylesheet,
 }
 
@@ -226,6 +245,34 @@ def test_a_changed_stylesheet_of_the_theme_is_written_alone(tmp_path: Path) -> N
         assert sorted(path for path in after if after[path] != before.get(path)) == expected  # no page is made again
         assert result.pages_written == len(expected)
     assert (edition / "_site" / "assets" / "edition.css").read_bytes() == (BUILTIN_ASSETS / "edition.css").read_bytes()
+    assert_same_as_clean_build(edition, tmp_path)
+
+
+def test_a_changed_template_makes_again_only_the_pages_that_load_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    edition = synthetic_edition(tmp_path / "edition")
+    build(edition)
+    made: list[str] = []
+    render = Renderer.render
+
+    def noting(self: Renderer, template: str, path: str, **values: object) -> tuple[str, str]:
+        made.append(path)
+        return render(self, template, path, **values)
+
+    monkeypatch.setattr(Renderer, "render", noting)
+    entries = ("persons/", "places/", "terms/")
+    for change, kinds in ((override_included_template, entries), (edit_person_template, ("persons/",))):
+        made.clear()
+        before = {path: (edition / "_site" / path).stat().st_mtime_ns for path in snapshot(edition / "_site")}
+        change(edition)
+        result = build(edition)
+        assert not result.diagnostics.errors
+        after = {path: (edition / "_site" / path).stat().st_mtime_ns for path in snapshot(edition / "_site")}
+        rewritten = sorted(path for path in after if after[path] != before.get(path))
+        assert rewritten and all(path.startswith(kinds) and path.endswith("/index.html") and path.count("/") == 2 for path in rewritten)
+        assert sorted(made) == rewritten  # the register's entry pages, made again and changed; no other page is even made
+    edit_template(edition, "base.html", "</footer>", "<p>A footer line of our own.</p></footer>")
+    build(edition)
+    assert "document.html" not in made and all(path.endswith(".html") for path in made)  # pages, not the exports
     assert_same_as_clean_build(edition, tmp_path)
 
 

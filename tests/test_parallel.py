@@ -139,7 +139,7 @@ def test_any_change_makes_a_real_build(edition: Path, tmp_path: Path, change: st
     elif change == "other output":
         output = tmp_path / "elsewhere"
     again = build(edition, output if change == "other output" else None)
-    assert not again.unchanged and again.pages_written > 5
+    assert not again.unchanged and again.pages_written > (0 if change == "template" else 5)  # (a template rewrites its pages alone)
     assert tree(output) == tree(build(edition, tmp_path / "clean", use_cache=False).output_dir)
 
 
