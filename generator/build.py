@@ -415,6 +415,7 @@ def _make_pages(
                                           into=made.into):
         made.emit(path, data)
         if path in values:
+            reads = log.shared(reads)  # one object for each read, however many pages make it
             memory.pages[path] = Made(values[path], reads, read_results.combined(reads))
     for path in kept_pages:
         memory.pages[path] = earlier_pages[path]

@@ -148,14 +148,25 @@ def object_digest(value: Any) -> str:
 
 
 class ReadLog:
-    """The reads of the file being made; `reads` is None when nothing is noted."""
+    """The reads of the file being made; `reads` is None when nothing is noted.
+
+    Every page of a kind makes the same reads (the templates it loads, the lists it shows): each read is
+    kept once, and the files that make it share it, in the build memory and in the results that workers
+    send back (pickle writes an object shared within what it is given once).
+    """
 
     def __init__(self) -> None:
         self.reads: set[Read] | None = None
+        self._kept: dict[Read, Read] = {}
 
     def note(self, read: Read) -> None:
         if self.reads is not None:
-            self.reads.add(read)
+            self.reads.add(self._kept.setdefault(read, read))
+
+    def shared(self, reads: tuple[Read, ...]) -> tuple[Read, ...]:
+        """`reads` made elsewhere (by a worker), each one the read kept here where it is the same."""
+        kept = self._kept
+        return tuple([kept.setdefault(read, read) for read in reads])
 
 
 _proxy_classes: dict[tuple[type, type], type] = {}

@@ -183,6 +183,7 @@ def render_exports(
             text, plain_versions = plain[0], plain[1:]
             yield from files
             if memory is not None:
+                reads = log.shared(reads)  # one object for each read, however many documents make it
                 record = Made(values[document.id], reads, memory.read_results.combined(reads))
                 kept = KeptExports(record, tuple(path for path, _ in files), text, member, tuple(plain_versions),
                                    _texts_digest(text, plain_versions), digest(member))
