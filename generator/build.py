@@ -480,10 +480,11 @@ def _write(
 
         def index_search(folder: Path) -> None:
             begun = time.perf_counter()
+            pages = loaded.edition.config.search.pages
             if folder == output_dir.resolve():
-                search.reindex_site(folder, pagefind)  # type: ignore[arg-type]
+                search.reindex_site(folder, pagefind, pages)  # type: ignore[arg-type]
             else:
-                search.index_site(folder, pagefind)  # type: ignore[arg-type]
+                search.index_site(folder, pagefind, pages=pages)  # type: ignore[arg-type]
             result.search_seconds = time.perf_counter() - begun
 
         if sources is not None:

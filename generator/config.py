@@ -80,6 +80,10 @@ class RegistersConfig:
 @dataclass(frozen=True)
 class SearchConfig:
     enabled: bool = True
+    # The pages Pagefind reads, as a glob from the site's root: the default theme marks the text of
+    # the document pages alone for search, and reading the others (the home page lists every document)
+    # cost a fifth of Pagefind's time at 10,000 documents for nothing.
+    pages: str = "documents/**/*.html"
 
 
 @dataclass(frozen=True)
@@ -205,7 +209,11 @@ SECTION_OPTIONS: Mapping[str, Mapping[str, Option]] = {
         "link": Option(choice(*LINK_MODES), "Link the first mention of a name in each document, all, or none."),
         "case_sensitive": Option(boolean, "Match names with their case as registered."),
     },
-    "search": {"enabled": Option(boolean, "Build a search index with Pagefind.")},
+    "search": {
+        "enabled": Option(boolean, "Build a search index with Pagefind."),
+        "pages": Option(text, "The pages Pagefind reads, as a glob from the site's root (a theme that marks other pages "
+                              "searchable names them here, e.g. '{documents,persons}/**/*.html')."),
+    },
     "markdown": {"allow_html": Option(boolean, "Pass raw HTML in Markdown through instead of escaping it.")},
 }
 

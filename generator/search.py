@@ -15,6 +15,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.config import SearchConfig
 from generator.index import EditionIndex
 from generator.render import Renderer
 
@@ -53,22 +54,22 @@ def render_search_page(renderer: Renderer) -> tuple[str, str]:
     return renderer.render("search.html", SEARCH_PAGE, facets=search_facets(renderer.context.index))
 
 
-def reindex_site(site_dir: Path, executable: Path) -> None:
+def reindex_site(site_dir: Path, executable: Path, pages: str = SearchConfig.pages) -> None:
     """Index a published site again (after an update of some pages); the new bundle replaces the old one whole."""
     fresh, retired = site_dir / f"{BUNDLE_FOLDER}.new", site_dir / f"{BUNDLE_FOLDER}.old"
     for leftover in (fresh, retired):
         shutil.rmtree(leftover, ignore_errors=True)
-    index_site(site_dir, executable, fresh.name)
+    index_site(site_dir, executable, fresh.name, pages)
     if (site_dir / BUNDLE_FOLDER).exists():
         (site_dir / BUNDLE_FOLDER).rename(retired)
     fresh.rename(site_dir / BUNDLE_FOLDER)
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def index_site(site_dir: Path, executable: Path, folder: str = BUNDLE_FOLDER) -> None:
-    """Write the Pagefind bundle into `site_dir`/`folder`; raise SearchFailed if Pagefind fails."""
+def index_site(site_dir: Path, executable: Path, folder: str = BUNDLE_FOLDER, pages: str = SearchConfig.pages) -> None:
+    """Write the Pagefind bundle of the `pages` (a glob) into `site_dir`/`folder`; raise SearchFailed if Pagefind fails."""
     command = [str(executable), "--site", str(site_dir), "--output-subdir", folder, "--silent",
-               "--exclude-selectors", NOT_SEARCHED]
+               "--exclude-selectors", NOT_SEARCHED, "--glob", pages]
     try:
         finished = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False, env=pagefind_environment())
     except (OSError, subprocess.TimeoutExpired) as problem:

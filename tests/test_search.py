@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -76,3 +77,20 @@ def test_a_failing_indexer_fails_the_build_and_keeps_the_previous_site(
     assert "Pagefind could not index the site" in error.message
     assert parse_html(out / "documents/a/index.html").h1.get_text() == "First"
     assert (out / "pagefind" / "pagefind.js").is_file()
+
+
+def test_pagefind_reads_the_document_pages_or_those_the_settings_name(make_edition: Callable[..., Path], tmp_path: Path) -> None:
+    # A theme that marks the edition's own pages for search too names them in search.pages.
+    files = {
+        "content/documents/a.md": document(),
+        "content/pages/about.md": "---\ntitle: About\n---\nThe edition's own page, searchable in this theme.\n",
+        "themes/default/templates/page.html": "{% extends 'base.html' %}{% block main %}<article data-pagefind-body>"
+                                              "<h1>{{ page.title }}</h1>{{ body }}</article>{% endblock %}\n",
+    }
+    for pages, expected in ((None, 1), ("{documents,about}/**/*.html", 2)):
+        site = "title: T\n" + (f"search:\n  pages: '{pages}'\n" if pages else "")
+        root = make_edition(files, site=site)
+        result = build(root, tmp_path / "out")
+        assert not result.diagnostics.errors
+        entry = json.loads((tmp_path / "out" / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+        assert entry["languages"]["en"]["page_count"] == expected
