@@ -315,13 +315,12 @@ def _annotate(loaded: Loaded, jobs: int | None, diagnostics: Diagnostics) -> Tex
     then the versions, the edition's pages and its introduction."""
     edition, config, memory = loaded.edition, loaded.edition.config, loaded.memory
     labels = text_labels(load_translations(config.language, loaded.folders))
-    kept_registers = loaded.earlier.registers if loaded.earlier is not None else None
-    same_registers = kept_registers is not None and loaded.same_registers
-    kept_matcher = kept_registers.matcher if kept_registers is not None and same_registers else None
-    matcher, ambiguous_names = kept_matcher or build_matcher(edition)  # one matcher for every document of the build
+    # The last build's registers, when they are these entry for entry: their names and (in the preview server) matcher hold.
+    kept = loaded.earlier.registers if loaded.same_registers and loaded.earlier is not None else None
+    matcher, ambiguous_names = (kept.matcher if kept else None) or build_matcher(edition)  # one matcher for every document of the build
     diagnostics.extend(ambiguous_names)
     register_env = {"registers": matcher, "link_prefix": TO_ROOT}
-    names = kept_registers.names if kept_registers is not None and same_registers else object_digest(
+    names = kept.names if kept is not None else object_digest(
         sorted((kind, entry_id, matcher.entries[(kind, entry_id)].names) for kind, entry_id in loaded.entry_digests))
     memory.registers = KeptRegisters.of(edition, loaded.entry_digests, names, (matcher, ambiguous_names))
     annotated = _annotate_with_memory(edition, register_env, labels, jobs, names, loaded.document_digests, loaded.entry_digests,

@@ -110,18 +110,18 @@ class EditionEnvironment(jinja2.Environment):
 
     read_log: ReadLog | None = None
 
-    def note_template(self, name: Any) -> None:
-        if isinstance(name, str) and self.read_log is not None:
-            self.read_log.note((TEMPLATE_READS, "of", (name,), ()))
+    def note_template(self, name: Any, parent: str | None) -> None:
+        if isinstance(name, str) and self.read_log is not None:  # (not a Template object given as it is)
+            self.read_log.note((TEMPLATE_READS, "of", (self.join_path(name, parent) if parent is not None else name,), ()))
 
     def get_template(self, name: Any, parent: str | None = None, globals: Mapping[str, Any] | None = None) -> jinja2.Template:
-        self.note_template(self.join_path(name, parent) if parent is not None and isinstance(name, str) else name)
+        self.note_template(name, parent)
         return super().get_template(name, parent, globals)
 
     def select_template(self, names: Any, parent: str | None = None, globals: Mapping[str, Any] | None = None) -> jinja2.Template:
         if isinstance(names, (list, tuple)):  # each name tried, found or not: one added later is taken first
             for name in names:
-                self.note_template(self.join_path(name, parent) if parent is not None and isinstance(name, str) else name)
+                self.note_template(name, parent)
         return super().select_template(names, parent, globals)
 
     def note_body_read(self, obj: Any, name: Any) -> None:

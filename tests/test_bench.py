@@ -29,6 +29,8 @@ def test_the_synthetic_corpus_is_deterministic_and_builds_cleanly(tmp_path: Path
 
 
 def test_the_bench_reports_every_measure_as_a_table_and_json(tmp_path: Path, capsys) -> None:
+    (tmp_path / "edition-8").mkdir()
+    (tmp_path / "edition-8" / "left-by-an-earlier-run.txt").write_text("set aside, then deleted\n", encoding="utf-8")
     assert main(["--documents", "8", "--persons", "30", "--repeats", "1", "--no-hugo", "--output", str(tmp_path)]) == 0
     printed = capsys.readouterr().out
     assert "| documents | pages | full build | no-op |" in printed
