@@ -97,9 +97,11 @@ class StagingFolder:
         assert self.folder is not None, "the folder was published or discarded"
         if self.twice is not None:
             raise OutputProblem(f"two pages would be written to '{self.twice}'")
+        count = len(self.written)  # the build's files are known: walking 75,000 of them took half a second
         if finish is not None:
+            before = set(os.listdir(self.folder))
             finish(self.folder)
-        count = sum(len(files) for _, _, files in os.walk(self.folder))  # (no stat per file, as rglob and is_file made)
+            count += sum(_file_count(self.folder / name) for name in os.listdir(self.folder) if name not in before)
         _swap_into_place(self.folder, self.output_dir)
         self.folder = None
         return count
@@ -108,6 +110,13 @@ class StagingFolder:
         if self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
             self.folder = None
+
+
+def _file_count(path: Path) -> int:
+    """1 for a file, else the files in the folder and its subfolders (no stat per file, as rglob and is_file make)."""
+    if not path.is_dir():
+        return 1
+    return sum(len(files) for _, _, files in os.walk(path))
 
 
 @dataclass(frozen=True)

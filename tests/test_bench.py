@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import random
+import sys
 from pathlib import Path
 
-from generator.bench import SetAside, main, synthetic_persons, write_corpus
+from generator.bench import SetAside, main, synthetic_persons, timed_run, write_corpus
 from generator.build import build
 
 
@@ -42,6 +43,7 @@ def test_the_bench_reports_every_measure_as_a_table_and_json(tmp_path: Path, cap
                 "full_build_pages", "one_document_changed_pages", "preview_document_changed", "preview_person_changed"):
         assert row[key] > 0, key
     assert 0 < row["peak_pss_search_aside_mib"] <= row["peak_pss_total_mib"]  # the search indexer's memory aside
+    assert len(row["runs"]["full"]) == len(row["runs"]["document"]) == 1  # the runs that measure memory are not among the timed
     assert report["machine"]["cores"] >= 1
     edited = (tmp_path / "edition-8" / "content" / "documents" / "d000001.md").read_text(encoding="utf-8")
     assert "Revised reading number 101." in edited  # the last edit: the preview server's rebuilds come after the command's
@@ -60,3 +62,14 @@ def test_folders_are_set_aside_whole_and_deleted_only_when_emptied(tmp_path: Pat
     assert (kept / "documents" / "index.html").read_text(encoding="utf-8") == "<p>made</p>"
     set_aside.empty()
     assert not (tmp_path / "set-aside").exists()
+
+
+def test_a_timed_run_is_not_sampled_and_a_sampled_run_measures_the_process_tree(tmp_path: Path) -> None:
+    # A parent that starts a child holding 200 MB: the sampler sees both, the kernel's figure only the largest.
+    child = "import time; block = bytearray(200_000_000); time.sleep(0.6)"
+    parent = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {child!r}], check=True)"
+    sampled = timed_run([sys.executable, "-c", parent])
+    timed = timed_run([sys.executable, "-c", parent], sample_memory=False)
+    assert sampled.peak_pss_total > 200_000_000 and sampled.peak_rss_total >= sampled.peak_pss_total
+    assert timed.peak_pss_total == timed.peak_rss_total == 0
+    assert timed.peak_rss_process > 200_000_000 and timed.seconds > 0.6

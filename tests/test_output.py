@@ -43,3 +43,18 @@ def test_files_the_workers_wrote_are_counted_and_a_path_made_twice_fails_the_pub
         again.publish()
     again.discard()
     assert (output / "index.html").read_bytes() == b"home"  # the site before stands
+
+
+def test_the_files_a_finishing_step_adds_are_counted_with_the_builds(tmp_path: Path) -> None:
+    staging = StagingFolder(tmp_path / "_site")
+    staging.add("index.html", b"home")
+    staging.add("documents/d1/index.html", b"page")
+
+    def add_an_index(folder: Path) -> None:  # as the search indexer adds its bundle
+        (folder / "pagefind" / "fragment").mkdir(parents=True)
+        (folder / "pagefind" / "pagefind.js").write_bytes(b"js")
+        (folder / "pagefind" / "fragment" / "a.pf_fragment").write_bytes(b"a")
+        (folder / "index.html").write_bytes(b"home, rewritten")  # a file of the build's, rewritten: not one more
+        (folder / "robots.txt").write_bytes(b"")
+
+    assert staging.publish(add_an_index) == 5
