@@ -26,7 +26,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO
@@ -384,9 +384,10 @@ class Result:
     documents: int
     pages: int
     full_build: float
-    noop_rebuild: float
-    one_document_changed: float
-    one_person_changed: float
+    # the rebuilds' figures are None when only the full build was measured (--full-only)
+    noop_rebuild: float | None
+    one_document_changed: float | None
+    one_person_changed: float | None
     peak_rss_total_mib: float
     peak_rss_process_mib: float
     peak_pss_total_mib: float
@@ -395,11 +396,11 @@ class Result:
     full_build_cpu: float = 0.0
     # the same, until every page is written: the search index, which follows the pages, aside
     full_build_pages: float = 0.0
-    one_document_changed_pages: float = 0.0
-    one_person_changed_pages: float = 0.0
+    one_document_changed_pages: float | None = None
+    one_person_changed_pages: float | None = None
     # as the preview server rebuilds: in one process that keeps the build memory, search index aside
-    preview_document_changed: float = 0.0
-    preview_person_changed: float = 0.0
+    preview_document_changed: float | None = None
+    preview_person_changed: float | None = None
     ratio_to_hugo_pages: float | None = None
     hugo_full_build: float | None = None
     hugo_full_build_cpu: float | None = None
@@ -449,8 +450,9 @@ def count_pages(site: Path) -> int:
 
 def measure(
     documents: int, workdir: Path, repeats: int, hugo: list[str] | None, say: Callable[[str], None], persons_count: int = PERSONS,
-    set_aside: Callable[[Path], None] = _delete,
+    set_aside: Callable[[Path], None] = _delete, *, full_only: bool = False,
 ) -> Result:
+    """Every measure of one corpus size; with `full_only`, the full build alone (and Hugo's), without the rebuilds."""
     edition = workdir / f"edition-{documents}"
     say(f"generating {documents} documents and {persons_count} persons in {edition}")
     corpus, persons = write_corpus(edition, documents, persons_count=persons_count, set_aside=set_aside)
@@ -469,29 +471,40 @@ def measure(
     clean()
     sampled = [timed_run(ours)]
     pages = count_pages(site)
-    noop = [timed_run(ours, sample_memory=False) for _ in range(repeats)]
-    document_changed, person_changed = [], []
-    say(f"full build {median_run(full).seconds:.2f} s; measuring rebuilds")
-    for step in range(repeats + 1):
-        _edit_document(edition, step + 1)
-        run = timed_run(ours, sample_memory=step == repeats)
-        (sampled if step == repeats else document_changed).append(run)
-        _edit_person(edition, step + 1)
-        run = timed_run(ours, sample_memory=step == repeats)
-        (sampled if step == repeats else person_changed).append(run)
+    say(f"full build {median_run(full).seconds:.2f} s")
+    noop: list[Run] = []
+    document_changed: list[Run] = []
+    person_changed: list[Run] = []
+    preview_document: list[float] = []
+    preview_person: list[float] = []
+    if not full_only:
+        say("measuring rebuilds")
+        noop = [timed_run(ours, sample_memory=False) for _ in range(repeats)]
+        for step in range(repeats + 1):  # the last for memory
+            _edit_document(edition, step + 1)
+            run = timed_run(ours, sample_memory=step == repeats)
+            (sampled if step == repeats else document_changed).append(run)
+            _edit_person(edition, step + 1)
+            run = timed_run(ours, sample_memory=step == repeats)
+            (sampled if step == repeats else person_changed).append(run)
+        preview_document, preview_person = preview_rebuilds(edition, repeats)
     every = median_run([*full, *noop, *document_changed, *person_changed, *sampled])  # (the peaks are the largest of all)
-    preview_document, preview_person = preview_rebuilds(edition, repeats)
+
+    def median(values: Iterable[float]) -> float | None:  # (None for what was not measured)
+        measured = list(values)
+        return statistics.median(measured) if measured else None
+
     result = Result(
         documents=documents, pages=pages,
-        full_build=median_run(full).seconds, noop_rebuild=median_run(noop).seconds,
-        one_document_changed=median_run(document_changed).seconds, one_person_changed=median_run(person_changed).seconds,
+        full_build=median_run(full).seconds, noop_rebuild=median(r.seconds for r in noop),
+        one_document_changed=median(r.seconds for r in document_changed), one_person_changed=median(r.seconds for r in person_changed),
         peak_rss_total_mib=every.peak_rss_total / 2**20, peak_rss_process_mib=every.peak_rss_process / 2**20,
         peak_pss_total_mib=every.peak_pss_total / 2**20, peak_pss_search_aside_mib=every.peak_pss_builder / 2**20,
         pages_per_second=pages / median_run(full).seconds, full_build_cpu=median_run(full).cpu_seconds,
         full_build_pages=statistics.median(r.pages_seconds for r in full),
-        one_document_changed_pages=statistics.median(r.pages_seconds for r in document_changed),
-        one_person_changed_pages=statistics.median(r.pages_seconds for r in person_changed),
-        preview_document_changed=statistics.median(preview_document), preview_person_changed=statistics.median(preview_person),
+        one_document_changed_pages=median(r.pages_seconds for r in document_changed),
+        one_person_changed_pages=median(r.pages_seconds for r in person_changed),
+        preview_document_changed=median(preview_document), preview_person_changed=median(preview_person),
         runs={"full": [r.seconds for r in full], "noop": [r.seconds for r in noop],
               "document": [r.seconds for r in document_changed], "person": [r.seconds for r in person_changed],
               "full_cpu": [r.cpu_seconds for r in full]},
@@ -530,18 +543,21 @@ def table(results: Sequence[Result]) -> str:
              "preview server: 1 doc changed", "preview server: 1 person changed", "peak PSS, all processes", "peak PSS, search aside",
              "peak RSS, all processes", "largest process", "pages/s", "Hugo full", "ours / Hugo", "ours / Hugo, search aside",
              "full build CPU", "Hugo CPU", "ours / Hugo, CPU")]
+    def seconds(value: float | None) -> str:
+        return f"{value:.2f} s" if value is not None else "n/a"
+
     for r in results:
         rows.append((
-            f"{r.documents:,}", f"{r.pages:,}", f"{r.full_build:.2f} s", f"{r.noop_rebuild:.2f} s", f"{r.one_document_changed:.2f} s",
-            f"{r.one_person_changed:.2f} s", f"{r.full_build_pages:.2f} s", f"{r.one_document_changed_pages:.2f} s",
-            f"{r.one_person_changed_pages:.2f} s", f"{r.preview_document_changed:.2f} s", f"{r.preview_person_changed:.2f} s",
+            f"{r.documents:,}", f"{r.pages:,}", seconds(r.full_build), seconds(r.noop_rebuild), seconds(r.one_document_changed),
+            seconds(r.one_person_changed), seconds(r.full_build_pages), seconds(r.one_document_changed_pages),
+            seconds(r.one_person_changed_pages), seconds(r.preview_document_changed), seconds(r.preview_person_changed),
             f"{r.peak_pss_total_mib:.0f} MiB", f"{r.peak_pss_search_aside_mib:.0f} MiB", f"{r.peak_rss_total_mib:.0f} MiB", f"{r.peak_rss_process_mib:.0f} MiB",
             f"{r.pages_per_second:,.0f}",
-            f"{r.hugo_full_build:.2f} s" if r.hugo_full_build is not None else "n/a",
+            seconds(r.hugo_full_build),
             f"{r.ratio_to_hugo:.2f}" if r.ratio_to_hugo is not None else "n/a",
             f"{r.ratio_to_hugo_pages:.2f}" if r.ratio_to_hugo_pages is not None else "n/a",
-            f"{r.full_build_cpu:.2f} s",
-            f"{r.hugo_full_build_cpu:.2f} s" if r.hugo_full_build_cpu is not None else "n/a",
+            seconds(r.full_build_cpu),
+            seconds(r.hugo_full_build_cpu),
             f"{r.cpu_ratio_to_hugo:.2f}" if r.cpu_ratio_to_hugo is not None else "n/a",
         ))
     lines = ["| " + " | ".join(row) + " |" for row in rows]
@@ -556,6 +572,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--persons", type=int, default=PERSONS, help=f"entries in the persons register (default: {PERSONS})")
     parser.add_argument("--repeats", type=int, default=3, help="runs of each measurement; the median is reported")
     parser.add_argument("--no-hugo", action="store_true", help="do not build with Hugo")
+    parser.add_argument("--full-only", action="store_true", help="measure the full build alone, without the rebuilds (for 100,000 documents)")
     parser.add_argument("--output", type=Path, default=Path("bench-output"), help="work folder and JSON report (default: bench-output)")
     args = parser.parse_args(argv)
 
@@ -569,7 +586,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.output.mkdir(parents=True, exist_ok=True)
     set_aside = SetAside(args.output.resolve() / "set-aside")
     try:
-        results = [measure(n, args.output.resolve(), args.repeats, hugo, say, args.persons, set_aside) for n in sizes]
+        results = [measure(n, args.output.resolve(), args.repeats, hugo, say, args.persons, set_aside, full_only=args.full_only) for n in sizes]
     finally:
         set_aside.empty()
     report = {

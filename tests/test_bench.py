@@ -73,3 +73,16 @@ def test_a_timed_run_is_not_sampled_and_a_sampled_run_measures_the_process_tree(
     assert sampled.peak_pss_total > 200_000_000 and sampled.peak_rss_total >= sampled.peak_pss_total
     assert timed.peak_pss_total == timed.peak_rss_total == 0
     assert timed.peak_rss_process > 200_000_000 and timed.seconds > 0.6
+
+
+def test_the_full_build_can_be_measured_alone(tmp_path: Path, capsys) -> None:
+    assert main(["--documents", "8", "--persons", "30", "--repeats", "1", "--no-hugo", "--full-only", "--output", str(tmp_path)]) == 0
+    (row,) = json.loads((tmp_path / "bench.json").read_text(encoding="utf-8"))["results"]
+    assert row["full_build"] > 0 and row["peak_pss_total_mib"] > 0 and len(row["runs"]["full"]) == 1
+    for key in ("noop_rebuild", "one_document_changed", "one_person_changed", "preview_document_changed", "preview_person_changed"):
+        assert row[key] is None, key
+    assert not row["runs"]["document"]
+    printed = capsys.readouterr().out
+    assert "| 8 | " in printed and "| n/a |" in printed
+    edited = (tmp_path / "edition-8" / "content" / "documents" / "d000001.md").read_text(encoding="utf-8")
+    assert "Revised reading" not in edited  # no rebuild was measured
