@@ -15,8 +15,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-import itertools
 import operator
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,7 +28,13 @@ UNREPEATABLE: Read = ("", "", None, ("unrepeatable",))
 _PLAIN = (str, int, float, bool, type(None))
 _PLAIN_TYPES = frozenset({int, float, bool, type(None)})
 _LONG_TEXT = 200
-_unique = itertools.count()
+
+
+def _unique() -> str:
+    """A token for what cannot be compared, which no other read, value or build gives. (A count started again at 0
+    in every process, so a rebuild from the command line gave the last build's tokens in the same order, and the
+    pages that made such reads seemed to stand.)"""
+    return "?" + os.urandom(12).hex()
 
 
 def digest(text: str) -> str:
@@ -95,7 +101,7 @@ class Fingerprints:
                 return token  # small, like a short tuple
         else:
             # Nothing known to compare by (a function, a proxy, an object without fields): never equal.
-            token = f"?{next(_unique)}"
+            token = _unique()
         self._memo[key] = token = digest(token)
         self._keep.append(value)
         return "@" + token
@@ -360,7 +366,7 @@ class ReadResults:
     def _evaluate(self, read: Read) -> str:
         owner, attribute, arguments, then = read
         if read == UNREPEATABLE or owner not in self.owners:
-            return f"?{next(_unique)}"
+            return _unique()
         try:
             value = getattr(self.owners[owner], attribute)
             if arguments is not None:
@@ -374,7 +380,7 @@ class ReadResults:
                     return "missing"
                 value = value[then[1]]
         except Exception:  # a read that fails now (an entry gone) simply differs
-            return f"?{next(_unique)}"
+            return _unique()
         return self.fingerprints.of(value)
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -356,6 +358,24 @@ def test_a_theme_that_shows_bodies_in_lists_follows_a_changed_body(tmp_path: Pat
     change_body(edition)
     assert not build(edition).diagnostics.errors
     assert "in pencil" in (edition / "_site" / "index.html").read_text(encoding="utf-8")
+    assert_same_as_clean_build(edition, tmp_path)
+
+
+def test_a_read_that_cannot_be_compared_makes_its_pages_again_in_a_new_process(tmp_path: Path) -> None:
+    # A call with named arguments is not noted as a read that a rebuild can repeat: the pages that make it are made
+    # again by every rebuild. From the command line each build is a new process, whose tokens for such reads must
+    # not be the last build's (they were, from a count that started again at 0).
+    edition = synthetic_edition(tmp_path / "edition")
+    first = sorted((edition / "content" / "persons.yml").read_text(encoding="utf-8").split("- id: ")[1:])[0].split("\n")[0]
+    override_theme(edition, "person.html", "{% extends \"entry.html\" %}",
+                   "{% extends \"entry.html\" %}{% block entry_details %}<p class=\"probe\">"
+                   f"{{{{ index.appearances_of(kind='person', entry_id='{first}') | length }}}}</p>{{% endblock %}}")
+    command = [sys.executable, "-m", "generator", "build", str(edition)]
+    subprocess.run(command, check=True, capture_output=True)
+    # A new document names the first person alone: the other persons' pages read nothing else that changed.
+    (edition / "content" / "documents" / "d999999.md").write_text(
+        f"---\ntitle: A note\ndate: '1950-01-01'\npersons: [{first}]\n---\nA short note.\n", encoding="utf-8")
+    subprocess.run(command, check=True, capture_output=True)
     assert_same_as_clean_build(edition, tmp_path)
 
 
