@@ -645,6 +645,19 @@ def _page_groups(
     read nothing else.
     """
     shared = states["index"] + states["edition"] + shared_values
+    # The pages that list the whole edition come first, the largest first, and the documents' pages last: made in
+    # that order on two cores, the stage ends with small pages on both rather than a long one on one.
+    notes = "".join([f"{document.id}:{''.join(kept[document.id].note_digests)};" for document in planner.context.index.documents])
+    yield ("apparatus", digest(shared + notes + (fingerprints.of(versions) if versions else "")),
+           lambda: [render_apparatus_page(planner, annotated, versions)])
+
+    def registers() -> Iterator[tuple[str, PageTask | str]]:
+        yield from browse.render_browse_pages(planner)
+        yield from render_register_pages(planner, page_html, introduction_html)
+        if with_search:
+            yield search.render_search_page(planner)
+
+    yield "registers", digest(shared), registers
     for document in planner.context.index.documents:
         text, document_versions, images = annotated[document.id], versions.get(document.id, ()), page_images.get(document.id, ())
         inputs = shared + kept[document.id].text_digest  # (digests side by side: hashing them again would add nothing)
@@ -655,17 +668,6 @@ def _page_groups(
             return [render_document_page(planner, document, text, versions=versions, page_images=page_images)]
 
         yield f"document:{document.id}", inputs, document_page
-    notes = "".join([f"{document.id}:{''.join(kept[document.id].note_digests)};" for document in planner.context.index.documents])
-    yield ("apparatus", digest(shared + notes + (fingerprints.of(versions) if versions else "")),
-           lambda: [render_apparatus_page(planner, annotated, versions)])
-
-    def registers() -> Iterator[tuple[str, PageTask | str]]:
-        yield from render_register_pages(planner, page_html, introduction_html)
-        yield from browse.render_browse_pages(planner)
-        if with_search:
-            yield search.render_search_page(planner)
-
-    yield "registers", digest(shared), registers
 
 
 def _register_index_parts(index: EditionIndex, parts: IndexParts, fingerprints: Fingerprints, kept_index: KeptIndex | None) -> KeptIndex:

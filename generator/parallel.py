@@ -21,7 +21,10 @@ Result = TypeVar("Result")
 
 MIN_ITEMS_PER_WORKER = 200  # below this, starting processes costs more than it saves
 CHUNKS_AHEAD_PER_WORKER = 3  # chunks given out before their results are taken
-CHUNKS_HELD_HERE = 4  # made in the calling process while the workers' earlier chunks are under way, held until their turn
+# Made in the calling process while the workers' earlier chunks are under way, held until their turn. With `here_too`
+# the results are small (the workers write what they make), so many may wait: with a few, this process stopped and
+# waited while a worker made a chunk of long pages (the home page, the chronology).
+CHUNKS_HELD_HERE = 64
 _shared: Any = None
 
 

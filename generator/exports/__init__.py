@@ -153,6 +153,7 @@ def render_exports(
     parse_env = {**(parse_env or {}), "near_misses": False}
     texts: dict[str, str] = {}
     version_texts: dict[str, list[str]] = {}
+    lines: dict[str, str] = {}  # each made document's line of edition.json, made by the worker that made its files
     members: list[str] = []
     texts_digests: dict[str, str] = {}  # of each document's plain texts, which its line in edition.json holds
     member_digests: list[str] = []
@@ -177,7 +178,7 @@ def render_exports(
             files, text, member, plain_versions = [], kept.text, kept.member, list(kept.plain_versions)
             memory.standing.extend(kept.files)  # type: ignore[union-attr]
         else:
-            files, plain, member, reads = next(made)
+            files, plain, member, reads, lines[document.id] = next(made)
             if plain is None:  # made from the annotate stage's texts: this process has their plain texts
                 plain = [annotated.plain_text for annotated in (made_texts or {})[document.id]]
             text, plain_versions = plain[0], plain[1:]
@@ -207,10 +208,11 @@ def render_exports(
     yield from edition_file("cmif.xml", (), lambda index: tei.cmif_xml(index, config))
     yield from edition_file("feed.xml", (), lambda index: feeds.atom_feed(index, config))
     if later is None:
-        yield from _text_files(index, config, memory, edition_file, entries, members, member_digests, texts, version_texts, texts_digests)
+        yield from _text_files(index, config, memory, edition_file, entries, members, member_digests, texts, version_texts, texts_digests,
+                               lines)
     else:
         later.append(partial(_text_files, index, config, memory, edition_file, entries, members, member_digests, texts, version_texts,
-                             texts_digests))
+                             texts_digests, lines))
     yield data.SCHEMA_PATH, data.edition_schema()
 
 
@@ -220,9 +222,10 @@ TEXT_FILES = ("edition.xml", "edition.json")  # the edition-wide files that hold
 def _text_files(
     index: EditionIndex, config: SiteConfig, memory: ExportMemory | None, edition_file: Callable[..., Iterator[tuple[str, str]]],
     entries: tei.RegisterXml, members: Sequence[str], member_digests: Sequence[str], texts: Mapping[str, str],
-    version_texts: Mapping[str, Sequence[str]], texts_digests: Mapping[str, str],
+    version_texts: Mapping[str, Sequence[str]], texts_digests: Mapping[str, str], made_lines: Mapping[str, str],
 ) -> Iterator[tuple[str, str]]:
-    """The TEXT_FILES: the TEI corpus and edition.json, each made again only when a text or what it reads changed."""
+    """The TEXT_FILES: the TEI corpus and edition.json, each made again only when a text or what it reads changed.
+    `made_lines` are the lines of edition.json made with the documents' exports (see _document_exports_chunk)."""
     # The members and the documents' texts are known by their digests: fingerprints of the texts would read them all.
     yield from edition_file("edition.xml", (digest("".join(member_digests)), entries), lambda index: tei.corpus_xml(members, index, config, entries))
     record_keys: dict[str, str] = {}
@@ -231,12 +234,16 @@ def _text_files(
         known = memory.read_results.fingerprints.of
         record_keys = {document.id: known(document) + texts_digests[document.id] for document in index.documents}
 
+    def made_line(document: Document) -> str:
+        line = made_lines.get(document.id)
+        return line if line is not None else data.document_line(document, config, texts[document.id], version_texts[document.id])
+
     def line_of(document: Document) -> str:
         if memory is None:
-            return data.document_line(document, config, texts[document.id], version_texts[document.id])
+            return made_line(document)
         key = record_keys[document.id]
         kept = memory.kept_records.get(document.id)
-        line = kept[1] if kept is not None and kept[0] == key else data.document_line(document, config, texts[document.id], version_texts[document.id])
+        line = kept[1] if kept is not None and kept[0] == key else made_line(document)
         memory.records_now[document.id] = (key, line)
         return line
 
@@ -253,9 +260,12 @@ def _texts_digest(text: str, plain_versions: Sequence[str]) -> str:
     return digest("".join(f"{len(part)}:{part}" for part in (text, *plain_versions)))
 
 
-def _document_exports_chunk(numbers: Sequence[int]) -> list[tuple[list[tuple[str, str | Written]], list[str] | None, str, tuple[Read, ...]]]:
+def _document_exports_chunk(
+    numbers: Sequence[int],
+) -> list[tuple[list[tuple[str, str | Written]], list[str] | None, str, tuple[Read, ...], str]]:
     """One document's own files, the plain texts of its main text and versions when it had to parse them again
-    (else None), its member of the TEI corpus and what it read of the index, for each document numbered."""
+    (else None), its member of the TEI corpus, what it read of the index and its line of edition.json, for each
+    document numbered. (The line is made here, on every core, rather than with edition.json, on one.)"""
     real_index, config, parse_env, ids, real_entries, documents, log, made_texts, into = shared()
     index = Tracked(real_index, "index", log)
     tracked_entries = Tracked(real_entries, "entries", log)
@@ -289,5 +299,6 @@ def _document_exports_chunk(numbers: Sequence[int]) -> list[tuple[list[tuple[str
         reads, log.reads = log.reads, None
         # The plain texts the annotate stage made are in the build's process already: they need not come back (and be held twice).
         placed = [(path, place(into, path, content)) for path, content in files]
-        results.append((placed, None if texts is annotated else [t.plain_text for t in texts], member, sorted_reads(reads)))
+        line = data.document_line(document, config, text, [t.plain_text for t in texts[1:]])
+        results.append((placed, None if texts is annotated else [t.plain_text for t in texts], member, sorted_reads(reads), line))
     return results
