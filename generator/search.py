@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,7 @@ MISSING_BINARY = (
 MISSING_BINARY_HINT = "or turn search off in site.yml with 'search: {enabled: false}'"
 PAGEFIND_ALLOCATOR = "dirty_decay_ms:0,muzzy_decay_ms:0"  # unless the environment says otherwise
 FAILED_HINT = "the previous site is unchanged; run the same build with a working Pagefind, or turn search off in site.yml"
+MEMORY_HINT = "close other programs and build again, or build on a machine with more memory"
 
 
 class SearchFailed(Exception):
@@ -74,6 +76,10 @@ def index_site(site_dir: Path, executable: Path, folder: str = BUNDLE_FOLDER, pa
         finished = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False, env=pagefind_environment())
     except (OSError, subprocess.TimeoutExpired) as problem:
         raise SearchFailed(f"Pagefind could not index the site: {problem}") from None
+    if finished.returncode == -signal.SIGKILL:
+        # What the kernel does to the largest process when memory runs out: at 100,000 documents Pagefind holds some 14 GB.
+        raise SearchFailed("Pagefind could not index the site: it was stopped by the system, most likely for lack of memory "
+                           f"(it needs about 1.4 GB for 10,000 documents, 14 GB for 100,000); {MEMORY_HINT}")
     if finished.returncode != 0:
         said = (finished.stderr or finished.stdout).strip() or f"exit status {finished.returncode}"
         raise SearchFailed(f"Pagefind could not index the site: {said}")

@@ -79,6 +79,20 @@ def test_a_failing_indexer_fails_the_build_and_keeps_the_previous_site(
     assert (out / "pagefind" / "pagefind.js").is_file()
 
 
+def test_an_indexer_stopped_for_lack_of_memory_is_said_so(
+    make_edition: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The kernel stops the largest process when memory runs out (SIGKILL): a bare "exit status -9" tells an editor nothing.
+    killed = tmp_path / "pagefind"
+    killed.write_text("#!/bin/sh\nkill -9 $$\n", encoding="utf-8")
+    killed.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(killed))
+    result = build(make_edition({"content/documents/a.md": document()}), tmp_path / "out")
+    [error] = result.diagnostics.errors
+    assert "stopped by the system, most likely for lack of memory" in error.message and "-9" not in error.message
+    assert not (tmp_path / "out").exists()
+
+
 def test_pagefind_reads_the_document_pages_or_those_the_settings_name(make_edition: Callable[..., Path], tmp_path: Path) -> None:
     # A theme that marks the edition's own pages for search too names them in search.pages.
     files = {
