@@ -7,7 +7,9 @@ Problems are printed as `path:line:col: severity: message`, all of them, then a 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
+import os
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -71,6 +73,19 @@ def summary(result: BuildResult, *, wrote: bool) -> str:
         return (f"Built {result.documents} document(s), {result.persons} person(s): "
                 f"{result.pages_written} files written to {result.output_dir} in {result.seconds:.2f} s{search}")
     return f"Checked {result.documents} document(s), {result.persons} person(s): {len(result.files)} pages would be written"
+
+
+def run() -> None:
+    """The `edition` command itself: `main`, then the process ends at once with its exit status.
+
+    A build's millions of objects would otherwise be freed one by one as Python shuts down: at
+    30,000 documents that took about 1.4 s after the site was written, and it grows with the edition.
+    """
+    status = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a reader that went away, a stream closed
+            stream.flush()
+    os._exit(status)
 
 
 def main(argv: list[str] | None = None) -> int:
