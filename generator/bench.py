@@ -330,8 +330,8 @@ def timed_run(command: Sequence[str], cwd: Path | None = None, *, sample_memory:
     """Run a command to completion, sampling the resident memory of it and every process it starts.
 
     The sampling reads each process's page tables 20 times a second: at 10,000 documents that took
-    some 15 s of processor time in a 52 s build, on a machine of 2 cores, and made the build 10 s
-    slower. A run that is timed is therefore not sampled (`sample_memory=False`; its largest
+    some 15 s of processor time in a 52 s build, on a machine of 2 cores, and made the build 4 to
+    10 s slower. A run that is timed is therefore not sampled (`sample_memory=False`; its largest
     process is still known, from the kernel); the memory is measured in runs of its own.
     """
     # Files, not pipes: thousands of warnings would fill a pipe and stall the build.
