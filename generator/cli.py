@@ -79,7 +79,7 @@ def run() -> None:
     """The `edition` command itself: `main`, then the process ends at once with its exit status.
 
     A build's millions of objects would otherwise be freed one by one as Python shuts down: at
-    30,000 documents that took about 1.4 s after the site was written, and it grows with the edition.
+    30,000 documents that took about 0.4 s after the site was written, and it grows with the edition.
     """
     status = main()
     for stream in (sys.stdout, sys.stderr):

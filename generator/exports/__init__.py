@@ -153,7 +153,10 @@ def render_exports(
     parse_env = {**(parse_env or {}), "near_misses": False}
     texts: dict[str, str] = {}
     version_texts: dict[str, list[str]] = {}
-    lines: dict[str, str] = {}  # each made document's line of edition.json, made by the worker that made its files
+    # Each made document's line of edition.json, made by the worker that made its files; an update keeps the lines
+    # of the last build and makes a line only where its document's record changed (see _text_files).
+    lines: dict[str, str | None] = {}
+    make_lines = memory is None or not memory.kept_records
     members: list[str] = []
     texts_digests: dict[str, str] = {}  # of each document's plain texts, which its line in edition.json holds
     member_digests: list[str] = []
@@ -170,8 +173,8 @@ def render_exports(
                 reused[document.id] = kept
     to_make = [d for d in index.documents if d.id not in reused]
     log = ReadLog()
-    made = iter_chunks(_document_exports_chunk, len(to_make), (index, config, parse_env, ids, entries, to_make, log, made_texts or {}, into), jobs,
-                       here_too=into is not None)
+    chunk_data = (index, config, parse_env, ids, entries, to_make, log, made_texts or {}, into, make_lines)
+    made = iter_chunks(_document_exports_chunk, len(to_make), chunk_data, jobs, here_too=into is not None)
     for document in index.documents:
         if document.id in reused:
             kept = reused[document.id]
@@ -222,7 +225,7 @@ TEXT_FILES = ("edition.xml", "edition.json")  # the edition-wide files that hold
 def _text_files(
     index: EditionIndex, config: SiteConfig, memory: ExportMemory | None, edition_file: Callable[..., Iterator[tuple[str, str]]],
     entries: tei.RegisterXml, members: Sequence[str], member_digests: Sequence[str], texts: Mapping[str, str],
-    version_texts: Mapping[str, Sequence[str]], texts_digests: Mapping[str, str], made_lines: Mapping[str, str],
+    version_texts: Mapping[str, Sequence[str]], texts_digests: Mapping[str, str], made_lines: Mapping[str, str | None],
 ) -> Iterator[tuple[str, str]]:
     """The TEXT_FILES: the TEI corpus and edition.json, each made again only when a text or what it reads changed.
     `made_lines` are the lines of edition.json made with the documents' exports (see _document_exports_chunk)."""
@@ -262,11 +265,12 @@ def _texts_digest(text: str, plain_versions: Sequence[str]) -> str:
 
 def _document_exports_chunk(
     numbers: Sequence[int],
-) -> list[tuple[list[tuple[str, str | Written]], list[str] | None, str, tuple[Read, ...], str]]:
+) -> list[tuple[list[tuple[str, str | Written]], list[str] | None, str, tuple[Read, ...], str | None]]:
     """One document's own files, the plain texts of its main text and versions when it had to parse them again
-    (else None), its member of the TEI corpus, what it read of the index and its line of edition.json, for each
-    document numbered. (The line is made here, on every core, rather than with edition.json, on one.)"""
-    real_index, config, parse_env, ids, real_entries, documents, log, made_texts, into = shared()
+    (else None), its member of the TEI corpus, what it read of the index and, with `make_lines` (when there are no
+    kept lines to reuse), its line of edition.json, for each document numbered. (The line is made here, on every
+    core, rather than with edition.json, on one.)"""
+    real_index, config, parse_env, ids, real_entries, documents, log, made_texts, into, make_lines = shared()
     index = Tracked(real_index, "index", log)
     tracked_entries = Tracked(real_entries, "entries", log)
     entries = tei.RegisterXml(tracked_entries.persons, tracked_entries.places)  # each entry a document's standOff takes is noted
@@ -299,6 +303,6 @@ def _document_exports_chunk(
         reads, log.reads = log.reads, None
         # The plain texts the annotate stage made are in the build's process already: they need not come back (and be held twice).
         placed = [(path, place(into, path, content)) for path, content in files]
-        line = data.document_line(document, config, text, [t.plain_text for t in texts[1:]])
+        line = data.document_line(document, config, text, [t.plain_text for t in texts[1:]]) if make_lines else None
         results.append((placed, None if texts is annotated else [t.plain_text for t in texts], member, sorted_reads(reads), line))
     return results
