@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
 import operator
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import xxhash
 
 # (owner, attribute, arguments or None, then): then is () for the value itself, ("item", key),
 # ("bool",), ("len",) or ("all",) for what was asked of a container value.
@@ -42,7 +43,9 @@ def digest(text: str) -> str:
 
 
 def bytes_digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    # XXH3's 128 bits: a digest must tell a change, not resist an adversary. A build digests every file it makes,
+    # 550 MB at 10,000 documents: 0.6 s of processor time with BLAKE2b, a fiftieth of it with XXH3.
+    return xxhash.xxh3_128_hexdigest(data)
 
 
 @dataclass(frozen=True)
