@@ -41,11 +41,15 @@ def check_output_dir(edition_dir: Path, output_dir: Path) -> None:
         raise OutputProblem(f"the output folder '{output_dir}' lies inside the edition's sources")
 
 
-def safe_relative(path: str) -> PurePosixPath:
+def safe_relative(path: str) -> str:
+    """`path` as a plain relative path (`a/b.html`), or OutputProblem when it would leave the output folder."""
+    parts = path.split("/")
+    if path and "\\" not in path and "" not in parts and "." not in parts and ".." not in parts:
+        return path  # plain already, as nearly every file a build makes (pathlib took 0.25 s per 75,000 files)
     relative = PurePosixPath(path)
     if relative.is_absolute() or ".." in relative.parts or not relative.parts or "\\" in path:
         raise OutputProblem(f"refusing to write '{path}' outside the output folder")
-    return relative
+    return relative.as_posix()
 
 
 def write_site(output_dir: Path, files: Iterable[tuple[str, bytes]], finish: Callable[[Path], None] | None = None) -> int:
@@ -75,7 +79,7 @@ class StagingFolder:
         self.output_dir.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_temporaries(self.output_dir)
         self.folder: Path | None = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=self.output_dir.parent))
-        self.written: set[PurePosixPath] = set()
+        self.written: set[str] = set()  # as safe_relative gives them
         self.twice: str | None = None
 
     def add(self, path: str, data: bytes) -> None:
@@ -147,17 +151,26 @@ def place(folder: Path | None, path: str, data: Data) -> Data | Written:
     return Written(bytes_digest(encoded))
 
 
-def _write_into(folder: Path, relative: PurePosixPath, data: bytes) -> None:
-    target = folder / relative
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _write_into(folder: Path, relative: str, data: bytes) -> None:
+    """Write a file of the staging folder (`relative` as safe_relative gives it). With the descriptor
+    alone: a Python file object for each of a build's 75,000 files took half a second of processor time."""
+    target = os.path.join(folder, relative)
     try:
-        stream = open(target, "wb")  # noqa: SIM115 - closed below, whichever open made it
+        descriptor = os.open(target, _NEW_FILE, 0o666)
     except FileNotFoundError:
         # Its folder is new. The staging folder itself is never made again: one that a failed build discarded stays gone.
-        for parent in reversed(relative.parents[:-1]):
+        for parent in reversed(PurePosixPath(relative).parents[:-1]):
             (folder / parent).mkdir(exist_ok=True)  # several processes may make the same folder
-        stream = open(target, "wb")  # noqa: SIM115
-    with stream:
-        stream.write(data)
+        descriptor = os.open(target, _NEW_FILE, 0o666)
+    try:
+        written = 0
+        while written < len(data):  # (a write may take less than it was given)
+            written += os.write(descriptor, data[written:] if written else data)
+    finally:
+        os.close(descriptor)
 
 
 def _swap_into_place(staging: Path, output_dir: Path) -> None:
