@@ -4,8 +4,7 @@ The workers are forked after the build has loaded and indexed the edition, so th
 without pickling; only item numbers go to them and plain results (bytes, tuples, data classes)
 come back. Where the results are small, the calling process makes chunks too and one worker fewer
 is forked (`here_too`). With one core, few items, no `fork` or other threads running (the preview
-server), the same function runs in this process. Work that needs no chunks, and would leave a core idle
-after them, runs `beside` them in a process of its own.
+server), the same function runs in this process.
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
 Result = TypeVar("Result")
@@ -66,7 +64,8 @@ def iter_chunks(
     try:
         chunk = max(20, min(200, count // (jobs * 32) or 1))
         chunks = iter([range(start, min(start + chunk, count)) for start in range(0, count, chunk)])
-        if not _can_fork(jobs):
+        # Forking a process that runs other threads (the preview server) could copy a lock some thread holds.
+        if jobs == 1 or "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
             for part in chunks:  # in chunks here too, so that one chunk's results are held at a time
                 yield from function(part)
             return
@@ -104,50 +103,3 @@ def iter_chunks(
                         item.cancel()
     finally:
         _shared = None
-
-
-def _can_fork(jobs: int) -> bool:
-    # Forking a process that runs other threads (the preview server) could copy a lock some thread holds.
-    return jobs > 1 and "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
-
-
-def beside(function: Callable[[], Result], jobs: int | None = None) -> Callable[[], Result]:
-    """`function()` made in a forked process of its own while this one goes on; gives what waits for its result.
-
-    For work that does not fit into chunks (a file made of the whole index) and that would otherwise run
-    on one core after them, leaving the other idle. The process is a plain fork, with no thread here to
-    feed it, so pools forked afterwards are safe. With one job, no `fork` or other threads running, or
-    when the process dies without a result (the system stopped it), `function` runs here when asked.
-    An exception in it is raised here.
-    """
-    jobs = default_jobs() if jobs is None else max(1, jobs)
-    if not _can_fork(jobs):
-        return function
-    context = multiprocessing.get_context("fork")
-    receiving, sending = context.Pipe(duplex=False)
-    process = context.Process(target=_run_beside, args=(function, sending), daemon=True)
-    process.start()
-    sending.close()
-
-    def result() -> Result:
-        try:
-            ok, value = receiving.recv()
-        except EOFError:  # it died without a word
-            ok, value = True, function()
-        finally:
-            receiving.close()
-            process.join()
-        if not ok:
-            raise value
-        return value  # type: ignore[no-any-return]
-
-    return result
-
-
-def _run_beside(function: Callable[[], Result], sending: Connection) -> None:
-    try:
-        outcome: tuple[bool, object] = (True, function())
-    except Exception as problem:  # raised again in the calling process
-        outcome = (False, problem)
-    sending.send(outcome)
-    sending.close()

@@ -405,31 +405,17 @@ class WholeFiles:
 
     def make(self, path: str, values: Any, function: Any) -> str | None:
         """`function(index)`'s text, or None when it makes no file or its last file stands."""
-        if self.stands(path, values):
-            return None
-        text, reads = self.run(function)
-        self.note(path, values, text is not None, reads)
-        return text
-
-    def stands(self, path: str, values: Any) -> bool:
-        """Whether the last build's file (or its absence) stands, made from the same `values` with the same reads."""
+        fingerprint = self.read_results.fingerprints.of(values)
         kept = self.earlier.get(path)
-        if kept is not None and kept.values == self.read_results.fingerprints.of(values) and self.read_results.same_as(kept):
+        if kept is not None and kept.values == fingerprint and self.read_results.same_as(kept):
             self.now[path] = kept
             if not kept.absent:
                 self.standing.append(path)
-            return True
-        return False
-
-    def run(self, function: Any) -> tuple[str | None, tuple[Read, ...]]:
-        """`function(index)`'s text and what it read of the index (in any process: see `note`)."""
+            return None
         self._log.reads = set()
         try:
             text = function(self._index)
         finally:
             reads, self._log.reads = sorted_reads(self._log.reads or set()), None
-        return text, reads
-
-    def note(self, path: str, values: Any, made: bool, reads: tuple[Read, ...]) -> None:
-        """How a file that does not stand was made (or that it was not, without `made`), for the next build."""
-        self.now[path] = Made(self.read_results.fingerprints.of(values), reads, self.read_results.combined(reads), absent=not made)
+        self.now[path] = Made(fingerprint, reads, self.read_results.combined(reads), absent=text is None)
+        return text  # type: ignore[no-any-return]

@@ -14,7 +14,7 @@ from conftest import document
 from generator.bench import write_corpus
 from generator.build import build
 from generator.cli import main
-from generator.parallel import MIN_ITEMS_PER_WORKER, beside, map_chunks, shared
+from generator.parallel import MIN_ITEMS_PER_WORKER, map_chunks, shared
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -49,35 +49,6 @@ def test_the_calling_process_makes_chunks_while_the_workers_are_busy() -> None:
     made_here = [item for pid, item in results if pid == os.getpid()]
     assert made_here and len(made_here) < count
     assert len({pid for pid, _ in results} - {os.getpid()}) == 1  # one worker fewer
-
-
-def test_work_beside_runs_in_a_process_of_its_own_while_this_one_goes_on() -> None:
-    here = os.getpid()
-    result = beside(lambda: (os.getpid(), [n * n for n in range(1000)]), jobs=2)
-    assert map_chunks(_pid_and_item, 2 * MIN_ITEMS_PER_WORKER, list(range(2 * MIN_ITEMS_PER_WORKER)), jobs=2)  # a pool forked meanwhile
-    pid, squares = result()
-    assert pid != here and squares == [n * n for n in range(1000)]
-    assert beside(os.getpid, jobs=1)() == here
-
-
-def test_work_beside_raises_its_problem_here() -> None:
-    def failing() -> None:
-        raise ValueError("no such entry")
-
-    result = beside(failing, jobs=2)
-    with pytest.raises(ValueError, match="no such entry"):
-        result()
-
-
-def test_work_beside_whose_process_dies_is_made_here() -> None:
-    here = os.getpid()
-
-    def dying_elsewhere() -> int:
-        if os.getpid() != here:
-            os._exit(9)  # as when the system stops it
-        return 42
-
-    assert beside(dying_elsewhere, jobs=2)() == 42
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,7 @@ from generator.markup import create_parser
 from generator.memory import KeptExports
 from generator.model import Document
 from generator.output import Written, place
-from generator.parallel import MIN_ITEMS_PER_WORKER, beside, iter_chunks, shared
+from generator.parallel import iter_chunks, shared
 from generator.tracking import Made, Read, ReadLog, ReadResults, Tracked, WholeFiles, digest, sorted_reads
 
 
@@ -130,7 +130,6 @@ def render_exports(
     index: EditionIndex, config: SiteConfig, parse_env: Mapping[str, Any] | None = None, jobs: int | None = None,
     memory: ExportMemory | None = None, made_texts: Mapping[str, Sequence[TextExports]] | None = None,
     later: list[Callable[[], Iterator[tuple[str, str]]]] | None = None, into: Path | None = None,
-    more_index_files: Sequence[IndexFile] = (),
 ) -> Iterator[tuple[str, str | Written]]:
     """Every exported file, in a deterministic order; each document's files on every core (see parallel.py),
     written into the staging folder `into`, when there is one, by the process that made them (see output.place).
@@ -142,8 +141,6 @@ def render_exports(
     exports were made from the same values and reads is not made again, and its files are not
     yielded (they stand in the output). Given a `later` list, the files that hold every document's text
     (TEXT_FILES) are not made here: a function that makes them is added to it, for the caller to run.
-    The files made of the index alone (registers.xml, cmif.xml, feed.xml and `more_index_files`) are made beside
-    the documents' files (see `_index_files_beside`).
     """
     ids = tei.XmlIds.of(index)
     entry_memo = tei.EntryMemo(memory.read_results.fingerprints.of, memory.kept_entries, memory.entries_now) if memory is not None else None
@@ -175,13 +172,6 @@ def render_exports(
                     and memory.read_results.same_as(kept.made)):
                 reused[document.id] = kept
     to_make = [d for d in index.documents if d.id not in reused]
-    whole = memory.whole if memory is not None else None
-    index_files = _index_files_beside(index, whole, [
-        ("registers.xml", entries, lambda index: tei.registers_xml(index, config, entries)),
-        ("cmif.xml", (), lambda index: tei.cmif_xml(index, config)),
-        ("feed.xml", (), lambda index: feeds.atom_feed(index, config)),
-        *more_index_files,
-    ], into, jobs if len(to_make) >= MIN_ITEMS_PER_WORKER else 1)
     log = ReadLog()
     chunk_data = (index, config, parse_env, ids, entries, to_make, log, made_texts or {}, into, make_lines)
     made = iter_chunks(_document_exports_chunk, len(to_make), chunk_data, jobs, here_too=into is not None)
@@ -210,13 +200,16 @@ def render_exports(
         members.append(member)
     for _ in made:  # let the pool finish and close
         pass
+    whole = memory.whole if memory is not None else None
 
     def edition_file(path: str, values: Any, function: Callable[[EditionIndex], str | None]) -> Iterator[tuple[str, str]]:
         text = function(index) if whole is None else whole.make(path, values, function)
         if text is not None:
             yield path, text
 
-    yield from index_files()
+    yield from edition_file("registers.xml", entries, lambda index: tei.registers_xml(index, config, entries))
+    yield from edition_file("cmif.xml", (), lambda index: tei.cmif_xml(index, config))
+    yield from edition_file("feed.xml", (), lambda index: feeds.atom_feed(index, config))
     if later is None:
         yield from _text_files(index, config, memory, edition_file, entries, members, member_digests, texts, version_texts, texts_digests,
                                lines)
@@ -227,35 +220,6 @@ def render_exports(
 
 
 TEXT_FILES = ("edition.xml", "edition.json")  # the edition-wide files that hold every document's text
-IndexFile = tuple[str, Any, Callable[[EditionIndex], "str | None"]]  # (path, the values it is made from, what makes it of the index)
-
-
-def _index_files_beside(
-    index: EditionIndex, whole: WholeFiles | None, files: Sequence[IndexFile], into: Path | None, jobs: int | None,
-) -> Callable[[], Iterator[tuple[str, str | Written]]]:
-    """The files made of the whole index alone, each made (unless its last file stands, see WholeFiles) in a process
-    beside the documents' exports (see parallel.beside), and written there into the staging folder `into`; gives what
-    yields them, in order, once they are made. Made after the documents' files, on one core, they took 1.2 s
-    at 10,000 documents while the other core waited."""
-    wanted = [(path, values, function) for path, values, function in files if whole is None or not whole.stands(path, values)]
-
-    def make_all() -> list[tuple[str | Written | None, tuple[Read, ...]]]:
-        made: list[tuple[str | Written | None, tuple[Read, ...]]] = []
-        for path, _, function in wanted:
-            text, reads = whole.run(function) if whole is not None else (function(index), ())
-            made.append((None if text is None else place(into, path, text), reads))
-        return made
-
-    result = beside(make_all, jobs) if wanted else list
-
-    def files_made() -> Iterator[tuple[str, str | Written]]:
-        for (path, values, _), (text, reads) in zip(wanted, result(), strict=True):
-            if whole is not None:
-                whole.note(path, values, text is not None, reads)
-            if text is not None:
-                yield path, text
-
-    return files_made
 
 
 def _text_files(
