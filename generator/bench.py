@@ -277,6 +277,9 @@ class Run:
     cpu_seconds: float = 0.0  # user and system time of the process and the processes it waited for: steadier than wall time on a busy machine
     search_seconds: float = 0.0  # of `seconds`, what the search index took, as the build reports it (it follows the pages)
     peak_pss_builder: int = 0  # bytes: as peak_pss_total, without the search indexer's process (Pagefind, which follows the pages)
+    # Of cpu_seconds, the kernel's: mostly the file system's. It shows when the file system, not the build, made a run
+    # slower (see SetAside).
+    system_seconds: float = 0.0
 
     @property
     def pages_seconds(self) -> float:
@@ -370,13 +373,14 @@ def _timed_run(command: Sequence[str], cwd: Path | None, said: IO[bytes], errors
         raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}):\n{errors[-2000:]}")
     search = re.search(r"of which the search index ([0-9.]+) s", output)
     return Run(seconds, peak, usage.ru_maxrss * 1024, peak_pss, usage.ru_utime + usage.ru_stime,
-               float(search.group(1)) if search else 0.0, peak_pss_builder)
+               float(search.group(1)) if search else 0.0, peak_pss_builder, usage.ru_stime)
 
 
 def median_run(runs: Sequence[Run]) -> Run:
     return Run(statistics.median(r.seconds for r in runs), max(r.peak_rss_total for r in runs), max(r.peak_rss_process for r in runs),
                max(r.peak_pss_total for r in runs), statistics.median(r.cpu_seconds for r in runs),
-               statistics.median(r.search_seconds for r in runs), max(r.peak_pss_builder for r in runs))
+               statistics.median(r.search_seconds for r in runs), max(r.peak_pss_builder for r in runs),
+               statistics.median(r.system_seconds for r in runs))
 
 
 @dataclass
@@ -394,6 +398,7 @@ class Result:
     pages_per_second: float
     peak_pss_search_aside_mib: float = 0.0  # all processes but the search indexer's
     full_build_cpu: float = 0.0
+    full_build_system: float = 0.0  # of full_build_cpu, the kernel's (see Run.system_seconds)
     # the same, until every page is written: the search index, which follows the pages, aside
     full_build_pages: float = 0.0
     one_document_changed_pages: float | None = None
@@ -404,6 +409,7 @@ class Result:
     ratio_to_hugo_pages: float | None = None
     hugo_full_build: float | None = None
     hugo_full_build_cpu: float | None = None
+    hugo_full_build_system: float | None = None
     hugo_pages: int | None = None
     ratio_to_hugo: float | None = None
     cpu_ratio_to_hugo: float | None = None
@@ -501,13 +507,14 @@ def measure(
         peak_rss_total_mib=every.peak_rss_total / 2**20, peak_rss_process_mib=every.peak_rss_process / 2**20,
         peak_pss_total_mib=every.peak_pss_total / 2**20, peak_pss_search_aside_mib=every.peak_pss_builder / 2**20,
         pages_per_second=pages / median_run(full).seconds, full_build_cpu=median_run(full).cpu_seconds,
+        full_build_system=median_run(full).system_seconds,
         full_build_pages=statistics.median(r.pages_seconds for r in full),
         one_document_changed_pages=median(r.pages_seconds for r in document_changed),
         one_person_changed_pages=median(r.pages_seconds for r in person_changed),
         preview_document_changed=median(preview_document), preview_person_changed=median(preview_person),
         runs={"full": [r.seconds for r in full], "noop": [r.seconds for r in noop],
               "document": [r.seconds for r in document_changed], "person": [r.seconds for r in person_changed],
-              "full_cpu": [r.cpu_seconds for r in full]},
+              "full_cpu": [r.cpu_seconds for r in full], "full_system": [r.system_seconds for r in full]},
     )
     if hugo:
         hugo_site = workdir / f"hugo-{documents}"
@@ -520,12 +527,14 @@ def measure(
         say(f"Hugo full build {median_run(hugo_runs).seconds:.2f} s")
         result.hugo_full_build = median_run(hugo_runs).seconds
         result.hugo_full_build_cpu = median_run(hugo_runs).cpu_seconds
+        result.hugo_full_build_system = median_run(hugo_runs).system_seconds
         result.hugo_pages = count_pages(hugo_site / "public")
         result.ratio_to_hugo = result.full_build / result.hugo_full_build
         result.ratio_to_hugo_pages = result.full_build_pages / result.hugo_full_build
         result.cpu_ratio_to_hugo = result.full_build_cpu / result.hugo_full_build_cpu if result.hugo_full_build_cpu else None
         result.runs["hugo"] = [r.seconds for r in hugo_runs]
         result.runs["hugo_cpu"] = [r.cpu_seconds for r in hugo_runs]
+        result.runs["hugo_system"] = [r.system_seconds for r in hugo_runs]
     return result
 
 
@@ -542,7 +551,7 @@ def table(results: Sequence[Result]) -> str:
              "full build, search aside", "1 doc changed, search aside", "1 person changed, search aside",
              "preview server: 1 doc changed", "preview server: 1 person changed", "peak PSS, all processes", "peak PSS, search aside",
              "peak RSS, all processes", "largest process", "pages/s", "Hugo full", "ours / Hugo", "ours / Hugo, search aside",
-             "full build CPU", "Hugo CPU", "ours / Hugo, CPU")]
+             "full build CPU", "Hugo CPU", "ours / Hugo, CPU", "full build, system time", "Hugo, system time")]
     def seconds(value: float | None) -> str:
         return f"{value:.2f} s" if value is not None else "n/a"
 
@@ -559,6 +568,8 @@ def table(results: Sequence[Result]) -> str:
             seconds(r.full_build_cpu),
             seconds(r.hugo_full_build_cpu),
             f"{r.cpu_ratio_to_hugo:.2f}" if r.cpu_ratio_to_hugo is not None else "n/a",
+            seconds(r.full_build_system),
+            seconds(r.hugo_full_build_system),
         ))
     lines = ["| " + " | ".join(row) + " |" for row in rows]
     lines.insert(1, "|" + "|".join("---" for _ in rows[0]) + "|")

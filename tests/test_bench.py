@@ -44,6 +44,7 @@ def test_the_bench_reports_every_measure_as_a_table_and_json(tmp_path: Path, cap
         assert row[key] > 0, key
     assert 0 < row["peak_pss_search_aside_mib"] <= row["peak_pss_total_mib"]  # the search indexer's memory aside
     assert len(row["runs"]["full"]) == len(row["runs"]["document"]) == 1  # the runs that measure memory are not among the timed
+    assert row["runs"]["full_system"] == [row["full_build_system"]] and 0 < row["full_build_system"] < row["full_build_cpu"]
     assert report["machine"]["cores"] >= 1
     edited = (tmp_path / "edition-8" / "content" / "documents" / "d000001.md").read_text(encoding="utf-8")
     assert "Revised reading number 101." in edited  # the last edit: the preview server's rebuilds come after the command's
@@ -73,6 +74,12 @@ def test_a_timed_run_is_not_sampled_and_a_sampled_run_measures_the_process_tree(
     assert sampled.peak_pss_total > 200_000_000 and sampled.peak_rss_total >= sampled.peak_pss_total
     assert timed.peak_pss_total == timed.peak_rss_total == 0
     assert timed.peak_rss_process > 200_000_000 and timed.seconds > 0.6
+
+
+def test_a_run_reports_the_kernel_s_share_of_its_processor_time() -> None:
+    # Reading random bytes is the kernel's work (as creating files is), not the process's.
+    run = timed_run([sys.executable, "-c", "open('/dev/urandom', 'rb').read(200_000_000)"], sample_memory=False)
+    assert 0.1 < run.system_seconds <= run.cpu_seconds and run.system_seconds > run.cpu_seconds / 2
 
 
 def test_the_full_build_can_be_measured_alone(tmp_path: Path, capsys) -> None:
