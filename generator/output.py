@@ -45,7 +45,7 @@ def safe_relative(path: str) -> str:
     """`path` as a plain relative path (`a/b.html`), or OutputProblem when it would leave the output folder."""
     parts = path.split("/")
     if path and "\\" not in path and "" not in parts and "." not in parts and ".." not in parts:
-        return path  # plain already, as nearly every file a build makes (pathlib took 0.25 s per 75,000 files)
+        return path  # plain already, as nearly every file a build makes (pathlib took 0.26 s for a site's 85,000 paths)
     relative = PurePosixPath(path)
     if relative.is_absolute() or ".." in relative.parts or not relative.parts or "\\" in path:
         raise OutputProblem(f"refusing to write '{path}' outside the output folder")
@@ -166,9 +166,9 @@ def _write_into(folder: Path, relative: str, data: bytes) -> None:
             (folder / parent).mkdir(exist_ok=True)  # several processes may make the same folder
         descriptor = os.open(target, _NEW_FILE, 0o666)
     try:
-        written = 0
-        while written < len(data):  # (a write may take less than it was given)
-            written += os.write(descriptor, data[written:] if written else data)
+        rest = memoryview(data)
+        while rest:  # (a write may take less than it was given)
+            rest = rest[os.write(descriptor, rest):]
     finally:
         os.close(descriptor)
 
