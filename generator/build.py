@@ -283,7 +283,8 @@ def _load(edition_dir: Path, output_dir: Path | None, cache: Path, earlier: Buil
         earlier = None  # other settings, theme or generator: everything is made again
     last_output = earlier if earlier is not None and earlier.output_dir == str(output_dir.resolve()) \
         and earlier.output_state == output_state(output_dir.resolve()) else None
-    memory = BuildMemory(settings=settings, code=code, parsed=memo.now, read_files=memo.files_now)
+    memory = BuildMemory(settings=settings, code=code, parsed=memo.now, read_files=memo.files_now,
+                         kept_shards=earlier.kept_shards if earlier is not None else {})
     fingerprints = Fingerprints()
     entry_digests, same_registers = _register_entries(edition, earlier.registers if earlier is not None else None, fingerprints)
     document_digests = _register_documents(edition, earlier.documents if earlier is not None else {}, fingerprints, memory.documents)
@@ -542,6 +543,7 @@ def _write(
         note_output_state(done=result.follow_up is None)
         if cache is not None and save_memory_too:
             save_memory(cache, memory)
+        memory.kept_shards = {}  # the shards as read hold the last build's objects: a caller that keeps the memory saves none
         result.memory = memory
     except OutputProblem as problem:
         diagnostics.error("output", str(problem), Location("site.yml"), "choose an output folder of its own, such as _site")

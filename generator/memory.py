@@ -17,6 +17,11 @@ server's memory between its rebuilds:
   of the index and the edition as a whole (see tracking.ReadResults);
 - the output folder and the files in it.
 
+The parts kept for each document (its parse, digests, annotated text, exports and line of
+edition.json) are saved in shards by document id, beside the rest: a rebuild after a change to a
+few documents writes again the shards that hold them, not the whole memory (about 300 MB at
+10,000 documents, which took 1.2 s to write).
+
 The memory is used only for a build with the same settings, theme and generator; anything
 else, or an output folder that changed since, means a full build. A build forgets the memory
 before it touches the output, so an interrupted update is followed by a full build.
@@ -27,15 +32,18 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import xxhash
 
 from generator.annotate import AnnotatedText
 from generator.diagnostics import Diagnostic
 from generator.index import Appearance, IndexParts, InDocument, same_registers
-from generator.model import Edition, RegisterEntry
+from generator.model import Document, Edition, RegisterEntry
 from generator.registers import NameMatcher
 from generator.tracking import Made, bytes_digest, digest
 
@@ -43,7 +51,11 @@ if TYPE_CHECKING:
     from generator.exports.text import TextExports
 
 MEMORY = "build-memory.pickle"
-MEMORY_FORMAT = "5"
+MEMORY_FORMAT = "6"
+SHARDS = 256  # at 10,000 documents about 40 documents and 1 MB a shard
+SHARD_FILE = "build-memory-{number}-{token}.pickle"  # a new name for each shard written: see save_memory
+PER_DOCUMENT = ("parsed", "documents", "annotations", "exports", "records")  # the fields of BuildMemory kept in shards
+ShardContent = dict[str, dict[Any, Any]]  # field name -> that field's items for the documents of one shard
 
 
 @dataclass(frozen=True)
@@ -140,6 +152,9 @@ class BuildMemory:
     index: KeptIndex | None = None  # the index's parts, reused for the documents, texts and entries that are the same; not pickled
     format: str = MEMORY_FORMAT
     code: str = ""  # digest of the generator's code (see code_digest)
+    shard_files: dict[int, str] = field(default_factory=dict)  # the file of each shard, by number (see save_memory)
+    # The shards as read, with their files: those whose content a build leaves as it was are not written again.
+    kept_shards: dict[int, tuple[str, ShardContent]] = field(default_factory=dict, repr=False, compare=False)
 
 
 def settings_digest(*parts: object) -> str:
@@ -167,12 +182,21 @@ def code_digest() -> str:
 
 
 def read_memory(cache_dir: Path) -> BuildMemory | None:
+    """The last build's memory, its shards in it; None when any part of it cannot be read."""
     try:
         with open(cache_dir / MEMORY, "rb") as stream:
             memory = pickle.load(stream)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError, ImportError, IndexError):
+        if not isinstance(memory, BuildMemory) or memory.format != MEMORY_FORMAT:
+            return None
+        for number, name in memory.shard_files.items():
+            with open(cache_dir / name, "rb") as stream:
+                content: ShardContent = pickle.load(stream)
+            memory.kept_shards[number] = (name, content)
+            for field_name, items in content.items():
+                getattr(memory, field_name).update(items)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError, ImportError, IndexError, KeyError):
         return None
-    return memory if isinstance(memory, BuildMemory) and memory.format == MEMORY_FORMAT else None
+    return memory
 
 
 def forget_memory(cache_dir: Path) -> None:
@@ -181,10 +205,67 @@ def forget_memory(cache_dir: Path) -> None:
 
 
 def save_memory(cache_dir: Path, memory: BuildMemory) -> None:
-    """Keep the memory; a folder that cannot take it only costs the next build its shortcuts."""
-    temporary = cache_dir / f"{MEMORY}.{os.getpid()}.new"
+    """Keep the memory; a folder that cannot take it only costs the next build its shortcuts.
+
+    A shard whose content is the one read (the same objects, or equal ones) keeps its file; any other is written
+    under a new name. The rest of the memory, which names the shards' files, replaces the last one at once, and
+    only then are the files it no longer names removed: an interrupted save leaves the last memory whole."""
+    shards, rest_parsed = _shards(memory)
+    files: dict[int, str] = {}
     with contextlib.suppress(OSError):
         cache_dir.mkdir(parents=True, exist_ok=True)
+        for number, content in sorted(shards.items()):
+            kept = memory.kept_shards.get(number)
+            if kept is not None and _same_content(kept[1], content) and (cache_dir / kept[0]).is_file():
+                files[number] = kept[0]
+                continue
+            name = files[number] = SHARD_FILE.format(number=number, token=secrets.token_hex(6))
+            with open(cache_dir / name, "wb") as stream:
+                pickle.dump(content, stream, pickle.HIGHEST_PROTOCOL)
+        rest = replace(memory, **{name: {} for name in PER_DOCUMENT[1:]}, parsed=rest_parsed, shard_files=files, kept_shards={})
+        temporary = cache_dir / f"{MEMORY}.{os.getpid()}.new"
         with open(temporary, "wb") as stream:
-            pickle.dump(memory, stream, pickle.HIGHEST_PROTOCOL)
+            pickle.dump(rest, stream, pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, cache_dir / MEMORY)
+        named = set(files.values())
+        for path in cache_dir.glob(SHARD_FILE.format(number="*", token="*")):
+            if path.name not in named:
+                path.unlink(missing_ok=True)
+
+
+def shard_of(document_id: str) -> int:
+    return xxhash.xxh3_64_intdigest(document_id.encode("utf-8")) % SHARDS
+
+
+def _shards(memory: BuildMemory) -> tuple[dict[int, ShardContent], dict[tuple[str, str], Any]]:
+    """The per-document parts of `memory` by shard, and the parses that are not a document's (registers, pages)."""
+    shards: dict[int, ShardContent] = {}
+    numbers: dict[str, int] = {}
+
+    def put(field_name: str, document_id: str, key: Any, value: Any) -> None:
+        number = numbers.get(document_id)
+        if number is None:
+            number = numbers[document_id] = shard_of(document_id)
+        shards.setdefault(number, {}).setdefault(field_name, {})[key] = value
+
+    rest_parsed: dict[tuple[str, str], Any] = {}
+    for key, value in memory.parsed.items():
+        if isinstance(value[0], Document):
+            put("parsed", value[0].id, key, value)  # with the document's other parts: pickled together, they stay one object
+        else:
+            rest_parsed[key] = value
+    for field_name in PER_DOCUMENT[1:]:
+        for document_id, value in getattr(memory, field_name).items():
+            put(field_name, document_id, document_id, value)
+    return shards, rest_parsed
+
+
+def _same_content(kept: ShardContent, now: ShardContent) -> bool:
+    """Whether a shard holds what it held when read: a build reuses the kept objects of what did not change."""
+    if kept.keys() != now.keys():
+        return False
+    for field_name, items in now.items():
+        before = kept[field_name]
+        if before.keys() != items.keys() or any(value is not before[key] and value != before[key] for key, value in items.items()):
+            return False
+    return True
