@@ -155,7 +155,7 @@ def build(
 
     kept_in_process = previous is not None
     earlier = (previous if kept_in_process else read_memory(cache)) if write and use_cache else None
-    loaded = _load(edition_dir, output_dir, cache, earlier, diagnostics)
+    loaded = _load(edition_dir, output_dir, cache, earlier, diagnostics, jobs)
     if loaded is None:
         return result
     edition, config, output_dir, memory = loaded.edition, loaded.edition.config, loaded.output_dir, loaded.memory
@@ -262,13 +262,14 @@ class Loaded:
     asset_files: dict[str, bytes]  # the theme's assets as files of the site
 
 
-def _load(edition_dir: Path, output_dir: Path | None, cache: Path, earlier: BuildMemory | None, diagnostics: Diagnostics) -> Loaded | None:
+def _load(edition_dir: Path, output_dir: Path | None, cache: Path, earlier: BuildMemory | None, diagnostics: Diagnostics,
+          jobs: int | None) -> Loaded | None:
     """The edition read (what the last build made of each unchanged file is reused), or None when it cannot be."""
     code = code_digest()
     if earlier is not None and earlier.code != code:
         earlier = None  # made by another version of the generator
     memo = ParseMemo(earlier.parsed if earlier else None, earlier.read_files if earlier else None)
-    edition = read_edition(edition_dir, diagnostics, memo)
+    edition = read_edition(edition_dir, diagnostics, memo, jobs)
     if edition is None:
         return None
     config = edition.config

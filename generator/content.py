@@ -10,7 +10,7 @@ import os
 import re
 import stat
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,6 +20,7 @@ from generator.config import CONFIG_FILE, SiteConfig, read_config
 from generator.dates import DateProblem, parse_date
 from generator.diagnostics import Diagnostic, Diagnostics, Location, did_you_mean
 from generator.model import VERSION_ROLES, Document, Edition, Facsimile, Page, Person, Place, RegisterEntry, Term, TextVersion
+from generator.parallel import iter_chunks, shared
 from generator.tracking import digest
 from generator.yamlfile import YamlDocument, YamlProblem, parse_yaml
 
@@ -522,30 +523,44 @@ class ParseMemo:
         diagnostics.extend(found[1])
         return found[0]  # type: ignore[no-any-return]
 
-    def parse_file(self, kind: str, root: Path, file: str, relative: str, diagnostics: Diagnostics,
-                   parse: Callable[[SourceText, Diagnostics], T], real_folders: dict[Path, Path]) -> T | None:
-        """`parse` of the file's text, as `parse` above; None, with a diagnostic, when the file cannot be read.
+    def parse_files(self, kind: str, root: Path, files: Sequence[tuple[str, str]], diagnostics: Diagnostics,
+                    parse: Callable[[SourceText, Diagnostics], T], real_folders: dict[Path, Path], jobs: int | None = 1) -> list[T | None]:
+        """`parse` of each file's text, in order, as `_parse` above; None, with a diagnostic, for a file that cannot be read.
 
-        `file` is the file's path, `relative` that path relative to `root` with forward slashes."""
-        try:
-            status = os.lstat(file)
-        except OSError:
-            status = None
-        state = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino) \
-            if status is not None and stat.S_ISREG(status.st_mode) else None  # (a link is read, and checked, each time)
-        known = self.earlier_files.get(relative)
-        if (state is not None and known is not None and known[0] == state and known[1] in self.earlier
-                and self._inside(root, os.path.dirname(file), real_folders)):
-            self.files_now[relative] = known
-            return self._parse(known[1], None, diagnostics, parse)
-        source = read_source(root, Path(file), diagnostics, real_folders)
-        if source is None:
-            return None
-        key = (kind, digest(f"{source.path}\0{source.text}"))
-        # As the summary does (unchanged.py), a file changed within the clock's granularity is read again next time.
-        if state is not None and max(state[1], state[2]) < time.time_ns() - unchanged.RACY_NS:
-            self.files_now[relative] = (state, key)
-        return self._parse(key, source, diagnostics, parse)
+        `files` are (path, path relative to `root` with forward slashes). A file unchanged since the last build (its
+        size, times and inode) is not read; the others are read and parsed on every core (`jobs`, see parallel.py),
+        their results and problems taken in the order of the files, so that the build reads the same either way."""
+        states = [_file_state(file) for file, _ in files]
+        unread: list[int] = []
+        for number, ((file, relative), state) in enumerate(zip(files, states, strict=True)):
+            known = self.earlier_files.get(relative)
+            if not (state is not None and known is not None and known[0] == state and known[1] in self.earlier
+                    and self._inside(root, os.path.dirname(file), real_folders)):
+                unread.append(number)
+        made = iter_chunks(_read_and_parse, len(unread), (kind, root, [files[n] for n in unread], parse, real_folders, self.earlier), jobs,
+                           here_too=True)
+        unread_now = set(unread)
+        results: list[T | None] = []
+        for number, ((_, relative), state) in enumerate(zip(files, states, strict=True)):
+            if number not in unread_now:
+                known = self.earlier_files[relative]
+                self.files_now[relative] = known
+                results.append(self._parse(known[1], None, diagnostics, parse))
+                continue
+            read_problems, key, found = next(made)
+            diagnostics.extend(read_problems)
+            if key is None:
+                results.append(None)
+                continue
+            # As the summary does (unchanged.py), a file changed within the clock's granularity is read again next time.
+            if state is not None and max(state[1], state[2]) < time.time_ns() - unchanged.RACY_NS:
+                self.files_now[relative] = (state, key)
+            if found is not None and key not in self.now:
+                self.now[key] = found  # (a text the last build parsed is taken from its memory, as the same object)
+            results.append(self._parse(key, None, diagnostics, parse))
+        for _ in made:  # let the pool finish and close
+            pass
+        return results
 
     def _inside(self, root: Path, folder: str, real_folders: dict[Path, Path]) -> bool:
         """Whether `folder`, its links resolved, lies in the edition (a file in it may be a link no more than it was)."""
@@ -555,11 +570,42 @@ class ParseMemo:
         return inside
 
 
-def read_edition(root: Path, diagnostics: Diagnostics, memo: ParseMemo | None = None) -> Edition | None:
-    """Load everything; None when nothing can be built (no usable site.yml)."""
+def _file_state(file: str) -> FileState | None:
+    """A regular file's size, times and inode; None for anything else (a link is read, and checked, each time)."""
+    try:
+        status = os.lstat(file)
+    except OSError:
+        return None
+    return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino) if stat.S_ISREG(status.st_mode) else None
+
+
+def _read_and_parse(numbers: Sequence[int]) -> list[tuple[list[Diagnostic], tuple[str, str] | None, tuple[Any, tuple[Diagnostic, ...]] | None]]:
+    """For each file numbered: the problems of reading it, its parse's key (None when it cannot be read) and its parse
+    with the parse's problems (None when the last build's memory has the same text's)."""
+    kind, root, files, parse, real_folders, earlier = shared()
+    results: list[tuple[list[Diagnostic], tuple[str, str] | None, tuple[Any, tuple[Diagnostic, ...]] | None]] = []
+    for number in numbers:
+        file = files[number][0]
+        read_problems = Diagnostics()
+        source = read_source(root, Path(file), read_problems, real_folders)
+        if source is None:
+            results.append((read_problems.items, None, None))
+            continue
+        key = (kind, digest(f"{source.path}\0{source.text}"))
+        if key in earlier:
+            results.append((read_problems.items, key, None))
+            continue
+        own = Diagnostics()
+        results.append((read_problems.items, key, (parse(source, own), tuple(own.items))))
+    return results
+
+
+def read_edition(root: Path, diagnostics: Diagnostics, memo: ParseMemo | None = None, jobs: int | None = 1) -> Edition | None:
+    """Load everything; None when nothing can be built (no usable site.yml). The documents are read on `jobs` cores
+    (None: every one; see parallel.py)."""
     memo = memo or ParseMemo()
     config = read_config(root, diagnostics)
-    documents = read_documents(root, diagnostics, memo)
+    documents = read_documents(root, diagnostics, memo, jobs)
     registers = {kind: _read_register_file(root, kind, diagnostics, memo) for kind in REGISTER_FILES}
     pages = [page for file in _markdown_files(root, PAGES_DIR)
              if (source := read_source(root, file, diagnostics)) and (page := memo.parse("page", source, diagnostics, read_page))]
@@ -580,21 +626,18 @@ def read_edition(root: Path, diagnostics: Diagnostics, memo: ParseMemo | None = 
     )
 
 
-def read_documents(root: Path, diagnostics: Diagnostics, memo: ParseMemo | None = None) -> list[Document]:
+def read_documents(root: Path, diagnostics: Diagnostics, memo: ParseMemo | None = None, jobs: int | None = 1) -> list[Document]:
     memo = memo or ParseMemo()
     documents: list[Document] = []
     by_id: dict[str, Document] = {}
-    version_files: list[Path] = []
     files, linked_folders = _walk_folder(root, DOCUMENTS_DIR)
     real_folders: dict[Path, Path] = {}
     _check_case_collisions([relative for _, relative in files], diagnostics)
     _check_linked_folders(root, linked_folders, diagnostics)
-    for file, relative in files:
-        # `name.ru.md` beside `name.md` is a version of that document, not a document of its own.
-        if VERSION_SUFFIX.search(relative):
-            version_files.append(Path(file))
-            continue
-        document = memo.parse_file("document", root, file, relative, diagnostics, read_document, real_folders)
+    # `name.ru.md` beside `name.md` is a version of that document, not a document of its own.
+    version_files = [Path(file) for file, relative in files if VERSION_SUFFIX.search(relative)]
+    main_files = [(file, relative) for file, relative in files if not VERSION_SUFFIX.search(relative)]
+    for document in memo.parse_files("document", root, main_files, diagnostics, read_document, real_folders, jobs):
         if document is None:
             continue
         if document.id in by_id:

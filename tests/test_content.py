@@ -1,5 +1,13 @@
+import os
+import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from generator import content, parallel
+from generator.bench import write_corpus
 from generator.content import read_edition
 from generator.diagnostics import Diagnostics
 from tests.conftest import document
@@ -86,3 +94,46 @@ def test_symlink_outside_the_edition_is_refused(make_edition, tmp_path: Path) ->
     edition, problems = load(root)
     assert edition.documents == ()
     assert "content/documents/link.md:1:1: error: this file is a link to a place outside the edition folder" in problems[0]
+
+
+PIDS_FILE = Path()  # where noting_the_process notes each process that reads documents
+READ_AND_PARSE = content._read_and_parse
+
+
+def noting_the_process(numbers: Sequence[int]) -> list[Any]:
+    """`content._read_and_parse`, noting its process (a function of the module: the pool takes it by name)."""
+    with PIDS_FILE.open("a") as stream:
+        stream.write(f"{os.getpid()}\n")
+    return READ_AND_PARSE(numbers)
+
+
+def test_documents_read_on_two_cores_are_read_as_on_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A large edition's documents are read and parsed on every core: the edition and its problems, in their order, are the same.
+    monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 1)  # a few documents stand for many
+    pids = tmp_path / "pids"
+    monkeypatch.setattr(sys.modules[__name__], "PIDS_FILE", pids)
+    monkeypatch.setattr(content, "_read_and_parse", noting_the_process)
+    root = tmp_path / "edition"
+    write_corpus(root, 60, persons_count=10)
+    folder = root / "content" / "documents"
+    (folder / "broken-yaml.md").write_text("---\ntitle: [unclosed\ndate: 1951\n---\n", encoding="utf-8")
+    (folder / "no-title.md").write_text("---\ndate: 1951\n---\ntext\n", encoding="utf-8")
+    (folder / "gone.md").symlink_to(tmp_path / "nowhere.md")
+    first = sorted(folder.glob("d*.md"))[0]
+    (folder / "again.md").write_text(f"---\nid: {first.stem}\ntitle: Again\ndate: 1951\n---\ntext\n", encoding="utf-8")
+    on_one, on_two = Diagnostics(), Diagnostics()
+    memo = content.ParseMemo()
+    one = read_edition(root, on_one, jobs=1)
+    assert pids.read_text().split() == [str(os.getpid())] * len(pids.read_text().split())
+    pids.unlink()
+    two = read_edition(root, on_two, memo, jobs=2)
+    assert len(set(pids.read_text().split())) == 2
+    assert one is not None and one == two and len(one.documents) == 60
+    assert [d.format() for d in on_two.items] == [d.format() for d in on_one.items]
+    assert {d.code for d in on_one.items} >= {"yaml", "outside-edition", "duplicate-id"} and len(on_one.items) >= 4
+
+    # Read again with the memory: a document whose file was touched, its text the same, is the very object parsed before.
+    for path in folder.glob("d*.md"):
+        os.utime(path)
+    again = read_edition(root, Diagnostics(), content.ParseMemo(memo.now, memo.files_now), jobs=2)
+    assert again is not None and all(a is b for a, b in zip(again.documents, two.documents, strict=True))
