@@ -195,6 +195,9 @@ _WORD = re.compile(r"[^\W\d_][\w'’]*")
 # The first letter is matched before the look-behind (no word character before it), which then runs
 # only where a word may start: a third faster than the other way round, with the same matches.
 _MAYBE_CAPITALISED_RUN = re.compile(r"[^\W\d_a-z](?<![\w'’][^\W\d_a-z])[\w'’]*(?:[ \t][^\W\d_a-z][\w'’]*)*")
+# The same for a text of ASCII characters alone, where those classes are [A-Z] and [A-Za-z0-9_']: the same
+# matches, found in about a third of the time (0.09 s against 0.23 s over 3,000 documents' texts).
+_MAYBE_CAPITALISED_RUN_ASCII = re.compile(r"[A-Z](?<![\w'][A-Z])[\w']*(?:[ \t][A-Z][\w']*)*", re.ASCII)
 
 
 def capitalised_runs(candidate: str) -> Iterable[list[tuple[int, int]]]:
@@ -221,7 +224,7 @@ def find_near_misses(text: str, matcher: NameMatcher, taken: Sequence[NameMatch]
         return []
     found: list[tuple[int, str, NearMiss]] = []
     known = matcher.near_misses_in_words
-    for candidate in _MAYBE_CAPITALISED_RUN.finditer(text):
+    for candidate in (_MAYBE_CAPITALISED_RUN_ASCII if text.isascii() else _MAYBE_CAPITALISED_RUN).finditer(text):
         offset, end = candidate.span()
         words = candidate.group()
         covered = {p - offset for m in taken if m.start < end and offset < m.end

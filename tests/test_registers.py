@@ -17,7 +17,7 @@ from generator.content import read_edition
 from generator.diagnostics import Diagnostics, Location
 from generator.markup import create_parser
 from generator.model import Person, Term
-from generator.registers import NameMatcher, build_matcher
+from generator.registers import NameMatcher, build_matcher, find_near_misses
 from tests.conftest import document, parse_html
 from tests.test_cli import run
 from tests.test_fidelity import diplomatic_text, segment
@@ -229,6 +229,26 @@ def test_a_registered_name_in_another_case_is_a_near_miss_when_matching_is_case_
     assert "'MAO ZEDONG' is not a registered name but is close to 'Mao Zedong' (person 'mao-zedong')" in messages[0]
     (root / "site.yml").write_text("title: T\nregisters: {case_sensitive: false}\n")
     assert built(root, tmp_path / "loose") == []
+
+
+NEAR_MISS_MATCHER = NameMatcher({"person": [Person(id="li-kenong", name="Li Kenong", location=Location("p.yml"), aliases=("Cde. Li",)),
+                                            Person(id="tarnilin", name="Zeren Tarnilin", location=Location("p.yml"))]})
+
+
+@given(st.text(alphabet="LiKenongZrTal '\t.,0_-\n", max_size=60))
+def test_an_ascii_text_has_the_near_misses_it_has_with_other_characters_after_it(text: str) -> None:
+    # An ASCII text is scanned with a faster pattern of its own: it finds what the general one finds.
+    def near_misses(text: str) -> list[tuple[int, str, str]]:
+        return [(start, words, near.id) for start, words, near in find_near_misses(text, NEAR_MISS_MATCHER, NEAR_MISS_MATCHER.find(text))]
+
+    assert text.isascii() and not (text + " é").isascii()
+    assert near_misses(text) == near_misses(text + " é")
+
+
+def test_near_misses_in_ascii_and_other_texts() -> None:
+    assert [words for _, words, _ in find_near_misses("Le Kenong met Zeren Tarnelin.", NEAR_MISS_MATCHER, [])] == ["Le Kenong", "Zeren Tarnelin"]
+    assert [words for _, words, _ in find_near_misses("Lé Kenong met Zeren Tarnelin.", NEAR_MISS_MATCHER, [])] == ["Lé Kenong", "Zeren Tarnelin"]
+    assert find_near_misses("O'Le Kenong and x_Le Kenong", NEAR_MISS_MATCHER, []) == find_near_misses("O'Le Kenong and x_Le Kenong é", NEAR_MISS_MATCHER, [])
 
 
 def test_mentions_know_their_line_and_column_in_the_file(make_edition, tmp_path: Path) -> None:
