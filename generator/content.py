@@ -556,7 +556,8 @@ class ParseMemo:
             if state is not None and max(state[1], state[2]) < time.time_ns() - unchanged.RACY_NS:
                 self.files_now[relative] = (state, key)
             if found is not None and key not in self.now:
-                self.now[key] = found  # (a text the last build parsed is taken from its memory, as the same object)
+                self.now[key] = found
+            # (`found` is None for a text the last build parsed: `_parse` takes it from the memory, as the same object.)
             results.append(self._parse(key, None, diagnostics, parse))
         for _ in made:  # let the pool finish and close
             pass
