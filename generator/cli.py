@@ -75,6 +75,11 @@ def summary(result: BuildResult, *, wrote: bool) -> str:
     return f"Checked {result.documents} document(s), {result.persons} person(s): {len(result.files)} pages would be written"
 
 
+# The last build's result, kept until the process ends (`run` ends it at once): freeing the build's objects one by
+# one as `_run` returned took 0.29 s after a full build of 10,000 documents.
+_last_result: BuildResult | None = None
+
+
 def run() -> None:
     """The `edition` command itself: `main`, then the process ends at once with its exit status.
 
@@ -116,7 +121,8 @@ def _run(args: argparse.Namespace) -> int:
         return serve(edition_dir, host=args.host, port=args.port, strict=args.strict)
     write = args.command == "build"
     out = Path(args.out) if write and args.out else None
-    result = build(edition_dir, out, write=write, strict=args.strict, progress=_progress(sys.stderr))
+    global _last_result
+    result = _last_result = build(edition_dir, out, write=write, strict=args.strict, progress=_progress(sys.stderr))
     # The build's millions of objects live until this process ends, and it collected no garbage while it ran (see
     # build.py): put away from the collector, they are not walked by its first collections, seconds at 10,000 documents.
     gc.freeze()
