@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, expect, sync_playwright
 
 from generator.build import build
 from tests.conftest import MINIMAL_PERSONS, REPO_ROOT, document, write_files
@@ -153,6 +153,24 @@ def test_screenshots_of_home_document_and_person(visit: Visit, width: int) -> No
         target = SCREENSHOTS / f"{name}-{width}.png"
         page.screenshot(path=str(target), full_page=True)
         assert target.stat().st_size > 0
+
+
+def test_words_typed_before_the_search_script_runs_are_kept(visit: Visit) -> None:
+    # On a slow connection a reader may type into the box before the page's script has run: it must not empty it.
+    held: list[Route] = []
+    # The page's script waits until the words are typed; the next page's is let through.
+    visit.context.route("**/assets/search.js", lambda route: route.continue_() if held else held.append(route))
+    page = visit.page
+    page.goto(visit.base_url + "search/", wait_until="commit")
+    box = page.get_by_label("Words in the documents")
+    box.fill("Kaesong")
+    while not held:
+        page.wait_for_timeout(20)
+    held[0].continue_()
+    page.wait_for_load_state("load")
+    assert page.evaluate("document.querySelector('.search-form').elements.q.value") == "Kaesong"
+    box.press("Enter")
+    expect(page.locator("#search-status")).to_contain_text("1 document found")
 
 
 def test_search_finds_a_word_of_the_seed_and_opens_the_document_under_a_sub_path(browser: Browser, sample_site: Path) -> None:

@@ -16,7 +16,7 @@
       if (select.value === wanted) filters[select.name] = wanted;
     }
   });
-  form.elements.q.value = query;
+  if (query) form.elements.q.value = query; // (not emptied: a reader may have typed before this script ran)
   if (!query && Object.keys(filters).length === 0) return;
 
   // Keep only the text and Pagefind's <mark>s of an excerpt.
