@@ -13,12 +13,18 @@ def shard_files(cache: Path) -> set[str]:
     return {path.name for path in cache.glob(memory.SHARD_FILE.format(number="*", token="*"))}
 
 
-def test_a_rebuild_writes_again_only_the_shard_of_the_document_that_changed(tmp_path: Path) -> None:
+def built_edition(tmp_path: Path) -> tuple[Path, Path, memory.BuildMemory]:
+    """A small edition built once: its folder, its cache and the memory the build saved there."""
     edition = synthetic_edition(tmp_path / "edition")
     cache = edition / ".edition-cache"
     build(edition)
     kept = memory.read_memory(cache)
     assert kept is not None
+    return edition, cache, kept
+
+
+def test_a_rebuild_writes_again_only_the_shard_of_the_document_that_changed(tmp_path: Path) -> None:
+    edition, cache, kept = built_edition(tmp_path)
     before = dict(kept.shard_files)
     assert shard_files(cache) == set(before.values())
     assert set(before) == {memory.shard_of(path.stem) for path in documents(edition)}
@@ -34,11 +40,7 @@ def test_a_rebuild_writes_again_only_the_shard_of_the_document_that_changed(tmp_
 
 
 def test_a_memory_without_one_of_its_shards_is_not_used(tmp_path: Path) -> None:
-    edition = synthetic_edition(tmp_path / "edition")
-    cache = edition / ".edition-cache"
-    build(edition)
-    kept = memory.read_memory(cache)
-    assert kept is not None
+    edition, cache, kept = built_edition(tmp_path)
     (cache / kept.shard_files[memory.shard_of(documents(edition)[0].stem)]).unlink()
     assert memory.read_memory(cache) is None
     change_body(edition)
