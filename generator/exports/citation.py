@@ -200,7 +200,7 @@ def csl_record(document: Document, index: EditionIndex, config: SiteConfig) -> d
 
 def csl_json(document: Document, index: EditionIndex, config: SiteConfig) -> str:
     """A CSL-JSON file: a list with the one record, as reference managers import it."""
-    return json.dumps([csl_record(document, index, config)], ensure_ascii=False, indent=2) + "\n"
+    return indented_json([csl_record(document, index, config)]) + "\n"
 
 
 def script_json(data: Any) -> str:
@@ -255,8 +255,11 @@ _BIBTEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&"
                    "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 
 
+_BIBTEX_TABLE = str.maketrans(_BIBTEX_SPECIAL)
+
+
 def _bibtex_escape(text: str) -> str:
-    return "".join(_BIBTEX_SPECIAL.get(char, char) for char in text)
+    return text.translate(_BIBTEX_TABLE)
 
 
 def bibtex_key(document_id: str) -> str:
