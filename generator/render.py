@@ -256,12 +256,21 @@ def links_from(from_page: str) -> Callable[[str], str]:
     """`relative_url` from one page, its folder split once: a page makes dozens of links."""
     start = posixpath.dirname(from_page) or "."
     start_parts = _plain_parts(start)
+    # Most links lead to another top folder (a document's page to a person's: ../../persons/p1/index.html),
+    # which is the way up and the target as it is, when the target is a plain path.
+    up = "../" * len(start_parts) if start_parts is not None else None
+    own_folder = start_parts[0] if start_parts else None
 
     def url(target: str) -> str:
         if target.startswith(("http://", "https://", "mailto:", "#")):
             return target
         target_path, _, fragment = target.partition("#")
-        link = _relative_path(target_path or from_page, start, start_parts)
+        path = target_path or from_page
+        if (up is not None and not path.startswith((".", "/")) and not path.endswith("/") and "//" not in path and "/." not in path
+                and (own_folder is None or path.partition("/")[0] != own_folder)):
+            link = up + path
+        else:
+            link = _relative_path(path, start, start_parts)
         return link + (f"#{fragment}" if fragment else "")
 
     return url

@@ -23,6 +23,14 @@ def test_relative_paths_are_those_of_posixpath(target: str, start: str) -> None:
     assert relative_path(target, start) == posixpath.relpath(target, start)
 
 
+@given(target=paths, page=paths)
+def test_links_from_a_page_are_those_of_posixpath(target: str, page: str) -> None:
+    # The way up and the target, where a link leaves the page's top folder, must agree with relpath too.
+    if not target or target.startswith("/") or not page or page.startswith("/") or page.endswith("/"):
+        return
+    assert relative_url(page, target) == posixpath.relpath(target, posixpath.dirname(page) or ".")
+
+
 def test_links_between_pages() -> None:
     assert relative_url("documents/a/index.html", "persons/index.html") == "../../persons/index.html"
     assert relative_url("index.html", "documents/a/index.html#note-a") == "documents/a/index.html#note-a"
