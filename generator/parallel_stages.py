@@ -22,7 +22,7 @@ from generator.model import Document, Edition
 from generator.output import Written, place
 from generator.parallel import iter_chunks, map_chunks, shared
 from generator.render import Renderer, TemplateProblem
-from generator.tracking import Read, ReadLog, object_digest, sorted_reads
+from generator.tracking import Read, ReadLog, object_digest
 from generator.versions import text_env
 
 # --------------------------------------------------------------------------- annotate
@@ -94,7 +94,7 @@ def _render_chunk(numbers: Sequence[int]) -> list[tuple[bytes | Written, tuple[R
             break  # as in one process, the build stops at the first template problem
         finally:
             reads, log.reads = log.reads, None
-        results.append((place(into, task.path, text.encode("utf-8")), sorted_reads(reads)))
+        results.append((place(into, task.path, text.encode("utf-8")), log.in_order(reads)))
     return results
 
 

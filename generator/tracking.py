@@ -167,10 +167,29 @@ class ReadLog:
     def __init__(self) -> None:
         self.reads: set[Read] | None = None
         self._kept: dict[Read, Read] = {}
+        # Each read's place in `in_order`, made once: the pages of a kind note the same reads, and a repr each
+        # for every file made (some 60 for a document's page) took a second at 10,000 documents.
+        self._order: dict[Read, str] = {}
 
     def note(self, read: Read) -> None:
         if self.reads is not None:
-            self.reads.add(self._kept.setdefault(read, read))
+            kept = self._kept.get(read)
+            if kept is None:
+                kept = self._kept[read] = read
+                self._order[read] = repr(read)
+            self.reads.add(kept)
+
+    def in_order(self, reads: set[Read]) -> tuple[Read, ...]:
+        """`reads`, noted here, in the same order in every process (by repr: the items of a read's
+        arguments need not compare with one another, and a set's order follows the process's hashes)."""
+        order = self._order
+        try:
+            return tuple(sorted(reads, key=order.__getitem__))
+        except KeyError:  # a read first kept from a worker's results (see shared), and noted here since
+            for read in reads:
+                if read not in order:
+                    order[read] = repr(read)
+            return tuple(sorted(reads, key=order.__getitem__))
 
     def shared(self, reads: tuple[Read, ...]) -> tuple[Read, ...]:
         """`reads` made elsewhere (by a worker), each one the read kept here where it is the same."""
@@ -387,10 +406,6 @@ class ReadResults:
         return self.fingerprints.of(value)
 
 
-def sorted_reads(reads: set[Read]) -> tuple[Read, ...]:
-    return tuple(sorted(reads, key=repr))
-
-
 class WholeFiles:
     """Files made by one function of the whole index (the TEI corpus, the registers), each made again only when
     the values given to it or what it read of the index changed."""
@@ -416,6 +431,6 @@ class WholeFiles:
         try:
             text = function(self._index)
         finally:
-            reads, self._log.reads = sorted_reads(self._log.reads or set()), None
+            reads, self._log.reads = self._log.in_order(self._log.reads or set()), None
         self.now[path] = Made(fingerprint, reads, self.read_results.combined(reads), absent=text is None)
         return text  # type: ignore[no-any-return]

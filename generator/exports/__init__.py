@@ -27,7 +27,7 @@ from generator.memory import KeptExports
 from generator.model import Document
 from generator.output import Written, place
 from generator.parallel import iter_chunks, shared
-from generator.tracking import Made, Read, ReadLog, ReadResults, Tracked, WholeFiles, digest, sorted_reads
+from generator.tracking import Made, Read, ReadLog, ReadResults, Tracked, WholeFiles, digest
 
 
 @dataclass(frozen=True)
@@ -304,5 +304,5 @@ def _document_exports_chunk(
         # The plain texts the annotate stage made are in the build's process already: they need not come back (and be held twice).
         placed = [(path, place(into, path, content)) for path, content in files]
         line = data.document_line(document, config, text, [t.plain_text for t in texts[1:]]) if make_lines else None
-        results.append((placed, None if texts is annotated else [t.plain_text for t in texts], member, sorted_reads(reads), line))
+        results.append((placed, None if texts is annotated else [t.plain_text for t in texts], member, log.in_order(reads), line))
     return results
