@@ -211,9 +211,13 @@ def _named_like_target(proxy: type, target: Any) -> Any:
 
 
 class Tracked:
-    """An object as templates and exports see it: each read is noted in `log`."""
+    """An object as templates and exports see it: each read is noted in `log`.
 
-    __slots__ = ("_log", "_name", "_target")
+    The object must not change while it is tracked (the index and the edition do not): what an attribute
+    gives is worked out once, then each read of it is only noted (a page reads some twenty of them).
+    """
+
+    __slots__ = ("_log", "_name", "_seen", "_target")
 
     def __new__(cls, target: Any, name: str, log: ReadLog) -> Tracked:
         return _named_like_target(cls, target)  # type: ignore[no-any-return]
@@ -222,12 +226,25 @@ class Tracked:
         object.__setattr__(self, "_target", target)
         object.__setattr__(self, "_name", name)
         object.__setattr__(self, "_log", log)
+        # attribute -> (the read to note, or None where the proxy given notes its own reads; what is given)
+        object.__setattr__(self, "_seen", {})
 
     def __getattr__(self, attribute: str) -> Any:
+        seen = self._seen.get(attribute)
+        if seen is None:
+            seen = self._seen[attribute] = self._look_up(attribute)
+        read, given = seen
+        if read is not None:
+            self._log.note(read)
+        return given
+
+    def _look_up(self, attribute: str) -> tuple[Read | None, Any]:
         value = getattr(self._target, attribute)
         if callable(value) and getattr(value, "__self__", None) is self._target:
-            return _TrackedMethod(value, (self._name, attribute), self._log)
-        return _tracked_value(value, (self._name, attribute, None), self._log)
+            return None, _TrackedMethod(value, (self._name, attribute), self._log)
+        if isinstance(value, (Mapping, tuple, list)):
+            return None, _tracked_value(value, (self._name, attribute, None), self._log)
+        return (self._name, attribute, None, ()), value
 
     def __bool__(self) -> bool:
         return True
@@ -292,8 +309,8 @@ class _TrackedMapping(_TrackedContainer, Mapping[Any, Any]):
     """A mapping whose single items are noted one by one."""
 
     def _note_item(self, key: Any) -> None:
-        if _plain(key):
-            self._note(("item", key))
+        if type(key) is str or _plain(key):  # (an id, nearly always: the test of a string first)
+            self._log.note((*self._where, ("item", key)))
         else:
             self._log.note(UNREPEATABLE)
 

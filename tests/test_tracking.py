@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pickle
+from dataclasses import dataclass
 from random import Random
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.tracking import Read, ReadLog
+from generator.tracking import Read, ReadLog, Tracked
 
 
 def test_a_read_many_files_make_is_one_object_here_and_in_what_workers_send() -> None:
@@ -56,3 +57,28 @@ def test_a_read_first_kept_from_a_worker_then_noted_here_has_its_place_in_the_or
     log.note(("index", "persons_by_id", None, ("item", "p1")))
     log.note(("edition", "documents", None, ()))
     assert log.in_order(log.reads) == (("edition", "documents", None, ()), ("index", "persons_by_id", None, ("item", "p1")))
+
+
+def test_every_page_that_reads_an_attribute_notes_it_though_the_proxy_looks_it_up_once() -> None:
+    @dataclass(frozen=True)
+    class Index:
+        title: str
+        persons_by_id: dict[str, str]
+
+        def appearances_of(self, kind: str, entry_id: str) -> tuple[str, ...]:
+            return (kind, entry_id)
+
+    log = ReadLog()
+    index = Tracked(Index("Edition", {"p1": "Mao"}), "index", log)
+    pages = []
+    for _ in range(2):
+        log.reads = set()
+        assert index.title == "Edition"
+        assert index.persons_by_id["p1"] == "Mao"
+        assert index.appearances_of("person", "p1") == ("person", "p1")
+        pages.append(log.in_order(log.reads))
+    assert pages[0] == pages[1] == (
+        ("index", "appearances_of", ("person", "p1"), ()),
+        ("index", "persons_by_id", None, ("item", "p1")),
+        ("index", "title", None, ()),
+    )
