@@ -13,10 +13,12 @@ import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import FunctionType
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
+import jinja2.runtime
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
@@ -98,6 +100,30 @@ class TemplateProblem(Exception):
         self.diagnostic = diagnostic
 
 
+_TAKES_EVAL_CONTEXT = jinja2.pass_eval_context(lambda: None).jinja_pass_arg  # (how Jinja marks such a function)
+
+
+class QuickCallContext(jinja2.runtime.Context):
+    """Jinja's context, calling a plain function with fewer checks: a document's page calls `url` and `_`
+    some fifty times. What Jinja's `call` does for such a function is done here; anything else is left to it."""
+
+    # (The names are Jinja's: no keyword argument of the function called can take them.)
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        if type(__obj) is not FunctionType:
+            return super().call(__obj, *args, **kwargs)
+        takes = getattr(__obj, "jinja_pass_arg", None)
+        if takes is _TAKES_EVAL_CONTEXT:
+            args = (__self.eval_ctx, *args)
+        elif takes is not None:  # the context or the environment
+            return super().call(__obj, *args, **kwargs)
+        kwargs.pop("_block_vars", None)
+        kwargs.pop("_loop_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:
+            return __self.environment.undefined("value was undefined because a callable raised a StopIteration exception")
+
+
 class EditionEnvironment(jinja2.Environment):
     """Jinja's environment, noting each read of a document's body and each template loaded (see tracking.py).
 
@@ -109,6 +135,7 @@ class EditionEnvironment(jinja2.Environment):
     """
 
     read_log: ReadLog | None = None
+    context_class = QuickCallContext
 
     def note_template(self, name: Any, parent: str | None) -> None:
         if isinstance(name, str) and self.read_log is not None:  # (not a Template object given as it is)

@@ -51,3 +51,41 @@ def test_messages_are_those_of_jinjas_i18n(source: str) -> None:
     jinjas.install_gettext_translations(gettext.NullTranslations(), newstyle=True)  # type: ignore[attr-defined]
     rendered = [ours.from_string(source).render(), ours.from_string(source).render()]  # the second from the kept messages
     assert rendered == [jinjas.from_string(source).render()] * 2
+
+
+def test_templates_call_functions_as_with_jinja_s_own_context() -> None:
+    def plain(word: str, times: int = 1) -> str:
+        return word * times
+
+    @jinja2.pass_eval_context
+    def with_eval_context(eval_context: jinja2.nodes.EvalContext, word: str) -> str:
+        return f"{word}:{eval_context.autoescape}"
+
+    @jinja2.pass_context
+    def with_context(context: jinja2.runtime.Context, name: str) -> str:
+        return str(context.get(name))
+
+    @jinja2.pass_environment
+    def with_environment(environment: jinja2.Environment) -> str:
+        return "env" if isinstance(environment, jinja2.Environment) else "?"
+
+    def stops() -> str:
+        raise StopIteration
+
+    class Callable_:
+        @jinja2.pass_context
+        def __call__(self, context: jinja2.runtime.Context) -> str:
+            return str(context.get("item", "none"))
+
+    source = (
+        "{% macro twice(x) %}{{ x }}{{ x }}{% endmacro %}"
+        "{{ plain('a') }}|{{ plain('b', times=2) }}|{{ with_eval_context('<c>') }}|{{ with_context('page') }}|"
+        "{{ with_environment() }}|{{ stops() is defined }}|{{ twice('d') }}|{{ callable_() }}|"
+        "{% for item in ['e'] %}{{ with_context('item') }}{{ callable_() }}{{ plain(item) }}{% endfor %}|"
+        "{% block body %}{{ plain('f') }}{{ with_context('page') }}{% endblock %}"
+    )
+    values = {"plain": plain, "with_eval_context": with_eval_context, "with_context": with_context,
+              "with_environment": with_environment, "stops": stops, "callable_": Callable_(), "page": "p1"}
+    ours = create_environment([builtin_theme_dir()]).from_string(source).render(values)
+    jinja_s = jinja2.Environment(autoescape=True).from_string(source).render(values)
+    assert ours == jinja_s == "a|bb|&lt;c&gt;:True|p1|env|False|dd|none|Nonenonee|fp1"
