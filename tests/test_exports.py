@@ -4,6 +4,7 @@ citeproc-py with a Chicago style, rispy, jing with TEI P5 tei_all, jsonschema)."
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import xml.etree.ElementTree as ET
 from dataclasses import replace
@@ -25,7 +26,7 @@ from generator.content import read_edition
 from generator.diagnostics import Diagnostics
 from generator.exports import render_exports, template_globals
 from generator.exports.citation import indented_json
-from generator.exports.tei import KnownEntries, XmlIds
+from generator.exports.tei import KnownEntries, XmlIds, last_word
 from generator.exports.text import TextExports
 from generator.index import build_index
 from generator.markup import create_parser
@@ -484,3 +485,10 @@ def test_a_citation_is_made_once_a_page_and_each_page_notes_what_it_read() -> No
     again = citation_of(first)
     assert again == cited and again is not cited
     assert log.reads == noted  # noted again, on the page that shows it
+
+
+@given(st.text(alphabet=" \t\n\xa0\u2003\u3000ab?é[]", max_size=30))
+def test_the_last_word_before_a_mark_is_the_one_the_pattern_finds(text: str) -> None:
+    # The TEI wraps the word a mark follows; it was found with this pattern, which tries every word of a long paragraph.
+    match = re.search(r"(\S+)(\s*)$", text)
+    assert last_word(text) == (match.span(1) if match else None)

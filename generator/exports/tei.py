@@ -592,16 +592,26 @@ class TextEncoder:
     @staticmethod
     def _wrap_previous_word(parent: ET.Element, name: str) -> None:
         text = (parent[-1].tail if len(parent) else parent.text) or ""
-        match = re.search(r"(\S+)(\s*)$", text)
+        word = last_word(text)
         wrapper = element(name)
-        if match:
-            before = text[: match.start(1)]
+        if word is not None:
+            start, end = word
             if len(parent):
-                parent[-1].tail = before
+                parent[-1].tail = text[:start]
             else:
-                parent.text = before
-            wrapper.text = match[1]  # the space between the word and its mark goes with the mark
+                parent.text = text[:start]
+            wrapper.text = text[start:end]  # the space between the word and its mark goes with the mark
         parent.append(wrapper)
+
+
+def last_word(text: str) -> tuple[int, int] | None:
+    """Where the last word of `text` starts and ends (what `(\\S+)\\s*$` finds), or None when it has none.
+
+    From the end, without a regex: searching a long paragraph for that pattern tries it at every word."""
+    stripped = text.rstrip()
+    if not stripped:
+        return None
+    return len(stripped) - len(stripped.rsplit(None, 1)[-1]), len(stripped)
 
 
 # --------------------------------------------------------------------------- documents
@@ -761,18 +771,20 @@ def document_files(document: Document, bodies: Sequence[EncodedBody], index: Edi
             assert placeholder, "every body has its placeholder"
             serialized = before + body.xml + after
         children[text] = serialized
-    member = _start_tag(root) + "".join(children.values()) + "</TEI>"
+    # Each piece is made fit for XML once (xml_text changes single characters), though it goes into both files.
+    children = {child: xml_text(piece) for child, piece in children.items()}
+    member = xml_text(_start_tag(root)) + "".join(children.values()) + "</TEI>"
     facsimile = root.find(_tag("facsimile"))
     if facsimile is not None:  # the page images' paths are from the site's root, where the teiCorpus is; the file is two folders down
         facsimile.set(f"{{{XML_NS}}}base", "../../")
-        children[facsimile] = ET.tostring(facsimile, encoding="unicode")
+        children[facsimile] = xml_text(ET.tostring(facsimile, encoding="unicode"))
     if registers is not None:
         placeholder = element("standOff")
         root.insert(1, placeholder)
-        children[placeholder] = registers + "\n  "
+        children[placeholder] = xml_text(registers) + "\n  "
     root.attrib = {"xmlns": TEI_NS, **root.attrib}
-    standalone = _start_tag(root) + "".join(children[child] for child in root) + "</TEI>"
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + xml_text(standalone) + "\n", xml_text(member) + "\n"
+    standalone = xml_text(_start_tag(root)) + "".join(children[child] for child in root) + "</TEI>"
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + standalone + "\n", member + "\n"
 
 
 def _start_tag(root: ET.Element) -> str:
