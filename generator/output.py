@@ -162,8 +162,11 @@ def _write_into(folder: Path, relative: str, data: bytes) -> None:
         descriptor = os.open(target, _NEW_FILE, 0o666)
     except FileNotFoundError:
         # Its folder is new. The staging folder itself is never made again: one that a failed build discarded stays gone.
-        for parent in reversed(PurePosixPath(relative).parents[:-1]):
-            (folder / parent).mkdir(exist_ok=True)  # several processes may make the same folder
+        # (With os.mkdir: pathlib's took 0.45 s for the 15,000 folders of 10,000 documents and 5,000 persons.)
+        parts = relative.split("/")[:-1]
+        for depth in range(1, len(parts) + 1):
+            with contextlib.suppress(FileExistsError):  # made already, here or by another process (a file of that name fails the open)
+                os.mkdir(os.path.join(folder, *parts[:depth]))
         descriptor = os.open(target, _NEW_FILE, 0o666)
     try:
         rest = memoryview(data)
