@@ -403,8 +403,15 @@ def _make_pages(
         planned += group
         memory.plans[name] = (inputs, tuple(path for path, task in group if isinstance(task, PageTask)),
                               tuple(path for path, task in group if not isinstance(task, PageTask)))
-    values = {path: fingerprints.of((task.template, path, task.values, shared_values))
-              for path, task in planned if isinstance(task, PageTask)}
+    tasks = {path: task for path, task in planned if isinstance(task, PageTask)}
+
+    def values_of(path: str) -> str:
+        task = tasks[path]
+        return fingerprints.of((task.template, path, task.values, shared_values))
+
+    # Compared with the last build's pages, the values are digested before any page is made; with none to compare
+    # with (a full build), each as its page comes back, while the workers make others (0.45 s at 10,000 documents).
+    values = {path: values_of(path) for path in tasks} if earlier_pages else {}
 
     def unchanged(path: str) -> bool:
         kept = earlier_pages.get(path)
@@ -415,9 +422,9 @@ def _make_pages(
     for path, data, reads in render_pages(renderer, planned, jobs, on_page, log=log, wanted=lambda path, task: path not in kept_pages,
                                           into=made.into):
         made.emit(path, data)
-        if path in values:
+        if path in tasks:
             reads = log.shared(reads)  # one object for each read, however many pages make it
-            memory.pages[path] = Made(values[path], reads, read_results.combined(reads))
+            memory.pages[path] = Made(values[path] if path in values else values_of(path), reads, read_results.combined(reads))
     for path in kept_pages:
         memory.pages[path] = earlier_pages[path]
     stand += kept_pages
