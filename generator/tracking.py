@@ -167,34 +167,28 @@ class ReadLog:
     def __init__(self) -> None:
         self.reads: set[Read] | None = None
         self._kept: dict[Read, Read] = {}
-        # Each read's place in `in_order`, made once: the pages of a kind note the same reads, and a repr each
-        # for every file made (some 60 for a document's page) took a second at 10,000 documents.
+        # Each kept read's place in `in_order`, made when it is first kept: the pages of a kind note the same reads,
+        # and a repr of every read of every file (some 28 a file) took 0.33 s at 2,000 documents under cProfile.
         self._order: dict[Read, str] = {}
 
     def note(self, read: Read) -> None:
         if self.reads is not None:
-            kept = self._kept.get(read)
-            if kept is None:
-                kept = self._kept[read] = read
-                self._order[read] = repr(read)
-            self.reads.add(kept)
+            self.reads.add(self._kept.get(read) or self._keep(read))
 
     def in_order(self, reads: set[Read]) -> tuple[Read, ...]:
-        """`reads`, noted here, in the same order in every process (by repr: the items of a read's
+        """`reads`, kept here, in the same order in every process (by repr: the items of a read's
         arguments need not compare with one another, and a set's order follows the process's hashes)."""
-        order = self._order
-        try:
-            return tuple(sorted(reads, key=order.__getitem__))
-        except KeyError:  # a read first kept from a worker's results (see shared), and noted here since
-            for read in reads:
-                if read not in order:
-                    order[read] = repr(read)
-            return tuple(sorted(reads, key=order.__getitem__))
+        return tuple(sorted(reads, key=self._order.__getitem__))
 
     def shared(self, reads: tuple[Read, ...]) -> tuple[Read, ...]:
         """`reads` made elsewhere (by a worker), each one the read kept here where it is the same."""
         kept = self._kept
-        return tuple([kept.setdefault(read, read) for read in reads])
+        return tuple([kept.get(read) or self._keep(read) for read in reads])
+
+    def _keep(self, read: Read) -> Read:
+        self._kept[read] = read
+        self._order[read] = repr(read)
+        return read
 
 
 _proxy_classes: dict[tuple[type, type], type] = {}
@@ -242,8 +236,10 @@ class Tracked:
         value = getattr(self._target, attribute)
         if callable(value) and getattr(value, "__self__", None) is self._target:
             return None, _TrackedMethod(value, (self._name, attribute), self._log)
-        if isinstance(value, (Mapping, tuple, list)):
-            return None, _tracked_value(value, (self._name, attribute, None), self._log)
+        if isinstance(value, Mapping):
+            return None, _TrackedMapping(value, (self._name, attribute, None), self._log)
+        if isinstance(value, (tuple, list)):
+            return None, _TrackedSequence(value, (self._name, attribute, None), self._log)
         return (self._name, attribute, None, ()), value
 
     def __bool__(self) -> bool:
@@ -269,15 +265,6 @@ class _TrackedMethod:
 
 def _plain(value: Any) -> bool:
     return isinstance(value, _PLAIN) or (isinstance(value, tuple) and all(_plain(v) for v in value))
-
-
-def _tracked_value(value: Any, where: tuple[str, str, tuple[Any, ...] | None], log: ReadLog) -> Any:
-    if isinstance(value, Mapping):
-        return _TrackedMapping(value, where, log)
-    if isinstance(value, (tuple, list)):
-        return _TrackedSequence(value, where, log)
-    log.note((*where, ()))
-    return value
 
 
 class _TrackedContainer:
