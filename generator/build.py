@@ -448,16 +448,23 @@ def _make_exports(
                                  kept_records=earlier.records if earlier else {}, kept_entries=earlier.entries if earlier else {})
     made_texts = {d.id: (memory.annotations[d.id].exports, *texts.version_exports.get(d.id, ())) for d in loaded.edition.documents}
     later_exports: LaterExports | None = [] if later else None
+    register_files: list[tuple[str, str]] = []
+
+    def make_register_files() -> None:  # (while the workers make the documents' exports)
+        for kind, name in (("person", "persons.json"), ("place", "places.json")):
+            text = whole.make(name, kind, lambda index, kind=kind: registers_json(index, kind))  # type: ignore[misc]
+            if text is not None:
+                register_files.append((name, text))
+
     for path, text in render_exports(index, config, parse_env={"registers": texts.matcher, "link_prefix": TO_ROOT}, jobs=jobs,
-                                     memory=export_memory, made_texts=made_texts, later=later_exports, into=made.into):
+                                     memory=export_memory, made_texts=made_texts, later=later_exports, into=made.into,
+                                     meanwhile=make_register_files):
         made.emit(path, text if isinstance(text, Written) else text.encode("utf-8"))
     made.standing += export_memory.standing
     memory.exports = export_memory.now
     memory.records, memory.entries = export_memory.records_now, export_memory.entries_now
-    for kind, name in (("person", "persons.json"), ("place", "places.json")):
-        text = whole.make(name, kind, lambda index, kind=kind: registers_json(index, kind))  # type: ignore[misc]
-        if text is not None:
-            made.emit(name, text.encode("utf-8"))
+    for name, text in register_files:
+        made.emit(name, text.encode("utf-8"))
     made.standing += whole.standing
     memory.whole = whole.now
     if config.base_url:

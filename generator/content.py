@@ -524,7 +524,8 @@ class ParseMemo:
         return found[0]  # type: ignore[no-any-return]
 
     def parse_files(self, kind: str, root: Path, files: Sequence[tuple[str, str]], diagnostics: Diagnostics,
-                    parse: Callable[[SourceText, Diagnostics], T], real_folders: dict[Path, Path], jobs: int | None = 1) -> list[T | None]:
+                    parse: Callable[[SourceText, Diagnostics], T], real_folders: dict[Path, Path], jobs: int | None = 1,
+                    meanwhile: Callable[[], None] | None = None) -> list[T | None]:
         """`parse` of each file's text, in order, as `_parse` above; None, with a diagnostic, for a file that cannot be read.
 
         `files` are (path, path relative to `root` with forward slashes). A file unchanged since the last build (its
@@ -538,7 +539,7 @@ class ParseMemo:
                     and self._inside(root, os.path.dirname(file), real_folders)):
                 unread.append(number)
         made = iter_chunks(_read_and_parse, len(unread), (kind, root, [files[n] for n in unread], parse, real_folders, self.earlier), jobs,
-                           here_too=True)
+                           here_too=True, meanwhile=meanwhile)
         unread_now = set(unread)
         results: list[T | None] = []
         for number, ((_, relative), state) in enumerate(zip(files, states, strict=True)):
@@ -606,8 +607,14 @@ def read_edition(root: Path, diagnostics: Diagnostics, memo: ParseMemo | None = 
     (None: every one; see parallel.py)."""
     memo = memo or ParseMemo()
     config = read_config(root, diagnostics)
-    documents = read_documents(root, diagnostics, memo, jobs)
-    registers = {kind: _read_register_file(root, kind, diagnostics, memo) for kind in REGISTER_FILES}
+    registers: dict[str, list[RegisterEntry]] = {}
+    register_problems = Diagnostics()  # reported after the documents', as they were before they were read alongside
+
+    def read_registers() -> None:  # (while the workers read the documents)
+        registers.update({kind: _read_register_file(root, kind, register_problems, memo) for kind in REGISTER_FILES})
+
+    documents = read_documents(root, diagnostics, memo, jobs, meanwhile=read_registers)
+    diagnostics.extend(register_problems.items)
     pages = [page for file in _markdown_files(root, PAGES_DIR)
              if (source := read_source(root, file, diagnostics)) and (page := memo.parse("page", source, diagnostics, read_page))]
     _check_page_ids(pages, diagnostics)
@@ -627,7 +634,9 @@ def read_edition(root: Path, diagnostics: Diagnostics, memo: ParseMemo | None = 
     )
 
 
-def read_documents(root: Path, diagnostics: Diagnostics, memo: ParseMemo | None = None, jobs: int | None = 1) -> list[Document]:
+def read_documents(root: Path, diagnostics: Diagnostics, memo: ParseMemo | None = None, jobs: int | None = 1,
+                   meanwhile: Callable[[], None] | None = None) -> list[Document]:
+    """The documents, read on `jobs` cores; `meanwhile` is other work for this process (see parallel.iter_chunks)."""
     memo = memo or ParseMemo()
     documents: list[Document] = []
     by_id: dict[str, Document] = {}
@@ -638,7 +647,7 @@ def read_documents(root: Path, diagnostics: Diagnostics, memo: ParseMemo | None 
     # `name.ru.md` beside `name.md` is a version of that document, not a document of its own.
     version_files = [Path(file) for file, relative in files if VERSION_SUFFIX.search(relative)]
     main_files = [(file, relative) for file, relative in files if not VERSION_SUFFIX.search(relative)]
-    for document in memo.parse_files("document", root, main_files, diagnostics, read_document, real_folders, jobs):
+    for document in memo.parse_files("document", root, main_files, diagnostics, read_document, real_folders, jobs, meanwhile):
         if document is None:
             continue
         if document.id in by_id:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -21,6 +22,11 @@ Result = TypeVar("Result")
 
 MIN_ITEMS_PER_WORKER = 200  # below this, starting processes costs more than it saves
 CHUNKS_AHEAD_PER_WORKER = 3  # chunks given out before their results are taken
+CHUNKS_AHEAD_MEANWHILE = 12  # the same while this process does other work (`meanwhile`): a second of it at 10,000 documents
+# While this process works, the pool's threads in it (which send the workers their chunks and take in their results)
+# wait for the interpreter lock. At Python's 5 ms turns, a worker waited up to 0.15 s for its next chunk, and a
+# quarter of the time of the exports' worker was lost that way.
+SWITCH_INTERVAL_WITH_WORKERS = 0.0005
 # Made in the calling process while the workers' earlier chunks are under way, held until their turn. With `here_too`
 # the results are small (the workers write what they make), so many may wait: with a few, this process stopped and
 # waited while a worker made a chunk of long pages (the home page, the chronology).
@@ -55,17 +61,25 @@ def map_chunks(
 
 def iter_chunks(
     function: Callable[[Sequence[int]], list[Result]], count: int, data: Any, jobs: int | None = None, *, here_too: bool = False,
+    meanwhile: Callable[[], None] | None = None,
 ) -> Iterator[Result]:
-    """As `map_chunks`, the results given as the chunks come back, so that they need not all be held at once."""
+    """As `map_chunks`, the results given as the chunks come back, so that they need not all be held at once.
+
+    `meanwhile` is other work of the calling process, done once the workers have chunks to make (with no workers,
+    before the chunks), so that it does not keep the other cores waiting; it runs before the first result is given.
+    """
     global _shared
     jobs = default_jobs() if jobs is None else max(1, jobs)
     jobs = min(jobs, max(1, count // MIN_ITEMS_PER_WORKER))
     _shared = data
     try:
         chunk = max(20, min(200, count // (jobs * 32) or 1))
-        chunks = iter([range(start, min(start + chunk, count)) for start in range(0, count, chunk)])
+        parts = [range(start, min(start + chunk, count)) for start in range(0, count, chunk)]
+        chunks = iter(parts)
         # Forking a process that runs other threads (the preview server) could copy a lock some thread holds.
         if jobs == 1 or "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+            if meanwhile is not None:
+                meanwhile()
             for part in chunks:  # in chunks here too, so that one chunk's results are held at a time
                 yield from function(part)
             return
@@ -76,7 +90,16 @@ def iter_chunks(
             # pile up in this process.
             queue: deque[Future[list[Result]] | list[Result]] = deque()
             waiting = 0  # workers' futures in the queue
+            switch_interval = sys.getswitchinterval()
+            sys.setswitchinterval(min(switch_interval, SWITCH_INTERVAL_WITH_WORKERS))
             try:
+                if meanwhile is not None:
+                    # (not more than half of them: a short `meanwhile` leaves this process its share of the chunks)
+                    ahead = min(workers * CHUNKS_AHEAD_MEANWHILE, max(workers * CHUNKS_AHEAD_PER_WORKER, len(parts) // 2))
+                    while waiting < ahead and (part := next(chunks, None)) is not None:
+                        queue.append(pool.submit(function, part))
+                        waiting += 1
+                    meanwhile()
                 while True:
                     while waiting < workers * CHUNKS_AHEAD_PER_WORKER and (part := next(chunks, None)) is not None:
                         queue.append(pool.submit(function, part))
@@ -98,6 +121,7 @@ def iter_chunks(
                     while done:  # each result let go once taken
                         yield done.pop()
             finally:
+                sys.setswitchinterval(switch_interval)
                 for item in queue:
                     if isinstance(item, Future):
                         item.cancel()

@@ -107,6 +107,21 @@ def noting_the_process(numbers: Sequence[int]) -> list[Any]:
     return READ_AND_PARSE(numbers)
 
 
+def test_the_registers_read_alongside_the_documents_report_after_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The registers are read while the workers read the documents; their problems still come after the documents'.
+    monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 1)
+    root = tmp_path / "edition"
+    write_corpus(root, 12, persons_count=10)
+    (root / "content" / "documents" / "no-title.md").write_text("---\ndate: 1951\n---\ntext\n", encoding="utf-8")
+    places = root / "content" / "places.yml"
+    places.write_text("- id: pyongyang\n  name: Pyongyang\n  colour: red\n", encoding="utf-8")
+    for jobs in (1, 2):
+        found = Diagnostics()
+        assert read_edition(root, found, jobs=jobs) is not None
+        paths = [d.location.path for d in found.items if d.location.path.endswith(("no-title.md", "places.yml"))]
+        assert paths == ["content/documents/no-title.md", "content/places.yml"], paths
+
+
 def test_documents_read_on_two_cores_are_read_as_on_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A large edition's documents are read and parsed on every core: the edition and its problems, in their order, are the same.
     monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 1)  # a few documents stand for many

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -14,7 +15,7 @@ from conftest import document
 from generator.bench import write_corpus
 from generator.build import build
 from generator.cli import main
-from generator.parallel import MIN_ITEMS_PER_WORKER, map_chunks, shared
+from generator.parallel import MIN_ITEMS_PER_WORKER, iter_chunks, map_chunks, shared
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -49,6 +50,23 @@ def test_the_calling_process_makes_chunks_while_the_workers_are_busy() -> None:
     made_here = [item for pid, item in results if pid == os.getpid()]
     assert made_here and len(made_here) < count
     assert len({pid for pid, _ in results} - {os.getpid()}) == 1  # one worker fewer
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_other_work_of_the_calling_process_runs_once_before_the_first_result(jobs: int) -> None:
+    # (with workers, while they make their first chunks; the pool's threads get their turns meanwhile, and the
+    # interpreter's switch interval is as it was afterwards)
+    count = 4 * MIN_ITEMS_PER_WORKER
+    items = list(range(count))
+    done: list[int] = []
+    interval = sys.getswitchinterval()
+    results = iter_chunks(_slow_in_a_worker, count, (os.getpid(), items), jobs=jobs, here_too=True, meanwhile=lambda: done.append(os.getpid()))
+    assert not done  # nothing runs before the results are asked for
+    first = next(results)
+    assert done == [os.getpid()]
+    assert [first[1], *(item for _, item in results)] == items
+    assert done == [os.getpid()]
+    assert sys.getswitchinterval() == interval
 
 
 @pytest.fixture(scope="module")

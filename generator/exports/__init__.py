@@ -130,6 +130,7 @@ def render_exports(
     index: EditionIndex, config: SiteConfig, parse_env: Mapping[str, Any] | None = None, jobs: int | None = None,
     memory: ExportMemory | None = None, made_texts: Mapping[str, Sequence[TextExports]] | None = None,
     later: list[Callable[[], Iterator[tuple[str, str]]]] | None = None, into: Path | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> Iterator[tuple[str, str | Written]]:
     """Every exported file, in a deterministic order; each document's files on every core (see parallel.py),
     written into the staging folder `into`, when there is one, by the process that made them (see output.place).
@@ -141,6 +142,8 @@ def render_exports(
     exports were made from the same values and reads is not made again, and its files are not
     yielded (they stand in the output). Given a `later` list, the files that hold every document's text
     (TEXT_FILES) are not made here: a function that makes them is added to it, for the caller to run.
+    The files made from the index alone are made by this process while the workers make the documents' files, and
+    so is the caller's `meanwhile` work, if any (see parallel.iter_chunks).
     """
     ids = tei.XmlIds.of(index)
     entry_memo = tei.EntryMemo(memory.read_results.fingerprints.of, memory.kept_entries, memory.entries_now) if memory is not None else None
@@ -174,7 +177,23 @@ def render_exports(
     to_make = [d for d in index.documents if d.id not in reused]
     log = ReadLog()
     chunk_data = (index, config, parse_env, ids, entries, to_make, log, made_texts or {}, into, make_lines)
-    made = iter_chunks(_document_exports_chunk, len(to_make), chunk_data, jobs, here_too=into is not None)
+    whole = memory.whole if memory is not None else None
+
+    def edition_file(path: str, values: Any, function: Callable[[EditionIndex], str | None]) -> Iterator[tuple[str, str]]:
+        text = function(index) if whole is None else whole.make(path, values, function)
+        if text is not None:
+            yield path, text
+
+    index_files: list[tuple[str, str]] = []
+
+    def make_index_files() -> None:
+        index_files.extend(edition_file("registers.xml", entries, lambda index: tei.registers_xml(index, config, entries)))
+        index_files.extend(edition_file("cmif.xml", (), lambda index: tei.cmif_xml(index, config)))
+        index_files.extend(edition_file("feed.xml", (), lambda index: feeds.atom_feed(index, config)))
+        if meanwhile is not None:
+            meanwhile()
+
+    made = iter_chunks(_document_exports_chunk, len(to_make), chunk_data, jobs, here_too=into is not None, meanwhile=make_index_files)
     for document in index.documents:
         if document.id in reused:
             kept = reused[document.id]
@@ -198,18 +217,9 @@ def render_exports(
         texts[document.id] = text
         version_texts[document.id] = plain_versions
         members.append(member)
-    for _ in made:  # let the pool finish and close
+    for _ in made:  # let the pool finish and close (and, with no document to make, do the work meant for meanwhile)
         pass
-    whole = memory.whole if memory is not None else None
-
-    def edition_file(path: str, values: Any, function: Callable[[EditionIndex], str | None]) -> Iterator[tuple[str, str]]:
-        text = function(index) if whole is None else whole.make(path, values, function)
-        if text is not None:
-            yield path, text
-
-    yield from edition_file("registers.xml", entries, lambda index: tei.registers_xml(index, config, entries))
-    yield from edition_file("cmif.xml", (), lambda index: tei.cmif_xml(index, config))
-    yield from edition_file("feed.xml", (), lambda index: feeds.atom_feed(index, config))
+    yield from index_files
     if later is None:
         yield from _text_files(index, config, memory, edition_file, entries, members, member_digests, texts, version_texts, texts_digests,
                                lines)
