@@ -657,9 +657,11 @@ def _page_groups(
     """The edition's pages in groups, as (name, inputs, plan): `inputs` holds the digests of all that the group's
     values are made from besides the settings, and `plan()` gives its pages (see render_pages).
 
-    Every group is made from the index, the edition and what every page may show (`shared_values`); a document's
-    page also from its text, versions and page images, the apparatus from every text's notes. The other pages
-    read nothing else.
+    Every group is made from what every page may show (`shared_values`); the lists and registers from the index and
+    the edition, the apparatus also from every text's notes. A document's page is planned from the document, its
+    neighbours, its text, versions and page images alone: whatever else its template shows of the index and the
+    edition, its reads tell (see tracking.py). So a change to a register entry, which changes the index, leaves
+    the pages of the documents that do not show the entry standing, unplanned.
     """
     shared = states["index"] + states["edition"] + shared_values
     # The pages that list the whole edition come first, the largest first, and the documents' pages last: made in
@@ -675,9 +677,11 @@ def _page_groups(
             yield search.render_search_page(planner)
 
     yield "registers", digest(shared), registers
-    for document in planner.context.index.documents:
+    index = planner.context.index
+    for document in index.documents:
         text, document_versions, images = annotated[document.id], versions.get(document.id, ()), page_images.get(document.id, ())
-        inputs = shared + kept[document.id].text_digest  # (digests side by side: hashing them again would add nothing)
+        # (digests side by side: hashing them again would add nothing)
+        inputs = shared_values + fingerprints.of((document, index.previous[document.id], index.next[document.id])) + kept[document.id].text_digest
         if document_versions or images:
             inputs += fingerprints.of((document_versions, images))
 

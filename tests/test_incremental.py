@@ -16,6 +16,7 @@ from generator.bench import write_corpus
 from generator.build import build
 from generator.exports import TEXT_FILES
 from generator.model import Document
+from generator.parallel_stages import PlanningRenderer
 from generator.render import Renderer
 from tests.conftest import BILINGUAL
 
@@ -275,6 +276,30 @@ def test_a_changed_template_makes_again_only_the_pages_that_load_it(tmp_path: Pa
     edit_template(edition, "base.html", "</footer>", "<p>A footer line of our own.</p></footer>")
     build(edition)
     assert any(path.startswith("documents/") for path in made) and all(path.endswith(".html") for path in made)  # pages, not the exports
+    assert_same_as_clean_build(edition, tmp_path)
+
+
+def test_a_changed_person_plans_again_only_the_document_pages_that_show_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A register entry is part of the index; a document's page is planned from the document, its neighbours and its text,
+    # and its template's reads tell whether it shows the entry. The pages that do not stand without being planned.
+    edition = synthetic_edition(tmp_path / "edition")
+    build(edition)
+    pages = {path.stem: edition / "_site" / "documents" / path.stem / "index.html" for path in documents(edition)}
+    before = {document_id: page.read_bytes() for document_id, page in pages.items()}
+    planned: list[str] = []
+    plan = PlanningRenderer.render
+
+    def noting(self: PlanningRenderer, template: str, path: str, **values: object) -> tuple[str, object]:
+        planned.append(path)
+        return plan(self, template, path, **values)
+
+    monkeypatch.setattr(PlanningRenderer, "render", noting)
+    change_person_description(edition)
+    assert not build(edition).diagnostics.errors
+    changed = {f"documents/{document_id}/index.html" for document_id, page in pages.items() if page.read_bytes() != before[document_id]}
+    planned_documents = {path for path in planned if path.startswith("documents/")}
+    assert changed and changed <= planned_documents
+    assert len(planned_documents) < len(pages)
     assert_same_as_clean_build(edition, tmp_path)
 
 
