@@ -41,7 +41,7 @@ from generator.memory import (
     tree_digest,
 )
 from generator.model import Document, Edition
-from generator.output import OutputProblem, StagingFolder, Written, check_output_dir, remove_stale_temporaries, update_site, write_site
+from generator.output import OutputProblem, StagingFolder, Written, check_output_dir, place, remove_stale_temporaries, update_site, write_site
 from generator.parallel_stages import PageTask, PlanningRenderer, annotate_documents, render_pages
 from generator.registers import NameMatcher, build_matcher, registers_json
 from generator.render import (
@@ -448,13 +448,13 @@ def _make_exports(
                                  kept_records=earlier.records if earlier else {}, kept_entries=earlier.entries if earlier else {})
     made_texts = {d.id: (memory.annotations[d.id].exports, *texts.version_exports.get(d.id, ())) for d in loaded.edition.documents}
     later_exports: LaterExports | None = [] if later else None
-    register_files: list[tuple[str, str]] = []
+    register_files: list[tuple[str, bytes | Written]] = []
 
-    def make_register_files() -> None:  # (while the workers make the documents' exports)
+    def make_register_files() -> None:  # (while the workers make the documents' exports; written at once, not held)
         for kind, name in (("person", "persons.json"), ("place", "places.json")):
             text = whole.make(name, kind, lambda index, kind=kind: registers_json(index, kind))  # type: ignore[misc]
             if text is not None:
-                register_files.append((name, text))
+                register_files.append((name, place(made.into, name, text.encode("utf-8"))))
 
     for path, text in render_exports(index, config, parse_env={"registers": texts.matcher, "link_prefix": TO_ROOT}, jobs=jobs,
                                      memory=export_memory, made_texts=made_texts, later=later_exports, into=made.into,
@@ -463,8 +463,8 @@ def _make_exports(
     made.standing += export_memory.standing
     memory.exports = export_memory.now
     memory.records, memory.entries = export_memory.records_now, export_memory.entries_now
-    for name, text in register_files:
-        made.emit(name, text.encode("utf-8"))
+    for name, data in register_files:
+        made.emit(name, data)
     made.standing += whole.standing
     memory.whole = whole.now
     if config.base_url:
@@ -677,11 +677,13 @@ def _page_groups(
             yield search.render_search_page(planner)
 
     yield "registers", digest(shared), registers
-    index = planner.context.index
+    index, known = planner.context.index, fingerprints.known  # (each document is known by its metadata's digest: see _register_documents)
     for document in index.documents:
         text, document_versions, images = annotated[document.id], versions.get(document.id, ()), page_images.get(document.id, ())
+        previous, following = index.previous[document.id], index.next[document.id]
         # (digests side by side: hashing them again would add nothing)
-        inputs = shared_values + fingerprints.of((document, index.previous[document.id], index.next[document.id])) + kept[document.id].text_digest
+        inputs = (shared_values + known[id(document)] + (known[id(previous)] if previous else "-") + (known[id(following)] if following else "-")
+                  + kept[document.id].text_digest)
         if document_versions or images:
             inputs += fingerprints.of((document_versions, images))
 

@@ -35,11 +35,11 @@ def _records(values: list[Any] | EncodedRecords, indent: str, sort_keys: bool, p
     pieces += ("[\n", inner, (",\n" + inner).join(lines), "\n", indent, "]")
 
 
-def records_json(data: dict[str, Any] | list[Any], *, sort_keys: bool = False) -> str:
+def records_json(data: dict[str, Any] | list[Any] | EncodedRecords, *, sort_keys: bool = False) -> str:
     """`data` as JSON: a list with one item to a line, or an object with one member to a line and the items of its
     lists one to a line (a list's items may come encoded already, as `EncodedRecords`)."""
     pieces: list[str] = []
-    if isinstance(data, list):
+    if isinstance(data, (list, EncodedRecords)):
         _records(data, "", sort_keys, pieces)
         pieces.append("\n")
         return "".join(pieces)

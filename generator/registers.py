@@ -20,7 +20,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from generator.diagnostics import Diagnostic, Severity, did_you_mean
-from generator.jsondata import records_json
+from generator.jsondata import EncodedRecords, record_line, records_json
 from generator.model import Document, Edition, Person, Place, RegisterEntry, Term
 
 if TYPE_CHECKING:
@@ -308,7 +308,7 @@ def surface_counts(mentions: Iterable[Mention]) -> dict[str, Counter[str]]:
 def registers_json(index: EditionIndex, kind: str) -> str:
     """`persons.json` or `places.json`: every entry with the documents it appears in (sorted keys, stable order)."""
     entries = index.persons if kind == "person" else index.places if kind == "place" else index.terms
-    data: list[dict[str, Any]] = []
+    lines: list[str] = []  # each record encoded as soon as it is made: all of them at once, as dicts, took some 40 MB
     for entry in entries:
         record: dict[str, Any] = {
             "id": entry.id, "name": entry.name, "sort_name": entry.sort_name or entry.name, "aliases": list(entry.aliases),
@@ -325,5 +325,5 @@ def registers_json(index: EditionIndex, kind: str) -> str:
             record["coordinates"] = list(entry.coordinates) if entry.coordinates else None
         if isinstance(entry, Term):
             record["expansion"] = entry.expansion
-        data.append(record)
-    return records_json(data, sort_keys=True)
+        lines.append(record_line(record, sort_keys=True))
+    return records_json(EncodedRecords(lines), sort_keys=True)

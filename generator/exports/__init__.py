@@ -184,12 +184,13 @@ def render_exports(
         if text is not None:
             yield path, text
 
-    index_files: list[tuple[str, str]] = []
+    index_files: list[tuple[str, str | Written]] = []
 
-    def make_index_files() -> None:
-        index_files.extend(edition_file("registers.xml", entries, lambda index: tei.registers_xml(index, config, entries)))
-        index_files.extend(edition_file("cmif.xml", (), lambda index: tei.cmif_xml(index, config)))
-        index_files.extend(edition_file("feed.xml", (), lambda index: feeds.atom_feed(index, config)))
+    def make_index_files() -> None:  # (each written at once, when there is a staging folder: it is not held meanwhile)
+        for made_file in (edition_file("registers.xml", entries, lambda index: tei.registers_xml(index, config, entries)),
+                          edition_file("cmif.xml", (), lambda index: tei.cmif_xml(index, config)),
+                          edition_file("feed.xml", (), lambda index: feeds.atom_feed(index, config))):
+            index_files.extend((path, place(into, path, text)) for path, text in made_file)
         if meanwhile is not None:
             meanwhile()
 
