@@ -251,17 +251,23 @@ def test_a_changed_stylesheet_of_the_theme_is_written_alone(tmp_path: Path) -> N
     assert_same_as_clean_build(edition, tmp_path)
 
 
+def paths_rendered(monkeypatch: pytest.MonkeyPatch, renderer: type[Renderer]) -> list[str]:
+    """The paths of the pages `renderer` is asked for from now on (a PlanningRenderer is asked to plan them)."""
+    paths: list[str] = []
+    render = renderer.render
+
+    def noting(self: Renderer, template: str, path: str, **values: object) -> tuple[str, object]:
+        paths.append(path)
+        return render(self, template, path, **values)
+
+    monkeypatch.setattr(renderer, "render", noting)
+    return paths
+
+
 def test_a_changed_template_makes_again_only_the_pages_that_load_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     edition = synthetic_edition(tmp_path / "edition")
     build(edition)
-    made: list[str] = []
-    render = Renderer.render
-
-    def noting(self: Renderer, template: str, path: str, **values: object) -> tuple[str, str]:
-        made.append(path)
-        return render(self, template, path, **values)
-
-    monkeypatch.setattr(Renderer, "render", noting)
+    made = paths_rendered(monkeypatch, Renderer)
     entries = ("persons/", "places/", "terms/")
     for change, kinds in ((override_included_template, entries), (edit_person_template, ("persons/",))):
         made.clear()
@@ -286,14 +292,7 @@ def test_a_changed_person_plans_again_only_the_document_pages_that_show_it(tmp_p
     build(edition)
     pages = {path.stem: edition / "_site" / "documents" / path.stem / "index.html" for path in documents(edition)}
     before = {document_id: page.read_bytes() for document_id, page in pages.items()}
-    planned: list[str] = []
-    plan = PlanningRenderer.render
-
-    def noting(self: PlanningRenderer, template: str, path: str, **values: object) -> tuple[str, object]:
-        planned.append(path)
-        return plan(self, template, path, **values)
-
-    monkeypatch.setattr(PlanningRenderer, "render", noting)
+    planned = paths_rendered(monkeypatch, PlanningRenderer)
     change_person_description(edition)
     assert not build(edition).diagnostics.errors
     changed = {f"documents/{document_id}/index.html" for document_id, page in pages.items() if page.read_bytes() != before[document_id]}
