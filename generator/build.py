@@ -677,12 +677,15 @@ def _page_groups(
             yield search.render_search_page(planner)
 
     yield "registers", digest(shared), registers
-    index, known = planner.context.index, fingerprints.known  # (each document is known by its metadata's digest: see _register_documents)
+    index, known = planner.context.index, fingerprints.known
+
+    def digest_of(document: Document | None) -> str:  # (its metadata's digest, known already: see _register_documents)
+        return "-" if document is None else known.get(id(document)) or fingerprints.of(document)
+
     for document in index.documents:
         text, document_versions, images = annotated[document.id], versions.get(document.id, ()), page_images.get(document.id, ())
-        previous, following = index.previous[document.id], index.next[document.id]
         # (digests side by side: hashing them again would add nothing)
-        inputs = (shared_values + known[id(document)] + (known[id(previous)] if previous else "-") + (known[id(following)] if following else "-")
+        inputs = (shared_values + digest_of(document) + digest_of(index.previous[document.id]) + digest_of(index.next[document.id])
                   + kept[document.id].text_digest)
         if document_versions or images:
             inputs += fingerprints.of((document_versions, images))

@@ -614,6 +614,8 @@ def read_edition(root: Path, diagnostics: Diagnostics, memo: ParseMemo | None = 
         registers.update({kind: _read_register_file(root, kind, register_problems, memo) for kind in REGISTER_FILES})
 
     documents = read_documents(root, diagnostics, memo, jobs, meanwhile=read_registers)
+    if not registers:  # (read meanwhile, unless reading the documents ended before it could be done)
+        read_registers()
     diagnostics.extend(register_problems.items)
     pages = [page for file in _markdown_files(root, PAGES_DIR)
              if (source := read_source(root, file, diagnostics)) and (page := memo.parse("page", source, diagnostics, read_page))]

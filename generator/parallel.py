@@ -25,7 +25,7 @@ CHUNKS_AHEAD_PER_WORKER = 3  # chunks given out before their results are taken
 CHUNKS_AHEAD_MEANWHILE = 12  # the same while this process does other work (`meanwhile`): a second of it at 10,000 documents
 # While this process works, the pool's threads in it (which send the workers their chunks and take in their results)
 # wait for the interpreter lock. At Python's 5 ms turns, a worker waited up to 0.15 s for its next chunk, and a
-# quarter of the time of the exports' worker was lost that way.
+# fifth of the exports' worker's time was lost that way (10,000 documents).
 SWITCH_INTERVAL_WITH_WORKERS = 0.0005
 # Made in the calling process while the workers' earlier chunks are under way, held until their turn. With `here_too`
 # the results are small (the workers write what they make), so many may wait: with a few, this process stopped and
