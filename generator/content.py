@@ -437,7 +437,70 @@ REGISTER_REQUIRED = {"persons": ("id", "name"), "places": ("id", "name"), "terms
 REGISTER_TYPES: dict[str, type[RegisterEntry]] = {"persons": Person, "places": Place, "terms": Term}
 
 
-def read_register(kind: str, source: SourceText, diagnostics: Diagnostics) -> list[RegisterEntry]:
+# One entry of a register as read: the entry (None when it is not valid), where it starts, where its id stands, and
+# its problems. Kept by the parse memory for each entry's text, so that a rebuild after a change to one entry of a
+# large register reads that entry alone, and every other entry is the very object the last build had.
+RegisterItem = tuple[RegisterEntry | None, Location, Location | None, tuple[Diagnostic, ...]]
+
+
+def read_register(kind: str, source: SourceText, diagnostics: Diagnostics, memo: ParseMemo | None = None) -> list[RegisterEntry]:
+    """The entries of a register file, with a problem for each one that is not valid.
+
+    A plain list, each of its entries starting a line with '- ', is read entry by entry (each parsed on its own, with
+    its line numbers), and `memo` keeps each entry's reading by its text and place; anything else (a YAML error
+    in any entry, an alias to another entry's anchor, a directive) is read whole, as one YAML document."""
+    memo = memo or ParseMemo()
+    items = _register_items(source, kind, memo)
+    if items is None:
+        items = memo.parse(kind, source, diagnostics, lambda source, found: _register_items_whole(kind, source, found))
+    entries: list[RegisterEntry] = []
+    seen: dict[str, Location] = {}
+    for entry, where, id_where, problems in items:
+        diagnostics.extend(problems)
+        if entry is None:
+            continue
+        if entry.id in seen:
+            diagnostics.error("duplicate-id", f"the id '{entry.id}' is already used at line {seen[entry.id].line}",
+                              id_where or where, "give each entry its own id")
+            continue
+        seen[entry.id] = where
+        entries.append(entry)
+    return entries
+
+
+def _register_items(source: SourceText, kind: str, memo: ParseMemo) -> list[RegisterItem] | None:
+    """Each entry of a register that is a plain list, read on its own (or taken from `memo`); None for any other file."""
+    lines = source.text.splitlines(keepends=True)
+    starts: list[int] = []
+    for number, line in enumerate(lines):
+        if line.startswith("- ") or line.rstrip("\r\n") == "-":
+            starts.append(number)
+        elif line.startswith(" ") or not line.strip() or line.startswith("#") or (not starts and line.rstrip() == "---"):
+            continue  # inside an entry, blank, a comment, or the document's start before the first entry
+        else:
+            return None  # a tab, a directive, a second document, a mapping at the top: read whole
+    if not starts:
+        return None
+    items: list[RegisterItem] = []
+    for start, end in zip(starts, [*starts[1:], len(lines)], strict=True):
+        text = "".join(lines[start:end])
+        key = ("register-entry", digest(f"{kind}\0{source.path}\0{start}\0{text}"))
+        found = memo.earlier.get(key) or memo.now.get(key)
+        if found is None:
+            try:
+                document = parse_yaml(text, first_line=start + 1)
+            except YamlProblem:
+                return None  # reported as a problem of the whole file, where it stands in it
+            if not isinstance(document.data, list) or len(document.data) != 1:
+                return None
+            found = (_register_item(kind, source.path, document, 0, document.data[0]), ())
+        memo.now[key] = found
+        items.append(found[0])
+    return items
+
+
+def _register_items_whole(kind: str, source: SourceText, diagnostics: Diagnostics) -> list[RegisterItem]:
+    """Each entry of a register file parsed as one YAML document; none, with a problem, for a file that is not a list."""
     try:
         document = parse_yaml(source.text)
     except YamlProblem as problem:
@@ -450,45 +513,41 @@ def read_register(kind: str, source: SourceText, diagnostics: Diagnostics) -> li
     if not isinstance(document.data, list):
         diagnostics.error("register", f"{source.path} must be a list of entries, each starting with '- id: ...'", Location(source.path))
         return []
+    return [_register_item(kind, source.path, document, index, item) for index, item in enumerate(document.data)]
+
+
+def _register_item(kind: str, path: str, document: YamlDocument, index: int, item: Any) -> RegisterItem:
+    """The entry at `index` of the list that `document` holds."""
+    problems = Diagnostics()
+    line, col = document.position(index)
+    where = Location(path, line, col)
+    if not isinstance(item, dict):
+        problems.error("register", "each entry must be a mapping such as '- id: stalin' / '  name: Joseph Stalin'", where)
+        return None, where, None, tuple(problems.items)
     fields, required = REGISTER_FIELDS[kind], REGISTER_REQUIRED[kind]
-    entries: list[RegisterEntry] = []
-    seen: dict[str, Location] = {}
-    for index, item in enumerate(document.data):
-        line, col = document.position(index)
-        where = Location(source.path, line, col)
-        if not isinstance(item, dict):
-            diagnostics.error("register", "each entry must be a mapping such as '- id: stalin' / '  name: Joseph Stalin'", where)
+    values: dict[str, Any] = {}
+    ok = True
+    for key, value in item.items():
+        name = str(key)
+        kline, kcol = document.key_position(index, name)
+        if name not in fields:
+            problems.warning("unknown-field", f"unknown field '{name}' is ignored{did_you_mean(name, fields)}", Location(path, kline, kcol))
             continue
-        values: dict[str, Any] = {}
-        ok = True
-        for key, value in item.items():
-            name = str(key)
-            kline, kcol = document.key_position(index, name)
-            if name not in fields:
-                diagnostics.warning("unknown-field", f"unknown field '{name}' is ignored{did_you_mean(name, fields)}",
-                                    Location(source.path, kline, kcol))
-                continue
-            try:
-                values[name] = fields[name](value)
-            except Invalid as exc:
-                vline, vcol = document.position(index, name)
-                diagnostics.error("invalid-field", f"'{name}': {exc}", Location(source.path, vline, vcol))
-                ok = False
-        for name in required:
-            if name not in item:
-                diagnostics.error("missing-field", f"this entry has no '{name}'", where)
-                ok = False
-        if not ok:
-            continue
-        if values["id"] in seen:
-            diagnostics.error("duplicate-id", f"the id '{values['id']}' is already used at line {seen[values['id']].line}",
-                              Location(source.path, *document.position(index, "id")), "give each entry its own id")
-            continue
-        seen[values["id"]] = where
-        if kind == "terms":
-            values["name"] = values.pop("term")
-        entries.append(REGISTER_TYPES[kind](location=where, **values))
-    return entries
+        try:
+            values[name] = fields[name](value)
+        except Invalid as exc:
+            vline, vcol = document.position(index, name)
+            problems.error("invalid-field", f"'{name}': {exc}", Location(path, vline, vcol))
+            ok = False
+    for name in required:
+        if name not in item:
+            problems.error("missing-field", f"this entry has no '{name}'", where)
+            ok = False
+    if not ok:
+        return None, where, None, tuple(problems.items)
+    if kind == "terms":
+        values["name"] = values.pop("term")
+    return REGISTER_TYPES[kind](location=where, **values), where, Location(path, *document.position(index, "id")), tuple(problems.items)
 
 
 # --------------------------------------------------------------------------- the edition
@@ -703,7 +762,7 @@ def _read_register_file(root: Path, kind: str, diagnostics: Diagnostics, memo: P
     if not file.exists() and not file.is_symlink():
         return []
     source = read_source(root, file, diagnostics)
-    return memo.parse(kind, source, diagnostics, lambda text, found: read_register(kind, text, found)) if source else []
+    return read_register(kind, source, diagnostics, memo) if source else []  # (entry by entry from the memory: see read_register)
 
 
 RESERVED_PAGE_IDS = frozenset({"documents", "persons", "places", "terms", "assets", "apparatus", "chronology", "search", "pagefind", "index", "404",

@@ -1,6 +1,7 @@
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -152,3 +153,65 @@ def test_documents_read_on_two_cores_are_read_as_on_one(tmp_path: Path, monkeypa
         os.utime(path)
     again = read_edition(root, Diagnostics(), content.ParseMemo(memo.now, memo.files_now), jobs=2)
     assert again is not None and all(a is b for a, b in zip(again.documents, two.documents, strict=True))
+
+
+REGISTER_WITH_PROBLEMS = """---
+# Persons of the edition
+- id: stalin
+  name: Joseph Stalin
+  aliases: [Filippov]
+  colour: red
+
+- id: mao
+  name: Mao Zedong
+  authority: {viaf: [1, 2]}
+- just a name
+- id: stalin
+  name: Another Stalin
+-
+  id: zhou
+  name: Zhou Enlai
+# the last one
+- name: No Id
+"""
+
+
+def _read(kind: str, text: str, memo: content.ParseMemo | None = None) -> tuple[list[Any], list[str]]:
+    found = Diagnostics()
+    entries = content.read_register(kind, content.SourceText("content/persons.yml", text), found, memo)
+    return entries, [d.format() for d in found.items]
+
+
+def test_a_register_read_entry_by_entry_reads_as_one_read_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    by_entry = _read("persons", REGISTER_WITH_PROBLEMS)
+    assert [e.id for e in by_entry[0]] == ["stalin", "zhou"] and len(by_entry[1]) >= 5
+    monkeypatch.setattr(content, "_register_items", lambda source, kind, memo: None)
+    assert _read("persons", REGISTER_WITH_PROBLEMS) == by_entry
+
+
+@pytest.mark.parametrize("text", [
+    "- id: a\n  name: &n Alpha\n- id: b\n  name: *n\n",  # an alias to another entry's anchor
+    "- id: a\n  name: 'Alpha\n- id: b\n  name: Beta\n",  # a quotation mark left open
+    "%YAML 1.1\n---\n- id: a\n  name: Alpha\n",  # a directive
+    "id: a\nname: Alpha\n",  # not a list
+])
+def test_a_register_that_is_not_a_plain_list_of_entries_is_read_whole(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    read = _read("persons", text)
+    monkeypatch.setattr(content, "_register_items", lambda source, kind, memo: None)
+    assert _read("persons", text) == read
+
+
+def test_a_changed_entry_is_read_alone_and_the_others_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "".join(f"- id: p{n}\n  name: Person {n}\n  description: Number {n}.\n" for n in range(50))
+    first = content.ParseMemo()
+    entries, _ = _read("persons", text, first)
+    parsed: list[str] = []
+    parse_yaml = content.parse_yaml
+    monkeypatch.setattr(content, "parse_yaml", lambda text, **options: parsed.append(text) or parse_yaml(text, **options))
+    again, _ = _read("persons", text.replace("Number 7.", "Number 7, revised."), content.ParseMemo(first.now))
+    assert parsed == ["- id: p7\n  name: Person 7\n  description: Number 7, revised.\n"]
+    assert [a is b for a, b in zip(again, entries, strict=True)] == [n != 7 for n in range(50)]
+    assert again[7].description == "Number 7, revised." and again[7].location == entries[7].location
+    # An entry that moves to other lines is read again: its locations are others.
+    moved, _ = _read("persons", "- id: p00\n  name: First\n" + text, content.ParseMemo(first.now))
+    assert moved[1] == replace(entries[0], location=replace(entries[0].location, line=3)) and moved[1] is not entries[0]
