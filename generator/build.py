@@ -41,9 +41,9 @@ from generator.memory import (
     tree_digest,
 )
 from generator.model import Document, Edition
-from generator.output import OutputProblem, StagingFolder, Written, check_output_dir, place, remove_stale_temporaries, update_site, write_site
+from generator.output import OutputProblem, StagingFolder, Written, check_output_dir, remove_stale_temporaries, update_site, write_site
 from generator.parallel_stages import PageTask, PlanningRenderer, annotate_documents, render_pages
-from generator.registers import NameMatcher, build_matcher, registers_json
+from generator.registers import NameMatcher, build_matcher
 from generator.render import (
     ASSETS,
     TEMPLATE_READS,
@@ -448,23 +448,12 @@ def _make_exports(
                                  kept_records=earlier.records if earlier else {}, kept_entries=earlier.entries if earlier else {})
     made_texts = {d.id: (memory.annotations[d.id].exports, *texts.version_exports.get(d.id, ())) for d in loaded.edition.documents}
     later_exports: LaterExports | None = [] if later else None
-    register_files: list[tuple[str, bytes | Written]] = []
-
-    def make_register_files() -> None:  # (while the workers make the documents' exports; written at once, not held)
-        for kind, name in (("person", "persons.json"), ("place", "places.json")):
-            text = whole.make(name, kind, lambda index, kind=kind: registers_json(index, kind))  # type: ignore[misc]
-            if text is not None:
-                register_files.append((name, place(made.into, name, text.encode("utf-8"))))
-
     for path, text in render_exports(index, config, parse_env={"registers": texts.matcher, "link_prefix": TO_ROOT}, jobs=jobs,
-                                     memory=export_memory, made_texts=made_texts, later=later_exports, into=made.into,
-                                     meanwhile=make_register_files):
+                                     memory=export_memory, made_texts=made_texts, later=later_exports, into=made.into):
         made.emit(path, text if isinstance(text, Written) else text.encode("utf-8"))
     made.standing += export_memory.standing
     memory.exports = export_memory.now
     memory.records, memory.entries = export_memory.records_now, export_memory.entries_now
-    for name, data in register_files:
-        made.emit(name, data)
     made.standing += whole.standing
     memory.whole = whole.now
     if config.base_url:

@@ -12,6 +12,7 @@ import stat
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -481,22 +482,28 @@ def _register_items(source: SourceText, kind: str, memo: ParseMemo) -> list[Regi
             return None  # a tab, a directive, a second document, a mapping at the top: read whole
     if not starts:
         return None
-    items: list[RegisterItem] = []
-    for start, end in zip(starts, [*starts[1:], len(lines)], strict=True):
-        text = "".join(lines[start:end])
-        key = ("register-entry", digest(f"{kind}\0{source.path}\0{start}\0{text}"))
-        found = memo.earlier.get(key) or memo.now.get(key)
-        if found is None:
-            try:
-                document = parse_yaml(text, first_line=start + 1)
-            except YamlProblem:
-                return None  # reported as a problem of the whole file, where it stands in it
-            if not isinstance(document.data, list) or len(document.data) != 1:
-                return None
-            found = (_register_item(kind, source.path, document, 0, document.data[0]), ())
-        memo.now[key] = found
-        items.append(found[0])
-    return items
+    texts = [(start, "".join(lines[start:end])) for start, end in zip(starts, [*starts[1:], len(lines)], strict=True)]
+    try:
+        return [memo._parse(("register-entry", digest(f"{kind}\0{source.path}\0{start}\0{text}")), SourceText(source.path, text),
+                            Diagnostics(), partial(_register_entry_alone, kind, start))  # (an entry's problems are in its item)
+                for start, text in texts]
+    except _NotAlone:
+        return None
+
+
+class _NotAlone(Exception):
+    """An entry of a register that does not parse on its own: the file is read whole, and its problem reported there."""
+
+
+def _register_entry_alone(kind: str, start: int, entry: SourceText, _: Diagnostics) -> RegisterItem:
+    """One entry's text, at line `start` (from 0) of its file, read on its own."""
+    try:
+        document = parse_yaml(entry.text, first_line=start + 1)
+    except YamlProblem:
+        raise _NotAlone from None
+    if not isinstance(document.data, list) or len(document.data) != 1:
+        raise _NotAlone
+    return _register_item(kind, entry.path, document, 0, document.data[0])
 
 
 def _register_items_whole(kind: str, source: SourceText, diagnostics: Diagnostics) -> list[RegisterItem]:
@@ -589,7 +596,8 @@ class ParseMemo:
 
         `files` are (path, path relative to `root` with forward slashes). A file unchanged since the last build (its
         size, times and inode) is not read; the others are read and parsed on every core (`jobs`, see parallel.py),
-        their results and problems taken in the order of the files, so that the build reads the same either way."""
+        their results and problems taken in the order of the files, so that the build reads the same either way.
+        `meanwhile`, other work of this process, is done while the workers read (see parallel.iter_chunks), and always."""
         states = [_file_state(file) for file, _ in files]
         unread: list[int] = []
         for number, ((file, relative), state) in enumerate(zip(files, states, strict=True)):
@@ -672,9 +680,7 @@ def read_edition(root: Path, diagnostics: Diagnostics, memo: ParseMemo | None = 
     def read_registers() -> None:  # (while the workers read the documents)
         registers.update({kind: _read_register_file(root, kind, register_problems, memo) for kind in REGISTER_FILES})
 
-    documents = read_documents(root, diagnostics, memo, jobs, meanwhile=read_registers)
-    if not registers:  # (read meanwhile, unless reading the documents ended before it could be done)
-        read_registers()
+    documents = read_documents(root, diagnostics, memo, jobs, meanwhile=read_registers)  # (which always runs it)
     diagnostics.extend(register_problems.items)
     pages = [page for file in _markdown_files(root, PAGES_DIR)
              if (source := read_source(root, file, diagnostics)) and (page := memo.parse("page", source, diagnostics, read_page))]

@@ -27,6 +27,7 @@ from generator.memory import KeptExports
 from generator.model import Document
 from generator.output import Written, place
 from generator.parallel import iter_chunks, shared
+from generator.registers import registers_json
 from generator.tracking import Made, Read, ReadLog, ReadResults, Tracked, WholeFiles, digest
 
 
@@ -130,7 +131,6 @@ def render_exports(
     index: EditionIndex, config: SiteConfig, parse_env: Mapping[str, Any] | None = None, jobs: int | None = None,
     memory: ExportMemory | None = None, made_texts: Mapping[str, Sequence[TextExports]] | None = None,
     later: list[Callable[[], Iterator[tuple[str, str]]]] | None = None, into: Path | None = None,
-    meanwhile: Callable[[], None] | None = None,
 ) -> Iterator[tuple[str, str | Written]]:
     """Every exported file, in a deterministic order; each document's files on every core (see parallel.py),
     written into the staging folder `into`, when there is one, by the process that made them (see output.place).
@@ -142,8 +142,8 @@ def render_exports(
     exports were made from the same values and reads is not made again, and its files are not
     yielded (they stand in the output). Given a `later` list, the files that hold every document's text
     (TEXT_FILES) are not made here: a function that makes them is added to it, for the caller to run.
-    The files made from the index alone are made by this process while the workers make the documents' files, and
-    so is the caller's `meanwhile` work, if any (see parallel.iter_chunks).
+    The files made from the index alone are made by this process while the workers make the documents' files
+    (see parallel.iter_chunks), each written at once when there is a staging folder, not held meanwhile.
     """
     ids = tei.XmlIds.of(index)
     entry_memo = tei.EntryMemo(memory.read_results.fingerprints.of, memory.kept_entries, memory.entries_now) if memory is not None else None
@@ -186,13 +186,13 @@ def render_exports(
 
     index_files: list[tuple[str, str | Written]] = []
 
-    def make_index_files() -> None:  # (each written at once, when there is a staging folder: it is not held meanwhile)
+    def make_index_files() -> None:
         for made_file in (edition_file("registers.xml", entries, lambda index: tei.registers_xml(index, config, entries)),
                           edition_file("cmif.xml", (), lambda index: tei.cmif_xml(index, config)),
-                          edition_file("feed.xml", (), lambda index: feeds.atom_feed(index, config))):
+                          edition_file("feed.xml", (), lambda index: feeds.atom_feed(index, config)),
+                          edition_file("persons.json", "person", lambda index: registers_json(index, "person")),
+                          edition_file("places.json", "place", lambda index: registers_json(index, "place"))):
             index_files.extend((path, place(into, path, text)) for path, text in made_file)
-        if meanwhile is not None:
-            meanwhile()
 
     made = iter_chunks(_document_exports_chunk, len(to_make), chunk_data, jobs, here_too=into is not None, meanwhile=make_index_files)
     for document in index.documents:
