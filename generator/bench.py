@@ -438,7 +438,8 @@ def preview_rebuilds(edition: Path, repeats: int) -> tuple[list[float], list[flo
     and the search index follow the pages)."""
     _edit_document(edition, 100)
     memory = build(edition).memory
-    documents, persons = [], []
+    documents: list[float] = []
+    persons: list[float] = []
     for step in range(repeats):
         for edit, times in ((_edit_document, documents), (_edit_person, persons)):
             edit(edition, 101 + step)
@@ -606,7 +607,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     (args.output / "bench.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     info = report["machine"]
-    print(f"{report['date']}, {info['cores']} cores, {info['memory_gib']} GiB, Python {info['python']}, median of {args.repeats} runs")  # type: ignore[index]
+    print(f"{report['date']}, {info['cores']} cores, {info['memory_gib']} GiB, Python {info['python']}, median of {args.repeats} runs")
     print(table(results))
     if hugo is None:
         print("Hugo was not available: our figures alone.")

@@ -178,7 +178,7 @@ def build(
     # render: templates see the index and the edition through proxies that note what each page reads
     log = ReadLog()
     tracked_context = PageContext(site=config, index=Tracked(index, "index", log), edition=Tracked(edition, "edition", log))  # type: ignore[arg-type]
-    renderer = Renderer(create_environment(loaded.folders, config.language), tracked_context, loaded.folders)
+    renderer = Renderer(create_environment(loaded.folders, config.language, log), tracked_context, loaded.folders)
     browse.install_filters(renderer.environment)
     loaded.fingerprints.register(config, loaded.settings)  # (a change of settings makes everything again)
     # The index and the edition as a whole, by fingerprint (documents by their metadata: bodies are read as "bodies").
@@ -189,7 +189,6 @@ def build(
     read_results.add("bodies", DocumentBodies(edition.documents))
     read_results.add(TEMPLATE_READS, TemplateSources(renderer.environment), tree_digest([f / TEMPLATES for f in loaded.folders]))
     memory.states = read_results.states
-    renderer.environment.read_log = log
     template_values = template_globals(tracked_context.index, config, log)
     renderer.environment.globals.update(template_values)  # what the Cite block shows
 
@@ -418,7 +417,8 @@ def _make_pages(
         return kept is not None and kept.values == values[path] and read_results.same_as(kept)
 
     kept_pages = {path for path in values if unchanged(path)}
-    log = renderer.environment.read_log  # type: ignore[attr-defined]
+    log = renderer.environment.read_log
+    assert log is not None, "the build's environment notes reads"
     for path, data, reads in render_pages(renderer, planned, jobs, on_page, log=log, wanted=lambda path, task: path not in kept_pages,
                                           into=made.into):
         made.emit(path, data)
