@@ -280,6 +280,7 @@ class Run:
     # Of cpu_seconds, the kernel's: mostly the file system's. It shows when the file system, not the build, made a run
     # slower (see SetAside).
     system_seconds: float = 0.0
+    warning_lines: int = 0  # lines of the form path:line:col: warning: ... that the command printed
 
     @property
     def pages_seconds(self) -> float:
@@ -372,15 +373,16 @@ def _timed_run(command: Sequence[str], cwd: Path | None, said: IO[bytes], errors
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}):\n{errors[-2000:]}")
     search = re.search(r"of which the search index ([0-9.]+) s", output)
+    warnings = sum(1 for line in (output + errors).splitlines() if ": warning: " in line)
     return Run(seconds, peak, usage.ru_maxrss * 1024, peak_pss, usage.ru_utime + usage.ru_stime,
-               float(search.group(1)) if search else 0.0, peak_pss_builder, usage.ru_stime)
+               float(search.group(1)) if search else 0.0, peak_pss_builder, usage.ru_stime, warnings)
 
 
 def median_run(runs: Sequence[Run]) -> Run:
     return Run(statistics.median(r.seconds for r in runs), max(r.peak_rss_total for r in runs), max(r.peak_rss_process for r in runs),
                max(r.peak_pss_total for r in runs), statistics.median(r.cpu_seconds for r in runs),
                statistics.median(r.search_seconds for r in runs), max(r.peak_pss_builder for r in runs),
-               statistics.median(r.system_seconds for r in runs))
+               statistics.median(r.system_seconds for r in runs), max(r.warning_lines for r in runs))
 
 
 @dataclass
