@@ -43,6 +43,7 @@ from generator.memory import (
 from generator.model import Document, Edition
 from generator.output import OutputProblem, StagingFolder, Written, check_output_dir, remove_stale_temporaries, update_site, write_site
 from generator.parallel_stages import PageTask, PlanningRenderer, annotate_documents, render_pages
+from generator.progress import Progress, StageClock
 from generator.registers import NameMatcher, build_matcher
 from generator.render import (
     ASSETS,
@@ -65,7 +66,6 @@ from generator.tracking import DocumentBodies, Fingerprints, Made, ReadLog, Read
 from generator.unchanged import SourceScan, Summary, forget_summary, output_state, read_summary, save_summary, scan_sources
 from generator.versions import VersionText, annotate_versions, mentions_with_versions
 
-Progress = Callable[[int, int], None]
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -84,6 +84,7 @@ class BuildResult:
     memory: BuildMemory | None = None  # what the next build may reuse, when this one wrote the site
     follow_up: Callable[[], None] | None = None  # what follows an update's pages, left to the caller (see build's pages_first)
     search_seconds: float = 0.0  # of `seconds`, what the search index took (it follows the pages)
+    stage_seconds: dict[str, float] = field(default_factory=dict)  # each stage's time, in the order they ran
     unchanged: bool = False  # nothing changed since the last build: its output stands, and the edition was not read
     document_count: int = 0  # what the last build counted, when unchanged
     person_count: int = 0
@@ -142,6 +143,8 @@ def build(
     started = time.perf_counter()
     diagnostics = Diagnostics()
     result = BuildResult(diagnostics)
+    clock = StageClock(progress)
+    result.stage_seconds = clock.seconds
 
     # nothing changed since the last build: its output stands
     cache = cache_dir or edition_dir / ".edition-cache"
@@ -155,19 +158,21 @@ def build(
 
     kept_in_process = previous is not None
     earlier = (previous if kept_in_process else read_memory(cache)) if write and use_cache else None
-    loaded = _load(edition_dir, output_dir, cache, earlier, diagnostics, jobs)
+    with clock("load"):
+        loaded = _load(edition_dir, output_dir, cache, earlier, diagnostics, jobs)
     if loaded is None:
         return result
     edition, config, output_dir, memory = loaded.edition, loaded.edition.config, loaded.output_dir, loaded.memory
     result.edition, result.output_dir = edition, output_dir
-    texts = _annotate(loaded, jobs, diagnostics)
+    with clock("annotate"):
+        texts = _annotate(loaded, jobs, diagnostics)
     result.versions, result.page_images = texts.versions, loaded.page_images
 
-    # index
-    kept_index = loaded.earlier.index if loaded.earlier is not None else None
-    index, index_parts = index_with_parts(edition, diagnostics, mentions_with_versions(texts.annotated, texts.versions),
-                                          kept_index.parts if kept_index else None)
-    memory.index = _register_index_parts(index, index_parts, loaded.fingerprints, kept_index)
+    with clock("index"):
+        kept_index = loaded.earlier.index if loaded.earlier is not None else None
+        index, index_parts = index_with_parts(edition, diagnostics, mentions_with_versions(texts.annotated, texts.versions),
+                                              kept_index.parts if kept_index else None)
+        memory.index = _register_index_parts(index, index_parts, loaded.fingerprints, kept_index)
 
     # search: without the Pagefind binary the site is built as if search were turned off
     if config.search.enabled and loaded.pagefind is None:
@@ -205,18 +210,25 @@ def build(
         made = MadeFiles(staging)
         try:
             shared_values = loaded.fingerprints.of(template_values["edition_downloads"])  # every page may show them
-            made.standing += _make_pages(renderer, PageContext(site=config, index=index, edition=edition), read_results, loaded, texts,
-                                         shared_values, made, jobs, _counting(progress, len(edition.documents)))
-            for path, data in [*loaded.image_files.items(), *loaded.asset_files.items()]:
-                made.emit(path, data)
+            with clock("pages"):
+                made.standing += _make_pages(renderer, PageContext(site=config, index=index, edition=edition), read_results, loaded,
+                                             texts, shared_values, made, jobs, _counting(clock, len(edition.documents)))
+                for path, data in [*loaded.image_files.items(), *loaded.asset_files.items()]:
+                    made.emit(path, data)
         except TemplateProblem as problem:
             diagnostics.items.append(problem.diagnostic)
             return result
-        later_exports = _make_exports(index, config, loaded, texts, read_results, made, jobs, later=pages_first and last_output is not None)
+        with clock("exports"):
+            later_exports = _make_exports(index, config, loaded, texts, read_results, made, jobs,
+                                          later=pages_first and last_output is not None)
         result.files = made.files
         if write:
-            _write(edition_dir, loaded, made, diagnostics, result, sources=sources, strict=strict,
-                   cache=None if kept_in_process else cache, save_memory_too=use_cache, later_exports=later_exports, pages_first=pages_first)
+            with clock("write"):
+                _write(edition_dir, loaded, made, diagnostics, result, sources=sources, strict=strict, cache=None if kept_in_process else cache,
+                       save_memory_too=use_cache, later_exports=later_exports, pages_first=pages_first)
+            if result.search_seconds:  # (the search index is made by the write stage, before the swap)
+                clock.seconds["write"] -= result.search_seconds
+                clock.seconds["search"] = result.search_seconds
     finally:
         if staging is not None:
             staging.discard()
@@ -224,15 +236,14 @@ def build(
     return result
 
 
-def _counting(progress: Progress | None, total: int) -> Callable[[], None]:
-    """What to call on each document page made: it tells `progress` how many are done."""
+def _counting(clock: StageClock, total: int) -> Callable[[], None]:
+    """What to call on each document page made: it tells the clock's progress how many are done."""
     done = 0
 
     def on_page() -> None:
         nonlocal done
         done += 1
-        if progress:
-            progress(done, total)
+        clock.step(min(done, total), total)
 
     return on_page
 
