@@ -61,6 +61,8 @@ class AnnotatedText:
     # Where each top-level block of `html` ends, with its line and anchor: the blocks are slices of
     # `html` made when asked for, so that a build of many texts does not hold their HTML twice.
     block_ends: tuple[tuple[int, int, str | None], ...] = ()
+    # Each link to another document: (its id, the footnote linked or None, line, col), checked by the index stage.
+    document_links: tuple[tuple[str, str | None, int, int], ...] = ()
 
     @property
     def blocks(self) -> tuple[Block, ...]:
@@ -167,7 +169,8 @@ def annotate_tokens(
     diagnostics.extend(mention_diagnostics(env, path))
     diagnostics.extend(unsafe_link_warnings(env, path))
     block_ends = tuple(zip(itertools.accumulate(len(b.html) for b in blocks), (b.line for b in blocks), (b.anchor for b in blocks), strict=True))
-    return AnnotatedText(html=html, notes=tuple(ordered), mentions=tuple(env.get("mentions", ())), block_ends=block_ends), diagnostics
+    return AnnotatedText(html=html, notes=tuple(ordered), mentions=tuple(env.get("mentions", ())), block_ends=block_ends,
+                         document_links=tuple(env.get("document_links", ()))), diagnostics
 
 
 def _top_level_blocks(tokens: Sequence[Token]) -> Iterator[tuple[int, int]]:

@@ -26,6 +26,7 @@ from generator.facsimiles import PageImage, read_page_images
 from generator.i18n import load_translations, text_labels
 from generator.index import Appearance, EditionIndex, IndexParts, index_sources, index_with_parts
 from generator.markup import create_parser
+from generator.markup.crossrefs import crossrefs_plugin, unknown_document_links
 from generator.markup.links import link_scheme_plugin, unsafe_link_warnings
 from generator.memory import (
     BuildMemory,
@@ -100,7 +101,8 @@ class BuildResult:
 
 def prose_parser(allow_html: bool) -> MarkdownIt:
     """Markdown for the editor's own prose (pages, introduction): no editorial brackets there."""
-    return MarkdownIt("commonmark", {"html": allow_html}).enable(["table", "strikethrough"]).use(footnote_plugin).use(link_scheme_plugin)
+    return (MarkdownIt("commonmark", {"html": allow_html}).enable(["table", "strikethrough"]).use(footnote_plugin).use(link_scheme_plugin)
+            .use(crossrefs_plugin))
 
 
 def _collector_resting(function: Callable[P, R]) -> Callable[P, R]:
@@ -170,8 +172,9 @@ def build(
 
     with clock("index"):
         kept_index = loaded.earlier.index if loaded.earlier is not None else None
+        links = {document_id: text.document_links for document_id, text in texts.annotated.items() if text.document_links}
         index, index_parts = index_with_parts(edition, diagnostics, mentions_with_versions(texts.annotated, texts.versions),
-                                              kept_index.parts if kept_index else None)
+                                              kept_index.parts if kept_index else None, links)
         memory.index = _register_index_parts(index, index_parts, loaded.fingerprints, kept_index)
 
     # search: without the Pagefind binary the site is built as if search were turned off
@@ -345,12 +348,14 @@ def _annotate(loaded: Loaded, jobs: int | None, diagnostics: Diagnostics) -> Tex
     prose = prose_parser(config.markdown.allow_html)
     page_html: dict[str, str] = {}
     for page in edition.pages:
-        page_env: dict[str, object] = {"first_line": page.body_line}
+        page_env: dict[str, object] = {"first_line": page.body_line, "link_prefix": "../"}  # (a page is <id>/index.html)
         page_html[page.id] = prose.render(page.body, page_env)
         diagnostics.extend(unsafe_link_warnings(page_env, page.path))
+        diagnostics.extend(unknown_document_links(page_env, page.path, edition))
     introduction_env: dict[str, object] = {}
     introduction_html = prose.render(config.introduction or "", introduction_env)
     diagnostics.extend(unsafe_link_warnings(introduction_env, "site.yml"))  # lines count from the introduction's start
+    diagnostics.extend(unknown_document_links(introduction_env, "site.yml", edition))
     return Texts(matcher, names, annotated, versions, version_exports, page_html, introduction_html)
 
 
