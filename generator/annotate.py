@@ -134,7 +134,8 @@ def annotate_tokens(
     prefix = env.get("id_prefix", "")
 
     notes: list[tuple[tuple[int, int], Note]] = []
-    for token, inner_tokens in _interventions(tokens[:block_start]):
+    # The text's brackets and those in its footnotes, whose calls stand in the footnote and lead to the apparatus.
+    for token, inner_tokens in _interventions(tokens):
         if token.type == "editorial_open":
             record = token.meta["intervention"]
             inner = md.renderer.renderInline(inner_tokens, md.options, {**env, "note_mode": True})
