@@ -22,6 +22,7 @@ from generator.config import SiteConfig
 from generator.dates import PartialDate
 from generator.exports.citation import absolute_url, document_url, download_paths, text_language
 from generator.index import EditionIndex
+from generator.markup.footnotes import footnote_numbers
 from generator.model import Document, Edition, Person, Place, TextVersion
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
@@ -368,7 +369,7 @@ class TextEncoder:
     def encode(self, tokens: Sequence[Token]) -> ET.Element:
         block_end = next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), len(tokens))
         self._collect_footnotes(tokens[block_end:])
-        self._number_footnotes(tokens[:block_end])
+        self.footnote_numbers = footnote_numbers(tokens)
         self.blocks(tokens[:block_end])
         if not len(self.body):
             sub(self.body, "p")
@@ -386,12 +387,6 @@ class TextEncoder:
                 current = None
             elif current is not None:
                 current.append(token)
-
-    def _number_footnotes(self, tokens: Sequence[Token]) -> None:
-        for block in tokens:
-            for token in block.children or ():
-                if token.type == "footnote_ref" and token.meta["id"] not in self.footnote_numbers:
-                    self.footnote_numbers[token.meta["id"]] = str(len(self.footnote_numbers) + 1)
 
     def blocks(self, tokens: Sequence[Token]) -> None:
         in_header = False
