@@ -271,7 +271,8 @@ SECTION_OPTIONS: Mapping[str, Mapping[str, Option]] = {
     "markdown": {"allow_html": Option(boolean, "Pass raw HTML in Markdown through instead of escaping it.")},
 }
 
-RULE_KEYS = ("pattern", "type", "label", "display", "note")
+RULE_KEYS = ("pattern", "type", "label", "display", "note", "tei", "reason")
+TEI_ELEMENTS = ("supplied", "gap", "note")  # what a rule may name as its TEI element
 
 
 # --------------------------------------------------------------------------- reading
@@ -411,6 +412,18 @@ def _check_rules(rules: list[Any], document: YamlDocument, diagnostics: Diagnost
             diagnostics.error("invalid-rule", f"apparatus rule {index + 1} needs a type in lowercase letters, such as supplied", at(index))
             ok = False
             continue
+        tei = str(rule.get("tei") or "")
+        if tei and tei not in TEI_ELEMENTS:
+            diagnostics.error("invalid-rule", f"apparatus rule {index + 1}: tei must be {', '.join(TEI_ELEMENTS[:-1])} or {TEI_ELEMENTS[-1]}, "
+                              f"found '{tei}'", at(index, "tei"))
+            ok = False
+            continue
+        reason = str(rule.get("reason") or "").strip()
+        if reason and not re.fullmatch(r"[\w-]+( [\w-]+)*", reason):
+            diagnostics.error("invalid-rule", f"apparatus rule {index + 1}: reason must be words without punctuation, such as "
+                              f"omitted-in-original, found '{reason}'", at(index, "reason"))
+            ok = False
+            continue
         label = str(rule.get("label") or type_.capitalize())
-        checked.append(ApparatusRule(pattern, type_, label, display, str(rule.get("note") or "{text}")))
+        checked.append(ApparatusRule(pattern, type_, label, display, str(rule.get("note") or "{text}"), tei, reason))
     return tuple(checked) if ok else None

@@ -111,3 +111,26 @@ def test_an_unknown_set_is_an_error_at_its_line(make_edition, tmp_path: Path) ->
         "site.yml:3:3: error: 'apparatus.conventions': 'chicago' is not a shipped set of rules: expected default or frus\n"
         "    hint: The shipped sets of rules to use, in order: default, frus, or a list of them."
     ]
+
+
+def test_an_own_rule_names_its_tei_element_reason_and_extent(make_edition, tmp_path: Path) -> None:
+    site = (
+        "title: Test Edition\napparatus:\n  rules:\n"
+        "    - pattern: '^(?P<extent>\\d+ words?) withheld$'\n      type: withheld\n      display: statement\n"
+        "      tei: gap\n      reason: withheld by the archive\n"
+    )
+    edition = make_edition({"content/documents/a.md": document(body="Sent to [*3 words withheld*] today.\n")}, site=site)
+    result = build(edition, tmp_path / "site")
+    assert not result.diagnostics.items
+    assert interventions(tmp_path / "site" / "documents" / "a" / "index.html") == [("withheld", "statement", "3 words withheld")]
+    tei = (tmp_path / "site" / "documents" / "a" / "a.xml").read_text(encoding="utf-8")
+    assert '<gap reason="withheld by the archive" extent="3 words"><desc>3 words withheld</desc></gap>' in tei
+
+
+def test_an_own_rule_s_tei_element_must_be_one_the_exports_know(make_edition, tmp_path: Path) -> None:
+    site = "title: Test Edition\napparatus:\n  rules:\n    - pattern: '^x$'\n      type: odd\n      tei: del\n"
+    edition = make_edition({"content/documents/a.md": document()}, site=site)
+    result = build(edition, tmp_path / "site")
+    assert [d.format() for d in result.diagnostics.items] == [
+        "site.yml:6:7: error: apparatus rule 1: tei must be supplied, gap or note, found 'del'"
+    ]
