@@ -7,12 +7,14 @@ Grammar (after markdown-it's link, image and footnote rules have had their chanc
                     a code span is skipped whole; soft line breaks are allowed
 
 The content is parsed as inline Markdown between an `editorial_open` and an `editorial_close`
-token, so nesting works (`[Stamp: ... [illegible]]`). Once the inline rules are done, a core
-rule classifies each intervention by its text without the Markdown (`[*word?*]` as `[word?]`). A `[` without its `]`, or a `]` without
+token, so nesting works (`[Stamp: ... [illegible]]`). A `[` without its `]`, or a `]` without
 its `[`, becomes an `editorial_unbalanced` token that renders the character literally and is
 reported as a warning. Tokens carry their offset in the inline content; a core rule turns it
 into a file line and column. The renderers print the diplomatic text (brackets as
 transcribed) wrapped so that the theme can show the reading text instead.
+
+Once the inline rules are done, another core rule classifies each intervention by its text
+without the Markdown, so that `[*word?*]` is uncertain like `[word?]`.
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ class EditorialEnv(TypedDict, total=False):
 
 def editorial_plugin(md: MarkdownIt, *, classify: Callable[[str], ApparatusRule]) -> None:
     anchor = "footnote_ref" if "footnote_ref" in [r.name for r in md.inline.ruler.__rules__] else "image"
-    md.inline.ruler.after(anchor, "editorial", _editorial)
+    md.inline.ruler.after(anchor, "editorial", _make_rule())
     md.inline.ruler.after("editorial", "editorial_stray_close", _stray_close)
     md.core.ruler.after("inline", "editorial_locate", _locate)
     md.core.ruler.after("editorial_locate", "editorial_classify", _make_classify(classify))
@@ -128,37 +130,40 @@ def _closing_backticks(src: str, pos: int, end: int, run: int) -> int:
     return -1
 
 
-def _editorial(state: StateInline, silent: bool) -> bool:
-    start = state.pos
-    if state.src[start] != "[":
-        return False
-    end = find_closing_bracket(state.src, start, state.posMax)
-    if end < 0 or state.src.startswith("[^", start):
-        if silent:
+def _make_rule() -> Callable[[StateInline, bool], bool]:
+    def editorial(state: StateInline, silent: bool) -> bool:
+        start = state.pos
+        if state.src[start] != "[":
             return False
-        token = state.push("editorial_unbalanced", "", 0)
-        token.content = "["
-        token.meta = {"offset": start, "footnote": state.src.startswith("[^", start) and end >= 0}
-        state.pos += 1
+        end = find_closing_bracket(state.src, start, state.posMax)
+        if end < 0 or state.src.startswith("[^", start):
+            if silent:
+                return False
+            token = state.push("editorial_unbalanced", "", 0)
+            token.content = "["
+            token.meta = {"offset": start, "footnote": state.src.startswith("[^", start) and end >= 0}
+            state.pos += 1
+            return True
+        if not silent:
+            raw = state.src[start + 1 : end]
+            interventions = interventions_of(state.env)
+            record: Intervention = {  # classified by the core rule editorial_classify, once its text is known
+                "index": len(interventions), "raw": raw, "text": raw, "type": "", "label": "", "display": "inline", "note": "",
+                "line": 0, "col": 0, "call": "", "tei": "", "reason": "", "extent": "",
+            }
+            interventions.append(record)
+            opening = state.push("editorial_open", "span", 1)
+            opening.meta = {"offset": start, "intervention": record}
+            old_max = state.posMax
+            state.pos, state.posMax = start + 1, end
+            state.md.inline.tokenize(state)
+            state.posMax = old_max
+            closing = state.push("editorial_close", "span", -1)
+            closing.meta = {"intervention": record}
+        state.pos = end + 1
         return True
-    if not silent:
-        raw = state.src[start + 1 : end]
-        interventions = interventions_of(state.env)
-        record: Intervention = {  # classified by the core rule editorial_classify
-            "index": len(interventions), "raw": raw, "text": raw, "type": "", "label": "", "display": "inline", "note": "",
-            "line": 0, "col": 0, "call": "", "tei": "", "reason": "", "extent": "",
-        }
-        interventions.append(record)
-        opening = state.push("editorial_open", "span", 1)
-        opening.meta = {"offset": start, "intervention": record}
-        old_max = state.posMax
-        state.pos, state.posMax = start + 1, end
-        state.md.inline.tokenize(state)
-        state.posMax = old_max
-        closing = state.push("editorial_close", "span", -1)
-        closing.meta = {"intervention": record}
-    state.pos = end + 1
-    return True
+
+    return editorial
 
 
 # What an inline token adds to the text of a bracket without its Markdown.
