@@ -55,6 +55,7 @@ def test_the_frus_set_tells_the_editor_s_statements_gaps_and_notes_from_supplied
     ]
 
 
+@pytest.mark.checkers
 def test_the_frus_tei_says_gap_note_and_supplied_with_their_reasons_and_extents(frus_build: BuildResult) -> None:
     assert frus_build.output_dir is not None
     tei_file = frus_build.output_dir / "documents" / "d12" / "d12.xml"

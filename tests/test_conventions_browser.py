@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import expect, sync_playwright
 from pytest import TempPathFactory
 
 from tests.conftest import REPO_ROOT, build_elsewhere
 from tests.support.checkers import axe_violations, block_external_requests, format_violations, launch_chromium, serve_directory
+
+pytestmark = pytest.mark.browser
 
 STYLE = "el => { const style = getComputedStyle(el); return [style.display, style.fontStyle]; }"
 
