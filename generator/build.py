@@ -43,7 +43,7 @@ from generator.memory import (
 from generator.model import Document, Edition
 from generator.output import OutputProblem, StagingFolder, Written, check_output_dir, remove_stale_temporaries, update_site, write_site
 from generator.parallel_stages import PageTask, PlanningRenderer, annotate_documents, render_pages
-from generator.registers import NameMatcher, build_matcher
+from generator.registers import NameMatcher, build_matcher, merge_near_misses
 from generator.render import (
     ASSETS,
     TEMPLATE_READS,
@@ -332,6 +332,7 @@ def _annotate(loaded: Loaded, jobs: int | None, diagnostics: Diagnostics) -> Tex
         edition.documents, annotated, md=create_parser(config), config=config, labels=labels, env_extra=register_env,
         registers=(KnownEntries.of(edition), XmlIds.of(edition)))
     diagnostics.extend(problems)
+    diagnostics.items[:] = merge_near_misses(diagnostics.items)  # one line for each variant, however often it stands
     prose = prose_parser(config.markdown.allow_html)
     page_html: dict[str, str] = {}
     for page in edition.pages:
