@@ -432,6 +432,13 @@ def correspondents(documents: Iterable[Document], persons_by_id: Mapping[str, Pe
     }
 
 
+def automatic_match_counts(texts: Iterable[Iterable[Mention]]) -> list[tuple[str, str, str, int]]:
+    """(form as it stands, kind, id, count) of every name found without an explicit link, most frequent first."""
+    counts = Counter((m.surface, m.kind, m.id) for mentions in texts for m in mentions if not m.explicit)
+    return [(surface, kind, entry_id, count)
+            for (surface, kind, entry_id), count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+
+
 def surface_counts(mentions: Iterable[Mention]) -> dict[str, Counter[str]]:
     """For each "kind:id", how often each surface form occurs."""
     counts: dict[str, Counter[str]] = defaultdict(Counter)

@@ -123,3 +123,18 @@ def test_a_long_text_of_many_names_is_matched_whole(make_edition, tmp_path: Path
     persons_data = {p["id"]: p for p in json.loads((tmp_path / "out/persons.json").read_text())}
     assert persons_data["ann"]["documents"][0]["mentions"] == repeats
     assert persons_data["bob"]["documents"][0]["surfaces"] == {"Bob": repeats}
+
+
+def test_the_apparatus_page_reviews_every_name_found_automatically(make_edition, tmp_path: Path) -> None:
+    body = "The U.S. and U.S. again; Joy, Joy and Joy; [Khrushchev](person:khrushchev) and Khrushchev's aide. Deptels."
+    root = edition(make_edition, body)
+    built(root, tmp_path / "out")
+    page = parse_html(tmp_path / "out/apparatus/index.html")
+    rows = [[cell.get_text(" ", strip=True) for cell in row.select("td")] for row in page.select(".found-names-table tbody tr")]
+    assert rows == [
+        ["Joy", "C. Turner Joy person:joy", "3"],
+        ["U.S.", "U.S. term:us", "2"],
+        ["Deptels", "Deptel term:deptel", "1"],
+        ["Khrushchev", "Nikita S. Khrushchev person:khrushchev", "1"],
+    ]
+    assert page.select_one(".found-names-table a")["href"] == "../persons/joy/index.html"
