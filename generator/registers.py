@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any
 import ahocorasick
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
-from wordfreq import get_frequency_dict
 
 from generator.diagnostics import Diagnostic, Location, Severity, did_you_mean
 from generator.jsondata import EncodedRecords, record_line, records_json
@@ -94,6 +93,8 @@ def is_one_letter(name: str) -> bool:
 @functools.cache
 def ordinary_english_words() -> frozenset[str]:
     """wordfreq's common English words (each used at least once in a million words), in lower case."""
+    from wordfreq import get_frequency_dict  # imported when a matcher needs it: it brings in several packages
+
     return frozenset(get_frequency_dict("en", wordlist="small"))
 
 
@@ -107,8 +108,9 @@ def _inside_abbreviation(text: str, start: int, end: int) -> bool:
 
 
 def _plural_end(text: str, end: int) -> int:
-    """Where a plural ending (-s, -es) right after text[:end] ends as a whole word, or -1."""
-    for suffix in ("s", "es"):
+    """Where a plural ending (-s, or -es after s, x, z, ch, sh, o) right after text[:end] ends as a whole word, or -1."""
+    stem = text[max(end - 2, 0):end].lower()
+    for suffix in ("s", "es") if stem.endswith(("s", "x", "z", "ch", "sh", "o")) else ("s",):
         stop = end + len(suffix)
         if text[end:stop].lower() == suffix and (stop == len(text) or not _is_word_char(text[stop])):
             return stop

@@ -50,6 +50,9 @@ TERMS = """\
 - id: sea
   term: SEA
   expansion: Southeast Asia
+- id: tim
+  term: TIM
+  expansion: Technical information memorandum
 """
 
 
@@ -77,12 +80,12 @@ def test_names_never_start_or_end_inside_a_dotted_abbreviation_or_initials(make_
 
 
 def test_possessives_and_a_terms_plurals_are_mentions_of_the_entry(make_edition, tmp_path: Path) -> None:
-    body = "Khrushchev's letter, Dulles' reply, Khrushchev’s note; two Deptels, the Deptel's date, Dispatches. Dulleses."
+    body = "Khrushchev's letter, Dulles' reply, Khrushchev’s note; two Deptels, the Deptel's date, Dispatches. Dulleses, TIMs, TIMES."
     root = edition(make_edition, body)
     assert built(root, tmp_path / "out") == []
     assert links(tmp_path / "out/documents/a/index.html") == [
         ("Khrushchev", "person:khrushchev"), ("Dulles", "person:dulles"), ("Khrushchev", "person:khrushchev"),
-        ("Deptels", "term:deptel"), ("Deptel", "term:deptel"), ("Dispatches", "term:dispatch")]
+        ("Deptels", "term:deptel"), ("Deptel", "term:deptel"), ("Dispatches", "term:dispatch"), ("TIMs", "term:tim")]
     persons = {p["id"]: p for p in json.loads((tmp_path / "out/persons.json").read_text())}
     assert [d["mentions"] for d in persons["khrushchev"]["documents"]] == [2]
     assert persons["khrushchev"]["documents"][0]["surfaces"] == {"Khrushchev": 2}
