@@ -224,6 +224,8 @@ class NameMatcher:
         key = self.fold(words)
         if key in self.forms or key in self.not_names:
             return None
+        if key.endswith("s") and (key[:-1] in self.forms or (key.endswith("es") and key[:-2] in self.forms)):
+            return None  # a registered name's plural ("the Kennedys", "Finns" beside a person Finn) is no misspelling
         words_of_key = key.split()
         if all(word.lower() in self.ordinary for word in words_of_key):
             return None  # "Prime Minister", "Sea", "Cease": English, whatever register form they resemble

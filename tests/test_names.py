@@ -93,7 +93,7 @@ def test_possessives_and_a_terms_plurals_are_mentions_of_the_entry(make_edition,
 
 def test_near_misses_leave_ordinary_english_alone_and_count_each_variant_once(make_edition, tmp_path: Path) -> None:
     body = ("Prime Minister Macmillan crossed the Sea. Cease fire, said Marshal Malinovsky and Colonel Maung.\n\n"
-            "Krushchev spoke; Krushchev's aide too.\n\nThen Krushchev left.")
+            "Krushchev spoke; Krushchev's aide too, and the Khrushchevs.\n\nThen Krushchev left.")
     root = edition(make_edition, body)
     assert built(root, tmp_path / "out") == [
         "content/documents/a.md:7:1: warning: 'Krushchev' (3 times) is not a registered name but is close to 'Khrushchev' "
