@@ -45,7 +45,7 @@ from generator.model import Document, Edition
 from generator.output import OutputProblem, StagingFolder, Written, check_output_dir, remove_stale_temporaries, update_site, write_site
 from generator.parallel_stages import PageTask, PlanningRenderer, annotate_documents, render_pages
 from generator.progress import Progress, StageClock
-from generator.registers import NameMatcher, build_matcher
+from generator.registers import NameMatcher, automatic_match_counts, build_matcher, merge_near_misses
 from generator.render import (
     ASSETS,
     TEMPLATE_READS,
@@ -345,6 +345,7 @@ def _annotate(loaded: Loaded, jobs: int | None, diagnostics: Diagnostics) -> Tex
         edition.documents, annotated, md=create_parser(config), config=config, labels=labels, env_extra=register_env,
         registers=(KnownEntries.of(edition), XmlIds.of(edition)))
     diagnostics.extend(problems)
+    diagnostics.items[:] = merge_near_misses(diagnostics.items)  # one line for each variant, however often it stands
     prose = prose_parser(config.markdown.allow_html)
     page_html: dict[str, str] = {}
     for page in edition.pages:
@@ -672,8 +673,11 @@ def _page_groups(
     # The pages that list the whole edition come first, the largest first, and the documents' pages last: made in
     # that order on two cores, the stage ends with small pages on both rather than a long one on one.
     notes = "".join([f"{document.id}:{''.join(kept[document.id].note_digests)};" for document in planner.context.index.documents])
-    yield ("apparatus", digest(shared + notes + (fingerprints.of(versions) if versions else "")),
-           lambda: [render_apparatus_page(planner, annotated, versions)])
+    # The apparatus page also reviews the names found automatically: how often each form went to each entry.
+    found_names = automatic_match_counts([annotated[document.id].mentions for document in planner.context.index.documents]
+                                         + [v.text.mentions for texts in versions.values() for v in texts if not v.main])
+    yield ("apparatus", digest(shared + notes + (fingerprints.of(versions) if versions else "") + repr(found_names)),
+           lambda: [render_apparatus_page(planner, annotated, versions, found_names)])
 
     def registers() -> Iterator[tuple[str, PageTask | str]]:
         yield from browse.render_browse_pages(planner)

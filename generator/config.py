@@ -118,6 +118,7 @@ class ApparatusConfig:
 class RegistersConfig:
     link: str = "first"
     case_sensitive: bool = True
+    not_names: tuple[str, ...] = ()  # strings that are never names: never linked, never a near miss
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,12 @@ def text_list(value: Any) -> tuple[str, ...]:
         raise Invalid("expected a list, e.g. [First Editor, Second Editor]")
     if not isinstance(value, list):
         raise Invalid("expected a list of names")
+    return tuple(text(item) for item in value)
+
+
+def words_list(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise Invalid("expected a list of words, e.g. [Prime Minister, Chase]")
     return tuple(text(item) for item in value)
 
 
@@ -262,6 +269,7 @@ SECTION_OPTIONS: Mapping[str, Mapping[str, Option]] = {
     "registers": {
         "link": Option(choice(*LINK_MODES), "Link the first mention of a name in each document, all, or none."),
         "case_sensitive": Option(boolean, "Match names with their case as registered."),
+        "not_names": Option(words_list, "Words that are never names: never linked automatically, never warned of as near misses."),
     },
     "search": {
         "enabled": Option(boolean, "Build a search index with Pagefind."),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import gettext
 import posixpath
 import sys
-from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import FunctionType
@@ -30,6 +30,7 @@ from generator.diagnostics import Diagnostic, Diagnostics, Location, Severity
 from generator.i18n import ROLE_NAMES, format_partial_date, language_name, load_translations
 from generator.index import EditionIndex
 from generator.model import Document, Edition
+from generator.registers import entry_href
 from generator.tracking import ReadLog, body_read, digest
 
 if TYPE_CHECKING:
@@ -418,9 +419,29 @@ def render_document_page(
 
 def render_apparatus_page(
     renderer: Renderer, annotated: Mapping[str, AnnotatedText], versions: Mapping[str, tuple[VersionText, ...]] | None = None,
+    found_names: Sequence[tuple[str, str, str, int]] = (),
 ) -> tuple[str, str]:
-    """The overview of every intervention: made from the texts' notes."""
-    return renderer.render("apparatus.html", "apparatus/index.html", groups=apparatus_by_type(renderer.context.index, annotated, versions))
+    """The overview of every intervention, made from the texts' notes, and of the names found automatically
+    (`automatic_match_counts` of the texts' mentions)."""
+    edition = renderer.context.edition
+    entries = {(kind, entry.id): entry for kind, register in (("person", edition.persons), ("place", edition.places), ("term", edition.terms))
+               for entry in register}
+    found = [FoundName(surface, kind, entry_id, entries[(kind, entry_id)].name, entry_href(kind, entry_id), count)
+             for surface, kind, entry_id, count in found_names if (kind, entry_id) in entries]
+    return renderer.render("apparatus.html", "apparatus/index.html", groups=apparatus_by_type(renderer.context.index, annotated, versions),
+                           found_names=found)
+
+
+@dataclass(frozen=True)
+class FoundName:
+    """A form that the registers' names matched in the text without an explicit link, and how often."""
+
+    surface: str
+    kind: str
+    id: str
+    name: str  # the entry's name
+    href: str  # the entry's page from the output root
+    count: int
 
 
 def render_register_pages(renderer: Renderer, page_html: Mapping[str, str], introduction_html: str) -> Iterator[tuple[str, str]]:

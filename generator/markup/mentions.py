@@ -15,9 +15,9 @@ The plugin works only when the annotate stage puts the matcher into the parser's
 without registers renders Markdown as before. A core rule, run after all the others, replaces
 text tokens by `mention_open` / text / `mention_close`; it never changes the text itself, only
 wraps it. The mentions found are left in `env["mentions"]`, the problems in
-`env["mention_problems"]` for `mention_diagnostics`. With `env["near_misses"] = False` the
-rule does not look for near misses (words almost spelling a registered name), for a parse whose
-warnings nobody reads.
+`env["mention_problems"]` and `env["near_miss_places"]` for `mention_diagnostics`. With
+`env["near_misses"] = False` the rule does not look for near misses (words almost spelling a
+registered name), for a parse whose warnings nobody reads.
 """
 
 from __future__ import annotations
@@ -34,7 +34,18 @@ from markdown_it.token import Token
 from generator.diagnostics import Diagnostic, Location, Severity
 from generator.markup.positions import BlockPositions
 from generator.model import RegisterEntry
-from generator.registers import KINDS, REGISTER_FILES, Mention, NameMatcher, entry_href, find_near_misses, short_identification
+from generator.registers import (
+    KINDS,
+    NOT_A_NAME,
+    REGISTER_FILES,
+    Mention,
+    NameMatcher,
+    NearMiss,
+    entry_href,
+    find_near_misses,
+    near_miss_warning,
+    short_identification,
+)
 
 
 def mentions_plugin(md: MarkdownIt, *, link_mode: str = "first") -> None:
@@ -47,10 +58,11 @@ def mentions_plugin(md: MarkdownIt, *, link_mode: str = "first") -> None:
 
 
 def mention_diagnostics(env: dict[str, Any], path: str) -> list[Diagnostic]:
+    """The problems of the names in one text; each near miss at each place (the build merges them: see merge_near_misses)."""
     return [
         Diagnostic(severity, code, message, Location(path, line, col), hint)
         for severity, code, message, line, col, hint in env.get("mention_problems", [])
-    ]
+    ] + [near_miss_warning(words, near, Location(path, line, col)) for words, near, line, col in env.get("near_miss_places", [])]
 
 
 def tooltip(kind: str, entry: RegisterEntry) -> str:
@@ -75,6 +87,7 @@ class _Walk:
         self.first_line: int = state.env.get("first_line", 1)
         self.mentions: list[Mention] = state.env.setdefault("mentions", [])
         self.problems: list[tuple[Severity, str, str, int, int, str]] = state.env.setdefault("mention_problems", [])
+        self.near_miss_places: list[tuple[str, NearMiss, int, int]] = state.env.setdefault("near_miss_places", [])
         self.linked: set[tuple[str, str]] = state.env.setdefault("linked_entries", set())
         # Off where only the tokens matter and the warnings would be thrown away (the exports' parse).
         self.near_misses: bool = state.env.get("near_misses", True)
@@ -191,15 +204,11 @@ def _explicit_mention(positions: BlockPositions, walk: _Walk, opening: Token, cl
 
 def _split_text(positions: BlockPositions, walk: _Walk, token: Token, source_offsets: Sequence[int]) -> list[Token]:
     text = token.content
-    matches = walk.matcher.find(text)
-    for start, words, near in find_near_misses(text, walk.matcher, matches) if walk.near_misses else ():
+    found = walk.matcher.scan(text)
+    for start, words, near in find_near_misses(text, walk.matcher, found) if walk.near_misses else ():
         line, col = positions.position(source_offsets[start])
-        walk.problems.append((
-            Severity.WARNING, "near-miss", f"'{words}' is not a registered name but is close to '{near.form}' ({near.kind} '{near.id}')",
-            line, col,
-            f"if it is the same {near.kind}, add '{words}' to the aliases of '{near.id}' in {REGISTER_FILES[near.kind]}; "
-            f"if not, ignore this warning",
-        ))
+        walk.near_miss_places.append((words, near, line, col))
+    matches = [match for match in found if match.kind != NOT_A_NAME]
     if not matches:
         return [token]
     out: list[Token] = []
