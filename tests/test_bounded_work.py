@@ -1,0 +1,52 @@
+"""Bounded work: the markup's patterns stay linear in their input, and the editor's own rules stop in time.
+
+Each input below is some 200,000 characters that once made (or could make) a regular expression
+retry at every position: a pattern whose time grows with the square of its input would keep this
+test running for minutes, so a hang here is the failure. The assertions are on the result.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import document, parse_html
+
+from generator.build import build
+
+LONG = 200_000
+
+ADVERSARIAL_BODIES = {
+    # The paragraph anchor `{#name}` at the end of a paragraph, after a long run of blanks.
+    "anchor-unclosed": "a {#" + " " * (2 * LONG) + "x",
+    "anchor-after-blanks": "Text" + " " * LONG + "{#end}",
+    "anchors-repeated": "a" + " {#a}" * (LONG // 5) + " then text",
+    # A page break `{pb n=...}` that is never closed, and many that are opened.
+    "page-break-unclosed": "{pb n=" + "a" * LONG,
+    "page-breaks-opened": "{pb n=a" * (LONG // 7),
+    # A link whose target is a long word that might be a scheme.
+    "link-target": "[x](" + "a" * LONG + ")",
+    # Code spans and escapes between brackets (the bracket pairing).
+    "backtick-runs": "`a``a" * (LONG // 5),
+    "escaped-brackets": "\\[" * (LONG // 2),
+    # A long run of capitals, and of capitalised words, where register names are looked for.
+    "capitals": "A" * LONG + " a",
+    "capitalised-words": "Ann Bob " * (LONG // 8),
+}
+
+
+def test_the_markup_patterns_are_linear_in_long_adversarial_input(make_edition, tmp_path: Path) -> None:
+    edition = make_edition({f"content/documents/{name}.md": document(title=name, body=body) for name, body in ADVERSARIAL_BODIES.items()})
+    result = build(edition, tmp_path / "site")
+    assert result.diagnostics.errors == []
+    site = tmp_path / "site"
+
+    def text_of(name: str) -> str:
+        return parse_html(site / "documents" / name / "index.html").select_one("main").get_text()
+
+    assert "a {#" + " " * (2 * LONG) + "x" in text_of("anchor-unclosed")
+    assert "{#end}" not in text_of("anchor-after-blanks")  # the anchor names the paragraph and is not shown
+    assert text_of("anchors-repeated").count("{#a}") == LONG // 5
+    assert "{pb n=" + "a" * 1000 in text_of("page-break-unclosed")
+    assert text_of("page-breaks-opened").count("{pb n=a") == LONG // 7
+    assert text_of("capitals").count("A" * LONG) == 1
+    assert text_of("capitalised-words").count("Ann Bob") == LONG // 8
