@@ -17,7 +17,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from generator.config import SiteConfig
+from generator.config import CONFIG_FILE, SiteConfig
 from generator.diagnostics import Diagnostic, Location, Severity
 from generator.markup.editorial import Intervention, walk_tokens
 from generator.markup.links import unsafe_link_warnings
@@ -164,6 +164,15 @@ def annotate_tokens(
                 f"'{char}' has no matching '{']' if char == '[' else '['}'; it is shown as it stands",
                 Location(path, line, col), "close the bracket, or write \\" + char + " for a literal bracket",
             ))
+    for rule, record in env.get("stopped_rules", []):
+        diagnostics.append(Diagnostic(
+            Severity.ERROR, "rule-too-slow",
+            f"apparatus rule {rule.number} ('{rule.pattern.pattern}') was stopped after {rule.time_limit:g} s on the bracket at "
+            f"{path}:{record['line']}:{record['col']}",
+            Location(CONFIG_FILE, *rule.position),
+            "a repeat inside a repeat whose parts can match the same text, such as (a|aa)+ or (\\w+\\s?)+$, takes time that grows "
+            "exponentially with the text; write the pattern so that each character can be matched one way only",
+        ))
     diagnostics.extend(mention_diagnostics(env, path))
     diagnostics.extend(unsafe_link_warnings(env, path))
     block_ends = tuple(zip(itertools.accumulate(len(b.html) for b in blocks), (b.line for b in blocks), (b.anchor for b in blocks), strict=True))

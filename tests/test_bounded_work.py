@@ -50,3 +50,28 @@ def test_the_markup_patterns_are_linear_in_long_adversarial_input(make_edition, 
     assert text_of("page-breaks-opened").count("{pb n=a") == LONG // 7
     assert text_of("capitals").count("A" * LONG) == 1
     assert text_of("capitalised-words").count("Ann Bob") == LONG // 8
+
+
+SLOW_RULE_SITE = """\
+title: Test Edition
+apparatus:
+  rules:
+    - pattern: '^Hamonten$'
+      type: uncertain
+    - pattern: '^(a|aa)+$'
+      type: repeated
+"""
+
+
+def test_an_apparatus_rule_that_runs_out_of_time_is_stopped_with_an_error_at_its_line(make_edition, tmp_path: Path) -> None:
+    edition = make_edition({
+        "content/documents/letter.md": document(body="A [Hamonten] and [" + "a" * 40 + "!] and [" + "a" * 50 + "!]."),
+        "content/documents/other.md": document(title="Other", body="[your] word."),
+    }, site=SLOW_RULE_SITE)
+    result = build(edition, tmp_path / "site")
+    # Stopped once in the build's run, not at every bracket: the rule is passed over from then on.
+    assert [d.format() for d in result.diagnostics.errors] == [
+        "site.yml:6:7: error: apparatus rule 2 ('^(a|aa)+$') was stopped after 1 s on the bracket at content/documents/letter.md:5:18\n"
+        "    hint: a repeat inside a repeat whose parts can match the same text, such as (a|aa)+ or (\\w+\\s?)+$, takes time that grows "
+        "exponentially with the text; write the pattern so that each character can be matched one way only"
+    ]

@@ -27,7 +27,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
-from generator.config import ApparatusRule
+from generator.config import ApparatusRule, RuleTooSlow
 from generator.markup.positions import BlockPositions
 
 
@@ -50,7 +50,7 @@ class EditorialEnv(TypedDict, total=False):
     source_lines: list[str]  # the body's lines, to turn offsets into columns
 
 
-def editorial_plugin(md: MarkdownIt, *, classify: Callable[[str], ApparatusRule]) -> None:
+def editorial_plugin(md: MarkdownIt, *, classify: Callable[[str, set[int]], ApparatusRule]) -> None:
     anchor = "footnote_ref" if "footnote_ref" in [r.name for r in md.inline.ruler.__rules__] else "image"
     md.inline.ruler.after(anchor, "editorial", _make_rule(classify))
     md.inline.ruler.after("editorial", "editorial_stray_close", _stray_close)
@@ -122,7 +122,18 @@ def _closing_backticks(src: str, pos: int, end: int, run: int) -> int:
     return -1
 
 
-def _make_rule(classify: Callable[[str], ApparatusRule]) -> Callable[[StateInline, bool], bool]:
+def _make_rule(classify: Callable[[str, set[int]], ApparatusRule]) -> Callable[[StateInline, bool], bool]:
+    too_slow: set[int] = set()  # the rules of site.yml that ran out of time: passed over from then on, so each costs its limit once
+
+    def classify_in_time(raw: str) -> tuple[ApparatusRule, list[ApparatusRule]]:
+        stopped: list[ApparatusRule] = []
+        while True:
+            try:
+                return classify(raw, too_slow), stopped
+            except RuleTooSlow as exc:
+                too_slow.add(exc.rule.number)
+                stopped.append(exc.rule)
+
     def editorial(state: StateInline, silent: bool) -> bool:
         start = state.pos
         if state.src[start] != "[":
@@ -138,13 +149,14 @@ def _make_rule(classify: Callable[[str], ApparatusRule]) -> Callable[[StateInlin
             return True
         if not silent:
             raw = state.src[start + 1 : end]
-            rule = classify(raw)
+            rule, stopped = classify_in_time(raw)
             interventions = interventions_of(state.env)
             record: Intervention = {
                 "index": len(interventions), "raw": raw, "type": rule.type, "label": rule.label,
                 "display": rule.display, "note": rule.note, "line": 0, "col": 0, "call": "",
             }
             interventions.append(record)
+            state.env.setdefault("stopped_rules", []).extend((slow, record) for slow in stopped)
             opening = state.push("editorial_open", "span", 1)
             opening.meta = {"offset": start, "intervention": record}
             old_max = state.posMax
