@@ -27,7 +27,7 @@ from generator.annotate import AnnotatedText, Note
 from generator.config import SiteConfig
 from generator.dates import PartialDate
 from generator.diagnostics import Diagnostic, Diagnostics, Location, Severity
-from generator.i18n import ROLE_NAMES, format_partial_date, language_name, load_translations
+from generator.i18n import ROLE_NAMES, TextTranslations, format_partial_date, language_name, load_translations, translation_as_text
 from generator.index import EditionIndex
 from generator.model import Document, Edition
 from generator.tracking import ReadLog, body_read, digest
@@ -215,7 +215,9 @@ def create_environment(folders: list[Path], language: str = "en") -> EditionEnvi
     env.filters["xml"] = lambda value: xml_escape(str(value))
     env.filters["attr"] = _attr_filter  # Jinja's reads the attribute itself
     translations = load_translations(language, folders)
-    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    # Translations are text, not markup (see i18n.translation_as_text): Jinja's own functions (pgettext, npgettext)
+    # take them so, and the quick ones below, which stand for its gettext and ngettext, make them so.
+    env.install_gettext_translations(TextTranslations(translations), newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(quick_gettext(translations))
     env.filters["local_date"] = lambda date: format_partial_date(date, language, translations)
     env.filters["local_month"] = lambda date: format_partial_date(PartialDate(date.year, date.month), language, translations)
@@ -231,34 +233,35 @@ def create_environment(folders: list[Path], language: str = "en") -> EditionEnvi
 def quick_gettext(translations: gettext.NullTranslations) -> dict[str, Callable[..., str]]:
     """`_`, `gettext` and `ngettext` as jinja2.ext.i18n's newstyle ones, in fewer calls: a page asks for dozens of messages.
 
-    Like those, they translate, mark the message safe where autoescape is on and fill in its
-    variables (escaped), always with `%` so that "%%" reads the same with and without variables.
+    Like those, they translate, mark the message safe where autoescape is on (a translation as text, but
+    for its English message's markup: i18n.translation_as_text) and fill in its variables (escaped),
+    always with `%` so that "%%" reads the same with and without variables.
     """
     # Without variables (but the count), a message comes out the same on every page.
     messages: dict[tuple[Any, ...], str] = {}
 
-    def formatted(text: str, autoescape: bool, variables: dict[str, Any]) -> str:
-        return (Markup(text) if autoescape else text) % variables
+    def formatted(message_ids: tuple[str, ...], text: str, autoescape: bool, variables: dict[str, Any]) -> str:
+        return (translation_as_text(message_ids, text) if autoescape else text) % variables
 
     @jinja2.pass_eval_context
     def quick_gettext(eval_context: EvalContext, message: str, /, **variables: Any) -> str:
         if variables:
-            return formatted(translations.gettext(message), eval_context.autoescape, variables)
+            return formatted((message,), translations.gettext(message), eval_context.autoescape, variables)
         key = (message, eval_context.autoescape)
         found = messages.get(key)
         if found is None:
-            found = messages[key] = formatted(translations.gettext(message), eval_context.autoescape, variables)
+            found = messages[key] = formatted((message,), translations.gettext(message), eval_context.autoescape, variables)
         return found
 
     @jinja2.pass_eval_context
     def quick_ngettext(eval_context: EvalContext, singular: str, plural: str, number: int, /, **variables: Any) -> str:
         if variables or type(number) is not int:
             variables.setdefault("num", number)
-            return formatted(translations.ngettext(singular, plural, number), eval_context.autoescape, variables)
+            return formatted((singular, plural), translations.ngettext(singular, plural, number), eval_context.autoescape, variables)
         key = (singular, plural, number, eval_context.autoescape)
         found = messages.get(key)
         if found is None:
-            found = messages[key] = formatted(translations.ngettext(singular, plural, number), eval_context.autoescape, {"num": number})
+            found = messages[key] = formatted((singular, plural), translations.ngettext(singular, plural, number), eval_context.autoescape, {"num": number})
         return found
 
     return {"_": quick_gettext, "gettext": quick_gettext, "ngettext": quick_ngettext}
