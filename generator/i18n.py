@@ -23,6 +23,7 @@ from babel.messages.pofile import read_po
 from markupsafe import Markup, escape
 
 from generator.dates import PartialDate
+from generator.edition_files import is_inside
 
 CATALOGUE = "LC_MESSAGES/messages.po"
 
@@ -71,7 +72,8 @@ def load_translations(language: str, theme_folders: Sequence[Path]) -> gettext.N
     for folder in theme_folders:
         for candidate in catalogue_candidates(language):
             po = folder / "locale" / candidate / CATALOGUE
-            if po.is_file():
+            # (A catalogue that is a link out of the edition is not read: render.theme_links_out reports it.)
+            if po.is_file() and is_inside(po, folder.parent.parent.resolve()):
                 found.append(compile_catalogue(po.read_bytes()))
                 break
     for catalogue in reversed(found):

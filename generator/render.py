@@ -8,6 +8,7 @@ a template is caught. Links are relative, so the site works under any sub-path a
 from __future__ import annotations
 
 import gettext
+import os
 import posixpath
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -27,6 +28,7 @@ from generator.annotate import AnnotatedText, Note
 from generator.config import SiteConfig
 from generator.dates import PartialDate
 from generator.diagnostics import Diagnostic, Diagnostics, Location, Severity
+from generator.edition_files import Refused, is_inside, resolved_inside
 from generator.i18n import ROLE_NAMES, TextTranslations, format_partial_date, language_name, load_translations, translation_as_text
 from generator.index import EditionIndex
 from generator.model import Document, Edition
@@ -76,14 +78,38 @@ class TemplateSources:
         return digest(source)
 
 
+def theme_root(folder: Path) -> Path:
+    """What a theme's files must lie in, their links resolved: the edition folder for `<edition>/themes/<name>`."""
+    return folder.parent.parent.resolve()
+
+
+def theme_links_out(folder: Path, diagnostics: Diagnostics) -> None:
+    """Report each link in a theme's folder (and the folder itself) that leads out of the edition or round in a loop."""
+    edition = folder.parent.parent
+    real_edition = edition.resolve()
+    links = [folder] if folder.is_symlink() else []
+    for current, folder_names, file_names in os.walk(folder):  # (links to folders are listed, not entered)
+        links.extend(path for name in sorted(folder_names + file_names) if (path := Path(current, name)).is_symlink())
+    for link in sorted(links):
+        try:
+            resolved_inside(link, real_edition)
+        except (Refused, OSError) as exc:
+            reason = exc.reason if isinstance(exc, Refused) else f"cannot be followed: {exc.strerror}"
+            diagnostics.error("outside-edition", f"this file of the theme {reason} and is not read", Location(link.relative_to(edition).as_posix()),
+                              "copy the file into the theme instead of linking to it")
+
+
 def theme_assets(folders: list[Path], diagnostics: Diagnostics) -> dict[str, bytes]:
     """The themes' assets as files of the site (`assets/...`), the edition's own over the built-in theme's of the same name."""
     files: dict[str, bytes] = {}
     for folder in folders:
+        if folder != builtin_theme_dir():
+            theme_links_out(folder, diagnostics)  # (and what they lead to is not read, here or by the loader of templates)
         assets = folder / ASSETS
+        inside = theme_root(folder)
         for path in sorted(assets.rglob("*")) if assets.is_dir() else ():
             site_path = f"{ASSETS}/{path.relative_to(assets).as_posix()}"
-            if site_path in files or not path.is_file():
+            if site_path in files or not is_inside(path, inside) or not path.is_file():
                 continue
             try:
                 files[site_path] = path.read_bytes()
@@ -92,6 +118,21 @@ def theme_assets(folders: list[Path], diagnostics: Diagnostics) -> dict[str, byt
                 diagnostics.error("theme", f"cannot read this asset of the theme: {exc.strerror or exc}", Location(shown),
                                   "check that the file can be read, or remove it from the theme")
     return files
+
+
+class ThemeLoader(jinja2.FileSystemLoader):
+    """Jinja's loader of a theme's templates, which does not read a template through a link out of the edition
+    (`theme_links_out` reports it): the template is looked for in the next theme, as one that is not there."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(str(folder / TEMPLATES))
+        self._inside = theme_root(folder)
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        file = Path(self.searchpath[0], *jinja2.loaders.split_template_path(template))
+        if os.path.lexists(file) and not is_inside(file, self._inside):
+            raise jinja2.TemplateNotFound(template)
+        return super().get_source(environment, template)
 
 
 class TemplateProblem(Exception):
@@ -201,7 +242,7 @@ _COMPILED = _KeptBytecode()
 def create_environment(folders: list[Path], language: str = "en") -> EditionEnvironment:
     env = EditionEnvironment(
         bytecode_cache=_COMPILED,
-        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(f / "templates")) for f in folders]),
+        loader=jinja2.ChoiceLoader([ThemeLoader(f) for f in folders]),
         extensions=["jinja2.ext.i18n"],
         autoescape=True,
         undefined=jinja2.StrictUndefined,
