@@ -24,6 +24,12 @@ from generator.markup.links import unsafe_link_warnings
 from generator.markup.mentions import mention_diagnostics
 from generator.registers import Mention
 
+# A text's notes are listed on its page and in the apparatus overview, some hundreds of bytes each: past the
+# warning a page grows to megabytes; past the limit (a hundred times the most of any document of a real edition of
+# 10,000) it would be tens of megabytes that no browser shows well, made from a file of some hundreds of kilobytes.
+MANY_INTERVENTIONS = 2_000
+MAX_INTERVENTIONS = 20_000
+
 
 @dataclass(frozen=True)
 class Note:
@@ -164,6 +170,23 @@ def annotate_tokens(
                 f"'{char}' has no matching '{']' if char == '[' else '['}'; it is shown as it stands",
                 Location(path, line, col), "close the bracket, or write \\" + char + " for a literal bracket",
             ))
+    interventions = env.get("interventions", [])
+    if len(interventions) > MAX_INTERVENTIONS:
+        first_over = interventions[MAX_INTERVENTIONS]
+        diagnostics.append(Diagnostic(
+            Severity.ERROR, "too-many-interventions",
+            f"this text has {len(interventions):,} editorial interventions, more than the {MAX_INTERVENTIONS:,} one page can list "
+            "(the first past the limit is here)",
+            Location(path, first_over["line"], first_over["col"]),
+            "brackets that are not interventions (OCR noise, a table drawn with brackets) can be written \\[ and \\]; or split the document",
+        ))
+    elif len(interventions) > MANY_INTERVENTIONS:
+        diagnostics.append(Diagnostic(
+            Severity.WARNING, "many-interventions",
+            f"this text has {len(interventions):,} editorial interventions, which make a page of a megabyte or more",
+            Location(path, interventions[0]["line"], interventions[0]["col"]),
+            "brackets that are not interventions (OCR noise, a table drawn with brackets) can be written \\[ and \\]; or split the document",
+        ))
     for rule, record in env.get("stopped_rules", []):
         diagnostics.append(Diagnostic(
             Severity.ERROR, "rule-too-slow",

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from conftest import document, parse_html
 
+from generator.annotate import MANY_INTERVENTIONS, MAX_INTERVENTIONS
 from generator.build import build
 
 LONG = 200_000
@@ -74,4 +75,19 @@ def test_an_apparatus_rule_that_runs_out_of_time_is_stopped_with_an_error_at_its
         "site.yml:6:7: error: apparatus rule 2 ('^(a|aa)+$') was stopped after 1 s on the bracket at content/documents/letter.md:5:18\n"
         "    hint: a repeat inside a repeat whose parts can match the same text, such as (a|aa)+ or (\\w+\\s?)+$, takes time that grows "
         "exponentially with the text; write the pattern so that each character can be matched one way only"
+    ]
+
+
+def test_a_text_with_too_many_interventions_is_a_warning_and_past_the_limit_an_error(make_edition, tmp_path: Path) -> None:
+    hint = "    hint: brackets that are not interventions (OCR noise, a table drawn with brackets) can be written \\[ and \\]; or split the document"
+    edition = make_edition({
+        "content/documents/many.md": document(body="Noise " + "[a] " * (MANY_INTERVENTIONS + 1)),
+        "content/documents/noise.md": document(title="Noise", body="Noise\n" + "[a]" * MAX_INTERVENTIONS + "\n[b]"),
+    })
+    result = build(edition, tmp_path / "site")
+    assert [d.format() for d in result.diagnostics.items] == [
+        f"content/documents/many.md:5:7: warning: this text has {MANY_INTERVENTIONS + 1:,} editorial interventions, which make a page "
+        f"of a megabyte or more\n{hint}",
+        f"content/documents/noise.md:7:1: error: this text has {MAX_INTERVENTIONS + 1:,} editorial interventions, more than the "
+        f"{MAX_INTERVENTIONS:,} one page can list (the first past the limit is here)\n{hint}",
     ]
