@@ -457,11 +457,29 @@ def render_document_page(
     )
 
 
-def render_apparatus_page(
+# Rows of one type on one page of the apparatus overview: a real edition of 10,000 documents has some 100,000
+# interventions, some hundreds of bytes of table each, which on one page would be tens of megabytes.
+APPARATUS_PAGE_ROWS = 1_000
+
+
+def render_apparatus_pages(
     renderer: Renderer, annotated: Mapping[str, AnnotatedText], versions: Mapping[str, tuple[VersionText, ...]] | None = None,
-) -> tuple[str, str]:
-    """The overview of every intervention: made from the texts' notes."""
-    return renderer.render("apparatus.html", "apparatus/index.html", groups=apparatus_by_type(renderer.context.index, annotated, versions))
+) -> list[tuple[str, str]]:
+    """The overview of every intervention, by type, made from the texts' notes: the first rows of each type on
+    apparatus/index.html, the rest of a type on pages of their own (apparatus/<type>/2/index.html, ...)."""
+    groups = apparatus_by_type(renderer.context.index, annotated, versions)
+    totals = {type_: len(places) for type_, _, places in groups}
+    parts = {
+        type_: [f"apparatus/index.html#type-{type_}", *(f"apparatus/{type_}/{n}/index.html" for n in range(2, -(-len(places) // APPARATUS_PAGE_ROWS) + 1))]
+        for type_, _, places in groups
+    }
+    pages = [renderer.render("apparatus.html", "apparatus/index.html", groups=[(t, label, places[:APPARATUS_PAGE_ROWS]) for t, label, places in groups],
+                             totals=totals, parts=parts, part=1)]
+    for type_, label, places in groups:
+        for number, path in enumerate(parts[type_][1:], start=2):
+            rows = places[(number - 1) * APPARATUS_PAGE_ROWS : number * APPARATUS_PAGE_ROWS]
+            pages.append(renderer.render("apparatus.html", path, groups=[(type_, label, rows)], totals=totals, parts=parts, part=number))
+    return pages
 
 
 def render_register_pages(renderer: Renderer, page_html: Mapping[str, str], introduction_html: str) -> Iterator[tuple[str, str]]:
