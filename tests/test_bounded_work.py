@@ -30,6 +30,10 @@ ADVERSARIAL_BODIES = {
     # Code spans and escapes between brackets (the bracket pairing).
     "backtick-runs": "`a``a" * (LONG // 5),
     "escaped-brackets": "\\[" * (LONG // 2),
+    # Long bracketed texts for the apparatus rules (`^\s*(Stamp|Seal)\s*:`, `\?\s*$`, ...) and the TEI's label of a note.
+    "bracket-blanks": "[" + " " * LONG + "Stamp: x]",
+    "bracket-questions": "[" + "? " * (LONG // 2) + "x]",
+    "bracket-label": "[A" + " " * LONG + "]",
     # A long run of capitals, and of capitalised words, where register names are looked for.
     "capitals": "A" * LONG + " a",
     "capitalised-words": "Ann Bob " * (LONG // 8),
@@ -50,6 +54,9 @@ def test_the_markup_patterns_are_linear_in_long_adversarial_input(make_edition, 
     assert text_of("anchors-repeated").count("{#a}") == LONG // 5
     assert "{pb n=" + "a" * 1000 in text_of("page-break-unclosed")
     assert text_of("page-breaks-opened").count("{pb n=a") == LONG // 7
+    types = {name: [span["class"][1] for span in parse_html(site / "documents" / name / "index.html").select("span.ed")]
+             for name in ("bracket-blanks", "bracket-questions", "bracket-label")}
+    assert types == {"bracket-blanks": ["ed-stamp"], "bracket-questions": ["ed-supplied"], "bracket-label": ["ed-supplied"]}
     assert text_of("capitals").count("A" * LONG) == 1
     assert text_of("capitalised-words").count("Ann Bob") == LONG // 8
 
