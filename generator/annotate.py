@@ -25,8 +25,8 @@ from generator.markup.mentions import mention_diagnostics
 from generator.registers import Mention
 
 # A text's notes are listed on its page and in the apparatus overview, some hundreds of bytes each: past the
-# warning a page grows to megabytes; past the limit (a hundred times the most of any document of a real edition of
-# 10,000) it would be tens of megabytes that no browser shows well, made from a file of some hundreds of kilobytes.
+# warning a page grows to a megabyte; past the limit (two hundred times the most of any document of a real
+# edition of 10,000) it would be tens of megabytes that no browser shows well, made from some hundreds of kilobytes.
 MANY_INTERVENTIONS = 2_000
 MAX_INTERVENTIONS = 20_000
 

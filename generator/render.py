@@ -457,8 +457,8 @@ def render_document_page(
     )
 
 
-# Rows of one type on one page of the apparatus overview: a real edition of 10,000 documents has some 100,000
-# interventions, some hundreds of bytes of table each, which on one page would be tens of megabytes.
+# Rows of one type on one page of the apparatus overview, some hundreds of bytes of table each: a page stays
+# near half a megabyte however many interventions the edition has.
 APPARATUS_PAGE_ROWS = 1_000
 
 
