@@ -19,16 +19,10 @@ from markdown_it.token import Token
 
 from generator.config import CONFIG_FILE, SiteConfig
 from generator.diagnostics import Diagnostic, Location, Severity
-from generator.markup.editorial import Intervention, walk_tokens
+from generator.markup.editorial import MANY_INTERVENTIONS, MAX_INTERVENTIONS, Intervention, walk_tokens
 from generator.markup.links import unsafe_link_warnings
 from generator.markup.mentions import mention_diagnostics
 from generator.registers import Mention
-
-# A text's notes are listed on its page and in the apparatus overview, some hundreds of bytes each: past the
-# warning a page grows to a megabyte; past the limit (two hundred times the most of any document of a real
-# edition of 10,000) it would be tens of megabytes that no browser shows well, made from some hundreds of kilobytes.
-MANY_INTERVENTIONS = 2_000
-MAX_INTERVENTIONS = 20_000
 
 
 @dataclass(frozen=True)
@@ -170,14 +164,13 @@ def annotate_tokens(
                 f"'{char}' has no matching '{']' if char == '[' else '['}'; it is shown as it stands",
                 Location(path, line, col), "close the bracket, or write \\" + char + " for a literal bracket",
             ))
-    interventions = env.get("interventions", [])
-    if len(interventions) > MAX_INTERVENTIONS:
-        first_over = interventions[MAX_INTERVENTIONS]
+    interventions, over_limit = env.get("interventions", []), env.get("over_limit", [])
+    if over_limit:
         diagnostics.append(Diagnostic(
             Severity.ERROR, "too-many-interventions",
-            f"this text has {len(interventions):,} editorial interventions, more than the {MAX_INTERVENTIONS:,} one page can list "
-            "(the first past the limit is here)",
-            Location(path, first_over["line"], first_over["col"]),
+            f"this text has {len(interventions) + len(over_limit):,} editorial interventions, more than the {MAX_INTERVENTIONS:,} one page "
+            "can list (the first past the limit is here)",
+            Location(path, *over_limit[0]),
             "brackets that are not interventions (OCR noise, a table drawn with brackets) can be written \\[ and \\]; or split the document",
         ))
     elif len(interventions) > MANY_INTERVENTIONS:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from conftest import document, parse_html
 
-from generator.annotate import MANY_INTERVENTIONS, MAX_INTERVENTIONS
 from generator.build import build
+from generator.markup.editorial import MANY_INTERVENTIONS, MAX_INTERVENTIONS
 from generator.render import APPARATUS_PAGE_ROWS
 
 LONG = 200_000

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.annotate import MAX_INTERVENTIONS
 from generator.content import MAX_FILE_BYTES
+from generator.markup.editorial import MAX_INTERVENTIONS
 
 CORPUS = Path(__file__).resolve().parent / "broken"
 

@@ -30,6 +30,13 @@ from markdown_it.token import Token
 from generator.config import ApparatusRule, RuleTooSlow
 from generator.markup.positions import BlockPositions
 
+# The most interventions one text may have: the notes of each are listed on its page and in the apparatus
+# overview, some hundreds of bytes each, so past this limit (two hundred times the most of any document of a real
+# edition of 10,000) a page would be tens of megabytes that no browser shows well, made from some hundreds of
+# kilobytes. annotate.py reports a text past it, and a text past MANY_INTERVENTIONS with a warning.
+MAX_INTERVENTIONS = 20_000
+MANY_INTERVENTIONS = 2_000
+
 
 class Intervention(TypedDict):
     index: int
@@ -58,6 +65,7 @@ def editorial_plugin(md: MarkdownIt, *, classify: Callable[[str, set[int]], Appa
     md.add_render_rule("editorial_open", render_open)
     md.add_render_rule("editorial_close", render_close)
     md.add_render_rule("editorial_unbalanced", render_unbalanced)
+    md.add_render_rule("editorial_over", render_unbalanced)  # as written, brackets and all
 
 
 def interventions_of(env: dict[str, Any]) -> list[Intervention]:
@@ -147,7 +155,13 @@ def _make_rule(classify: Callable[[str, set[int]], ApparatusRule]) -> Callable[[
             token.meta = {"offset": start, "footnote": state.src.startswith("[^", start) and end >= 0}
             state.pos += 1
             return True
-        if not silent:
+        if not silent and len(interventions_of(state.env)) >= MAX_INTERVENTIONS:
+            # Past the limit a bracket stays text, without a note: the text is an error (annotate.py), and the work
+            # of a page of OCR noise stays in proportion to its file rather than to its hundreds of thousands of notes.
+            over = state.push("editorial_over", "", 0)
+            over.content = state.src[start : end + 1]
+            over.meta = {"offset": start}
+        elif not silent:
             raw = state.src[start + 1 : end]
             rule, stopped = classify_in_time(raw)
             interventions = interventions_of(state.env)
@@ -195,6 +209,7 @@ def _locate(state: StateCore) -> None:
     first_line = state.env.get("first_line", 1)
     lines: list[str] = state.env.get("source_lines") or state.src.split("\n")
     unbalanced = state.env.setdefault("unbalanced", [])
+    over_limit = state.env.setdefault("over_limit", [])  # where each bracket past MAX_INTERVENTIONS is
     for block in state.tokens:
         if block.type != "inline" or not block.map or not block.children:
             continue
@@ -208,6 +223,8 @@ def _locate(state: StateCore) -> None:
                 token.meta["intervention"]["col"] = col
             elif token.type == "editorial_unbalanced":
                 unbalanced.append((token.content, line, col, bool(token.meta.get("footnote"))))
+            elif token.type == "editorial_over":
+                over_limit.append((line, col))
 
 
 # --------------------------------------------------------------------------- renderers
