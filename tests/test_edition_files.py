@@ -131,3 +131,28 @@ def test_a_named_pipe_or_a_link_loop_where_a_file_is_expected_is_a_message(make_
         f"content/documents/a.md:4:1: error: the page image content/facsimiles/pipe.png {pipe}\n    hint: replace it with the image file",
         f"content/documents/a.md:4:1: error: the page image content/facsimiles/loop.png {loop}\n    hint: replace it with the image file",
     ]
+
+
+def test_a_theme_folder_that_is_a_link_out_of_the_edition_is_not_read(make_edition, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "assets").mkdir(parents=True)
+    (elsewhere / "assets" / "stolen.css").write_text("p { color: red; }", encoding="utf-8")
+    root = make_edition({"content/documents/a.md": document()}, site="title: Test Edition\ntheme: mine\n")
+    (root / "themes").mkdir()
+    (root / "themes/mine").symlink_to(elsewhere, target_is_directory=True)
+    result = build(root, write=False)
+    assert messages(result) == [
+        "themes/mine:1:1: error: this file of the theme is a link to a place outside the edition folder and is not read\n"
+        "    hint: copy the file into the theme instead of linking to it",
+    ]
+    assert "assets/stolen.css" not in result.files
+
+
+def test_a_build_that_looks_for_changes_does_not_wait_on_a_named_pipe(make_edition, tmp_path: Path) -> None:
+    # A build that writes first sums up the sources to see whether anything changed since the last build.
+    root = make_edition({"content/documents/a.md": document()})
+    os.mkfifo(root / "content/terms.yml")
+    assert messages(build(root, tmp_path / "site")) == [
+        "content/terms.yml:1:1: error: this file is not a regular file (a named pipe, a device or a socket) and is not read\n"
+        "    hint: replace it with a regular file",
+    ]
