@@ -85,7 +85,8 @@ def load_translations(language: str, theme_folders: Sequence[Path]) -> gettext.N
 _TAG = re.compile(r"<[^<>]*>")
 
 
-def translation_as_text(message_ids: Sequence[str], translation: str) -> Markup:
+@functools.lru_cache(maxsize=4096)  # a page asks for the same few dozen messages as every other
+def translation_as_text(message_ids: tuple[str, ...], translation: str) -> Markup:
     """A translation as a page shows it: text, with only the tags its English message has kept as markup.
 
     The English messages are the theme's templates' own, so their markup stands (`The <a href="%(link)s">list
