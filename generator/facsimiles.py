@@ -135,7 +135,8 @@ def _page_image(
         data = read_regular_file(file, MAX_IMAGE_BYTES)
     except Refused as exc:
         reason = exc.reason.replace("the edition folder", "content/")
-        diagnostics.error("not-a-file", f"the page image content/{facsimile.source} {reason} and is not read", where,
+        diagnostics.error("outside-edition" if exc.reason == LINK_OUT else "not-a-file",
+                          f"the page image content/{facsimile.source} {reason} and is not read", where,
                           "copy the image into content/ instead of linking to it" if exc.reason == LINK_OUT else "replace it with the image file")
         return None
     except TooLarge:
