@@ -17,9 +17,9 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from generator.config import SiteConfig
+from generator.config import CONFIG_FILE, SiteConfig
 from generator.diagnostics import Diagnostic, Location, Severity
-from generator.markup.editorial import Intervention, walk_tokens
+from generator.markup.editorial import MANY_INTERVENTIONS, MAX_INTERVENTIONS, Intervention, walk_tokens
 from generator.markup.footnotes import numbers_besides, written_numbers
 from generator.markup.links import unsafe_link_warnings
 from generator.markup.mentions import mention_diagnostics
@@ -172,6 +172,31 @@ def annotate_tokens(
                 f"'{char}' has no matching '{']' if char == '[' else '['}'; it is shown as it stands",
                 Location(path, line, col), "close the bracket, or write \\" + char + " for a literal bracket",
             ))
+    interventions, over_limit = env.get("interventions", []), env.get("over_limit", [])
+    if over_limit:
+        diagnostics.append(Diagnostic(
+            Severity.ERROR, "too-many-interventions",
+            f"this text has {len(interventions) + len(over_limit):,} editorial interventions, more than the {MAX_INTERVENTIONS:,} one page "
+            "can list (the first past the limit is here)",
+            Location(path, *over_limit[0]),
+            "brackets that are not interventions (OCR noise, a table drawn with brackets) can be written \\[ and \\]; or split the document",
+        ))
+    elif len(interventions) > MANY_INTERVENTIONS:
+        diagnostics.append(Diagnostic(
+            Severity.WARNING, "many-interventions",
+            f"this text has {len(interventions):,} editorial interventions, which make a page of a megabyte or more",
+            Location(path, interventions[0]["line"], interventions[0]["col"]),
+            "brackets that are not interventions (OCR noise, a table drawn with brackets) can be written \\[ and \\]; or split the document",
+        ))
+    for rule, record in env.get("stopped_rules", []):
+        diagnostics.append(Diagnostic(
+            Severity.ERROR, "rule-too-slow",
+            f"apparatus rule {rule.number} ('{rule.pattern.pattern}') was stopped after {rule.time_limit:g} s on the bracket at "
+            f"{path}:{record['line']}:{record['col']}",
+            Location(CONFIG_FILE, *rule.position),
+            "a repeat inside a repeat whose parts can match the same text, such as (a|aa)+ or (\\w+\\s?)+$, takes time that grows "
+            "exponentially with the text; write the pattern so that each character can be matched one way only",
+        ))
     diagnostics.extend(mention_diagnostics(env, path))
     diagnostics.extend(unsafe_link_warnings(env, path))
     block_ends = tuple(zip(itertools.accumulate(len(b.html) for b in blocks), (b.line for b in blocks), (b.anchor for b in blocks), strict=True))

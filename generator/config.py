@@ -8,11 +8,13 @@ an unknown key is an error with a did-you-mean suggestion.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
+
+import regex
 
 from generator.diagnostics import Diagnostics, Location, did_you_mean
 from generator.yamlfile import YamlDocument, YamlProblem, parse_yaml
@@ -21,6 +23,9 @@ CONFIG_FILE = "site.yml"
 DISPLAY_MODES = ("inline", "marker", "statement")
 LINK_MODES = ("first", "all", "none")
 SERIES_MODES = ("separate", "single")
+# How long one rule of site.yml may take over one bracket's text: a sane rule takes microseconds, one
+# with a repeat inside a repeat (`^(a|a)+$`) can take longer than the universe has existed.
+RULE_TIME_LIMIT = 1.0
 
 
 class Invalid(ValueError):
@@ -31,7 +36,7 @@ class Invalid(ValueError):
 class ApparatusRule:
     """How one kind of editorial intervention is recognised and presented."""
 
-    pattern: re.Pattern[str]
+    pattern: re.Pattern[str] | regex.Pattern[str]
     type: str
     label: str
     # Reading view: keep the text ("inline"), only the note call ("marker"), or, for the editor's own
@@ -40,16 +45,35 @@ class ApparatusRule:
     note: str = "{text}"  # the note's wording; {text} is the bracketed text
     tei: str = ""  # the TEI element, when not the type's own: "supplied", "gap" or "note" (see exports/tei.py)
     reason: str = ""  # the TEI @reason of a gap or supplied text
+    # A rule of site.yml: its number there and the position of its pattern, and the time limit of one match
+    # (the `regex` package stops a search at it). The shipped rules are ours and linear: they need none.
+    number: int = 0
+    position: tuple[int, int] = (0, 0)
+    time_limit: float | None = None
 
     def matches(self, text: str) -> bool:
-        return self.pattern.search(text) is not None
+        """Whether the rule applies to `text`; TimeoutError when a rule of site.yml runs past its time limit."""
+        if self.time_limit is None:
+            return self.pattern.search(text) is not None
+        return self.pattern.search(text, timeout=self.time_limit) is not None
 
     def extent(self, text: str) -> str | None:
         """What the pattern's group `extent` found in the text (a gap's size, e.g. "less than 1 line"), if it has one."""
         if "extent" not in self.pattern.groupindex:
             return None
-        match = self.pattern.search(text)
+        try:
+            match = self.pattern.search(text, timeout=self.time_limit) if self.time_limit else self.pattern.search(text)
+        except TimeoutError:  # (reported where the rule was tried first)
+            return None
         return match["extent"] if match else None
+
+
+class RuleTooSlow(Exception):
+    """A rule of site.yml that ran past its time limit over a bracket's text."""
+
+    def __init__(self, rule: ApparatusRule) -> None:
+        super().__init__(rule.pattern.pattern)
+        self.rule = rule
 
 
 def _rule(pattern: str, type_: str, label: str, display: str, note: str, tei: str = "", reason: str = "") -> ApparatusRule:
@@ -107,10 +131,16 @@ class ApparatusConfig:
     rules: tuple[ApparatusRule, ...] = DEFAULT_RULES
     series: str = "separate"  # lettered interventions and numbered footnotes, or one numbered series
 
-    def classify(self, text: str) -> ApparatusRule:
+    def classify(self, text: str, too_slow: Container[int] = ()) -> ApparatusRule:
+        """The first rule that matches `text`, passing over the rules numbered in `too_slow`; RuleTooSlow for a rule that runs out of time."""
         for rule in self.rules:
-            if rule.matches(text):
-                return rule
+            if rule.number and rule.number in too_slow:
+                continue
+            try:
+                if rule.matches(text):
+                    return rule
+            except TimeoutError as exc:
+                raise RuleTooSlow(rule) from exc
         return DEFAULT_RULES[-1]
 
 
@@ -401,8 +431,9 @@ def _check_rules(rules: list[Any], document: YamlDocument, diagnostics: Diagnost
                 diagnostics.error("invalid-rule", f"unknown key '{key}' in an apparatus rule{did_you_mean(str(key), RULE_KEYS)}", at(index, key))
                 ok = False
         try:
-            pattern = re.compile(str(rule.get("pattern", "")))
-        except re.error as exc:
+            # The `regex` package reads the same syntax as `re` and can stop a match at a time limit.
+            pattern = regex.compile(str(rule.get("pattern", "")))
+        except regex.error as exc:
             diagnostics.error("invalid-rule", f"the pattern of apparatus rule {index + 1} is not a valid regular expression: {exc.msg}", at(index, "pattern"))
             ok = False
             continue
@@ -433,5 +464,7 @@ def _check_rules(rules: list[Any], document: YamlDocument, diagnostics: Diagnost
             ok = False
             continue
         label = str(rule.get("label") or type_.capitalize())
-        checked.append(ApparatusRule(pattern, type_, label, display, str(rule.get("note") or "{text}"), tei, reason))
+        where = at(index, "pattern")
+        checked.append(ApparatusRule(pattern, type_, label, display, str(rule.get("note") or "{text}"), tei, reason,
+                                     index + 1, (where.line, where.col), RULE_TIME_LIMIT))
     return tuple(checked) if ok else None

@@ -20,6 +20,7 @@ from generator import unchanged
 from generator.config import CONFIG_FILE, SiteConfig, read_config
 from generator.dates import DateProblem, parse_date
 from generator.diagnostics import Diagnostic, Diagnostics, Location, did_you_mean
+from generator.edition_files import LINK_OUT, Refused, TooLarge, read_regular_file, resolved_inside
 from generator.model import VERSION_ROLES, Document, Edition, Facsimile, Page, Person, Place, RegisterEntry, Term, TextVersion
 from generator.parallel import iter_chunks, shared
 from generator.tracking import digest
@@ -176,23 +177,25 @@ def read_source(root: Path, file: Path, diagnostics: Diagnostics, real_folders: 
     relative = file.relative_to(root).as_posix()
     real_folders = {} if real_folders is None else real_folders
     try:
-        resolved = file.resolve() if file.is_symlink() else _real_folder(file.parent, real_folders) / file.name
-        if not resolved.is_relative_to(_real_folder(root, real_folders)):
-            diagnostics.error(
-                "outside-edition",
-                "this file is a link to a place outside the edition folder and is not read",
-                Location(relative),
-                "copy the file into the edition instead of linking to it",
-            )
-            return None
-        size = file.stat().st_size
-        if size > MAX_FILE_BYTES:
-            diagnostics.error(
-                "too-large", f"this file is {size:,} bytes, more than the limit of {MAX_FILE_BYTES:,}", Location(relative),
-                "split it into several documents",
-            )
-            return None
-        raw = file.read_bytes()
+        if file.is_symlink():
+            resolved_inside(file, _real_folder(root, real_folders))
+        elif not (_real_folder(file.parent, real_folders) / file.name).is_relative_to(_real_folder(root, real_folders)):
+            raise Refused(LINK_OUT)
+        raw = read_regular_file(file, MAX_FILE_BYTES)
+    except Refused as exc:
+        diagnostics.error(
+            "outside-edition" if exc.reason == LINK_OUT else "not-a-file",
+            f"this file {exc.reason} and is not read",
+            Location(relative),
+            "copy the file into the edition instead of linking to it" if exc.reason == LINK_OUT else "replace it with a regular file",
+        )
+        return None
+    except TooLarge as exc:
+        diagnostics.error(
+            "too-large", f"this file is {exc.size:,} bytes, more than the limit of {MAX_FILE_BYTES:,}", Location(relative),
+            "split it into several documents",
+        )
+        return None
     except OSError as exc:
         diagnostics.error("unreadable", f"cannot read this file: {exc.strerror}", Location(relative))
         return None
@@ -241,7 +244,7 @@ def _walk_folder(root: Path, folder: str) -> tuple[list[tuple[str, str]], list[P
                         pending.append(entry.path)
                     elif entry.is_symlink() and entry.is_dir():
                         linked.append(Path(entry.path))
-                    elif entry.name.endswith(".md") and (entry.is_file() or entry.is_symlink()):
+                    elif entry.name.endswith(".md"):  # (a named pipe too: reading refuses it with a message)
                         files.append((entry.path, folder + entry.path[start:].replace(os.sep, "/")))
         except OSError:
             continue

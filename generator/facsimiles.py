@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import posixpath
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,11 +20,13 @@ from PIL import Image, UnidentifiedImageError
 
 from generator.content import CONTENT_DIR
 from generator.diagnostics import Diagnostics
+from generator.edition_files import LINK_OUT, Refused, TooLarge, read_regular_file, resolved_inside
 from generator.model import Document, Edition, Facsimile
 
 THUMBNAIL_WIDTH = 240
 MAX_IMAGE_BYTES = 50_000_000  # an archival scan is some megabytes; a publishable copy is far below this
 IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpeg", "WEBP": "webp", "GIF": "gif"}
+IMAGE_EXTENSIONS = {"PNG": (".png",), "JPEG": (".jpg", ".jpeg"), "WEBP": (".webp",), "GIF": (".gif",)}
 
 
 @dataclass(frozen=True)
@@ -100,17 +103,19 @@ def read_page_images(
     """Each document's pages, and the files to publish (images and thumbnails by output path)."""
     pages: dict[str, tuple[PageImage, ...]] = {}
     files: dict[str, bytes] = {}
+    owners: dict[str, str] = {}  # what each output path publishes: an image and a thumbnail must not land on one path
     for document in edition.documents:
         if document.facsimiles:
             pages[document.id] = tuple(
                 page for facsimile in document.facsimiles
-                if (page := _page_image(root, document, facsimile, files, diagnostics, cache_dir)) is not None
+                if (page := _page_image(root, document, facsimile, files, owners, diagnostics, cache_dir)) is not None
             )
     return pages, files
 
 
 def _page_image(
-    root: Path, document: Document, facsimile: Facsimile, files: dict[str, bytes], diagnostics: Diagnostics, cache_dir: Path | None,
+    root: Path, document: Document, facsimile: Facsimile, files: dict[str, bytes], owners: dict[str, str], diagnostics: Diagnostics,
+    cache_dir: Path | None,
 ) -> PageImage | None:
     label = facsimile.label or ""
     where = document.location_of("facsimiles")
@@ -126,24 +131,69 @@ def _page_image(
         return PageImage(facsimile.n, label, src, thumbnail, True, facsimile.width, facsimile.height)
     file = root / CONTENT_DIR / facsimile.source
     try:
-        if not file.resolve().is_relative_to((root / CONTENT_DIR).resolve()):
-            raise OSError("outside content/")
-        if file.stat().st_size > MAX_IMAGE_BYTES:
-            diagnostics.error("too-large", f"the page image {facsimile.source} is larger than {MAX_IMAGE_BYTES // 1_000_000} MB", where,
-                              "publish a smaller copy")
-            return None
-        data = file.read_bytes()
+        resolved_inside(file, (root / CONTENT_DIR).resolve())
+        data = read_regular_file(file, MAX_IMAGE_BYTES)
+    except Refused as exc:
+        reason = exc.reason.replace("the edition folder", "content/")
+        diagnostics.error("outside-edition" if exc.reason == LINK_OUT else "not-a-file",
+                          f"the page image content/{facsimile.source} {reason} and is not read", where,
+                          "copy the image into content/ instead of linking to it" if exc.reason == LINK_OUT else "replace it with the image file")
+        return None
+    except TooLarge:
+        diagnostics.error("too-large", f"the page image {facsimile.source} is larger than {MAX_IMAGE_BYTES // 1_000_000} MB", where,
+                          "publish a smaller copy")
+        return None
     except OSError:
         diagnostics.error("missing-image", f"the page image content/{facsimile.source} does not exist", where,
                           "facsimile paths are relative to content/, e.g. facsimiles/page-1.png")
         return None
+    problem = _image_problem(facsimile.source, data)
+    if problem:
+        diagnostics.error("bad-image", problem[0], where, problem[1])
+        return None
     try:
         thumbnail_bytes, width, height, thumb_width, thumb_height = cached_thumbnail(data, cache_dir)
-    except (UnidentifiedImageError, OSError, ValueError):
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         diagnostics.error("bad-image", f"content/{facsimile.source} is not an image that can be read (PNG, JPEG, WebP or GIF)", where)
         return None
     src = published_path(facsimile)
     thumbnail = "facsimiles/thumbs/" + src.removeprefix("facsimiles/")
+    for path, what in ((src, f"the page image content/{facsimile.source}"), (thumbnail, f"the thumbnail of content/{facsimile.source}")):
+        taken = owners.setdefault(path, what)
+        if taken != what:
+            diagnostics.error("image-collision", f"{what} would be published as {path}, where {taken} is published", where,
+                              "rename or move one of the two images")
+            return None
     files[src] = data
     files[thumbnail] = thumbnail_bytes
     return PageImage(facsimile.n, label, src, thumbnail, False, width, height, thumb_width, thumb_height)
+
+
+def _image_problem(source: str, data: bytes) -> tuple[str, str] | None:
+    """What is wrong with a page image's bytes as what its name says it is, or None.
+
+    A file is published under its own name, and a web server gives it the type its extension says:
+    a GIF named `page.html` whose comment holds a script would be served as a page of the site.
+    So the extension must be that of the format Pillow finds in the bytes, and the image must not
+    unpack to more pixels than Pillow's guard against decompression bombs allows.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # (said below as an error, with the image's name)
+            with Image.open(io.BytesIO(data)) as image:
+                found, (width, height) = image.format or "", image.size
+    except Image.DecompressionBombError:
+        return f"content/{source} unpacks to too many pixels to be a page image", "publish a copy of a sensible size"
+    except (UnidentifiedImageError, OSError, ValueError):
+        return f"content/{source} is not an image that can be read (PNG, JPEG, WebP or GIF)", ""
+    extension = posixpath.splitext(source)[1].lower()
+    if found not in IMAGE_FORMATS:
+        return (f"content/{source} is a {found} image; page images are published as PNG, JPEG, WebP or GIF",
+                "save a copy in one of those formats")
+    if extension not in IMAGE_EXTENSIONS[found]:
+        return (f"content/{source} is a {found} image, but its name ends in '{extension}'",
+                f"name it with the extension of its format: {' or '.join(IMAGE_EXTENSIONS[found])}")
+    if Image.MAX_IMAGE_PIXELS and width * height > Image.MAX_IMAGE_PIXELS:
+        return (f"content/{source} is {width} x {height} pixels, more than the {Image.MAX_IMAGE_PIXELS:,} a page image may have",
+                "publish a copy of a sensible size")
+    return None

@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import gettext
 import io
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,8 +20,10 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from markupsafe import Markup, escape
 
 from generator.dates import PartialDate
+from generator.edition_files import is_inside
 
 CATALOGUE = "LC_MESSAGES/messages.po"
 
@@ -69,13 +72,58 @@ def load_translations(language: str, theme_folders: Sequence[Path]) -> gettext.N
     for folder in theme_folders:
         for candidate in catalogue_candidates(language):
             po = folder / "locale" / candidate / CATALOGUE
-            if po.is_file():
+            # (A catalogue that is a link out of the edition is not read: render.theme_links_out reports it.)
+            if po.is_file() and is_inside(po, folder.parent.parent.resolve()):
                 found.append(compile_catalogue(po.read_bytes()))
                 break
     for catalogue in reversed(found):
         catalogue.add_fallback(translations)
         translations = catalogue
     return translations
+
+
+_TAG = re.compile(r"<[^<>]*>")
+
+
+@functools.lru_cache(maxsize=4096)  # a page asks for the same few dozen messages as every other
+def translation_as_text(message_ids: tuple[str, ...], translation: str) -> Markup:
+    """A translation as a page shows it: text, with only the tags its English message has kept as markup.
+
+    The English messages are the theme's templates' own, so their markup stands (`The <a href="%(link)s">list
+    of documents</a> ...`); a catalogue is another file, and anything else in a translation, a `<script>` among
+    them, is escaped.
+    """
+    if translation in message_ids:
+        return Markup(translation)
+    allowed = {tag for message in message_ids for tag in _TAG.findall(message)}
+    parts: list[str] = []
+    end = 0
+    for tag in _TAG.finditer(translation):
+        parts.append(escape(translation[end : tag.start()]))
+        parts.append(tag.group() if tag.group() in allowed else escape(tag.group()))
+        end = tag.end()
+    parts.append(escape(translation[end:]))
+    return Markup("".join(parts))
+
+
+class TextTranslations(gettext.NullTranslations):
+    """A theme's catalogues as its templates call them: each translation made text by `translation_as_text`."""
+
+    def __init__(self, translations: gettext.NullTranslations) -> None:
+        super().__init__()
+        self._translations = translations
+
+    def gettext(self, message: str) -> str:
+        return translation_as_text((message,), self._translations.gettext(message))
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return translation_as_text((singular, plural), self._translations.ngettext(singular, plural, n))
+
+    def pgettext(self, context: str, message: str) -> str:
+        return translation_as_text((message,), self._translations.pgettext(context, message))
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
+        return translation_as_text((singular, plural), self._translations.npgettext(context, singular, plural, n))
 
 
 @functools.cache  # parsing a locale costs more than formatting a date with it

@@ -8,6 +8,7 @@ a template is caught. Links are relative, so the site works under any sub-path a
 from __future__ import annotations
 
 import gettext
+import os
 import posixpath
 import sys
 from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
@@ -27,7 +28,8 @@ from generator.annotate import AnnotatedText, Note
 from generator.config import SiteConfig
 from generator.dates import PartialDate
 from generator.diagnostics import Diagnostic, Diagnostics, Location, Severity
-from generator.i18n import ROLE_NAMES, format_partial_date, language_name, load_translations
+from generator.edition_files import Refused, is_inside, resolved_inside
+from generator.i18n import ROLE_NAMES, TextTranslations, format_partial_date, language_name, load_translations, translation_as_text
 from generator.index import EditionIndex
 from generator.model import Document, Edition
 from generator.registers import entry_href
@@ -77,14 +79,38 @@ class TemplateSources:
         return digest(source)
 
 
+def theme_root(folder: Path) -> Path:
+    """What a theme's files must lie in, their links resolved: the edition folder for `<edition>/themes/<name>`."""
+    return folder.parent.parent.resolve()
+
+
+def theme_links_out(folder: Path, diagnostics: Diagnostics) -> None:
+    """Report each link in a theme's folder (and the folder itself) that leads out of the edition or round in a loop."""
+    edition = folder.parent.parent
+    real_edition = edition.resolve()
+    links = [folder] if folder.is_symlink() else []
+    for current, folder_names, file_names in os.walk(folder):  # (links to folders are listed, not entered)
+        links.extend(path for name in sorted(folder_names + file_names) if (path := Path(current, name)).is_symlink())
+    for link in sorted(links):
+        try:
+            resolved_inside(link, real_edition)
+        except (Refused, OSError) as exc:
+            reason = exc.reason if isinstance(exc, Refused) else f"cannot be followed: {exc.strerror}"
+            diagnostics.error("outside-edition", f"this file of the theme {reason} and is not read", Location(link.relative_to(edition).as_posix()),
+                              "copy the file into the theme instead of linking to it")
+
+
 def theme_assets(folders: list[Path], diagnostics: Diagnostics) -> dict[str, bytes]:
     """The themes' assets as files of the site (`assets/...`), the edition's own over the built-in theme's of the same name."""
     files: dict[str, bytes] = {}
     for folder in folders:
+        if folder != builtin_theme_dir():
+            theme_links_out(folder, diagnostics)  # (and what they lead to is not read, here or by the loader of templates)
         assets = folder / ASSETS
+        inside = theme_root(folder)
         for path in sorted(assets.rglob("*")) if assets.is_dir() else ():
             site_path = f"{ASSETS}/{path.relative_to(assets).as_posix()}"
-            if site_path in files or not path.is_file():
+            if site_path in files or not is_inside(path, inside) or not path.is_file():
                 continue
             try:
                 files[site_path] = path.read_bytes()
@@ -93,6 +119,21 @@ def theme_assets(folders: list[Path], diagnostics: Diagnostics) -> dict[str, byt
                 diagnostics.error("theme", f"cannot read this asset of the theme: {exc.strerror or exc}", Location(shown),
                                   "check that the file can be read, or remove it from the theme")
     return files
+
+
+class ThemeLoader(jinja2.FileSystemLoader):
+    """Jinja's loader of a theme's templates, which does not read a template through a link out of the edition
+    (`theme_links_out` reports it): the template is looked for in the next theme, as one that is not there."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(str(folder / TEMPLATES))
+        self._inside = theme_root(folder)
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        file = Path(self.searchpath[0], *jinja2.loaders.split_template_path(template))
+        if os.path.lexists(file) and not is_inside(file, self._inside):
+            raise jinja2.TemplateNotFound(template)
+        return super().get_source(environment, template)
 
 
 class TemplateProblem(Exception):
@@ -204,7 +245,7 @@ def create_environment(folders: list[Path], language: str = "en", read_log: Read
     """The theme's environment; with `read_log`, it notes each template loaded and each body read there."""
     env = EditionEnvironment(
         bytecode_cache=_COMPILED,
-        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(f / "templates")) for f in folders]),
+        loader=jinja2.ChoiceLoader([ThemeLoader(f) for f in folders]),
         extensions=["jinja2.ext.i18n"],
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -219,7 +260,9 @@ def create_environment(folders: list[Path], language: str = "en", read_log: Read
     env.filters["xml"] = lambda value: xml_escape(str(value))
     env.filters["attr"] = _attr_filter  # Jinja's reads the attribute itself
     translations = load_translations(language, folders)
-    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    # Translations are text, not markup (see i18n.translation_as_text): Jinja's own functions (pgettext, npgettext)
+    # take them so, and the quick ones below, which stand for its gettext and ngettext, make them so.
+    env.install_gettext_translations(TextTranslations(translations), newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(quick_gettext(translations))
     env.filters["local_date"] = lambda date: format_partial_date(date, language, translations)
     env.filters["local_month"] = lambda date: format_partial_date(PartialDate(date.year, date.month), language, translations)
@@ -235,34 +278,35 @@ def create_environment(folders: list[Path], language: str = "en", read_log: Read
 def quick_gettext(translations: gettext.NullTranslations) -> dict[str, Callable[..., str]]:
     """`_`, `gettext` and `ngettext` as jinja2.ext.i18n's newstyle ones, in fewer calls: a page asks for dozens of messages.
 
-    Like those, they translate, mark the message safe where autoescape is on and fill in its
-    variables (escaped), always with `%` so that "%%" reads the same with and without variables.
+    Like those, they translate, mark the message safe where autoescape is on (a translation as text, but
+    for its English message's markup: i18n.translation_as_text) and fill in its variables (escaped),
+    always with `%` so that "%%" reads the same with and without variables.
     """
     # Without variables (but the count), a message comes out the same on every page.
     messages: dict[tuple[Any, ...], str] = {}
 
-    def formatted(text: str, autoescape: bool, variables: dict[str, Any]) -> str:
-        return (Markup(text) if autoescape else text) % variables
+    def formatted(message_ids: tuple[str, ...], text: str, autoescape: bool, variables: dict[str, Any]) -> str:
+        return (translation_as_text(message_ids, text) if autoescape else text) % variables
 
     @jinja2.pass_eval_context
     def quick_gettext(eval_context: EvalContext, message: str, /, **variables: Any) -> str:
         if variables:
-            return formatted(translations.gettext(message), eval_context.autoescape, variables)
+            return formatted((message,), translations.gettext(message), eval_context.autoescape, variables)
         key = (message, eval_context.autoescape)
         found = messages.get(key)
         if found is None:
-            found = messages[key] = formatted(translations.gettext(message), eval_context.autoescape, variables)
+            found = messages[key] = formatted((message,), translations.gettext(message), eval_context.autoescape, variables)
         return found
 
     @jinja2.pass_eval_context
     def quick_ngettext(eval_context: EvalContext, singular: str, plural: str, number: int, /, **variables: Any) -> str:
         if variables or type(number) is not int:
             variables.setdefault("num", number)
-            return formatted(translations.ngettext(singular, plural, number), eval_context.autoescape, variables)
+            return formatted((singular, plural), translations.ngettext(singular, plural, number), eval_context.autoescape, variables)
         key = (singular, plural, number, eval_context.autoescape)
         found = messages.get(key)
         if found is None:
-            found = messages[key] = formatted(translations.ngettext(singular, plural, number), eval_context.autoescape, {"num": number})
+            found = messages[key] = formatted((singular, plural), translations.ngettext(singular, plural, number), eval_context.autoescape, {"num": number})
         return found
 
     return {"_": quick_gettext, "gettext": quick_gettext, "ngettext": quick_ngettext}
@@ -417,19 +461,37 @@ def render_document_page(
     )
 
 
-def render_apparatus_page(
+# Rows of one type on one page of the apparatus overview, some hundreds of bytes of table each: a page stays
+# near half a megabyte however many interventions the edition has.
+APPARATUS_PAGE_ROWS = 1_000
+
+
+def render_apparatus_pages(
     renderer: Renderer, annotated: Mapping[str, AnnotatedText], versions: Mapping[str, tuple[VersionText, ...]] | None = None,
     found_names: Sequence[tuple[str, str, str, int]] = (),
-) -> tuple[str, str]:
-    """The overview of every intervention, made from the texts' notes, and of the names found automatically
-    (`automatic_match_counts` of the texts' mentions)."""
+) -> list[tuple[str, str]]:
+    """The overview of every intervention, by type, made from the texts' notes: the first rows of each type on
+    apparatus/index.html, the rest of a type on pages of their own (apparatus/<type>/2/index.html, ...). The first
+    page also reviews the names found automatically (`automatic_match_counts` of the texts' mentions)."""
     edition = renderer.context.edition
     entries = {(kind, entry.id): entry for kind, register in (("person", edition.persons), ("place", edition.places), ("term", edition.terms))
                for entry in register}
     found = [FoundName(surface, kind, entry_id, entries[(kind, entry_id)].name, entry_href(kind, entry_id), count)
              for surface, kind, entry_id, count in found_names if (kind, entry_id) in entries]
-    return renderer.render("apparatus.html", "apparatus/index.html", groups=apparatus_by_type(renderer.context.index, annotated, versions),
-                           found_names=found)
+    groups = apparatus_by_type(renderer.context.index, annotated, versions)
+    totals = {type_: len(places) for type_, _, places in groups}
+    parts = {
+        type_: [f"apparatus/index.html#type-{type_}", *(f"apparatus/{type_}/{n}/index.html" for n in range(2, -(-len(places) // APPARATUS_PAGE_ROWS) + 1))]
+        for type_, _, places in groups
+    }
+    pages = [renderer.render("apparatus.html", "apparatus/index.html", groups=[(t, label, places[:APPARATUS_PAGE_ROWS]) for t, label, places in groups],
+                             totals=totals, parts=parts, part=1, found_names=found)]
+    for type_, label, places in groups:
+        for number, path in enumerate(parts[type_][1:], start=2):
+            rows = places[(number - 1) * APPARATUS_PAGE_ROWS : number * APPARATUS_PAGE_ROWS]
+            pages.append(renderer.render("apparatus.html", path, groups=[(type_, label, rows)], totals=totals, parts=parts, part=number,
+                                         found_names=[]))
+    return pages
 
 
 @dataclass(frozen=True)

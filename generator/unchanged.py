@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import os
 import pickle
+import stat
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -105,6 +106,8 @@ def _walk(root: Path) -> Iterator[tuple[str, os.stat_result]]:
     if root.is_symlink():
         raise UnusualSources(root)
     if not root.is_dir():
+        if not stat.S_ISREG(info.st_mode):  # a named pipe: its content cannot be summed up, nor waited for
+            raise UnusualSources(root)
         yield str(root), info
         return
     folders = [str(root)]
@@ -117,6 +120,8 @@ def _walk(root: Path) -> Iterator[tuple[str, os.stat_result]]:
                     if entry.name != "__pycache__":
                         folders.append(entry.path)
                     continue
+                if not entry.is_file():
+                    raise UnusualSources(entry.path)
                 yield entry.path, entry.stat()
 
 

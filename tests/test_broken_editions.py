@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import shutil
 import subprocess
 import sys
@@ -23,6 +24,7 @@ import pytest
 
 from generator.cli import main
 from generator.content import MAX_FILE_BYTES
+from generator.markup.editorial import MAX_INTERVENTIONS
 
 CORPUS = Path(__file__).resolve().parent / "broken"
 
@@ -44,7 +46,8 @@ def add_enormous_file(root: Path) -> None:
 
 
 # expected.txt may name the size limit by these placeholders, so that it holds whatever the limit is.
-PLACEHOLDERS = {"<MAX_FILE_BYTES>": f"{MAX_FILE_BYTES:,}", "<MAX_FILE_BYTES_PLUS_1>": f"{MAX_FILE_BYTES + 1:,}"}
+PLACEHOLDERS = {"<MAX_FILE_BYTES>": f"{MAX_FILE_BYTES:,}", "<MAX_FILE_BYTES_PLUS_1>": f"{MAX_FILE_BYTES + 1:,}",
+                "<MAX_INTERVENTIONS>": f"{MAX_INTERVENTIONS:,}", "<MAX_INTERVENTIONS_PLUS_1>": f"{MAX_INTERVENTIONS + 1:,}"}
 
 
 def expected_lines(case: str) -> list[str]:
@@ -59,10 +62,35 @@ def add_names_differing_in_case(root: Path) -> None:
         (root / "content/documents" / name).write_text(f"---\ntitle: {name}\ndate: 1951\n---\nText.\n", encoding="utf-8")
 
 
+def add_special_files(root: Path) -> None:
+    os.mkfifo(root / "content/persons.yml")
+    os.mkfifo(root / "content/documents/pipe.md")
+    (root / "content/places.yml").symlink_to(root / "content/places.yml")
+    (root / "content/facsimiles").mkdir()
+    os.mkfifo(root / "content/facsimiles/pipe.png")
+    (root / "content/facsimiles/loop.png").symlink_to(root / "content/facsimiles/loop.png")
+
+
+def add_theme_links_outside(root: Path) -> None:
+    secret = root.parent / "passwd"
+    secret.write_text("root:x:0:0:root:/root:/bin/sh\n", encoding="utf-8")
+    (root / "themes/mine/assets/passwd.txt").symlink_to(secret)
+    (root / "themes/mine/templates").mkdir()
+    (root / "themes/mine/templates/secret.html").symlink_to(secret)
+
+
+def add_too_many_interventions(root: Path) -> None:
+    body = "[a]" * (MAX_INTERVENTIONS + 1)  # one-letter brackets, as OCR noise makes them
+    (root / "content/documents/noise.md").write_text(f"---\ntitle: OCR noise\ndate: 1951\n---\n{body}\n", encoding="utf-8")
+
+
 MADE_AT_TEST_TIME: dict[str, Callable[[Path], None]] = {
     "symlink-outside": add_symlink_outside,
     "enormous-file": add_enormous_file,
     "case-collision": add_names_differing_in_case,
+    "special-files": add_special_files,
+    "theme-link-outside": add_theme_links_outside,
+    "too-many-interventions": add_too_many_interventions,
 }
 CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())
 

@@ -156,3 +156,27 @@ def test_a_misspelt_register_scheme_is_dropped_with_a_suggestion(make_edition, t
     (warning,) = build(root, tmp_path / "out").diagnostics.warnings
     assert warning.format().startswith("content/documents/a.md:5:5: warning: the link target 'persons:stalin' is not allowed")
     assert warning.message.endswith("did you mean 'person:stalin'?")
+
+
+def test_translations_are_text_with_only_the_markup_of_their_english_message(make_edition) -> None:
+    link_message = ('There is no page at this address. The <a href=\\"%(link)s\\">list of documents</a> leads to every document of the '
+                    'edition.')
+    root = make_edition({
+        "content/documents/a.md": document(),
+        "themes/default/locale/ru/LC_MESSAGES/messages.po": (
+            'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+            'msgid "Documents"\nmsgstr "<script>alert(1)</script>Бумаги & <b>Co</b>"\n\n'
+            f'msgid "{link_message}"\n'
+            'msgstr "<img src=x onerror=alert(2)>Нет страницы. <a href=\\"%(link)s\\">Список документов</a> ведёт ко всем."\n'
+        ),
+    }, site="title: Издание\nlanguage: ru\n")
+    result = build(root, root / "_site")
+    assert not result.diagnostics.items
+    home = parse_html(root / "_site" / "index.html")
+    assert home.select("script:-soup-contains('alert')") == [] and home.select(".site-nav b") == []
+    assert home.select(".site-nav a")[0].get_text() == "<script>alert(1)</script>Бумаги & <b>Co</b>"
+    missing = parse_html(root / "_site" / "404.html")
+    assert missing.select("img") == []
+    paragraph = missing.find("a", string="Список документов").parent
+    assert paragraph.get_text() == "<img src=x onerror=alert(2)>Нет страницы. Список документов ведёт ко всем."
+    assert paragraph.a["href"] == "index.html"

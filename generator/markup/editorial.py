@@ -30,8 +30,15 @@ from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
-from generator.config import ApparatusRule
+from generator.config import ApparatusRule, RuleTooSlow
 from generator.markup.positions import BlockPositions
+
+# The most interventions one text may have: the notes of each are listed on its page and in the apparatus
+# overview, some hundreds of bytes each, so past this limit (two hundred times the most of any document of a real
+# edition of 10,000) a page would be tens of megabytes that no browser shows well, made from some hundreds of
+# kilobytes. annotate.py reports a text past it, and a text past MANY_INTERVENTIONS with a warning.
+MAX_INTERVENTIONS = 20_000
+MANY_INTERVENTIONS = 2_000
 
 
 class Intervention(TypedDict):
@@ -57,7 +64,7 @@ class EditorialEnv(TypedDict, total=False):
     source_lines: list[str]  # the body's lines, to turn offsets into columns
 
 
-def editorial_plugin(md: MarkdownIt, *, classify: Callable[[str], ApparatusRule]) -> None:
+def editorial_plugin(md: MarkdownIt, *, classify: Callable[[str, set[int]], ApparatusRule]) -> None:
     anchor = "footnote_ref" if "footnote_ref" in [r.name for r in md.inline.ruler.__rules__] else "image"
     md.inline.ruler.after(anchor, "editorial", _make_rule())
     md.inline.ruler.after("editorial", "editorial_stray_close", _stray_close)
@@ -66,6 +73,7 @@ def editorial_plugin(md: MarkdownIt, *, classify: Callable[[str], ApparatusRule]
     md.add_render_rule("editorial_open", render_open)
     md.add_render_rule("editorial_close", render_close)
     md.add_render_rule("editorial_unbalanced", render_unbalanced)
+    md.add_render_rule("editorial_over", render_unbalanced)  # as written, brackets and all
 
 
 def interventions_of(env: dict[str, Any]) -> list[Intervention]:
@@ -144,7 +152,13 @@ def _make_rule() -> Callable[[StateInline, bool], bool]:
             token.meta = {"offset": start, "footnote": state.src.startswith("[^", start) and end >= 0}
             state.pos += 1
             return True
-        if not silent:
+        if not silent and len(interventions_of(state.env)) >= MAX_INTERVENTIONS:
+            # Past the limit a bracket stays text, without a note: the text is an error (annotate.py), and the work
+            # of a page of OCR noise stays in proportion to its file rather than to its hundreds of thousands of notes.
+            over = state.push("editorial_over", "", 0)
+            over.content = state.src[start : end + 1]
+            over.meta = {"offset": start}
+        elif not silent:
             raw = state.src[start + 1 : end]
             interventions = interventions_of(state.env)
             record: Intervention = {  # classified by the core rule editorial_classify, once its text is known
@@ -171,7 +185,17 @@ _TEXT_TOKENS = ("text", "text_special", "code_inline", "html_inline", "editorial
 _LINE_BREAKS = ("softbreak", "hardbreak")
 
 
-def _make_classify(classify: Callable[[str], ApparatusRule]) -> Callable[[StateCore], None]:
+def _make_classify(classify: Callable[[str, set[int]], ApparatusRule]) -> Callable[[StateCore], None]:
+    too_slow: set[int] = set()  # the rules of site.yml that ran out of time: passed over from then on, so each costs its limit once
+
+    def classify_in_time(text: str, record: Intervention, env: dict[str, Any]) -> ApparatusRule:
+        while True:
+            try:
+                return classify(text, too_slow)
+            except RuleTooSlow as exc:
+                too_slow.add(exc.rule.number)
+                env.setdefault("stopped_rules", []).append((exc.rule, record))
+
     def editorial_classify(state: StateCore) -> None:
         """Match each intervention's text without its Markdown against the rules and record what the first that matches says."""
         for block in state.tokens:
@@ -184,7 +208,9 @@ def _make_classify(classify: Callable[[str], ApparatusRule]) -> Callable[[StateC
                     starts.append(len(pieces))
                     pieces.append("[")
                 elif token.type == "editorial_close" and starts:
-                    _classified(token.meta["intervention"], "".join(pieces[starts.pop() + 1 :]), classify)
+                    record = token.meta["intervention"]
+                    text = "".join(pieces[starts.pop() + 1 :])
+                    _classified(record, text, classify_in_time(text, record, state.env))
                     pieces.append("]")
                 elif token.type in _TEXT_TOKENS:
                     pieces.append(token.content)
@@ -194,8 +220,7 @@ def _make_classify(classify: Callable[[str], ApparatusRule]) -> Callable[[StateC
     return editorial_classify
 
 
-def _classified(record: Intervention, text: str, classify: Callable[[str], ApparatusRule]) -> None:
-    rule = classify(text)
+def _classified(record: Intervention, text: str, rule: ApparatusRule) -> None:
     record.update(text=text, type=rule.type, label=rule.label, display=rule.display, note=rule.note,
                   tei=rule.tei, reason=rule.reason, extent=rule.extent(text) or "")
 
@@ -224,6 +249,7 @@ def _locate(state: StateCore) -> None:
     first_line = state.env.get("first_line", 1)
     lines: list[str] = state.env.get("source_lines") or state.src.split("\n")
     unbalanced = state.env.setdefault("unbalanced", [])
+    over_limit = state.env.setdefault("over_limit", [])  # where each bracket past MAX_INTERVENTIONS is
     for block in state.tokens:
         if block.type != "inline" or not block.map or not block.children:
             continue
@@ -237,6 +263,8 @@ def _locate(state: StateCore) -> None:
                 token.meta["intervention"]["col"] = col
             elif token.type == "editorial_unbalanced":
                 unbalanced.append((token.content, line, col, bool(token.meta.get("footnote"))))
+            elif token.type == "editorial_over":
+                over_limit.append((line, col))
 
 
 # --------------------------------------------------------------------------- renderers
