@@ -23,7 +23,7 @@ from generator.exports import TEXT_FILES, ExportMemory, render_exports, template
 from generator.exports.tei import KnownEntries, XmlIds
 from generator.exports.text import TextExports
 from generator.facsimiles import PageImage, read_page_images
-from generator.i18n import load_translations, text_labels
+from generator.i18n import catalogue_problems, load_translations, text_labels
 from generator.index import Appearance, EditionIndex, IndexParts, index_sources, index_with_parts
 from generator.markup import create_parser
 from generator.markup.links import link_scheme_plugin, unsafe_link_warnings
@@ -290,6 +290,7 @@ def _load(edition_dir: Path, output_dir: Path | None, cache: Path, earlier: Buil
     entry_digests, same_registers = _register_entries(edition, earlier.registers if earlier is not None else None, fingerprints)
     document_digests = _register_documents(edition, earlier.documents if earlier is not None else {}, fingerprints, memory.documents)
     page_images, image_files = read_page_images(edition_dir, edition, diagnostics, cache)
+    diagnostics.extend(catalogue_problems(config.language, folders))
     return Loaded(edition, output_dir, folders, pagefind, settings, earlier, last_output, memory, fingerprints,
                   entry_digests, same_registers, document_digests, page_images, image_files, theme_assets(folders, diagnostics))
 

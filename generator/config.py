@@ -239,6 +239,10 @@ def read_config(edition_dir: Path, diagnostics: Diagnostics) -> SiteConfig | Non
     except UnicodeDecodeError as exc:
         diagnostics.error("encoding", f"{CONFIG_FILE} is not UTF-8 (byte {exc.start})", Location(CONFIG_FILE))
         return None
+    except OSError as exc:
+        diagnostics.error("unreadable", f"cannot read {CONFIG_FILE}: {exc.strerror or exc}", Location(CONFIG_FILE),
+                          "check that the file can be read by the user who runs the command")
+        return None
     return parse_config(source, diagnostics)
 
 

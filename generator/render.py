@@ -8,6 +8,7 @@ a template is caught. Links are relative, so the site works under any sub-path a
 from __future__ import annotations
 
 import gettext
+import os
 import posixpath
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -72,6 +73,8 @@ class TemplateSources:
         try:
             source, _, _ = self._environment.loader.get_source(self._environment, name)
         except jinja2.TemplateNotFound:
+            return None
+        except jinja2.TemplateSyntaxError:  # a file that cannot be read: the pages that load it are made again, and report it
             return None
         return digest(source)
 
@@ -198,10 +201,29 @@ class _KeptBytecode(jinja2.BytecodeCache):
 _COMPILED = _KeptBytecode()
 
 
+class ThemeLoader(jinja2.FileSystemLoader):
+    """Jinja's loader of a theme's templates, which reports a file it cannot read or decode as a problem of that file."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Callable[[], bool] | None]:
+        try:
+            return super().get_source(environment, template)
+        except jinja2.TemplateNotFound:  # (an OSError too) the next folder may have it
+            raise
+        except (OSError, UnicodeDecodeError) as exc:
+            pieces = jinja2.loaders.split_template_path(template)
+            filename = next((path for folder in self.searchpath if os.path.isfile(path := os.path.join(folder, *pieces))), template)
+            if isinstance(exc, UnicodeDecodeError):
+                line = (exc.object[: exc.start].count(b"\n") + 1) if isinstance(exc.object, bytes) else 1
+                message = f"the template is not UTF-8 (byte {exc.start} cannot be read as UTF-8)"
+            else:
+                line, message = 1, f"cannot read the template: {exc.strerror or exc}"
+            raise jinja2.TemplateSyntaxError(message, line, template, filename) from None
+
+
 def create_environment(folders: list[Path], language: str = "en") -> EditionEnvironment:
     env = EditionEnvironment(
         bytecode_cache=_COMPILED,
-        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(f / "templates")) for f in folders]),
+        loader=jinja2.ChoiceLoader([ThemeLoader(str(f / "templates")) for f in folders]),
         extensions=["jinja2.ext.i18n"],
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -383,6 +405,10 @@ def _template_diagnostic(filename: str, line: int, message: str, roots: list[Pat
             continue
     if "is undefined" in message or "has no attribute" in message:
         hint = "the template uses a value that does not exist; check its spelling, or test it with 'is defined'"
+    elif "not UTF-8" in message:
+        hint = "save the template in UTF-8"
+    elif "cannot read the template" in message:
+        hint = "check that the file can be read by the user who runs the command"
     else:
         hint = "fix the template syntax at this line"
     return Diagnostic(Severity.ERROR, "template", f"template error: {message}", Location(shown, line, 1), hint)
