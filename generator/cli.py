@@ -39,12 +39,19 @@ def make_parser() -> argparse.ArgumentParser:
 
     serve_cmd = commands.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on change")
     edition_arg(serve_cmd)
-    serve_cmd.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve_cmd.add_argument("--port", type=port_number, default=8000, help="port (default 8000)")
     serve_cmd.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, this machine only)")
 
     new_cmd = commands.add_parser("new", help="create a new edition with an example document")
     new_cmd.add_argument("directory", metavar="DIR")
     return parser
+
+
+def port_number(text: str) -> int:
+    """A TCP port for argparse: 0 (any free one) to 65535."""
+    if not text.strip().isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number (0 to 65535)")
+    return int(text)
 
 
 def _progress(stream: TextIO):  # type: ignore[no-untyped-def]
