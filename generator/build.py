@@ -18,7 +18,7 @@ from generator import browse, search
 from generator.annotate import AnnotatedText
 from generator.config import SiteConfig
 from generator.content import ParseMemo, read_edition
-from generator.diagnostics import Diagnostics, Location
+from generator.diagnostics import Diagnostic, Diagnostics, Location
 from generator.exports import TEXT_FILES, ExportMemory, render_exports, template_globals
 from generator.exports.tei import KnownEntries, XmlIds
 from generator.exports.text import TextExports
@@ -64,6 +64,7 @@ from generator.render import (
 from generator.tracking import DocumentBodies, Fingerprints, Made, ReadLog, ReadResults, Tracked, WholeFiles, bytes_digest, digest, object_digest
 from generator.unchanged import SourceScan, Summary, forget_summary, output_state, read_summary, save_summary, scan_sources
 from generator.versions import VersionText, annotate_versions, mentions_with_versions
+from generator.yamlfile import ScalarSource
 
 Progress = Callable[[int, int], None]
 P = ParamSpec("P")
@@ -341,8 +342,15 @@ def _annotate(loaded: Loaded, jobs: int | None, diagnostics: Diagnostics) -> Tex
         diagnostics.extend(unsafe_link_warnings(page_env, page.path))
     introduction_env: dict[str, object] = {}
     introduction_html = prose.render(config.introduction or "", introduction_env)
-    diagnostics.extend(unsafe_link_warnings(introduction_env, "site.yml"))  # lines count from the introduction's start
+    diagnostics.extend(_in_site_yml(unsafe_link_warnings(introduction_env, "site.yml"), config.introduction_source))
     return Texts(matcher, names, annotated, versions, version_exports, page_html, introduction_html)
+
+
+def _in_site_yml(found: list[Diagnostic], introduction: ScalarSource | None) -> list[Diagnostic]:
+    """Problems found in the introduction, whose lines count from its own start, at their places in site.yml."""
+    if introduction is None:
+        return found
+    return [replace(d, location=Location(d.location.path, *introduction.position(d.location.line, d.location.col))) for d in found]
 
 
 # --------------------------------------------------------------------------- render

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 from generator.diagnostics import Diagnostics, Location, did_you_mean
-from generator.yamlfile import YamlDocument, YamlProblem, parse_yaml
+from generator.yamlfile import ScalarSource, YamlDocument, YamlProblem, parse_yaml
 
 CONFIG_FILE = "site.yml"
 DISPLAY_MODES = ("inline", "marker")
@@ -103,6 +103,7 @@ class SiteConfig:
     output: str = "_site"
     theme: str = "default"
     introduction: str | None = None
+    introduction_source: ScalarSource | None = field(default=None, compare=False, repr=False)  # where its lines stand in site.yml
     apparatus: ApparatusConfig = field(default_factory=ApparatusConfig)
     registers: RegistersConfig = field(default_factory=RegistersConfig)
     search: SearchConfig = field(default_factory=SearchConfig)
@@ -283,6 +284,9 @@ def parse_config(source: str, diagnostics: Diagnostics) -> SiteConfig | None:
             sections[name] = SearchConfig(**checked)
         else:
             sections[name] = MarkdownConfig(**checked)
+    if "introduction" in values and (introduction := document.scalar_source(source, "introduction")) is not None:
+        # (the setting is the text with its surrounding space taken off)
+        values["introduction_source"] = replace(introduction, skip=len(introduction.value) - len(introduction.value.lstrip()))
     return SiteConfig(**values, **sections)
 
 
