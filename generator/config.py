@@ -156,7 +156,10 @@ def language_tag(value: Any) -> str:
 
 def url(value: Any) -> str:
     address = text(value)
-    parsed = urlparse(address)
+    try:
+        parsed = urlparse(address)
+    except ValueError:  # such as an unclosed [ of an IPv6 address
+        parsed = urlparse("")
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise Invalid(f"'{address}' is not an http(s) address such as https://example.org/edition/")
     return address if address.endswith("/") else address + "/"

@@ -12,11 +12,13 @@ import datetime as dt
 import functools
 import gettext
 import io
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_skeleton
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -57,10 +59,32 @@ def catalogue_candidates(language: str) -> list[str]:
 
 def compile_catalogue(po_text: bytes) -> gettext.GNUTranslations:
     catalogue = read_po(io.BytesIO(po_text))
+    _check_placeholders(catalogue)
     compiled = io.BytesIO()
     write_mo(compiled, catalogue)  # fuzzy entries are left out, so they show in English
     compiled.seek(0)
     return gettext.GNUTranslations(compiled)
+
+
+def _check_placeholders(catalogue: Catalog) -> None:
+    """Every translation takes the values its message is given: the theme fills them in with `%` (see render.quick_gettext)."""
+    for message in catalogue:
+        if not message.id or not message.string or message.fuzzy:
+            continue
+        ids = message.id if isinstance(message.id, (list, tuple)) else (message.id,)
+        values: dict[str, int] = dict.fromkeys(PLACEHOLDER.findall(" ".join(ids)), 1)
+        if len(ids) > 1:
+            values["num"] = 1
+        for translation in message.string if isinstance(message.string, (list, tuple)) else (message.string,):
+            try:
+                translation % values
+            except (KeyError, ValueError, TypeError) as exc:
+                problem = f"asks for the value '{exc.args[0]}', which it is not given" if isinstance(exc, KeyError) \
+                    else f"cannot take its values ({exc}; write a literal % as %%)"
+                raise CatalogueProblem(f"the translation of '{ids[0][:40]}' {problem}", message.lineno or 1) from None
+
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)")
 
 
 class CatalogueProblem(Exception):

@@ -145,6 +145,9 @@ def parse_yaml(text: str, *, first_line: int = 1) -> YamlDocument:
         raise YamlProblem(f"invalid YAML: {exc}", first_line, 1) from None
     except RecursionError:
         raise YamlProblem("the YAML is nested too deeply", first_line, 1) from None
+    except ValueError as exc:  # a value the constructor cannot make, such as a whole number of thousands of digits
+        raise YamlProblem(f"invalid YAML: a value cannot be read ({exc})", first_line, 1,
+                          "put a long number in quotes to keep it as text") from None
     finally:
         loader.dispose()
     positions: dict[Path, tuple[int, int]] = {}
