@@ -94,7 +94,8 @@ def _slug(value: Any) -> str:
 
 
 def _too_long(slug: str) -> str:
-    return f"the id '{slug[:20]}…' has {len(slug)} characters, more than the {MAX_ID_LENGTH} a file name can hold with its suffix"
+    return (f"the id '{slug[:20]}…' is {len(slug)} characters long; an id may have at most {MAX_ID_LENGTH}, "
+            "so that a file system can hold the files named after it")
 
 
 def _language(value: Any) -> str:
