@@ -80,7 +80,7 @@ def _check_placeholders(catalogue: Catalog) -> None:
                 translation % values
             except (KeyError, ValueError, TypeError) as exc:
                 problem = f"asks for the value '{exc.args[0]}', which it is not given" if isinstance(exc, KeyError) \
-                    else f"cannot take its values ({exc}; write a literal % as %%)"
+                    else "has a % that starts no placeholder such as %(name)s (write a literal % as %%)"
                 raise CatalogueProblem(f"the translation of '{ids[0][:40]}' {problem}", message.lineno or 1) from None
 
 

@@ -223,7 +223,7 @@ def serve(edition_dir: Path, *, host: str = "127.0.0.1", port: int = 8000, stric
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
         server = type("Server", (PreviewServer,), {"address_family": family})((host, port), partial(handler))
-    except (OSError, OverflowError, UnicodeError) as problem:
+    except (OSError, OverflowError, UnicodeError, TypeError, ValueError) as problem:  # (a host with a null character: TypeError)
         reason = problem.strerror if isinstance(problem, OSError) and problem.strerror else str(problem)
         print(f"edition serve: cannot serve on {host} port {port}: {reason}", file=sys.stderr)
         return 2

@@ -102,10 +102,10 @@ class YamlDocument:
             lines = source_lines[line: end_line - 1 if end_col == 1 else end_line]
             indent = min((len(item) - len(item.lstrip(" ")) for item in lines if item.strip()), default=0)
             return ScalarSource(value, line + 1, indent + 1, tuple(item[indent:] for item in lines), indent)
-        quoted = 1 if style in ("'", '"') else 0
         lines = source_lines[line - 1: end_line]
         if not lines:
             return None
+        quoted = 1 if style in ("'", '"') or lines[0][col - 1: col] in ("'", '"') else 0  # (one line's style is not kept)
         lines[0] = lines[0][col - 1 + quoted:]
         return ScalarSource(value, line, col + quoted, tuple(lines), 0)
 
