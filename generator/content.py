@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from generator import unchanged
 from generator.config import CONFIG_FILE, SiteConfig, read_config
@@ -111,6 +112,13 @@ def _size(value: Any) -> int:
     return value
 
 
+def _has_host(url: str) -> bool:
+    try:
+        return bool(urlsplit(url).hostname)
+    except ValueError:  # such as an unclosed [ of an IPv6 address
+        return False
+
+
 def _facsimiles(value: Any) -> tuple[Facsimile, ...]:
     """`[scans/p1.png, ...]` or `[{image: scans/p1.png, n: 1r, label: ...}, ...]`; images are files under content/ or URLs."""
     if not isinstance(value, list):
@@ -125,6 +133,10 @@ def _facsimiles(value: Any) -> tuple[Facsimile, ...]:
             raise Invalid(f"page {index} has no 'image'")
         source = _text(entry["image"])
         remote = source.startswith(("https://", "http://"))
+        if any(character.isspace() for character in source):  # a space cannot stand in a URL (TEI's @url, HTML's src)
+            raise Invalid(f"page {index}: '{source}' has a space; " + ("write it as %20" if remote else "rename the file without spaces"))
+        if remote and not _has_host(source):
+            raise Invalid(f"page {index}: '{source}' is not an address such as https://example.org/iiif/p1/info.json")
         if not remote and (source.startswith("/") or ".." in Path(source).parts or "\\" in source):
             raise Invalid(f"page {index}: '{source}' must be a path inside content/, e.g. facsimiles/page-1.png, or an https:// URL")
         pages.append(Facsimile(

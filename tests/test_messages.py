@@ -103,6 +103,15 @@ HOSTILE_EDITIONS: dict[str, tuple[dict[str, str | bytes], str]] = {
         "content/persons.yml:3:14: error: 'authority': 'my scheme' is not a name of an authority scheme: use letters, digits, '-' and '_', "
         "e.g. wikidata",
     ),
+    "page image with a space in its address": (
+        {"content/documents/a.md": document(facsimiles="['https://iiif.example.org/page 1/info.json']")},
+        "content/documents/a.md:4:13: error: 'facsimiles': page 1: 'https://iiif.example.org/page 1/info.json' has a space; write it as %20",
+    ),
+    "page image address without a host": (
+        {"content/documents/a.md": document(facsimiles="['https://[::1/info.json']")},
+        "content/documents/a.md:4:13: error: 'facsimiles': page 1: 'https://[::1/info.json' is not an address such as "
+        "https://example.org/iiif/p1/info.json",
+    ),
     "the year 0000": (
         {"content/documents/a.md": document(date="0000")},
         "content/documents/a.md:3:7: error: '0000' has the year 0000, which TEI and XML dates do not allow: the years run from 0001",
@@ -301,3 +310,31 @@ def test_a_template_of_the_editions_theme_is_named_as_its_own_file(make_edition:
     errors = [d.format() for d in build(root, write=False).diagnostics.errors]
     assert errors == ["themes/mine/templates/base.html:2:1: error: template error: the template is not UTF-8 (byte 7 cannot be read as UTF-8)"
                       "\n    hint: save the template in UTF-8"]
+
+
+# --------------------------------------------------------------------------- what is accepted makes valid TEI
+
+
+def test_values_at_the_edge_of_what_is_accepted_make_valid_tei(make_edition: Callable[..., Path], tmp_path: Path) -> None:
+    from tests.test_exports import jing_errors
+
+    files: dict[str, str | bytes] = {
+        "content/documents/1-first.md": document(
+            "A letter of the year 1", date="0001-01-01?", language="zh-Hans-CN", text_language="en-GB", number="'No. 1 <&>'",
+            type="'cable \"urgent\"'", authors="[ann-author, 9-digits]", recipients="[roy-recipient]", places="[p1]",
+            facsimiles="[{image: 'https://iiif.example.org/a%20b/info.json', n: '2 v', label: 'verso & recto'}]",
+            body="Dear [Roy](person:roy-recipient), {pb n=\"2 v\"} see [this](https://example.org/a%20b?x=1&y=2) and [that](notes.html#x).",
+        ),
+        "content/documents/1-first.sr-Latn.md": "---\ntitle: Pismo\ntranslator: 'A. \"T\" & Co'\n---\nDragi [Roy].\n",
+        "content/persons.yml": "- id: ann-author\n  name: Ann Author\n  authority: {wikidata: Q855, viaf: '101787139', gnd: 118616242-X,"
+                               " my-scheme: 'A B <c>', homepage: 'https://example.org/ann'}\n"
+                               "- id: roy-recipient\n  name: Roy\n- id: 9-digits\n  name: Nine\n",
+        "content/places.yml": "- id: p1\n  name: Place One\n  authority: {geonames: '1816670'}\n  coordinates: [-90, 180]\n",
+    }
+    root = make_edition(files, site="title: Edge <&> Edition\nlanguage: en-US\nlicense: CC BY 4.0\nbase_url: https://example.org/e/\n"
+                                    "search:\n  enabled: false\n")
+    result = build(root, tmp_path / "site")
+    assert not result.diagnostics.errors, [d.format() for d in result.diagnostics.errors]
+    xml_files = [f for f in sorted((tmp_path / "site").rglob("*.xml")) if f.name not in ("sitemap.xml", "feed.xml")]
+    assert {f.name for f in xml_files} >= {"edition.xml", "registers.xml", "1-first.xml"}
+    assert jing_errors(xml_files) == []
