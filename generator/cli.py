@@ -111,6 +111,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except OSError as problem:  # the file system refused something no check foresaw: say what, without a traceback
+        where = f" ({problem.filename})" if problem.filename else ""
+        print(f"edition: {problem.strerror or problem}{where}", file=sys.stderr)
+        return EXIT_PROBLEMS
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -119,7 +123,12 @@ def _run(args: argparse.Namespace) -> int:
 
         return create_edition(Path(args.directory))
     edition_dir = Path(args.edition_dir)
-    if not edition_dir.is_dir():
+    try:
+        is_folder = edition_dir.is_dir()
+    except OSError as problem:  # a name too long for the file system
+        print(f"edition: '{edition_dir}' cannot be a folder: {problem.strerror or problem}", file=sys.stderr)
+        return EXIT_USAGE
+    if not is_folder:
         print(f"edition: '{edition_dir}' is not a folder", file=sys.stderr)
         return EXIT_USAGE
     if args.command == "serve":

@@ -56,10 +56,10 @@ transcript mark the editor's interventions; each becomes a note in the apparatus
 
 
 def create_edition(target: Path) -> int:
-    if target.exists() and not target.is_dir():
-        print(f"edition: '{target}' already exists and is not a folder; choose a new folder", file=sys.stderr)
-        return 2
     try:
+        if target.exists() and not target.is_dir():
+            print(f"edition: '{target}' already exists and is not a folder; choose a new folder", file=sys.stderr)
+            return 2
         if target.exists() and any(target.iterdir()):
             print(f"edition: '{target}' already exists and is not empty; choose a new folder", file=sys.stderr)
             return 2

@@ -159,7 +159,7 @@ def served_hosts(host: str, port: int) -> frozenset[str]:
     A server bound to every address (0.0.0.0, ::) answers to any address written as digits and to this machine's names."""
     names = {host.lower()}
     try:
-        address = ipaddress.ip_address(host)
+        address = ipaddress.ip_address(host or "0.0.0.0")  # ("" binds every address, as 0.0.0.0 does)
     except ValueError:
         address = None
     if host.lower() == "localhost" or (address is not None and address.is_loopback):

@@ -338,3 +338,14 @@ def test_values_at_the_edge_of_what_is_accepted_make_valid_tei(make_edition: Cal
     xml_files = [f for f in sorted((tmp_path / "site").rglob("*.xml")) if f.name not in ("sitemap.xml", "feed.xml")]
     assert {f.name for f in xml_files} >= {"edition.xml", "registers.xml", "1-first.xml"}
     assert jing_errors(xml_files) == []
+
+
+def test_a_folder_name_too_long_for_the_file_system_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    too_long = tmp_path / ("x" * 300)
+    for argv, expected in (
+        (["check", str(too_long)], f"edition: '{too_long}' cannot be a folder: File name too long"),
+        (["build", str(too_long)], f"edition: '{too_long}' cannot be a folder: File name too long"),
+        (["new", str(too_long)], f"edition: cannot create the edition in '{too_long}': File name too long ({too_long})"),
+    ):
+        status, printed = run_command(argv, capsys)
+        assert status == 2 and printed.splitlines() == [expected], printed
