@@ -146,6 +146,14 @@ def _facsimiles(value: Any) -> tuple[Facsimile, ...]:
     labels = [page.n for page in pages]
     if len(set(labels)) != len(labels):
         raise Invalid("two pages have the same 'n'; give each page its own")
+    # Each page's TEI <surface> has an xml:id made of its label's letters and digits (exports.tei.slug).
+    surface_keys: dict[str, str] = {}
+    for label in labels:
+        key = re.sub(r"[^\w]+", "-", re.sub(r"['’]", "", label.strip().casefold())).strip("-") or "unspecified"
+        if key in surface_keys:
+            raise Invalid(f"the pages '{surface_keys[key]}' and '{label}' differ only in signs and spaces; "
+                          "give each page a label that differs in letters or digits")
+        surface_keys[key] = label
     return tuple(pages)
 
 

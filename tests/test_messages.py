@@ -112,6 +112,11 @@ HOSTILE_EDITIONS: dict[str, tuple[dict[str, str | bytes], str]] = {
         "content/documents/a.md:4:13: error: 'facsimiles': page 1: 'https://[::1/info.json' is not an address such as "
         "https://example.org/iiif/p1/info.json",
     ),
+    "page labels that make one xml:id": (
+        {"content/documents/a.md": document(facsimiles="[{image: 'https://e.org/1.png', n: '1 r'}, {image: 'https://e.org/2.png', n: '1-r'}]")},
+        "content/documents/a.md:4:13: error: 'facsimiles': the pages '1 r' and '1-r' differ only in signs and spaces; give each page a label "
+        "that differs in letters or digits",
+    ),
     "the year 0000": (
         {"content/documents/a.md": document(date="0000")},
         "content/documents/a.md:3:7: error: '0000' has the year 0000, which TEI and XML dates do not allow: the years run from 0001",
@@ -321,15 +326,18 @@ def test_values_at_the_edge_of_what_is_accepted_make_valid_tei(make_edition: Cal
     files: dict[str, str | bytes] = {
         "content/documents/1-first.md": document(
             "A letter of the year 1", date="0001-01-01?", language="zh-Hans-CN", text_language="en-GB", number="'No. 1 <&>'",
-            type="'cable \"urgent\"'", authors="[ann-author, 9-digits]", recipients="[roy-recipient]", places="[p1]",
+            type="'cable \"urgent\"'", authors="[ann-author, 9-digits]", recipients="[roy-recipient]", places="[p1, person-9-digits]",
+            persons="[doc-1-first]",
             facsimiles="[{image: 'https://iiif.example.org/a%20b/info.json', n: '2 v', label: 'verso & recto'}]",
             body="Dear [Roy](person:roy-recipient), {pb n=\"2 v\"} see [this](https://example.org/a%20b?x=1&y=2) and [that](notes.html#x).",
         ),
         "content/documents/1-first.sr-Latn.md": "---\ntitle: Pismo\ntranslator: 'A. \"T\" & Co'\n---\nDragi [Roy].\n",
         "content/persons.yml": "- id: ann-author\n  name: Ann Author\n  authority: {wikidata: Q855, viaf: '101787139', gnd: 118616242-X,"
                                " my-scheme: 'A B <c>', homepage: 'https://example.org/ann'}\n"
-                               "- id: roy-recipient\n  name: Roy\n- id: 9-digits\n  name: Nine\n",
-        "content/places.yml": "- id: p1\n  name: Place One\n  authority: {geonames: '1816670'}\n  coordinates: [-90, 180]\n",
+                               "- id: roy-recipient\n  name: Roy\n- id: 9-digits\n  name: Nine\n"
+                               "- id: doc-1-first\n  name: Named as the document's xml:id\n",
+        "content/places.yml": "- id: p1\n  name: Place One\n  authority: {geonames: '1816670'}\n  coordinates: [-90, 180]\n"
+                              "- id: person-9-digits\n  name: Named as a person's xml:id\n",
     }
     root = make_edition(files, site="title: Edge <&> Edition\nlanguage: en-US\nlicense: CC BY 4.0\nbase_url: https://example.org/e/\n"
                                     "search:\n  enabled: false\n")
