@@ -357,3 +357,12 @@ def test_a_folder_name_too_long_for_the_file_system_is_a_usage_error(tmp_path: P
     ):
         status, printed = run_command(argv, capsys)
         assert status == 2 and printed.splitlines() == [expected], printed
+
+
+@pytest.mark.parametrize("case", ["catalogue with a plural rule that is code", "template not in UTF-8", "two pages with one id"])
+def test_serve_reports_a_hostile_edition_and_stops(case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    files, expected = HOSTILE_EDITIONS[case]
+    root = write_files(tmp_path / "edition", {"site.yml": MINIMAL_SITE, "content/documents/good.md": document(), **files})
+    status, printed = run_command(["serve", str(root), "--port", "0"], capsys)
+    assert status == 1 and "Traceback" not in printed
+    assert expected in printed.splitlines() and "Fix the problems above, then run 'edition serve' again." in printed.splitlines()
