@@ -34,10 +34,13 @@ test: $(VENV)/.installed-test
 fuzz: $(VENV)/.installed-test
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q tests/test_fidelity.py
 
-# The benchmark (synthetic editions of 1,000 and 10,000 documents, and Hugo on the same corpus);
-# not part of `make test`. BENCH_ARGS passes options, e.g. BENCH_ARGS=--large for 100,000.
+# The benchmark (synthetic editions of 1,000 and 10,000 documents, then the real edition REAL_CORPUS,
+# each with Hugo on the same Markdown); not part of `make test`. BENCH_ARGS passes options to the
+# synthetic part (e.g. BENCH_ARGS=--large for 100,000), BENCH_REAL_ARGS to the real one.
+REAL_CORPUS ?= ../shared/corpora/frus-1958-63.tar.xz
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m generator.bench $(BENCH_ARGS)
+	$(BIN)/python -m generator.bench_real $(REAL_CORPUS) $(BENCH_REAL_ARGS)
 
 # After adding or changing a theme string: update the message template and the catalogues.
 catalogues: $(VENV)/.installed

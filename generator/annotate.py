@@ -20,6 +20,7 @@ from markdown_it.token import Token
 from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic, Location, Severity
 from generator.markup.editorial import Intervention, walk_tokens
+from generator.markup.footnotes import numbers_besides, written_numbers
 from generator.markup.links import unsafe_link_warnings
 from generator.markup.mentions import mention_diagnostics
 from generator.registers import Mention
@@ -61,6 +62,8 @@ class AnnotatedText:
     # Where each top-level block of `html` ends, with its line and anchor: the blocks are slices of
     # `html` made when asked for, so that a build of many texts does not hold their HTML twice.
     block_ends: tuple[tuple[int, int, str | None], ...] = ()
+    # Each link to another document: (its id, the footnote linked or None, line, col), checked by the index stage.
+    document_links: tuple[tuple[str, str | None, int, int], ...] = ()
 
     @property
     def blocks(self) -> tuple[Block, ...]:
@@ -111,18 +114,22 @@ def annotate_tokens(
     """`parse_text`'s tokens as the annotated text (numbering the calls changes the tokens' records)."""
     single = config.apparatus.series == "single"
 
-    # Number the calls in reading order: editorial brackets by letter, footnotes by number.
+    # Number the calls in reading order: editorial brackets by letter, footnotes by number (a footnote
+    # labelled with a number keeps it; the others, and brackets in one series, take the numbers left).
     footnote_calls: dict[int, str] = {}
-    counter = {"apparatus": 0, "footnotes": 0}
+    written = written_numbers(tokens)
+    free_numbers = numbers_besides(set(written.values()))
+    letters = 0
     for token in walk_tokens(tokens):
         if token.type == "editorial_open":
-            series = "footnotes" if single else "apparatus"
             record: Intervention = token.meta["intervention"]
-            record["call"] = str(counter[series] + 1) if single else letter_label(counter[series])
-            counter[series] += 1
+            if single:
+                record["call"] = next(free_numbers)
+            else:
+                record["call"] = letter_label(letters)
+                letters += 1
         elif token.type == "footnote_ref" and token.meta["id"] not in footnote_calls:
-            footnote_calls[token.meta["id"]] = str(counter["footnotes"] + 1)
-            counter["footnotes"] += 1
+            footnote_calls[token.meta["id"]] = written.get(token.meta["id"]) or next(free_numbers)
     env["footnote_calls"] = footnote_calls
 
     block_start = next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), len(tokens))
@@ -134,7 +141,8 @@ def annotate_tokens(
     prefix = env.get("id_prefix", "")
 
     notes: list[tuple[tuple[int, int], Note]] = []
-    for token, inner_tokens in _interventions(tokens[:block_start]):
+    # The text's brackets and those in its footnotes, whose calls stand in the footnote and lead to the apparatus.
+    for token, inner_tokens in _interventions(tokens):
         if token.type == "editorial_open":
             record = token.meta["intervention"]
             inner = md.renderer.renderInline(inner_tokens, md.options, {**env, "note_mode": True})
@@ -167,7 +175,8 @@ def annotate_tokens(
     diagnostics.extend(mention_diagnostics(env, path))
     diagnostics.extend(unsafe_link_warnings(env, path))
     block_ends = tuple(zip(itertools.accumulate(len(b.html) for b in blocks), (b.line for b in blocks), (b.anchor for b in blocks), strict=True))
-    return AnnotatedText(html=html, notes=tuple(ordered), mentions=tuple(env.get("mentions", ())), block_ends=block_ends), diagnostics
+    return AnnotatedText(html=html, notes=tuple(ordered), mentions=tuple(env.get("mentions", ())), block_ends=block_ends,
+                         document_links=tuple(env.get("document_links", ()))), diagnostics
 
 
 def _top_level_blocks(tokens: Sequence[Token]) -> Iterator[tuple[int, int]]:

@@ -280,6 +280,7 @@ class Run:
     # Of cpu_seconds, the kernel's: mostly the file system's. It shows when the file system, not the build, made a run
     # slower (see SetAside).
     system_seconds: float = 0.0
+    warning_lines: int = 0  # lines of the form path:line:col: warning: ... that the command printed
 
     @property
     def pages_seconds(self) -> float:
@@ -372,15 +373,16 @@ def _timed_run(command: Sequence[str], cwd: Path | None, said: IO[bytes], errors
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}):\n{errors[-2000:]}")
     search = re.search(r"of which the search index ([0-9.]+) s", output)
+    warnings = sum(1 for line in (output + errors).splitlines() if ": warning: " in line)
     return Run(seconds, peak, usage.ru_maxrss * 1024, peak_pss, usage.ru_utime + usage.ru_stime,
-               float(search.group(1)) if search else 0.0, peak_pss_builder, usage.ru_stime)
+               float(search.group(1)) if search else 0.0, peak_pss_builder, usage.ru_stime, warnings)
 
 
 def median_run(runs: Sequence[Run]) -> Run:
     return Run(statistics.median(r.seconds for r in runs), max(r.peak_rss_total for r in runs), max(r.peak_rss_process for r in runs),
                max(r.peak_pss_total for r in runs), statistics.median(r.cpu_seconds for r in runs),
                statistics.median(r.search_seconds for r in runs), max(r.peak_pss_builder for r in runs),
-               statistics.median(r.system_seconds for r in runs))
+               statistics.median(r.system_seconds for r in runs), max(r.warning_lines for r in runs))
 
 
 @dataclass
@@ -438,7 +440,8 @@ def preview_rebuilds(edition: Path, repeats: int) -> tuple[list[float], list[flo
     and the search index follow the pages)."""
     _edit_document(edition, 100)
     memory = build(edition).memory
-    documents, persons = [], []
+    documents: list[float] = []
+    persons: list[float] = []
     for step in range(repeats):
         for edit, times in ((_edit_document, documents), (_edit_person, persons)):
             edit(edition, 101 + step)
@@ -606,7 +609,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     (args.output / "bench.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     info = report["machine"]
-    print(f"{report['date']}, {info['cores']} cores, {info['memory_gib']} GiB, Python {info['python']}, median of {args.repeats} runs")  # type: ignore[index]
+    print(f"{report['date']}, {info['cores']} cores, {info['memory_gib']} GiB, Python {info['python']}, median of {args.repeats} runs")
     print(table(results))
     if hugo is None:
         print("Hugo was not available: our figures alone.")

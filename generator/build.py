@@ -26,6 +26,7 @@ from generator.facsimiles import PageImage, read_page_images
 from generator.i18n import catalogue_problems, load_translations, text_labels
 from generator.index import Appearance, EditionIndex, IndexParts, index_sources, index_with_parts
 from generator.markup import create_parser
+from generator.markup.crossrefs import crossrefs_plugin, unknown_document_links
 from generator.markup.links import link_scheme_plugin, unsafe_link_warnings
 from generator.memory import (
     BuildMemory,
@@ -43,6 +44,7 @@ from generator.memory import (
 from generator.model import Document, Edition
 from generator.output import OutputProblem, StagingFolder, Written, check_output_dir, remove_stale_temporaries, update_site, write_site
 from generator.parallel_stages import PageTask, PlanningRenderer, annotate_documents, render_pages
+from generator.progress import Progress, StageClock
 from generator.registers import NameMatcher, build_matcher
 from generator.render import (
     ASSETS,
@@ -66,7 +68,6 @@ from generator.unchanged import SourceScan, Summary, forget_summary, output_stat
 from generator.versions import VersionText, annotate_versions, mentions_with_versions
 from generator.yamlfile import ScalarSource
 
-Progress = Callable[[int, int], None]
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -85,6 +86,7 @@ class BuildResult:
     memory: BuildMemory | None = None  # what the next build may reuse, when this one wrote the site
     follow_up: Callable[[], None] | None = None  # what follows an update's pages, left to the caller (see build's pages_first)
     search_seconds: float = 0.0  # of `seconds`, what the search index took (it follows the pages)
+    stage_seconds: dict[str, float] = field(default_factory=dict)  # each stage's time, in the order they ran
     unchanged: bool = False  # nothing changed since the last build: its output stands, and the edition was not read
     document_count: int = 0  # what the last build counted, when unchanged
     person_count: int = 0
@@ -100,7 +102,8 @@ class BuildResult:
 
 def prose_parser(allow_html: bool) -> MarkdownIt:
     """Markdown for the editor's own prose (pages, introduction): no editorial brackets there."""
-    return MarkdownIt("commonmark", {"html": allow_html}).enable(["table", "strikethrough"]).use(footnote_plugin).use(link_scheme_plugin)
+    return (MarkdownIt("commonmark", {"html": allow_html}).enable(["table", "strikethrough"]).use(footnote_plugin).use(link_scheme_plugin)
+            .use(crossrefs_plugin))
 
 
 def _collector_resting(function: Callable[P, R]) -> Callable[P, R]:
@@ -143,6 +146,8 @@ def build(
     started = time.perf_counter()
     diagnostics = Diagnostics()
     result = BuildResult(diagnostics)
+    clock = StageClock(progress)
+    result.stage_seconds = clock.seconds
 
     # nothing changed since the last build: its output stands
     cache = cache_dir or edition_dir / ".edition-cache"
@@ -156,19 +161,22 @@ def build(
 
     kept_in_process = previous is not None
     earlier = (previous if kept_in_process else read_memory(cache)) if write and use_cache else None
-    loaded = _load(edition_dir, output_dir, cache, earlier, diagnostics, jobs)
+    with clock("load"):
+        loaded = _load(edition_dir, output_dir, cache, earlier, diagnostics, jobs)
     if loaded is None:
         return result
     edition, config, output_dir, memory = loaded.edition, loaded.edition.config, loaded.output_dir, loaded.memory
     result.edition, result.output_dir = edition, output_dir
-    texts = _annotate(loaded, jobs, diagnostics)
+    with clock("annotate"):
+        texts = _annotate(loaded, jobs, diagnostics)
     result.versions, result.page_images = texts.versions, loaded.page_images
 
-    # index
-    kept_index = loaded.earlier.index if loaded.earlier is not None else None
-    index, index_parts = index_with_parts(edition, diagnostics, mentions_with_versions(texts.annotated, texts.versions),
-                                          kept_index.parts if kept_index else None)
-    memory.index = _register_index_parts(index, index_parts, loaded.fingerprints, kept_index)
+    with clock("index"):
+        kept_index = loaded.earlier.index if loaded.earlier is not None else None
+        links = {document_id: text.document_links for document_id, text in texts.annotated.items() if text.document_links}
+        index, index_parts = index_with_parts(edition, diagnostics, mentions_with_versions(texts.annotated, texts.versions),
+                                              kept_index.parts if kept_index else None, links)
+        memory.index = _register_index_parts(index, index_parts, loaded.fingerprints, kept_index)
 
     # search: without the Pagefind binary the site is built as if search were turned off
     if config.search.enabled and loaded.pagefind is None:
@@ -179,7 +187,7 @@ def build(
     # render: templates see the index and the edition through proxies that note what each page reads
     log = ReadLog()
     tracked_context = PageContext(site=config, index=Tracked(index, "index", log), edition=Tracked(edition, "edition", log))  # type: ignore[arg-type]
-    renderer = Renderer(create_environment(loaded.folders, config.language), tracked_context, loaded.folders)
+    renderer = Renderer(create_environment(loaded.folders, config.language, log), tracked_context, loaded.folders)
     browse.install_filters(renderer.environment)
     loaded.fingerprints.register(config, loaded.settings)  # (a change of settings makes everything again)
     # The index and the edition as a whole, by fingerprint (documents by their metadata: bodies are read as "bodies").
@@ -190,7 +198,6 @@ def build(
     read_results.add("bodies", DocumentBodies(edition.documents))
     read_results.add(TEMPLATE_READS, TemplateSources(renderer.environment), tree_digest([f / TEMPLATES for f in loaded.folders]))
     memory.states = read_results.states
-    renderer.environment.read_log = log
     template_values = template_globals(tracked_context.index, config, log)
     renderer.environment.globals.update(template_values)  # what the Cite block shows
 
@@ -207,18 +214,25 @@ def build(
         made = MadeFiles(staging)
         try:
             shared_values = loaded.fingerprints.of(template_values["edition_downloads"])  # every page may show them
-            made.standing += _make_pages(renderer, PageContext(site=config, index=index, edition=edition), read_results, loaded, texts,
-                                         shared_values, made, jobs, _counting(progress, len(edition.documents)))
-            for path, data in [*loaded.image_files.items(), *loaded.asset_files.items()]:
-                made.emit(path, data)
+            with clock("pages"):
+                made.standing += _make_pages(renderer, PageContext(site=config, index=index, edition=edition), read_results, loaded,
+                                             texts, shared_values, made, jobs, _counting(clock, len(edition.documents)))
+                for path, data in [*loaded.image_files.items(), *loaded.asset_files.items()]:
+                    made.emit(path, data)
         except TemplateProblem as problem:
             diagnostics.items.append(problem.diagnostic)
             return result
-        later_exports = _make_exports(index, config, loaded, texts, read_results, made, jobs, later=pages_first and last_output is not None)
+        with clock("exports"):
+            later_exports = _make_exports(index, config, loaded, texts, read_results, made, jobs,
+                                          later=pages_first and last_output is not None)
         result.files = made.files
         if write:
-            _write(edition_dir, loaded, made, diagnostics, result, sources=sources, strict=strict,
-                   cache=None if kept_in_process else cache, save_memory_too=use_cache, later_exports=later_exports, pages_first=pages_first)
+            with clock("write"):
+                _write(edition_dir, loaded, made, diagnostics, result, sources=sources, strict=strict, cache=None if kept_in_process else cache,
+                       save_memory_too=use_cache, later_exports=later_exports, pages_first=pages_first)
+            if result.search_seconds:  # (the search index is made by the write stage, before the swap)
+                clock.seconds["write"] -= result.search_seconds
+                clock.seconds["search"] = result.search_seconds
     finally:
         if staging is not None:
             staging.discard()
@@ -226,15 +240,14 @@ def build(
     return result
 
 
-def _counting(progress: Progress | None, total: int) -> Callable[[], None]:
-    """What to call on each document page made: it tells `progress` how many are done."""
+def _counting(clock: StageClock, total: int) -> Callable[[], None]:
+    """What to call on each document page made: it tells the clock's progress how many are done."""
     done = 0
 
     def on_page() -> None:
         nonlocal done
         done += 1
-        if progress:
-            progress(done, total)
+        clock.step(min(done, total), total)
 
     return on_page
 
@@ -337,12 +350,14 @@ def _annotate(loaded: Loaded, jobs: int | None, diagnostics: Diagnostics) -> Tex
     prose = prose_parser(config.markdown.allow_html)
     page_html: dict[str, str] = {}
     for page in edition.pages:
-        page_env: dict[str, object] = {"first_line": page.body_line}
+        page_env: dict[str, object] = {"first_line": page.body_line, "link_prefix": "../"}  # (a page is <id>/index.html)
         page_html[page.id] = prose.render(page.body, page_env)
         diagnostics.extend(unsafe_link_warnings(page_env, page.path))
+        diagnostics.extend(unknown_document_links(page_env, page.path, edition))
     introduction_env: dict[str, object] = {}
     introduction_html = prose.render(config.introduction or "", introduction_env)
     diagnostics.extend(_in_site_yml(unsafe_link_warnings(introduction_env, "site.yml"), config.introduction_source))
+    diagnostics.extend(_in_site_yml(unknown_document_links(introduction_env, "site.yml", edition), config.introduction_source))
     return Texts(matcher, names, annotated, versions, version_exports, page_html, introduction_html)
 
 
@@ -427,7 +442,8 @@ def _make_pages(
         return kept is not None and kept.values == values[path] and read_results.same_as(kept)
 
     kept_pages = {path for path in values if unchanged(path)}
-    log = renderer.environment.read_log  # type: ignore[attr-defined]
+    log = renderer.environment.read_log
+    assert log is not None, "the build's environment notes reads"
     for path, data, reads in render_pages(renderer, planned, jobs, on_page, log=log, wanted=lambda path, task: path not in kept_pages,
                                           into=made.into):
         made.emit(path, data)

@@ -12,11 +12,11 @@ import gc
 import os
 import sys
 from pathlib import Path
-from typing import TextIO
 
 from generator import __version__
 from generator.build import BuildResult, build
 from generator.cli_report import report
+from generator.progress import StreamProgress, stage_summary
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -33,9 +33,11 @@ def make_parser() -> argparse.ArgumentParser:
     build_cmd = commands.add_parser("build", help="build the site")
     edition_arg(build_cmd)
     build_cmd.add_argument("--out", metavar="DIR", help="output folder (default: site.yml's output, else _site)")
+    build_cmd.add_argument("--quiet", action="store_true", help="print no progress, only the problems and the summary")
 
     check_cmd = commands.add_parser("check", help="validate everything, write nothing")
     edition_arg(check_cmd)
+    check_cmd.add_argument("--quiet", action="store_true", help="print no progress, only the problems and the summary")
 
     serve_cmd = commands.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on change")
     edition_arg(serve_cmd)
@@ -54,23 +56,6 @@ def port_number(text: str) -> int:
     return int(text)
 
 
-def _progress(stream: TextIO):  # type: ignore[no-untyped-def]
-    if not stream.isatty():
-        return None
-
-    def show(done: int, total: int) -> None:
-        if total < 200:
-            return
-        width = 30
-        filled = width * done // total
-        stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} documents")
-        if done == total:
-            stream.write("\r" + " " * (width + 30) + "\r")
-        stream.flush()
-
-    return show
-
-
 def summary(result: BuildResult, *, wrote: bool) -> str:
     if wrote and result.unchanged:
         return (f"Built {result.documents} document(s), {result.persons} person(s): "
@@ -78,8 +63,10 @@ def summary(result: BuildResult, *, wrote: bool) -> str:
     if wrote:
         search = f", of which the search index {result.search_seconds:.2f} s" if result.search_seconds else ""
         return (f"Built {result.documents} document(s), {result.persons} person(s): "
-                f"{result.pages_written} files written to {result.output_dir} in {result.seconds:.2f} s{search}")
-    return f"Checked {result.documents} document(s), {result.persons} person(s): {len(result.files)} pages would be written"
+                f"{result.pages_written} files written to {result.output_dir} in {result.seconds:.2f} s{search}"
+                f"\n  stages: {stage_summary(result.stage_seconds)}")
+    return (f"Checked {result.documents} document(s), {result.persons} person(s): {len(result.files)} pages would be written"
+            f" ({result.seconds:.2f} s; stages: {stage_summary(result.stage_seconds)})")
 
 
 # The last build's result, kept until the process ends (`run` ends it at once): freeing the build's objects one by
@@ -138,7 +125,10 @@ def _run(args: argparse.Namespace) -> int:
     write = args.command == "build"
     out = Path(args.out) if write and args.out else None
     global _last_result
-    result = _last_result = build(edition_dir, out, write=write, strict=args.strict, progress=_progress(sys.stderr))
+    progress = None if args.quiet else StreamProgress(sys.stderr)
+    result = _last_result = build(edition_dir, out, write=write, strict=args.strict, progress=progress)
+    if progress is not None:
+        progress.close()
     # The build's millions of objects live until this process ends, and it collected no garbage while it ran (see
     # build.py): put away from the collector, they are not walked by its first collections, seconds at 10,000 documents.
     gc.freeze()

@@ -18,7 +18,7 @@ from generator.diagnostics import Diagnostics, Location, did_you_mean
 from generator.yamlfile import ScalarSource, YamlDocument, YamlProblem, parse_yaml
 
 CONFIG_FILE = "site.yml"
-DISPLAY_MODES = ("inline", "marker")
+DISPLAY_MODES = ("inline", "marker", "statement")
 LINK_MODES = ("first", "all", "none")
 SERIES_MODES = ("separate", "single")
 
@@ -34,15 +34,26 @@ class ApparatusRule:
     pattern: re.Pattern[str]
     type: str
     label: str
-    display: str = "inline"  # reading view: keep the text ("inline") or only the note call ("marker")
+    # Reading view: keep the text ("inline"), only the note call ("marker"), or, for the editor's own
+    # words, the text in its brackets set apart in both views ("statement").
+    display: str = "inline"
     note: str = "{text}"  # the note's wording; {text} is the bracketed text
+    tei: str = ""  # the TEI element, when not the type's own: "supplied", "gap" or "note" (see exports/tei.py)
+    reason: str = ""  # the TEI @reason of a gap or supplied text
 
     def matches(self, text: str) -> bool:
         return self.pattern.search(text) is not None
 
+    def extent(self, text: str) -> str | None:
+        """What the pattern's group `extent` found in the text (a gap's size, e.g. "less than 1 line"), if it has one."""
+        if "extent" not in self.pattern.groupindex:
+            return None
+        match = self.pattern.search(text)
+        return match["extent"] if match else None
 
-def _rule(pattern: str, type_: str, label: str, display: str, note: str) -> ApparatusRule:
-    return ApparatusRule(re.compile(pattern), type_, label, display, note)
+
+def _rule(pattern: str, type_: str, label: str, display: str, note: str, tei: str = "", reason: str = "") -> ApparatusRule:
+    return ApparatusRule(re.compile(pattern), type_, label, display, note, tei, reason)
 
 
 # Shipped conventions of documentary editing; site.yml's `apparatus.rules` replaces them.
@@ -57,6 +68,38 @@ DEFAULT_RULES: tuple[ApparatusRule, ...] = (
     _rule(r"^\s*(\.\.\.|…)\s*$", "omission", "Omission", "marker", "Text omitted by the editor."),
     _rule(r"", "supplied", "Supplied text", "inline", "Supplied by the editor: {text}"),
 )
+
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+
+# The conventions of Foreign Relations of the United States, as its volumes print them.
+FRUS_RULES: tuple[ApparatusRule, ...] = (
+    # The lookahead first: only a text that ends so is taken apart, so a long bracket costs one pass.
+    _rule(r"(?s)^(?=.*not\s+declass\w*[\s.*_]*$)[\s*_]*(?:(?P<extent>[^*_]*?\d.*?)\s+(?:of\s+(?:\S+-column\s+)?(?:source\s+)?text\s+)?|.*?)"
+          r"not\s+declass\w*[\s.*_]*$",
+          "not-declassified", "Not declassified", "statement", "{text}", "gap", "not-declassified"),
+    _rule(r"^\s*(?:[Hh]ere\s+follows?|Omitted\s+here)\b", "omitted", "Editorial statement", "statement", "{text}", "gap", "editorial"),
+    _rule(r"(?s)^\s*(?:[A-Z]\w+\s+)?[Ff]ootnotes?\b.*?\bin\s+the\s+source\s+text", "source-note", "Note about the source", "statement", "{text}", "note"),
+    _rule(r"^\s*garbled?\b", "source-gap", "Gap in the source text", "statement", "{text}", "gap", "garbled"),
+    _rule(r"^\s*(?:apparent\s+)?omission\s+in\s+the\s+source\s+text|^\s*apparent\s+omission\s*$",
+          "source-gap", "Gap in the source text", "statement", "{text}", "gap", "omitted-in-source"),
+    _rule(r"^\s*(?:source\s+text\s+)?illegible\b", "source-gap", "Gap in the source text", "statement", "{text}", "gap", "illegible"),
+    _rule(r"^\s*sic!?\s*$", "sic", "Sic", "inline", "Sic: so in the original."),
+    _rule(r"\?\s*$", "uncertain", "Uncertain reading", "inline", "Uncertain reading: {text}"),
+    _rule(r"^\s*(?:Attachment|Enclosure|Annex|Appendix|Tab)(?:\s+[A-Z0-9][\w.-]*)?\s*$",
+          "heading", "Heading supplied by the editor", "statement", "{text}", "supplied", "heading-not-in-original"),
+    _rule(rf"^\s*(?:{_MONTH}(?:\s+\d{{1,2}})?,?(?:\s+\d{{4}})?|(?:1[5-9]|20)\d\d|[A-Z][\w .'-]*,\s+(?:undated|{_MONTH}\s+\d{{1,2}}(?:,\s+\d{{4}})?))[.,]?\s*$",
+          "date", "Date supplied by the editor", "inline", "Date supplied by the editor: {text}", "supplied", "date-not-in-original"),
+    _rule(r"", "supplied", "Supplied text", "inline", "Supplied by the editor: {text}", "supplied", "omitted-in-original"),
+)
+
+# The shipped sets of rules that `apparatus.conventions` names; each ends with the rule for text no other rule matches.
+CONVENTIONS: Mapping[str, tuple[ApparatusRule, ...]] = {"default": DEFAULT_RULES, "frus": FRUS_RULES}
+
+
+def convention_rules(names: tuple[str, ...]) -> tuple[ApparatusRule, ...]:
+    """The rules of the named sets in order; text none of them matches takes the first set's last rule."""
+    sets = [CONVENTIONS[name] for name in names]
+    return (*(rule for rules in sets for rule in rules[:-1]), sets[0][-1])
 
 
 @dataclass(frozen=True)
@@ -172,6 +215,16 @@ def relative_folder(value: Any) -> str:
     return folder
 
 
+def convention_names(value: Any) -> tuple[str, ...]:
+    names = (value,) if isinstance(value, str) else value
+    if not isinstance(names, list | tuple) or not names or not all(isinstance(name, str) for name in names):
+        raise Invalid("expected the name of a shipped set of rules, or a list of them, e.g. frus")
+    for name in names:
+        if name not in CONVENTIONS:
+            raise Invalid(f"'{name}' is not a shipped set of rules: expected {' or '.join(CONVENTIONS)}")
+    return tuple(names)
+
+
 def theme_name(value: Any) -> str:
     name = text(value)
     if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
@@ -205,6 +258,7 @@ SITE_OPTIONS: Mapping[str, Option] = {
 
 SECTION_OPTIONS: Mapping[str, Mapping[str, Option]] = {
     "apparatus": {
+        "conventions": Option(convention_names, "The shipped sets of rules to use, in order: default, frus, or a list of them."),
         "rules": Option(list, "Ordered rules (pattern, type, label, display, note), tried before the shipped ones."),
         "replace_defaults": Option(boolean, "Use only the rules given here, not the shipped ones."),
         "series": Option(choice(*SERIES_MODES), "separate: lettered apparatus and numbered notes; single: one series."),
@@ -221,7 +275,8 @@ SECTION_OPTIONS: Mapping[str, Mapping[str, Option]] = {
     "markdown": {"allow_html": Option(boolean, "Pass raw HTML in Markdown through instead of escaping it.")},
 }
 
-RULE_KEYS = ("pattern", "type", "label", "display", "note")
+RULE_KEYS = ("pattern", "type", "label", "display", "note", "tei", "reason")
+TEI_ELEMENTS = ("supplied", "gap", "note")  # what a rule may name as its TEI element
 
 
 # --------------------------------------------------------------------------- reading
@@ -278,7 +333,7 @@ def parse_config(source: str, diagnostics: Diagnostics) -> SiteConfig | None:
             rules = _check_rules(section.get("rules"), document, diagnostics) if "rules" in checked else None
             own = rules or ()
             sections[name] = ApparatusConfig(
-                rules=own if checked.get("replace_defaults") and own else own + DEFAULT_RULES,
+                rules=own if checked.get("replace_defaults") and own else own + convention_rules(checked.get("conventions", ("default",))),
                 series=checked.get("series", "separate"),
             )
         elif name == "registers":
@@ -358,7 +413,7 @@ def _check_rules(rules: list[Any], document: YamlDocument, diagnostics: Diagnost
         if display not in DISPLAY_MODES:
             diagnostics.error(
                 "invalid-rule",
-                f"apparatus rule {index + 1}: display must be inline or marker, found '{display}'",
+                f"apparatus rule {index + 1}: display must be inline, marker or statement, found '{display}'",
                 at(index, "display"),
             )
             ok = False
@@ -368,6 +423,18 @@ def _check_rules(rules: list[Any], document: YamlDocument, diagnostics: Diagnost
             diagnostics.error("invalid-rule", f"apparatus rule {index + 1} needs a type in lowercase letters, such as supplied", at(index))
             ok = False
             continue
+        tei = str(rule.get("tei") or "")
+        if tei and tei not in TEI_ELEMENTS:
+            diagnostics.error("invalid-rule", f"apparatus rule {index + 1}: tei must be {', '.join(TEI_ELEMENTS[:-1])} or {TEI_ELEMENTS[-1]}, "
+                              f"found '{tei}'", at(index, "tei"))
+            ok = False
+            continue
+        reason = str(rule.get("reason") or "").strip()
+        if reason and not re.fullmatch(r"[\w-]+( [\w-]+)*", reason):
+            diagnostics.error("invalid-rule", f"apparatus rule {index + 1}: reason must be words without punctuation, such as "
+                              f"omitted-in-original, found '{reason}'", at(index, "reason"))
+            ok = False
+            continue
         label = str(rule.get("label") or type_.capitalize())
-        checked.append(ApparatusRule(pattern, type_, label, display, str(rule.get("note") or "{text}")))
+        checked.append(ApparatusRule(pattern, type_, label, display, str(rule.get("note") or "{text}"), tei, reason))
     return tuple(checked) if ok else None

@@ -77,6 +77,15 @@ def _ids(value: Any) -> tuple[str, ...]:
     return tuple(_text(item) for item in value)
 
 
+
+def _document_ids(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        raise Invalid(f"expected a list of document ids, e.g. [{value}]")
+    if not isinstance(value, list):
+        raise Invalid("expected a list of document ids, e.g. [cable-1951-10-18]")
+    return tuple(_text(item) for item in value)
+
+
 def _texts(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         raise Invalid(f"expected a list, e.g. [{value}]")
@@ -174,6 +183,7 @@ DOCUMENT_FIELDS: dict[str, Callable[[Any], Any]] = {
     "rights": _text,
     "subjects": _texts,
     "collection": _text,
+    "related": _document_ids,
     "facsimiles": _facsimiles,
     "text_language": _language,
 }

@@ -12,11 +12,16 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from generator.diagnostics import Diagnostics, did_you_mean
+from generator.diagnostics import Diagnostics, Location, did_you_mean
 from generator.model import Document, Edition, Person, Place, RegisterEntry, Term
 from generator.registers import Correspondent, Mention, correspondents, surface_counts
 
 ROLE_ORDER = ("author", "recipient", "mentioned")
+DocumentLink = tuple[str, "str | None", int, int]  # a doc: link in a text: the document's id, a footnote, line, col
+SEE_ALSO = 5  # documents offered under "See also"
+# An entry named in more documents than this says little about what two of them share (and would make
+# the comparison quadratic in the documents that name it).
+SEE_ALSO_MOST_COMMON = 100
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,20 @@ class EditionIndex:
     correspondents: Mapping[str, tuple[Correspondent, ...]] = field(default_factory=dict)  # person id -> ...
     # document id -> kind -> the entries in it (by sort name) with their roles there, for the side panel
     in_document: Mapping[str, Mapping[str, tuple[tuple[RegisterEntry, tuple[str, ...]], ...]]] = field(default_factory=dict)
+    # document id -> documents, in date order: related by the editor (either way), citing it with doc: links,
+    # and the few that share most of its persons, places and subjects
+    related: Mapping[str, tuple[Document, ...]] = field(default_factory=dict)
+    cited_in: Mapping[str, tuple[Document, ...]] = field(default_factory=dict)
+    see_also: Mapping[str, tuple[Document, ...]] = field(default_factory=dict)
+
+    def related_to(self, document_id: str) -> tuple[Document, ...]:
+        return self.related.get(document_id, ())
+
+    def citing(self, document_id: str) -> tuple[Document, ...]:
+        return self.cited_in.get(document_id, ())
+
+    def see_also_for(self, document_id: str) -> tuple[Document, ...]:
+        return self.see_also.get(document_id, ())
 
     def entries_in(self, kind: str, document_id: str) -> tuple[tuple[RegisterEntry, tuple[str, ...]], ...]:
         return self.in_document.get(document_id, {}).get(kind, ())
@@ -115,7 +134,8 @@ def build_index(edition: Edition, diagnostics: Diagnostics, mentions: Mapping[st
 
 
 def index_with_parts(
-    edition: Edition, diagnostics: Diagnostics, mentions: Mapping[str, Sequence[Mention]] | None = None, earlier: IndexParts | None = None
+    edition: Edition, diagnostics: Diagnostics, mentions: Mapping[str, Sequence[Mention]] | None = None, earlier: IndexParts | None = None,
+    links: Mapping[str, Sequence[DocumentLink]] | None = None,
 ) -> tuple[EditionIndex, IndexParts]:
     """The index, and its parts for the next build: a document's part is reused while the document, its mentions
     (the very objects the parse and annotation memories hand back) and the entries it names are the ones it was made from."""
@@ -177,6 +197,7 @@ def index_with_parts(
         appearances=appearances,
         correspondents=correspondents_now,
         in_document={document_id: part.entries for document_id, part in parts.items() if part.entries},
+        **document_relations(documents, appearances, links or {}, diagnostics),
     )
     return index, IndexParts(parts, appearances, letters, read, (persons, places, terms), correspondents_now)
 
@@ -190,7 +211,7 @@ def index_sources(index: EditionIndex) -> tuple[object, ...]:
     """The parts of the index every other part is computed from (see index_with_parts): the documents and
     the registers as loaded, and the appearances, which hold all the index takes from the texts.
     Equal sources make an equal index; keep this in step with index_with_parts."""
-    return index.documents, index.persons, index.places, index.terms, index.appearances
+    return index.documents, index.persons, index.places, index.terms, index.appearances, index.cited_in
 
 
 def _chronological(document: Document) -> tuple[object, str]:
@@ -253,3 +274,72 @@ def _still_named(kept: DocumentPart, registers: Mapping[str, Mapping[str, Regist
     if not all(entry.id in registers[kind] for kind, entries in kept.entries.items() for entry, _ in entries):
         return None
     return replace(kept, entries=_entries_named(kept.appearances, registers))
+
+
+def document_relations(
+    documents: Sequence[Document], appearances: Mapping[str, tuple[Appearance, ...]], links: Mapping[str, Sequence[DocumentLink]],
+    diagnostics: Diagnostics,
+) -> dict[str, dict[str, tuple[Document, ...]]]:
+    """How documents point at each other: `related` (the editor's, shown on both), `cited_in` (backlinks of doc: links)
+    and `see_also` (those sharing most entries and subjects); ids that name no document are errors at their place."""
+    by_id = {document.id: document for document in documents}
+    order = {document.id: position for position, document in enumerate(documents)}  # (documents are in date order)
+    related: dict[str, set[str]] = defaultdict(set)
+    for document in documents:
+        for other in document.related:
+            if other not in by_id:
+                diagnostics.error("unknown-document", f"'{other}' in 'related' is not a document of the edition{did_you_mean(other, by_id)}",
+                                  document.location_of("related"), "use the id of a document in content/documents/, or remove it")
+            elif other != document.id:
+                related[document.id].add(other)
+                related[other].add(document.id)
+    cited: dict[str, set[str]] = defaultdict(set)
+    for document_id, found in links.items():
+        source = by_id.get(document_id)
+        for target, _footnote, line, col in found:
+            if target in by_id:
+                if target != document_id:
+                    cited[target].add(document_id)
+            elif source is not None:
+                diagnostics.error("unknown-document", f"'doc:{target}' names no document of the edition{did_you_mean(target, by_id)}",
+                                  Location(source.path, line, col), "use the id of a document in content/documents/")
+
+    def in_order(ids: Iterable[str]) -> tuple[Document, ...]:
+        return tuple(by_id[i] for i in sorted(ids, key=order.__getitem__))
+
+    return {"related": {d: in_order(ids) for d, ids in related.items()}, "cited_in": {d: in_order(ids) for d, ids in cited.items()},
+            "see_also": _see_also(documents, appearances, order, related, cited)}
+
+
+def _see_also(
+    documents: Sequence[Document], appearances: Mapping[str, tuple[Appearance, ...]], order: Mapping[str, int],
+    related: Mapping[str, set[str]], cited: Mapping[str, set[str]],
+) -> dict[str, tuple[Document, ...]]:
+    """For each document, up to SEE_ALSO others that share most of its persons, places and subjects (ties: the nearest in
+    date first), leaving out those it is related to or cited by already."""
+    holders: dict[str, list[str]] = {}
+    for key, found in appearances.items():
+        if not key.startswith("term:") and 1 < len(found) <= SEE_ALSO_MOST_COMMON:
+            holders[key] = [appearance.document.id for appearance in found]
+    subjects: dict[str, list[str]] = defaultdict(list)
+    for document in documents:
+        for subject in document.subjects:
+            subjects[subject].append(document.id)
+    holders.update({f"subject:{s}": ids for s, ids in subjects.items() if 1 < len(ids) <= SEE_ALSO_MOST_COMMON})
+    shared_by: dict[str, list[str]] = defaultdict(list)  # document id -> the keys it shares with some other document
+    for key, ids in holders.items():
+        for document_id in ids:
+            shared_by[document_id].append(key)
+    by_id = {document.id: document for document in documents}
+    offered: dict[str, tuple[Document, ...]] = {}
+    for document_id, keys in shared_by.items():
+        counts: dict[str, int] = defaultdict(int)
+        for key in keys:
+            for other in holders[key]:
+                counts[other] += 1
+        known = related.get(document_id, set()) | cited.get(document_id, set()) | {document_id}
+        here = order[document_id]
+        best = sorted((other for other in counts if other not in known), key=lambda other: (-counts[other], abs(order[other] - here), other))
+        if best:
+            offered[document_id] = tuple(by_id[other] for other in best[:SEE_ALSO])
+    return offered

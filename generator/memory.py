@@ -222,7 +222,8 @@ def save_memory(cache_dir: Path, memory: BuildMemory) -> None:
             name = files[number] = SHARD_FILE.format(number=number, token=secrets.token_hex(6))
             with open(cache_dir / name, "wb") as stream:
                 pickle.dump(content, stream, pickle.HIGHEST_PROTOCOL)
-        rest = replace(memory, **{name: {} for name in PER_DOCUMENT[1:]}, parsed=rest_parsed, shard_files=files, kept_shards={})
+        emptied: dict[str, Any] = {name: {} for name in PER_DOCUMENT[1:]}  # (kept in the shards)
+        rest = replace(memory, **emptied, parsed=rest_parsed, shard_files=files, kept_shards={})
         temporary = cache_dir / f"{MEMORY}.{os.getpid()}.new"
         with open(temporary, "wb") as stream:
             pickle.dump(rest, stream, pickle.HIGHEST_PROTOCOL)

@@ -35,6 +35,7 @@ class Document:
     rights: str | None = None
     subjects: tuple[str, ...] = ()
     collection: str | None = None
+    related: tuple[str, ...] = ()  # ids of documents the editor relates to this one (shown both ways)
     text_language: str | None = None  # the language of the body, when it is not site.yml's
     versions: tuple[TextVersion, ...] = ()  # the other texts of the document, from sibling `<name>.<lang>.md` files
     facsimiles: tuple[Facsimile, ...] = ()  # page images, in page order

@@ -11,7 +11,7 @@ import gettext
 import os
 import posixpath
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import FunctionType
@@ -103,7 +103,8 @@ class TemplateProblem(Exception):
         self.diagnostic = diagnostic
 
 
-_TAKES_EVAL_CONTEXT = jinja2.pass_eval_context(lambda: None).jinja_pass_arg  # (how Jinja marks such a function)
+# How Jinja marks such a function (an attribute it sets, which its type stubs do not declare).
+_TAKES_EVAL_CONTEXT = getattr(jinja2.pass_eval_context(lambda: None), "jinja_pass_arg")  # noqa: B009
 
 
 class QuickCallContext(jinja2.runtime.Context):
@@ -144,11 +145,11 @@ class EditionEnvironment(jinja2.Environment):
         if isinstance(name, str) and self.read_log is not None:  # (not a Template object given as it is)
             self.read_log.note((TEMPLATE_READS, "of", (self.join_path(name, parent) if parent is not None else name,), ()))
 
-    def get_template(self, name: Any, parent: str | None = None, globals: Mapping[str, Any] | None = None) -> jinja2.Template:
+    def get_template(self, name: Any, parent: str | None = None, globals: MutableMapping[str, Any] | None = None) -> jinja2.Template:
         self.note_template(name, parent)
         return super().get_template(name, parent, globals)
 
-    def select_template(self, names: Any, parent: str | None = None, globals: Mapping[str, Any] | None = None) -> jinja2.Template:
+    def select_template(self, names: Any, parent: str | None = None, globals: MutableMapping[str, Any] | None = None) -> jinja2.Template:
         if isinstance(names, (list, tuple)):  # each name tried, found or not: one added later is taken first
             for name in names:
                 self.note_template(name, parent)
@@ -220,7 +221,8 @@ class ThemeLoader(jinja2.FileSystemLoader):
             raise jinja2.TemplateSyntaxError(message, line, template, filename) from None
 
 
-def create_environment(folders: list[Path], language: str = "en") -> EditionEnvironment:
+def create_environment(folders: list[Path], language: str = "en", read_log: ReadLog | None = None) -> EditionEnvironment:
+    """The theme's environment; with `read_log`, it notes each template loaded and each body read there."""
     env = EditionEnvironment(
         bytecode_cache=_COMPILED,
         loader=jinja2.ChoiceLoader([ThemeLoader(str(f / "templates")) for f in folders]),
@@ -234,6 +236,7 @@ def create_environment(folders: list[Path], language: str = "en") -> EditionEnvi
         auto_reload=False,
         cache_size=-1,
     )
+    env.read_log = read_log
     env.filters["xml"] = lambda value: xml_escape(str(value))
     env.filters["attr"] = _attr_filter  # Jinja's reads the attribute itself
     translations = load_translations(language, folders)
@@ -354,7 +357,7 @@ def _relative_path(target: str, start: str, start_parts: list[str] | None) -> st
 class Renderer:
     """Renders each kind of page; each method returns (output path, text)."""
 
-    def __init__(self, environment: jinja2.Environment, context: PageContext, template_root: list[Path]) -> None:
+    def __init__(self, environment: EditionEnvironment, context: PageContext, template_root: list[Path]) -> None:
         self.environment = environment
         self.context = context
         self.template_root = template_root

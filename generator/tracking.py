@@ -13,7 +13,6 @@ What cannot be compared counts as changed, so an unsure case makes the file agai
 from __future__ import annotations
 
 import dataclasses
-import functools
 import operator
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -132,20 +131,27 @@ class Fingerprints:
         return ",".join(sorted([f"{key}:{value}" for key, value in zip(self._tokens(mapping), self._tokens(mapping.values()), strict=True)]))
 
 
-@functools.cache
 def _field_names(kind: type) -> tuple[str, ...] | None:
     return tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else None
 
 
-@functools.cache
+_FIELD_GETTERS: dict[type, Callable[[Any], tuple[Any, ...]] | None] = {}
+
+
 def _fields_of(kind: type) -> Callable[[Any], tuple[Any, ...]] | None:
-    """A function giving the values of a data class's fields as a tuple, in order; None for other classes."""
+    """A function giving the values of a data class's fields as a tuple, in order; None for other classes (kept by class)."""
+    if kind in _FIELD_GETTERS:
+        return _FIELD_GETTERS[kind]
     names = _field_names(kind)
+    getter: Callable[[Any], tuple[Any, ...]] | None
     if names is None:
-        return None
-    if len(names) < 2:  # (attrgetter gives a single value alone, and needs at least one name)
-        return lambda value: tuple(getattr(value, name) for name in names)
-    return operator.attrgetter(*names)
+        getter = None
+    elif len(names) < 2:  # (attrgetter gives a single value alone, and needs at least one name)
+        getter = lambda value: tuple(getattr(value, name) for name in names)  # noqa: E731
+    else:
+        getter = operator.attrgetter(*names)
+    _FIELD_GETTERS[kind] = getter
+    return getter
 
 
 def object_digest(value: Any) -> str:
@@ -323,7 +329,7 @@ class _TrackedSequence(_TrackedContainer, Sequence[Any]):
 
     def __reversed__(self) -> Iterator[Any]:
         self._note(("all",))
-        return reversed(self._target)
+        return iter(reversed(self._target))
 
 
 def body_read(document_id: str) -> Read:

@@ -10,15 +10,18 @@ accepts: they must pass with exit status 0.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import shutil
 import subprocess
 import sys
+import traceback
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from generator.cli import main
 from generator.content import MAX_FILE_BYTES
 
 CORPUS = Path(__file__).resolve().parent / "broken"
@@ -71,20 +74,42 @@ def test_corpus_has_every_case() -> None:
         assert (CORPUS / case / "content/documents/good.md").is_file(), case
 
 
+def _copy_case(case: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("broken") / case
+    shutil.copytree(CORPUS / case, root, symlinks=True)
+    (root / "expected.txt").unlink()
+    if case in MADE_AT_TEST_TIME:
+        MADE_AT_TEST_TIME[case](root)
+    return root
+
+
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, subprocess.CompletedProcess[str]]:
-    """`edition check` of every case, run side by side (each is a separate process)."""
+    """`edition check` of every case, through the command's own entry point in this process."""
 
     def check(case: str) -> subprocess.CompletedProcess[str]:
-        root = tmp_path_factory.mktemp("broken") / case
-        shutil.copytree(CORPUS / case, root, symlinks=True)
-        (root / "expected.txt").unlink()
-        if case in MADE_AT_TEST_TIME:
-            MADE_AT_TEST_TIME[case](root)
-        return subprocess.run([sys.executable, "-m", "generator", "check", str(root)], capture_output=True, text=True, timeout=300)
+        arguments = ["check", str(_copy_case(case, tmp_path_factory))]
+        said, errors = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(said), contextlib.redirect_stderr(errors):
+            try:
+                status = main(arguments)
+            except Exception:  # a traceback is what the test looks for: keep it in what was said
+                traceback.print_exc(file=errors)
+                status = -1
+        return subprocess.CompletedProcess(arguments, status, said.getvalue(), errors.getvalue())
 
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        return dict(zip(CASES, pool.map(check, CASES), strict=True))
+    return {case: check(case) for case in CASES}
+
+
+def test_a_broken_edition_checked_by_the_command_is_reported_as_in_process(
+    tmp_path_factory: pytest.TempPathFactory, reports: dict[str, subprocess.CompletedProcess[str]],
+) -> None:
+    """One case through the installed command, in a process of its own, as an editor runs it."""
+    case = "duplicate-ids"
+    root = _copy_case(case, tmp_path_factory)
+    result = subprocess.run([sys.executable, "-m", "generator", "check", str(root)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == reports[case].returncode == 1
+    assert result.stderr.replace(str(root), "") == reports[case].stderr.replace(str(reports[case].args[1]), "")
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -17,6 +17,8 @@ from generator.build import build
 from tests.conftest import MINIMAL_PERSONS, REPO_ROOT, document, write_files
 from tests.support.checkers import axe_violations, block_external_requests, format_violations, launch_chromium, serve_directory
 
+pytestmark = pytest.mark.browser
+
 DOC = "documents/1951-10-18-mao-to-filippov/"
 SCREENSHOTS = REPO_ROOT / "test-output" / "screenshots"
 PAGE_TYPES = {

@@ -11,6 +11,8 @@ from playwright.sync_api import Page, sync_playwright
 from tests.support.checkers import axe_violations, block_external_requests, format_violations, launch_chromium, serve_directory
 from tests.test_versions import BILINGUAL_DOC
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture(scope="module")
 def browser_page(bilingual_site: Path) -> Iterator[tuple[Page, str, list[str]]]:

@@ -179,6 +179,7 @@ def test_page_head_has_highwire_dublin_core_and_json_ld(rich_site: Path) -> None
     assert data["dateCreated"] == "1951-10"
 
 
+@pytest.mark.checkers
 def test_document_pages_with_every_export_are_valid_html(rich_site: Path) -> None:
     # The letter has a footnote of several paragraphs, which the apparatus must hold validly too.
     pages = [rich_site / "documents/letter/index.html", rich_site / "documents/plain/index.html"]
@@ -254,6 +255,7 @@ def jing_errors(files: list[Path]) -> list[str]:
     return run.stdout.splitlines()
 
 
+@pytest.mark.checkers
 def test_every_exported_xml_file_validates_against_tei_all(sample_site: Path, rich_site: Path, tmp_path: Path) -> None:
     files = [f for site in (sample_site, rich_site) for f in sorted(site.rglob("*.xml")) if f.name not in ("sitemap.xml", "feed.xml")]
     names = {f.relative_to(f.parents[2] if f.parent.parent.name == "documents" else f.parent).as_posix() for f in files}

@@ -2,7 +2,11 @@
 
 from pathlib import Path
 
+import pytest
+
 from tests.support.checkers import nu_check
+
+pytestmark = pytest.mark.checkers
 
 
 def test_sample_edition_pages_have_no_nu_errors(sample_site: Path, bilingual_site: Path) -> None:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import sync_playwright
 
 from tests.support.checkers import axe_violations, block_external_requests, format_violations, launch_chromium, serve_directory
+
+pytestmark = pytest.mark.browser
 
 DOC = "documents/1951-10-18-mao-to-filippov/index.html"
 TOOLTIP = "el => getComputedStyle(el, '::after').content"

@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 from xml.etree import ElementTree
 
+import pytest
 from PIL import Image
 
 from generator.build import BuildResult, build
@@ -323,6 +324,7 @@ def test_thumbnails_are_kept_in_the_cache_between_builds(make_edition) -> None:
         assert image.size == (240, 240)
 
 
+@pytest.mark.checkers
 def test_the_tei_export_carries_every_version_and_its_page_breaks(bilingual_site: Path) -> None:
     from tests.test_exports import jing_errors
 

@@ -23,6 +23,7 @@ from generator.exports.citation import document_folder, document_url, download_p
 from generator.facsimiles import facsimile_url
 from generator.index import EditionIndex
 from generator.jsondata import EncodedRecords, record_line, records_json
+from generator.markup.footnotes import footnote_numbers
 from generator.model import Document
 
 SCHEMA_PATH = "edition.schema.json"
@@ -37,7 +38,7 @@ def plain_text(tokens: Sequence[Token]) -> str:
     """The transcript as plain text: paragraphs separated by blank lines, the editor's brackets as
     transcribed, footnote calls as [1] with the footnotes at the end."""
     block_end = next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), len(tokens))
-    numbers: dict[int, str] = {}
+    numbers = footnote_numbers(tokens)
 
     def inline(children: Sequence[Token]) -> str:
         out: list[str] = []
@@ -53,8 +54,7 @@ def plain_text(tokens: Sequence[Token]) -> str:
             elif token.type == "image":
                 out.append(token.content)
             elif token.type == "footnote_ref":
-                number = numbers.setdefault(token.meta["id"], str(len(numbers) + 1))
-                out.append(f"[{number}]")
+                out.append(f"[{numbers.get(token.meta['id'], token.meta['id'] + 1)}]")
         return "".join(out)
 
     def blocks(block_tokens: Sequence[Token]) -> list[str]:
@@ -84,7 +84,7 @@ def plain_text(tokens: Sequence[Token]) -> str:
             collected.append(token)
     if footnotes:
         paragraphs.append("Notes")
-        for footnote_id, number in numbers.items():
+        for footnote_id, number in sorted(numbers.items(), key=lambda item: int(item[1])):  # as the page lists them
             paragraphs.append(f"[{number}] " + "\n".join(footnotes.get(footnote_id, [])))
     return "\n\n".join(p.strip() for p in paragraphs if p.strip()) + "\n"
 

@@ -22,6 +22,7 @@ from generator.config import SiteConfig
 from generator.dates import PartialDate
 from generator.exports.citation import absolute_url, document_url, download_paths, text_language
 from generator.index import EditionIndex
+from generator.markup.footnotes import footnote_numbers
 from generator.model import Document, Edition, Person, Place, TextVersion
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
@@ -372,7 +373,7 @@ class TextEncoder:
     def encode(self, tokens: Sequence[Token]) -> ET.Element:
         block_end = next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), len(tokens))
         self._collect_footnotes(tokens[block_end:])
-        self._number_footnotes(tokens[:block_end])
+        self.footnote_numbers = footnote_numbers(tokens)
         self.blocks(tokens[:block_end])
         if not len(self.body):
             sub(self.body, "p")
@@ -390,12 +391,6 @@ class TextEncoder:
                 current = None
             elif current is not None:
                 current.append(token)
-
-    def _number_footnotes(self, tokens: Sequence[Token]) -> None:
-        for block in tokens:
-            for token in block.children or ():
-                if token.type == "footnote_ref" and token.meta["id"] not in self.footnote_numbers:
-                    self.footnote_numbers[token.meta["id"]] = str(len(self.footnote_numbers) + 1)
 
     def blocks(self, tokens: Sequence[Token]) -> None:
         in_header = False
@@ -549,11 +544,16 @@ class TextEncoder:
     def intervention(self, node: ET.Element, record: Mapping[str, object]) -> None:
         """Turn the placeholder into the TEI element for the intervention's type."""
         kind = str(record["type"])
-        raw = str(record["raw"])
+        raw = str(record.get("text", record["raw"]))  # without its Markdown
+        element_name = str(record.get("tei") or "")  # what the rule says it is, if it says
         parent = self.current
         prefix = _LABEL_PREFIX.match(raw)
-        if kind == "supplied":
+        if element_name == "note":
+            node.tag = _tag("note")
+            node.attrib["type"] = "editorial"
+        elif kind == "supplied" or element_name == "supplied":
             node.tag = _tag("supplied")
+            node.attrib.update(_attrs({"reason": str(record.get("reason") or "") or None}))
         elif kind in ("stamp", "note", "handwritten"):
             if prefix and node.text and node.text.lstrip().startswith(prefix[1]):
                 node.text = node.text.lstrip()[len(prefix[1]):].lstrip(":").lstrip()
@@ -568,9 +568,10 @@ class TextEncoder:
             else:
                 node.tag = _tag("add")
                 node.attrib.update(_attrs({"rend": "handwritten", "type": subtype}))
-        elif kind in ("gap", "omission"):
+        elif kind in ("gap", "omission") or element_name == "gap":
             node.tag = _tag("gap")
-            node.attrib["reason"] = "editorial" if kind == "omission" else slug(raw)
+            node.attrib["reason"] = str(record.get("reason") or "") or ("editorial" if kind == "omission" else slug(raw))
+            node.attrib.update(_attrs({"extent": str(record.get("extent") or "") or None}))
             node.text = None
             del node[:]
             sub(node, "desc", raw)
@@ -588,6 +589,8 @@ class TextEncoder:
             node.tag = _tag("unclear")
             if len(node) and node[-1].tail:
                 node[-1].tail = node[-1].tail.rstrip().removesuffix("?")
+            elif len(node) and not len(node[-1]) and node[-1].text:  # `[*word?*]`: the mark is in the emphasis
+                node[-1].text = node[-1].text.rstrip().removesuffix("?")
             elif node.text:
                 node.text = node.text.rstrip().removesuffix("?")
         else:

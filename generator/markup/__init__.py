@@ -7,6 +7,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from generator.config import SiteConfig
 from generator.markup.anchors import anchor_plugin
+from generator.markup.crossrefs import crossrefs_plugin
 from generator.markup.editorial import editorial_plugin
 from generator.markup.footnotes import footnote_calls_plugin
 from generator.markup.links import link_scheme_plugin
@@ -22,6 +23,7 @@ def create_parser(config: SiteConfig) -> MarkdownIt:
     md.use(footnote_calls_plugin)
     md.use(editorial_plugin, classify=config.apparatus.classify)
     md.use(link_scheme_plugin)  # before mentions: unsafe targets are dropped before names are linked
+    md.use(crossrefs_plugin)
     md.use(mentions_plugin, link_mode=config.registers.link)
     md.use(anchor_plugin)
     md.use(page_break_plugin)

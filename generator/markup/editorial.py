@@ -12,6 +12,9 @@ its `[`, becomes an `editorial_unbalanced` token that renders the character lite
 reported as a warning. Tokens carry their offset in the inline content; a core rule turns it
 into a file line and column. The renderers print the diplomatic text (brackets as
 transcribed) wrapped so that the theme can show the reading text instead.
+
+Once the inline rules are done, another core rule classifies each intervention by its text
+without the Markdown, so that `[*word?*]` is uncertain like `[word?]`.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from generator.markup.positions import BlockPositions
 class Intervention(TypedDict):
     index: int
     raw: str  # the source text between the brackets
+    text: str  # the same without its Markdown: what the rules are matched against
     type: str
     label: str  # the rule's label, e.g. "Supplied text"
     display: str
@@ -41,6 +45,9 @@ class Intervention(TypedDict):
     line: int
     col: int
     call: str  # the note call ("a", "b", ... or "1", "2", ...), set by the annotate stage
+    tei: str  # the rule's TEI element and @reason, when it names them, and the extent its pattern found
+    reason: str
+    extent: str
 
 
 class EditorialEnv(TypedDict, total=False):
@@ -52,9 +59,10 @@ class EditorialEnv(TypedDict, total=False):
 
 def editorial_plugin(md: MarkdownIt, *, classify: Callable[[str], ApparatusRule]) -> None:
     anchor = "footnote_ref" if "footnote_ref" in [r.name for r in md.inline.ruler.__rules__] else "image"
-    md.inline.ruler.after(anchor, "editorial", _make_rule(classify))
+    md.inline.ruler.after(anchor, "editorial", _make_rule())
     md.inline.ruler.after("editorial", "editorial_stray_close", _stray_close)
     md.core.ruler.after("inline", "editorial_locate", _locate)
+    md.core.ruler.after("editorial_locate", "editorial_classify", _make_classify(classify))
     md.add_render_rule("editorial_open", render_open)
     md.add_render_rule("editorial_close", render_close)
     md.add_render_rule("editorial_unbalanced", render_unbalanced)
@@ -122,7 +130,7 @@ def _closing_backticks(src: str, pos: int, end: int, run: int) -> int:
     return -1
 
 
-def _make_rule(classify: Callable[[str], ApparatusRule]) -> Callable[[StateInline, bool], bool]:
+def _make_rule() -> Callable[[StateInline, bool], bool]:
     def editorial(state: StateInline, silent: bool) -> bool:
         start = state.pos
         if state.src[start] != "[":
@@ -138,11 +146,10 @@ def _make_rule(classify: Callable[[str], ApparatusRule]) -> Callable[[StateInlin
             return True
         if not silent:
             raw = state.src[start + 1 : end]
-            rule = classify(raw)
             interventions = interventions_of(state.env)
-            record: Intervention = {
-                "index": len(interventions), "raw": raw, "type": rule.type, "label": rule.label,
-                "display": rule.display, "note": rule.note, "line": 0, "col": 0, "call": "",
+            record: Intervention = {  # classified by the core rule editorial_classify, once its text is known
+                "index": len(interventions), "raw": raw, "text": raw, "type": "", "label": "", "display": "inline", "note": "",
+                "line": 0, "col": 0, "call": "", "tei": "", "reason": "", "extent": "",
             }
             interventions.append(record)
             opening = state.push("editorial_open", "span", 1)
@@ -157,6 +164,40 @@ def _make_rule(classify: Callable[[str], ApparatusRule]) -> Callable[[StateInlin
         return True
 
     return editorial
+
+
+# What an inline token adds to the text of a bracket without its Markdown.
+_TEXT_TOKENS = ("text", "text_special", "code_inline", "html_inline", "editorial_unbalanced")  # an image: its children
+_LINE_BREAKS = ("softbreak", "hardbreak")
+
+
+def _make_classify(classify: Callable[[str], ApparatusRule]) -> Callable[[StateCore], None]:
+    def editorial_classify(state: StateCore) -> None:
+        """Match each intervention's text without its Markdown against the rules and record what the first that matches says."""
+        for block in state.tokens:
+            if block.type != "inline" or not block.children:
+                continue
+            pieces: list[str] = []  # the text so far of the block's children
+            starts: list[int] = []  # where each open intervention's text starts in `pieces`
+            for token in walk_tokens(block.children):
+                if token.type == "editorial_open":
+                    starts.append(len(pieces))
+                    pieces.append("[")
+                elif token.type == "editorial_close" and starts:
+                    _classified(token.meta["intervention"], "".join(pieces[starts.pop() + 1 :]), classify)
+                    pieces.append("]")
+                elif token.type in _TEXT_TOKENS:
+                    pieces.append(token.content)
+                elif token.type in _LINE_BREAKS:
+                    pieces.append("\n")
+
+    return editorial_classify
+
+
+def _classified(record: Intervention, text: str, classify: Callable[[str], ApparatusRule]) -> None:
+    rule = classify(text)
+    record.update(text=text, type=rule.type, label=rule.label, display=rule.display, note=rule.note,
+                  tei=rule.tei, reason=rule.reason, extent=rule.extent(text) or "")
 
 
 def _stray_close(state: StateInline, silent: bool) -> bool:
