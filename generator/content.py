@@ -240,6 +240,10 @@ def read_source(root: Path, file: Path, diagnostics: Diagnostics, real_folders: 
     except OSError as exc:
         diagnostics.error("unreadable", f"cannot read this file: {exc.strerror}", Location(relative))
         return None
+    except RuntimeError:  # what pathlib's resolve raises for a loop of symbolic links
+        diagnostics.error("unreadable", "cannot read this file: it is a symbolic link that leads back to itself", Location(relative),
+                          "replace the link by the file, or point it at one")
+        return None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

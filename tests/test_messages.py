@@ -366,3 +366,12 @@ def test_serve_reports_a_hostile_edition_and_stops(case: str, tmp_path: Path, ca
     status, printed = run_command(["serve", str(root), "--port", "0"], capsys)
     assert status == 1 and "Traceback" not in printed
     assert expected in printed.splitlines() and "Fix the problems above, then run 'edition serve' again." in printed.splitlines()
+
+
+def test_a_register_that_is_a_loop_of_symbolic_links_is_reported(edition: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (edition / "content/places.yml").symlink_to("terms.yml")
+    (edition / "content/terms.yml").symlink_to("places.yml")
+    status, printed = run_command(["check", str(edition)], capsys)
+    assert status == 1 and "Traceback" not in printed
+    for register in ("places", "terms"):
+        assert f"content/{register}.yml:1:1: error: cannot read this file: it is a symbolic link that leads back to itself" in printed.splitlines()
