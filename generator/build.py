@@ -18,12 +18,12 @@ from generator import browse, search
 from generator.annotate import AnnotatedText
 from generator.config import SiteConfig
 from generator.content import ParseMemo, read_edition
-from generator.diagnostics import Diagnostics, Location
+from generator.diagnostics import Diagnostic, Diagnostics, Location
 from generator.exports import TEXT_FILES, ExportMemory, render_exports, template_globals
 from generator.exports.tei import KnownEntries, XmlIds
 from generator.exports.text import TextExports
 from generator.facsimiles import PageImage, read_page_images
-from generator.i18n import load_translations, text_labels
+from generator.i18n import catalogue_problems, load_translations, text_labels
 from generator.index import Appearance, EditionIndex, IndexParts, index_sources, index_with_parts
 from generator.markup import create_parser
 from generator.markup.crossrefs import crossrefs_plugin, unknown_document_links
@@ -66,6 +66,7 @@ from generator.render import (
 from generator.tracking import DocumentBodies, Fingerprints, Made, ReadLog, ReadResults, Tracked, WholeFiles, bytes_digest, digest, object_digest
 from generator.unchanged import SourceScan, Summary, forget_summary, output_state, read_summary, save_summary, scan_sources
 from generator.versions import VersionText, annotate_versions, mentions_with_versions
+from generator.yamlfile import ScalarSource
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -303,6 +304,7 @@ def _load(edition_dir: Path, output_dir: Path | None, cache: Path, earlier: Buil
     entry_digests, same_registers = _register_entries(edition, earlier.registers if earlier is not None else None, fingerprints)
     document_digests = _register_documents(edition, earlier.documents if earlier is not None else {}, fingerprints, memory.documents)
     page_images, image_files = read_page_images(edition_dir, edition, diagnostics, cache)
+    diagnostics.extend(catalogue_problems(config.language, folders))
     return Loaded(edition, output_dir, folders, pagefind, settings, earlier, last_output, memory, fingerprints,
                   entry_digests, same_registers, document_digests, page_images, image_files, theme_assets(folders, diagnostics))
 
@@ -355,9 +357,16 @@ def _annotate(loaded: Loaded, jobs: int | None, diagnostics: Diagnostics) -> Tex
         diagnostics.extend(unknown_document_links(page_env, page.path, edition))
     introduction_env: dict[str, object] = {}
     introduction_html = prose.render(config.introduction or "", introduction_env)
-    diagnostics.extend(unsafe_link_warnings(introduction_env, "site.yml"))  # lines count from the introduction's start
-    diagnostics.extend(unknown_document_links(introduction_env, "site.yml", edition))
+    diagnostics.extend(_in_site_yml(unsafe_link_warnings(introduction_env, "site.yml"), config.introduction_source))
+    diagnostics.extend(_in_site_yml(unknown_document_links(introduction_env, "site.yml", edition), config.introduction_source))
     return Texts(matcher, names, annotated, versions, version_exports, page_html, introduction_html)
+
+
+def _in_site_yml(found: list[Diagnostic], introduction: ScalarSource | None) -> list[Diagnostic]:
+    """Problems found in the introduction, whose lines count from its own start, at their places in site.yml."""
+    if introduction is None:
+        return found
+    return [replace(d, location=Location(d.location.path, *introduction.position(d.location.line, d.location.col))) for d in found]
 
 
 # --------------------------------------------------------------------------- render

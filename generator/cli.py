@@ -41,12 +41,19 @@ def make_parser() -> argparse.ArgumentParser:
 
     serve_cmd = commands.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on change")
     edition_arg(serve_cmd)
-    serve_cmd.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve_cmd.add_argument("--port", type=port_number, default=8000, help="port (default 8000)")
     serve_cmd.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, this machine only)")
 
     new_cmd = commands.add_parser("new", help="create a new edition with an example document")
     new_cmd.add_argument("directory", metavar="DIR")
     return parser
+
+
+def port_number(text: str) -> int:
+    """A TCP port for argparse: 0 (any free one) to 65535."""
+    if not text.strip().isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number (0 to 65535)")
+    return int(text)
 
 
 def summary(result: BuildResult, *, wrote: bool) -> str:
@@ -91,6 +98,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except OSError as problem:  # the file system refused something no check foresaw: say what, without a traceback
+        where = f" ({problem.filename})" if problem.filename else ""
+        print(f"edition: {problem.strerror or problem}{where}", file=sys.stderr)
+        return EXIT_PROBLEMS
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -99,7 +110,12 @@ def _run(args: argparse.Namespace) -> int:
 
         return create_edition(Path(args.directory))
     edition_dir = Path(args.edition_dir)
-    if not edition_dir.is_dir():
+    try:
+        is_folder = edition_dir.is_dir()
+    except OSError as problem:  # a name too long for the file system
+        print(f"edition: '{edition_dir}' cannot be a folder: {problem.strerror or problem}", file=sys.stderr)
+        return EXIT_USAGE
+    if not is_folder:
         print(f"edition: '{edition_dir}' is not a folder", file=sys.stderr)
         return EXIT_USAGE
     if args.command == "serve":

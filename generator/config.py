@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Container, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 import regex
 
 from generator.diagnostics import Diagnostics, Location, did_you_mean
-from generator.yamlfile import YamlDocument, YamlProblem, parse_yaml
+from generator.yamlfile import ScalarSource, YamlDocument, YamlProblem, parse_yaml
 
 CONFIG_FILE = "site.yml"
 DISPLAY_MODES = ("inline", "marker", "statement")
@@ -177,6 +177,7 @@ class SiteConfig:
     output: str = "_site"
     theme: str = "default"
     introduction: str | None = None
+    introduction_source: ScalarSource | None = field(default=None, compare=False, repr=False)  # where its lines stand in site.yml
     apparatus: ApparatusConfig = field(default_factory=ApparatusConfig)
     registers: RegistersConfig = field(default_factory=RegistersConfig)
     search: SearchConfig = field(default_factory=SearchConfig)
@@ -235,7 +236,10 @@ def language_tag(value: Any) -> str:
 
 def url(value: Any) -> str:
     address = text(value)
-    parsed = urlparse(address)
+    try:
+        parsed = urlparse(address)
+    except ValueError:  # such as an unclosed [ of an IPv6 address
+        parsed = urlparse("")
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise Invalid(f"'{address}' is not an http(s) address such as https://example.org/edition/")
     return address if address.endswith("/") else address + "/"
@@ -332,6 +336,10 @@ def read_config(edition_dir: Path, diagnostics: Diagnostics) -> SiteConfig | Non
     except UnicodeDecodeError as exc:
         diagnostics.error("encoding", f"{CONFIG_FILE} is not UTF-8 (byte {exc.start})", Location(CONFIG_FILE))
         return None
+    except OSError as exc:
+        diagnostics.error("unreadable", f"cannot read {CONFIG_FILE}: {exc.strerror or exc}", Location(CONFIG_FILE),
+                          "check that the file can be read by the user who runs the command")
+        return None
     return parse_config(source, diagnostics)
 
 
@@ -372,6 +380,9 @@ def parse_config(source: str, diagnostics: Diagnostics) -> SiteConfig | None:
             sections[name] = SearchConfig(**checked)
         else:
             sections[name] = MarkdownConfig(**checked)
+    if "introduction" in values and (introduction := document.scalar_source(source, "introduction")) is not None:
+        # (the setting is the text with its surrounding space taken off)
+        values["introduction_source"] = replace(introduction, skip=len(introduction.value) - len(introduction.value.lstrip()))
     return SiteConfig(**values, **sections)
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from generator import unchanged
 from generator.config import CONFIG_FILE, SiteConfig, read_config
@@ -32,6 +33,16 @@ PAGES_DIR = "content/pages"
 REGISTER_FILES = {"persons": "content/persons.yml", "places": "content/places.yml", "terms": "content/terms.yml"}
 MAX_FILE_BYTES = 1_000_000  # a transcript is some kilobytes; a megabyte is a mistake (or an attack)
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# An id names a folder of the site and files such as `<id>.xml`: file systems allow 255 bytes to a name.
+MAX_ID_LENGTH = 200
+# What TEI's xml:lang and HTML's lang accept, as site.yml's `language` does (a BCP 47 tag such as en, ru or zh-Hans).
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+# Authority identifiers that become links, by scheme: anything else there would make a broken or foreign link.
+AUTHORITY_IDENTIFIERS = {"wikidata": re.compile(r"Q[1-9][0-9]*"), "viaf": re.compile(r"[1-9][0-9]*"),
+                         "gnd": re.compile(r"[0-9][0-9X-]*"), "geonames": re.compile(r"[1-9][0-9]*")}
+AUTHORITY_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")  # a TEI data word: it becomes <idno type="...">
+URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+SCRIPT_SCHEMES = ("javascript:", "data:", "vbscript:", "file:")  # addresses that run or read something where they are opened
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # invisible, and not allowed in HTML
 T = TypeVar("T")
 FRONT_MATTER_EXAMPLE = "start the file with front matter:\n    ---\n    title: Cable from A to B\n    date: 1951-10-18\n    ---"
@@ -88,13 +99,34 @@ def _slug(value: Any) -> str:
     slug = _text(value)
     if not SLUG.fullmatch(slug):
         raise Invalid(f"'{slug}' is not a valid id: use lowercase letters, digits and single hyphens, e.g. 1951-10-18-mao")
+    if len(slug) > MAX_ID_LENGTH:
+        raise Invalid(_too_long(slug))
     return slug
+
+
+def _too_long(slug: str) -> str:
+    return (f"the id '{slug[:20]}…' is {len(slug)} characters long; an id may have at most {MAX_ID_LENGTH}, "
+            "so that a file system can hold the files named after it")
+
+
+def _language(value: Any) -> str:
+    tag = _text(value)
+    if not LANGUAGE_TAG.fullmatch(tag):
+        raise Invalid(f"'{tag}' is not a language tag such as en, ru or zh-Hans")
+    return tag
 
 
 def _size(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise Invalid("expected a whole number of pixels")
     return value
+
+
+def _has_host(url: str) -> bool:
+    try:
+        return bool(urlsplit(url).hostname)
+    except ValueError:  # such as an unclosed [ of an IPv6 address
+        return False
 
 
 def _facsimiles(value: Any) -> tuple[Facsimile, ...]:
@@ -111,6 +143,10 @@ def _facsimiles(value: Any) -> tuple[Facsimile, ...]:
             raise Invalid(f"page {index} has no 'image'")
         source = _text(entry["image"])
         remote = source.startswith(("https://", "http://"))
+        if any(character.isspace() for character in source):  # a space cannot stand in a URL (TEI's @url, HTML's src)
+            raise Invalid(f"page {index}: '{source}' has a space; " + ("write it as %20" if remote else "rename the file without spaces"))
+        if remote and not _has_host(source):
+            raise Invalid(f"page {index}: '{source}' is not an address such as https://example.org/iiif/p1/info.json")
         if not remote and (source.startswith("/") or ".." in Path(source).parts or "\\" in source):
             raise Invalid(f"page {index}: '{source}' must be a path inside content/, e.g. facsimiles/page-1.png, or an https:// URL")
         pages.append(Facsimile(
@@ -120,6 +156,14 @@ def _facsimiles(value: Any) -> tuple[Facsimile, ...]:
     labels = [page.n for page in pages]
     if len(set(labels)) != len(labels):
         raise Invalid("two pages have the same 'n'; give each page its own")
+    # Each page's TEI <surface> has an xml:id made of its label's letters and digits (exports.tei.slug).
+    surface_keys: dict[str, str] = {}
+    for label in labels:
+        key = re.sub(r"[^\w]+", "-", re.sub(r"['’]", "", label.strip().casefold())).strip("-") or "unspecified"
+        if key in surface_keys:
+            raise Invalid(f"the pages '{surface_keys[key]}' and '{label}' differ only in signs and spaces; "
+                          "give each page a label that differs in letters or digits")
+        surface_keys[key] = label
     return tuple(pages)
 
 
@@ -135,14 +179,14 @@ DOCUMENT_FIELDS: dict[str, Callable[[Any], Any]] = {
     "places": _ids,
     "source": _text,
     "summary": _text,
-    "language": _text,
+    "language": _language,
     "translation": _text,
     "rights": _text,
     "subjects": _texts,
     "collection": _text,
     "related": _document_ids,
     "facsimiles": _facsimiles,
-    "text_language": _text,
+    "text_language": _language,
 }
 REQUIRED_DOCUMENT_FIELDS = ("title", "date")
 
@@ -155,7 +199,7 @@ def _role(value: Any) -> str:
 
 
 # A sibling file `<name>.<lang>.md` needs only what differs from the document.
-VERSION_FIELDS: dict[str, Callable[[Any], Any]] = {"role": _role, "language": _text, "translator": _text, "title": _text}
+VERSION_FIELDS: dict[str, Callable[[Any], Any]] = {"role": _role, "language": _language, "translator": _text, "title": _text}
 VERSION_FILE = re.compile(r"^(?P<stem>.+)\.(?P<key>[a-z]{2,3}(?:-[A-Za-z0-9]+)?)\.md$")
 VERSION_SUFFIX = re.compile(r"\.[a-z]{2,3}(-[A-Za-z0-9]+)?\.md$")  # at the end of a file's name or path (no '/' in it)
 
@@ -198,6 +242,10 @@ def read_source(root: Path, file: Path, diagnostics: Diagnostics, real_folders: 
         return None
     except OSError as exc:
         diagnostics.error("unreadable", f"cannot read this file: {exc.strerror}", Location(relative))
+        return None
+    except RuntimeError:  # what pathlib's resolve raises for a loop of symbolic links
+        diagnostics.error("unreadable", "cannot read this file: it is a symbolic link that leads back to itself", Location(relative),
+                          "replace the link by the file, or point it at one")
         return None
     try:
         text = raw.decode("utf-8-sig")
@@ -354,7 +402,11 @@ def read_document(source: SourceText, diagnostics: Diagnostics) -> Document | No
     values, locations, ok = _check_fields(source.path, front, DOCUMENT_FIELDS, REQUIRED_DOCUMENT_FIELDS, diagnostics)
     stem = Path(source.path).name.removesuffix(".md")
     if "id" not in values and "id" not in front.yaml.data:
-        if SLUG.fullmatch(stem):
+        if SLUG.fullmatch(stem) and len(stem) > MAX_ID_LENGTH:
+            diagnostics.error("invalid-id", _too_long(stem), Location(source.path, 1, 1),
+                              f"rename the file to a shorter name, or add 'id: ...' of at most {MAX_ID_LENGTH} characters to the front matter")
+            ok = False
+        elif SLUG.fullmatch(stem):
             values["id"] = stem
         elif SLUG.fullmatch(stem.lower()):
             # Ids are lowercase so that 'A.md' and 'a.md' cannot become one page on Windows or macOS.
@@ -410,6 +462,9 @@ def read_page(source: SourceText, diagnostics: Diagnostics) -> Page | None:
         diagnostics.error("invalid-id", f"the file name '{stem}' cannot serve as the page address", Location(source.path),
                           "rename the file with lowercase letters, digits and hyphens")
         ok = False
+    elif len(page_id) > MAX_ID_LENGTH:
+        diagnostics.error("invalid-id", _too_long(page_id), Location(source.path), "rename the file to a shorter name")
+        ok = False
     if not ok:
         return None
     return Page(id=page_id, path=source.path, body=front.body, body_line=front.body_line, **values)
@@ -421,7 +476,21 @@ def read_page(source: SourceText, diagnostics: Diagnostics) -> Page | None:
 def _authority(value: Any) -> dict[str, str]:
     if not isinstance(value, dict):
         raise Invalid("expected a mapping such as {wikidata: Q855, viaf: '101787139'}")
-    return {str(k): _text(v) for k, v in value.items()}
+    records: dict[str, str] = {}
+    for key, item in value.items():
+        scheme, identifier = str(key), _text(item)
+        if not AUTHORITY_SCHEME.fullmatch(scheme):
+            raise Invalid(f"'{scheme}' is not a name of an authority scheme: use letters, digits, '-' and '_', e.g. wikidata")
+        known = AUTHORITY_IDENTIFIERS.get(scheme)
+        if known is not None and not known.fullmatch(identifier):
+            raise Invalid(f"'{identifier}' is not a {scheme} identifier, e.g. "
+                          + {"wikidata": "Q855", "viaf": "101787139", "gnd": "118616242", "geonames": "1816670"}[scheme])
+        scheme_of_url = URL_SCHEME.match(identifier)
+        if known is None and scheme_of_url and scheme_of_url.group().lower() not in ("http:", "https:") and (
+                identifier[scheme_of_url.end():].startswith("//") or scheme_of_url.group().lower() in SCRIPT_SCHEMES):
+            raise Invalid(f"'{identifier[:60]}' of '{scheme}' is an address that is not http(s)")
+        records[scheme] = identifier
+    return records
 
 
 def _coordinates(value: Any) -> tuple[float, float]:
@@ -697,7 +766,7 @@ def read_edition(root: Path, diagnostics: Diagnostics, memo: ParseMemo | None = 
     diagnostics.extend(register_problems.items)
     pages = [page for file in _markdown_files(root, PAGES_DIR)
              if (source := read_source(root, file, diagnostics)) and (page := memo.parse("page", source, diagnostics, read_page))]
-    _check_page_ids(pages, diagnostics)
+    pages = _check_page_ids(pages, diagnostics)
     if config is None:
         if not (root / CONFIG_FILE).is_file():
             return None
@@ -788,9 +857,17 @@ RESERVED_PAGE_IDS = frozenset({"documents", "persons", "places", "terms", "asset
                                "correspondence", "subjects", "collections"})
 
 
-def _check_page_ids(pages: list[Page], diagnostics: Diagnostics) -> None:
-    for page in pages:
+def _check_page_ids(pages: list[Page], diagnostics: Diagnostics) -> list[Page]:
+    """The pages that keep their address: a reserved address or one an earlier page has is an error."""
+    kept: dict[str, Page] = {}
+    for page in sorted(pages, key=lambda page: page.path):
         if page.id in RESERVED_PAGE_IDS:
             diagnostics.error("reserved-page", f"a page cannot be called '{page.id}': the edition uses that address itself",
                               Location(page.path), "rename the file")
+        elif page.id in kept:
+            diagnostics.error("duplicate-id", f"the page id '{page.id}' is already used by {kept[page.id].path}",
+                              Location(page.path), "give each page its own file name or 'id'")
+        else:
+            kept[page.id] = page
+    return list(kept.values())
 

@@ -95,6 +95,8 @@ def parse_date(value: object) -> PartialDate:
     year = int(match["year"])
     month = int(match["month"]) if match["month"] else None
     day = int(match["day"]) if match["day"] else None
+    if year == 0:  # ISO 8601 has a year 0000, but XML Schema's dates (and so TEI's @when) do not
+        raise DateProblem(f"'{text}' has the year 0000, which TEI and XML dates do not allow: the years run from 0001")
     if month is not None and not 1 <= month <= 12:
         raise DateProblem(f"'{text}' has no month {month}: months run from 01 to 12")
     if day is not None and month is not None:

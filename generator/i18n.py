@@ -18,11 +18,13 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_skeleton
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from markupsafe import Markup, escape
 
 from generator.dates import PartialDate
+from generator.diagnostics import Diagnostic, Location, Severity
 from generator.edition_files import is_inside
 
 CATALOGUE = "LC_MESSAGES/messages.po"
@@ -59,23 +61,113 @@ def catalogue_candidates(language: str) -> list[str]:
 
 def compile_catalogue(po_text: bytes) -> gettext.GNUTranslations:
     catalogue = read_po(io.BytesIO(po_text))
+    _check_placeholders(catalogue)
     compiled = io.BytesIO()
     write_mo(compiled, catalogue)  # fuzzy entries are left out, so they show in English
     compiled.seek(0)
     return gettext.GNUTranslations(compiled)
 
 
-def load_translations(language: str, theme_folders: Sequence[Path]) -> gettext.NullTranslations:
-    """The catalogues for `language` from the theme folders (the edition's own first), English where they lack a message."""
-    translations: gettext.NullTranslations = gettext.NullTranslations()
-    found: list[gettext.NullTranslations] = []
+def _check_placeholders(catalogue: Catalog) -> None:
+    """Every translation takes the values its message is given: the theme fills them in with `%` (see render.quick_gettext)."""
+    for message in catalogue:
+        if not message.id or not message.string or message.fuzzy:
+            continue
+        ids = message.id if isinstance(message.id, (list, tuple)) else (message.id,)
+        values: dict[str, int] = dict.fromkeys(PLACEHOLDER.findall(" ".join(ids)), 1)
+        if len(ids) > 1:
+            values["num"] = 1
+        for translation in message.string if isinstance(message.string, (list, tuple)) else (message.string,):
+            try:
+                translation % values
+            except (KeyError, ValueError, TypeError) as exc:
+                problem = f"asks for the value '{exc.args[0]}', which it is not given" if isinstance(exc, KeyError) \
+                    else "has a % that starts no placeholder such as %(name)s (write a literal % as %%)"
+                raise CatalogueProblem(f"the translation of '{ids[0][:40]}' {problem}", message.lineno or 1) from None
+
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)")
+
+
+class CatalogueProblem(Exception):
+    """A catalogue that cannot be read or compiled; `line` is where in the file (1-based)."""
+
+    def __init__(self, message: str, line: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def read_catalogue(po: Path) -> gettext.GNUTranslations:
+    """A catalogue file compiled, or CatalogueProblem saying what is wrong with it."""
+    try:
+        po_text = po.read_bytes()
+    except OSError as exc:
+        raise CatalogueProblem(f"cannot read this catalogue: {exc.strerror or exc}") from None
+    try:
+        return compile_catalogue(po_text)
+    except LookupError as exc:  # an unknown charset in the Content-Type header
+        raise CatalogueProblem(f"the catalogue's charset is not known: {exc}", _line_of(po_text, b"charset=")) from None
+    except UnicodeDecodeError as exc:  # (raised for one line, so the line is found again here)
+        line = next((number for number, text in enumerate(po_text.split(b"\n"), start=1)
+                     if not _decodes(text, exc.encoding)), 1)
+        raise CatalogueProblem(f"this line of the catalogue is not in its charset, {exc.encoding}", line) from None
+    except (ValueError, SyntaxError, RecursionError, MemoryError, OverflowError) as exc:
+        # gettext compiles the Plural-Forms rule into code, and refuses one that is not a C expression of n.
+        raise CatalogueProblem(f"the catalogue cannot be used: {exc}", _line_of(po_text, b"Plural-Forms")) from None
+
+
+def _decodes(text: bytes, encoding: str) -> bool:
+    try:
+        text.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _line_of(text: bytes, needle: bytes) -> int:
+    where = text.find(needle)
+    return text.count(b"\n", 0, where) + 1 if where >= 0 else 1
+
+
+def catalogue_files(language: str, theme_folders: Sequence[Path]) -> list[Path]:
+    """The catalogue for `language` in each theme folder that has one (the edition's own first)."""
+    found: list[Path] = []
     for folder in theme_folders:
         for candidate in catalogue_candidates(language):
             po = folder / "locale" / candidate / CATALOGUE
             # (A catalogue that is a link out of the edition is not read: render.theme_links_out reports it.)
             if po.is_file() and is_inside(po, folder.parent.parent.resolve()):
-                found.append(compile_catalogue(po.read_bytes()))
+                found.append(po)
                 break
+    return found
+
+
+def catalogue_problems(language: str, theme_folders: Sequence[Path]) -> list[Diagnostic]:
+    """An error for each catalogue for `language` that cannot be used, at its place in the file."""
+    problems: list[Diagnostic] = []
+    for po in catalogue_files(language, theme_folders):
+        try:
+            read_catalogue(po)
+        except CatalogueProblem as problem:
+            folder = po.parents[3]  # themes/<theme>/locale/<lang>/LC_MESSAGES/messages.po
+            shown = po.relative_to(folder.parent.parent).as_posix()
+            problems.append(Diagnostic(Severity.ERROR, "catalogue", problem.message, Location(shown, problem.line, 1),
+                                       "fix or remove the catalogue; a message it lacks shows in English"))
+    return problems
+
+
+def load_translations(language: str, theme_folders: Sequence[Path]) -> gettext.NullTranslations:
+    """The catalogues for `language` from the theme folders (the edition's own first), English where they lack a message.
+
+    A catalogue that cannot be used is left out here: the load stage reports it (see build._load)."""
+    translations: gettext.NullTranslations = gettext.NullTranslations()
+    found: list[gettext.NullTranslations] = []
+    for po in catalogue_files(language, theme_folders):
+        try:
+            found.append(read_catalogue(po))
+        except CatalogueProblem:
+            continue
     for catalogue in reversed(found):
         catalogue.add_fallback(translations)
         translations = catalogue

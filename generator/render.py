@@ -76,6 +76,8 @@ class TemplateSources:
             source, _, _ = self._environment.loader.get_source(self._environment, name)
         except jinja2.TemplateNotFound:
             return None
+        except jinja2.TemplateSyntaxError:  # a file that cannot be read: the pages that load it are made again, and report it
+            return None
         return digest(source)
 
 
@@ -123,17 +125,30 @@ def theme_assets(folders: list[Path], diagnostics: Diagnostics) -> dict[str, byt
 
 class ThemeLoader(jinja2.FileSystemLoader):
     """Jinja's loader of a theme's templates, which does not read a template through a link out of the edition
-    (`theme_links_out` reports it): the template is looked for in the next theme, as one that is not there."""
+    (`theme_links_out` reports it: the template is looked for in the next theme, as one that is not there), and
+    reports a file it cannot read or decode as a problem of that file."""
 
     def __init__(self, folder: Path) -> None:
         super().__init__(str(folder / TEMPLATES))
         self._inside = theme_root(folder)
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
-        file = Path(self.searchpath[0], *jinja2.loaders.split_template_path(template))
+        pieces = jinja2.loaders.split_template_path(template)
+        file = Path(self.searchpath[0], *pieces)
         if os.path.lexists(file) and not is_inside(file, self._inside):
             raise jinja2.TemplateNotFound(template)
-        return super().get_source(environment, template)
+        try:
+            return super().get_source(environment, template)
+        except jinja2.TemplateNotFound:  # (an OSError too) the next folder may have it
+            raise
+        except (OSError, UnicodeDecodeError) as exc:
+            filename = next((path for folder in self.searchpath if os.path.isfile(path := os.path.join(folder, *pieces))), template)
+            if isinstance(exc, UnicodeDecodeError):
+                line = (exc.object[: exc.start].count(b"\n") + 1) if isinstance(exc.object, bytes) else 1
+                message = f"the template is not UTF-8 (byte {exc.start} cannot be read as UTF-8)"
+            else:
+                line, message = 1, f"cannot read the template: {exc.strerror or exc}"
+            raise jinja2.TemplateSyntaxError(message, line, template, filename) from None
 
 
 class TemplateProblem(Exception):
@@ -239,7 +254,6 @@ class _KeptBytecode(jinja2.BytecodeCache):
 
 
 _COMPILED = _KeptBytecode()
-
 
 def create_environment(folders: list[Path], language: str = "en", read_log: ReadLog | None = None) -> EditionEnvironment:
     """The theme's environment; with `read_log`, it notes each template loaded and each body read there."""
@@ -431,6 +445,10 @@ def _template_diagnostic(filename: str, line: int, message: str, roots: list[Pat
             continue
     if "is undefined" in message or "has no attribute" in message:
         hint = "the template uses a value that does not exist; check its spelling, or test it with 'is defined'"
+    elif "not UTF-8" in message:
+        hint = "save the template in UTF-8"
+    elif "cannot read the template" in message:
+        hint = "check that the file can be read by the user who runs the command"
     else:
         hint = "fix the template syntax at this line"
     return Diagnostic(Severity.ERROR, "template", f"template error: {message}", Location(shown, line, 1), hint)

@@ -56,12 +56,20 @@ transcript mark the editor's interventions; each becomes a note in the apparatus
 
 
 def create_edition(target: Path) -> int:
-    if target.exists() and any(target.iterdir()):
-        print(f"edition: '{target}' already exists and is not empty; choose a new folder", file=sys.stderr)
+    try:
+        if target.exists() and not target.is_dir():
+            print(f"edition: '{target}' already exists and is not a folder; choose a new folder", file=sys.stderr)
+            return 2
+        if target.exists() and any(target.iterdir()):
+            print(f"edition: '{target}' already exists and is not empty; choose a new folder", file=sys.stderr)
+            return 2
+        for name, text in FILES.items():
+            path = target / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    except OSError as problem:
+        where = problem.filename or target
+        print(f"edition: cannot create the edition in '{target}': {problem.strerror or problem} ({where})", file=sys.stderr)
         return 2
-    for name, text in FILES.items():
-        path = target / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
     print(f"Created a new edition in {target}.\nBuild it with:  edition build {target}\nPreview it with: edition serve {target}")
     return 0

@@ -8,7 +8,9 @@ every page and in the terminal. Only files inside the output folder are served.
 from __future__ import annotations
 
 import html
+import ipaddress
 import json
+import socket
 import sys
 import threading
 import traceback
@@ -17,6 +19,7 @@ from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from generator.build import build
@@ -58,15 +61,30 @@ class BuildState:
 class PreviewHandler(SimpleHTTPRequestHandler):
     state: BuildState
     root: Path
+    hosts: frozenset[str]  # the Host headers this server answers (see served_hosts)
 
     def log_message(self, format: str, *args: object) -> None:
         pass
 
     def do_GET(self) -> None:
+        # A page of another site whose name points here (DNS rebinding) would send its own name as the Host.
+        if (self.headers.get("Host") or "").strip().lower() not in self.hosts:
+            self._send(HTTPStatus.MISDIRECTED_REQUEST, "text/plain; charset=utf-8", b"This server answers only to its own address.")
+            return
+        try:
+            self._answer()
+        except (OSError, ValueError):  # a path too long for the file system, a file gone while it was read
+            if not self.wfile.closed:
+                self._send(HTTPStatus.BAD_REQUEST, "text/plain; charset=utf-8", b"Bad request")
+
+    def _answer(self) -> None:
         parts = urlsplit(self.path)
         if parts.path == "/__edition/wait":
-            version = int(parse_qs(parts.query).get("version", ["0"])[0] or 0)
-            body = json.dumps({"version": self.state.wait(version, timeout=20)}).encode()
+            asked = parse_qs(parts.query).get("version", ["0"])[0] or "0"
+            if not asked.lstrip("-").isdigit() or len(asked) > 18:
+                self._send(HTTPStatus.BAD_REQUEST, "text/plain; charset=utf-8", b"Bad request: version must be a number")
+                return
+            body = json.dumps({"version": self.state.wait(int(asked), timeout=20)}).encode()
             self._send(HTTPStatus.OK, "application/json", body)
             return
         target = self._resolve(parts.path)
@@ -127,6 +145,44 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             self.wfile.write(body)
 
 
+class PreviewServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A client that hangs up or sends nonsense is its own affair: no traceback on the editor's console.
+        pass
+
+
+def served_hosts(host: str, port: int) -> frozenset[str]:
+    """The Host headers a browser sends to this server: its address and port, and for a loopback one `localhost` too.
+
+    A server bound to every address (0.0.0.0, ::) answers to any address written as digits and to this machine's names."""
+    names = {host.lower()}
+    try:
+        address = ipaddress.ip_address(host or "0.0.0.0")  # ("" binds every address, as 0.0.0.0 does)
+    except ValueError:
+        address = None
+    if host.lower() == "localhost" or (address is not None and address.is_loopback):
+        names |= {"localhost", "127.0.0.1", "[::1]"}
+    if address is not None and address.version == 6:
+        names.add(f"[{host.lower()}]")
+    if address is not None and address.is_unspecified:
+        names |= {"localhost", socket.gethostname().lower(), socket.getfqdn().lower()}
+        names |= {info[4][0] for info in _addresses_of(socket.gethostname())}
+        names |= {"127.0.0.1", "[::1]"}
+    hosts = {f"{name}:{port}" for name in names}
+    if port == 80:
+        hosts |= names
+    return frozenset(hosts)
+
+
+def _addresses_of(name: str) -> list[Any]:
+    try:
+        return socket.getaddrinfo(name, None)
+    except OSError:
+        return []
+
+
 def rebuild(edition_dir: Path, state: BuildState, *, strict: bool) -> bool:
     if state.following is not None:
         state.following.join()  # one follow-up at a time on the folder, done before the memory is used again
@@ -162,18 +218,31 @@ def serve(edition_dir: Path, *, host: str = "127.0.0.1", port: int = 8000, stric
     from watchfiles import DefaultFilter, watch
 
     state = BuildState()
-    result = build(edition_dir, strict=strict)
+    handler = type("Handler", (PreviewHandler,), {"state": state})
+    # The address is taken before the build, so that one in use is said at once.
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        server = type("Server", (PreviewServer,), {"address_family": family})((host, port), partial(handler))
+    except (OSError, OverflowError, UnicodeError, TypeError, ValueError) as problem:  # (a host with a null character: TypeError)
+        reason = problem.strerror if isinstance(problem, OSError) and problem.strerror else str(problem)
+        print(f"edition serve: cannot serve on {host} port {port}: {reason}", file=sys.stderr)
+        return 2
+    try:
+        result = build(edition_dir, strict=strict)
+    except BaseException:
+        server.server_close()
+        raise
     report(result.diagnostics, strict=strict, stream=sys.stderr)
-    if result.output_dir is None:
+    output_dir = result.output_dir.resolve() if result.output_dir is not None else None
+    if output_dir is None or (result.diagnostics.failed(strict=strict) and not output_dir.is_dir()):
+        server.server_close()
+        if output_dir is not None:
+            print("Fix the problems above, then run 'edition serve' again.", file=sys.stderr)
         return 1
-    output_dir = result.output_dir.resolve()
-    if result.diagnostics.failed(strict=strict) and not output_dir.is_dir():
-        print("Fix the problems above, then run 'edition serve' again.", file=sys.stderr)
-        return 1
-    handler = type("Handler", (PreviewHandler,), {"state": state, "root": output_dir})
-    server = ThreadingHTTPServer((host, port), partial(handler))
-    server.daemon_threads = True
-    print(f"Serving {output_dir} at http://{host}:{server.server_port}/ (Ctrl+C to stop)", file=sys.stderr)
+    handler.root = output_dir
+    handler.hosts = served_hosts(host, server.server_port)
+    print(f"Serving {output_dir} at http://{host if ':' not in host else f'[{host}]'}:{server.server_port}/ (Ctrl+C to stop)",
+          file=sys.stderr)
 
     ignored = {output_dir, (edition_dir / ".edition-cache").resolve(), (edition_dir / ".venv").resolve()}
 

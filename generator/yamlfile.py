@@ -41,10 +41,73 @@ class YamlProblem(Exception):
 
 
 @dataclass(frozen=True)
+class ScalarSource:
+    """A text value and the file lines it was written on, to turn a place in the text into a place in the file.
+
+    A block scalar (`|`, `>`) starts on the line after its indicator and is indented; a folded one (`>`)
+    and a plain or quoted one over several lines join lines with spaces: the text is walked along the
+    source to find where each of its characters was written."""
+
+    value: str
+    first_line: int  # the file line of `lines[0]`
+    first_col: int  # the file column (1-based) where `lines[0]` starts
+    lines: tuple[str, ...]  # the source lines of the value, the indentation of a block taken off
+    indent: int  # the columns taken off each line but the first (a block's indentation)
+    skip: int = 0  # the characters at the value's start that the text the positions count in lacks (stripped space)
+
+    def position(self, line: int, col: int) -> tuple[int, int]:
+        """The file (line, col) of the 1-based (line, col) in the value; where the walk gets lost, the value's start."""
+        value_lines = self.value[self.skip:].split("\n")
+        if not 1 <= line <= len(value_lines):
+            return self.first_line, self.first_col
+        target = self.skip + sum(len(text) + 1 for text in value_lines[: line - 1]) + col - 1
+        source = "\n".join(self.lines)
+        i = j = 0
+        while i < target and j < len(source):
+            # the same character, or a line break folded into a space
+            if i < len(self.value) and (self.value[i] == source[j] or (source[j] == "\n" and self.value[i] == " ")):
+                i, j = i + 1, j + 1
+            elif source[j] in "\n \t":  # a break folded away, the indentation of a continued line
+                j += 1
+            else:
+                return self.first_line, self.first_col
+        source_line = source.count("\n", 0, j)
+        source_col = j - (source.rfind("\n", 0, j) + 1)
+        return self.first_line + source_line, (self.first_col if source_line == 0 else 1 + self.indent) + source_col
+
+
+@dataclass(frozen=True)
 class YamlDocument:
     data: Any
     positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    # Where a text over several lines ends, and its style: (end line, end column, style), 1-based, for ScalarSource.
+    scalar_ends: dict[Path, tuple[int, int, str]] = field(default_factory=dict)
+
+    def scalar_source(self, text: str, *path: str | int) -> ScalarSource | None:
+        """The text value at `path` with its source lines (`text` is the parsed YAML), or None when it is not a text."""
+        value: Any = self.data
+        for key in path:
+            try:
+                value = value[key]
+            except (KeyError, IndexError, TypeError):
+                return None
+        if not isinstance(value, str) or tuple(path) not in self.positions:
+            return None
+        line, col = self.positions[tuple(path)]
+        source_lines = text.split("\n")
+        end_line, end_col, style = self.scalar_ends.get(tuple(path), (line, 0, ""))
+        if style in ("|", ">"):  # the text starts on the next line, indented
+            # (the end mark stands at the start of the line after the block, or at the end of the file's last line)
+            lines = source_lines[line: end_line - 1 if end_col == 1 else end_line]
+            indent = min((len(item) - len(item.lstrip(" ")) for item in lines if item.strip()), default=0)
+            return ScalarSource(value, line + 1, indent + 1, tuple(item[indent:] for item in lines), indent)
+        lines = source_lines[line - 1: end_line]
+        if not lines:
+            return None
+        quoted = 1 if style in ("'", '"') or lines[0][col - 1: col] in ("'", '"') else 0  # (one line's style is not kept)
+        lines[0] = lines[0][col - 1 + quoted:]
+        return ScalarSource(value, line, col + quoted, tuple(lines), 0)
 
     def position(self, *path: str | int) -> tuple[int, int]:
         """Where the value at `path` starts, or its nearest ancestor that has a position."""
@@ -82,12 +145,16 @@ def parse_yaml(text: str, *, first_line: int = 1) -> YamlDocument:
         raise YamlProblem(f"invalid YAML: {exc}", first_line, 1) from None
     except RecursionError:
         raise YamlProblem("the YAML is nested too deeply", first_line, 1) from None
+    except ValueError as exc:  # a value the constructor cannot make, such as a whole number of thousands of digits
+        raise YamlProblem(f"invalid YAML: a value cannot be read ({exc})", first_line, 1,
+                          "put a long number in quotes to keep it as text") from None
     finally:
         loader.dispose()
     positions: dict[Path, tuple[int, int]] = {}
     key_positions: dict[Path, tuple[int, int]] = {}
-    _record_positions(node, (), positions, key_positions, first_line - 1, set())
-    return YamlDocument(data, positions, key_positions)
+    scalar_ends: dict[Path, tuple[int, int, str]] = {}
+    _record_positions(node, (), positions, key_positions, first_line - 1, set(), scalar_ends)
+    return YamlDocument(data, positions, key_positions, scalar_ends)
 
 
 def _problem_from(exc: yaml.MarkedYAMLError, line_offset: int, text: str) -> YamlProblem:
@@ -168,16 +235,19 @@ def _record_positions(
     key_positions: dict[Path, tuple[int, int]],
     offset: int,
     seen: set[int],
+    scalar_ends: dict[Path, tuple[int, int, str]],
 ) -> None:
     positions[path] = (node.start_mark.line + 1 + offset, node.start_mark.column + 1)
     if id(node) in seen:  # an aliased subtree is described once, at its anchor
         return
     seen.add(id(node))
+    if isinstance(node, yaml.ScalarNode) and (node.style in ("|", ">") or node.end_mark.line != node.start_mark.line):
+        scalar_ends[path] = (node.end_mark.line + 1 + offset, node.end_mark.column + 1, node.style or "")
     if isinstance(node, yaml.SequenceNode):
         for index, child in enumerate(node.value):
-            _record_positions(child, (*path, index), positions, key_positions, offset, seen)
+            _record_positions(child, (*path, index), positions, key_positions, offset, seen, scalar_ends)
     elif isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(id(key_node))
             key_positions[(*path, key)] = (key_node.start_mark.line + 1 + offset, key_node.start_mark.column + 1)
-            _record_positions(value_node, (*path, key), positions, key_positions, offset, seen)
+            _record_positions(value_node, (*path, key), positions, key_positions, offset, seen, scalar_ends)

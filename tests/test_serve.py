@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import document
+from tests.conftest import REPO_ROOT, document
 
 
 def free_port() -> int:
@@ -34,8 +35,9 @@ def get(port: int, path: str, timeout: float = 30) -> tuple[int, str]:
 def server(make_edition) -> Iterator[tuple[int, Path]]:
     root = make_edition({"content/documents/a.md": document("First title")})
     port = free_port()
+    # (the checkout's generator first on the path, whatever is installed: the server runs in the edition's folder)
     process = subprocess.Popen([sys.executable, "-m", "generator", "serve", str(root), "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=root)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=root, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
     try:
         for _ in range(100):
             try:
@@ -127,3 +129,60 @@ def test_rebuilds_on_change_and_keeps_the_last_good_site_on_failure(server: tupl
     status, body = get(port, "/documents/a/")
     assert status == 200 and "Second title" in body
     assert "The last rebuild failed" in body and "nobody" in body
+
+
+def raw_request(port: int, data: bytes) -> bytes:
+    """What the server answers to `data` sent as it is, until it closes the connection."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+        connection.sendall(data)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    return answer
+
+
+def test_answers_only_requests_for_its_own_address(server: tuple[int, Path]) -> None:
+    port, _ = server
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LOCALHOST:{port}"):
+        answer = raw_request(port, f"GET /documents/a/ HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+        assert answer.startswith(b"HTTP/1.0 200 ") and b"First title" in answer, host
+    # A name of another site that resolves to this machine (DNS rebinding), another port, no Host at all, a Host of bytes
+    for host_line in (f"Host: attacker.example:{port}\r\n", "Host: attacker.example\r\n", "Host: 127.0.0.1:1\r\n", "Host: 127.0.0.1\r\n",
+                      "", "Host: \xff\xfe\r\n", f"Host: 127.0.0.1:{port}.attacker.example\r\n"):
+        answer = raw_request(port, f"GET /documents/a/ HTTP/1.1\r\n{host_line}Connection: close\r\n\r\n".encode("latin-1"))
+        assert answer.startswith(b"HTTP/1.0 421 ") and b"First title" not in answer, host_line
+        assert answer.endswith(b"This server answers only to its own address."), host_line
+
+
+def test_answers_malformed_requests_with_400_and_no_traceback(make_edition) -> None:  # type: ignore[no-untyped-def]
+    root = make_edition({"content/documents/a.md": document("First title")})
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", str(root), "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO_ROOT)
+    try:
+        for _ in range(100):
+            try:
+                get(port, "/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        host = f"Host: 127.0.0.1:{port}\r\nConnection: close\r\n"
+        malformed = {
+            b"GARBAGE\r\n\r\n": b"400",
+            b"GET / HTTP/9.9\r\n\r\n": b"505",
+            f"GET /__edition/wait?version=abc HTTP/1.1\r\n{host}\r\n".encode(): b"400",
+            f"GET /__edition/wait?version=99999999999999999999999 HTTP/1.1\r\n{host}\r\n".encode(): b"400",
+            f"GET /{'a' * 5000} HTTP/1.1\r\n{host}\r\n".encode(): b"400",
+            f"GET /{'a/' * 3000} HTTP/1.1\r\n{host}\r\n".encode(): b"400",
+            f"GET /%ff%fe/%00 HTTP/1.1\r\n{host}\r\n".encode(): b"403",
+            f"GET / HTTP/1.1\r\n{host}X: {'y' * 70000}\r\n\r\n".encode(): b"431",
+            b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + bytes(range(256)): b"",
+        }
+        for data, status in malformed.items():
+            answer = raw_request(port, data)
+            assert status in answer.split(b"\r\n", 1)[0] or (status == b"" and not answer.startswith(b"HTTP/1.0 2")), (data[:60], answer[:80])
+        assert get(port, "/documents/a/")[0] == 200  # still serving
+    finally:
+        process.terminate()
+        _, console = process.communicate(timeout=10)
+    assert "Traceback" not in console

@@ -81,6 +81,7 @@ def serialize(root: ET.Element) -> str:
 
 
 _NCNAME = re.compile(r"[A-Za-z_][\w.-]*")
+_MADE_PREFIXES = ("doc-", "person-", "place-")
 
 
 @dataclass(frozen=True)
@@ -92,9 +93,12 @@ class XmlIds:
 
     @staticmethod
     def of(index: EditionIndex | Edition) -> XmlIds:
-        persons = {p.id: p.id if _NCNAME.fullmatch(p.id) else f"person-{p.id}" for p in index.persons}
+        # An id that begins as the ids made here do (doc-, person-, place-) is prefixed too, so that none can be made twice.
+        persons = {p.id: p.id if _NCNAME.fullmatch(p.id) and not p.id.startswith(_MADE_PREFIXES) else f"person-{p.id}"
+                   for p in index.persons}
         taken = set(persons.values())
-        places = {p.id: p.id if _NCNAME.fullmatch(p.id) and p.id not in taken else f"place-{p.id}" for p in index.places}
+        places = {p.id: p.id if _NCNAME.fullmatch(p.id) and p.id not in taken and not p.id.startswith(_MADE_PREFIXES) else f"place-{p.id}"
+                  for p in index.places}
         return XmlIds(persons, places)
 
     def person(self, entry_id: str) -> str:
