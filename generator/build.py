@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -41,7 +43,16 @@ from generator.memory import (
     tree_digest,
 )
 from generator.model import Document, Edition
-from generator.output import OutputProblem, StagingFolder, Written, check_output_dir, remove_stale_temporaries, update_site, write_site
+from generator.output import (
+    OutputProblem,
+    StagingFolder,
+    Written,
+    check_output_dir,
+    remove_stale_temporaries,
+    replacing_warning,
+    update_site,
+    write_site,
+)
 from generator.parallel_stages import PageTask, PlanningRenderer, annotate_documents, render_pages
 from generator.registers import NameMatcher, build_matcher
 from generator.render import (
@@ -138,6 +149,7 @@ def build(
     # An update writes its pages and leaves what follows them (the files that hold every text, exports.TEXT_FILES,
     # then the search index) to `result.follow_up`, for the caller to run before its next build.
     pages_first: bool = False,
+    force: bool = False,  # replace an output folder this generator did not write (see output.check_output_dir)
 ) -> BuildResult:
     started = time.perf_counter()
     diagnostics = Diagnostics()
@@ -160,6 +172,15 @@ def build(
         return result
     edition, config, output_dir, memory = loaded.edition, loaded.edition.config, loaded.output_dir, loaded.memory
     result.edition, result.output_dir = edition, output_dir
+    # Sites of earlier versions hold no marker: the one the edition's last build wrote is its own all the same.
+    known_outputs = [Path(kept.output_dir) for kept in (earlier, read_summary(edition_dir)) if kept is not None and kept.output_dir]
+    output_check = functools.partial(check_output_dir, edition_dir, output_dir, cache_dir=cache, known_outputs=known_outputs,
+                                     inside_edition=loaded.output_from_settings, force=force)
+    if not write:
+        try:
+            output_check()  # `check` refuses what `build` would
+        except OutputProblem as problem:
+            diagnostics.error("output-folder", str(problem), _output_location(edition_dir, loaded), problem.hint)
     texts = _annotate(loaded, jobs, diagnostics)
     result.versions, result.page_images = texts.versions, loaded.page_images
 
@@ -198,7 +219,7 @@ def build(
     staging: StagingFolder | None = None
     if write and last_output is None:
         try:
-            check_output_dir(edition_dir, output_dir)
+            output_check()
             staging = StagingFolder(output_dir)
         except (OutputProblem, OSError):
             staging = None  # the write stage reports it
@@ -216,7 +237,7 @@ def build(
         later_exports = _make_exports(index, config, loaded, texts, read_results, made, jobs, later=pages_first and last_output is not None)
         result.files = made.files
         if write:
-            _write(edition_dir, loaded, made, diagnostics, result, sources=sources, strict=strict,
+            _write(edition_dir, loaded, made, diagnostics, result, output_check, sources=sources, strict=strict,
                    cache=None if kept_in_process else cache, save_memory_too=use_cache, later_exports=later_exports, pages_first=pages_first)
     finally:
         if staging is not None:
@@ -247,6 +268,7 @@ class Loaded:
 
     edition: Edition
     output_dir: Path
+    output_from_settings: bool  # site.yml's `output`, not the caller's: it must stay inside the edition
     folders: list[Path]  # the theme's folders, the edition's own first
     pagefind: Path | None  # the search indexer, when the settings ask for search and it is installed
     settings: str  # the digest of the settings, the theme, the generator and the output folder
@@ -273,6 +295,7 @@ def _load(edition_dir: Path, output_dir: Path | None, cache: Path, earlier: Buil
     if edition is None:
         return None
     config = edition.config
+    asked_output = output_dir
     output_dir = output_dir if output_dir is not None else edition_dir / config.output
     folders = theme_dirs(edition_dir, config)
     pagefind = search.find_pagefind() if config.search.enabled else None
@@ -290,7 +313,7 @@ def _load(edition_dir: Path, output_dir: Path | None, cache: Path, earlier: Buil
     entry_digests, same_registers = _register_entries(edition, earlier.registers if earlier is not None else None, fingerprints)
     document_digests = _register_documents(edition, earlier.documents if earlier is not None else {}, fingerprints, memory.documents)
     page_images, image_files = read_page_images(edition_dir, edition, diagnostics, cache)
-    return Loaded(edition, output_dir, folders, pagefind, settings, earlier, last_output, memory, fingerprints,
+    return Loaded(edition, output_dir, asked_output is None, folders, pagefind, settings, earlier, last_output, memory, fingerprints,
                   entry_digests, same_registers, document_digests, page_images, image_files, theme_assets(folders, diagnostics))
 
 
@@ -466,7 +489,8 @@ def _make_exports(
 
 
 def _write(
-    edition_dir: Path, loaded: Loaded, made: MadeFiles, diagnostics: Diagnostics, result: BuildResult, *,
+    edition_dir: Path, loaded: Loaded, made: MadeFiles, diagnostics: Diagnostics, result: BuildResult,
+    output_check: Callable[[], list[str]], *,
     sources: SourceScan | None, strict: bool, cache: Path | None, save_memory_too: bool, later_exports: LaterExports | None,
     pages_first: bool,
 ) -> None:
@@ -475,7 +499,9 @@ def _write(
     A problem is reported, and the last site stands."""
     output_dir, memory, last_output, pagefind = loaded.output_dir, loaded.memory, loaded.last_output, loaded.pagefind
     try:
-        check_output_dir(edition_dir, output_dir)
+        replaced = output_check()
+        if replaced:  # (before the verdict: with --strict, this warning too keeps the folder as it is)
+            diagnostics.warning("output", replacing_warning(output_dir, replaced), _output_location(edition_dir, loaded))
         if made.staging is None:  # (the staging folder did this when it was made)
             # Even a failing build puts back a site that a killed build left half swapped.
             remove_stale_temporaries(output_dir.resolve())
@@ -550,12 +576,23 @@ def _write(
         memory.kept_shards = {}  # the shards as read hold the last build's objects: a caller that keeps the memory saves none
         result.memory = memory
     except OutputProblem as problem:
-        diagnostics.error("output", str(problem), Location("site.yml"), "choose an output folder of its own, such as _site")
+        diagnostics.error("output-folder", str(problem), _output_location(edition_dir, loaded), problem.hint)
     except search.SearchFailed as problem:
         diagnostics.error("search", str(problem), Location("site.yml"), search.FAILED_HINT)
     except OSError as exc:  # a full disk, a read-only folder, a file where the output folder should be
         diagnostics.error("output", f"cannot write the site: {exc.strerror or exc} ({exc.filename})", Location("site.yml"),
                           "check that the output folder can be written; the previous site is unchanged")
+
+
+def _output_location(edition_dir: Path, loaded: Loaded) -> Location:
+    """Where site.yml sets `output` (its value), when the output is site.yml's and is set there in block style."""
+    if loaded.output_from_settings:
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            lines = (edition_dir / "site.yml").read_text(encoding="utf-8").splitlines()
+            for number, line in enumerate(lines, 1):
+                if (setting := re.match(r"output[ \t]*:[ \t]*", line)) is not None:
+                    return Location("site.yml", number, setting.end() + 1)
+    return Location("site.yml")
 
 
 def _register_entries(

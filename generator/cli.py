@@ -33,6 +33,7 @@ def make_parser() -> argparse.ArgumentParser:
     build_cmd = commands.add_parser("build", help="build the site")
     edition_arg(build_cmd)
     build_cmd.add_argument("--out", metavar="DIR", help="output folder (default: site.yml's output, else _site)")
+    build_cmd.add_argument("--force", action="store_true", help="replace an output folder this generator did not write (it says what it replaces)")
 
     check_cmd = commands.add_parser("check", help="validate everything, write nothing")
     edition_arg(check_cmd)
@@ -41,6 +42,7 @@ def make_parser() -> argparse.ArgumentParser:
     edition_arg(serve_cmd)
     serve_cmd.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     serve_cmd.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, this machine only)")
+    serve_cmd.add_argument("--force", action="store_true", help="replace an output folder this generator did not write (it says what it replaces)")
 
     new_cmd = commands.add_parser("new", help="create a new edition with an example document")
     new_cmd.add_argument("directory", metavar="DIR")
@@ -118,11 +120,12 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "serve":
         from generator.serve import serve
 
-        return serve(edition_dir, host=args.host, port=args.port, strict=args.strict)
+        return serve(edition_dir, host=args.host, port=args.port, strict=args.strict, force=args.force)
     write = args.command == "build"
     out = Path(args.out) if write and args.out else None
     global _last_result
-    result = _last_result = build(edition_dir, out, write=write, strict=args.strict, progress=_progress(sys.stderr))
+    result = _last_result = build(edition_dir, out, write=write, strict=args.strict, progress=_progress(sys.stderr),
+                                        force=write and args.force)
     # The build's millions of objects live until this process ends, and it collected no garbage while it ran (see
     # build.py): put away from the collector, they are not walked by its first collections, seconds at 10,000 documents.
     gc.freeze()

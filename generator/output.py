@@ -12,7 +12,7 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
@@ -22,23 +22,84 @@ from generator.tracking import bytes_digest
 TEMP_PREFIX = ".edition-build-"
 
 
+SITE_MARKER = ".edition-site"  # in every site this generator publishes: a folder holding it may be replaced
+SITE_MARKER_TEXT = b"This folder is a site made by the edition generator: each build replaces it whole.\n"
+VERSION_CONTROL = (".git", ".hg", ".svn")
+DEFAULT_HINT = "choose an output folder of its own, such as _site"
+
+
 class OutputProblem(Exception):
-    pass
+    def __init__(self, message: str, hint: str = DEFAULT_HINT) -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
-def check_output_dir(edition_dir: Path, output_dir: Path) -> None:
-    """Refuse an output folder that is the edition, contains it, or lies in its content."""
+def check_output_dir(
+    edition_dir: Path, output_dir: Path, *, cache_dir: Path | None = None, known_outputs: Collection[Path] = (),
+    inside_edition: bool = False, force: bool = False,
+) -> list[str]:
+    """Refuse an output folder that a build must not replace; give the files a forced build replaces.
+
+    Never the edition, a folder holding it, its sources, the build memory, a version-control folder or a symbolic
+    link (with `inside_edition`, the output of site.yml, no folder on its way from the edition may be one either).
+    An existing folder must be empty, hold the marker this generator writes into each site, or be the output its
+    last build named (`known_outputs`: sites of earlier versions have no marker); another is replaced only with
+    `force`, and its files are given (relative paths), so that the build can say what it replaces.
+    """
     edition = edition_dir.resolve()
     output = output_dir.resolve()
-    content = (edition / "content").resolve()
+    relative = Path(os.path.normpath(output_dir.absolute())).relative_to(Path(os.path.normpath(edition_dir.absolute()))) \
+        if inside_edition else None
+    shown = relative if relative is not None else output_dir  # as site.yml names it, or as given
     if output == edition:
-        raise OutputProblem(f"the output folder '{output_dir}' is the edition folder itself; choose another, e.g. _site")
+        raise OutputProblem(f"the output folder '{shown}' is the edition folder itself; choose another, e.g. _site")
     if edition.is_relative_to(output):
-        raise OutputProblem(f"the output folder '{output_dir}' contains the edition folder and would replace it; choose another, e.g. _site")
+        raise OutputProblem(f"the output folder '{shown}' contains the edition folder and would replace it; choose another, e.g. _site")
+    if output_dir.is_symlink():
+        raise OutputProblem(f"the output folder '{shown}' is a symbolic link: a build would replace the folder it points to",
+                            "give the folder itself as output, or remove the link")
+    if relative is not None:
+        for depth in range(1, len(relative.parts)):
+            on_the_way = edition_dir / Path(*relative.parts[:depth])
+            if on_the_way.is_symlink():
+                raise OutputProblem(f"the output folder '{shown}' leads out of the edition through the symbolic link '{on_the_way.relative_to(edition_dir)}'",
+                                    "choose an output folder inside the edition with no link on its way, or give --out")
     if output_dir.exists() and not output_dir.is_dir():
-        raise OutputProblem(f"the output '{output_dir}' is a file, not a folder; choose another name")
-    if output == content or output.is_relative_to(content) or output.is_relative_to(edition / "themes"):
-        raise OutputProblem(f"the output folder '{output_dir}' lies inside the edition's sources")
+        raise OutputProblem(f"the output '{shown}' is a file, not a folder; choose another name")
+    if output.is_relative_to(edition / "content") or output.is_relative_to(edition / "themes"):
+        raise OutputProblem(f"the output folder '{shown}' lies inside the edition's sources")
+    cache = (cache_dir or edition / ".edition-cache").resolve()
+    if output.is_relative_to(cache) or cache.is_relative_to(output):
+        raise OutputProblem(f"the output folder '{shown}' holds the build memory ({cache.name}), which is not to be published")
+    if any(part in VERSION_CONTROL for part in output.parts) or any((output / name).exists() for name in VERSION_CONTROL):
+        raise OutputProblem(f"the output folder '{shown}' is, or holds, a version-control folder, whose history a build would erase",
+                            "publish the site into a folder of its own, such as _site, and copy it from there")
+    if not output_dir.is_dir() or (output_dir / SITE_MARKER).is_file() or output in {p.resolve() for p in known_outputs}:
+        return []
+    found = _files_in(output_dir)
+    if found and not force:
+        raise OutputProblem(f"the output folder '{shown}' was not written by this generator and holds {_some_of(found)}",
+                            "choose a new or empty folder; or, to replace this folder and everything in it, build with --force")
+    return found
+
+
+def _files_in(folder: Path) -> list[str]:
+    """The files and links under `folder`, relative and sorted; an empty folder has none."""
+    found: list[str] = []
+    for here, folders, files in os.walk(folder):
+        base = Path(here).relative_to(folder)
+        found += [(base / name).as_posix() for name in files]
+        found += [(base / name).as_posix() for name in folders if os.path.islink(os.path.join(here, name))]
+    return sorted(found)
+
+
+def _some_of(files: Sequence[str], shown: int = 3) -> str:
+    names = ", ".join(f"'{name}'" for name in files[:shown])
+    return f"{len(files)} file(s): {names}{', ...' if len(files) > shown else ''}"
+
+
+def replacing_warning(output_dir: Path, files: Sequence[str]) -> str:
+    return f"--force: the output folder '{output_dir}', which this generator did not write, is replaced with its {_some_of(files)}"
 
 
 def safe_relative(path: str) -> str:
@@ -106,6 +167,7 @@ class StagingFolder:
             before = set(os.listdir(self.folder))
             finish(self.folder)
             count += sum(_file_count(self.folder / name) for name in os.listdir(self.folder) if name not in before)
+        _write_into(self.folder, SITE_MARKER, SITE_MARKER_TEXT)  # (not counted: it is not one of the edition's files)
         _swap_into_place(self.folder, self.output_dir)
         self.folder = None
         return count

@@ -158,16 +158,17 @@ def _follow_up_in_background(follow_up: Callable[[], None]) -> None:
         print(f"The edition-wide files were not updated: {problem.strerror or problem} ({problem.filename})", file=sys.stderr)
 
 
-def serve(edition_dir: Path, *, host: str = "127.0.0.1", port: int = 8000, strict: bool = False) -> int:
+def serve(edition_dir: Path, *, host: str = "127.0.0.1", port: int = 8000, strict: bool = False, force: bool = False) -> int:
     from watchfiles import DefaultFilter, watch
 
     state = BuildState()
-    result = build(edition_dir, strict=strict)
+    result = build(edition_dir, strict=strict, force=force)
     report(result.diagnostics, strict=strict, stream=sys.stderr)
     if result.output_dir is None:
         return 1
     output_dir = result.output_dir.resolve()
-    if result.diagnostics.failed(strict=strict) and not output_dir.is_dir():
+    refused = any(problem.code == "output-folder" for problem in result.diagnostics.errors)  # a folder that is not a site of ours is not served
+    if result.diagnostics.failed(strict=strict) and (refused or not output_dir.is_dir()):
         print("Fix the problems above, then run 'edition serve' again.", file=sys.stderr)
         return 1
     handler = type("Handler", (PreviewHandler,), {"state": state, "root": output_dir})

@@ -56,10 +56,16 @@ def add_names_differing_in_case(root: Path) -> None:
         (root / "content/documents" / name).write_text(f"---\ntitle: {name}\ndate: 1951\n---\nText.\n", encoding="utf-8")
 
 
+def add_link_on_the_output_s_way(root: Path) -> None:
+    (root.parent / "elsewhere").mkdir()
+    (root / "public").symlink_to(root.parent / "elsewhere")
+
+
 MADE_AT_TEST_TIME: dict[str, Callable[[Path], None]] = {
     "symlink-outside": add_symlink_outside,
     "enormous-file": add_enormous_file,
     "case-collision": add_names_differing_in_case,
+    "output-through-link": add_link_on_the_output_s_way,
 }
 CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())
 
