@@ -10,7 +10,9 @@ import argparse
 import contextlib
 import gc
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import TextIO
 
@@ -19,6 +21,15 @@ from generator.build import BuildResult, build
 from generator.cli_report import report
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_TERMINATED = 128 + signal.SIGTERM
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the command is, so that it ends as on Ctrl+C: its workers ended, its temporary folders removed."""
+
+
+def _terminate(signal_number: int, frame: object) -> None:
+    raise Terminated
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -101,11 +112,19 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors and 0 on --help
         return int(exc.code or 0)
+    in_main_thread = threading.current_thread() is threading.main_thread()  # (only there may a handler be set)
+    on_terminate = signal.signal(signal.SIGTERM, _terminate) if in_main_thread else None
     try:
         return _run(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Terminated:
+        print("terminated", file=sys.stderr)
+        return EXIT_TERMINATED
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, on_terminate)
 
 
 def _run(args: argparse.Namespace) -> int:
