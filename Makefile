@@ -34,6 +34,10 @@ test: $(VENV)/.installed-test
 fuzz: $(VENV)/.installed-test
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q tests/test_fidelity.py
 
+# Updates killed at many more moments than in `make test` (60 instead of 8), each checked to leave the old site or the new.
+kills: $(VENV)/.installed-test
+	EDITION_KILL_MOMENTS=60 $(BIN)/pytest -q tests/test_all_or_nothing.py -k killed
+
 # The benchmark (synthetic editions of 1,000 and 10,000 documents, and Hugo on the same corpus);
 # not part of `make test`. BENCH_ARGS passes options, e.g. BENCH_ARGS=--large for 100,000.
 bench: $(VENV)/.installed-bench

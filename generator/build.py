@@ -508,11 +508,11 @@ def _write(
         if diagnostics.failed(strict=strict):
             return
 
-        def index_search(folder: Path) -> None:
+        def index_search(folder: Path, set_aside: Path | None = None) -> None:
             begun = time.perf_counter()
             pages = loaded.edition.config.search.pages
-            if folder == output_dir.resolve():
-                search.reindex_site(folder, pagefind, pages)  # type: ignore[arg-type]
+            if (folder / search.BUNDLE_FOLDER).exists():  # the site's, or a copy of it (see update_site)
+                search.reindex_site(folder, pagefind, pages, set_aside)  # type: ignore[arg-type]
             else:
                 search.index_site(folder, pagefind, pages=pages)  # type: ignore[arg-type]
             result.search_seconds = time.perf_counter() - begun
@@ -533,6 +533,7 @@ def _write(
                 save_summary(edition_dir, replace(summary, output_state=memory.output_state))
 
         finish = index_search if pagefind is not None else None
+        search_folders = (search.BUNDLE_FOLDER,) if pagefind is not None else ()
         files, digests, standing = made.files, made.digests, made.standing
         if made.staging is not None:
             if made.problems:
@@ -544,28 +545,28 @@ def _write(
             deferred = TEXT_FILES if later_exports else ()
             changed = [(path, data) for path, data in sorted(files.items()) if last_output.files.get(path) != digests[path]]
             gone = sorted(set(last_output.files) - set(files) - set(standing) - set(deferred))
-            result.pages_written = update_site(output_dir, changed, gone, len(digests) + len(standing))
+            # The search index is made again within the update, so that both are made, or neither; unless the
+            # caller asked for the pages first: then it follows with the files that hold every text, in an update of its own.
+            follows = bool(pages_first and (later_exports or (finish is not None and (changed or gone))))
+            result.pages_written = update_site(output_dir, changed, gone, len(digests) + len(standing), finish=None if follows
+                                               or not (changed or gone) else finish, finish_folders=search_folders)
             memory.files = {**{path: last_output.files[path] for path in [*standing, *deferred] if path in last_output.files}, **digests}
 
             def what_follows() -> None:
                 made_later = {path: text.encode("utf-8") for make in later_exports or () for path, text in make()}
                 made_digests = {path: bytes_digest(data) for path, data in made_later.items()}
                 fresh = [(path, data) for path, data in made_later.items() if last_output.files.get(path) != made_digests[path]]
-                if fresh:
-                    update_site(output_dir, fresh, [], len(memory.files))
+                if fresh or (finish is not None and (changed or gone)):
+                    update_site(output_dir, fresh, [], len(memory.files), finish=finish, finish_folders=search_folders)
                 memory.files.update(made_digests)
-                if finish is not None and (changed or gone or fresh):
-                    finish(written)
 
-            if pages_first and (later_exports or (finish is not None and (changed or gone))):
+            if follows:
                 def follow_up() -> None:
                     memory.output_state = ""  # until it is done: a follow-up cut short makes the next build a full one
                     what_follows()
                     note_output_state()
 
                 result.follow_up = follow_up
-            else:
-                what_follows()
         else:
             result.pages_written = write_site(output_dir, sorted(files.items()), finish)
             memory.files = digests
@@ -580,7 +581,8 @@ def _write(
     except search.SearchFailed as problem:
         diagnostics.error("search", str(problem), Location("site.yml"), search.FAILED_HINT)
     except OSError as exc:  # a full disk, a read-only folder, a file where the output folder should be
-        diagnostics.error("output", f"cannot write the site: {exc.strerror or exc} ({exc.filename})", Location("site.yml"),
+        where = f" ({exc.filename})" if exc.filename else ""  # (a write to an open file names none)
+        diagnostics.error("output", f"cannot write the site: {exc.strerror or exc}{where}", Location("site.yml"),
                           "check that the output folder can be written; the previous site is unchanged")
 
 

@@ -9,6 +9,7 @@ would overwrite the edition's own sources.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import tempfile
@@ -280,6 +281,9 @@ def remove_stale_temporaries(output_dir: Path) -> None:
         if not output_dir.exists() and "-old-" in leftover.name and leftover.name.endswith(f"-{output_dir.name}"):
             leftover.rename(output_dir)
             continue
+        if "-update-" in leftover.name:
+            _Journal.roll_back(leftover)  # an update in place that was killed: the site is put back as it was
+            continue
         shutil.rmtree(leftover, ignore_errors=True)
 
 
@@ -288,14 +292,25 @@ IN_PLACE_LIMIT = 200
 IN_PLACE_SHARE = 10
 
 
-def update_site(output_dir: Path, changed: Sequence[tuple[str, bytes]], removed: Sequence[str], site_files: int = 0) -> int:
-    """Bring an existing site up to date; returns the number of files written.
+Finish = Callable[[Path, Path | None], None]  # see update_site
+
+
+def update_site(
+    output_dir: Path, changed: Sequence[tuple[str, bytes]], removed: Sequence[str], site_files: int = 0, *,
+    finish: Finish | None = None, finish_folders: Sequence[str] = (),
+) -> int:
+    """Bring an existing site up to date, all or nothing; returns the number of files written.
+
+    `finish` runs on the updated folder before the update is done (the search indexer makes its bundle
+    again), so that what it makes is part of the update. Called in place, it is given a folder to set
+    aside what it replaces of `finish_folders` (top-level folders of the site), under their names, and
+    makes a new one as `<name>.new` first; on a copy, it is given None.
 
     A small update (of up to IN_PLACE_LIMIT files, or a tenth of the `site_files` in the site) is
-    made in place: each file is written beside its old self and renamed over it, so a reader never
-    gets half a page. (The build forgets its memory first, so an update that is interrupted is
-    followed by a full build, which puts the whole site right.) A larger
-    one is all or nothing, like a full build: a new folder is made beside the old one from hard
+    made in place, with a journal (see _Journal): the new files are written beside the site first, then
+    renamed over the old ones, which are kept until the update is done. An update that fails is undone
+    at once; one that is killed, by the next build before it does anything else (remove_stale_temporaries).
+    A larger one is made like a full build: a new folder is made beside the old one from hard
     links to its files, which cost no copy, the changed files are written there as new files
     (never through a link, which would change the old site too), and the folder is swapped in.
     """
@@ -303,12 +318,16 @@ def update_site(output_dir: Path, changed: Sequence[tuple[str, bytes]], removed:
     remove_stale_temporaries(output_dir)
     count = len(changed) + len(removed)
     if count <= IN_PLACE_LIMIT or count * IN_PLACE_SHARE <= site_files:
-        _update(output_dir, changed, removed, in_place=True)
+        if changed or removed or finish is not None:
+            _Journal.begin(output_dir, changed, removed, finish, finish_folders)
         return len(changed)
     staging = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=output_dir.parent))
     try:
         shutil.copytree(output_dir, staging, copy_function=os.link, dirs_exist_ok=True)
-        _update(staging, changed, removed, in_place=False)
+        _update(staging, changed, removed)
+        if finish is not None:
+            finish(staging, None)
+        _ensure_marker(staging)
         _swap_into_place(staging, output_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -316,7 +335,131 @@ def update_site(output_dir: Path, changed: Sequence[tuple[str, bytes]], removed:
     return len(changed)
 
 
-def _update(folder: Path, changed: Sequence[tuple[str, bytes]], removed: Sequence[str], *, in_place: bool) -> None:
+def _ensure_marker(site: Path) -> None:
+    """A site of an earlier version, updated, gets the marker of a site of this generator."""
+    if not (site / SITE_MARKER).exists():
+        _write_into(site, SITE_MARKER, SITE_MARKER_TEXT)
+
+
+JOURNAL = "journal.json"  # in an update's work folder: written once its new files are all there, before the site changes
+DONE = "done"  # beside it once the update is complete: the work folder is then only removed
+
+
+class _Journal:
+    """An update made in place, all or nothing.
+
+    In a work folder beside the site, named for the build's process and the output: first the new files
+    (`new/<n>`) and hard links to the files they replace or that go (`old/<n>`), then the journal, which
+    lists them. Only then does the site change, by renames and removals alone, which need no room on the
+    disk; a failure before the journal leaves the site as it was, one after it is undone from the links.
+    When all is done, a mark says so and the work folder goes. A killed update leaves the work folder:
+    the next build undoes it (`roll_back`) unless the mark is there.
+    """
+
+    @staticmethod
+    def begin(output_dir: Path, changed: Sequence[tuple[str, bytes]], removed: Sequence[str], finish: Finish | None,
+              finish_folders: Sequence[str]) -> None:
+        work = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-update-", suffix=f"-{output_dir.name}", dir=output_dir.parent))
+        try:
+            entries = _Journal.prepare(work, output_dir, changed, removed, finish_folders)
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)  # the site is untouched
+            raise
+        try:
+            _Journal.apply(work, output_dir, entries, finish)
+            (work / DONE).touch()
+        except BaseException:
+            _Journal.roll_back(work)
+            raise
+        shutil.rmtree(work, ignore_errors=True)
+
+    @staticmethod
+    def prepare(work: Path, output_dir: Path, changed: Sequence[tuple[str, bytes]], removed: Sequence[str],
+                finish_folders: Sequence[str]) -> dict[str, object]:
+        (work / "new").mkdir()
+        (work / "old").mkdir()
+        (work / "aside").mkdir()
+        files: list[tuple[str, bool]] = []  # each changed file, and whether the site has it already
+        for number, (path, data) in enumerate(changed):
+            relative = safe_relative(path)
+            _write_into(work / "new", str(number), data)
+            target = output_dir / relative
+            had = os.path.lexists(target)
+            if had:
+                os.link(target, work / "old" / str(number), follow_symlinks=False)
+            files.append((relative, had))
+        gone: list[str] = []
+        for path in removed:
+            relative, target = safe_relative(path), output_dir / safe_relative(path)
+            if os.path.lexists(target):
+                os.link(target, work / "old" / f"gone-{len(gone)}", follow_symlinks=False)
+                gone.append(relative)
+        made_folders = sorted({parent for relative, _ in files for parent in _parents(relative) if not (output_dir / parent).is_dir()},
+                              key=lambda folder: folder.count("/"))
+        entries: dict[str, object] = {
+            "output": str(output_dir), "files": files, "gone": gone, "made_folders": made_folders,
+            "finish_folders": [[name, (output_dir / name).exists()] for name in finish_folders],
+        }
+        temporary = work / f"{JOURNAL}.new"
+        temporary.write_text(json.dumps(entries), encoding="utf-8")
+        os.replace(temporary, work / JOURNAL)
+        return entries
+
+    @staticmethod
+    def apply(work: Path, output_dir: Path, entries: dict[str, object], finish: Finish | None) -> None:
+        for folder in entries["made_folders"]:  # type: ignore[attr-defined]
+            os.mkdir(output_dir / folder)
+        for number, (relative, _) in enumerate(entries["files"]):  # type: ignore[arg-type]
+            os.replace(work / "new" / str(number), output_dir / relative)
+        emptied: set[Path] = set()
+        for relative in entries["gone"]:  # type: ignore[attr-defined]
+            (output_dir / relative).unlink()
+            emptied.update(output_dir / parent for parent in _parents(relative))
+        for folder in sorted(emptied, key=lambda f: len(f.parts), reverse=True):
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only when empty: a page's folder goes with its page
+        if finish is not None:
+            finish(output_dir, work / "aside")
+        _ensure_marker(output_dir)
+
+    @staticmethod
+    def roll_back(work: Path) -> None:
+        """Put the site back as it was before the update that left `work`, then remove `work`; done already, only that."""
+        try:
+            entries = json.loads((work / JOURNAL).read_text(encoding="utf-8")) if not (work / DONE).exists() else None
+        except (OSError, ValueError):
+            entries = None  # no journal: the site was not changed yet
+        if entries is not None:
+            output_dir = Path(entries["output"])
+            for name, existed in entries["finish_folders"]:
+                shutil.rmtree(output_dir / f"{name}.new", ignore_errors=True)
+                if (work / "aside" / name).exists() or not existed:
+                    shutil.rmtree(output_dir / name, ignore_errors=True)
+                if (work / "aside" / name).exists():
+                    os.replace(work / "aside" / name, output_dir / name)
+            for number, (relative, had) in enumerate(entries["files"]):
+                if had:
+                    os.replace(work / "old" / str(number), output_dir / relative)  # (a no-op while both are the one file)
+                elif not (work / "new" / str(number)).exists():  # it was put in place
+                    with contextlib.suppress(FileNotFoundError):
+                        (output_dir / relative).unlink()
+            for number, relative in enumerate(entries["gone"]):
+                (output_dir / relative).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(work / "old" / f"gone-{number}", output_dir / relative)
+            for folder in reversed(entries["made_folders"]):
+                with contextlib.suppress(OSError):
+                    (output_dir / folder).rmdir()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _parents(relative: str) -> list[str]:
+    """The folders of a relative path, outermost first: 'a/b/c.html' -> ['a', 'a/b']."""
+    parts = relative.split("/")[:-1]
+    return ["/".join(parts[:depth]) for depth in range(1, len(parts) + 1)]
+
+
+def _update(folder: Path, changed: Sequence[tuple[str, bytes]], removed: Sequence[str]) -> None:
+    """Update a copy of the site made of hard links: a changed file is written anew, never through its link."""
     emptied: set[Path] = set()
     for path in removed:
         target = folder / safe_relative(path)
@@ -328,10 +471,5 @@ def _update(folder: Path, changed: Sequence[tuple[str, bytes]], removed: Sequenc
     for path, data in changed:
         target = folder / safe_relative(path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        if in_place:
-            temporary = target.with_name(f"{TEMP_PREFIX}{os.getpid()}-{target.name}")
-            temporary.write_bytes(data)
-            os.replace(temporary, target)
-        else:
-            target.unlink(missing_ok=True)
-            target.write_bytes(data)
+        target.unlink(missing_ok=True)
+        target.write_bytes(data)

@@ -56,16 +56,20 @@ def render_search_page(renderer: Renderer) -> tuple[str, str]:
     return renderer.render("search.html", SEARCH_PAGE, facets=search_facets(renderer.context.index))
 
 
-def reindex_site(site_dir: Path, executable: Path, pages: str = SearchConfig.pages) -> None:
-    """Index a published site again (after an update of some pages); the new bundle replaces the old one whole."""
-    fresh, retired = site_dir / f"{BUNDLE_FOLDER}.new", site_dir / f"{BUNDLE_FOLDER}.old"
+def reindex_site(site_dir: Path, executable: Path, pages: str = SearchConfig.pages, set_aside: Path | None = None) -> None:
+    """Index a published site again (after an update of some pages); the new bundle replaces the old one whole.
+
+    With `set_aside` (a folder of an update that may yet be undone, see output.update_site), the old bundle is moved
+    there, under its name, rather than removed."""
+    fresh, retired = site_dir / f"{BUNDLE_FOLDER}.new", (set_aside or site_dir) / (BUNDLE_FOLDER if set_aside else f"{BUNDLE_FOLDER}.old")
     for leftover in (fresh, retired):
         shutil.rmtree(leftover, ignore_errors=True)
     index_site(site_dir, executable, fresh.name, pages)
     if (site_dir / BUNDLE_FOLDER).exists():
         (site_dir / BUNDLE_FOLDER).rename(retired)
     fresh.rename(site_dir / BUNDLE_FOLDER)
-    shutil.rmtree(retired, ignore_errors=True)
+    if set_aside is None:
+        shutil.rmtree(retired, ignore_errors=True)
 
 
 def index_site(site_dir: Path, executable: Path, folder: str = BUNDLE_FOLDER, pages: str = SearchConfig.pages) -> None:
