@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: site test fuzz bench serve clean catalogues
+.PHONY: site test fuzz bench serve clean catalogues kills
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
