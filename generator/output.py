@@ -12,8 +12,9 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import tempfile
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
@@ -247,9 +248,23 @@ def _swap_into_place(staging: Path, output_dir: Path) -> None:
     # The suffix names the output, so that an interrupted swap can be undone for the right folder.
     retired = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-old-", suffix=f"-{output_dir.name}", dir=output_dir.parent))
     retired.rmdir()
-    output_dir.rename(retired)
-    staging.rename(output_dir)
+    with _signals_held():  # Ctrl+C or SIGTERM between the two renames would leave no site until the next build
+        output_dir.rename(retired)
+        staging.rename(output_dir)
     shutil.rmtree(retired, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM held back (on systems that can), then delivered."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def _owner_is_running(leftover: Path) -> bool:

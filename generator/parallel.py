@@ -37,6 +37,10 @@ SWITCH_INTERVAL_WITH_WORKERS = 0.0005
 CHUNKS_HELD_HERE = 64
 _shared: Any = None
 PR_SET_PDEATHSIG = 1  # prctl's option (linux/prctl.h): a signal for this process when its parent ends
+_prctl: Any = None  # looked up here, not in a child just forked, where the loader's lock may be held by a thread that is gone
+if sys.platform.startswith("linux"):
+    with contextlib.suppress(OSError, AttributeError):
+        _prctl = ctypes.CDLL(None, use_errno=True).prctl
 PARENT_CHECK_SECONDS = 0.5  # how often a worker's watchdog looks for its parent, where the signal is not had
 
 
@@ -51,12 +55,17 @@ def _end_with_parent(parent: int) -> None:
     On Linux the kernel sends it SIGKILL when its parent ends; elsewhere, and should that fail, a thread
     watches for the parent to go (the worker is then another process's child)."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the build's own handler (see cli.main): a worker just ends
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    end_with_parent()
     if os.getppid() != parent:  # ended before the signal was asked for
         os._exit(1)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def end_with_parent() -> None:
+    """Ask the kernel to kill this process when its parent ends (Linux; elsewhere nothing). Also run, in the child, for
+    the programs a build starts (the search indexer), so that none of them works on after the build was killed."""
+    if _prctl is not None:
+        _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def _watch_parent(parent: int) -> None:
