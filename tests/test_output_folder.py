@@ -140,3 +140,14 @@ def test_a_folder_holding_a_repository_is_refused_even_forced(edition: Path, tmp
     assert (f"site.yml:1:1: error: the output folder '{checkout}' is, or holds, a version-control folder, whose history a build would erase"
             in result.stderr.splitlines())
     assert (checkout / "index.html").read_text(encoding="utf-8") == "published by hand"
+
+
+def test_serve_refuses_the_foreign_output_folder_and_serves_nothing(make_edition) -> None:  # type: ignore[no-untyped-def]
+    root = make_edition({"content/documents/a.md": document(), "public/photo.jpg": "mine"}, site="title: T\noutput: public\n")
+    result = subprocess.run([sys.executable, "-m", "generator", "serve", str(root), "--port", "0"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        "site.yml:2:9: error: the output folder 'public' was not written by this generator and holds 1 file(s): 'photo.jpg'")
+    assert result.stderr.splitlines()[-1] == "Fix the problems above, then run 'edition serve' again."
+    assert (root / "public/photo.jpg").read_text(encoding="utf-8") == "mine"
