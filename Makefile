@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: site test fuzz bench serve clean catalogues
+.PHONY: site test fuzz bench serve clean catalogues kills
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ test: $(VENV)/.installed-test
 # A long run of the property-based tests (apparatus fidelity, no exceptions on any input).
 fuzz: $(VENV)/.installed-test
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q tests/test_fidelity.py
+
+# Updates killed at many more moments than in `make test` (60 instead of 8), each checked to leave the old site or the new.
+kills: $(VENV)/.installed-test
+	EDITION_KILL_MOMENTS=60 $(BIN)/pytest -q tests/test_all_or_nothing.py -k killed
 
 # The benchmark (synthetic editions of 1,000 and 10,000 documents, then the real edition REAL_CORPUS,
 # each with Hugo on the same Markdown); not part of `make test`. BENCH_ARGS passes options to the

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -42,7 +44,16 @@ from generator.memory import (
     tree_digest,
 )
 from generator.model import Document, Edition
-from generator.output import OutputProblem, StagingFolder, Written, check_output_dir, remove_stale_temporaries, update_site, write_site
+from generator.output import (
+    OutputProblem,
+    StagingFolder,
+    Written,
+    check_output_dir,
+    remove_stale_temporaries,
+    replacing_warning,
+    update_site,
+    write_site,
+)
 from generator.parallel_stages import PageTask, PlanningRenderer, annotate_documents, render_pages
 from generator.progress import Progress, StageClock
 from generator.registers import NameMatcher, automatic_match_counts, build_matcher, merge_near_misses
@@ -142,6 +153,7 @@ def build(
     # An update writes its pages and leaves what follows them (the files that hold every text, exports.TEXT_FILES,
     # then the search index) to `result.follow_up`, for the caller to run before its next build.
     pages_first: bool = False,
+    force: bool = False,  # replace an output folder this generator did not write (see output.check_output_dir)
 ) -> BuildResult:
     started = time.perf_counter()
     diagnostics = Diagnostics()
@@ -167,6 +179,15 @@ def build(
         return result
     edition, config, output_dir, memory = loaded.edition, loaded.edition.config, loaded.output_dir, loaded.memory
     result.edition, result.output_dir = edition, output_dir
+    # Sites of earlier versions hold no marker: the one the edition's last build wrote is its own all the same.
+    known_outputs = [Path(kept.output_dir) for kept in (earlier, read_summary(edition_dir)) if kept is not None and kept.output_dir]
+    output_check = functools.partial(check_output_dir, edition_dir, output_dir, cache_dir=cache, known_outputs=known_outputs,
+                                     inside_edition=loaded.output_from_settings, force=force)
+    if not write:
+        try:
+            output_check()  # `check` refuses what `build` would
+        except OutputProblem as problem:
+            diagnostics.error("output-folder", str(problem), _output_location(edition_dir, loaded), problem.hint)
     with clock("annotate"):
         texts = _annotate(loaded, jobs, diagnostics)
     result.versions, result.page_images = texts.versions, loaded.page_images
@@ -206,7 +227,7 @@ def build(
     staging: StagingFolder | None = None
     if write and last_output is None:
         try:
-            check_output_dir(edition_dir, output_dir)
+            output_check()
             staging = StagingFolder(output_dir)
         except (OutputProblem, OSError):
             staging = None  # the write stage reports it
@@ -228,8 +249,8 @@ def build(
         result.files = made.files
         if write:
             with clock("write"):
-                _write(edition_dir, loaded, made, diagnostics, result, sources=sources, strict=strict, cache=None if kept_in_process else cache,
-                       save_memory_too=use_cache, later_exports=later_exports, pages_first=pages_first)
+                _write(edition_dir, loaded, made, diagnostics, result, output_check, sources=sources, strict=strict,
+                       cache=None if kept_in_process else cache, save_memory_too=use_cache, later_exports=later_exports, pages_first=pages_first)
             if result.search_seconds:  # (the search index is made by the write stage, before the swap)
                 clock.seconds["write"] -= result.search_seconds
                 clock.seconds["search"] = result.search_seconds
@@ -261,6 +282,7 @@ class Loaded:
 
     edition: Edition
     output_dir: Path
+    output_from_settings: bool  # site.yml's `output`, not the caller's: it must stay inside the edition
     folders: list[Path]  # the theme's folders, the edition's own first
     pagefind: Path | None  # the search indexer, when the settings ask for search and it is installed
     settings: str  # the digest of the settings, the theme, the generator and the output folder
@@ -287,6 +309,7 @@ def _load(edition_dir: Path, output_dir: Path | None, cache: Path, earlier: Buil
     if edition is None:
         return None
     config = edition.config
+    asked_output = output_dir
     output_dir = output_dir if output_dir is not None else edition_dir / config.output
     folders = theme_dirs(edition_dir, config)
     pagefind = search.find_pagefind() if config.search.enabled else None
@@ -305,7 +328,7 @@ def _load(edition_dir: Path, output_dir: Path | None, cache: Path, earlier: Buil
     document_digests = _register_documents(edition, earlier.documents if earlier is not None else {}, fingerprints, memory.documents)
     page_images, image_files = read_page_images(edition_dir, edition, diagnostics, cache)
     diagnostics.extend(catalogue_problems(config.language, folders))
-    return Loaded(edition, output_dir, folders, pagefind, settings, earlier, last_output, memory, fingerprints,
+    return Loaded(edition, output_dir, asked_output is None, folders, pagefind, settings, earlier, last_output, memory, fingerprints,
                   entry_digests, same_registers, document_digests, page_images, image_files, theme_assets(folders, diagnostics))
 
 
@@ -492,7 +515,8 @@ def _make_exports(
 
 
 def _write(
-    edition_dir: Path, loaded: Loaded, made: MadeFiles, diagnostics: Diagnostics, result: BuildResult, *,
+    edition_dir: Path, loaded: Loaded, made: MadeFiles, diagnostics: Diagnostics, result: BuildResult,
+    output_check: Callable[[], list[str]], *,
     sources: SourceScan | None, strict: bool, cache: Path | None, save_memory_too: bool, later_exports: LaterExports | None,
     pages_first: bool,
 ) -> None:
@@ -501,18 +525,20 @@ def _write(
     A problem is reported, and the last site stands."""
     output_dir, memory, last_output, pagefind = loaded.output_dir, loaded.memory, loaded.last_output, loaded.pagefind
     try:
-        check_output_dir(edition_dir, output_dir)
+        replaced = output_check()
+        if replaced:  # (before the verdict: with --strict, this warning too keeps the folder as it is)
+            diagnostics.warning("output", replacing_warning(output_dir, replaced), _output_location(edition_dir, loaded))
         if made.staging is None:  # (the staging folder did this when it was made)
             # Even a failing build puts back a site that a killed build left half swapped.
             remove_stale_temporaries(output_dir.resolve())
         if diagnostics.failed(strict=strict):
             return
 
-        def index_search(folder: Path) -> None:
+        def index_search(folder: Path, set_aside: Path | None = None) -> None:
             begun = time.perf_counter()
             pages = loaded.edition.config.search.pages
-            if folder == output_dir.resolve():
-                search.reindex_site(folder, pagefind, pages)  # type: ignore[arg-type]
+            if (folder / search.BUNDLE_FOLDER).exists():  # the site's, or a copy of it (see update_site)
+                search.reindex_site(folder, pagefind, pages, set_aside)  # type: ignore[arg-type]
             else:
                 search.index_site(folder, pagefind, pages=pages)  # type: ignore[arg-type]
             result.search_seconds = time.perf_counter() - begun
@@ -533,6 +559,7 @@ def _write(
                 save_summary(edition_dir, replace(summary, output_state=memory.output_state))
 
         finish = index_search if pagefind is not None else None
+        search_folders = (search.BUNDLE_FOLDER,) if pagefind is not None else ()
         files, digests, standing = made.files, made.digests, made.standing
         if made.staging is not None:
             if made.problems:
@@ -544,28 +571,28 @@ def _write(
             deferred = TEXT_FILES if later_exports else ()
             changed = [(path, data) for path, data in sorted(files.items()) if last_output.files.get(path) != digests[path]]
             gone = sorted(set(last_output.files) - set(files) - set(standing) - set(deferred))
-            result.pages_written = update_site(output_dir, changed, gone, len(digests) + len(standing))
+            # The search index is made again within the update, so that both are made, or neither; unless the
+            # caller asked for the pages first: then it follows with the files that hold every text, in an update of its own.
+            follows = bool(pages_first and (later_exports or (finish is not None and (changed or gone))))
+            result.pages_written = update_site(output_dir, changed, gone, len(digests) + len(standing), finish=None if follows
+                                               or not (changed or gone) else finish, finish_folders=search_folders)
             memory.files = {**{path: last_output.files[path] for path in [*standing, *deferred] if path in last_output.files}, **digests}
 
             def what_follows() -> None:
                 made_later = {path: text.encode("utf-8") for make in later_exports or () for path, text in make()}
                 made_digests = {path: bytes_digest(data) for path, data in made_later.items()}
                 fresh = [(path, data) for path, data in made_later.items() if last_output.files.get(path) != made_digests[path]]
-                if fresh:
-                    update_site(output_dir, fresh, [], len(memory.files))
+                if fresh or (finish is not None and (changed or gone)):
+                    update_site(output_dir, fresh, [], len(memory.files), finish=finish, finish_folders=search_folders)
                 memory.files.update(made_digests)
-                if finish is not None and (changed or gone or fresh):
-                    finish(written)
 
-            if pages_first and (later_exports or (finish is not None and (changed or gone))):
+            if follows:
                 def follow_up() -> None:
                     memory.output_state = ""  # until it is done: a follow-up cut short makes the next build a full one
                     what_follows()
                     note_output_state()
 
                 result.follow_up = follow_up
-            else:
-                what_follows()
         else:
             result.pages_written = write_site(output_dir, sorted(files.items()), finish)
             memory.files = digests
@@ -576,12 +603,24 @@ def _write(
         memory.kept_shards = {}  # the shards as read hold the last build's objects: a caller that keeps the memory saves none
         result.memory = memory
     except OutputProblem as problem:
-        diagnostics.error("output", str(problem), Location("site.yml"), "choose an output folder of its own, such as _site")
+        diagnostics.error("output-folder", str(problem), _output_location(edition_dir, loaded), problem.hint)
     except search.SearchFailed as problem:
         diagnostics.error("search", str(problem), Location("site.yml"), search.FAILED_HINT)
     except OSError as exc:  # a full disk, a read-only folder, a file where the output folder should be
-        diagnostics.error("output", f"cannot write the site: {exc.strerror or exc} ({exc.filename})", Location("site.yml"),
+        where = f" ({exc.filename})" if exc.filename else ""  # (a write to an open file names none)
+        diagnostics.error("output", f"cannot write the site: {exc.strerror or exc}{where}", Location("site.yml"),
                           "check that the output folder can be written; the previous site is unchanged")
+
+
+def _output_location(edition_dir: Path, loaded: Loaded) -> Location:
+    """Where site.yml sets `output` (its value), when the output is site.yml's and is set there in block style."""
+    if loaded.output_from_settings:
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            lines = (edition_dir / "site.yml").read_text(encoding="utf-8").splitlines()
+            for number, line in enumerate(lines, 1):
+                if (setting := re.match(r"output[ \t]*:[ \t]*", line)) is not None:
+                    return Location("site.yml", number, setting.end() + 1)
+    return Location("site.yml")
 
 
 def _register_entries(

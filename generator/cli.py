@@ -10,7 +10,9 @@ import argparse
 import contextlib
 import gc
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from generator import __version__
@@ -19,6 +21,15 @@ from generator.cli_report import report
 from generator.progress import StreamProgress, stage_summary
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_TERMINATED = 128 + signal.SIGTERM
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the command is, so that it ends as on Ctrl+C: its workers ended, its temporary folders removed."""
+
+
+def _terminate(signal_number: int, frame: object) -> None:
+    raise Terminated
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -34,6 +45,7 @@ def make_parser() -> argparse.ArgumentParser:
     edition_arg(build_cmd)
     build_cmd.add_argument("--out", metavar="DIR", help="output folder (default: site.yml's output, else _site)")
     build_cmd.add_argument("--quiet", action="store_true", help="print no progress, only the problems and the summary")
+    build_cmd.add_argument("--force", action="store_true", help="replace an output folder this generator did not write (it says what it replaces)")
 
     check_cmd = commands.add_parser("check", help="validate everything, write nothing")
     edition_arg(check_cmd)
@@ -43,6 +55,7 @@ def make_parser() -> argparse.ArgumentParser:
     edition_arg(serve_cmd)
     serve_cmd.add_argument("--port", type=port_number, default=8000, help="port (default 8000)")
     serve_cmd.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, this machine only)")
+    serve_cmd.add_argument("--force", action="store_true", help="replace an output folder this generator did not write (it says what it replaces)")
 
     new_cmd = commands.add_parser("new", help="create a new edition with an example document")
     new_cmd.add_argument("directory", metavar="DIR")
@@ -93,15 +106,23 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors and 0 on --help
         return int(exc.code or 0)
+    in_main_thread = threading.current_thread() is threading.main_thread()  # (only there may a handler be set)
+    on_terminate = signal.signal(signal.SIGTERM, _terminate) if in_main_thread else None
     try:
         return _run(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Terminated:
+        print("terminated", file=sys.stderr)
+        return EXIT_TERMINATED
     except OSError as problem:  # the file system refused something no check foresaw: say what, without a traceback
         where = f" ({problem.filename})" if problem.filename else ""
         print(f"edition: {problem.strerror or problem}{where}", file=sys.stderr)
         return EXIT_PROBLEMS
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, on_terminate)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -121,12 +142,12 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "serve":
         from generator.serve import serve
 
-        return serve(edition_dir, host=args.host, port=args.port, strict=args.strict)
+        return serve(edition_dir, host=args.host, port=args.port, strict=args.strict, force=args.force)
     write = args.command == "build"
     out = Path(args.out) if write and args.out else None
     global _last_result
     progress = None if args.quiet else StreamProgress(sys.stderr)
-    result = _last_result = build(edition_dir, out, write=write, strict=args.strict, progress=progress)
+    result = _last_result = build(edition_dir, out, write=write, strict=args.strict, progress=progress, force=write and args.force)
     if progress is not None:
         progress.close()
     # The build's millions of objects live until this process ends, and it collected no garbage while it ran (see

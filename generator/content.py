@@ -269,24 +269,31 @@ def _real_folder(folder: Path, real_folders: dict[Path, Path]) -> Path:
     return real
 
 
-def _markdown_files(root: Path, folder: str) -> list[Path]:
-    return [Path(file) for file, _ in _walk_folder(root, folder)[0]]
+def _markdown_files(root: Path, folder: str, diagnostics: Diagnostics) -> list[Path]:
+    files, _, unreadable = _walk_folder(root, folder)
+    _report_unreadable(unreadable, diagnostics)
+    return [Path(file) for file, _ in files]
 
 
-def _walk_folder(root: Path, folder: str) -> tuple[list[tuple[str, str]], list[Path]]:
-    """The Markdown files under `root / folder` (links to files among them) and the folders there that are links, each sorted.
+def _walk_folder(root: Path, folder: str) -> tuple[list[tuple[str, str]], list[Path], list[tuple[str, str]]]:
+    """The Markdown files under `root / folder` (links to files among them), the folders there that are links, each
+    sorted, and the folders that cannot be read (`folder` itself, when it is there but is no folder), with why.
 
     Each file as its path and its path relative to `root` with forward slashes: thousands of them, kept as strings.
-    One walk, which does not enter linked folders or folders it cannot read, as `Path.rglob` does not.
+    One walk, which does not enter linked folders, as `Path.rglob` does not.
     """
     base = root / folder
     files: list[tuple[str, str]] = []
     linked: list[Path] = []
+    unreadable: list[tuple[str, str]] = []
     pending = [str(base)] if base.is_dir() else []
+    if not pending and os.path.lexists(base):
+        unreadable.append((folder, "it is a link to nothing" if base.is_symlink() and not base.exists() else "it is not a folder"))
     start = len(str(base))  # every path found begins with the folder's
     while pending:
+        here = pending.pop()
         try:
-            with os.scandir(pending.pop()) as entries:
+            with os.scandir(here) as entries:
                 for entry in entries:
                     if entry.is_dir(follow_symlinks=False):
                         pending.append(entry.path)
@@ -294,9 +301,15 @@ def _walk_folder(root: Path, folder: str) -> tuple[list[tuple[str, str]], list[P
                         linked.append(Path(entry.path))
                     elif entry.name.endswith(".md"):  # (a named pipe too: reading refuses it with a message)
                         files.append((entry.path, folder + entry.path[start:].replace(os.sep, "/")))
-        except OSError:
-            continue
-    return sorted(files, key=lambda file: file[1]), sorted(linked, key=lambda p: p.as_posix())
+        except OSError as exc:  # its documents would be missing from the site, and from the previous site once replaced
+            unreadable.append((folder + here[start:].replace(os.sep, "/"), exc.strerror or str(exc)))
+    return sorted(files, key=lambda file: file[1]), sorted(linked, key=lambda p: p.as_posix()), sorted(unreadable)
+
+
+def _report_unreadable(unreadable: list[tuple[str, str]], diagnostics: Diagnostics) -> None:
+    for folder, why in unreadable:
+        diagnostics.error("unreadable-folder", f"this folder cannot be read ({why}); the files in it would be missing from the site",
+                          Location(folder), "make it a folder the user who builds the edition can read")
 
 
 def _check_linked_folders(root: Path, linked_folders: list[Path], diagnostics: Diagnostics) -> None:
@@ -764,7 +777,7 @@ def read_edition(root: Path, diagnostics: Diagnostics, memo: ParseMemo | None = 
 
     documents = read_documents(root, diagnostics, memo, jobs, meanwhile=read_registers)  # (which always runs it)
     diagnostics.extend(register_problems.items)
-    pages = [page for file in _markdown_files(root, PAGES_DIR)
+    pages = [page for file in _markdown_files(root, PAGES_DIR, diagnostics)
              if (source := read_source(root, file, diagnostics)) and (page := memo.parse("page", source, diagnostics, read_page))]
     pages = _check_page_ids(pages, diagnostics)
     if config is None:
@@ -789,7 +802,8 @@ def read_documents(root: Path, diagnostics: Diagnostics, memo: ParseMemo | None 
     memo = memo or ParseMemo()
     documents: list[Document] = []
     by_id: dict[str, Document] = {}
-    files, linked_folders = _walk_folder(root, DOCUMENTS_DIR)
+    files, linked_folders, unreadable = _walk_folder(root, DOCUMENTS_DIR)
+    _report_unreadable(unreadable, diagnostics)
     real_folders: dict[Path, Path] = {}
     _check_case_collisions([relative for _, relative in files], diagnostics)
     _check_linked_folders(root, linked_folders, diagnostics)

@@ -9,10 +9,14 @@ server), the same function runs in this process.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
 import os
+import signal
 import sys
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -32,11 +36,42 @@ SWITCH_INTERVAL_WITH_WORKERS = 0.0005
 # waited while a worker made a chunk of long pages (the home page, the chronology).
 CHUNKS_HELD_HERE = 64
 _shared: Any = None
+PR_SET_PDEATHSIG = 1  # prctl's option (linux/prctl.h): a signal for this process when its parent ends
+_prctl: Any = None  # looked up here, not in a child just forked, where the loader's lock may be held by a thread that is gone
+if sys.platform.startswith("linux"):
+    with contextlib.suppress(OSError, AttributeError):
+        _prctl = ctypes.CDLL(None, use_errno=True).prctl
+PARENT_CHECK_SECONDS = 0.5  # how often a worker's watchdog looks for its parent, where the signal is not had
 
 
 def shared() -> Any:
     """The data given to `map_chunks`, as a worker sees it."""
     return _shared
+
+
+def _end_with_parent(parent: int) -> None:
+    """A worker's first act: it ends when the build that forked it ends, killed or not, rather than wait for work forever.
+
+    On Linux the kernel sends it SIGKILL when its parent ends; elsewhere, and should that fail, a thread
+    watches for the parent to go (the worker is then another process's child)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the build's own handler (see cli.main): a worker just ends
+    end_with_parent()
+    if os.getppid() != parent:  # ended before the signal was asked for
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def end_with_parent() -> None:
+    """Ask the kernel to kill this process when its parent ends (Linux; elsewhere nothing). Also run, in the child, for
+    the programs a build starts (the search indexer), so that none of them works on after the build was killed."""
+    if _prctl is not None:
+        _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
 
 
 def default_jobs() -> int:
@@ -84,7 +119,8 @@ def iter_chunks(
                 yield from function(part)
             return
         workers = jobs - 1 if here_too else jobs
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_end_with_parent,
+                                 initargs=(os.getpid(),)) as pool:
             # In chunk order: a worker's future, or what this process made. The workers are kept a few chunks
             # ahead, not all of them: results made faster than the caller takes them (pages it writes) do not
             # pile up in this process.

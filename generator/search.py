@@ -18,6 +18,7 @@ from pathlib import Path
 
 from generator.config import SearchConfig
 from generator.index import EditionIndex
+from generator.parallel import end_with_parent
 from generator.render import Renderer
 
 BUNDLE_FOLDER = "pagefind"
@@ -56,24 +57,35 @@ def render_search_page(renderer: Renderer) -> tuple[str, str]:
     return renderer.render("search.html", SEARCH_PAGE, facets=search_facets(renderer.context.index))
 
 
-def reindex_site(site_dir: Path, executable: Path, pages: str = SearchConfig.pages) -> None:
-    """Index a published site again (after an update of some pages); the new bundle replaces the old one whole."""
-    fresh, retired = site_dir / f"{BUNDLE_FOLDER}.new", site_dir / f"{BUNDLE_FOLDER}.old"
+def reindex_site(site_dir: Path, executable: Path, pages: str = SearchConfig.pages, set_aside: Path | None = None) -> None:
+    """Index a published site again (after an update of some pages); the new bundle replaces the old one whole.
+
+    With `set_aside` (the folder of an update that may yet be undone, see output.update_site), the new bundle is made
+    there, so that an indexer cut short leaves nothing in the site, and the old one is moved there rather than removed."""
+    if set_aside is not None:
+        fresh, retired = set_aside / f"{BUNDLE_FOLDER}.new", set_aside / BUNDLE_FOLDER
+    else:
+        fresh, retired = site_dir / f"{BUNDLE_FOLDER}.new", site_dir / f"{BUNDLE_FOLDER}.old"
     for leftover in (fresh, retired):
         shutil.rmtree(leftover, ignore_errors=True)
-    index_site(site_dir, executable, fresh.name, pages)
+    index_site(site_dir, executable, str(fresh) if set_aside is not None else fresh.name, pages)
     if (site_dir / BUNDLE_FOLDER).exists():
         (site_dir / BUNDLE_FOLDER).rename(retired)
     fresh.rename(site_dir / BUNDLE_FOLDER)
-    shutil.rmtree(retired, ignore_errors=True)
+    if set_aside is None:
+        shutil.rmtree(retired, ignore_errors=True)
 
 
 def index_site(site_dir: Path, executable: Path, folder: str = BUNDLE_FOLDER, pages: str = SearchConfig.pages) -> None:
-    """Write the Pagefind bundle of the `pages` (a glob) into `site_dir`/`folder`; raise SearchFailed if Pagefind fails."""
-    command = [str(executable), "--site", str(site_dir), "--output-subdir", folder, "--silent",
+    """Write the Pagefind bundle of the `pages` (a glob) into `site_dir`/`folder` (or `folder`, when absolute); raise
+    SearchFailed if Pagefind fails."""
+    where = ["--output-path", folder] if Path(folder).is_absolute() else ["--output-subdir", folder]
+    command = [str(executable), "--site", str(site_dir), *where, "--silent",
                "--exclude-selectors", NOT_SEARCHED, "--glob", pages]
     try:
-        finished = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False, env=pagefind_environment())
+        # (ended with the build: killed, it would go on writing into the bundle an update undoes, see output.update_site)
+        finished = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False, env=pagefind_environment(),
+                                  preexec_fn=end_with_parent)
     except (OSError, subprocess.TimeoutExpired) as problem:
         raise SearchFailed(f"Pagefind could not index the site: {problem}") from None
     if finished.returncode == -signal.SIGKILL:

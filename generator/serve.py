@@ -214,7 +214,7 @@ def _follow_up_in_background(follow_up: Callable[[], None]) -> None:
         print(f"The edition-wide files were not updated: {problem.strerror or problem} ({problem.filename})", file=sys.stderr)
 
 
-def serve(edition_dir: Path, *, host: str = "127.0.0.1", port: int = 8000, strict: bool = False) -> int:
+def serve(edition_dir: Path, *, host: str = "127.0.0.1", port: int = 8000, strict: bool = False, force: bool = False) -> int:
     from watchfiles import DefaultFilter, watch
 
     state = BuildState()
@@ -228,7 +228,7 @@ def serve(edition_dir: Path, *, host: str = "127.0.0.1", port: int = 8000, stric
         print(f"edition serve: cannot serve on {host} port {port}: {reason}", file=sys.stderr)
         return 2
     try:
-        result = build(edition_dir, strict=strict)
+        result = build(edition_dir, strict=strict, force=force)
     except BaseException:
         server.server_close()
         raise
@@ -238,6 +238,11 @@ def serve(edition_dir: Path, *, host: str = "127.0.0.1", port: int = 8000, stric
         server.server_close()
         if output_dir is not None:
             print("Fix the problems above, then run 'edition serve' again.", file=sys.stderr)
+        return 1
+    refused = any(problem.code == "output-folder" for problem in result.diagnostics.errors)  # a folder that is not a site of ours is not served
+    if result.diagnostics.failed(strict=strict) and refused:
+        server.server_close()
+        print("Fix the problems above, then run 'edition serve' again.", file=sys.stderr)
         return 1
     handler.root = output_dir
     handler.hosts = served_hosts(host, server.server_port)

@@ -84,6 +84,11 @@ def add_too_many_interventions(root: Path) -> None:
     (root / "content/documents/noise.md").write_text(f"---\ntitle: OCR noise\ndate: 1951\n---\n{body}\n", encoding="utf-8")
 
 
+def add_link_on_the_output_s_way(root: Path) -> None:
+    (root.parent / "elsewhere").mkdir()
+    (root / "public").symlink_to(root.parent / "elsewhere")
+
+
 MADE_AT_TEST_TIME: dict[str, Callable[[Path], None]] = {
     "symlink-outside": add_symlink_outside,
     "enormous-file": add_enormous_file,
@@ -91,6 +96,7 @@ MADE_AT_TEST_TIME: dict[str, Callable[[Path], None]] = {
     "special-files": add_special_files,
     "theme-link-outside": add_theme_links_outside,
     "too-many-interventions": add_too_many_interventions,
+    "output-through-link": add_link_on_the_output_s_way,
 }
 CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())
 
