@@ -36,7 +36,7 @@ from generator.registers import build_matcher
 from generator.tracking import ReadLog, Tracked
 from generator.versions import annotate_versions
 from tests.conftest import BILINGUAL, REPO_ROOT, document, parse_html
-from tests.support.checkers import nu_check
+from tests.support.checkers import citeproc_js, nu_check
 
 SEED_ID = "1951-10-18-mao-to-filippov"
 SEED = REPO_ROOT / "tests" / "fixtures" / "seed-1951-10-18-mao-to-filippov.txt"
@@ -166,7 +166,8 @@ def test_page_head_has_highwire_dublin_core_and_json_ld(rich_site: Path) -> None
         meta.setdefault(tag["name"], []).append(tag["content"])
     assert meta["citation_title"] == ["Letter about 50% of the crop & {braces} #1_a"]
     assert meta["citation_author"] == ["Author, Ann"]
-    assert meta["citation_date"] == ["1951/10"]
+    assert meta["citation_editor"] == ["Erin Editor,", "Ed Second,", "Third Hand,"]
+    assert meta["citation_date"] == meta["citation_publication_date"] == ["1951/10"]
     assert meta["citation_publisher"] == ["Example University Library"]
     assert meta["citation_xml_url"] == ["https://example.org/letters/documents/letter/letter.xml"]
     assert meta["DC.creator"] == ["Ann Author"] and meta["DC.date"] == ["1951-10"] and meta["DC.language"] == ["en"]
@@ -210,7 +211,10 @@ def test_bibtex_parses_with_bibtexparser(sample_site: Path, rich_site: Path) -> 
     assert entry["editor"] == "{Erin Editor} and {Ed Second} and {Third Hand}"
     assert entry["author"] == "Author, Ann" and entry["date"] == "1951-10?"
     assert entry["url"] == "https://example.org/letters/documents/letter/"
-    assert entry["publisher"] == "Example University Library" and entry["number"] == "7"
+    assert entry["publisher"] == "Example University Library"
+    # The document number in words; biblatex's `number` (a series number) and `type` (not a field of @incollection) are not used.
+    assert entry["note"] == "document 7" and entry["addendum"] == "Archive, fond 1"
+    assert "number" not in entry.fields_dict and "type" not in entry.fields_dict
 
 
 def test_ris_fields_read_back_with_rispy(rich_site: Path) -> None:
@@ -224,6 +228,9 @@ def test_ris_fields_read_back_with_rispy(rich_site: Path) -> None:
     assert record["publisher"] == "Example University Library"
     assert record["urls"] == ["https://example.org/letters/documents/letter/"]
     assert record["keywords"] == ["Farming", "Letters"]
+    # SE (a chapter's section) holds "document 7"; M1 would be read as a number of volumes. DB and AN: the archive.
+    assert record["section"] == "document 7" and "number" not in record
+    assert (record["name_of_database"], record["accession_number"]) == ("Archive", "fond 1")
 
 
 def _chicago_bibliography(csl_file: Path) -> str:
@@ -243,6 +250,80 @@ def test_csl_json_renders_in_chicago_with_citeproc(sample_site: Path, rich_site:
     assert rich.startswith("Author, A. “Letter About 50% of the Crop & {braces} #1_a”")  # the style abbreviates and title-cases
     assert "edited by Erin Editor, Ed Second, and Third Hand" in rich
     assert "Example University Library" in rich and rich.endswith("https://example.org/letters/documents/letter/.")
+
+
+def _page_note(site: Path, document_id: str) -> str:
+    return parse_html(site / "documents" / document_id / "index.html").select_one(".cite-note").get_text()
+
+
+def _csl(site: Path, document_id: str) -> dict:
+    (record,) = json.loads((site / "documents" / document_id / f"{document_id}.csl.json").read_text(encoding="utf-8"))
+    return record
+
+
+@pytest.mark.checkers
+def test_citeproc_js_cites_what_the_page_cites(sample_site: Path, rich_site: Path) -> None:
+    records = [_csl(sample_site, SEED_ID), _csl(rich_site, "letter"), _csl(rich_site, "plain")]
+    seed, letter, plain = citeproc_js(records, "chicago-notes-bibliography")
+    assert _page_note(sample_site, SEED_ID).startswith("Mao Zedong, “Cable from Mao Zedong to Filippov (Stalin)")
+    assert seed["note"].startswith("Mao Zedong, “Cable from Mao Zedong to Filippov (Stalin)")  # the recipient is no author
+    assert "in The Korean War Armistice Cables, ed. Sample Edition Editors" in seed["note"]
+    assert "ed. Erin Editor, Ed Second, and Third Hand" in _page_note(rich_site, "letter")
+    # The same elements as the page: author, title, the document number as words, the edition, its editors (the style
+    # shortens three to "et al." in a note), publisher, URL; the style title-cases English titles.
+    for part in ("Ann Author, “Letter about 50% of the crop & {braces} #1_a,”", "document 7 in Letters & Papers", "ed. Erin Editor",
+                 "Example University Library", "https://example.org/letters/documents/letter/"):
+        assert part.casefold() in letter["note"].casefold(), (part, letter["note"])
+    assert "no. 7" not in letter["note"] and "vol." not in letter["note"]
+    assert "fond 1. Archive." in letter["bibliography"].casefold().replace("archive", "Archive")  # the archival source, at the end
+    # Without an author the citation starts with the title, on the page and from the CSL-JSON: the editors are not put in its place.
+    assert _page_note(rich_site, "plain").startswith("“A note,”")
+    assert plain["note"].casefold().startswith("“a note,” in letters & papers") and plain["bibliography"].casefold().startswith("“a note.”")
+    (apa,) = citeproc_js([records[1]], "apa")
+    assert apa["bibliography"].startswith("Author, A. (ca. 1951). Letter about 50% of the crop")
+    assert "In Erin Editor, Ed Second, & Third Hand (Eds.), Letters & Papers (document 7)." in apa["bibliography"]
+
+
+NAMES_PERSONS = """\
+- id: thompson
+  name: Llewellyn E. Thompson, Jr.
+  sort_name: Thompson, Llewellyn E., Jr.
+- id: mao-zedong
+  name: Mao Zedong
+  sort_name: Mao Zedong
+- id: state
+  name: Department of State
+  sort_name: Department of State
+"""
+
+
+def test_names_are_split_by_the_registers_sort_name_in_every_format(make_edition, tmp_path: Path) -> None:
+    """A comma in `sort_name` separates family, given name and suffix; a name without one (a Chinese name given family
+    name first, an institution) is one name in every format. A recipient is never cited as an author."""
+    root = make_edition({
+        "content/documents/a.md": document("Telegram From Thompson and Mao to the Department of State", authors="[thompson, mao-zedong]",
+                                           recipients="[state]", number="10"),
+    }, site="title: Papers\neditors: [Ed One]\nbase_url: https://example.org/\n", persons=NAMES_PERSONS)
+    assert not build(root, tmp_path / "out").diagnostics.errors
+    folder = tmp_path / "out/documents/a"
+    record = _csl(tmp_path / "out", "a")
+    assert record["type"] == "chapter" and record["container-title"] == "Papers"
+    assert record["author"] == [{"family": "Thompson", "given": "Llewellyn E.", "suffix": "Jr."}, {"literal": "Mao Zedong"}]
+    assert "recipient" not in record and record["editor"] == [{"literal": "Ed One"}]
+    assert record["chapter-number"] == "document 10" and "number" not in record
+    assert record["URL"] == "https://example.org/documents/a/"
+    (entry,) = bibtexparser.parse_string((folder / "a.bib").read_text(encoding="utf-8")).entries
+    assert entry["author"] == "Thompson, Llewellyn E., Jr. and {Mao Zedong}"
+    (ris,) = rispy.loads((folder / "a.ris").read_text(encoding="utf-8"))
+    assert ris["authors"] == ["Thompson, Llewellyn E., Jr.", "Mao Zedong"]
+    soup = parse_html(folder / "index.html")
+    meta: dict[str, list[str]] = {}
+    for tag in soup.select("head meta[name]"):
+        meta.setdefault(tag["name"], []).append(tag["content"])
+    # Zotero reads "Family, Given" and splits a name without a comma at its last space; the trailing comma keeps it whole.
+    assert meta["citation_author"] == ["Thompson, Llewellyn E., Jr.", "Mao Zedong,"]
+    assert meta["citation_editor"] == ["Ed One,"]
+    assert meta["citation_publication_date"] == ["1951/10/18"]
 
 
 # --------------------------------------------------------------------------- TEI

