@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from generator import unchanged
 from generator.config import CONFIG_FILE, SiteConfig, read_config
-from generator.dates import DateProblem, parse_date
+from generator.dates import DateProblem, parse_date, parse_timestamp
 from generator.diagnostics import Diagnostic, Diagnostics, Location, did_you_mean
 from generator.model import VERSION_ROLES, Document, Edition, Facsimile, Page, Person, Place, RegisterEntry, Term, TextVersion
 from generator.parallel import iter_chunks, shared
@@ -132,6 +132,7 @@ DOCUMENT_FIELDS: dict[str, Callable[[Any], Any]] = {
     "collection": _text,
     "facsimiles": _facsimiles,
     "text_language": _text,
+    "updated": parse_timestamp,
 }
 REQUIRED_DOCUMENT_FIELDS = ("title", "date")
 

@@ -512,7 +512,7 @@ def test_atom_feed_only_with_base_url(sample_site: Path, rich_site: Path) -> Non
     entries = feed.findall(f"{atom}entry")
     assert [e.find(f"{atom}id").text for e in entries] == [
         "https://example.org/letters/documents/letter/", "https://example.org/letters/documents/plain/"]
-    assert entries[0].find(f"{atom}updated").text == "1951-10-01T00:00:00Z"
+    assert "1951" not in entries[0].find(f"{atom}updated").text  # never the document's own date
     assert entries[0].find(f"{atom}author/{atom}name").text == "Ann Author"
     assert all(e.find(f"{atom}title").text and e.find(f"{atom}link").get("href").startswith("https://") for e in entries)
     assert "https://example.org/letters/documents/letter/" in (rich_site / "sitemap.xml").read_text()
@@ -520,6 +520,39 @@ def test_atom_feed_only_with_base_url(sample_site: Path, rich_site: Path) -> Non
     feed_link = parse_html(rich_site / "documents/plain/index.html").select_one("head link[type='application/atom+xml']")
     assert feed_link["href"] == "../../feed.xml" and feed_link["title"] == "Letters & Papers"
     assert parse_html(sample_site / "index.html").select_one("head link[type='application/atom+xml']") is None
+
+
+def _feed_times(site: Path) -> tuple[str, dict[str, str]]:
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.parse(site / "feed.xml").getroot()
+    entries = {e.find(f"{atom}id").text.rsplit("/", 2)[-2]: e.find(f"{atom}updated").text for e in feed.findall(f"{atom}entry")}
+    return feed.find(f"{atom}updated").text, entries
+
+
+def test_atom_updated_is_the_documents_then_the_editions_then_the_builds_time(make_edition, tmp_path: Path, monkeypatch) -> None:
+    files = {"content/documents/old.md": document("Old", "1951-10-18"),
+             "content/documents/revised.md": document("Revised", "1952-01-02", updated="2026-11-30T09:15:00+01:00")}
+    site = "title: T\nbase_url: https://example.org/\n"
+    published = make_edition(files, site=site + "published: 2026-12-01\n")
+    assert not build(published, tmp_path / "published").diagnostics.errors
+    feed_time, entries = _feed_times(tmp_path / "published")
+    assert entries == {"old": "2026-12-01T00:00:00Z", "revised": "2026-11-30T09:15:00+01:00"}
+    assert feed_time == "2026-12-01T00:00:00Z"  # the newest entry's
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")  # without `published`, the build's time as reproducible builds set it
+    unpublished = make_edition(files, site=site)
+    assert not build(unpublished, tmp_path / "unpublished").diagnostics.errors
+    feed_time, entries = _feed_times(tmp_path / "unpublished")
+    assert entries == {"old": "2027-01-15T08:00:00Z", "revised": "2026-11-30T09:15:00+01:00"} and feed_time == "2027-01-15T08:00:00Z"
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert not build(unpublished, tmp_path / "now").diagnostics.errors
+    assert _feed_times(tmp_path / "now")[1]["old"] >= "2026"  # now, not 1951
+
+
+def test_a_publication_date_that_is_no_date_is_an_error(make_edition, tmp_path: Path) -> None:
+    root = make_edition({"content/documents/a.md": document(updated="soon")}, site="title: T\npublished: last week\n")
+    messages = [d.format() for d in build(root, tmp_path / "out").diagnostics.errors]
+    assert any(m.startswith("site.yml:2:") and "'last week' is not a date" in m for m in messages), messages
+    assert any(m.startswith("content/documents/a.md:") and "'soon' is not a date" in m for m in messages), messages
 
 
 # --------------------------------------------------------------------------- the documentation

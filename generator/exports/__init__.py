@@ -7,6 +7,7 @@ pairs that the build writes beside the pages; `template_globals` gives the theme
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -189,7 +190,8 @@ def render_exports(
     def make_index_files() -> None:
         for made_file in (edition_file("registers.xml", entries, lambda index: tei.registers_xml(index, config, entries)),
                           edition_file("cmif.xml", (), lambda index: tei.cmif_xml(index, config)),
-                          edition_file("feed.xml", (), lambda index: feeds.atom_feed(index, config)),
+                          # Made again only when what it shows changed, or SOURCE_DATE_EPOCH did: a feed that stands keeps its time.
+                          edition_file("feed.xml", os.environ.get("SOURCE_DATE_EPOCH"), lambda index: feeds.atom_feed(index, config)),
                           edition_file("persons.json", "person", lambda index: registers_json(index, "person")),
                           edition_file("places.json", "place", lambda index: registers_json(index, "place"))):
             index_files.extend((path, place(into, path, text)) for path, text in made_file)
