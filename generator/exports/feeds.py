@@ -1,7 +1,7 @@
 """The Atom feed of the documents. Atom needs absolute addresses, so there is a feed only when
 site.yml gives base_url.
 
-Pure but for the fallback of `build_time`. Atom asks when each entry was last updated: a document's
+Pure but for the fallback of `dates.build_time`. Atom asks when each entry was last updated: a document's
 own date is when it was written, decades ago, and feed readers would file a new document as old.
 So an entry is as new as the document's `updated` front-matter field, else the edition's
 `published` date in site.yml, else the time of the build (SOURCE_DATE_EPOCH when set, as
@@ -11,24 +11,16 @@ reproducible builds expect).
 from __future__ import annotations
 
 import datetime as dt
-import os
 import xml.etree.ElementTree as ET
 
 from generator.config import SiteConfig
-from generator.dates import rfc3339
+from generator.dates import build_time
 from generator.exports.citation import absolute_url, document_url, download_paths, names_of
 from generator.exports.tei import xml_text
 from generator.index import EditionIndex
 from generator.model import Document
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
-
-
-def build_time() -> str:
-    """The moment of this build for what must carry one: SOURCE_DATE_EPOCH when it is set, else now."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch.isdigit() else dt.datetime.now(dt.UTC)
-    return rfc3339(moment)
 
 
 def atom_feed(index: EditionIndex, config: SiteConfig) -> str | None:

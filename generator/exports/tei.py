@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -842,10 +843,39 @@ def corpus_xml(members: Sequence[str], index: EditionIndex, config: SiteConfig, 
 # --------------------------------------------------------------------------- CMIF
 
 
+# The authority files whose identifiers become URIs in CMIF, in the order correspSearch prefers them.
+AUTHORITY_URIS = {"gnd": "https://d-nb.info/gnd/", "viaf": "https://viaf.org/viaf/", "wikidata": WIKIDATA}
+
+
 def _cmif_person(entry_id: str, index: EditionIndex) -> ET.Element:
     person = index.persons_by_id.get(entry_id)
-    wikidata = person.authority.get("wikidata") if person else None
-    return element("persName", person.name if person else entry_id, ref=f"{WIKIDATA}{wikidata}" if wikidata else None)
+    refs = [base + person.authority[scheme] for scheme, base in AUTHORITY_URIS.items() if person and person.authority.get(scheme)]
+    return element("persName", person.name if person else entry_id, ref=" ".join(refs) or None)
+
+
+def _cmif_date(date: PartialDate) -> ET.Element:
+    # CMIF's date holds text only (no <precision>) and knows one degree of certainty, low.
+    return element("date", date.display(), when=date.iso, cert="low" if date.uncertain or date.approximate else None)
+
+
+def cmif_licence(config: SiteConfig) -> tuple[str, str]:
+    """The licence of the CMIF file, as (text, URL): the edition's, when its name gives a URL, else CC BY 4.0, which
+    correspSearch asks of the metadata it harvests; the text always names the licence its URL points to."""
+    if config.license:
+        url = licence_url(config.license)
+        if url:
+            return config.license, url
+    return "CC BY 4.0", CMIF_LICENCE
+
+
+def cmif_source_id(config: SiteConfig) -> str:
+    """The edition's bibl/@xml:id: a UUID, as CMIF recommends, the same in every build (a UUID 5 of the edition's
+    address); the prefix makes it an XML name, which cannot start with a digit."""
+    return "id-" + str(uuid.uuid5(uuid.NAMESPACE_URL, config.base_url or config.title))
+
+
+CMIF_NEEDS_BASE_URL = ("cmif.xml (the correspondence metadata that correspSearch harvests) is not written: "
+                       "CMIF needs the letters' absolute addresses, and site.yml has no base_url")
 
 
 def letters(index: EditionIndex) -> list[Document]:
@@ -853,30 +883,34 @@ def letters(index: EditionIndex) -> list[Document]:
     return [d for d in index.documents if d.authors and d.recipients]
 
 
-def cmif_xml(index: EditionIndex, config: SiteConfig) -> str | None:
-    """Correspondence metadata (CMIF, as correspSearch harvests it) for the documents with authors and recipients."""
-    if not letters(index):
+def cmif_xml(index: EditionIndex, config: SiteConfig, published: str | None = None) -> str | None:
+    """Correspondence metadata (CMIF, as correspSearch harvests it) for the documents with authors and recipients.
+
+    Only with base_url: CMIF points at each letter by its absolute address. `published` (RFC 3339) is the file's
+    publication date when site.yml gives none."""
+    if not letters(index) or not config.base_url:
         return None
     title_stmt = element("titleStmt", None, element("title", f"{config.title}: correspondence metadata"))
-    for editor in config.editors:
+    for editor in config.editors or (config.publisher or config.title,):  # CMIF asks for at least one editor
         sub(title_stmt, "editor", editor)
     publication = element("publicationStmt", None, element("publisher", config.publisher or config.title))
-    url = absolute_url(config, "cmif.xml")
-    if url:
-        sub(publication, "idno", url, type="url")
+    sub(publication, "idno", config.base_url + "cmif.xml", type="url")
+    day = (config.published or published or "")[:10]
+    if day:
+        sub(publication, "date", day, when=day)
     availability = sub(publication, "availability")
-    licence = licence_url(config.license or "") or CMIF_LICENCE
-    sub(availability, "licence", config.license or "CC BY 4.0", target=licence)
-    bibl = element("bibl", config.title, type="online", xml_id="edition")
-    if config.base_url:
-        sub(bibl, "ref", config.base_url, target=config.base_url)
+    licence_text, licence_target = cmif_licence(config)
+    sub(availability, "licence", licence_text, target=licence_target)
+    source = cmif_source_id(config)
+    bibl = element("bibl", config.title, type="online", xml_id=source)
+    sub(bibl, "ref", config.base_url, target=config.base_url)
     header = element("teiHeader", None, element("fileDesc", None, title_stmt, publication, element("sourceDesc", None, bibl)))
     profile = sub(header, "profileDesc")
     for document in letters(index):
-        correspondence = sub(profile, "correspDesc", ref=document_url(config, document.id) or f"documents/{document.id}/", source="#edition")
+        correspondence = sub(profile, "correspDesc", ref=document_url(config, document.id), source="#" + source)
         sent = sub(correspondence, "correspAction", type="sent")
         sent.extend(_cmif_person(a, index) for a in document.authors)
-        sent.append(tei_date(document.date))
+        sent.append(_cmif_date(document.date))
         received = sub(correspondence, "correspAction", type="received")
         received.extend(_cmif_person(r, index) for r in document.recipients)
     root = element("TEI", None, header, element("text", None, element("body", None, element("p"))), xml_lang=config.language)

@@ -30,6 +30,8 @@ VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
 CITEPROC_JS = NODE_MODULES / "citeproc" / "citeproc_commonjs.js"
 CITEPROC_RENDER = Path(__file__).with_name("citeproc_render.js")
+SCHEMATRON_JS = NODE_MODULES / "node-schematron" / "dist" / "index.js"
+SCHEMATRON_CHECK = Path(__file__).with_name("schematron_check.js")
 CHROMIUM = Path("/usr/bin/chromium")
 
 INSTALL_HINT = "run tools/install-test-deps (as root) to install the test tools"
@@ -265,3 +267,20 @@ def citeproc_js(records: Sequence[dict[str, Any]], style: str) -> list[dict[str,
     if run.returncode != 0:
         raise RuntimeError(f"citeproc-js failed: {run.stderr}")
     return json.loads(run.stdout)
+
+
+# --- Schematron ------------------------------------------------------------------
+
+
+def schematron_messages(schema: Path, files: Sequence[Path]) -> list[str]:
+    """`file: message` for every assertion of the Schematron `schema` that a file fails (warnings included) and every
+    report it triggers, by node-schematron (npm), whose XPath 3.1 runs rules written for XSLT 2."""
+    _require(SCHEMATRON_JS, "node-schematron")
+    node = shutil.which("node")
+    if node is None:
+        raise RuntimeError(f"node not found: {INSTALL_HINT}")
+    run = subprocess.run([node, str(SCHEMATRON_CHECK), str(schema), *map(str, files)], capture_output=True, text=True, check=False,
+                         env={"NODE_PATH": str(NODE_MODULES)})
+    if run.returncode != 0:
+        raise RuntimeError(f"node-schematron failed: {run.stderr}")
+    return [f"{found['file']}: {found['message']}" for found in json.loads(run.stdout)]
