@@ -178,10 +178,18 @@ def test_page_head_has_highwire_dublin_core_and_json_ld(rich_site: Path) -> None
     assert meta["DC.subject"] == ["Farming", "Letters"]
     assert soup.select_one("head link[rel=alternate][type='application/tei+xml']")["href"] == "letter.xml"
     data = json.loads(soup.select_one("head script[type='application/ld+json']").string)
-    assert data["@type"] == "ArchiveComponent" and data["name"].startswith("Letter about")
+    # A letter is a Message too, the type that has `recipient`; ArchiveComponent has the archive and the place in it.
+    assert data["@type"] == ["ArchiveComponent", "Message"] and data["name"].startswith("Letter about")
     assert data["author"] == [{"@type": "Person", "name": "Ann Author", "sameAs": "http://www.wikidata.org/entity/Q1"}]
+    assert data["recipient"] == [{"@type": "Person", "name": "Roy Recipient"}]
+    assert data["holdingArchive"] == {"@type": "ArchiveOrganization", "name": "Archive"} and data["itemLocation"] == "fond 1"
     assert data["isPartOf"]["name"] == "Letters & Papers" and data["isPartOf"]["url"] == "https://example.org/letters/"
     assert data["dateCreated"] == "1951-10"
+    # schema.org's license is a URL: the letter's own rights have none, so they are its copyright notice.
+    assert "license" not in data and data["copyrightNotice"] == "Public domain"
+    note = json.loads(parse_html(rich_site / "documents/plain/index.html").select_one("head script[type='application/ld+json']").string)
+    assert note["@type"] == "ArchiveComponent" and "recipient" not in note
+    assert note["license"] == "https://creativecommons.org/licenses/by-sa/4.0/" and "copyrightNotice" not in note
 
 
 @pytest.mark.checkers

@@ -418,7 +418,8 @@ def head_meta(document: Document, index: EditionIndex, config: SiteConfig, tei_h
 
 
 def json_ld(document: Document, index: EditionIndex, config: SiteConfig) -> dict[str, Any]:
-    """schema.org: the document as an ArchiveComponent that is part of the edition (a Collection)."""
+    """schema.org: the document as an ArchiveComponent that is part of the edition (a Collection); a document with
+    recipients is a Message as well, the type that has `recipient` (and `sender`)."""
 
     persons, places = index.persons_by_id, index.places_by_id
 
@@ -436,9 +437,13 @@ def json_ld(document: Document, index: EditionIndex, config: SiteConfig) -> dict
         edition["editor"] = [{"@type": "Person", "name": e} for e in config.editors]
     if config.publisher:
         edition["publisher"] = {"@type": "Organization", "name": config.publisher}
+    # schema.org's license is a URL (or a CreativeWork); a licence known only by its name is a copyright notice.
+    rights = document.rights or config.license
+    rights_url = licence_url(rights) if rights else None
+    archive, archive_location = archive_parts(document.source)
     data: dict[str, Any] = {
         "@context": "https://schema.org",
-        "@type": "ArchiveComponent",
+        "@type": ["ArchiveComponent", "Message"] if document.recipients else "ArchiveComponent",
         "@id": document_url(config, document.id),
         "url": document_url(config, document.id),
         "name": document.title,
@@ -451,7 +456,10 @@ def json_ld(document: Document, index: EditionIndex, config: SiteConfig) -> dict
         "description": document.summary,
         "inLanguage": text_language(document, config),
         "keywords": list(document.subjects),
-        "license": document.rights or config.license,
+        "license": rights_url,
+        "copyrightNotice": rights if rights and not rights_url else None,
+        "holdingArchive": {"@type": "ArchiveOrganization", "name": archive} if archive else None,
+        "itemLocation": archive_location,
         "position": document.number,
         "isPartOf": edition,
         "encoding": [
@@ -459,3 +467,14 @@ def json_ld(document: Document, index: EditionIndex, config: SiteConfig) -> dict
         ] if config.base_url else None,
     }
     return {k: v for k, v in data.items() if v not in (None, [], "")}
+
+
+def licence_url(licence: str) -> str | None:
+    """The address of a Creative Commons licence named as 'CC BY 4.0', 'CC BY-SA 4.0' or 'CC0'."""
+    text = licence.strip().upper()
+    if text in ("CC0", "CC0 1.0", "CC ZERO"):
+        return "https://creativecommons.org/publicdomain/zero/1.0/"
+    match = re.fullmatch(r"CC[ -]?(BY(?:-(?:NC|ND|SA))*)[ -]?(\d\.\d)?", text)
+    if not match:
+        return None
+    return f"https://creativecommons.org/licenses/{match[1].lower()}/{match[2] or '4.0'}/"

@@ -21,7 +21,7 @@ from markdown_it.token import Token
 
 from generator.config import SiteConfig
 from generator.dates import PartialDate
-from generator.exports.citation import absolute_url, document_url, download_paths, text_language
+from generator.exports.citation import absolute_url, document_url, download_paths, licence_url, text_language
 from generator.index import EditionIndex
 from generator.model import Document, Edition, Person, Place, TextVersion
 
@@ -119,17 +119,6 @@ def slug(text: str) -> str:
 
 
 # --------------------------------------------------------------------------- shared header parts
-
-
-def licence_url(licence: str) -> str | None:
-    """The address of a Creative Commons licence named as 'CC BY 4.0', 'CC BY-SA 4.0' or 'CC0'."""
-    text = licence.strip().upper()
-    if text in ("CC0", "CC0 1.0", "CC ZERO"):
-        return "https://creativecommons.org/publicdomain/zero/1.0/"
-    match = re.fullmatch(r"CC[ -]?(BY(?:-(?:NC|ND|SA))*)[ -]?(\d\.\d)?", text)
-    if not match:
-        return None
-    return f"https://creativecommons.org/licenses/{match[1].lower()}/{match[2] or '4.0'}/"
 
 
 def publication_stmt(config: SiteConfig, path: str, document: Document | None = None) -> ET.Element:
