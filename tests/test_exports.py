@@ -280,7 +280,7 @@ def test_citeproc_js_cites_what_the_page_cites(sample_site: Path, rich_site: Pat
     assert _page_note(sample_site, SEED_ID).startswith("Mao Zedong, “Cable from Mao Zedong to Filippov (Stalin)")
     assert seed["note"].startswith("Mao Zedong, “Cable from Mao Zedong to Filippov (Stalin)")  # the recipient is no author
     assert "in The Korean War Armistice Cables, ed. Sample Edition Editors" in seed["note"]
-    assert "ed. Erin Editor, Ed Second, and Third Hand" in _page_note(rich_site, "letter")
+    assert "ed. Erin Editor et al., document 7" in _page_note(rich_site, "letter")  # Chicago: three or more editors, the first
     # The same elements as the page: author, title, the document number as words, the edition, its editors (the style
     # shortens three to "et al." in a note), publisher, URL; the style title-cases English titles.
     for part in ("Ann Author, “Letter about 50% of the crop & {braces} #1_a,”", "document 7 in Letters & Papers", "ed. Erin Editor",
@@ -314,7 +314,8 @@ def test_names_are_split_by_the_registers_sort_name_in_every_format(make_edition
     name first, an institution) is one name in every format. A recipient is never cited as an author."""
     root = make_edition({
         "content/documents/a.md": document("Telegram From Thompson and Mao to the Department of State", authors="[thompson, mao-zedong]",
-                                           recipients="[state]", number="10"),
+                                           recipients="[state]", number="10",
+                                           source="'Department of State, Central Files, 761.5411/1-2161. Secret; Priority. Thompson asked for guidance.'"),
     }, site="title: Papers\neditors: [Ed One]\nbase_url: https://example.org/\n", persons=NAMES_PERSONS)
     assert not build(root, tmp_path / "out").diagnostics.errors
     folder = tmp_path / "out/documents/a"
@@ -324,10 +325,13 @@ def test_names_are_split_by_the_registers_sort_name_in_every_format(make_edition
     assert "recipient" not in record and record["editor"] == [{"literal": "Ed One"}]
     assert record["chapter-number"] == "document 10" and "number" not in record
     assert record["URL"] == "https://example.org/documents/a/"
+    # The archive and the place in it come from the source's first sentence; the note on the source after it stays out.
+    assert (record["archive"], record["archive_location"]) == ("Department of State", "Central Files, 761.5411/1-2161")
     (entry,) = bibtexparser.parse_string((folder / "a.bib").read_text(encoding="utf-8")).entries
     assert entry["author"] == "Thompson, Llewellyn E., Jr. and {Mao Zedong}"
     (ris,) = rispy.loads((folder / "a.ris").read_text(encoding="utf-8"))
     assert ris["authors"] == ["Thompson, Llewellyn E., Jr.", "Mao Zedong"]
+    assert (ris["name_of_database"], ris["accession_number"]) == ("Department of State", "Central Files, 761.5411/1-2161")
     soup = parse_html(folder / "index.html")
     meta: dict[str, list[str]] = {}
     for tag in soup.select("head meta[name]"):

@@ -115,13 +115,16 @@ def editor_names(config: SiteConfig) -> list[Name]:
 
 def archive_parts(source: str | None) -> tuple[str | None, str | None]:
     """The archive and the place in it, from `source` written as the README asks ("Archive, collection, file"):
-    the repository before the first comma, the rest after it. A source without a comma is a place only."""
+    of its first sentence, the repository before the first comma, the rest after it. A source without a comma is a
+    place only."""
     if not source:
         return None, None
-    archive, comma, location = source.partition(",")
+    # The citation is the source's first sentence: what follows it is a note on the source ("Secret; Priority. ...").
+    citation = re.split(r"\.\s+(?=[A-Z])", source.strip(), maxsplit=1)[0].rstrip(".")
+    archive, comma, location = citation.partition(",")
     if comma and archive.strip() and location.strip():
         return archive.strip(), location.strip()
-    return None, source.strip()
+    return None, citation.strip()
 
 
 def document_number(document: Document) -> str | None:
@@ -175,7 +178,8 @@ def chicago(document: Document, index: EditionIndex, config: SiteConfig) -> Cita
     bib.append((config.title, True))
     tail = ""
     if editors:
-        tail += ", edited by " + _and_list(editors)
+        # Chicago (18th ed.) lists up to six names in a bibliography, else the first three and "et al.".
+        tail += ", edited by " + (_and_list(editors) if len(editors) <= 6 else ", ".join(editors[:3]) + ", et al.")
     if number:
         tail += ", " + number
     tail += ". "
@@ -195,7 +199,8 @@ def chicago(document: Document, index: EditionIndex, config: SiteConfig) -> Cita
     note.append((config.title, True))
     tail = ""
     if editors:
-        tail += ", ed. " + _and_list(editors)
+        # and in a note up to two, else the first and "et al.", as CSL's Chicago style does.
+        tail += ", ed. " + (_and_list(editors) if len(editors) <= 2 else editors[0] + " et al.")
     if number:
         tail += ", " + number
     if config.publisher:
