@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -227,6 +228,30 @@ def test_bibtex_parses_with_bibtexparser(sample_site: Path, rich_site: Path) -> 
     # The document number in words; biblatex's `number` (a series number) and `type` (not a field of @incollection) are not used.
     assert entry["note"] == "document 7" and entry["addendum"] == "Archive, fond 1"
     assert "number" not in entry.fields_dict and "type" not in entry.fields_dict
+
+
+def biber_warnings(files: list[Path], folder: Path) -> list[str]:
+    """What biber's check of biblatex's data model says of each .bib file (its entry types, fields, mandatory fields)."""
+    assert shutil.which("biber"), "biber not found: run tools/install-test-deps (as root)"
+    warnings = []
+    for number, file in enumerate(files):
+        copy = folder / f"{number}.bib"  # biber writes its output and log beside the file it reads
+        copy.write_bytes(file.read_bytes())
+        run = subprocess.run(["biber", "--tool", "--validate-datamodel", "--nolog", "--output-file", str(folder / f"{number}.out.bib"), copy.name],
+                             capture_output=True, text=True, check=False, cwd=folder)
+        assert run.returncode == 0, run.stdout + run.stderr
+        warnings += [f"{file.name}: {line}" for line in run.stdout.splitlines() if line.startswith(("WARN", "ERROR"))]
+    return warnings
+
+
+@pytest.mark.checkers
+def test_biber_finds_nothing_against_biblatexs_data_model(sample_site: Path, rich_site: Path, tmp_path: Path) -> None:
+    assert biber_warnings([seed_file(sample_site, ".bib"), rich_site / "documents/letter/letter.bib"], tmp_path) == []
+    # It does report: the fields that were written before (biblatex's @incollection has no `type`).
+    old = tmp_path / "old.bib"
+    old.write_text(seed_file(sample_site, ".bib").read_text(encoding="utf-8").replace("  year =", "  type = {cable},\n  year ="), encoding="utf-8")
+    assert [w.split(": ", 1)[1] for w in biber_warnings([old], tmp_path)] == [
+        "WARN - Datamodel: Entry '1951-10-18-mao-to-filippov' (0.bib): Invalid field 'type' for entrytype 'incollection'"]
 
 
 def test_ris_fields_read_back_with_rispy(rich_site: Path) -> None:
