@@ -436,6 +436,15 @@ def test_tei_header_has_metadata_correspondence_languages_and_licence(rich_site:
     assert received.find(f"{TEI}persName").get("ref") == "#roy-recipient"
     assert [lang.get("ident") for lang in header.iter(f"{TEI}language")] == ["en", "ru"]
     assert header.find(f".//{TEI}sourceDesc/{TEI}bibl").text == "Archive, fond 1"
+    # The summary describes the document: in the header's abstract, not in the text.
+    assert header.find(f"{TEI}profileDesc/{TEI}abstract/{TEI}p").text == "A letter."
+    assert root.find(f"{TEI}text/{TEI}front") is None
+    # The bracket conventions: the apparatus rules in the order they are tried, with their labels and notes.
+    conventions = header.find(f"{TEI}encodingDesc/{TEI}editorialDecl/{TEI}p/{TEI}list")
+    assert [label.text for label in conventions.findall(f"{TEI}label")][:2] == ["Stamp or seal", "Handwritten addition"]
+    supplied = conventions.findall(f"{TEI}item")[-1]
+    assert (supplied.get("n"), _text_of(supplied)) == ("supplied", "any text (note: Supplied by the editor: …)")
+    assert conventions.find(f"{TEI}item[@n='sic']/{TEI}code").text == r"^\s*sic!?\s*$"
     assert header.find(f".//{TEI}notesStmt/{TEI}note[@type='translation']").text == "Tr. X"
     assert header.find(f".//{TEI}licence").get("target") == "https://creativecommons.org/licenses/by-sa/4.0/"
     assert header.find(f".//{TEI}idno[@type='URI']").text == "https://example.org/letters/documents/letter/letter.xml"

@@ -639,6 +639,8 @@ def document_header(document: Document, index: EditionIndex, config: SiteConfig,
     file_desc.append(source)
 
     profile = element("profileDesc")
+    if document.summary:  # the editor's summary describes the document and is no part of it
+        sub(profile, "abstract").append(element("p", document.summary))
     creation = sub(profile, "creation")
     creation.append(tei_date(document.date))
     if document.authors or document.recipients:
@@ -669,7 +671,29 @@ def document_header(document: Document, index: EditionIndex, config: SiteConfig,
             if entry_id in index.places_by_id:
                 sub(keywords, "term", type="mentioned").append(
                     element("placeName", index.places_by_id[entry_id].name, ref=f"#{ids.place(entry_id)}"))
-    return element("teiHeader", None, file_desc, profile)
+    return element("teiHeader", None, file_desc, editorial_conventions(config), profile)
+
+
+def editorial_conventions(config: SiteConfig) -> ET.Element:
+    """<encodingDesc> with the <editorialDecl> that states the bracket conventions: site.yml's apparatus rules (or the
+    shipped ones), in the order they are tried, each with the label and note the apparatus gives it."""
+    declaration = element("editorialDecl", None, element(
+        "p", "Square brackets in the transcript are the editor's interventions. The first of these rules whose pattern "
+             "matches the bracketed text decides its kind; text that no rule matches is supplied by the editor."))
+    conventions = sub(sub(declaration, "p"), "list", type="gloss")  # editorialDecl holds paragraphs, a list only in one
+    for rule in config.apparatus.rules:
+        sub(conventions, "label", rule.label)
+        item = sub(conventions, "item", None, n=rule.type)
+        note = rule.note.replace("{text}", "…")
+        if rule.pattern.pattern:
+            item.append(element("code", rule.pattern.pattern, lang="regex"))
+            item[-1].tail = f" (note: {note})"
+        else:
+            item.text = f"any text (note: {note})"
+    series = ("one numbered series holds the interventions and the transcriber's footnotes" if config.apparatus.series == "single"
+              else "the interventions are lettered a, b, c, and the transcriber's footnotes numbered 1, 2, 3")
+    sub(declaration, "p", f"In the apparatus {series}.")
+    return element("encodingDesc", None, declaration)
 
 
 _BLOCKS = {_tag(n) for n in ("front", "argument", "body", "div", "head", "p", "ab", "list", "item", "table", "row", "quote", "milestone")}
@@ -710,8 +734,6 @@ def document_tei(document: Document, bodies: Sequence[EncodedBody], index: Editi
         for n, url in pages:
             sub(facsimile, "surface", n=n, xml_id=surfaces[n]).append(element("graphic", url=url))
     text = sub(root, "text")
-    if document.summary:
-        text.append(element("front", None, element("argument", None, element("p", document.summary))))
     placeholders = [element("body", n=str(number)) for number in range(len(bodies))]
     if not versions:
         text.append(placeholders[0])
