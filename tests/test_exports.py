@@ -38,7 +38,7 @@ from generator.registers import build_matcher
 from generator.tracking import ReadLog, Tracked
 from generator.versions import annotate_versions
 from tests.conftest import BILINGUAL, REPO_ROOT, document, parse_html
-from tests.support.checkers import citeproc_js, nu_check, schematron_messages
+from tests.support.checkers import citeproc_js, nu_check, schema_org_problems, schematron_messages
 
 SEED_ID = "1951-10-18-mao-to-filippov"
 SEED = REPO_ROOT / "tests" / "fixtures" / "seed-1951-10-18-mao-to-filippov.txt"
@@ -191,6 +191,16 @@ def test_page_head_has_highwire_dublin_core_and_json_ld(rich_site: Path) -> None
     note = json.loads(parse_html(rich_site / "documents/plain/index.html").select_one("head script[type='application/ld+json']").string)
     assert note["@type"] == "ArchiveComponent" and "recipient" not in note
     assert note["license"] == "https://creativecommons.org/licenses/by-sa/4.0/" and "copyrightNotice" not in note
+
+
+@pytest.mark.checkers
+def test_json_ld_uses_only_schema_orgs_types_and_their_properties(sample_site: Path, rich_site: Path) -> None:
+    pages = [sample_site / "documents" / SEED_ID / "index.html", rich_site / "documents/letter/index.html", rich_site / "documents/plain/index.html"]
+    for page in pages:
+        data = json.loads(parse_html(page).select_one("head script[type='application/ld+json']").string)
+        assert schema_org_problems(data) == [], page
+    # The check does find what was there before: recipient on an ArchiveComponent, which only a Message has.
+    assert schema_org_problems({"@type": "ArchiveComponent", "recipient": []}) == ["$: ArchiveComponent has no property recipient"]
 
 
 @pytest.mark.checkers

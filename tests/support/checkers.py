@@ -31,6 +31,7 @@ AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
 CITEPROC_JS = NODE_MODULES / "citeproc" / "citeproc_commonjs.js"
 CITEPROC_RENDER = Path(__file__).with_name("citeproc_render.js")
 SCHEMATRON_JS = NODE_MODULES / "node-schematron" / "dist" / "index.js"
+SCHEMA_ORG_DTS = NODE_MODULES / "schema-dts" / "dist" / "schema.d.ts"
 SCHEMATRON_CHECK = Path(__file__).with_name("schematron_check.js")
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -284,3 +285,69 @@ def schematron_messages(schema: Path, files: Sequence[Path]) -> list[str]:
     if run.returncode != 0:
         raise RuntimeError(f"node-schematron failed: {run.stderr}")
     return [f"{found['file']}: {found['message']}" for found in json.loads(run.stdout)]
+
+
+# --- schema.org --------------------------------------------------------------------
+
+
+@functools.cache
+def schema_org_properties() -> dict[str, frozenset[str]]:
+    """Every schema.org type with the properties it has, its supertypes' included, from the definitions that npm's
+    schema-dts generates from the schema.org vocabulary (`interface XBase extends YBase { "property"?: ... }`, and
+    `interface XLeaf extends XBase { "@type": "X" }` naming the type)."""
+    import re
+
+    _require(SCHEMA_ORG_DTS, "schema-dts")
+    own: dict[str, set[str]] = {}
+    parents: dict[str, list[str]] = {}
+    named: dict[str, str] = {}  # type name -> the interface that carries its "@type"
+    interface = re.compile(r"^(?:export )?interface (\w+) extends ([^{]+)\{")
+    current = None
+    for line in SCHEMA_ORG_DTS.read_text(encoding="utf-8").splitlines():
+        found = interface.match(line)
+        if found:
+            current = found[1]
+            own[current], parents[current] = set(), [p.strip() for p in found[2].split(",") if p.strip().endswith("Base")]
+        elif current is not None and line.startswith("}"):
+            current = None
+        elif current is not None:
+            prop = re.match(r'^\s+"([^"]+)"\??:\s*(?:"([^"]+)")?', line)
+            if prop and prop[1] == "@type" and prop[2]:
+                named[prop[2]] = current
+            elif prop:
+                own[current].add(prop[1])
+
+    def closure(name: str, seen: frozenset[str] = frozenset()) -> set[str]:
+        found = set(own.get(name, ()))
+        for parent in parents.get(name, ()):
+            if parent not in seen:
+                found |= closure(parent, seen | {name})
+        return found
+
+    return {type_name: frozenset(closure(leaf)) for type_name, leaf in named.items()}
+
+
+def schema_org_problems(data: Any) -> list[str]:
+    """Each object in JSON-LD `data` whose @type schema.org does not define, or that has a property none of its types has."""
+    vocabulary = schema_org_properties()
+    problems: list[str] = []
+
+    def walk(value: Any, where: str) -> None:
+        if isinstance(value, list):
+            for number, item in enumerate(value):
+                walk(item, f"{where}[{number}]")
+        elif isinstance(value, dict):
+            types = value.get("@type")
+            types = [types] if isinstance(types, str) else list(types or [])
+            unknown = [t for t in types if t not in vocabulary]
+            problems.extend(f"{where}: no schema.org type {t}" for t in unknown)
+            allowed = set().union(*(vocabulary[t] for t in types if t in vocabulary)) if types else set()
+            for key, item in value.items():
+                if key.startswith("@"):
+                    continue
+                if types and not unknown and key not in allowed:
+                    problems.append(f"{where}: {'/'.join(types)} has no property {key}")
+                walk(item, f"{where}.{key}")
+
+    walk(data, "$")
+    return problems
