@@ -177,6 +177,7 @@ def test_page_head_has_highwire_dublin_core_and_json_ld(rich_site: Path) -> None
     assert meta["citation_xml_url"] == ["https://example.org/letters/documents/letter/letter.xml"]
     assert meta["DC.creator"] == ["Ann Author"] and meta["DC.date"] == ["1951-10"] and meta["DC.language"] == ["en"]
     assert meta["DC.subject"] == ["Farming", "Letters"]
+    assert soup.select_one("head link[rel='schema.DC']")["href"] == "http://purl.org/dc/elements/1.1/"
     assert soup.select_one("head link[rel=alternate][type='application/tei+xml']")["href"] == "letter.xml"
     data = json.loads(soup.select_one("head script[type='application/ld+json']").string)
     # A letter is a Message too, the type that has `recipient`; ArchiveComponent has the archive and the place in it.
