@@ -447,6 +447,8 @@ def test_tei_header_has_metadata_correspondence_languages_and_licence(rich_site:
     assert received.find(f"{TEI}persName").get("ref") == "#roy-recipient"
     assert [lang.get("ident") for lang in header.iter(f"{TEI}language")] == ["en", "ru"]
     assert header.find(f".//{TEI}sourceDesc/{TEI}bibl").text == "Archive, fond 1"
+    identifier = header.find(f".//{TEI}sourceDesc/{TEI}msDesc/{TEI}msIdentifier")
+    assert [(part.tag[len(TEI):], part.text) for part in identifier] == [("repository", "Archive"), ("idno", "fond 1")]
     # The summary describes the document: in the header's abstract, not in the text.
     assert header.find(f"{TEI}profileDesc/{TEI}abstract/{TEI}p").text == "A letter."
     assert root.find(f"{TEI}text/{TEI}front") is None

@@ -21,7 +21,7 @@ from markdown_it.token import Token
 
 from generator.config import SiteConfig
 from generator.dates import PartialDate
-from generator.exports.citation import absolute_url, document_url, download_paths, licence_url, text_language
+from generator.exports.citation import absolute_url, archive_parts, document_url, download_paths, licence_url, text_language
 from generator.index import EditionIndex
 from generator.model import Document, Edition, Person, Place, TextVersion
 
@@ -632,6 +632,14 @@ def document_header(document: Document, index: EditionIndex, config: SiteConfig,
     if notes:
         file_desc.append(element("notesStmt", None, *(element("note", v, type=k) for k, v in notes)))
     source = element("sourceDesc")
+    archive, location = archive_parts(document.source)
+    if archive and location:
+        # The source written as "Archive, collection, file": the repository, its collections and the file's number.
+        *collections, file_id = [part.strip() for part in location.split(",")]
+        identifier = element("msIdentifier", None, element("repository", archive))
+        identifier.extend(element("collection", name) for name in collections)
+        sub(identifier, "idno", file_id)
+        source.append(element("msDesc", None, identifier))
     if document.source:
         sub(source, "bibl", document.source)
     else:
