@@ -22,7 +22,7 @@ from generator.config import SiteConfig
 from generator.content import ParseMemo, read_edition
 from generator.diagnostics import Diagnostic, Diagnostics, Location
 from generator.exports import TEXT_FILES, ExportMemory, render_exports, template_globals
-from generator.exports.tei import KnownEntries, XmlIds
+from generator.exports.tei import CMIF_NEEDS_BASE_URL, KnownEntries, XmlIds, letters
 from generator.exports.text import TextExports
 from generator.facsimiles import PageImage, read_page_images
 from generator.i18n import catalogue_problems, load_translations, text_labels
@@ -101,6 +101,7 @@ class BuildResult:
     unchanged: bool = False  # nothing changed since the last build: its output stands, and the edition was not read
     document_count: int = 0  # what the last build counted, when unchanged
     person_count: int = 0
+    notes: list[str] = field(default_factory=list)  # what the editor should know of an edition that has no problem
 
     @property
     def documents(self) -> int:
@@ -198,6 +199,11 @@ def build(
         index, index_parts = index_with_parts(edition, diagnostics, mentions_with_versions(texts.annotated, texts.versions),
                                               kept_index.parts if kept_index else None, links)
         memory.index = _register_index_parts(index, index_parts, loaded.fingerprints, kept_index)
+
+    # CMIF points at each letter by its absolute address: without base_url there is no cmif.xml, and the editor is told
+    # why, in a note rather than a warning, since an edition without an address is no mistake (--strict passes it).
+    if not config.base_url and letters(index):
+        result.notes.append(f"site.yml: note: {CMIF_NEEDS_BASE_URL}\n    hint: add base_url: https://... (the site's address) to site.yml")
 
     # search: without the Pagefind binary the site is built as if search were turned off
     if config.search.enabled and loaded.pagefind is None:

@@ -154,6 +154,8 @@ def _run(args: argparse.Namespace) -> int:
     # build.py): put away from the collector, they are not walked by its first collections, seconds at 10,000 documents.
     gc.freeze()
     report(result.diagnostics, strict=args.strict, stream=sys.stderr)
+    for note in result.notes:
+        print(note, file=sys.stderr)
     if result.diagnostics.failed(strict=args.strict):
         print("No site was written." if write else "The edition has problems.", file=sys.stderr)
         return EXIT_PROBLEMS

@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 
 import regex
 
+from generator.dates import DateProblem, parse_timestamp
 from generator.diagnostics import Diagnostics, Location, did_you_mean
 from generator.yamlfile import ScalarSource, YamlDocument, YamlProblem, parse_yaml
 
@@ -174,6 +175,7 @@ class SiteConfig:
     language: str = "en"
     license: str | None = None
     base_url: str | None = None
+    published: str | None = None  # when the edition was published or last updated, RFC 3339 (the feed's dates)
     output: str = "_site"
     theme: str = "default"
     introduction: str | None = None
@@ -245,6 +247,13 @@ def url(value: Any) -> str:
     return address if address.endswith("/") else address + "/"
 
 
+def timestamp(value: Any) -> str:
+    try:
+        return parse_timestamp(value)
+    except DateProblem as problem:
+        raise Invalid(str(problem)) from None
+
+
 def relative_folder(value: Any) -> str:
     folder = text(value)
     if Path(folder).is_absolute() or ".." in Path(folder).parts:
@@ -284,6 +293,7 @@ SITE_OPTIONS: Mapping[str, Option] = {
     "language": Option(language_tag, "The language of the edition's interface and text (a BCP 47 tag)."),
     "license": Option(text, "The licence of the edition, e.g. CC BY 4.0."),
     "base_url": Option(url, "The address where the site is published; needed only for absolute links (sitemap)."),
+    "published": Option(timestamp, "When the edition was published or last updated (2026-12-07): the date feed readers are given."),
     "output": Option(relative_folder, "The folder the site is written to, relative to the edition."),
     "theme": Option(theme_name, "The theme: a folder under themes/ that overrides the default theme."),
     "introduction": Option(text, "Markdown shown on the home page above the list of documents."),

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from generator import unchanged
 from generator.config import CONFIG_FILE, SiteConfig, read_config
-from generator.dates import DateProblem, parse_date
+from generator.dates import DateProblem, parse_date, parse_timestamp
 from generator.diagnostics import Diagnostic, Diagnostics, Location, did_you_mean
 from generator.edition_files import LINK_OUT, Refused, TooLarge, read_regular_file, resolved_inside
 from generator.model import VERSION_ROLES, Document, Edition, Facsimile, Page, Person, Place, RegisterEntry, Term, TextVersion
@@ -187,6 +187,7 @@ DOCUMENT_FIELDS: dict[str, Callable[[Any], Any]] = {
     "related": _document_ids,
     "facsimiles": _facsimiles,
     "text_language": _language,
+    "updated": parse_timestamp,
 }
 REQUIRED_DOCUMENT_FIELDS = ("title", "date")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 
@@ -105,3 +106,35 @@ def parse_date(value: object) -> PartialDate:
             raise DateProblem(f"'{text}' is not a real day: {MONTHS[month - 1]} {year} has {last} days")
     qualifier = match["qualifier"] or ""
     return PartialDate(year, month, day, uncertain=qualifier in "?%" and bool(qualifier), approximate=qualifier in "~%" and bool(qualifier))
+
+
+def parse_timestamp(value: object) -> str:
+    """A moment for feeds, from `2026-12-07` or `2026-12-07T10:30:00+01:00` (a time without a zone is UTC), as RFC 3339
+    (`2026-12-07T00:00:00Z`); raise DateProblem saying what is wrong."""
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, dt.date):
+        moment = dt.datetime(value.year, value.month, value.day)
+    elif isinstance(value, str) and value.strip():
+        text = value.strip()
+        try:
+            moment = dt.datetime.fromisoformat(text)
+        except ValueError:
+            raise DateProblem(f"'{text}' is not a date such as 2026-12-07 or a time such as 2026-12-07T10:30:00Z") from None
+    else:
+        raise DateProblem("expected a date such as 2026-12-07 or a time such as 2026-12-07T10:30:00Z")
+    return rfc3339(moment)
+
+
+def rfc3339(moment: dt.datetime) -> str:
+    """`2026-12-07T10:30:00Z`, or with its offset when it has one other than UTC; a moment without a zone is UTC."""
+    if moment.tzinfo is None or moment.utcoffset() == dt.timedelta(0):
+        return moment.replace(tzinfo=None, microsecond=0).isoformat() + "Z"
+    return moment.replace(microsecond=0).isoformat()
+
+
+def build_time() -> str:
+    """The moment of this build, for what must carry one: SOURCE_DATE_EPOCH when it is set, else now (RFC 3339)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch.isdigit() else dt.datetime.now(dt.UTC)
+    return rfc3339(moment)

@@ -37,6 +37,7 @@ class Document:
     collection: str | None = None
     related: tuple[str, ...] = ()  # ids of documents the editor relates to this one (shown both ways)
     text_language: str | None = None  # the language of the body, when it is not site.yml's
+    updated: str | None = None  # when the edition last changed this document, RFC 3339 (not the document's own date)
     versions: tuple[TextVersion, ...] = ()  # the other texts of the document, from sibling `<name>.<lang>.md` files
     facsimiles: tuple[Facsimile, ...] = ()  # page images, in page order
     # Where each front-matter field stood, for messages about it.

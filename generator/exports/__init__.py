@@ -7,6 +7,7 @@ pairs that the build writes beside the pages; `template_globals` gives the theme
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -18,6 +19,7 @@ from markdown_it.token import Token
 from markupsafe import Markup
 
 from generator.config import SiteConfig
+from generator.dates import build_time
 from generator.exports import citation, data, feeds, tei
 from generator.exports.text import TextExports, document_texts
 from generator.facsimiles import facsimile_url
@@ -84,7 +86,7 @@ def edition_downloads(index: EditionIndex, config: SiteConfig) -> list[Download]
     files = [Download("TEI corpus", "edition.xml", "application/tei+xml")]
     if index.persons or index.places:
         files.append(Download("Persons and places (TEI)", "registers.xml", "application/tei+xml"))
-    if tei.letters(index):
+    if tei.letters(index) and config.base_url:
         files.append(Download("Correspondence (CMIF)", "cmif.xml", "application/tei+xml"))
     files.append(Download("Data (JSON)", "edition.json", "application/json"))
     if config.base_url:
@@ -188,8 +190,10 @@ def render_exports(
 
     def make_index_files() -> None:
         for made_file in (edition_file("registers.xml", entries, lambda index: tei.registers_xml(index, config, entries)),
-                          edition_file("cmif.xml", (), lambda index: tei.cmif_xml(index, config)),
-                          edition_file("feed.xml", (), lambda index: feeds.atom_feed(index, config)),
+                          # These carry the build's time when site.yml gives none: made again only when what they show changed, or
+                          # SOURCE_DATE_EPOCH did, so a file that stands keeps its time.
+                          edition_file("cmif.xml", os.environ.get("SOURCE_DATE_EPOCH"), lambda index: tei.cmif_xml(index, config, build_time())),
+                          edition_file("feed.xml", os.environ.get("SOURCE_DATE_EPOCH"), lambda index: feeds.atom_feed(index, config)),
                           edition_file("persons.json", "person", lambda index: registers_json(index, "person")),
                           edition_file("places.json", "place", lambda index: registers_json(index, "place"))):
             index_files.extend((path, place(into, path, text)) for path, text in made_file)

@@ -4,7 +4,7 @@ and the metadata that reference managers read from the page head (Highwire, Dubl
 Pure: every function takes the document, the index and the site settings and returns text or data.
 A document is cited as a part of the edition, as a document in a published collection is: the
 document's own author, title and date, then the edition, its editors and publisher. The formats
-agree on that reading: CSL `document`, BibTeX `@incollection`, RIS `CHAP`.
+agree on that reading: CSL `chapter`, BibTeX `@incollection`, RIS `CHAP`.
 """
 
 from __future__ import annotations
@@ -53,34 +53,84 @@ def document_url(config: SiteConfig, document_id: str) -> str | None:
 
 @dataclass(frozen=True)
 class Name:
-    """A person's name as citations need it: `family, given` when the register says so, else whole."""
+    """A name as citations need it: family and given names when the register's `sort_name` separates them with a
+    comma ("Stalin, Joseph", "Ackerson, Garrett G., Jr."), else one name kept whole ("Mao Zedong", "Department of State")."""
 
     display: str  # "Joseph Stalin", "Mao Zedong"
     family: str | None = None
     given: str | None = None
+    suffix: str | None = None  # "Jr.", "III"
+
+    @property
+    def split(self) -> bool:
+        return bool(self.family and self.given)
 
     @property
     def inverted(self) -> str:
-        return f"{self.family}, {self.given}" if self.family and self.given else self.display
+        """Family name first, as bibliographies and RIS write it: "Stalin, Joseph"; a whole name as it is."""
+        if not self.split:
+            return self.display
+        return f"{self.family}, {self.given}" + (f", {self.suffix}" if self.suffix else "")
 
     def csl(self) -> dict[str, str]:
-        return {"family": self.family, "given": self.given} if self.family and self.given else {"literal": self.display}
+        if not self.split:
+            return {"literal": self.display}
+        parts = {"family": self.family, "given": self.given, "suffix": self.suffix}
+        return {key: value for key, value in parts.items() if value}
 
     def bibtex(self) -> str:
         # Braces keep a name whole (BibTeX would otherwise split "Mao Zedong" into given and family).
-        return _bibtex_escape(self.inverted) if self.family and self.given else "{" + _bibtex_escape(self.display) + "}"
+        if not self.split:
+            return "{" + _bibtex_escape(self.display) + "}"
+        return _bibtex_escape(self.inverted)
+
+    def highwire(self) -> str:
+        """The content of a citation_author or citation_editor tag. Zotero (and Google Scholar) read "Family, Given";
+        a name without a comma is split at its last space, so a whole name gets a trailing comma, which makes Zotero
+        take all of it as the family name ("Mao Zedong," rather than given "Mao", family "Zedong")."""
+        return self.inverted if self.split else self.display + ","
+
+
+def name_of_sort_name(display: str, sort_name: str) -> Name:
+    family, comma, rest = sort_name.partition(",")
+    given, _, suffix = rest.partition(",")
+    if comma and family.strip() and given.strip():
+        return Name(display, family.strip(), given.strip(), suffix.strip() or None)
+    return Name(display)
 
 
 def person_name(person: Person) -> Name:
-    family, comma, given = person.sort_name.partition(",")
-    if comma and family.strip() and given.strip():
-        return Name(person.name, family.strip(), given.strip())
-    return Name(person.name)
+    return name_of_sort_name(person.name, person.sort_name)
 
 
 def names_of(ids: Iterable[str], index: EditionIndex) -> list[Name]:
     persons = index.persons_by_id  # once: through the index's proxy each read costs a call
     return [person_name(persons[i]) if i in persons else Name(i) for i in ids]
+
+
+def editor_names(config: SiteConfig) -> list[Name]:
+    """site.yml's editors, each kept whole: site.yml gives a name, not which part of it is the family name."""
+    return [Name(editor) for editor in config.editors]
+
+
+def archive_parts(source: str | None) -> tuple[str | None, str | None]:
+    """The archive and the place in it, from `source` written as the README asks ("Archive, collection, file"):
+    of its first sentence, the repository before the first comma, the rest after it. A source without a comma is a
+    place only."""
+    if not source:
+        return None, None
+    # The citation is the source's first sentence: what follows it is a note on the source ("Secret; Priority. ...").
+    citation = re.split(r"\.\s+(?=[A-Z])", source.strip(), maxsplit=1)[0].rstrip(".")
+    archive, comma, location = citation.partition(",")
+    if comma and archive.strip() and location.strip():
+        return archive.strip(), location.strip()
+    return None, citation.strip()
+
+
+def document_number(document: Document) -> str | None:
+    """The document's number in the edition as words ("document 10"): a position in the edition, which no
+    format's volume, issue, series or report number means."""
+    return f"document {document.number}" if document.number else None
 
 
 def _and_list(items: list[str]) -> str:
@@ -128,7 +178,8 @@ def chicago(document: Document, index: EditionIndex, config: SiteConfig) -> Cita
     bib.append((config.title, True))
     tail = ""
     if editors:
-        tail += ", edited by " + _and_list(editors)
+        # Chicago (18th ed.) lists up to six names in a bibliography, else the first three and "et al.".
+        tail += ", edited by " + (_and_list(editors) if len(editors) <= 6 else ", ".join(editors[:3]) + ", et al.")
     if number:
         tail += ", " + number
     tail += ". "
@@ -148,7 +199,8 @@ def chicago(document: Document, index: EditionIndex, config: SiteConfig) -> Cita
     note.append((config.title, True))
     tail = ""
     if editors:
-        tail += ", ed. " + _and_list(editors)
+        # and in a note up to two, else the first and "et al.", as CSL's Chicago style does.
+        tail += ", ed. " + (_and_list(editors) if len(editors) <= 2 else editors[0] + " et al.")
     if number:
         tail += ", " + number
     if config.publisher:
@@ -172,23 +224,32 @@ def text_language(document: Document, config: SiteConfig) -> str:
 
 
 def csl_record(document: Document, index: EditionIndex, config: SiteConfig) -> dict[str, Any]:
+    """The CSL-JSON record: a `chapter` of the edition (Zotero's book section), so that importers keep the edition
+    as the book title and its editors as editors.
+
+    The recipients are left out: no CSL item type with a container has them in Zotero, which makes a recipient a
+    co-author (the title names them). A document without an author has no `editor` either: CSL styles put the
+    editors in the author's place then, and the citation should start with the title, as the page's does.
+    """
     date = document.date
     issued: dict[str, Any] = {"date-parts": [[p for p in (date.year, date.month, date.day) if p]]}
     if date.approximate or date.uncertain:
         issued["circa"] = True
+    authors = [n.csl() for n in names_of(document.authors, index)]
+    archive, archive_location = archive_parts(document.source)
     record: dict[str, Any] = {
         "id": document.id,
-        "type": "document",
+        "type": "chapter",
         "title": document.title,
-        "author": [n.csl() for n in names_of(document.authors, index)],
-        "recipient": [n.csl() for n in names_of(document.recipients, index)],
+        "author": authors,
         "issued": issued,
         "container-title": config.title,
-        "editor": [{"literal": e} for e in config.editors],
+        "editor": [n.csl() for n in editor_names(config)] if authors else [],
         "publisher": config.publisher,
-        "number": document.number,
-        "genre": document.type,
-        "archive": document.source,
+        # Text, not a number: styles print it before the container ("document 10 in ..."), never as a volume or series.
+        "chapter-number": document_number(document),
+        "archive": archive,
+        "archive_location": archive_location,
         "abstract": document.summary,
         "language": text_language(document, config),
         "keyword": ", ".join(document.subjects) or None,
@@ -251,8 +312,10 @@ def _indented(value: Any, newline: str) -> str:
 # --------------------------------------------------------------------------- BibTeX
 
 
-_BIBTEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
-                   "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+# A command in braces, `{\textasciitilde}`, is what LaTeX prints as the character and what Zotero's BibTeX importer
+# reads back as it (it leaves `\textasciitilde{}` as literal text).
+_BIBTEX_SPECIAL = {"\\": r"{\textbackslash}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
+                   "#": r"\#", "_": r"\_", "~": r"{\textasciitilde}", "^": r"{\textasciicircum}"}
 
 
 _BIBTEX_TABLE = str.maketrans(_BIBTEX_SPECIAL)
@@ -273,14 +336,15 @@ def bibtex(document: Document, index: EditionIndex, config: SiteConfig) -> str:
         # Double braces keep the title's capitals as written.
         ("title", "{" + _bibtex_escape(document.title) + "}"),
         ("booktitle", "{" + _bibtex_escape(config.title) + "}"),
-        ("editor", " and ".join("{" + _bibtex_escape(e) + "}" for e in config.editors) or None),
+        ("editor", " and ".join(n.bibtex() for n in editor_names(config)) or None),
         ("publisher", _bibtex_escape(config.publisher) if config.publisher else None),
         ("year", str(date.year)),
         ("month", (["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"][date.month - 1]) if date.month else None),
         ("date", date.edtf),  # biblatex reads EDTF, uncertain and approximate included
-        ("number", _bibtex_escape(document.number) if document.number else None),
-        ("type", _bibtex_escape(document.type) if document.type else None),
-        ("note", _bibtex_escape(document.source) if document.source else None),
+        # biblatex's `number` is a series number and `type` is not a field of @incollection: the document number
+        # is a note in words, the archival source the addendum printed at the end.
+        ("note", _bibtex_escape(document_number(document) or "") or None),
+        ("addendum", _bibtex_escape(document.source) if document.source else None),
         ("abstract", _bibtex_escape(document.summary) if document.summary else None),
         ("keywords", _bibtex_escape(", ".join(document.subjects)) if document.subjects else None),
         ("url", document_url(config, document.id)),
@@ -302,10 +366,13 @@ def ris(document: Document, index: EditionIndex, config: SiteConfig) -> str:
     tags: list[tuple[str, str | None]] = [("TY", "CHAP"), ("ID", document.id)]
     tags += [("AU", n.inverted) for n in names_of(document.authors, index)]
     tags += [("TI", document.title), ("T2", config.title)]
-    tags += [("A2", e) for e in config.editors]
+    tags += [("A2", n.inverted) for n in editor_names(config)]
+    archive, archive_location = archive_parts(document.source)
+    # SE is a chapter's section in RIS; M1 would be read as a number of volumes. DB and AN are Zotero's archive and
+    # its location.
     tags += [
-        ("PY", str(date.year)), ("DA", ris_date), ("PB", config.publisher), ("M1", document.number), ("M3", document.type),
-        ("AB", document.summary), ("AN", document.source), ("LA", text_language(document, config)),
+        ("PY", str(date.year)), ("DA", ris_date), ("PB", config.publisher), ("SE", document_number(document)),
+        ("AB", document.summary), ("DB", archive), ("AN", archive_location), ("LA", text_language(document, config)),
     ]
     tags += [("KW", s) for s in document.subjects]
     tags += [("UR", document_url(config, document.id)), ("ER", "")]
@@ -325,8 +392,10 @@ def head_meta(document: Document, index: EditionIndex, config: SiteConfig, tei_h
     """(name, content) of the <meta> elements that reference managers read: Highwire, then Dublin Core."""
     authors = names_of(document.authors, index)
     meta: list[tuple[str, str | None]] = [("citation_title", document.title)]
-    meta += [("citation_author", a.inverted) for a in authors]
+    meta += [("citation_author", a.highwire()) for a in authors]
+    meta += [("citation_editor", e.highwire()) for e in editor_names(config)]
     meta += [
+        ("citation_publication_date", highwire_dates(document)),
         ("citation_date", highwire_dates(document)),
         ("citation_inbook_title", config.title),
         ("citation_publisher", config.publisher),
@@ -354,7 +423,8 @@ def head_meta(document: Document, index: EditionIndex, config: SiteConfig, tei_h
 
 
 def json_ld(document: Document, index: EditionIndex, config: SiteConfig) -> dict[str, Any]:
-    """schema.org: the document as an ArchiveComponent that is part of the edition (a Collection)."""
+    """schema.org: the document as an ArchiveComponent that is part of the edition (a Collection); a document with
+    recipients is a Message as well, the type that has `recipient` (and `sender`)."""
 
     persons, places = index.persons_by_id, index.places_by_id
 
@@ -372,9 +442,13 @@ def json_ld(document: Document, index: EditionIndex, config: SiteConfig) -> dict
         edition["editor"] = [{"@type": "Person", "name": e} for e in config.editors]
     if config.publisher:
         edition["publisher"] = {"@type": "Organization", "name": config.publisher}
+    # schema.org's license is a URL (or a CreativeWork); a licence known only by its name is a copyright notice.
+    rights = document.rights or config.license
+    rights_url = licence_url(rights) if rights else None
+    archive, archive_location = archive_parts(document.source)
     data: dict[str, Any] = {
         "@context": "https://schema.org",
-        "@type": "ArchiveComponent",
+        "@type": ["ArchiveComponent", "Message"] if document.recipients else "ArchiveComponent",
         "@id": document_url(config, document.id),
         "url": document_url(config, document.id),
         "name": document.title,
@@ -387,7 +461,10 @@ def json_ld(document: Document, index: EditionIndex, config: SiteConfig) -> dict
         "description": document.summary,
         "inLanguage": text_language(document, config),
         "keywords": list(document.subjects),
-        "license": document.rights or config.license,
+        "license": rights_url,
+        "copyrightNotice": rights if rights and not rights_url else None,
+        "holdingArchive": {"@type": "ArchiveOrganization", "name": archive} if archive else None,
+        "itemLocation": archive_location,
         "position": document.number,
         "isPartOf": edition,
         "encoding": [
@@ -395,3 +472,14 @@ def json_ld(document: Document, index: EditionIndex, config: SiteConfig) -> dict
         ] if config.base_url else None,
     }
     return {k: v for k, v in data.items() if v not in (None, [], "")}
+
+
+def licence_url(licence: str) -> str | None:
+    """The address of a Creative Commons licence named as 'CC BY 4.0', 'CC BY-SA 4.0' or 'CC0'."""
+    text = licence.strip().upper()
+    if text in ("CC0", "CC0 1.0", "CC ZERO"):
+        return "https://creativecommons.org/publicdomain/zero/1.0/"
+    match = re.fullmatch(r"CC[ -]?(BY(?:-(?:NC|ND|SA))*)[ -]?(\d\.\d)?", text)
+    if not match:
+        return None
+    return f"https://creativecommons.org/licenses/{match[1].lower()}/{match[2] or '4.0'}/"

