@@ -7,6 +7,7 @@ an unknown key is an error with a did-you-mean suggestion.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass, field, replace
@@ -18,6 +19,7 @@ import regex
 
 from generator.dates import DateProblem, parse_timestamp
 from generator.diagnostics import Diagnostics, Location, did_you_mean
+from generator.edition_files import Refused, read_regular_file, resolved_inside
 from generator.yamlfile import ScalarSource, YamlDocument, YamlProblem, parse_yaml
 
 CONFIG_FILE = "site.yml"
@@ -333,7 +335,7 @@ TEI_ELEMENTS = ("supplied", "gap", "note")  # what a rule may name as its TEI el
 def read_config(edition_dir: Path, diagnostics: Diagnostics) -> SiteConfig | None:
     """Read and validate site.yml; None when it is missing or too broken to build with."""
     path = edition_dir / CONFIG_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):
         diagnostics.error(
             "missing-config",
             f"there is no {CONFIG_FILE} in this folder",
@@ -342,7 +344,12 @@ def read_config(edition_dir: Path, diagnostics: Diagnostics) -> SiteConfig | Non
         )
         return None
     try:
-        source = path.read_text(encoding="utf-8-sig")
+        resolved_inside(path, edition_dir.resolve())
+        source = read_regular_file(path).decode("utf-8-sig")
+    except Refused as refused:
+        diagnostics.error("unreadable", f"this file {refused.reason} and is not read", Location(CONFIG_FILE),
+                          f"make {CONFIG_FILE} a regular file in the edition folder")
+        return None
     except UnicodeDecodeError as exc:
         diagnostics.error("encoding", f"{CONFIG_FILE} is not UTF-8 (byte {exc.start})", Location(CONFIG_FILE))
         return None

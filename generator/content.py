@@ -298,13 +298,21 @@ def _walk_folder(root: Path, folder: str) -> tuple[list[tuple[str, str]], list[P
                 for entry in entries:
                     if entry.is_dir(follow_symlinks=False):
                         pending.append(entry.path)
-                    elif entry.is_symlink() and entry.is_dir():
+                    elif entry.is_symlink() and _is_linked_folder(entry):
                         linked.append(Path(entry.path))
                     elif entry.name.endswith(".md"):  # (a named pipe too: reading refuses it with a message)
                         files.append((entry.path, folder + entry.path[start:].replace(os.sep, "/")))
         except OSError as exc:  # its documents would be missing from the site, and from the previous site once replaced
             unreadable.append((folder + here[start:].replace(os.sep, "/"), exc.strerror or str(exc)))
     return sorted(files, key=lambda file: file[1]), sorted(linked, key=lambda p: p.as_posix()), sorted(unreadable)
+
+
+def _is_linked_folder(entry: os.DirEntry[str]) -> bool:
+    """Whether a symbolic link leads to a folder; a loop of links does not (read as a file, it is reported there)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def _report_unreadable(unreadable: list[tuple[str, str]], diagnostics: Diagnostics) -> None:

@@ -156,3 +156,19 @@ def test_a_build_that_looks_for_changes_does_not_wait_on_a_named_pipe(make_editi
         "content/terms.yml:1:1: error: this file is not a regular file (a named pipe, a device or a socket) and is not read\n"
         "    hint: replace it with a regular file",
     ]
+
+
+def test_a_site_yml_that_is_a_pipe_or_a_link_out_is_refused(make_edition, tmp_path: Path) -> None:
+    root = make_edition({"content/documents/a.md": document()})
+    settings = (root / "site.yml").read_text(encoding="utf-8")
+    (root / "site.yml").unlink()
+    os.mkfifo(root / "site.yml")
+    result = build(root, tmp_path / "out", write=False)
+    assert [d.format().splitlines()[0] for d in result.diagnostics.errors] == [
+        "site.yml:1:1: error: this file is not a regular file (a named pipe, a device or a socket) and is not read"]
+    (root / "site.yml").unlink()
+    (tmp_path / "elsewhere.yml").write_text(settings, encoding="utf-8")
+    (root / "site.yml").symlink_to(tmp_path / "elsewhere.yml")
+    result = build(root, tmp_path / "out", write=False)
+    assert [d.format().splitlines()[0] for d in result.diagnostics.errors] == [
+        "site.yml:1:1: error: this file is a link to a place outside the edition folder and is not read"]

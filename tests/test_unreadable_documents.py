@@ -83,3 +83,14 @@ def test_a_documents_folder_that_is_a_file_or_a_broken_link_is_an_error(tmp_path
     assert [d.format() for d in result.diagnostics.errors] == [
         f"content/documents:1:1: error: this folder cannot be read ({why}); the files in it would be missing from the site\n{HINT}"]
     assert snapshot(out) == before
+
+
+def test_a_loop_of_links_among_the_documents_is_reported_where_it_is_and_the_others_are_read(tmp_path: Path) -> None:
+    root = make(tmp_path / "edition")
+    (root / "content/documents/1951/loop.md").symlink_to("loop.md")
+    (root / "content/documents/1951/nowhere").symlink_to("nowhere")  # not a document: passed over
+    result = build(root, tmp_path / "out", write=False)
+    assert [d.format() for d in result.diagnostics.errors] == [
+        "content/documents/1951/loop.md:1:1: error: this file is a symbolic link that leads round in a loop and is not read\n"
+        "    hint: replace it with a regular file"]
+    assert sorted(d.id for d in result.edition.documents) == ["a", "b"]
