@@ -15,6 +15,7 @@ from html import escape
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
 from generator.config import CONFIG_FILE, SiteConfig
@@ -145,7 +146,7 @@ def annotate_tokens(
     for token, inner_tokens in _interventions(tokens):
         if token.type == "editorial_open":
             record = token.meta["intervention"]
-            inner = md.renderer.renderInline(inner_tokens, md.options, {**env, "note_mode": True})
+            inner = _renderer(md).renderInline(inner_tokens, md.options, {**env, "note_mode": True})
             wording = escape(record["note"]).replace("{text}", inner)
             notes.append(((record["line"], record["col"]), Note(
                 call=record["call"], series="footnotes" if single else "apparatus", type=record["type"],
@@ -265,3 +266,9 @@ def _footnote_bodies(md: MarkdownIt, tokens: Sequence[Token], env: dict[str, Any
             subs = env.get("footnotes", {}).get("list", {}).get(footnote_id, {}).get("count", 1)
             yield footnote_id, html, subs
         index += 1
+
+
+def _renderer(md: MarkdownIt) -> RendererHTML:
+    """The parser's HTML renderer (markdown-it types its renderer by a protocol without renderInline)."""
+    assert isinstance(md.renderer, RendererHTML)
+    return md.renderer

@@ -74,7 +74,7 @@ from generator.render import (
     theme_assets,
     theme_dirs,
 )
-from generator.tracking import DocumentBodies, Fingerprints, Made, ReadLog, ReadResults, Tracked, WholeFiles, bytes_digest, digest, object_digest
+from generator.tracking import DocumentBodies, Fingerprints, Made, ReadLog, ReadResults, WholeFiles, bytes_digest, digest, object_digest, tracked
 from generator.unchanged import SourceScan, Summary, forget_summary, output_state, read_summary, save_summary, scan_sources
 from generator.versions import VersionText, annotate_versions, mentions_with_versions
 from generator.yamlfile import ScalarSource
@@ -213,7 +213,7 @@ def build(
 
     # render: templates see the index and the edition through proxies that note what each page reads
     log = ReadLog()
-    tracked_context = PageContext(site=config, index=Tracked(index, "index", log), edition=Tracked(edition, "edition", log))  # type: ignore[arg-type]
+    tracked_context = PageContext(site=config, index=tracked(index, "index", log), edition=tracked(edition, "edition", log))
     renderer = Renderer(create_environment(loaded.folders, config.language, log), tracked_context, loaded.folders)
     browse.install_filters(renderer.environment)
     loaded.fingerprints.register(config, loaded.settings)  # (a change of settings makes everything again)

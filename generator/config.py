@@ -39,7 +39,7 @@ class Invalid(ValueError):
 class ApparatusRule:
     """How one kind of editorial intervention is recognised and presented."""
 
-    pattern: re.Pattern[str] | regex.Pattern[str]
+    pattern: re.Pattern[str] | regex.Pattern[str]  # (a rule of site.yml: `regex`, whose search takes a timeout)
     type: str
     label: str
     # Reading view: keep the text ("inline"), only the note call ("marker"), or, for the editor's own
@@ -56,16 +56,19 @@ class ApparatusRule:
 
     def matches(self, text: str) -> bool:
         """Whether the rule applies to `text`; TimeoutError when a rule of site.yml runs past its time limit."""
-        if self.time_limit is None:
-            return self.pattern.search(text) is not None
-        return self.pattern.search(text, timeout=self.time_limit) is not None
+        return self._search(text) is not None
+
+    def _search(self, text: str) -> re.Match[str] | regex.Match[str] | None:
+        if self.time_limit is not None and isinstance(self.pattern, regex.Pattern):
+            return self.pattern.search(text, timeout=self.time_limit)
+        return self.pattern.search(text)
 
     def extent(self, text: str) -> str | None:
         """What the pattern's group `extent` found in the text (a gap's size, e.g. "less than 1 line"), if it has one."""
         if "extent" not in self.pattern.groupindex:
             return None
         try:
-            match = self.pattern.search(text, timeout=self.time_limit) if self.time_limit else self.pattern.search(text)
+            match = self._search(text)
         except TimeoutError:  # (reported where the rule was tried first)
             return None
         return match["extent"] if match else None
@@ -385,7 +388,7 @@ def parse_config(source: str, diagnostics: Diagnostics) -> SiteConfig | None:
         section = values.pop(name, None) or {}
         checked = _check_mapping(section, options, (name,), at, diagnostics)
         if name == "apparatus":
-            rules = _check_rules(section.get("rules"), document, diagnostics) if "rules" in checked else None
+            rules = _check_rules(section["rules"], document, diagnostics) if "rules" in checked and section.get("rules") is not None else None
             own = rules or ()
             sections[name] = ApparatusConfig(
                 rules=own if checked.get("replace_defaults") and own else own + convention_rules(checked.get("conventions", ("default",))),
@@ -462,7 +465,9 @@ def _check_rules(rules: list[Any], document: YamlDocument, diagnostics: Diagnost
             # The `regex` package reads the same syntax as `re` and can stop a match at a time limit.
             pattern = regex.compile(str(rule.get("pattern", "")))
         except regex.error as exc:
-            diagnostics.error("invalid-rule", f"the pattern of apparatus rule {index + 1} is not a valid regular expression: {exc.msg}", at(index, "pattern"))
+            reason = getattr(exc, "msg", exc)  # (the `regex` package's error has the message alone there, as `re`'s does)
+            diagnostics.error("invalid-rule", f"the pattern of apparatus rule {index + 1} is not a valid regular expression: {reason}",
+                              at(index, "pattern"))
             ok = False
             continue
         display = rule.get("display", "inline")

@@ -691,7 +691,7 @@ class ParseMemo:
             found = (parse(source, own), tuple(own.items))
         self.now[key] = found
         diagnostics.extend(found[1])
-        return found[0]  # type: ignore[no-any-return]
+        return found[0]
 
     def parse_files(self, kind: str, root: Path, files: Sequence[tuple[str, str]], diagnostics: Diagnostics,
                     parse: Callable[[SourceText, Diagnostics], T], real_folders: dict[Path, Path], jobs: int | None = 1,

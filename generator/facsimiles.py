@@ -94,7 +94,7 @@ def cached_thumbnail(data: bytes, cache_dir: Path | None) -> tuple[bytes, int, i
         stem.with_suffix(".json").write_text(json.dumps(sizes), encoding="utf-8")  # written last: it marks the entry complete
     except OSError:
         pass  # a cache that cannot be written only costs time
-    return (thumbnail, *sizes)  # type: ignore[return-value]
+    return (thumbnail, *sizes)
 
 
 def read_page_images(

@@ -424,6 +424,7 @@ class _Journal:
     def apply(work: Path, output_dir: Path, entries: dict[str, object], finish: Finish | None) -> None:
         for folder in entries["made_folders"]:  # type: ignore[attr-defined]
             os.mkdir(output_dir / folder)
+        relative: str
         for number, (relative, _) in enumerate(entries["files"]):  # type: ignore[arg-type]
             os.replace(work / "new" / str(number), output_dir / relative)
         emptied: set[Path] = set()

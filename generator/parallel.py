@@ -132,20 +132,20 @@ def iter_chunks(
                 if meanwhile is not None:
                     # (not more than half of them: a short `meanwhile` leaves this process its share of the chunks)
                     ahead = min(workers * CHUNKS_AHEAD_MEANWHILE, max(workers * CHUNKS_AHEAD_PER_WORKER, len(parts) // 2))
-                    while waiting < ahead and (part := next(chunks, None)) is not None:
-                        queue.append(pool.submit(function, part))
+                    while waiting < ahead and (next_part := next(chunks, None)) is not None:
+                        queue.append(pool.submit(function, next_part))
                         waiting += 1
                     meanwhile()
                 while True:
-                    while waiting < workers * CHUNKS_AHEAD_PER_WORKER and (part := next(chunks, None)) is not None:
-                        queue.append(pool.submit(function, part))
+                    while waiting < workers * CHUNKS_AHEAD_PER_WORKER and (next_part := next(chunks, None)) is not None:
+                        queue.append(pool.submit(function, next_part))
                         waiting += 1
                     if not queue:
                         break
                     head = queue[0]
                     if here_too and isinstance(head, Future) and not head.done() and len(queue) - waiting < CHUNKS_HELD_HERE \
-                            and (part := next(chunks, None)) is not None:
-                        queue.append(function(part))  # rather than wait, make the next chunk here
+                            and (next_part := next(chunks, None)) is not None:
+                        queue.append(function(next_part))  # rather than wait, make the next chunk here
                         continue
                     queue.popleft()
                     if isinstance(head, Future):

@@ -376,9 +376,10 @@ def find_near_misses(text: str, matcher: NameMatcher, taken: Sequence[NameMatch]
             near_misses = _near_misses_in(words, matcher, covered)
         else:
             # Without a name in them, the same words ("The", "Comrade Minister") say the same in every document.
-            near_misses = known.get(words)
-            if near_misses is None:
-                near_misses = known[words] = _near_misses_in(words, matcher, covered)
+            kept = known.get(words)
+            if kept is None:
+                kept = known[words] = _near_misses_in(words, matcher, covered)
+            near_misses = kept
         if near_misses:
             found.extend((offset + start, near_words, near) for start, near_words, near in near_misses)
     return found

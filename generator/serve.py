@@ -218,7 +218,7 @@ def serve(edition_dir: Path, *, host: str = "127.0.0.1", port: int = 8000, stric
     from watchfiles import DefaultFilter, watch
 
     state = BuildState()
-    handler = type("Handler", (PreviewHandler,), {"state": state})
+    handler: type[PreviewHandler] = type("Handler", (PreviewHandler,), {"state": state})
     # The address is taken before the build, so that one in use is said at once.
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:

@@ -17,7 +17,7 @@ import operator
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import xxhash
 
@@ -208,6 +208,14 @@ def _named_like_target(proxy: type, target: Any) -> Any:
     if named is None:
         named = _proxy_classes[(proxy, kind)] = type(proxy)(kind.__name__, (proxy,), {"__module__": kind.__module__, "__slots__": ()})
     return object.__new__(named)
+
+
+T = TypeVar("T")
+
+
+def tracked(target: T, name: str, log: ReadLog) -> T:
+    """`target` behind a `Tracked` proxy, typed as the target: the proxy answers every read as the target does."""
+    return cast(T, Tracked(target, name, log))
 
 
 class Tracked:

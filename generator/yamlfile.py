@@ -17,11 +17,15 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 
-class SafeLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+class SafeLoader(_BaseLoader):
     """The safe loader, except that dates stay text: the date parser checks them and says what is wrong."""
 
 
-SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+def _timestamp_as_text(loader: SafeLoader, node: yaml.ScalarNode) -> str:
+    return str(loader.construct_scalar(node))
+
+
+SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 Path = tuple[str | int, ...]
 

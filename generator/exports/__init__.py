@@ -30,7 +30,7 @@ from generator.model import Document
 from generator.output import Written, place
 from generator.parallel import iter_chunks, shared
 from generator.registers import registers_json
-from generator.tracking import Made, Read, ReadLog, ReadResults, Tracked, WholeFiles, digest
+from generator.tracking import Made, Read, ReadLog, ReadResults, WholeFiles, digest, tracked
 
 
 @dataclass(frozen=True)
@@ -202,8 +202,10 @@ def render_exports(
     for document in index.documents:
         if document.id in reused:
             kept = reused[document.id]
-            files, text, member, plain_versions = [], kept.text, kept.member, list(kept.plain_versions)
-            memory.standing.extend(kept.files)  # type: ignore[union-attr]
+            files: list[tuple[str, str | Written]] = []
+            text, member, plain_versions = kept.text, kept.member, list(kept.plain_versions)
+            assert memory is not None, "documents are reused only with a memory"
+            memory.standing.extend(kept.files)
         else:
             files, plain, member, reads, lines[document.id] = next(made)
             if plain is None:  # made from the annotate stage's texts: this process has their plain texts
@@ -216,6 +218,7 @@ def render_exports(
                 kept = KeptExports(record, tuple(path for path, _ in files), text, member, tuple(plain_versions),
                                    _texts_digest(text, plain_versions), digest(member))
         if memory is not None:
+            assert kept is not None, "each document's exports are made or reused"
             memory.now[document.id] = kept
             texts_digests[document.id] = kept.texts_digest
             member_digests.append(kept.member_digest)
@@ -286,8 +289,8 @@ def _document_exports_chunk(
     kept lines to reuse), its line of edition.json, for each document numbered. (The line is made here, on every
     core, rather than with edition.json, on one.)"""
     real_index, config, parse_env, ids, real_entries, documents, log, made_texts, into, make_lines = shared()
-    index = Tracked(real_index, "index", log)
-    tracked_entries = Tracked(real_entries, "entries", log)
+    index = tracked(real_index, "index", log)
+    tracked_entries = tracked(real_entries, "entries", log)
     entries = tei.RegisterXml(tracked_entries.persons, tracked_entries.places)  # each entry a document's standOff takes is noted
     parsers: list[MarkdownIt] = []  # made when a text must be parsed again, one per worker
 
@@ -301,7 +304,7 @@ def _document_exports_chunk(
         document = documents[number]
         log.reads = set()
         annotated = made_texts.get(document.id)
-        texts = document_texts(document, annotated, index, ids, parse)  # type: ignore[arg-type]
+        texts = document_texts(document, annotated, index, ids, parse)
         paths = citation.download_paths(document.id)
         text = texts[0].plain_text
         # Every version of the text goes into the TEI; page breaks point at the page images beside the file.

@@ -806,9 +806,9 @@ def document_files(document: Document, bodies: Sequence[EncodedBody], index: Edi
         facsimile.set(f"{{{XML_NS}}}base", "../../")
         children[facsimile] = xml_text(ET.tostring(facsimile, encoding="unicode"))
     if registers is not None:
-        placeholder = element("standOff")
-        root.insert(1, placeholder)
-        children[placeholder] = xml_text(registers) + "\n  "
+        stand_off = element("standOff")
+        root.insert(1, stand_off)
+        children[stand_off] = xml_text(registers) + "\n  "
     root.attrib = {"xmlns": TEI_NS, **root.attrib}
     standalone = xml_text(_start_tag(root)) + "".join(children[child] for child in root) + "</TEI>"
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + standalone + "\n", member + "\n"

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from html import escape
 from typing import Any, TypedDict
 
@@ -76,8 +76,9 @@ def editorial_plugin(md: MarkdownIt, *, classify: Callable[[str, set[int]], Appa
     md.add_render_rule("editorial_over", render_unbalanced)  # as written, brackets and all
 
 
-def interventions_of(env: dict[str, Any]) -> list[Intervention]:
-    return env.setdefault("interventions", [])
+def interventions_of(env: MutableMapping[str, Any]) -> list[Intervention]:
+    found: list[Intervention] = env.setdefault("interventions", [])
+    return found
 
 
 def find_closing_bracket(src: str, start: int, end: int) -> int:
@@ -188,7 +189,7 @@ _LINE_BREAKS = ("softbreak", "hardbreak")
 def _make_classify(classify: Callable[[str, set[int]], ApparatusRule]) -> Callable[[StateCore], None]:
     too_slow: set[int] = set()  # the rules of site.yml that ran out of time: passed over from then on, so each costs its limit once
 
-    def classify_in_time(text: str, record: Intervention, env: dict[str, Any]) -> ApparatusRule:
+    def classify_in_time(text: str, record: Intervention, env: MutableMapping[str, Any]) -> ApparatusRule:
         while True:
             try:
                 return classify(text, too_slow)
@@ -221,8 +222,8 @@ def _make_classify(classify: Callable[[str, set[int]], ApparatusRule]) -> Callab
 
 
 def _classified(record: Intervention, text: str, rule: ApparatusRule) -> None:
-    record.update(text=text, type=rule.type, label=rule.label, display=rule.display, note=rule.note,
-                  tei=rule.tei, reason=rule.reason, extent=rule.extent(text) or "")
+    record["text"], record["type"], record["label"], record["display"], record["note"] = text, rule.type, rule.label, rule.display, rule.note
+    record["tei"], record["reason"], record["extent"] = rule.tei, rule.reason, rule.extent(text) or ""
 
 
 def _stray_close(state: StateInline, silent: bool) -> bool:
