@@ -54,7 +54,7 @@ from generator.render import (
     TemplateSources,
     builtin_theme_dir,
     create_environment,
-    render_apparatus_page,
+    render_apparatus_pages,
     render_document_page,
     render_register_pages,
     render_sitemap,
@@ -657,7 +657,7 @@ def _page_groups(
     # that order on two cores, the stage ends with small pages on both rather than a long one on one.
     notes = "".join([f"{document.id}:{''.join(kept[document.id].note_digests)};" for document in planner.context.index.documents])
     yield ("apparatus", digest(shared + notes + (fingerprints.of(versions) if versions else "")),
-           lambda: [render_apparatus_page(planner, annotated, versions)])
+           lambda: list(render_apparatus_pages(planner, annotated, versions)))
 
     def registers() -> Iterator[tuple[str, PageTask | str]]:
         yield from browse.render_browse_pages(planner)

@@ -22,7 +22,7 @@ import jinja2.runtime
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
-from generator import __version__
+from generator import __version__, paging
 from generator.annotate import AnnotatedText, Note
 from generator.config import SiteConfig
 from generator.dates import PartialDate
@@ -420,7 +420,30 @@ def render_apparatus_page(
     renderer: Renderer, annotated: Mapping[str, AnnotatedText], versions: Mapping[str, tuple[VersionText, ...]] | None = None,
 ) -> tuple[str, str]:
     """The overview of every intervention: made from the texts' notes."""
-    return renderer.render("apparatus.html", "apparatus/index.html", groups=apparatus_by_type(renderer.context.index, annotated, versions))
+    return renderer.render("apparatus.html", "apparatus/index.html", groups=apparatus_by_type(renderer.context.index, annotated, versions),
+                           type_pages={})
+
+
+APPARATUS_ROWS = 1_000  # interventions on one page of the overview
+
+
+def render_apparatus_pages(
+    renderer: Renderer, annotated: Mapping[str, AnnotatedText], versions: Mapping[str, tuple[VersionText, ...]] | None = None,
+) -> Iterator[tuple[str, str]]:
+    """The overview of every intervention on one page; with more than APPARATUS_ROWS, the overview names the types
+    and each type has pages of its own of APPARATUS_ROWS interventions (apparatus/<type>/index.html, .../2/index.html)."""
+    groups = apparatus_by_type(renderer.context.index, annotated, versions)
+    if sum(len(places) for _, _, places in groups) <= APPARATUS_ROWS:
+        yield renderer.render("apparatus.html", "apparatus/index.html", groups=groups, type_pages={})
+        return
+    type_pages = {type_: [f"apparatus/{type_}/index.html" if start == 0 else f"apparatus/{type_}/{start // APPARATUS_ROWS + 1}/index.html"
+                          for start in range(0, len(places), APPARATUS_ROWS)] for type_, _, places in groups}
+    yield renderer.render("apparatus.html", "apparatus/index.html", groups=groups, type_pages=type_pages)
+    for type_, label, places in groups:
+        for number, path in enumerate(type_pages[type_], start=1):
+            shown = places[(number - 1) * APPARATUS_ROWS:number * APPARATUS_ROWS]
+            yield renderer.render("apparatus-type.html", path, type=type_, label=label, places=shown, total=len(places),
+                                  paths=type_pages[type_], number=number)
 
 
 def render_register_pages(renderer: Renderer, page_html: Mapping[str, str], introduction_html: str) -> Iterator[tuple[str, str]]:
@@ -428,7 +451,7 @@ def render_register_pages(renderer: Renderer, page_html: Mapping[str, str], intr
     index = renderer.context.index
     edition = renderer.context.edition
     site = renderer.context.site
-    yield renderer.render("home.html", "index.html", introduction=Markup(introduction_html), documents=index.documents)
+    yield from render_home_pages(renderer, introduction_html)
     yield renderer.render("persons.html", "persons/index.html", entries=index.persons, kind="person")
     for person in index.persons:
         yield renderer.render("person.html", entry_path("person", person.id), entry=person, kind="person",
@@ -447,6 +470,20 @@ def render_register_pages(renderer: Renderer, page_html: Mapping[str, str], intr
     if site.base_url:
         robots += f"Sitemap: {site.base_url}sitemap.xml\n"
     yield "robots.txt", robots
+
+
+def render_home_pages(renderer: Renderer, introduction_html: str) -> Iterator[tuple[str, str]]:
+    """The list of documents: one page, or pages of paging.LIST_PAGE documents when the edition has more than LIST_LIMIT."""
+    documents = renderer.context.index.documents
+    if len(documents) <= paging.LIST_LIMIT:
+        yield renderer.render("home.html", "index.html", introduction=Markup(introduction_html), documents=documents,
+                              pages=(), page=None, months=(), filter_persons=paging.persons_in(renderer.context.index, documents))
+        return
+    pages = paging.list_pages(documents, "index.html", "list")
+    months = paging.month_links(pages)
+    for page in pages:
+        yield renderer.render("home.html", page.path, introduction=Markup(introduction_html), documents=page.documents,
+                              pages=pages, page=page, months=months, filter_persons=paging.persons_in(renderer.context.index, page.documents))
 
 
 @dataclass(frozen=True)
