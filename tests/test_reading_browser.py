@@ -1,0 +1,119 @@
+"""Reading a large edition in Chromium at 390 and 1280 px: 1,000 documents within one year, searched and filtered."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+
+from generator.build import build
+from tests.support.checkers import axe_violations, block_external_requests, format_violations, launch_chromium, serve_directory
+from tests.support.large_edition import write_one_year_edition
+
+pytestmark = pytest.mark.browser
+
+WIDTHS = (390, 1280)
+
+
+@pytest.fixture(scope="module")
+def year_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = write_one_year_edition(tmp_path_factory.mktemp("reading") / "edition", 1_000, search=True)
+    out = root.parent / "site"
+    result = build(root, out)
+    assert result.documents == 1_000 and not result.diagnostics.errors
+    assert (out / "pagefind").is_dir()
+    return out
+
+
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as instance:
+        yield instance
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    browser = launch_chromium(playwright)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="module")
+def base_url(year_site: Path) -> Iterator[str]:
+    with serve_directory(year_site) as url:
+        yield url
+
+
+@pytest.fixture(params=WIDTHS, ids=lambda width: f"{width}px")
+def page(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": request.param, "height": 800})
+    blocked = block_external_requests(context)
+    yield context.new_page()
+    context.close()
+    assert blocked == []
+
+
+def shown_documents(page: Page) -> list[str]:
+    return page.locator("#document-list .document-item:not([hidden]) .document-item-title a").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))")
+
+
+def test_a_filter_is_kept_in_the_address_through_back_and_reload(page: Page, base_url: str) -> None:
+    page.goto(base_url + "list/2/")
+    page.select_option("#filter-type", "letter")
+    expect(page).to_have_url(base_url + "list/2/?type=letter")
+    page.select_option("#filter-month", index=1)
+    filtered = shown_documents(page)
+    assert 0 < len(filtered) < 200
+    address = page.url
+    assert "type=letter" in address and "month=" in address
+    page.reload()
+    assert page.input_value("#filter-type") == "letter"
+    assert shown_documents(page) == filtered
+    page.locator("#document-list .document-item:not([hidden]) .document-item-title a").first.click()
+    page.wait_for_url("**/documents/**")
+    page.go_back()
+    expect(page).to_have_url(address)
+    assert page.input_value("#filter-type") == "letter"
+    assert shown_documents(page) == filtered
+    expect(page.locator(".filter-status")).to_contain_text(f"{len(filtered)} of 200 documents shown")
+
+
+def test_a_filtered_address_opens_filtered(page: Page, base_url: str) -> None:
+    page.goto(base_url + "?type=memorandum")
+    assert page.input_value("#filter-type") == "memorandum"
+    types = page.locator("#document-list .document-item:not([hidden])").evaluate_all("items => items.map(i => i.dataset.type)")
+    assert types and set(types) == {"memorandum"}
+    page.goto(base_url + "?type=no-such-type")
+    assert page.input_value("#filter-type") == ""
+    assert len(shown_documents(page)) == 200
+
+
+def test_month_navigation_leads_to_each_month(page: Page, base_url: str) -> None:
+    page.goto(base_url)
+    page.get_by_role("link", name="July 1958").first.click()
+    page.wait_for_load_state()
+    target = page.locator(":target")
+    expect(target).to_have_count(1)
+    assert target.locator("time").get_attribute("datetime").startswith("1958-07")
+    page.goto(base_url + "chronology/")
+    page.get_by_role("link", name="March 1958: ").click()
+    page.wait_for_url("**/chronology/1958/03/**")
+    dates = page.locator(".chronology-list time").evaluate_all("times => times.map(t => t.getAttribute('datetime'))")
+    assert dates and all(d.startswith("1958-03") for d in dates)
+
+
+LIST_PAGES = ["", "list/3/", "chronology/", "chronology/1958/", "chronology/1958/05/", "collections/", "collections/central-files/",
+              "terms/", "terms/nato/", "apparatus/", "apparatus/sic/", "correspondence/", "persons/", "documents/d000001/"]
+
+
+@pytest.mark.parametrize("path", LIST_PAGES)
+def test_no_page_is_wider_than_the_screen_and_axe_finds_nothing(page: Page, base_url: str, path: str) -> None:
+    page.goto(base_url + path)
+    page.wait_for_load_state("load")
+    width = page.viewport_size["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    violations = axe_violations(page)
+    assert violations == [], format_violations(violations)
