@@ -106,7 +106,8 @@ def test_month_navigation_leads_to_each_month(page: Page, base_url: str) -> None
 
 
 LIST_PAGES = ["", "list/3/", "chronology/", "chronology/1958/", "chronology/1958/05/", "collections/", "collections/central-files/",
-              "terms/", "terms/nato/", "apparatus/", "apparatus/sic/", "correspondence/", "persons/", "documents/d000001/"]
+              "terms/", "terms/nato/", "apparatus/", "apparatus/sic/", "correspondence/", "persons/", "documents/d000001/",
+              "search/?q=NATO&sort=date&page=2"]
 
 
 @pytest.mark.parametrize("path", LIST_PAGES)
@@ -117,3 +118,64 @@ def test_no_page_is_wider_than_the_screen_and_axe_finds_nothing(page: Page, base
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     violations = axe_violations(page)
     assert violations == [], format_violations(violations)
+
+
+def result_links(page: Page) -> list[str]:
+    return page.locator("#search-results .document-item-title a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+
+
+def found_count(page: Page) -> int:
+    expect(page.locator("#search-status")).to_contain_text("documents found")
+    return int(page.locator("#search-status").inner_text().split(" ")[0])
+
+
+def test_every_search_hit_is_reachable_page_by_page(page: Page, base_url: str) -> None:
+    page.goto(base_url + "search/?q=SEATO")
+    count = found_count(page)
+    assert count > 100
+    seen: list[str] = []
+    while True:
+        expect(page.locator("#search-results li").first).to_be_visible()
+        seen += result_links(page)
+        following = page.locator("#search-pages a[rel=next]")
+        if following.count() == 0:
+            break
+        following.click()
+        page.wait_for_url("**page=*")
+        expect(page.locator("#search-status")).to_contain_text(" are shown")
+    assert len(seen) == count and len(set(seen)) == count
+    page.go_back()
+    expect(page.locator("#search-status")).to_contain_text(" are shown")
+    assert "page=" in page.url
+
+
+def test_results_show_labelled_fields_and_clean_excerpts(page: Page, base_url: str) -> None:
+    page.goto(base_url + "search/?q=NATO")
+    found_count(page)
+    first = page.locator("#search-results li").first
+    labels = first.locator("dt").all_inner_texts()
+    assert [label.casefold() for label in labels] == ["date", "type", "number", "collection"]
+    assert first.locator(".search-field-date").inner_text().endswith("1958")
+    assert first.locator(".search-field-collection").inner_text() in ("Central Files", "Conference Files", "Presidential Papers")
+    excerpts = page.locator(".search-excerpt").all_inner_texts()
+    assert excerpts and not any(word in text for text in excerpts for word in ("Date1958", "Type", "Collection"))
+
+
+def test_results_sort_by_date_and_filters_apply_as_they_change(page: Page, base_url: str) -> None:
+    from datetime import datetime
+
+    page.goto(base_url + "search/?q=SEATO")
+    found_count(page)
+    page.select_option("#search-sort", "date")
+    page.wait_for_url("**sort=date*")
+    expect(page.locator("#search-status")).to_contain_text("documents found")
+    dates = [datetime.strptime(text, "%d %B %Y") for text in page.locator(".search-field-date").all_inner_texts()]
+    assert dates and dates == sorted(dates)
+    page.select_option("#filter-type", "letter")
+    page.wait_for_url("**type=letter*")
+    assert "sort=date" in page.url and "q=SEATO" in page.url
+    expect(page.locator("#search-status")).to_contain_text("documents found")
+    types = page.locator(".search-field-type").all_inner_texts()
+    assert types and set(types) == {"letter"}
+    page.reload()
+    assert page.input_value("#filter-type") == "letter" and page.input_value("#search-sort") == "date"
