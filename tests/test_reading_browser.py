@@ -179,3 +179,47 @@ def test_results_sort_by_date_and_filters_apply_as_they_change(page: Page, base_
     assert types and set(types) == {"letter"}
     page.reload()
     assert page.input_value("#filter-type") == "letter" and page.input_value("#search-sort") == "date"
+
+
+def test_tooltips_stay_on_the_screen_and_note_calls_preview_their_notes(page: Page, base_url: str) -> None:
+    page.goto(base_url + "documents/d000002/")
+    width = page.viewport_size["width"]
+    targets = page.locator("#transcript-text a.mention, #transcript-text a.note-call")
+    assert targets.count() > 5
+    for i in range(targets.count()):
+        target = targets.nth(i)
+        target.focus()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, target.inner_text()
+        target.hover()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, target.inner_text()
+    call = page.locator("#transcript-text a.note-call").first
+    note = page.locator(call.get_attribute("href") + " .note-text")
+    assert note.inner_text().strip()[:20] in call.get_attribute("data-tooltip")
+    call.focus()
+    shown = page.evaluate("el => getComputedStyle(el, '::after').content", call.element_handle())
+    assert note.inner_text().strip()[:10] in shown
+    assert page.url.endswith("/documents/d000002/")  # the preview did not follow the link
+
+
+def test_note_calls_and_controls_are_targets_of_at_least_24_px(page: Page, base_url: str) -> None:
+    page.goto(base_url + "documents/d000002/")
+    for call in page.locator("#transcript-text a.note-call").all():
+        call.evaluate("el => el.scrollIntoView({block: 'center'})")
+        box = call.bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        for dx, dy in ((0, -11.5), (0, 11.5), (-11.5, 0), (11.5, 0)):
+            hit = page.evaluate("([x, y]) => document.elementFromPoint(x, y)?.closest('a')?.id", [x + dx, y + dy])
+            assert hit == call.get_attribute("id")
+    page.goto(base_url + "list/2/")
+    for control in page.locator(".site-nav a, .list-pager a, .month-list a, #document-filters select").all():
+        box = control.bounding_box()
+        assert box["height"] >= 24 and box["width"] >= 24, control.inner_text()
+
+
+def test_with_link_all_only_the_first_mention_of_an_entry_is_a_tab_stop(page: Page, base_url: str) -> None:
+    page.goto(base_url + "documents/d000002/")
+    entries = page.locator("#transcript-text a.mention").evaluate_all("links => links.map(a => a.dataset.entry)")
+    assert len(entries) > len(set(entries))  # some entry is named more than once
+    stops = page.locator("#transcript-text a.mention").evaluate_all(
+        "links => links.filter(a => a.tabIndex >= 0).map(a => a.dataset.entry)")
+    assert sorted(stops) == sorted(set(entries))

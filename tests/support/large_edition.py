@@ -15,13 +15,14 @@ TERMS = ("NATO", "UN", "SEATO", "CIA", "JCS", "USIA")
 
 def write_one_year_edition(root: Path, documents: int = 1_000, year: int = 1958, persons: int = 300, *,
                            search: bool = False, seed: int = 7) -> Path:
-    """`documents` documents dated across `year`, numbered, in three collections, naming `persons` persons and some terms."""
+    """`documents` documents dated across `year`, numbered, in three collections, naming `persons` persons and some terms (every mention linked)."""
     rng = random.Random(seed)
     people = synthetic_persons(rng, persons)
     docs = synthetic_documents(rng, documents, people)
     (root / "content" / "documents").mkdir(parents=True)
     (root / "site.yml").write_text(
-        f"title: One Year of {documents} Documents\nlanguage: en\nsearch:\n  enabled: {'true' if search else 'false'}\n", encoding="utf-8")
+        f"title: One Year of {documents} Documents\nlanguage: en\nregisters:\n  link: all\n"
+        f"search:\n  enabled: {'true' if search else 'false'}\n", encoding="utf-8")
     (root / "content" / "persons.yml").write_text("".join(person_source(p) for p in people), encoding="utf-8")
     (root / "content" / "places.yml").write_text("".join(f"- id: l{n:04d}\n  name: Place {n}\n" for n in range(1, 201)), encoding="utf-8")
     (root / "content" / "terms.yml").write_text(
