@@ -308,12 +308,18 @@ def render_chronology_pages(renderer: Renderer) -> Iterator[tuple[str, str]]:
 
 
 GLOSSARY_SHOWN = 12  # documents the glossary lists under a term; all of them are on the term's page
+GLOSSARY_LIMIT = 300  # terms on one glossary page; a longer glossary has a page per letter (as terms.html decides)
 
 
 def render_term_pages(renderer: Renderer) -> Iterator[tuple[str, str]]:
     """A page for each term used in more than GLOSSARY_SHOWN documents, with all of them (in pages of
-    paging.LIST_PAGE), at terms/<id>/index.html: the glossary lists the first few and links there."""
+    paging.LIST_PAGE), at terms/<id>/index.html: the glossary lists the first few and links there.
+    A glossary of more than GLOSSARY_LIMIT terms also has a page per letter (terms/letter-<n>/index.html)."""
     index = renderer.context.index
+    if len(index.terms) > GLOSSARY_LIMIT:
+        letters = list(dict.fromkeys(term.sort_key[:1].upper() for term in index.terms))
+        for number in range(1, len(letters) + 1):
+            yield renderer.render("terms.html", f"terms/letter-{number}/index.html", entries=index.terms, kind="term", letter_number=number)
     for term in index.terms:
         documents = [appearance.document for appearance in index.appearances_of("term", term.id)]
         if len(documents) > GLOSSARY_SHOWN:

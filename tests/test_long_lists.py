@@ -137,3 +137,24 @@ def test_every_kind_of_list_page_is_valid_html(year_site: Path) -> None:
              "collections/index.html", "collections/central-files/index.html", "collections/central-files/2/index.html",
              "terms/index.html", "terms/nato/index.html", "apparatus/index.html", "apparatus/sic/index.html", "correspondence/index.html"]
     assert [str(e) for e in nu_check([year_site / kind for kind in kinds])] == []
+
+
+def test_a_long_glossary_has_a_page_per_letter(tmp_path: Path) -> None:
+    from tests.conftest import document, write_files
+
+    names = [f"{letter}{n:03d}" for letter in "ABC" for n in range(110)]
+    terms = "".join(f"- id: t-{name.lower()}\n  term: {name}\n  expansion: Term {name}\n" for name in names)
+    root = write_files(tmp_path / "edition", {
+        "site.yml": "title: T\nsearch:\n  enabled: false\n", "content/terms.yml": terms,
+        "content/documents/a.md": document("Uses B005", body="The B005 was there."),
+    })
+    build(root, tmp_path / "site")
+    index = parse_html(tmp_path / "site" / "terms/index.html")
+    assert index.select(".glossary") == []
+    assert [a["href"] for a in index.select(".letter-nav a")] == [f"letter-{n}/index.html" for n in (1, 2, 3)]
+    entry = index.select_one("#term-t-b005 a")
+    assert entry["href"] == "letter-2/index.html#term-t-b005"
+    letter = parse_html(tmp_path / "site" / "terms/letter-2/index.html")
+    assert len(letter.select(".glossary dt")) == 110 and letter.select_one("h1").get_text() == "Abbreviations and terms: B"
+    assert letter.select_one("#term-t-b005 ~ dd .term-documents a").get_text() == "Uses B005"
+    assert letter.select_one(".letter-nav a[aria-current=page]").get_text() == "B"
