@@ -29,7 +29,7 @@ from generator.dates import PartialDate
 from generator.diagnostics import Diagnostic, Diagnostics, Location, Severity
 from generator.i18n import ROLE_NAMES, format_partial_date, language_name, load_translations
 from generator.index import EditionIndex
-from generator.model import Document, Edition
+from generator.model import Document, Edition, RegisterEntry
 from generator.tracking import ReadLog, body_read, digest
 
 if TYPE_CHECKING:
@@ -454,13 +454,11 @@ def render_register_pages(renderer: Renderer, page_html: Mapping[str, str], intr
     yield from render_home_pages(renderer, introduction_html)
     yield renderer.render("persons.html", "persons/index.html", entries=index.persons, kind="person")
     for person in index.persons:
-        yield renderer.render("person.html", entry_path("person", person.id), entry=person, kind="person",
-                              appearances=index.appearances_of("person", person.id))
+        yield from render_entry_pages(renderer, "person", person)
     if index.places:
         yield renderer.render("places.html", "places/index.html", entries=index.places, kind="place")
         for place in index.places:
-            yield renderer.render("place.html", entry_path("place", place.id), entry=place, kind="place",
-                                  appearances=index.appearances_of("place", place.id))
+            yield from render_entry_pages(renderer, "place", place)
     if index.terms:
         yield renderer.render("terms.html", "terms/index.html", entries=index.terms, kind="term")
     for page in edition.pages:
@@ -484,6 +482,23 @@ def render_home_pages(renderer: Renderer, introduction_html: str) -> Iterator[tu
     for page in pages:
         yield renderer.render("home.html", page.path, introduction=Markup(introduction_html), documents=page.documents,
                               pages=pages, page=page, months=months, filter_persons=paging.persons_in(renderer.context.index, page.documents))
+
+
+def render_entry_pages(renderer: Renderer, kind: str, entry: RegisterEntry) -> Iterator[tuple[str, str]]:
+    """A person's or place's page; one that appears in more than paging.LIST_LIMIT documents lists its years
+    there, each leading to a page of the year's documents (persons/<id>/<year>/index.html)."""
+    appearances = renderer.context.index.appearances_of(kind, entry.id)
+    path = entry_path(kind, entry.id)
+    if len(appearances) <= paging.LIST_LIMIT:
+        yield renderer.render(f"{kind}.html", path, entry=entry, kind=kind, appearances=appearances, entry_years=(), entry_year=None)
+        return
+    counts: dict[int, int] = {}
+    for appearance in appearances:
+        counts[appearance.document.date.year] = counts.get(appearance.document.date.year, 0) + 1
+    years = tuple((year, count, f"{path.removesuffix('index.html')}{year}/index.html") for year, count in counts.items())
+    yield renderer.render(f"{kind}.html", path, entry=entry, kind=kind, appearances=appearances, entry_years=years, entry_year=None)
+    for year, _, year_path in years:
+        yield renderer.render(f"{kind}.html", year_path, entry=entry, kind=kind, appearances=appearances, entry_years=years, entry_year=year)
 
 
 @dataclass(frozen=True)

@@ -158,3 +158,27 @@ def test_a_long_glossary_has_a_page_per_letter(tmp_path: Path) -> None:
     assert len(letter.select(".glossary dt")) == 110 and letter.select_one("h1").get_text() == "Abbreviations and terms: B"
     assert letter.select_one("#term-t-b005 ~ dd .term-documents a").get_text() == "Uses B005"
     assert letter.select_one(".letter-nav a[aria-current=page]").get_text() == "B"
+
+
+def test_person_pages_are_grouped_by_year_and_split_by_year_when_long(tmp_path: Path) -> None:
+    from tests.conftest import MINIMAL_PERSONS, document, write_files
+
+    files = {"site.yml": "title: T\nsearch:\n  enabled: false\n", "content/persons.yml": MINIMAL_PERSONS}
+    for n in range(520):
+        recipients = "[roy-recipient]" if n % 51 == 0 else "[]"
+        files[f"content/documents/d{n:03d}.md"] = document(f"Letter {n}", f"{1957 + n % 2}-0{1 + n % 9}-1{n % 10}", number=f"'{n + 1}'",
+                                                            authors="[ann-author]", recipients=recipients)
+    build(write_files(tmp_path / "edition", files), tmp_path / "site")
+    site = tmp_path / "site"
+    roy = parse_html(site / "persons/roy-recipient/index.html")
+    assert [h.get_text() for h in roy.select(".role-recipient h4")] == ["1957", "1958"]
+    assert [a["href"] for a in roy.select(".role-recipient .year-nav a")] == ["#recipient-1957", "#recipient-1958"]
+    assert roy.select_one(".role-recipient .document-item-title a").get_text() == "1. Letter 0"
+    ann = parse_html(site / "persons/ann-author/index.html")
+    assert ann.select(".document-list") == []
+    years = {a.get_text(): a["href"] for a in ann.select(".month-nav a")}
+    assert years == {"1957": "1957/index.html", "1958": "1958/index.html"}
+    year = parse_html(site / "persons/ann-author/1957/index.html")
+    assert year.select_one("h1").get_text() == "Ann Author, 1957"
+    dates = [t["datetime"] for t in year.select(".role-author .document-item time")]
+    assert len(dates) == 260 and all(d.startswith("1957") for d in dates)
