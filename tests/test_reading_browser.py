@@ -223,3 +223,14 @@ def test_with_link_all_only_the_first_mention_of_an_entry_is_a_tab_stop(page: Pa
     stops = page.locator("#transcript-text a.mention").evaluate_all(
         "links => links.filter(a => a.tabIndex >= 0).map(a => a.dataset.entry)")
     assert sorted(stops) == sorted(set(entries))
+
+
+def test_a_document_shows_its_date_once_and_its_type_as_written(page: Page, base_url: str) -> None:
+    page.goto(base_url + "documents/d000002/")
+    date = page.locator(".metadata time").first.inner_text()
+    top = page.locator(".document-header").inner_text() + page.locator(".metadata").inner_text()
+    assert top.count(date) == 1
+    assert page.locator(".metadata-type").evaluate("el => getComputedStyle(el).textTransform") == "none"  # not "Memorandum Of ..."
+    page.goto(base_url)
+    shown = page.locator(".document-list .document-type").first
+    assert shown.inner_text() == shown.evaluate("el => el.textContent")
