@@ -87,9 +87,10 @@ class Bar:
     width: float
     height: float
     anchor: str  # the chronology's section for the year; "" when the year has no document
-    label: str = ""  # what the axis says under the bar: the year, or the month's short name
-    title: str = ""  # the year, or the month and year
+    label: str = ""  # what the axis says under the bar: the year, or the month's number
+    title: str = ""  # the year, or the month and year (in English: the template writes it in the edition's language)
     href: str = ""  # where the bar leads: its year's (or month's) section or page
+    month: int | None = None  # the month of a bar of the months of one year; 0 for its documents known only to the year
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ def timeline(documents: tuple[Document, ...], years: tuple[YearGroup, ...] = ())
     if first == last and any(d.date.month for d in documents):
         month_counts = Counter(d.date.month or 0 for d in documents)
         slots: list[tuple[int, int, str, str, str, str]] = [
-            (first, month_counts[month], f"{year_anchor(first)}-{month:02d}", MONTHS[month - 1][:3], f"{MONTHS[month - 1]} {first}",
+            (first, month_counts[month], f"{year_anchor(first)}-{month:02d}", str(month), f"{MONTHS[month - 1]} {first}",
              where.get((first, month), f"#{year_anchor(first)}-{month:02d}"))
             for month in range(1, 13)]
         if month_counts[0]:
@@ -136,10 +137,12 @@ def timeline(documents: tuple[Document, ...], years: tuple[YearGroup, ...] = ())
     baseline = TIMELINE_HEIGHT - TIMELINE_AXIS
     most = max(slot_[1] for slot_ in slots)
     bars = []
+    by_month = slots[-1][2].endswith("-12")
     for i, (year, count, anchor, label, title, href) in enumerate(slots):
         height = (baseline - TIMELINE_PLOT_TOP) * count / most
+        month = (int(label) if label.isdigit() else 0) if by_month else None
         bars.append(Bar(year, count, i * slot + slot * 0.15, baseline - height, slot * 0.7, height,
-                        anchor if count else "", label, title, href if count else ""))
+                        anchor if count else "", label, title, href if count else "", month))
     label_every = max(1, round(36 / slot))
     return Timeline(width, TIMELINE_HEIGHT, baseline, tuple(bars), most, label_every)
 
