@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import jinja2
@@ -17,7 +17,7 @@ import jinja2
 from generator import paging
 from generator.dates import MONTHS
 from generator.index import EditionIndex
-from generator.model import Document, Person
+from generator.model import Document, Person, RegisterEntry
 from generator.render import Renderer
 
 CHRONOLOGY_PAGE = "chronology/index.html"
@@ -270,6 +270,11 @@ def render_browse_pages(renderer: Renderer) -> Iterator[tuple[str, str]]:
     if chart is not None:
         yield renderer.render("correspondence.html", CORRESPONDENCE_PAGE, chart=chart)
     yield from render_term_pages(renderer)
+    for kind, template, folder in (("person", "persons.html", "persons"), ("place", "places.html", "places")):
+        entries = index.persons if kind == "person" else index.places
+        if len(entries) > REGISTER_LIMIT:
+            for number in range(1, len(letters_of(entries)) + 1):
+                yield renderer.render(template, f"{folder}/letter-{number}/index.html", entries=entries, kind=kind, letter_number=number)
     for field, path in TOPIC_PAGES.items():
         found = topics(index.documents, field)
         if found:
@@ -311,6 +316,7 @@ def render_chronology_pages(renderer: Renderer) -> Iterator[tuple[str, str]]:
 
 
 GLOSSARY_SHOWN = 12  # documents the glossary lists under a term; all of them are on the term's page
+REGISTER_LIMIT = 1_000  # entries on one page of a register; a longer one has a page per letter (as register.html decides)
 GLOSSARY_LIMIT = 300  # terms on one glossary page; a longer glossary has a page per letter (as terms.html decides)
 
 
@@ -320,8 +326,7 @@ def render_term_pages(renderer: Renderer) -> Iterator[tuple[str, str]]:
     A glossary of more than GLOSSARY_LIMIT terms also has a page per letter (terms/letter-<n>/index.html)."""
     index = renderer.context.index
     if len(index.terms) > GLOSSARY_LIMIT:
-        letters = list(dict.fromkeys(term.sort_key[:1].upper() for term in index.terms))
-        for number in range(1, len(letters) + 1):
+        for number in range(1, len(letters_of(index.terms)) + 1):
             yield renderer.render("terms.html", f"terms/letter-{number}/index.html", entries=index.terms, kind="term", letter_number=number)
     for term in index.terms:
         documents = [appearance.document for appearance in index.appearances_of("term", term.id)]
@@ -329,3 +334,8 @@ def render_term_pages(renderer: Renderer) -> Iterator[tuple[str, str]]:
             pages = paging.list_pages(documents, f"terms/{term.id}/index.html", f"terms/{term.id}")
             for page in pages:
                 yield renderer.render("term.html", page.path, entry=term, kind="term", pages=pages, page=page)
+
+
+def letters_of(entries: Sequence[RegisterEntry]) -> list[str]:
+    """The initials of a register's entries, in its order, as its templates group them (`sort_key | first | upper`)."""
+    return list(dict.fromkeys(entry.sort_key[:1].upper() for entry in entries))

@@ -182,3 +182,24 @@ def test_person_pages_are_grouped_by_year_and_split_by_year_when_long(tmp_path: 
     assert year.select_one("h1").get_text() == "Ann Author, 1957"
     dates = [t["datetime"] for t in year.select(".role-author .document-item time")]
     assert len(dates) == 260 and all(d.startswith("1957") for d in dates)
+
+
+def test_a_register_of_over_1000_entries_has_a_page_per_letter(tmp_path: Path) -> None:
+    from tests.conftest import document, write_files
+
+    persons = "".join(f"- id: p{n}\n  name: {'ABC'[n % 3]}name{n}\n" for n in range(1_050))
+    root = write_files(tmp_path / "edition", {
+        "site.yml": "title: T\nsearch:\n  enabled: false\n", "content/persons.yml": persons,
+        "content/documents/a.md": document("One", authors="[p1]"),
+    })
+    build(root, tmp_path / "site")
+    index = parse_html(tmp_path / "site" / "persons/index.html")
+    assert index.select(".register-list") == []
+    assert [a["href"] for a in index.select(".letter-nav a")] == [f"letter-{n}/index.html" for n in (1, 2, 3)]
+    listed = []
+    for n, letter in enumerate("ABC", start=1):
+        page = parse_html(tmp_path / "site" / f"persons/letter-{n}/index.html")
+        assert page.select_one("h1").get_text() == f"Persons: {letter}" and page.select_one(f"#letter-{n}") is not None
+        listed += [a["href"] for a in page.select(".register-list a")]
+    assert len(listed) == len(set(listed)) == 1_050
+    assert "../p1/index.html" in listed
