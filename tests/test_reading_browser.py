@@ -234,3 +234,14 @@ def test_a_document_shows_its_date_once_and_its_type_as_written(page: Page, base
     page.goto(base_url)
     shown = page.locator(".document-list .document-type").first
     assert shown.inner_text() == shown.evaluate("el => el.textContent")
+
+
+def test_search_of_one_year_filters_by_month(page: Page, base_url: str) -> None:
+    page.goto(base_url + "search/?q=SEATO")
+    found_count(page)
+    assert page.locator("#filter-month option").nth(3).inner_text() == "March 1958"
+    page.select_option("#filter-month", "1958-03")
+    page.wait_for_url("**month=1958-03*")
+    expect(page.locator("#search-status")).to_contain_text("found")
+    dates = page.locator(".search-field-date").all_inner_texts()
+    assert dates and all(d.endswith("March 1958") for d in dates)
