@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import jinja2
 
+from generator import paging
 from generator.dates import MONTHS
 from generator.index import EditionIndex
-from generator.model import Document, Person
+from generator.model import Document, Person, RegisterEntry
 from generator.render import Renderer
 
 CHRONOLOGY_PAGE = "chronology/index.html"
@@ -32,6 +33,8 @@ class MonthGroup:
     anchor: str
     label: str  # "October 1951", or "1951, month not known"
     documents: tuple[Document, ...]
+    path: str = CHRONOLOGY_PAGE  # the page that lists the month's documents
+    month: int | None = None
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class YearGroup:
     year: int
     anchor: str
     months: tuple[MonthGroup, ...]
+    path: str = CHRONOLOGY_PAGE  # the page of the year (its months, or its months' documents)
 
     @property
     def count(self) -> int:
@@ -49,27 +53,26 @@ def year_anchor(year: int) -> str:
     return f"year-{year}"
 
 
-def chronology(documents: tuple[Document, ...]) -> tuple[YearGroup, ...]:
+def chronology(documents: tuple[Document, ...], split: bool = False) -> tuple[YearGroup, ...]:
     """Documents by year, then month, in date order. A document known only to the year comes
-    first in its year, under "month not known", as the date order puts it before the months."""
+    first in its year, under "month not known", as the date order puts it before the months.
+
+    Split (a long chronology), each year has a page of its own, and so does each month of a year
+    of more than paging.LIST_LIMIT documents."""
     by_year: dict[int, dict[int | None, list[Document]]] = {}
     for document in sorted(documents, key=lambda d: (d.date.sort_key, d.id)):
         by_year.setdefault(document.date.year, {}).setdefault(document.date.month, []).append(document)
-    return tuple(
-        YearGroup(
-            year,
-            year_anchor(year),
-            tuple(
-                MonthGroup(
-                    f"{year_anchor(year)}-{month:02d}" if month else f"{year_anchor(year)}-undated",
-                    f"{MONTHS[month - 1]} {year}" if month else f"{year}, month not known",
-                    tuple(docs),
-                )
-                for month, docs in sorted(months.items(), key=lambda item: item[0] or 0)
-            ),
-        )
-        for year, months in sorted(by_year.items())
-    )
+    years = []
+    for year, months in sorted(by_year.items()):
+        year_path = f"chronology/{year}/index.html" if split else CHRONOLOGY_PAGE
+        by_month = sum(len(docs) for docs in months.values()) > paging.LIST_LIMIT and split
+        groups = []
+        for month, docs in sorted(months.items(), key=lambda item: item[0] or 0):
+            anchor = f"{year_anchor(year)}-{month:02d}" if month else f"{year_anchor(year)}-undated"
+            path = f"chronology/{year}/{anchor.rpartition('-')[2]}/index.html" if by_month else year_path
+            groups.append(MonthGroup(anchor, f"{MONTHS[month - 1]} {year}" if month else f"{year}, month not known", tuple(docs), path, month))
+        years.append(YearGroup(year, year_anchor(year), tuple(groups), year_path))
+    return tuple(years)
 
 
 # --------------------------------------------------------------------------- timeline chart
@@ -84,6 +87,10 @@ class Bar:
     width: float
     height: float
     anchor: str  # the chronology's section for the year; "" when the year has no document
+    label: str = ""  # what the axis says under the bar: the year, or the month's number
+    title: str = ""  # the year, or the month and year (in English: the template writes it in the edition's language)
+    href: str = ""  # where the bar leads: its year's (or month's) section or page
+    month: int | None = None  # the month of a bar of the months of one year; 0 for its documents known only to the year
 
 
 @dataclass(frozen=True)
@@ -101,22 +108,41 @@ TIMELINE_PLOT_TOP = 22  # room for the count above the tallest bar
 TIMELINE_AXIS = 24  # room for the year labels
 
 
-def timeline(documents: tuple[Document, ...]) -> Timeline | None:
-    """One bar per year from the first to the last, empty years included, so gaps show."""
+def timeline(documents: tuple[Document, ...], years: tuple[YearGroup, ...] = ()) -> Timeline | None:
+    """One bar per year from the first to the last, empty years included, so that gaps show; for the
+    documents of a single year, one bar per month. Each bar leads to its year's (or month's) part of `years`."""
     if not documents:
         return None
+    def link(path: str, anchor: str) -> str:  # (the chart is on the chronology's first page)
+        return f"#{anchor}" if path == CHRONOLOGY_PAGE else f"{path}#{anchor}"
+
+    where: dict[tuple[int, int | None], str] = {(group.year, None): link(group.path, group.anchor) for group in years}
+    where.update({(group.year, month.month or 0): link(month.path, month.anchor) for group in years for month in group.months})
     counts = Counter(d.date.year for d in documents)
     first, last = min(counts), max(counts)
-    years = range(first, last + 1)
-    slot = max(14.0, min(64.0, 640 / len(years)))
-    width = round(slot * len(years))
+    if first == last and any(d.date.month for d in documents):
+        month_counts = Counter(d.date.month or 0 for d in documents)
+        slots: list[tuple[int, int, str, str, str, str]] = [
+            (first, month_counts[month], f"{year_anchor(first)}-{month:02d}", str(month), f"{MONTHS[month - 1]} {first}",
+             where.get((first, month), f"#{year_anchor(first)}-{month:02d}"))
+            for month in range(1, 13)]
+        if month_counts[0]:
+            slots.insert(0, (first, month_counts[0], f"{year_anchor(first)}-undated", "?", f"{first}, month not known",
+                             where.get((first, 0), f"#{year_anchor(first)}-undated")))
+    else:
+        slots = [(year, counts[year], year_anchor(year), str(year), str(year), where.get((year, None), f"#{year_anchor(year)}"))
+                 for year in range(first, last + 1)]
+    slot = max(14.0, min(64.0, 640 / len(slots)))
+    width = round(slot * len(slots))
     baseline = TIMELINE_HEIGHT - TIMELINE_AXIS
-    most = max(counts.values())
+    most = max(slot_[1] for slot_ in slots)
     bars = []
-    for i, year in enumerate(years):
-        height = (baseline - TIMELINE_PLOT_TOP) * counts[year] / most
-        bars.append(Bar(year, counts[year], i * slot + slot * 0.15, baseline - height, slot * 0.7, height,
-                        year_anchor(year) if counts[year] else ""))
+    by_month = slots[-1][2].endswith("-12")
+    for i, (year, count, anchor, label, title, href) in enumerate(slots):
+        height = (baseline - TIMELINE_PLOT_TOP) * count / most
+        month = (int(label) if label.isdigit() else 0) if by_month else None
+        bars.append(Bar(year, count, i * slot + slot * 0.15, baseline - height, slot * 0.7, height,
+                        anchor if count else "", label, title, href if count else "", month))
     label_every = max(1, round(36 / slot))
     return Timeline(width, TIMELINE_HEIGHT, baseline, tuple(bars), most, label_every)
 
@@ -149,6 +175,8 @@ class Correspondence:
     authors: tuple[Correspondent, ...]
     recipients: tuple[Correspondent, ...]
     letters: tuple[Letter, ...]
+    left_out: int = 0  # pairs of writer and recipient not drawn (see CHART_PAIRS)
+    other_writers: tuple[Person, ...] = ()  # the writers of those pairs, whose pages list all their correspondents
 
 
 ROW = 30
@@ -161,17 +189,24 @@ def name_width(names: list[str]) -> int:
     return round(max(len(n) for n in names) * NAME_FONT * 0.6) + 12
 
 
-def correspondence(index: EditionIndex) -> Correspondence | None:
-    """Authors on the left, recipients on the right, in register order, a line for each pair."""
-    pairs = Counter(
+CHART_PAIRS = 150  # pairs drawn at most: the ones with the most documents
+
+
+def correspondence(index: EditionIndex, limit: int = CHART_PAIRS) -> Correspondence | None:
+    """Authors on the left, recipients on the right, in register order, a line for each pair; of more than `limit`
+    pairs, the `limit` with the most documents, and the writers of the others named (their pages list them)."""
+    every_pair = Counter(
         (author, recipient)
         for d in index.documents
         for author in d.authors if author in index.persons_by_id
         for recipient in d.recipients if recipient in index.persons_by_id
     )
-    if not pairs:
+    if not every_pair:
         return None
     order = {p.id: i for i, p in enumerate(index.persons)}
+    ranked = sorted(every_pair.items(), key=lambda item: (-item[1], order[item[0][0]], order[item[0][1]]))
+    pairs = dict(ranked[:limit])
+    others = {author for (author, _), _ in ranked[limit:]}
 
     def column(ids: set[str]) -> dict[str, Correspondent]:
         ranked = sorted(ids, key=order.__getitem__)
@@ -188,7 +223,8 @@ def correspondence(index: EditionIndex) -> Correspondence | None:
     left_x = name_width([c.person.name for c in authors.values()])
     right_x = left_x + 16 + LINE_SPAN
     width = right_x + name_width([c.person.name for c in recipients.values()])
-    return Correspondence(width, height, left_x, right_x, tuple(authors.values()), tuple(recipients.values()), letters)
+    return Correspondence(width, height, left_x, right_x, tuple(authors.values()), tuple(recipients.values()), letters,
+                          len(ranked) - len(pairs), tuple(p for p in index.persons if p.id in others))
 
 
 # --------------------------------------------------------------------------- subjects and collections
@@ -229,12 +265,77 @@ def install_filters(environment: jinja2.Environment) -> None:
 def render_browse_pages(renderer: Renderer) -> Iterator[tuple[str, str]]:
     index = renderer.context.index
     if index.documents:
-        yield renderer.render("chronology.html", CHRONOLOGY_PAGE, years=chronology(index.documents), chart=timeline(index.documents))
+        yield from render_chronology_pages(renderer)
     chart = correspondence(index)
     if chart is not None:
         yield renderer.render("correspondence.html", CORRESPONDENCE_PAGE, chart=chart)
+    yield from render_term_pages(renderer)
+    for kind, template, folder in (("person", "persons.html", "persons"), ("place", "places.html", "places")):
+        entries = index.persons if kind == "person" else index.places
+        if len(entries) > REGISTER_LIMIT:
+            for number in range(1, len(letters_of(entries)) + 1):
+                yield renderer.render(template, f"{folder}/letter-{number}/index.html", entries=entries, kind=kind, letter_number=number)
     for field, path in TOPIC_PAGES.items():
         found = topics(index.documents, field)
         if found:
-            heading = "Subjects" if field == "subjects" else "Collections"
-            yield renderer.render("topics.html", path, topics=found, heading=heading)
+            yield from render_topic_pages(renderer, found, path, "Subjects" if field == "subjects" else "Collections")
+
+
+def render_topic_pages(renderer: Renderer, found: tuple[Topic, ...], path: str, heading: str) -> Iterator[tuple[str, str]]:
+    """Every subject (or collection) with its documents on one page; when they list more than paging.LIST_LIMIT
+    documents in all, the page lists the topics alone, each leading to its own page of documents (in pages of
+    paging.LIST_PAGE), at <folder>/<anchor>/index.html."""
+    if sum(len(topic.documents) for topic in found) <= paging.LIST_LIMIT:
+        yield renderer.render("topics.html", path, topics=found, heading=heading, topic=None, pages=(), page=None)
+        return
+    folder = path.rpartition("/")[0]
+    paged = {topic.anchor: paging.list_pages(topic.documents, f"{folder}/{topic.anchor}/index.html", f"{folder}/{topic.anchor}")
+             for topic in found}
+    yield renderer.render("topics.html", path, topics=found, heading=heading, topic=None, pages=(), page=None, paged=paged)
+    for topic in found:
+        for page in paged[topic.anchor]:
+            yield renderer.render("topics.html", page.path, topics=found, heading=heading, topic=topic, pages=paged[topic.anchor], page=page)
+
+
+def render_chronology_pages(renderer: Renderer) -> Iterator[tuple[str, str]]:
+    """The chronology on one page; for more than paging.LIST_LIMIT documents, an overview of the years and
+    months (with the chart), a page per year and, for a year of more than LIST_LIMIT documents, a page per month."""
+    documents = renderer.context.index.documents
+    split = len(documents) > paging.LIST_LIMIT
+    years = chronology(documents, split)
+    chart = timeline(documents, years)
+    if not split:
+        yield renderer.render("chronology.html", CHRONOLOGY_PAGE, years=years, chart=chart, shown=years, year=None, month=None)
+        return
+    yield renderer.render("chronology.html", CHRONOLOGY_PAGE, years=years, chart=chart, shown=(), year=None, month=None)
+    for year in years:
+        by_month = any(month.path != year.path for month in year.months)
+        yield renderer.render("chronology.html", year.path, years=years, chart=None, shown=() if by_month else (year,), year=year, month=None)
+        for month in year.months if by_month else ():
+            yield renderer.render("chronology.html", month.path, years=years, chart=None, shown=(year,), year=year, month=month)
+
+
+GLOSSARY_SHOWN = 12  # documents the glossary lists under a term; all of them are on the term's page
+REGISTER_LIMIT = 1_000  # entries on one page of a register; a longer one has a page per letter (as register.html decides)
+GLOSSARY_LIMIT = 300  # terms on one glossary page; a longer glossary has a page per letter (as terms.html decides)
+
+
+def render_term_pages(renderer: Renderer) -> Iterator[tuple[str, str]]:
+    """A page for each term used in more than GLOSSARY_SHOWN documents, with all of them (in pages of
+    paging.LIST_PAGE), at terms/<id>/index.html: the glossary lists the first few and links there.
+    A glossary of more than GLOSSARY_LIMIT terms also has a page per letter (terms/letter-<n>/index.html)."""
+    index = renderer.context.index
+    if len(index.terms) > GLOSSARY_LIMIT:
+        for number in range(1, len(letters_of(index.terms)) + 1):
+            yield renderer.render("terms.html", f"terms/letter-{number}/index.html", entries=index.terms, kind="term", letter_number=number)
+    for term in index.terms:
+        documents = [appearance.document for appearance in index.appearances_of("term", term.id)]
+        if len(documents) > GLOSSARY_SHOWN:
+            pages = paging.list_pages(documents, f"terms/{term.id}/index.html", f"terms/{term.id}")
+            for page in pages:
+                yield renderer.render("term.html", page.path, entry=term, kind="term", pages=pages, page=page)
+
+
+def letters_of(entries: Sequence[RegisterEntry]) -> list[str]:
+    """The initials of a register's entries, in its order, as its templates group them (`sort_key | first | upper`)."""
+    return list(dict.fromkeys(entry.sort_key[:1].upper() for entry in entries))

@@ -731,7 +731,7 @@ def _page_groups(
     found_names = automatic_match_counts([annotated[document.id].mentions for document in planner.context.index.documents]
                                          + [v.text.mentions for texts in versions.values() for v in texts if not v.main])
     yield ("apparatus", digest(shared + notes + (fingerprints.of(versions) if versions else "") + repr(found_names)),
-           lambda: render_apparatus_pages(planner, annotated, versions, found_names))
+           lambda: list(render_apparatus_pages(planner, annotated, versions, found_names)))
 
     def registers() -> Iterator[tuple[str, PageTask | str]]:
         yield from browse.render_browse_pages(planner)

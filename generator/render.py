@@ -23,7 +23,7 @@ import jinja2.runtime
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
-from generator import __version__
+from generator import __version__, paging
 from generator.annotate import AnnotatedText, Note
 from generator.config import SiteConfig
 from generator.dates import PartialDate
@@ -31,7 +31,7 @@ from generator.diagnostics import Diagnostic, Diagnostics, Location, Severity
 from generator.edition_files import Refused, is_inside, resolved_inside
 from generator.i18n import ROLE_NAMES, TextTranslations, format_partial_date, language_name, load_translations, translation_as_text
 from generator.index import EditionIndex
-from generator.model import Document, Edition
+from generator.model import Document, Edition, RegisterEntry
 from generator.registers import entry_href
 from generator.tracking import ReadLog, body_read, digest
 
@@ -479,37 +479,44 @@ def render_document_page(
     )
 
 
-# Rows of one type on one page of the apparatus overview, some hundreds of bytes of table each: a page stays
-# near half a megabyte however many interventions the edition has.
-APPARATUS_PAGE_ROWS = 1_000
+# Interventions (or names found) on one page of the overview, some hundreds of bytes of table each: a page stays
+# near half a megabyte however many the edition has.
+APPARATUS_ROWS = 1_000
 
 
 def render_apparatus_pages(
     renderer: Renderer, annotated: Mapping[str, AnnotatedText], versions: Mapping[str, tuple[VersionText, ...]] | None = None,
     found_names: Sequence[tuple[str, str, str, int]] = (),
-) -> list[tuple[str, str]]:
-    """The overview of every intervention, by type, made from the texts' notes: the first rows of each type on
-    apparatus/index.html, the rest of a type on pages of their own (apparatus/<type>/2/index.html, ...). The first
-    page also reviews the names found automatically (`automatic_match_counts` of the texts' mentions)."""
+) -> Iterator[tuple[str, str]]:
+    """The overview of every intervention on one page; with more than APPARATUS_ROWS, the overview names the types
+    and each type has pages of its own of APPARATUS_ROWS interventions (apparatus/<type>/index.html, .../2/index.html).
+
+    The overview also reviews the names found automatically (`automatic_match_counts` of the texts' mentions); past
+    APPARATUS_ROWS of them, on pages of their own (apparatus/found-names/index.html, ...: a type is lowercase letters)."""
     edition = renderer.context.edition
     entries = {(kind, entry.id): entry for kind, register in (("person", edition.persons), ("place", edition.places), ("term", edition.terms))
                for entry in register}
     found = [FoundName(surface, kind, entry_id, entries[(kind, entry_id)].name, entry_href(kind, entry_id), count)
              for surface, kind, entry_id, count in found_names if (kind, entry_id) in entries]
+    name_pages = [] if len(found) <= APPARATUS_ROWS else [
+        "apparatus/found-names/index.html" if start == 0 else f"apparatus/found-names/{start // APPARATUS_ROWS + 1}/index.html"
+        for start in range(0, len(found), APPARATUS_ROWS)]
+    on_overview = {"found_names": found if not name_pages else [], "name_pages": name_pages, "found_total": len(found)}
+    for number, path in enumerate(name_pages, start=1):
+        yield renderer.render("apparatus-names.html", path, found_names=found[(number - 1) * APPARATUS_ROWS:number * APPARATUS_ROWS],
+                              total=len(found), paths=name_pages, number=number)
     groups = apparatus_by_type(renderer.context.index, annotated, versions)
-    totals = {type_: len(places) for type_, _, places in groups}
-    parts = {
-        type_: [f"apparatus/index.html#type-{type_}", *(f"apparatus/{type_}/{n}/index.html" for n in range(2, -(-len(places) // APPARATUS_PAGE_ROWS) + 1))]
-        for type_, _, places in groups
-    }
-    pages = [renderer.render("apparatus.html", "apparatus/index.html", groups=[(t, label, places[:APPARATUS_PAGE_ROWS]) for t, label, places in groups],
-                             totals=totals, parts=parts, part=1, found_names=found)]
+    if sum(len(places) for _, _, places in groups) <= APPARATUS_ROWS:
+        yield renderer.render("apparatus.html", "apparatus/index.html", groups=groups, type_pages={}, **on_overview)
+        return
+    type_pages = {type_: [f"apparatus/{type_}/index.html" if start == 0 else f"apparatus/{type_}/{start // APPARATUS_ROWS + 1}/index.html"
+                          for start in range(0, len(places), APPARATUS_ROWS)] for type_, _, places in groups}
+    yield renderer.render("apparatus.html", "apparatus/index.html", groups=groups, type_pages=type_pages, **on_overview)
     for type_, label, places in groups:
-        for number, path in enumerate(parts[type_][1:], start=2):
-            rows = places[(number - 1) * APPARATUS_PAGE_ROWS : number * APPARATUS_PAGE_ROWS]
-            pages.append(renderer.render("apparatus.html", path, groups=[(type_, label, rows)], totals=totals, parts=parts, part=number,
-                                         found_names=[]))
-    return pages
+        for number, path in enumerate(type_pages[type_], start=1):
+            shown = places[(number - 1) * APPARATUS_ROWS:number * APPARATUS_ROWS]
+            yield renderer.render("apparatus-type.html", path, type=type_, label=label, places=shown, total=len(places),
+                                  paths=type_pages[type_], number=number)
 
 
 @dataclass(frozen=True)
@@ -529,16 +536,14 @@ def render_register_pages(renderer: Renderer, page_html: Mapping[str, str], intr
     index = renderer.context.index
     edition = renderer.context.edition
     site = renderer.context.site
-    yield renderer.render("home.html", "index.html", introduction=Markup(introduction_html), documents=index.documents)
+    yield from render_home_pages(renderer, introduction_html)
     yield renderer.render("persons.html", "persons/index.html", entries=index.persons, kind="person")
     for person in index.persons:
-        yield renderer.render("person.html", entry_path("person", person.id), entry=person, kind="person",
-                              appearances=index.appearances_of("person", person.id))
+        yield from render_entry_pages(renderer, "person", person)
     if index.places:
         yield renderer.render("places.html", "places/index.html", entries=index.places, kind="place")
         for place in index.places:
-            yield renderer.render("place.html", entry_path("place", place.id), entry=place, kind="place",
-                                  appearances=index.appearances_of("place", place.id))
+            yield from render_entry_pages(renderer, "place", place)
     if index.terms:
         yield renderer.render("terms.html", "terms/index.html", entries=index.terms, kind="term")
     for page in edition.pages:
@@ -548,6 +553,37 @@ def render_register_pages(renderer: Renderer, page_html: Mapping[str, str], intr
     if site.base_url:
         robots += f"Sitemap: {site.base_url}sitemap.xml\n"
     yield "robots.txt", robots
+
+
+def render_home_pages(renderer: Renderer, introduction_html: str) -> Iterator[tuple[str, str]]:
+    """The list of documents: one page, or pages of paging.LIST_PAGE documents when the edition has more than LIST_LIMIT."""
+    documents = renderer.context.index.documents
+    if len(documents) <= paging.LIST_LIMIT:
+        yield renderer.render("home.html", "index.html", introduction=Markup(introduction_html), documents=documents,
+                              pages=(), page=None, months=(), filter_persons=paging.persons_in(renderer.context.index, documents))
+        return
+    pages = paging.list_pages(documents, "index.html", "list")
+    months = paging.month_links(pages)
+    for page in pages:
+        yield renderer.render("home.html", page.path, introduction=Markup(introduction_html), documents=page.documents,
+                              pages=pages, page=page, months=months, filter_persons=paging.persons_in(renderer.context.index, page.documents))
+
+
+def render_entry_pages(renderer: Renderer, kind: str, entry: RegisterEntry) -> Iterator[tuple[str, str]]:
+    """A person's or place's page; one that appears in more than paging.LIST_LIMIT documents lists its years
+    there, each leading to a page of the year's documents (persons/<id>/<year>/index.html)."""
+    appearances = renderer.context.index.appearances_of(kind, entry.id)
+    path = entry_path(kind, entry.id)
+    if len(appearances) <= paging.LIST_LIMIT:
+        yield renderer.render(f"{kind}.html", path, entry=entry, kind=kind, appearances=appearances, entry_years=(), entry_year=None)
+        return
+    counts: dict[int, int] = {}
+    for appearance in appearances:
+        counts[appearance.document.date.year] = counts.get(appearance.document.date.year, 0) + 1
+    years = tuple((year, count, f"{path.removesuffix('index.html')}{year}/index.html") for year, count in counts.items())
+    yield renderer.render(f"{kind}.html", path, entry=entry, kind=kind, appearances=appearances, entry_years=years, entry_year=None)
+    for year, _, year_path in years:
+        yield renderer.render(f"{kind}.html", year_path, entry=entry, kind=kind, appearances=appearances, entry_years=years, entry_year=year)
 
 
 @dataclass(frozen=True)

@@ -126,6 +126,9 @@ def search_facets(index: EditionIndex) -> tuple[Facet, ...]:
     facets = (
         Facet("type", "Type", tuple(sorted({d.type for d in documents if d.type}, key=str.casefold))),
         Facet("year", "Year", tuple(sorted({str(d.date.year) for d in documents}))),
+        # The months, when every document is of one year (values 1958-03, named by the template).
+        Facet("month", "Month", tuple(sorted({d.date.iso[:7] for d in documents if d.date.month}))
+              if len({d.date.year for d in documents}) == 1 else ()),
         Facet("author", "From", names("authors")),
         Facet("recipient", "To", names("recipients")),
         Facet("person", "Person", names("authors", "recipients", "persons")),

@@ -112,3 +112,17 @@ def test_subjects_and_collections_have_index_pages_linked_from_the_documents(bro
     assert collections.select_one("[id='cables-letters']") is not None
     home = parse_html(browse_site / "index.html")
     assert {a.get_text() for a in home.select(".browse-links a")} == {"By date", "By writer and recipient", "By subject", "By collection"}
+
+
+def test_documents_of_one_year_are_charted_by_month_in_the_edition_language(make_edition: Callable[..., Path], tmp_path: Path) -> None:
+    root = make_edition({
+        "content/documents/a.md": document("First", "1951-10-18"),
+        "content/documents/b.md": document("Second", "1951-11-02"),
+        "content/documents/c.md": document("Third", "1951-11-20"),
+    }, site="title: T\nlanguage: ru\nsearch:\n  enabled: false\n")
+    build(root, tmp_path / "out")
+    svg = parse_html(tmp_path / "out" / "chronology/index.html").select_one("figure.timeline svg")
+    labels = {a["href"]: a["aria-label"] for a in svg.select("a")}
+    assert list(labels) == ["#year-1951-10", "#year-1951-11"]
+    assert "October" not in labels["#year-1951-10"] and labels["#year-1951-11"].startswith("ноябрь 1951")
+    assert [t.get_text() for t in svg.select(".chart-label")][9:] == ["10", "11", "12"]

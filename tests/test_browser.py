@@ -190,7 +190,7 @@ def test_search_finds_a_word_of_the_seed_and_opens_the_document_under_a_sub_path
         expect(page.locator("#search-status")).to_contain_text("1 document found")
         result = page.locator("#search-results li").first
         expect(result.locator("mark").first).to_contain_text("Kaesong")
-        expect(result.locator(".document-item-meta")).to_have_text("18 October 1951")
+        expect(result.locator(".search-field-date")).to_have_text("18 October 1951")
         result.get_by_role("link").click()
         expect(page.get_by_role("heading", level=1)).to_contain_text("Cable from Mao Zedong to Filippov")
         assert page.url.startswith(f"{parent_url}{sample_site.name}/{DOC}")

@@ -20,7 +20,7 @@ def test_the_sample_has_a_search_page_and_a_pagefind_bundle(sample_site: Path) -
     page = parse_html(sample_site / "search/index.html")
     form = page.select_one("form[role=search]")
     assert form is not None and form["data-bundle"] == "../pagefind/pagefind.js" and form["data-root"] == "../"
-    assert {s["name"] for s in page.select("select")} == {"type", "year", "author", "recipient", "person"}
+    assert {s["name"] for s in page.select("select")} == {"sort", "type", "year", "month", "author", "recipient", "person"}
     assert [o.text for o in page.select("#filter-recipient option")] == ["any", "Joseph Stalin"]
     home = parse_html(sample_site / "index.html")
     assert home.select_one(".site-nav a[href='search/index.html']") is not None
@@ -31,12 +31,12 @@ def test_only_the_document_text_and_metadata_are_indexed(sample_site: Path) -> N
     body = page.select("[data-pagefind-body]")
     assert len(body) == 1 and body[0].name == "article"
     assert page.select_one(".site-header [data-pagefind-body], .site-footer [data-pagefind-body]") is None
-    for ignored in (".apparatus", ".document-aside", ".view-switch"):
+    for ignored in (".apparatus", ".document-aside", ".view-switch", ".metadata"):
         assert page.select_one(ignored).has_attr("data-pagefind-ignore"), ignored
     filters = {(el["data-pagefind-filter"], el.get_text()) for el in page.select("[data-pagefind-filter]")}
     assert {("type", "cable"), ("year", "1951"), ("author", "Mao Zedong"), ("recipient", "Joseph Stalin"), ("person", "Kim Il Sung")} <= filters
-    date = page.select_one("[data-pagefind-meta]")
-    assert (date["data-pagefind-meta"], date.get_text()) == ("date", "18 October 1951")
+    meta = {el["data-pagefind-meta"]: el.get_text() for el in page.select("[data-pagefind-meta]")}
+    assert meta["date"] == "18 October 1951" and meta["type"] == "cable"
     for other in ("index.html", "persons/stalin/index.html", "about/index.html"):
         assert parse_html(sample_site / other).select("[data-pagefind-body]") == []
 
