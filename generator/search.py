@@ -9,6 +9,7 @@ the site is built without search and the build says so.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -95,6 +96,18 @@ def index_site(site_dir: Path, executable: Path, folder: str = BUNDLE_FOLDER, pa
     if finished.returncode != 0:
         said = (finished.stderr or finished.stdout).strip() or f"exit status {finished.returncode}"
         raise SearchFailed(f"Pagefind could not index the site: {said}")
+    _check_bundle(Path(folder) if Path(folder).is_absolute() else site_dir / folder)
+
+
+def _check_bundle(bundle: Path) -> None:
+    """SearchFailed unless the bundle's entry file is whole: Pagefind can end with success on a full disk, its files empty."""
+    try:
+        entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+        complete = isinstance(entry, dict) and isinstance(entry.get("languages"), dict)
+    except (OSError, ValueError):
+        complete = False
+    if not complete or any(file.stat().st_size == 0 for file in bundle.iterdir() if file.is_file()):
+        raise SearchFailed("Pagefind could not index the site: its bundle was written incomplete (is the disk full?)")
 
 
 def pagefind_environment() -> dict[str, str]:

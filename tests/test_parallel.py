@@ -19,7 +19,8 @@ from generator.parallel import MIN_ITEMS_PER_WORKER, iter_chunks, map_chunks, sh
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    """Every file of a site but the search bundle, whose filters Pagefind writes in an order of its own from run to run."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file() and "pagefind" not in p.parts}
 
 
 def _pid_and_item(numbers: Sequence[int]) -> list[tuple[int, int]]:
