@@ -228,17 +228,22 @@ HUGO_LIST = """{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}
 """
 
 
-def write_hugo_site(
-    root: Path, documents: Sequence[SyntheticDocument], persons: Sequence[SyntheticPerson], set_aside: Callable[[Path], None] = _delete,
-) -> None:
-    """The corpus as a Hugo site: one page per document, a persons taxonomy with a page per person."""
-    set_aside(root)
+def write_hugo_skeleton(root: Path) -> None:
+    """A Hugo site's settings and templates (the same for every corpus), and its empty documents folder."""
     (root / "content" / "documents").mkdir(parents=True)
     (root / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
     layouts = root / "layouts"
     layouts.mkdir()
     for name, text in (("baseof.html", HUGO_BASEOF), ("single.html", HUGO_SINGLE), ("list.html", HUGO_LIST)):
         (layouts / name).write_text(text, encoding="utf-8")
+
+
+def write_hugo_site(
+    root: Path, documents: Sequence[SyntheticDocument], persons: Sequence[SyntheticPerson], set_aside: Callable[[Path], None] = _delete,
+) -> None:
+    """The corpus as a Hugo site: one page per document, a persons taxonomy with a page per person."""
+    set_aside(root)
+    write_hugo_skeleton(root)
     by_id = {p.id: p for p in persons}
     for person in persons:  # every register entry has its page, named in front matter as in ours
         folder = root / "content" / "persons" / person.id

@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 
 from generator import __version__
-from generator.bench import HUGO_BASEOF, HUGO_CONFIG, HUGO_LIST, HUGO_SINGLE, Run, hugo_command, machine, median_run, timed_run
+from generator.bench import Run, hugo_command, machine, median_run, timed_run, write_hugo_skeleton
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
@@ -100,12 +100,7 @@ def write_real_hugo_site(edition: Path, root: Path) -> None:
     """The real edition's documents and persons as a Hugo site, the same Markdown in each document."""
     if root.exists():
         shutil.rmtree(root)
-    (root / "content" / "documents").mkdir(parents=True)
-    (root / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
-    layouts = root / "layouts"
-    layouts.mkdir()
-    for name, text in (("baseof.html", HUGO_BASEOF), ("single.html", HUGO_SINGLE), ("list.html", HUGO_LIST)):
-        (layouts / name).write_text(text, encoding="utf-8")
+    write_hugo_skeleton(root)
     persons_file = edition / "content" / "persons.yml"
     persons = yaml.load(persons_file.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or []
     for person in persons:
