@@ -28,6 +28,7 @@ site: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	tools/install-test-deps
 	$(BIN)/ruff check generator tests
+	$(BIN)/ruff format --check generator tests
 	$(BIN)/mypy generator
 	$(BIN)/pytest
 

@@ -148,61 +148,106 @@ def annotate_tokens(
             record = token.meta["intervention"]
             inner = _renderer(md).renderInline(inner_tokens, md.options, {**env, "note_mode": True})
             wording = escape(record["note"]).replace("{text}", inner)
-            notes.append(((record["line"], record["col"]), Note(
-                call=record["call"], series="footnotes" if single else "apparatus", type=record["type"],
-                type_label=record["label"], html=wording, call_ids=(f"call-{prefix}{record['call']}",),
-                line=record["line"], col=record["col"], display=record["display"], source=record["raw"], id_prefix=prefix,
-            )))
+            notes.append(
+                (
+                    (record["line"], record["col"]),
+                    Note(
+                        call=record["call"],
+                        series="footnotes" if single else "apparatus",
+                        type=record["type"],
+                        type_label=record["label"],
+                        html=wording,
+                        call_ids=(f"call-{prefix}{record['call']}",),
+                        line=record["line"],
+                        col=record["col"],
+                        display=record["display"],
+                        source=record["raw"],
+                        id_prefix=prefix,
+                    ),
+                )
+            )
     footnote_order = {fid: index for index, fid in enumerate(footnote_calls)}
     for footnote_id, note_html, sub_count in _footnote_bodies(md, tokens[block_start:], env):
         call = footnote_calls.get(footnote_id, str(footnote_id + 1))
         call_ids = tuple(f"call-{prefix}{call}" if sub == 0 else f"call-{prefix}{call}-{sub}" for sub in range(sub_count))
-        notes.append(((10**9, footnote_order.get(footnote_id, 0)), Note(
-            call=call, series="footnotes", type="footnote", type_label="Footnote", html=note_html, call_ids=call_ids, id_prefix=prefix,
-        )))
+        notes.append(
+            (
+                (10**9, footnote_order.get(footnote_id, 0)),
+                Note(
+                    call=call,
+                    series="footnotes",
+                    type="footnote",
+                    type_label="Footnote",
+                    html=note_html,
+                    call_ids=call_ids,
+                    id_prefix=prefix,
+                ),
+            )
+        )
     ordered = [note for _, note in sorted(notes, key=lambda item: _note_order(item[1], single))]
 
     diagnostics: list[Diagnostic] = []
     for char, line, col, is_footnote in env.get("unbalanced", []):
         if is_footnote:
-            diagnostics.append(Diagnostic(Severity.WARNING, "undefined-footnote", "this footnote call has no definition",
-                                          Location(path, line, col), "add a line '[^label]: text' below the paragraph"))
+            diagnostics.append(
+                Diagnostic(
+                    Severity.WARNING,
+                    "undefined-footnote",
+                    "this footnote call has no definition",
+                    Location(path, line, col),
+                    "add a line '[^label]: text' below the paragraph",
+                )
+            )
         else:
-            diagnostics.append(Diagnostic(
-                Severity.WARNING, "unbalanced-bracket",
-                f"'{char}' has no matching '{']' if char == '[' else '['}'; it is shown as it stands",
-                Location(path, line, col), "close the bracket, or write \\" + char + " for a literal bracket",
-            ))
+            diagnostics.append(
+                Diagnostic(
+                    Severity.WARNING,
+                    "unbalanced-bracket",
+                    f"'{char}' has no matching '{']' if char == '[' else '['}'; it is shown as it stands",
+                    Location(path, line, col),
+                    "close the bracket, or write \\" + char + " for a literal bracket",
+                )
+            )
     interventions, over_limit = env.get("interventions", []), env.get("over_limit", [])
     if over_limit:
-        diagnostics.append(Diagnostic(
-            Severity.ERROR, "too-many-interventions",
-            f"this text has {len(interventions) + len(over_limit):,} editorial interventions, more than the {MAX_INTERVENTIONS:,} one page "
-            "can list (the first past the limit is here)",
-            Location(path, *over_limit[0]),
-            "brackets that are not interventions (OCR noise, a table drawn with brackets) can be written \\[ and \\]; or split the document",
-        ))
+        diagnostics.append(
+            Diagnostic(
+                Severity.ERROR,
+                "too-many-interventions",
+                f"this text has {len(interventions) + len(over_limit):,} editorial interventions, more than the {MAX_INTERVENTIONS:,} one page "
+                "can list (the first past the limit is here)",
+                Location(path, *over_limit[0]),
+                "brackets that are not interventions (OCR noise, a table drawn with brackets) can be written \\[ and \\]; or split the document",
+            )
+        )
     elif len(interventions) > MANY_INTERVENTIONS:
-        diagnostics.append(Diagnostic(
-            Severity.WARNING, "many-interventions",
-            f"this text has {len(interventions):,} editorial interventions, which make a page of a megabyte or more",
-            Location(path, interventions[0]["line"], interventions[0]["col"]),
-            "brackets that are not interventions (OCR noise, a table drawn with brackets) can be written \\[ and \\]; or split the document",
-        ))
+        diagnostics.append(
+            Diagnostic(
+                Severity.WARNING,
+                "many-interventions",
+                f"this text has {len(interventions):,} editorial interventions, which make a page of a megabyte or more",
+                Location(path, interventions[0]["line"], interventions[0]["col"]),
+                "brackets that are not interventions (OCR noise, a table drawn with brackets) can be written \\[ and \\]; or split the document",
+            )
+        )
     for rule, record in env.get("stopped_rules", []):
-        diagnostics.append(Diagnostic(
-            Severity.ERROR, "rule-too-slow",
-            f"apparatus rule {rule.number} ('{rule.pattern.pattern}') was stopped after {rule.time_limit:g} s on the bracket at "
-            f"{path}:{record['line']}:{record['col']}",
-            Location(CONFIG_FILE, *rule.position),
-            "a repeat inside a repeat whose parts can match the same text, such as (a|aa)+ or (\\w+\\s?)+$, takes time that grows "
-            "exponentially with the text; write the pattern so that each character can be matched one way only",
-        ))
+        diagnostics.append(
+            Diagnostic(
+                Severity.ERROR,
+                "rule-too-slow",
+                f"apparatus rule {rule.number} ('{rule.pattern.pattern}') was stopped after {rule.time_limit:g} s on the bracket at "
+                f"{path}:{record['line']}:{record['col']}",
+                Location(CONFIG_FILE, *rule.position),
+                "a repeat inside a repeat whose parts can match the same text, such as (a|aa)+ or (\\w+\\s?)+$, takes time that grows "
+                "exponentially with the text; write the pattern so that each character can be matched one way only",
+            )
+        )
     diagnostics.extend(mention_diagnostics(env, path))
     diagnostics.extend(unsafe_link_warnings(env, path))
     block_ends = tuple(zip(itertools.accumulate(len(b.html) for b in blocks), (b.line for b in blocks), (b.anchor for b in blocks), strict=True))
-    return AnnotatedText(html=html, notes=tuple(ordered), mentions=tuple(env.get("mentions", ())), block_ends=block_ends,
-                         document_links=tuple(env.get("document_links", ()))), diagnostics
+    return AnnotatedText(
+        html=html, notes=tuple(ordered), mentions=tuple(env.get("mentions", ())), block_ends=block_ends, document_links=tuple(env.get("document_links", ()))
+    ), diagnostics
 
 
 def _top_level_blocks(tokens: Sequence[Token]) -> Iterator[tuple[int, int]]:
@@ -241,8 +286,7 @@ def _interventions(tokens: Sequence[Token]) -> Iterator[tuple[Token, list[Token]
             if token.type != "editorial_open":
                 continue
             record = token.meta["intervention"]
-            end = next(i for i in range(start + 1, len(children))
-                       if children[i].type == "editorial_close" and children[i].meta["intervention"] is record)
+            end = next(i for i in range(start + 1, len(children)) if children[i].type == "editorial_close" and children[i].meta["intervention"] is record)
             yield token, children[start + 1 : end]
 
 

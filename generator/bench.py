@@ -69,10 +69,15 @@ def synthetic_persons(rng: random.Random, count: int = PERSONS) -> list[Syntheti
     for number in range(1, count + 1):
         given, family = _word(rng, 2), _word(rng, rng.randint(2, 3))
         aliases = (family, f"Cde. {family}") if number % 3 else (family,)
-        persons.append(SyntheticPerson(
-            id=f"p{number:05d}-{family.lower()}", name=f"{given} {family}", sort_name=f"{family}, {given}",
-            aliases=aliases, description=f"Official number {number} of the synthetic register.",
-        ))
+        persons.append(
+            SyntheticPerson(
+                id=f"p{number:05d}-{family.lower()}",
+                name=f"{given} {family}",
+                sort_name=f"{family}, {given}",
+                aliases=aliases,
+                description=f"Official number {number} of the synthetic register.",
+            )
+        )
     return persons
 
 
@@ -124,12 +129,20 @@ def synthetic_documents(rng: random.Random, count: int, persons: Sequence[Synthe
     for number in range(1, count + 1):
         named = rng.sample(persons, 5)
         year, month, day = rng.randint(1945, 1991), rng.randint(1, 12), rng.randint(1, 28)
-        documents.append(SyntheticDocument(
-            id=f"d{number:06d}", title=f"{rng.choice(TYPES).capitalize()} from {named[0].name} to {named[1].name}, number {number}",
-            date=f"{year:04d}-{month:02d}-{day:02d}", type=rng.choice(TYPES),
-            authors=(named[0].id,), recipients=(named[1].id,), persons=tuple(p.id for p in named[2:]),
-            places=(f"l{rng.randint(1, places):04d}",), summary=_sentence(rng), body=synthetic_body(rng, named),
-        ))
+        documents.append(
+            SyntheticDocument(
+                id=f"d{number:06d}",
+                title=f"{rng.choice(TYPES).capitalize()} from {named[0].name} to {named[1].name}, number {number}",
+                date=f"{year:04d}-{month:02d}-{day:02d}",
+                type=rng.choice(TYPES),
+                authors=(named[0].id,),
+                recipients=(named[1].id,),
+                persons=tuple(p.id for p in named[2:]),
+                places=(f"l{rng.randint(1, places):04d}",),
+                summary=_sentence(rng),
+                body=synthetic_body(rng, named),
+            )
+        )
     return documents
 
 
@@ -138,17 +151,28 @@ def _yaml_list(values: Sequence[str]) -> str:
 
 
 def document_source(document: SyntheticDocument) -> str:
-    return "\n".join([
-        "---", f"title: {json.dumps(document.title)}", f"date: '{document.date}'", f"type: {document.type}",
-        f"authors: {_yaml_list(document.authors)}", f"recipients: {_yaml_list(document.recipients)}",
-        f"persons: {_yaml_list(document.persons)}", f"places: {_yaml_list(document.places)}",
-        f"summary: {json.dumps(document.summary)}", "---", document.body,
-    ])
+    return "\n".join(
+        [
+            "---",
+            f"title: {json.dumps(document.title)}",
+            f"date: '{document.date}'",
+            f"type: {document.type}",
+            f"authors: {_yaml_list(document.authors)}",
+            f"recipients: {_yaml_list(document.recipients)}",
+            f"persons: {_yaml_list(document.persons)}",
+            f"places: {_yaml_list(document.places)}",
+            f"summary: {json.dumps(document.summary)}",
+            "---",
+            document.body,
+        ]
+    )
 
 
 def person_source(person: SyntheticPerson) -> str:
-    return (f"- id: {person.id}\n  name: {person.name}\n  sort_name: {json.dumps(person.sort_name)}\n"
-            f"  aliases: [{', '.join(json.dumps(a) for a in person.aliases)}]\n  description: {json.dumps(person.description)}\n")
+    return (
+        f"- id: {person.id}\n  name: {person.name}\n  sort_name: {json.dumps(person.sort_name)}\n"
+        f"  aliases: [{', '.join(json.dumps(a) for a in person.aliases)}]\n  description: {json.dumps(person.description)}\n"
+    )
 
 
 class SetAside:
@@ -179,7 +203,11 @@ def _delete(path: Path) -> None:
 
 
 def write_corpus(
-    root: Path, documents: int, seed: int = 0, persons_count: int = PERSONS, set_aside: Callable[[Path], None] = _delete,
+    root: Path,
+    documents: int,
+    seed: int = 0,
+    persons_count: int = PERSONS,
+    set_aside: Callable[[Path], None] = _delete,
 ) -> tuple[list[SyntheticDocument], list[SyntheticPerson]]:
     """A complete edition of `documents` documents in `root`, the same for the same seed (an earlier one goes to `set_aside`)."""
     rng = random.Random(seed)
@@ -239,7 +267,10 @@ def write_hugo_skeleton(root: Path) -> None:
 
 
 def write_hugo_site(
-    root: Path, documents: Sequence[SyntheticDocument], persons: Sequence[SyntheticPerson], set_aside: Callable[[Path], None] = _delete,
+    root: Path,
+    documents: Sequence[SyntheticDocument],
+    persons: Sequence[SyntheticPerson],
+    set_aside: Callable[[Path], None] = _delete,
 ) -> None:
     """The corpus as a Hugo site: one page per document, a persons taxonomy with a page per person."""
     set_aside(root)
@@ -251,10 +282,17 @@ def write_hugo_site(
         (folder / "_index.md").write_text(f"---\ntitle: {json.dumps(person.name)}\n---\n{person.description}\n", encoding="utf-8")
     for document in documents:
         names = [by_id[i].id for i in (*document.authors, *document.recipients, *document.persons)]
-        front = "\n".join([
-            "---", f"title: {json.dumps(document.title)}", f"date: {document.date}", f"type_: {document.type}",
-            f"persons: {_yaml_list(names)}", f"summary: {json.dumps(document.summary)}", "---",
-        ])
+        front = "\n".join(
+            [
+                "---",
+                f"title: {json.dumps(document.title)}",
+                f"date: {document.date}",
+                f"type_: {document.type}",
+                f"persons: {_yaml_list(names)}",
+                f"summary: {json.dumps(document.summary)}",
+                "---",
+            ]
+        )
         (root / "content" / "documents" / f"{document.id}.md").write_text(front + "\n" + document.body, encoding="utf-8")
 
 
@@ -379,15 +417,31 @@ def _timed_run(command: Sequence[str], cwd: Path | None, said: IO[bytes], errors
         raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}):\n{errors[-2000:]}")
     search = re.search(r"of which the search index ([0-9.]+) s", output)
     warnings = sum(1 for line in (output + errors).splitlines() if ": warning: " in line)
-    return Run(seconds, peak, usage.ru_maxrss * 1024, peak_pss, usage.ru_utime + usage.ru_stime,
-               float(search.group(1)) if search else 0.0, peak_pss_builder, usage.ru_stime, warnings)
+    return Run(
+        seconds,
+        peak,
+        usage.ru_maxrss * 1024,
+        peak_pss,
+        usage.ru_utime + usage.ru_stime,
+        float(search.group(1)) if search else 0.0,
+        peak_pss_builder,
+        usage.ru_stime,
+        warnings,
+    )
 
 
 def median_run(runs: Sequence[Run]) -> Run:
-    return Run(statistics.median(r.seconds for r in runs), max(r.peak_rss_total for r in runs), max(r.peak_rss_process for r in runs),
-               max(r.peak_pss_total for r in runs), statistics.median(r.cpu_seconds for r in runs),
-               statistics.median(r.search_seconds for r in runs), max(r.peak_pss_builder for r in runs),
-               statistics.median(r.system_seconds for r in runs), max(r.warning_lines for r in runs))
+    return Run(
+        statistics.median(r.seconds for r in runs),
+        max(r.peak_rss_total for r in runs),
+        max(r.peak_rss_process for r in runs),
+        max(r.peak_pss_total for r in runs),
+        statistics.median(r.cpu_seconds for r in runs),
+        statistics.median(r.search_seconds for r in runs),
+        max(r.peak_pss_builder for r in runs),
+        statistics.median(r.system_seconds for r in runs),
+        max(r.warning_lines for r in runs),
+    )
 
 
 @dataclass
@@ -463,8 +517,15 @@ def count_pages(site: Path) -> int:
 
 
 def measure(
-    documents: int, workdir: Path, repeats: int, hugo: list[str] | None, say: Callable[[str], None], persons_count: int = PERSONS,
-    set_aside: Callable[[Path], None] = _delete, *, full_only: bool = False,
+    documents: int,
+    workdir: Path,
+    repeats: int,
+    hugo: list[str] | None,
+    say: Callable[[str], None],
+    persons_count: int = PERSONS,
+    set_aside: Callable[[Path], None] = _delete,
+    *,
+    full_only: bool = False,
 ) -> Result:
     """Every measure of one corpus size; with `full_only`, the full build alone (and Hugo's), without the rebuilds."""
     edition = workdir / f"edition-{documents}"
@@ -509,20 +570,32 @@ def measure(
         return statistics.median(measured) if measured else None
 
     result = Result(
-        documents=documents, pages=pages,
-        full_build=median_run(full).seconds, noop_rebuild=median(r.seconds for r in noop),
-        one_document_changed=median(r.seconds for r in document_changed), one_person_changed=median(r.seconds for r in person_changed),
-        peak_rss_total_mib=every.peak_rss_total / 2**20, peak_rss_process_mib=every.peak_rss_process / 2**20,
-        peak_pss_total_mib=every.peak_pss_total / 2**20, peak_pss_search_aside_mib=every.peak_pss_builder / 2**20,
-        pages_per_second=pages / median_run(full).seconds, full_build_cpu=median_run(full).cpu_seconds,
+        documents=documents,
+        pages=pages,
+        full_build=median_run(full).seconds,
+        noop_rebuild=median(r.seconds for r in noop),
+        one_document_changed=median(r.seconds for r in document_changed),
+        one_person_changed=median(r.seconds for r in person_changed),
+        peak_rss_total_mib=every.peak_rss_total / 2**20,
+        peak_rss_process_mib=every.peak_rss_process / 2**20,
+        peak_pss_total_mib=every.peak_pss_total / 2**20,
+        peak_pss_search_aside_mib=every.peak_pss_builder / 2**20,
+        pages_per_second=pages / median_run(full).seconds,
+        full_build_cpu=median_run(full).cpu_seconds,
         full_build_system=median_run(full).system_seconds,
         full_build_pages=statistics.median(r.pages_seconds for r in full),
         one_document_changed_pages=median(r.pages_seconds for r in document_changed),
         one_person_changed_pages=median(r.pages_seconds for r in person_changed),
-        preview_document_changed=median(preview_document), preview_person_changed=median(preview_person),
-        runs={"full": [r.seconds for r in full], "noop": [r.seconds for r in noop],
-              "document": [r.seconds for r in document_changed], "person": [r.seconds for r in person_changed],
-              "full_cpu": [r.cpu_seconds for r in full], "full_system": [r.system_seconds for r in full]},
+        preview_document_changed=median(preview_document),
+        preview_person_changed=median(preview_person),
+        runs={
+            "full": [r.seconds for r in full],
+            "noop": [r.seconds for r in noop],
+            "document": [r.seconds for r in document_changed],
+            "person": [r.seconds for r in person_changed],
+            "full_cpu": [r.cpu_seconds for r in full],
+            "full_system": [r.system_seconds for r in full],
+        },
     )
     if hugo:
         hugo_site = workdir / f"hugo-{documents}"
@@ -550,35 +623,76 @@ def machine() -> dict[str, object]:
     memory = 0
     with contextlib.suppress(ValueError, OSError):
         memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    return {"cores": os.cpu_count(), "memory_gib": round(memory / 2**30, 1), "python": platform.python_version(),
-            "system": f"{platform.system()} {platform.machine()}"}
+    return {
+        "cores": os.cpu_count(),
+        "memory_gib": round(memory / 2**30, 1),
+        "python": platform.python_version(),
+        "system": f"{platform.system()} {platform.machine()}",
+    }
 
 
 def table(results: Sequence[Result]) -> str:
-    rows = [("documents", "pages", "full build", "no-op", "1 doc changed", "1 person changed",
-             "full build, search aside", "1 doc changed, search aside", "1 person changed, search aside",
-             "preview server: 1 doc changed", "preview server: 1 person changed", "peak PSS, all processes", "peak PSS, search aside",
-             "peak RSS, all processes", "largest process", "pages/s", "Hugo full", "ours / Hugo", "ours / Hugo, search aside",
-             "full build CPU", "Hugo CPU", "ours / Hugo, CPU", "full build, system time", "Hugo, system time")]
+    rows = [
+        (
+            "documents",
+            "pages",
+            "full build",
+            "no-op",
+            "1 doc changed",
+            "1 person changed",
+            "full build, search aside",
+            "1 doc changed, search aside",
+            "1 person changed, search aside",
+            "preview server: 1 doc changed",
+            "preview server: 1 person changed",
+            "peak PSS, all processes",
+            "peak PSS, search aside",
+            "peak RSS, all processes",
+            "largest process",
+            "pages/s",
+            "Hugo full",
+            "ours / Hugo",
+            "ours / Hugo, search aside",
+            "full build CPU",
+            "Hugo CPU",
+            "ours / Hugo, CPU",
+            "full build, system time",
+            "Hugo, system time",
+        )
+    ]
+
     def seconds(value: float | None) -> str:
         return f"{value:.2f} s" if value is not None else "n/a"
 
     for r in results:
-        rows.append((
-            f"{r.documents:,}", f"{r.pages:,}", seconds(r.full_build), seconds(r.noop_rebuild), seconds(r.one_document_changed),
-            seconds(r.one_person_changed), seconds(r.full_build_pages), seconds(r.one_document_changed_pages),
-            seconds(r.one_person_changed_pages), seconds(r.preview_document_changed), seconds(r.preview_person_changed),
-            f"{r.peak_pss_total_mib:.0f} MiB", f"{r.peak_pss_search_aside_mib:.0f} MiB", f"{r.peak_rss_total_mib:.0f} MiB", f"{r.peak_rss_process_mib:.0f} MiB",
-            f"{r.pages_per_second:,.0f}",
-            seconds(r.hugo_full_build),
-            f"{r.ratio_to_hugo:.2f}" if r.ratio_to_hugo is not None else "n/a",
-            f"{r.ratio_to_hugo_pages:.2f}" if r.ratio_to_hugo_pages is not None else "n/a",
-            seconds(r.full_build_cpu),
-            seconds(r.hugo_full_build_cpu),
-            f"{r.cpu_ratio_to_hugo:.2f}" if r.cpu_ratio_to_hugo is not None else "n/a",
-            seconds(r.full_build_system),
-            seconds(r.hugo_full_build_system),
-        ))
+        rows.append(
+            (
+                f"{r.documents:,}",
+                f"{r.pages:,}",
+                seconds(r.full_build),
+                seconds(r.noop_rebuild),
+                seconds(r.one_document_changed),
+                seconds(r.one_person_changed),
+                seconds(r.full_build_pages),
+                seconds(r.one_document_changed_pages),
+                seconds(r.one_person_changed_pages),
+                seconds(r.preview_document_changed),
+                seconds(r.preview_person_changed),
+                f"{r.peak_pss_total_mib:.0f} MiB",
+                f"{r.peak_pss_search_aside_mib:.0f} MiB",
+                f"{r.peak_rss_total_mib:.0f} MiB",
+                f"{r.peak_rss_process_mib:.0f} MiB",
+                f"{r.pages_per_second:,.0f}",
+                seconds(r.hugo_full_build),
+                f"{r.ratio_to_hugo:.2f}" if r.ratio_to_hugo is not None else "n/a",
+                f"{r.ratio_to_hugo_pages:.2f}" if r.ratio_to_hugo_pages is not None else "n/a",
+                seconds(r.full_build_cpu),
+                seconds(r.hugo_full_build_cpu),
+                f"{r.cpu_ratio_to_hugo:.2f}" if r.cpu_ratio_to_hugo is not None else "n/a",
+                seconds(r.full_build_system),
+                seconds(r.hugo_full_build_system),
+            )
+        )
     lines = ["| " + " | ".join(row) + " |" for row in rows]
     lines.insert(1, "|" + "|".join("---" for _ in rows[0]) + "|")
     return "\n".join(lines)
@@ -609,8 +723,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         set_aside.empty()
     report = {
-        "date": time.strftime("%Y-%m-%d", time.gmtime()), "generator_version": __version__, "machine": machine(),
-        "repeats": args.repeats, "hugo": hugo is not None, "results": [asdict(r) for r in results],
+        "date": time.strftime("%Y-%m-%d", time.gmtime()),
+        "generator_version": __version__,
+        "machine": machine(),
+        "repeats": args.repeats,
+        "hugo": hugo is not None,
+        "results": [asdict(r) for r in results],
     }
     (args.output / "bench.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     info = report["machine"]

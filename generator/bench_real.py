@@ -84,7 +84,7 @@ def _front_matter(text: str) -> tuple[dict[str, Any], str]:
     if not text.startswith("---\n"):
         return {}, text
     end = text.index("\n---\n", 4)
-    return yaml.load(text[4:end], Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}, text[end + 5:]
+    return yaml.load(text[4:end], Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}, text[end + 5 :]
 
 
 def hugo_date(value: object) -> str:
@@ -106,16 +106,23 @@ def write_real_hugo_site(edition: Path, root: Path) -> None:
     for person in persons:
         folder = root / "content" / "persons" / str(person["id"])
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "_index.md").write_text(f"---\ntitle: {json.dumps(str(person.get('name', person['id'])))}\n---\n"
-                                          f"{person.get('description', '')}\n", encoding="utf-8")
+        (folder / "_index.md").write_text(
+            f"---\ntitle: {json.dumps(str(person.get('name', person['id'])))}\n---\n{person.get('description', '')}\n", encoding="utf-8"
+        )
     for path in sorted((edition / "content" / "documents").rglob("*.md")):
         meta, body = _front_matter(path.read_text(encoding="utf-8"))
         names = [str(n) for key in ("authors", "recipients", "persons") for n in (meta.get(key) or [])]
-        front = "\n".join([
-            "---", f"title: {json.dumps(str(meta.get('title', path.stem)))}", f"date: {hugo_date(meta.get('date'))}",
-            f"type_: {json.dumps(str(meta.get('type', '')))}", f"persons: {json.dumps(sorted(set(names)))}",
-            f"summary: {json.dumps(str(meta.get('summary', '')))}", "---",
-        ])
+        front = "\n".join(
+            [
+                "---",
+                f"title: {json.dumps(str(meta.get('title', path.stem)))}",
+                f"date: {hugo_date(meta.get('date'))}",
+                f"type_: {json.dumps(str(meta.get('type', '')))}",
+                f"persons: {json.dumps(sorted(set(names)))}",
+                f"summary: {json.dumps(str(meta.get('summary', '')))}",
+                "---",
+            ]
+        )
         target = root / "content" / "documents" / path.relative_to(edition / "content" / "documents")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(front + "\n" + body, encoding="utf-8")
@@ -126,7 +133,11 @@ def _size_mib(folder: Path, pattern: str = "*") -> float:
 
 
 def measure_real(
-    archive: Path, workdir: Path, repeats: int, hugo: list[str] | None, say: Callable[[str], None],
+    archive: Path,
+    workdir: Path,
+    repeats: int,
+    hugo: list[str] | None,
+    say: Callable[[str], None],
 ) -> RealResult:
     """Full builds of the real edition in `archive` by us (timed runs, then one run sampled for memory) and by Hugo."""
     edition = unpack(archive, workdir / "real")
@@ -226,8 +237,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     hugo = None if args.no_hugo else hugo_command()
     args.output.mkdir(parents=True, exist_ok=True)
     result = measure_real(args.archive, args.output.resolve(), args.repeats, hugo, say)
-    report = {"date": time.strftime("%Y-%m-%d", time.gmtime()), "generator_version": __version__, "machine": machine(),
-              "repeats": args.repeats, "real": {**asdict(result), "ratio_search_aside": result.ratio_search_aside, "ratio": result.ratio}}
+    report = {
+        "date": time.strftime("%Y-%m-%d", time.gmtime()),
+        "generator_version": __version__,
+        "machine": machine(),
+        "repeats": args.repeats,
+        "real": {**asdict(result), "ratio_search_aside": result.ratio_search_aside, "ratio": result.ratio},
+    }
     (args.output / "bench-real.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     info = report["machine"]
     print(f"{report['date']}, {info['cores']} cores, {info['memory_gib']} GiB, Python {info['python']}, median of {args.repeats} runs")

@@ -113,6 +113,7 @@ def timeline(documents: tuple[Document, ...], years: tuple[YearGroup, ...] = ())
     documents of a single year, one bar per month. Each bar leads to its year's (or month's) part of `years`."""
     if not documents:
         return None
+
     def link(path: str, anchor: str) -> str:  # (the chart is on the chronology's first page)
         return f"#{anchor}" if path == CHRONOLOGY_PAGE else f"{path}#{anchor}"
 
@@ -123,15 +124,32 @@ def timeline(documents: tuple[Document, ...], years: tuple[YearGroup, ...] = ())
     if first == last and any(d.date.month for d in documents):
         month_counts = Counter(d.date.month or 0 for d in documents)
         slots: list[tuple[int, int, str, str, str, str]] = [
-            (first, month_counts[month], f"{year_anchor(first)}-{month:02d}", str(month), f"{MONTHS[month - 1]} {first}",
-             where.get((first, month), f"#{year_anchor(first)}-{month:02d}"))
-            for month in range(1, 13)]
+            (
+                first,
+                month_counts[month],
+                f"{year_anchor(first)}-{month:02d}",
+                str(month),
+                f"{MONTHS[month - 1]} {first}",
+                where.get((first, month), f"#{year_anchor(first)}-{month:02d}"),
+            )
+            for month in range(1, 13)
+        ]
         if month_counts[0]:
-            slots.insert(0, (first, month_counts[0], f"{year_anchor(first)}-undated", "?", f"{first}, month not known",
-                             where.get((first, 0), f"#{year_anchor(first)}-undated")))
+            slots.insert(
+                0,
+                (
+                    first,
+                    month_counts[0],
+                    f"{year_anchor(first)}-undated",
+                    "?",
+                    f"{first}, month not known",
+                    where.get((first, 0), f"#{year_anchor(first)}-undated"),
+                ),
+            )
     else:
-        slots = [(year, counts[year], year_anchor(year), str(year), str(year), where.get((year, None), f"#{year_anchor(year)}"))
-                 for year in range(first, last + 1)]
+        slots = [
+            (year, counts[year], year_anchor(year), str(year), str(year), where.get((year, None), f"#{year_anchor(year)}")) for year in range(first, last + 1)
+        ]
     slot = max(14.0, min(64.0, 640 / len(slots)))
     width = round(slot * len(slots))
     baseline = TIMELINE_HEIGHT - TIMELINE_AXIS
@@ -141,8 +159,9 @@ def timeline(documents: tuple[Document, ...], years: tuple[YearGroup, ...] = ())
     for i, (year, count, anchor, label, title, href) in enumerate(slots):
         height = (baseline - TIMELINE_PLOT_TOP) * count / most
         month = (int(label) if label.isdigit() else 0) if by_month else None
-        bars.append(Bar(year, count, i * slot + slot * 0.15, baseline - height, slot * 0.7, height,
-                        anchor if count else "", label, title, href if count else "", month))
+        bars.append(
+            Bar(year, count, i * slot + slot * 0.15, baseline - height, slot * 0.7, height, anchor if count else "", label, title, href if count else "", month)
+        )
     label_every = max(1, round(36 / slot))
     return Timeline(width, TIMELINE_HEIGHT, baseline, tuple(bars), most, label_every)
 
@@ -198,8 +217,10 @@ def correspondence(index: EditionIndex, limit: int = CHART_PAIRS) -> Corresponde
     every_pair = Counter(
         (author, recipient)
         for d in index.documents
-        for author in d.authors if author in index.persons_by_id
-        for recipient in d.recipients if recipient in index.persons_by_id
+        for author in d.authors
+        if author in index.persons_by_id
+        for recipient in d.recipients
+        if recipient in index.persons_by_id
     )
     if not every_pair:
         return None
@@ -223,8 +244,17 @@ def correspondence(index: EditionIndex, limit: int = CHART_PAIRS) -> Corresponde
     left_x = name_width([c.person.name for c in authors.values()])
     right_x = left_x + 16 + LINE_SPAN
     width = right_x + name_width([c.person.name for c in recipients.values()])
-    return Correspondence(width, height, left_x, right_x, tuple(authors.values()), tuple(recipients.values()), letters,
-                          len(ranked) - len(pairs), tuple(p for p in index.persons if p.id in others))
+    return Correspondence(
+        width,
+        height,
+        left_x,
+        right_x,
+        tuple(authors.values()),
+        tuple(recipients.values()),
+        letters,
+        len(ranked) - len(pairs),
+        tuple(p for p in index.persons if p.id in others),
+    )
 
 
 # --------------------------------------------------------------------------- subjects and collections
@@ -289,8 +319,7 @@ def render_topic_pages(renderer: Renderer, found: tuple[Topic, ...], path: str, 
         yield renderer.render("topics.html", path, topics=found, heading=heading, topic=None, pages=(), page=None)
         return
     folder = path.rpartition("/")[0]
-    paged = {topic.anchor: paging.list_pages(topic.documents, f"{folder}/{topic.anchor}/index.html", f"{folder}/{topic.anchor}")
-             for topic in found}
+    paged = {topic.anchor: paging.list_pages(topic.documents, f"{folder}/{topic.anchor}/index.html", f"{folder}/{topic.anchor}") for topic in found}
     yield renderer.render("topics.html", path, topics=found, heading=heading, topic=None, pages=(), page=None, paged=paged)
     for topic in found:
         for page in paged[topic.anchor]:

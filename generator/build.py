@@ -114,8 +114,7 @@ class BuildResult:
 
 def prose_parser(allow_html: bool) -> MarkdownIt:
     """Markdown for the editor's own prose (pages, introduction): no editorial brackets there."""
-    return (MarkdownIt("commonmark", {"html": allow_html}).enable(["table", "strikethrough"]).use(footnote_plugin).use(link_scheme_plugin)
-            .use(crossrefs_plugin))
+    return MarkdownIt("commonmark", {"html": allow_html}).enable(["table", "strikethrough"]).use(footnote_plugin).use(link_scheme_plugin).use(crossrefs_plugin)
 
 
 def _collector_resting(function: Callable[P, R]) -> Callable[P, R]:
@@ -182,8 +181,9 @@ def build(
     result.edition, result.output_dir = edition, output_dir
     # Sites of earlier versions hold no marker: the one the edition's last build wrote is its own all the same.
     known_outputs = [Path(kept.output_dir) for kept in (earlier, read_summary(edition_dir)) if kept is not None and kept.output_dir]
-    output_check = functools.partial(check_output_dir, edition_dir, output_dir, cache_dir=cache, known_outputs=known_outputs,
-                                     inside_edition=loaded.output_from_settings, force=force)
+    output_check = functools.partial(
+        check_output_dir, edition_dir, output_dir, cache_dir=cache, known_outputs=known_outputs, inside_edition=loaded.output_from_settings, force=force
+    )
     if not write:
         try:
             output_check()  # `check` refuses what `build` would
@@ -196,8 +196,9 @@ def build(
     with clock("index"):
         kept_index = loaded.earlier.index if loaded.earlier is not None else None
         links = {document_id: text.document_links for document_id, text in texts.annotated.items() if text.document_links}
-        index, index_parts = index_with_parts(edition, diagnostics, mentions_with_versions(texts.annotated, texts.versions),
-                                              kept_index.parts if kept_index else None, links)
+        index, index_parts = index_with_parts(
+            edition, diagnostics, mentions_with_versions(texts.annotated, texts.versions), kept_index.parts if kept_index else None, links
+        )
         memory.index = _register_index_parts(index, index_parts, loaded.fingerprints, kept_index)
 
     # CMIF points at each letter by its absolute address: without base_url there is no cmif.xml, and the editor is told
@@ -242,21 +243,41 @@ def build(
         try:
             shared_values = loaded.fingerprints.of(template_values["edition_downloads"])  # every page may show them
             with clock("pages"):
-                made.standing += _make_pages(renderer, PageContext(site=config, index=index, edition=edition), read_results, loaded,
-                                             texts, shared_values, made, jobs, _counting(clock, len(edition.documents)))
+                made.standing += _make_pages(
+                    renderer,
+                    PageContext(site=config, index=index, edition=edition),
+                    read_results,
+                    loaded,
+                    texts,
+                    shared_values,
+                    made,
+                    jobs,
+                    _counting(clock, len(edition.documents)),
+                )
                 for path, data in [*loaded.image_files.items(), *loaded.asset_files.items()]:
                     made.emit(path, data)
         except TemplateProblem as problem:
             diagnostics.items.append(problem.diagnostic)
             return result
         with clock("exports"):
-            later_exports = _make_exports(index, config, loaded, texts, read_results, made, jobs,
-                                          later=pages_first and last_output is not None)
+            later_exports = _make_exports(index, config, loaded, texts, read_results, made, jobs, later=pages_first and last_output is not None)
         result.files = made.files
         if write:
             with clock("write"):
-                _write(edition_dir, loaded, made, diagnostics, result, output_check, sources=sources, strict=strict,
-                       cache=None if kept_in_process else cache, save_memory_too=use_cache, later_exports=later_exports, pages_first=pages_first)
+                _write(
+                    edition_dir,
+                    loaded,
+                    made,
+                    diagnostics,
+                    result,
+                    output_check,
+                    sources=sources,
+                    strict=strict,
+                    cache=None if kept_in_process else cache,
+                    save_memory_too=use_cache,
+                    later_exports=later_exports,
+                    pages_first=pages_first,
+                )
             if result.search_seconds:  # (the search index is made by the write stage, before the swap)
                 clock.seconds["write"] -= result.search_seconds
                 clock.seconds["search"] = result.search_seconds
@@ -304,8 +325,7 @@ class Loaded:
     asset_files: dict[str, bytes]  # the theme's assets as files of the site
 
 
-def _load(edition_dir: Path, output_dir: Path | None, cache: Path, earlier: BuildMemory | None, diagnostics: Diagnostics,
-          jobs: int | None) -> Loaded | None:
+def _load(edition_dir: Path, output_dir: Path | None, cache: Path, earlier: BuildMemory | None, diagnostics: Diagnostics, jobs: int | None) -> Loaded | None:
     """The edition read (what the last build made of each unchanged file is reused), or None when it cannot be."""
     code = code_digest()
     if earlier is not None and earlier.code != code:
@@ -321,21 +341,40 @@ def _load(edition_dir: Path, output_dir: Path | None, cache: Path, earlier: Buil
     pagefind = search.find_pagefind() if config.search.enabled else None
     # The theme's assets are copied as they are, like the page images: a changed stylesheet is an update, which writes it alone.
     # Each page notes the templates it loads, so that a changed template is an update too (see render.TemplateSources).
-    settings = settings_digest(repr(config), tree_digest(folders, leave_out=(ASSETS, TEMPLATES)), code, str(output_dir.resolve()),
-                               str(pagefind))
+    settings = settings_digest(repr(config), tree_digest(folders, leave_out=(ASSETS, TEMPLATES)), code, str(output_dir.resolve()), str(pagefind))
     if earlier is not None and earlier.settings != settings:
         earlier = None  # other settings, theme or generator: everything is made again
-    last_output = earlier if earlier is not None and earlier.output_dir == str(output_dir.resolve()) \
-        and earlier.output_state == output_state(output_dir.resolve()) else None
-    memory = BuildMemory(settings=settings, code=code, parsed=memo.now, read_files=memo.files_now,
-                         kept_shards=earlier.kept_shards if earlier is not None else {})
+    last_output = (
+        earlier
+        if earlier is not None and earlier.output_dir == str(output_dir.resolve()) and earlier.output_state == output_state(output_dir.resolve())
+        else None
+    )
+    memory = BuildMemory(
+        settings=settings, code=code, parsed=memo.now, read_files=memo.files_now, kept_shards=earlier.kept_shards if earlier is not None else {}
+    )
     fingerprints = Fingerprints()
     entry_digests, same_registers = _register_entries(edition, earlier.registers if earlier is not None else None, fingerprints)
     document_digests = _register_documents(edition, earlier.documents if earlier is not None else {}, fingerprints, memory.documents)
     page_images, image_files = read_page_images(edition_dir, edition, diagnostics, cache)
     diagnostics.extend(catalogue_problems(config.language, folders))
-    return Loaded(edition, output_dir, asked_output is None, folders, pagefind, settings, earlier, last_output, memory, fingerprints,
-                  entry_digests, same_registers, document_digests, page_images, image_files, theme_assets(folders, diagnostics))
+    return Loaded(
+        edition,
+        output_dir,
+        asked_output is None,
+        folders,
+        pagefind,
+        settings,
+        earlier,
+        last_output,
+        memory,
+        fingerprints,
+        entry_digests,
+        same_registers,
+        document_digests,
+        page_images,
+        image_files,
+        theme_assets(folders, diagnostics),
+    )
 
 
 # --------------------------------------------------------------------------- annotate
@@ -366,15 +405,35 @@ def _annotate(loaded: Loaded, jobs: int | None, diagnostics: Diagnostics) -> Tex
     matcher, ambiguous_names = (kept.matcher if kept else None) or build_matcher(edition)  # one matcher for every document of the build
     diagnostics.extend(ambiguous_names)
     register_env = {"registers": matcher, "link_prefix": TO_ROOT}
-    names = kept.names if kept is not None else object_digest(
-        sorted((kind, entry_id, matcher.entries[(kind, entry_id)].names) for kind, entry_id in loaded.entry_digests))
+    names = (
+        kept.names
+        if kept is not None
+        else object_digest(sorted((kind, entry_id, matcher.entries[(kind, entry_id)].names) for kind, entry_id in loaded.entry_digests))
+    )
     memory.registers = KeptRegisters.of(edition, loaded.entry_digests, names, (matcher, ambiguous_names))
-    annotated = _annotate_with_memory(edition, register_env, labels, jobs, names, loaded.document_digests, loaded.entry_digests,
-                                      loaded.same_registers, loaded.fingerprints, diagnostics,
-                                      loaded.earlier.annotations if loaded.earlier else {}, memory.annotations)
+    annotated = _annotate_with_memory(
+        edition,
+        register_env,
+        labels,
+        jobs,
+        names,
+        loaded.document_digests,
+        loaded.entry_digests,
+        loaded.same_registers,
+        loaded.fingerprints,
+        diagnostics,
+        loaded.earlier.annotations if loaded.earlier else {},
+        memory.annotations,
+    )
     versions, version_exports, problems = annotate_versions(
-        edition.documents, annotated, md=create_parser(config), config=config, labels=labels, env_extra=register_env,
-        registers=(KnownEntries.of(edition), XmlIds.of(edition)))
+        edition.documents,
+        annotated,
+        md=create_parser(config),
+        config=config,
+        labels=labels,
+        env_extra=register_env,
+        registers=(KnownEntries.of(edition), XmlIds.of(edition)),
+    )
     diagnostics.extend(problems)
     diagnostics.items[:] = merge_near_misses(diagnostics.items)  # one line for each variant, however often it stands
     prose = prose_parser(config.markdown.allow_html)
@@ -429,8 +488,15 @@ class MadeFiles:
 
 
 def _make_pages(
-    renderer: Renderer, context: PageContext, read_results: ReadResults, loaded: Loaded, texts: Texts, shared_values: str,
-    made: MadeFiles, jobs: int | None, on_page: Callable[[], None],
+    renderer: Renderer,
+    context: PageContext,
+    read_results: ReadResults,
+    loaded: Loaded,
+    texts: Texts,
+    shared_values: str,
+    made: MadeFiles,
+    jobs: int | None,
+    on_page: Callable[[], None],
 ) -> list[str]:
     """The edition's pages on every core, planned here and made by the workers; gives those that stand.
     (A function of its own, so that the plans are let go before the exports' workers are forked.)
@@ -442,12 +508,25 @@ def _make_pages(
     planner = PlanningRenderer(renderer.environment, context, renderer.template_root)
     earlier_pages = last_output.pages if last_output else {}
     planned: list[tuple[str, PageTask | str]] = []
-    for name, inputs, plan in _page_groups(planner, memory.states, shared_values, fingerprints, texts.annotated, memory.annotations,
-                                           texts.page_html, texts.introduction_html, texts.versions, loaded.page_images,
-                                           with_search=loaded.pagefind is not None):
+    for name, inputs, plan in _page_groups(
+        planner,
+        memory.states,
+        shared_values,
+        fingerprints,
+        texts.annotated,
+        memory.annotations,
+        texts.page_html,
+        texts.introduction_html,
+        texts.versions,
+        loaded.page_images,
+        with_search=loaded.pagefind is not None,
+    ):
         before = last_output.plans.get(name) if last_output else None
-        if before is not None and before[0] == inputs and all(
-                (kept := earlier_pages.get(path)) is not None and read_results.same_as(kept) for path in before[1]):
+        if (
+            before is not None
+            and before[0] == inputs
+            and all((kept := earlier_pages.get(path)) is not None and read_results.same_as(kept) for path in before[1])
+        ):
             memory.plans[name] = before  # made from the same inputs, and read the same: its pages stand, unplanned
             for path in before[1]:
                 memory.pages[path] = earlier_pages[path]
@@ -455,8 +534,11 @@ def _make_pages(
             continue
         group = list(plan())
         planned += group
-        memory.plans[name] = (inputs, tuple(path for path, task in group if isinstance(task, PageTask)),
-                              tuple(path for path, task in group if not isinstance(task, PageTask)))
+        memory.plans[name] = (
+            inputs,
+            tuple(path for path, task in group if isinstance(task, PageTask)),
+            tuple(path for path, task in group if not isinstance(task, PageTask)),
+        )
     tasks = {path: task for path, task in planned if isinstance(task, PageTask)}
 
     def values_of(path: str) -> str:
@@ -474,8 +556,7 @@ def _make_pages(
     kept_pages = {path for path in values if unchanged(path)}
     log = renderer.environment.read_log
     assert log is not None, "the build's environment notes reads"
-    for path, data, reads in render_pages(renderer, planned, jobs, on_page, log=log, wanted=lambda path, task: path not in kept_pages,
-                                          into=made.into):
+    for path, data, reads in render_pages(renderer, planned, jobs, on_page, log=log, wanted=lambda path, task: path not in kept_pages, into=made.into):
         made.emit(path, data)
         if path in tasks:
             reads = log.shared(reads)  # one object for each read, however many pages make it
@@ -490,21 +571,40 @@ LaterExports = list[Callable[[], Iterator[tuple[str, str]]]]
 
 
 def _make_exports(
-    index: EditionIndex, config: SiteConfig, loaded: Loaded, texts: Texts, read_results: ReadResults, made: MadeFiles,
-    jobs: int | None, *, later: bool,
+    index: EditionIndex,
+    config: SiteConfig,
+    loaded: Loaded,
+    texts: Texts,
+    read_results: ReadResults,
+    made: MadeFiles,
+    jobs: int | None,
+    *,
+    later: bool,
 ) -> LaterExports | None:
     """The exports (TEI, citations, data), written beside the pages, with names in the text tagged. With `later`,
     gives what is left to follow an update's pages: the files that hold every text (exports.TEXT_FILES)."""
     last_output, earlier, memory = loaded.last_output, loaded.earlier, loaded.memory
     whole = WholeFiles(last_output.whole if last_output else {}, read_results, index)
-    export_memory = ExportMemory(last_output.exports if last_output else {},
-                                 lambda d: loaded.document_digests[d.id] + memory.annotations[d.id].text_digest + texts.names,
-                                 read_results, whole=whole,
-                                 kept_records=earlier.records if earlier else {}, kept_entries=earlier.entries if earlier else {})
+    export_memory = ExportMemory(
+        last_output.exports if last_output else {},
+        lambda d: loaded.document_digests[d.id] + memory.annotations[d.id].text_digest + texts.names,
+        read_results,
+        whole=whole,
+        kept_records=earlier.records if earlier else {},
+        kept_entries=earlier.entries if earlier else {},
+    )
     made_texts = {d.id: (memory.annotations[d.id].exports, *texts.version_exports.get(d.id, ())) for d in loaded.edition.documents}
     later_exports: LaterExports | None = [] if later else None
-    for path, text in render_exports(index, config, parse_env={"registers": texts.matcher, "link_prefix": TO_ROOT}, jobs=jobs,
-                                     memory=export_memory, made_texts=made_texts, later=later_exports, into=made.into):
+    for path, text in render_exports(
+        index,
+        config,
+        parse_env={"registers": texts.matcher, "link_prefix": TO_ROOT},
+        jobs=jobs,
+        memory=export_memory,
+        made_texts=made_texts,
+        later=later_exports,
+        into=made.into,
+    ):
         made.emit(path, text if isinstance(text, Written) else text.encode("utf-8"))
     made.standing += export_memory.standing
     memory.exports = export_memory.now
@@ -521,9 +621,18 @@ def _make_exports(
 
 
 def _write(
-    edition_dir: Path, loaded: Loaded, made: MadeFiles, diagnostics: Diagnostics, result: BuildResult,
-    output_check: Callable[[], list[str]], *,
-    sources: SourceScan | None, strict: bool, cache: Path | None, save_memory_too: bool, later_exports: LaterExports | None,
+    edition_dir: Path,
+    loaded: Loaded,
+    made: MadeFiles,
+    diagnostics: Diagnostics,
+    result: BuildResult,
+    output_check: Callable[[], list[str]],
+    *,
+    sources: SourceScan | None,
+    strict: bool,
+    cache: Path | None,
+    save_memory_too: bool,
+    later_exports: LaterExports | None,
     pages_first: bool,
 ) -> None:
     """The write stage: a new site swapped in whole, or the last one updated file by file; then its search index,
@@ -554,8 +663,9 @@ def _write(
         if cache is not None:
             forget_memory(cache)  # likewise the memory
         written = output_dir.resolve()
-        summary = Summary(sources, written, "", tuple(diagnostics.items), len(loaded.edition.documents),
-                          len(loaded.edition.persons)) if sources is not None else None
+        summary = (
+            Summary(sources, written, "", tuple(diagnostics.items), len(loaded.edition.documents), len(loaded.edition.persons)) if sources is not None else None
+        )
 
         def note_output_state(done: bool = True) -> None:
             # The folder as this build leaves it; its search index, renamed into place, changes it too.
@@ -580,8 +690,14 @@ def _write(
             # The search index is made again within the update, so that both are made, or neither; unless the
             # caller asked for the pages first: then it follows with the files that hold every text, in an update of its own.
             follows = bool(pages_first and (later_exports or (finish is not None and (changed or gone))))
-            result.pages_written = update_site(output_dir, changed, gone, len(digests) + len(standing), finish=None if follows
-                                               or not (changed or gone) else finish, finish_folders=search_folders)
+            result.pages_written = update_site(
+                output_dir,
+                changed,
+                gone,
+                len(digests) + len(standing),
+                finish=None if follows or not (changed or gone) else finish,
+                finish_folders=search_folders,
+            )
             memory.files = {**{path: last_output.files[path] for path in [*standing, *deferred] if path in last_output.files}, **digests}
 
             def what_follows() -> None:
@@ -593,6 +709,7 @@ def _write(
                 memory.files.update(made_digests)
 
             if follows:
+
                 def follow_up() -> None:
                     memory.output_state = ""  # until it is done: a follow-up cut short makes the next build a full one
                     what_follows()
@@ -614,8 +731,12 @@ def _write(
         diagnostics.error("search", str(problem), Location("site.yml"), search.FAILED_HINT)
     except OSError as exc:  # a full disk, a read-only folder, a file where the output folder should be
         where = f" ({exc.filename})" if exc.filename else ""  # (a write to an open file names none)
-        diagnostics.error("output", f"cannot write the site: {exc.strerror or exc}{where}", Location("site.yml"),
-                          "check that the output folder can be written; the previous site is unchanged")
+        diagnostics.error(
+            "output",
+            f"cannot write the site: {exc.strerror or exc}{where}",
+            Location("site.yml"),
+            "check that the output folder can be written; the previous site is unchanged",
+        )
 
 
 def _output_location(edition_dir: Path, loaded: Loaded) -> Location:
@@ -630,7 +751,9 @@ def _output_location(edition_dir: Path, loaded: Loaded) -> Location:
 
 
 def _register_entries(
-    edition: Edition, kept: KeptRegisters | None, fingerprints: Fingerprints,
+    edition: Edition,
+    kept: KeptRegisters | None,
+    fingerprints: Fingerprints,
 ) -> tuple[dict[tuple[str, str], str], bool]:
     """Each register entry's digest, by (kind, id), each entry registered with `fingerprints` by it; and whether
     the registers are the ones the memory's parses gave again, entry for entry (then their digests, names and
@@ -646,7 +769,9 @@ def _register_entries(
 
 
 def _register_documents(
-    edition: Edition, kept: Mapping[str, tuple[Document, str, str]], fingerprints: Fingerprints,
+    edition: Edition,
+    kept: Mapping[str, tuple[Document, str, str]],
+    fingerprints: Fingerprints,
     now: dict[str, tuple[Document, str, str]],
 ) -> dict[str, str]:
     """Each document's digest, whole, by id. Lists, neighbours and registers show a document's metadata, not its body,
@@ -668,17 +793,29 @@ def _register_documents(
 
 
 def _annotate_with_memory(
-    edition: Edition, register_env: dict[str, object], labels: dict[str, str], jobs: int | None, names: str,
-    document_digests: Mapping[str, str], entry_digests: Mapping[tuple[str, str], str], same_entries: bool, fingerprints: Fingerprints,
-    diagnostics: Diagnostics, earlier: Mapping[str, KeptAnnotation], now: dict[str, KeptAnnotation],
+    edition: Edition,
+    register_env: dict[str, object],
+    labels: dict[str, str],
+    jobs: int | None,
+    names: str,
+    document_digests: Mapping[str, str],
+    entry_digests: Mapping[tuple[str, str], str],
+    same_entries: bool,
+    fingerprints: Fingerprints,
+    diagnostics: Diagnostics,
+    earlier: Mapping[str, KeptAnnotation],
+    now: dict[str, KeptAnnotation],
 ) -> dict[str, AnnotatedText]:
     """Every main text annotated, on every core; a text made last time from the same document, names and entries is reused.
 
     With `same_entries` every entry is the one the last build had: each text it kept was checked against those entries then."""
 
     def still_good(kept: KeptAnnotation | None, document_id: str) -> bool:
-        return (kept is not None and kept.key == (document_digests[document_id], names)
-                and (same_entries or all(entry_digests.get((kind, entry_id)) == entry for kind, entry_id, entry in kept.mentioned)))
+        return (
+            kept is not None
+            and kept.key == (document_digests[document_id], names)
+            and (same_entries or all(entry_digests.get((kind, entry_id)) == entry for kind, entry_id, entry in kept.mentioned))
+        )
 
     reusable = {d.id: earlier[d.id] for d in edition.documents if still_good(earlier.get(d.id), d.id)}
     fresh, _ = annotate_documents(edition, register_env, labels, jobs, [d for d in edition.documents if d.id not in reusable])
@@ -691,9 +828,15 @@ def _annotate_with_memory(
         else:
             text, problems, text_digest, exports = fresh[document.id]
             mentioned = sorted({(m.kind, m.id) for m in text.mentions if (m.kind, m.id) in entry_digests})
-            kept = KeptAnnotation((document_digests[document.id], names),
-                                  tuple((kind, entry_id, entry_digests[(kind, entry_id)]) for kind, entry_id in mentioned),
-                                  text, text_digest, tuple(problems), exports, tuple(object_digest(note) for note in text.notes))
+            kept = KeptAnnotation(
+                (document_digests[document.id], names),
+                tuple((kind, entry_id, entry_digests[(kind, entry_id)]) for kind, entry_id in mentioned),
+                text,
+                text_digest,
+                tuple(problems),
+                exports,
+                tuple(object_digest(note) for note in text.notes),
+            )
         now[document.id] = kept
         annotated[document.id] = kept.text
         # The apparatus overview lists every note: known by its own digest, a note stays the same while its text changes around it.
@@ -710,9 +853,18 @@ PageGroup = tuple[str, str, Callable[[], Iterable[tuple[str, "PageTask | str"]]]
 
 
 def _page_groups(
-    planner: PlanningRenderer, states: Mapping[str, str], shared_values: str, fingerprints: Fingerprints, annotated: Mapping[str, AnnotatedText],
-    kept: Mapping[str, KeptAnnotation], page_html: Mapping[str, str], introduction_html: str,
-    versions: Mapping[str, tuple[VersionText, ...]], page_images: Mapping[str, tuple[PageImage, ...]], *, with_search: bool,
+    planner: PlanningRenderer,
+    states: Mapping[str, str],
+    shared_values: str,
+    fingerprints: Fingerprints,
+    annotated: Mapping[str, AnnotatedText],
+    kept: Mapping[str, KeptAnnotation],
+    page_html: Mapping[str, str],
+    introduction_html: str,
+    versions: Mapping[str, tuple[VersionText, ...]],
+    page_images: Mapping[str, tuple[PageImage, ...]],
+    *,
+    with_search: bool,
 ) -> Iterator[PageGroup]:
     """The edition's pages in groups, as (name, inputs, plan): `inputs` holds the digests of all that the group's
     values are made from besides the settings, and `plan()` gives its pages (see render_pages).
@@ -728,10 +880,15 @@ def _page_groups(
     # that order on two cores, the stage ends with small pages on both rather than a long one on one.
     notes = "".join([f"{document.id}:{''.join(kept[document.id].note_digests)};" for document in planner.context.index.documents])
     # The apparatus page also reviews the names found automatically: how often each form went to each entry.
-    found_names = automatic_match_counts([annotated[document.id].mentions for document in planner.context.index.documents]
-                                         + [v.text.mentions for texts in versions.values() for v in texts if not v.main])
-    yield ("apparatus", digest(shared + notes + (fingerprints.of(versions) if versions else "") + repr(found_names)),
-           lambda: list(render_apparatus_pages(planner, annotated, versions, found_names)))
+    found_names = automatic_match_counts(
+        [annotated[document.id].mentions for document in planner.context.index.documents]
+        + [v.text.mentions for texts in versions.values() for v in texts if not v.main]
+    )
+    yield (
+        "apparatus",
+        digest(shared + notes + (fingerprints.of(versions) if versions else "") + repr(found_names)),
+        lambda: list(render_apparatus_pages(planner, annotated, versions, found_names)),
+    )
 
     def registers() -> Iterator[tuple[str, PageTask | str]]:
         yield from browse.render_browse_pages(planner)
@@ -748,8 +905,9 @@ def _page_groups(
     for document in index.documents:
         text, document_versions, images = annotated[document.id], versions.get(document.id, ()), page_images.get(document.id, ())
         # (digests side by side: hashing them again would add nothing)
-        inputs = (shared_values + digest_of(document) + digest_of(index.previous[document.id]) + digest_of(index.next[document.id])
-                  + kept[document.id].text_digest)
+        inputs = (
+            shared_values + digest_of(document) + digest_of(index.previous[document.id]) + digest_of(index.next[document.id]) + kept[document.id].text_digest
+        )
         if document_versions or images:
             inputs += fingerprints.of((document_versions, images))
 
@@ -787,8 +945,11 @@ def _register_index_parts(index: EditionIndex, parts: IndexParts, fingerprints: 
         objects.extend(part.entries.values())
         digests.extend(appearance_digests)
         digests.extend(entries_digests)
-        now[document_id] = kept if kept is not None and kept.appearances is part.appearances and kept.entries is part.entries \
+        now[document_id] = (
+            kept
+            if kept is not None and kept.appearances is part.appearances and kept.entries is part.entries
             else IndexDigests(part.appearances, appearance_digests, part.entries, entries_digests)
+        )
     fingerprints.register_all(objects, digests)
     # Each entry's appearances, whole: the index's state and its register page compare them. An entry that
     # no changed document names has the very tuple of the last build (see index_with_parts), and its digest.

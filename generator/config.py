@@ -104,21 +104,49 @@ _MONTH = r"(?:January|February|March|April|May|June|July|August|September|Octobe
 # The conventions of Foreign Relations of the United States, as its volumes print them.
 FRUS_RULES: tuple[ApparatusRule, ...] = (
     # The lookahead first: only a text that ends so is taken apart, so a long bracket costs one pass.
-    _rule(r"(?s)^(?=.*not\s+declass\w*[\s.*_]*$)[\s*_]*(?:(?P<extent>[^*_]*?\d.*?)\s+(?:of\s+(?:\S+-column\s+)?(?:source\s+)?text\s+)?|.*?)"
-          r"not\s+declass\w*[\s.*_]*$",
-          "not-declassified", "Not declassified", "statement", "{text}", "gap", "not-declassified"),
+    _rule(
+        r"(?s)^(?=.*not\s+declass\w*[\s.*_]*$)[\s*_]*(?:(?P<extent>[^*_]*?\d.*?)\s+(?:of\s+(?:\S+-column\s+)?(?:source\s+)?text\s+)?|.*?)"
+        r"not\s+declass\w*[\s.*_]*$",
+        "not-declassified",
+        "Not declassified",
+        "statement",
+        "{text}",
+        "gap",
+        "not-declassified",
+    ),
     _rule(r"^\s*(?:[Hh]ere\s+follows?|Omitted\s+here)\b", "omitted", "Editorial statement", "statement", "{text}", "gap", "editorial"),
     _rule(r"(?s)^\s*(?:[A-Z]\w+\s+)?[Ff]ootnotes?\b.*?\bin\s+the\s+source\s+text", "source-note", "Note about the source", "statement", "{text}", "note"),
     _rule(r"^\s*garbled?\b", "source-gap", "Gap in the source text", "statement", "{text}", "gap", "garbled"),
-    _rule(r"^\s*(?:apparent\s+)?omission\s+in\s+the\s+source\s+text|^\s*apparent\s+omission\s*$",
-          "source-gap", "Gap in the source text", "statement", "{text}", "gap", "omitted-in-source"),
+    _rule(
+        r"^\s*(?:apparent\s+)?omission\s+in\s+the\s+source\s+text|^\s*apparent\s+omission\s*$",
+        "source-gap",
+        "Gap in the source text",
+        "statement",
+        "{text}",
+        "gap",
+        "omitted-in-source",
+    ),
     _rule(r"^\s*(?:source\s+text\s+)?illegible\b", "source-gap", "Gap in the source text", "statement", "{text}", "gap", "illegible"),
     _rule(r"^\s*sic!?\s*$", "sic", "Sic", "inline", "Sic: so in the original."),
     _rule(r"\?\s*$", "uncertain", "Uncertain reading", "inline", "Uncertain reading: {text}"),
-    _rule(r"^\s*(?:Attachment|Enclosure|Annex|Appendix|Tab)(?:\s+[A-Z0-9][\w.-]*)?\s*$",
-          "heading", "Heading supplied by the editor", "statement", "{text}", "supplied", "heading-not-in-original"),
-    _rule(rf"^\s*(?:{_MONTH}(?:\s+\d{{1,2}})?,?(?:\s+\d{{4}})?|(?:1[5-9]|20)\d\d|[A-Z][\w .'-]*,\s+(?:undated|{_MONTH}\s+\d{{1,2}}(?:,\s+\d{{4}})?))[.,]?\s*$",
-          "date", "Date supplied by the editor", "inline", "Date supplied by the editor: {text}", "supplied", "date-not-in-original"),
+    _rule(
+        r"^\s*(?:Attachment|Enclosure|Annex|Appendix|Tab)(?:\s+[A-Z0-9][\w.-]*)?\s*$",
+        "heading",
+        "Heading supplied by the editor",
+        "statement",
+        "{text}",
+        "supplied",
+        "heading-not-in-original",
+    ),
+    _rule(
+        rf"^\s*(?:{_MONTH}(?:\s+\d{{1,2}})?,?(?:\s+\d{{4}})?|(?:1[5-9]|20)\d\d|[A-Z][\w .'-]*,\s+(?:undated|{_MONTH}\s+\d{{1,2}}(?:,\s+\d{{4}})?))[.,]?\s*$",
+        "date",
+        "Date supplied by the editor",
+        "inline",
+        "Date supplied by the editor: {text}",
+        "supplied",
+        "date-not-in-original",
+    ),
     _rule(r"", "supplied", "Supplied text", "inline", "Supplied by the editor: {text}", "supplied", "omitted-in-original"),
 )
 
@@ -322,8 +350,11 @@ SECTION_OPTIONS: Mapping[str, Mapping[str, Option]] = {
     },
     "search": {
         "enabled": Option(boolean, "Build a search index with Pagefind."),
-        "pages": Option(text, "The pages Pagefind reads, as a glob from the site's root (a theme that marks other pages "
-                              "searchable names them here, e.g. '{documents,persons}/**/*.html')."),
+        "pages": Option(
+            text,
+            "The pages Pagefind reads, as a glob from the site's root (a theme that marks other pages "
+            "searchable names them here, e.g. '{documents,persons}/**/*.html').",
+        ),
     },
     "markdown": {"allow_html": Option(boolean, "Pass raw HTML in Markdown through instead of escaping it.")},
 }
@@ -350,15 +381,20 @@ def read_config(edition_dir: Path, diagnostics: Diagnostics) -> SiteConfig | Non
         resolved_inside(path, edition_dir.resolve())
         source = read_regular_file(path).decode("utf-8-sig")
     except Refused as refused:
-        diagnostics.error("unreadable", f"this file {refused.reason} and is not read", Location(CONFIG_FILE),
-                          f"make {CONFIG_FILE} a regular file in the edition folder")
+        diagnostics.error(
+            "unreadable", f"this file {refused.reason} and is not read", Location(CONFIG_FILE), f"make {CONFIG_FILE} a regular file in the edition folder"
+        )
         return None
     except UnicodeDecodeError as exc:
         diagnostics.error("encoding", f"{CONFIG_FILE} is not UTF-8 (byte {exc.start})", Location(CONFIG_FILE))
         return None
     except OSError as exc:
-        diagnostics.error("unreadable", f"cannot read {CONFIG_FILE}: {exc.strerror or exc}", Location(CONFIG_FILE),
-                          "check that the file can be read by the user who runs the command")
+        diagnostics.error(
+            "unreadable",
+            f"cannot read {CONFIG_FILE}: {exc.strerror or exc}",
+            Location(CONFIG_FILE),
+            "check that the file can be read by the user who runs the command",
+        )
         return None
     return parse_config(source, diagnostics)
 
@@ -439,9 +475,7 @@ def _check_mapping(
             diagnostics.error("invalid-setting", f"'{'.'.join((*path, name))}': {exc}", at(*path, name), option.doc)
     for name, option in options.items():
         if option.required and name not in checked and name not in data:
-            diagnostics.error(
-                "missing-setting", f"{CONFIG_FILE} needs '{name}': {option.doc}", at(*path) if path else Location(CONFIG_FILE, 1, 1)
-            )
+            diagnostics.error("missing-setting", f"{CONFIG_FILE} needs '{name}': {option.doc}", at(*path) if path else Location(CONFIG_FILE, 1, 1))
     return checked
 
 
@@ -466,8 +500,7 @@ def _check_rules(rules: list[Any], document: YamlDocument, diagnostics: Diagnost
             pattern = regex.compile(str(rule.get("pattern", "")))
         except regex.error as exc:
             reason = getattr(exc, "msg", exc)  # (the `regex` package's error has the message alone there, as `re`'s does)
-            diagnostics.error("invalid-rule", f"the pattern of apparatus rule {index + 1} is not a valid regular expression: {reason}",
-                              at(index, "pattern"))
+            diagnostics.error("invalid-rule", f"the pattern of apparatus rule {index + 1} is not a valid regular expression: {reason}", at(index, "pattern"))
             ok = False
             continue
         display = rule.get("display", "inline")
@@ -486,18 +519,23 @@ def _check_rules(rules: list[Any], document: YamlDocument, diagnostics: Diagnost
             continue
         tei = str(rule.get("tei") or "")
         if tei and tei not in TEI_ELEMENTS:
-            diagnostics.error("invalid-rule", f"apparatus rule {index + 1}: tei must be {', '.join(TEI_ELEMENTS[:-1])} or {TEI_ELEMENTS[-1]}, "
-                              f"found '{tei}'", at(index, "tei"))
+            diagnostics.error(
+                "invalid-rule", f"apparatus rule {index + 1}: tei must be {', '.join(TEI_ELEMENTS[:-1])} or {TEI_ELEMENTS[-1]}, found '{tei}'", at(index, "tei")
+            )
             ok = False
             continue
         reason = str(rule.get("reason") or "").strip()
         if reason and not re.fullmatch(r"[\w-]+( [\w-]+)*", reason):
-            diagnostics.error("invalid-rule", f"apparatus rule {index + 1}: reason must be words without punctuation, such as "
-                              f"omitted-in-original, found '{reason}'", at(index, "reason"))
+            diagnostics.error(
+                "invalid-rule",
+                f"apparatus rule {index + 1}: reason must be words without punctuation, such as omitted-in-original, found '{reason}'",
+                at(index, "reason"),
+            )
             ok = False
             continue
         label = str(rule.get("label") or type_.capitalize())
         where = at(index, "pattern")
-        checked.append(ApparatusRule(pattern, type_, label, display, str(rule.get("note") or "{text}"), tei, reason,
-                                     index + 1, (where.line, where.col), RULE_TIME_LIMIT))
+        checked.append(
+            ApparatusRule(pattern, type_, label, display, str(rule.get("note") or "{text}"), tei, reason, index + 1, (where.line, where.col), RULE_TIME_LIMIT)
+        )
     return tuple(checked) if ok else None

@@ -38,8 +38,12 @@ MAX_ID_LENGTH = 200
 # What TEI's xml:lang and HTML's lang accept, as site.yml's `language` does (a BCP 47 tag such as en, ru or zh-Hans).
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 # Authority identifiers that become links, by scheme: anything else there would make a broken or foreign link.
-AUTHORITY_IDENTIFIERS = {"wikidata": re.compile(r"Q[1-9][0-9]*"), "viaf": re.compile(r"[1-9][0-9]*"),
-                         "gnd": re.compile(r"[0-9][0-9X-]*"), "geonames": re.compile(r"[1-9][0-9]*")}
+AUTHORITY_IDENTIFIERS = {
+    "wikidata": re.compile(r"Q[1-9][0-9]*"),
+    "viaf": re.compile(r"[1-9][0-9]*"),
+    "gnd": re.compile(r"[0-9][0-9X-]*"),
+    "geonames": re.compile(r"[1-9][0-9]*"),
+}
 AUTHORITY_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")  # a TEI data word: it becomes <idno type="...">
 URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 SCRIPT_SCHEMES = ("javascript:", "data:", "vbscript:", "file:")  # addresses that run or read something where they are opened
@@ -78,7 +82,6 @@ def _ids(value: Any) -> tuple[str, ...]:
     return tuple(_text(item) for item in value)
 
 
-
 def _document_ids(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         raise Invalid(f"expected a list of document ids, e.g. [{value}]")
@@ -105,8 +108,9 @@ def _slug(value: Any) -> str:
 
 
 def _too_long(slug: str) -> str:
-    return (f"the id '{slug[:20]}…' is {len(slug)} characters long; an id may have at most {MAX_ID_LENGTH}, "
-            "so that a file system can hold the files named after it")
+    return (
+        f"the id '{slug[:20]}…' is {len(slug)} characters long; an id may have at most {MAX_ID_LENGTH}, so that a file system can hold the files named after it"
+    )
 
 
 def _language(value: Any) -> str:
@@ -149,10 +153,15 @@ def _facsimiles(value: Any) -> tuple[Facsimile, ...]:
             raise Invalid(f"page {index}: '{source}' is not an address such as https://example.org/iiif/p1/info.json")
         if not remote and (source.startswith("/") or ".." in Path(source).parts or "\\" in source):
             raise Invalid(f"page {index}: '{source}' must be a path inside content/, e.g. facsimiles/page-1.png, or an https:// URL")
-        pages.append(Facsimile(
-            n=_text(entry.get("n", index)), source=source, label=_text(entry["label"]) if "label" in entry else None,
-            width=_size(entry["width"]) if "width" in entry else None, height=_size(entry["height"]) if "height" in entry else None,
-        ))
+        pages.append(
+            Facsimile(
+                n=_text(entry.get("n", index)),
+                source=source,
+                label=_text(entry["label"]) if "label" in entry else None,
+                width=_size(entry["width"]) if "width" in entry else None,
+                height=_size(entry["height"]) if "height" in entry else None,
+            )
+        )
     labels = [page.n for page in pages]
     if len(set(labels)) != len(labels):
         raise Invalid("two pages have the same 'n'; give each page its own")
@@ -161,8 +170,9 @@ def _facsimiles(value: Any) -> tuple[Facsimile, ...]:
     for label in labels:
         key = re.sub(r"[^\w]+", "-", re.sub(r"['’]", "", label.strip().casefold())).strip("-") or "unspecified"
         if key in surface_keys:
-            raise Invalid(f"the pages '{surface_keys[key]}' and '{label}' differ only in signs and spaces; "
-                          "give each page a label that differs in letters or digits")
+            raise Invalid(
+                f"the pages '{surface_keys[key]}' and '{label}' differ only in signs and spaces; give each page a label that differs in letters or digits"
+            )
         surface_keys[key] = label
     return tuple(pages)
 
@@ -237,7 +247,9 @@ def read_source(root: Path, file: Path, diagnostics: Diagnostics, real_folders: 
         return None
     except TooLarge as exc:
         diagnostics.error(
-            "too-large", f"this file is {exc.size:,} bytes, more than the limit of {MAX_FILE_BYTES:,}", Location(relative),
+            "too-large",
+            f"this file is {exc.size:,} bytes, more than the limit of {MAX_FILE_BYTES:,}",
+            Location(relative),
             "split it into several documents",
         )
         return None
@@ -245,8 +257,12 @@ def read_source(root: Path, file: Path, diagnostics: Diagnostics, real_folders: 
         diagnostics.error("unreadable", f"cannot read this file: {exc.strerror}", Location(relative))
         return None
     except RuntimeError:  # what pathlib's resolve raises for a loop of symbolic links
-        diagnostics.error("unreadable", "cannot read this file: it is a symbolic link that leads back to itself", Location(relative),
-                          "replace the link by the file, or point it at one")
+        diagnostics.error(
+            "unreadable",
+            "cannot read this file: it is a symbolic link that leads back to itself",
+            Location(relative),
+            "replace the link by the file, or point it at one",
+        )
         return None
     try:
         text = raw.decode("utf-8-sig")
@@ -317,8 +333,12 @@ def _is_linked_folder(entry: os.DirEntry[str]) -> bool:
 
 def _report_unreadable(unreadable: list[tuple[str, str]], diagnostics: Diagnostics) -> None:
     for folder, why in unreadable:
-        diagnostics.error("unreadable-folder", f"this folder cannot be read ({why}); the files in it would be missing from the site",
-                          Location(folder), "make it a folder the user who builds the edition can read")
+        diagnostics.error(
+            "unreadable-folder",
+            f"this folder cannot be read ({why}); the files in it would be missing from the site",
+            Location(folder),
+            "make it a folder the user who builds the edition can read",
+        )
 
 
 def _check_linked_folders(root: Path, linked_folders: list[Path], diagnostics: Diagnostics) -> None:
@@ -326,11 +346,16 @@ def _check_linked_folders(root: Path, linked_folders: list[Path], diagnostics: D
     for linked in linked_folders:
         relative = linked.relative_to(root).as_posix()
         if linked.resolve().is_relative_to(root.resolve()):
-            diagnostics.warning("linked-folder", "this folder is a symbolic link and is not read", Location(relative),
-                                "move the files here instead of linking to their folder")
+            diagnostics.warning(
+                "linked-folder", "this folder is a symbolic link and is not read", Location(relative), "move the files here instead of linking to their folder"
+            )
         else:
-            diagnostics.error("outside-edition", "this folder is a link to a place outside the edition folder and is not read",
-                              Location(relative), "copy the files into the edition instead of linking to their folder")
+            diagnostics.error(
+                "outside-edition",
+                "this folder is a link to a place outside the edition folder and is not read",
+                Location(relative),
+                "copy the files into the edition instead of linking to their folder",
+            )
 
 
 # --------------------------------------------------------------------------- front matter
@@ -346,15 +371,20 @@ class FrontMatter:
 def split_front_matter(source: SourceText, diagnostics: Diagnostics) -> FrontMatter | None:
     lines = source.text.split("\n")
     if not lines or lines[0].rstrip() != "---":
-        diagnostics.error("no-front-matter", "the file does not start with front matter ('---' on the first line)",
-                          Location(source.path, 1, 1), FRONT_MATTER_EXAMPLE)
+        diagnostics.error(
+            "no-front-matter", "the file does not start with front matter ('---' on the first line)", Location(source.path, 1, 1), FRONT_MATTER_EXAMPLE
+        )
         return None
     for index in range(1, len(lines)):
         if lines[index].rstrip() in ("---", "..."):
             break
     else:
-        diagnostics.error("unclosed-front-matter", "the front matter is not closed: no second '---' line",
-                          Location(source.path, 1, 1), "end the front matter with a line of three hyphens: ---")
+        diagnostics.error(
+            "unclosed-front-matter",
+            "the front matter is not closed: no second '---' line",
+            Location(source.path, 1, 1),
+            "end the front matter with a line of three hyphens: ---",
+        )
         return None
     try:
         document = parse_yaml("\n".join(lines[1:index]), first_line=2)
@@ -366,7 +396,7 @@ def split_front_matter(source: SourceText, diagnostics: Diagnostics) -> FrontMat
     if not isinstance(document.data, dict):
         diagnostics.error("front-matter", "the front matter must be a list of fields such as 'title: ...'", Location(source.path, 2, 1))
         return None
-    return FrontMatter(document, "\n".join(lines[index + 1:]), index + 2)
+    return FrontMatter(document, "\n".join(lines[index + 1 :]), index + 2)
 
 
 def _check_fields(
@@ -386,8 +416,9 @@ def _check_fields(
         locations[name] = Location(path, line, col)
         check = fields.get(name)
         if check is None:
-            diagnostics.warning("unknown-field", f"unknown field '{name}' is ignored{did_you_mean(name, fields)}",
-                                locations[name], "known fields: " + ", ".join(fields))
+            diagnostics.warning(
+                "unknown-field", f"unknown field '{name}' is ignored{did_you_mean(name, fields)}", locations[name], "known fields: " + ", ".join(fields)
+            )
             continue
         try:
             values[name] = check(value)
@@ -398,8 +429,7 @@ def _check_fields(
             ok = False
     for name in required:
         if name not in data:
-            diagnostics.error("missing-field", f"the front matter has no '{name}'", Location(path, 1, 1),
-                              f"add a line '{name}: ...' between the '---' lines")
+            diagnostics.error("missing-field", f"the front matter has no '{name}'", Location(path, 1, 1), f"add a line '{name}: ...' between the '---' lines")
             ok = False
     return values, locations, ok
 
@@ -411,8 +441,12 @@ def _without_control_characters(path: str, front: FrontMatter, diagnostics: Diag
         line = front.body.count("\n", 0, match.start()) + front.body_line
         col = match.start() - (front.body.rfind("\n", 0, match.start()) + 1) + 1
         more = f" (and {len(found) - 1} more in this file)" if len(found) > 1 else ""
-        diagnostics.warning("control-character", f"the invisible control character U+{ord(match.group()):04X} is replaced by U+FFFD (�){more}",
-                            Location(path, line, col), "delete it; it often comes from copying out of a PDF or a scan")
+        diagnostics.warning(
+            "control-character",
+            f"the invisible control character U+{ord(match.group()):04X} is replaced by U+FFFD (�){more}",
+            Location(path, line, col),
+            "delete it; it often comes from copying out of a PDF or a scan",
+        )
     return FrontMatter(front.yaml, CONTROL_CHARACTERS.sub("\ufffd", front.body), front.body_line) if found else front
 
 
@@ -425,21 +459,31 @@ def read_document(source: SourceText, diagnostics: Diagnostics) -> Document | No
     stem = Path(source.path).name.removesuffix(".md")
     if "id" not in values and "id" not in front.yaml.data:
         if SLUG.fullmatch(stem) and len(stem) > MAX_ID_LENGTH:
-            diagnostics.error("invalid-id", _too_long(stem), Location(source.path, 1, 1),
-                              f"rename the file to a shorter name, or add 'id: ...' of at most {MAX_ID_LENGTH} characters to the front matter")
+            diagnostics.error(
+                "invalid-id",
+                _too_long(stem),
+                Location(source.path, 1, 1),
+                f"rename the file to a shorter name, or add 'id: ...' of at most {MAX_ID_LENGTH} characters to the front matter",
+            )
             ok = False
         elif SLUG.fullmatch(stem):
             values["id"] = stem
         elif SLUG.fullmatch(stem.lower()):
             # Ids are lowercase so that 'A.md' and 'a.md' cannot become one page on Windows or macOS.
-            diagnostics.error("invalid-id", f"the file name '{stem}' has capital letters and cannot serve as the document id",
-                              Location(source.path, 1, 1),
-                              f"rename the file to '{stem.lower()}.md', or add 'id: {stem.lower()}' to the front matter")
+            diagnostics.error(
+                "invalid-id",
+                f"the file name '{stem}' has capital letters and cannot serve as the document id",
+                Location(source.path, 1, 1),
+                f"rename the file to '{stem.lower()}.md', or add 'id: {stem.lower()}' to the front matter",
+            )
             ok = False
         else:
-            diagnostics.error("invalid-id", f"the file name '{stem}' cannot serve as the document id",
-                              Location(source.path, 1, 1),
-                              "rename the file with lowercase letters, digits and hyphens, or add 'id: ...' to the front matter")
+            diagnostics.error(
+                "invalid-id",
+                f"the file name '{stem}' cannot serve as the document id",
+                Location(source.path, 1, 1),
+                "rename the file with lowercase letters, digits and hyphens, or add 'id: ...' to the front matter",
+            )
             ok = False
     if not ok:
         return None
@@ -481,8 +525,12 @@ def read_page(source: SourceText, diagnostics: Diagnostics) -> Page | None:
     stem = Path(source.path).name.removesuffix(".md")
     page_id = values.pop("id", None) or stem
     if not SLUG.fullmatch(page_id):
-        diagnostics.error("invalid-id", f"the file name '{stem}' cannot serve as the page address", Location(source.path),
-                          "rename the file with lowercase letters, digits and hyphens")
+        diagnostics.error(
+            "invalid-id",
+            f"the file name '{stem}' cannot serve as the page address",
+            Location(source.path),
+            "rename the file with lowercase letters, digits and hyphens",
+        )
         ok = False
     elif len(page_id) > MAX_ID_LENGTH:
         diagnostics.error("invalid-id", _too_long(page_id), Location(source.path), "rename the file to a shorter name")
@@ -505,11 +553,17 @@ def _authority(value: Any) -> dict[str, str]:
             raise Invalid(f"'{scheme}' is not a name of an authority scheme: use letters, digits, '-' and '_', e.g. wikidata")
         known = AUTHORITY_IDENTIFIERS.get(scheme)
         if known is not None and not known.fullmatch(identifier):
-            raise Invalid(f"'{identifier}' is not a {scheme} identifier, e.g. "
-                          + {"wikidata": "Q855", "viaf": "101787139", "gnd": "118616242", "geonames": "1816670"}[scheme])
+            raise Invalid(
+                f"'{identifier}' is not a {scheme} identifier, e.g. "
+                + {"wikidata": "Q855", "viaf": "101787139", "gnd": "118616242", "geonames": "1816670"}[scheme]
+            )
         scheme_of_url = URL_SCHEME.match(identifier)
-        if known is None and scheme_of_url and scheme_of_url.group().lower() not in ("http:", "https:") and (
-                identifier[scheme_of_url.end():].startswith("//") or scheme_of_url.group().lower() in SCRIPT_SCHEMES):
+        if (
+            known is None
+            and scheme_of_url
+            and scheme_of_url.group().lower() not in ("http:", "https:")
+            and (identifier[scheme_of_url.end() :].startswith("//") or scheme_of_url.group().lower() in SCRIPT_SCHEMES)
+        ):
             raise Invalid(f"'{identifier[:60]}' of '{scheme}' is an address that is not http(s)")
         records[scheme] = identifier
     return records
@@ -565,8 +619,9 @@ def read_register(kind: str, source: SourceText, diagnostics: Diagnostics, memo:
         if entry is None:
             continue
         if entry.id in seen:
-            diagnostics.error("duplicate-id", f"the id '{entry.id}' is already used at line {seen[entry.id].line}",
-                              id_where or where, "give each entry its own id")
+            diagnostics.error(
+                "duplicate-id", f"the id '{entry.id}' is already used at line {seen[entry.id].line}", id_where or where, "give each entry its own id"
+            )
             continue
         seen[entry.id] = where
         entries.append(entry)
@@ -588,9 +643,15 @@ def _register_items(source: SourceText, kind: str, memo: ParseMemo) -> list[Regi
         return None
     texts = [(start, "".join(lines[start:end])) for start, end in zip(starts, [*starts[1:], len(lines)], strict=True)]
     try:
-        return [memo._parse(("register-entry", digest(f"{kind}\0{source.path}\0{start}\0{text}")), SourceText(source.path, text),
-                            Diagnostics(), partial(_register_entry_alone, kind, start))  # (an entry's problems are in its item)
-                for start, text in texts]
+        return [
+            memo._parse(
+                ("register-entry", digest(f"{kind}\0{source.path}\0{start}\0{text}")),
+                SourceText(source.path, text),
+                Diagnostics(),
+                partial(_register_entry_alone, kind, start),
+            )  # (an entry's problems are in its item)
+            for start, text in texts
+        ]
     except _NotAlone:
         return None
 
@@ -618,8 +679,7 @@ def _register_items_whole(kind: str, source: SourceText, diagnostics: Diagnostic
         diagnostics.error("yaml", problem.message, Location(source.path, problem.line, problem.col), problem.hint)
         return []
     if document.data is None:
-        diagnostics.error("empty-register", f"{source.path} is empty", Location(source.path),
-                          f"list the {kind} as '- id: ...' entries, or delete the file")
+        diagnostics.error("empty-register", f"{source.path} is empty", Location(source.path), f"list the {kind} as '- id: ...' entries, or delete the file")
         return []
     if not isinstance(document.data, list):
         diagnostics.error("register", f"{source.path} must be a list of entries, each starting with '- id: ...'", Location(source.path))
@@ -671,8 +731,11 @@ class ParseMemo:
     """What the last build made of each source text (see memory.py): a text read again is not parsed again,
     and a file unchanged since (its size, times and inode, as unchanged.py compares them) is not even read."""
 
-    def __init__(self, earlier: Mapping[tuple[str, str], tuple[Any, tuple[Diagnostic, ...]]] | None = None,
-                 earlier_files: Mapping[str, tuple[FileState, tuple[str, str]]] | None = None) -> None:
+    def __init__(
+        self,
+        earlier: Mapping[tuple[str, str], tuple[Any, tuple[Diagnostic, ...]]] | None = None,
+        earlier_files: Mapping[str, tuple[FileState, tuple[str, str]]] | None = None,
+    ) -> None:
         self.earlier = earlier or {}
         self.now: dict[tuple[str, str], tuple[Any, tuple[Diagnostic, ...]]] = {}
         self.earlier_files = earlier_files or {}
@@ -682,8 +745,7 @@ class ParseMemo:
     def parse(self, kind: str, source: SourceText, diagnostics: Diagnostics, parse: Callable[[SourceText, Diagnostics], T]) -> T:
         return self._parse((kind, digest(f"{source.path}\0{source.text}")), source, diagnostics, parse)
 
-    def _parse(self, key: tuple[str, str], source: SourceText | None, diagnostics: Diagnostics,
-               parse: Callable[[SourceText, Diagnostics], T]) -> T:
+    def _parse(self, key: tuple[str, str], source: SourceText | None, diagnostics: Diagnostics, parse: Callable[[SourceText, Diagnostics], T]) -> T:
         found = self.earlier.get(key) or self.now.get(key)
         if found is None:
             assert source is not None, "a file is only left unread when its parse is known"
@@ -693,9 +755,17 @@ class ParseMemo:
         diagnostics.extend(found[1])
         return found[0]
 
-    def parse_files(self, kind: str, root: Path, files: Sequence[tuple[str, str]], diagnostics: Diagnostics,
-                    parse: Callable[[SourceText, Diagnostics], T], real_folders: dict[Path, Path], jobs: int | None = 1,
-                    meanwhile: Callable[[], None] | None = None) -> list[T | None]:
+    def parse_files(
+        self,
+        kind: str,
+        root: Path,
+        files: Sequence[tuple[str, str]],
+        diagnostics: Diagnostics,
+        parse: Callable[[SourceText, Diagnostics], T],
+        real_folders: dict[Path, Path],
+        jobs: int | None = 1,
+        meanwhile: Callable[[], None] | None = None,
+    ) -> list[T | None]:
         """`parse` of each file's text, in order, as `_parse` above; None, with a diagnostic, for a file that cannot be read.
 
         `files` are (path, path relative to `root` with forward slashes). A file unchanged since the last build (its
@@ -706,11 +776,17 @@ class ParseMemo:
         unread: list[int] = []
         for number, ((file, relative), state) in enumerate(zip(files, states, strict=True)):
             known = self.earlier_files.get(relative)
-            if not (state is not None and known is not None and known[0] == state and known[1] in self.earlier
-                    and self._inside(root, os.path.dirname(file), real_folders)):
+            if not (
+                state is not None
+                and known is not None
+                and known[0] == state
+                and known[1] in self.earlier
+                and self._inside(root, os.path.dirname(file), real_folders)
+            ):
                 unread.append(number)
-        made = iter_chunks(_read_and_parse, len(unread), (kind, root, [files[n] for n in unread], parse, real_folders, self.earlier), jobs,
-                           here_too=True, meanwhile=meanwhile)
+        made = iter_chunks(
+            _read_and_parse, len(unread), (kind, root, [files[n] for n in unread], parse, real_folders, self.earlier), jobs, here_too=True, meanwhile=meanwhile
+        )
         unread_now = set(unread)
         results: list[T | None] = []
         for number, ((_, relative), state) in enumerate(zip(files, states, strict=True)):
@@ -786,8 +862,11 @@ def read_edition(root: Path, diagnostics: Diagnostics, memo: ParseMemo | None = 
 
     documents = read_documents(root, diagnostics, memo, jobs, meanwhile=read_registers)  # (which always runs it)
     diagnostics.extend(register_problems.items)
-    pages = [page for file in _markdown_files(root, PAGES_DIR, diagnostics)
-             if (source := read_source(root, file, diagnostics)) and (page := memo.parse("page", source, diagnostics, read_page))]
+    pages = [
+        page
+        for file in _markdown_files(root, PAGES_DIR, diagnostics)
+        if (source := read_source(root, file, diagnostics)) and (page := memo.parse("page", source, diagnostics, read_page))
+    ]
     pages = _check_page_ids(pages, diagnostics)
     if config is None:
         if not (root / CONFIG_FILE).is_file():
@@ -805,8 +884,9 @@ def read_edition(root: Path, diagnostics: Diagnostics, memo: ParseMemo | None = 
     )
 
 
-def read_documents(root: Path, diagnostics: Diagnostics, memo: ParseMemo | None = None, jobs: int | None = 1,
-                   meanwhile: Callable[[], None] | None = None) -> list[Document]:
+def read_documents(
+    root: Path, diagnostics: Diagnostics, memo: ParseMemo | None = None, jobs: int | None = 1, meanwhile: Callable[[], None] | None = None
+) -> list[Document]:
     """The documents, read on `jobs` cores; `meanwhile` is other work for this process (see parallel.iter_chunks)."""
     memo = memo or ParseMemo()
     documents: list[Document] = []
@@ -846,8 +926,12 @@ def _with_versions(root: Path, documents: list[Document], version_files: list[Pa
         document = by_path.get(main_path)
         if match is None or document is None:
             if not (root / main_path).exists():
-                diagnostics.warning("orphan-version", f"this version has no document {main_path} beside it and is not published",
-                                    Location(relative), f"add {main_path}, or rename this file")
+                diagnostics.warning(
+                    "orphan-version",
+                    f"this version has no document {main_path} beside it and is not published",
+                    Location(relative),
+                    f"add {main_path}, or rename this file",
+                )
             continue
         source = read_source(root, file, diagnostics)
         version = read_version(source, match["key"], document, diagnostics) if source else None
@@ -864,8 +948,12 @@ def _check_case_collisions(files: list[str], diagnostics: Diagnostics) -> None:
     for relative in files:
         earlier = first.setdefault(relative.casefold(), relative)
         if earlier != relative:
-            diagnostics.error("case-collision", f"this file name differs from {earlier} only in capital letters",
-                              Location(relative), "on Windows and macOS the two would be one file: rename or merge them")
+            diagnostics.error(
+                "case-collision",
+                f"this file name differs from {earlier} only in capital letters",
+                Location(relative),
+                "on Windows and macOS the two would be one file: rename or merge them",
+            )
 
 
 def _read_register_file(root: Path, kind: str, diagnostics: Diagnostics, memo: ParseMemo) -> list[RegisterEntry]:
@@ -876,8 +964,24 @@ def _read_register_file(root: Path, kind: str, diagnostics: Diagnostics, memo: P
     return read_register(kind, source, diagnostics, memo) if source else []  # (entry by entry from the memory: see read_register)
 
 
-RESERVED_PAGE_IDS = frozenset({"documents", "persons", "places", "terms", "assets", "apparatus", "chronology", "search", "pagefind", "index", "404",
-                               "correspondence", "subjects", "collections"})
+RESERVED_PAGE_IDS = frozenset(
+    {
+        "documents",
+        "persons",
+        "places",
+        "terms",
+        "assets",
+        "apparatus",
+        "chronology",
+        "search",
+        "pagefind",
+        "index",
+        "404",
+        "correspondence",
+        "subjects",
+        "collections",
+    }
+)
 
 
 def _check_page_ids(pages: list[Page], diagnostics: Diagnostics) -> list[Page]:
@@ -885,12 +989,16 @@ def _check_page_ids(pages: list[Page], diagnostics: Diagnostics) -> list[Page]:
     kept: dict[str, Page] = {}
     for page in sorted(pages, key=lambda page: page.path):
         if page.id in RESERVED_PAGE_IDS:
-            diagnostics.error("reserved-page", f"a page cannot be called '{page.id}': the edition uses that address itself",
-                              Location(page.path), "rename the file")
+            diagnostics.error(
+                "reserved-page", f"a page cannot be called '{page.id}': the edition uses that address itself", Location(page.path), "rename the file"
+            )
         elif page.id in kept:
-            diagnostics.error("duplicate-id", f"the page id '{page.id}' is already used by {kept[page.id].path}",
-                              Location(page.path), "give each page its own file name or 'id'")
+            diagnostics.error(
+                "duplicate-id",
+                f"the page id '{page.id}' is already used by {kept[page.id].path}",
+                Location(page.path),
+                "give each page its own file name or 'id'",
+            )
         else:
             kept[page.id] = page
     return list(kept.values())
-

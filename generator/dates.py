@@ -90,9 +90,7 @@ def parse_date(value: object) -> PartialDate:
         raise DateProblem("the date is empty")
     match = _EDTF.match(text)
     if not match:
-        raise DateProblem(
-            f"'{text}' is not a date in the form 1951-10-18, 1951-10 or 1951 (add ? if uncertain, ~ if approximate)"
-        )
+        raise DateProblem(f"'{text}' is not a date in the form 1951-10-18, 1951-10 or 1951 (add ? if uncertain, ~ if approximate)")
     year = int(match["year"])
     month = int(match["month"]) if match["month"] else None
     day = int(match["day"]) if match["day"] else None

@@ -98,7 +98,10 @@ def cached_thumbnail(data: bytes, cache_dir: Path | None) -> tuple[bytes, int, i
 
 
 def read_page_images(
-    root: Path, edition: Edition, diagnostics: Diagnostics, cache_dir: Path | None = None,
+    root: Path,
+    edition: Edition,
+    diagnostics: Diagnostics,
+    cache_dir: Path | None = None,
 ) -> tuple[dict[str, tuple[PageImage, ...]], dict[str, bytes]]:
     """Each document's pages, and the files to publish (images and thumbnails by output path)."""
     pages: dict[str, tuple[PageImage, ...]] = {}
@@ -107,14 +110,18 @@ def read_page_images(
     for document in edition.documents:
         if document.facsimiles:
             pages[document.id] = tuple(
-                page for facsimile in document.facsimiles
-                if (page := _page_image(root, document, facsimile, files, owners, diagnostics, cache_dir)) is not None
+                page for facsimile in document.facsimiles if (page := _page_image(root, document, facsimile, files, owners, diagnostics, cache_dir)) is not None
             )
     return pages, files
 
 
 def _page_image(
-    root: Path, document: Document, facsimile: Facsimile, files: dict[str, bytes], owners: dict[str, str], diagnostics: Diagnostics,
+    root: Path,
+    document: Document,
+    facsimile: Facsimile,
+    files: dict[str, bytes],
+    owners: dict[str, str],
+    diagnostics: Diagnostics,
     cache_dir: Path | None,
 ) -> PageImage | None:
     label = facsimile.label or ""
@@ -123,8 +130,12 @@ def _page_image(
         if facsimile.source.endswith("/info.json"):
             src, thumbnail = iiif_urls(facsimile.source)
         elif "manifest" in facsimile.source:
-            diagnostics.warning("iiif-manifest", f"'{facsimile.source}' looks like a IIIF manifest; list the pages' image services instead",
-                                where, "give each page's info.json URL, e.g. https://example.org/iiif/page-1/info.json")
+            diagnostics.warning(
+                "iiif-manifest",
+                f"'{facsimile.source}' looks like a IIIF manifest; list the pages' image services instead",
+                where,
+                "give each page's info.json URL, e.g. https://example.org/iiif/page-1/info.json",
+            )
             return None
         else:
             src = thumbnail = facsimile.source
@@ -135,17 +146,23 @@ def _page_image(
         data = read_regular_file(file, MAX_IMAGE_BYTES)
     except Refused as exc:
         reason = exc.reason.replace("the edition folder", "content/")
-        diagnostics.error("outside-edition" if exc.reason == LINK_OUT else "not-a-file",
-                          f"the page image content/{facsimile.source} {reason} and is not read", where,
-                          "copy the image into content/ instead of linking to it" if exc.reason == LINK_OUT else "replace it with the image file")
+        diagnostics.error(
+            "outside-edition" if exc.reason == LINK_OUT else "not-a-file",
+            f"the page image content/{facsimile.source} {reason} and is not read",
+            where,
+            "copy the image into content/ instead of linking to it" if exc.reason == LINK_OUT else "replace it with the image file",
+        )
         return None
     except TooLarge:
-        diagnostics.error("too-large", f"the page image {facsimile.source} is larger than {MAX_IMAGE_BYTES // 1_000_000} MB", where,
-                          "publish a smaller copy")
+        diagnostics.error("too-large", f"the page image {facsimile.source} is larger than {MAX_IMAGE_BYTES // 1_000_000} MB", where, "publish a smaller copy")
         return None
     except OSError:
-        diagnostics.error("missing-image", f"the page image content/{facsimile.source} does not exist", where,
-                          "facsimile paths are relative to content/, e.g. facsimiles/page-1.png")
+        diagnostics.error(
+            "missing-image",
+            f"the page image content/{facsimile.source} does not exist",
+            where,
+            "facsimile paths are relative to content/, e.g. facsimiles/page-1.png",
+        )
         return None
     problem = _image_problem(facsimile.source, data)
     if problem:
@@ -161,8 +178,9 @@ def _page_image(
     for path, what in ((src, f"the page image content/{facsimile.source}"), (thumbnail, f"the thumbnail of content/{facsimile.source}")):
         taken = owners.setdefault(path, what)
         if taken != what:
-            diagnostics.error("image-collision", f"{what} would be published as {path}, where {taken} is published", where,
-                              "rename or move one of the two images")
+            diagnostics.error(
+                "image-collision", f"{what} would be published as {path}, where {taken} is published", where, "rename or move one of the two images"
+            )
             return None
     files[src] = data
     files[thumbnail] = thumbnail_bytes
@@ -188,12 +206,15 @@ def _image_problem(source: str, data: bytes) -> tuple[str, str] | None:
         return f"content/{source} is not an image that can be read (PNG, JPEG, WebP or GIF)", ""
     extension = posixpath.splitext(source)[1].lower()
     if found not in IMAGE_FORMATS:
-        return (f"content/{source} is a {found} image; page images are published as PNG, JPEG, WebP or GIF",
-                "save a copy in one of those formats")
+        return (f"content/{source} is a {found} image; page images are published as PNG, JPEG, WebP or GIF", "save a copy in one of those formats")
     if extension not in IMAGE_EXTENSIONS[found]:
-        return (f"content/{source} is a {found} image, but its name ends in '{extension}'",
-                f"name it with the extension of its format: {' or '.join(IMAGE_EXTENSIONS[found])}")
+        return (
+            f"content/{source} is a {found} image, but its name ends in '{extension}'",
+            f"name it with the extension of its format: {' or '.join(IMAGE_EXTENSIONS[found])}",
+        )
     if Image.MAX_IMAGE_PIXELS and width * height > Image.MAX_IMAGE_PIXELS:
-        return (f"content/{source} is {width} x {height} pixels, more than the {Image.MAX_IMAGE_PIXELS:,} a page image may have",
-                "publish a copy of a sensible size")
+        return (
+            f"content/{source} is {width} x {height} pixels, more than the {Image.MAX_IMAGE_PIXELS:,} a page image may have",
+            "publish a copy of a sensible size",
+        )
     return None

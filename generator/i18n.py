@@ -38,9 +38,20 @@ def N_(message: str) -> str:
 ROLE_NAMES = {"author": N_("author"), "recipient": N_("recipient"), "mentioned": N_("mentioned")}
 # Words other modules hand to the theme, which translates them where it shows them (`_(facet.label)`, `_(heading)`).
 THEME_WORDS = (
-    N_("Type"), N_("Year"), N_("From"), N_("To"), N_("Person"), N_("Subjects"), N_("Collections"),
-    N_("Markdown source"), N_("Plain text"), N_("TEI corpus"), N_("Persons and places (TEI)"), N_("Correspondence (CMIF)"),
-    N_("Data (JSON)"), N_("Atom feed"),
+    N_("Type"),
+    N_("Year"),
+    N_("From"),
+    N_("To"),
+    N_("Person"),
+    N_("Subjects"),
+    N_("Collections"),
+    N_("Markdown source"),
+    N_("Plain text"),
+    N_("TEI corpus"),
+    N_("Persons and places (TEI)"),
+    N_("Correspondence (CMIF)"),
+    N_("Data (JSON)"),
+    N_("Atom feed"),
 )
 
 
@@ -81,8 +92,11 @@ def _check_placeholders(catalogue: Catalog) -> None:
             try:
                 translation % values
             except (KeyError, ValueError, TypeError) as exc:
-                problem = f"asks for the value '{exc.args[0]}', which it is not given" if isinstance(exc, KeyError) \
+                problem = (
+                    f"asks for the value '{exc.args[0]}', which it is not given"
+                    if isinstance(exc, KeyError)
                     else "has a % that starts no placeholder such as %(name)s (write a literal % as %%)"
+                )
                 raise CatalogueProblem(f"the translation of '{ids[0][:40]}' {problem}", message.lineno or 1) from None
 
 
@@ -109,8 +123,7 @@ def read_catalogue(po: Path) -> gettext.GNUTranslations:
     except LookupError as exc:  # an unknown charset in the Content-Type header
         raise CatalogueProblem(f"the catalogue's charset is not known: {exc}", _line_of(po_text, b"charset=")) from None
     except UnicodeDecodeError as exc:  # (raised for one line, so the line is found again here)
-        line = next((number for number, text in enumerate(po_text.split(b"\n"), start=1)
-                     if not _decodes(text, exc.encoding)), 1)
+        line = next((number for number, text in enumerate(po_text.split(b"\n"), start=1) if not _decodes(text, exc.encoding)), 1)
         raise CatalogueProblem(f"this line of the catalogue is not in its charset, {exc.encoding}", line) from None
     except (ValueError, SyntaxError, RecursionError, MemoryError, OverflowError) as exc:
         # gettext compiles the Plural-Forms rule into code, and refuses one that is not a C expression of n.
@@ -152,8 +165,15 @@ def catalogue_problems(language: str, theme_folders: Sequence[Path]) -> list[Dia
         except CatalogueProblem as problem:
             folder = po.parents[3]  # themes/<theme>/locale/<lang>/LC_MESSAGES/messages.po
             shown = po.relative_to(folder.parent.parent).as_posix()
-            problems.append(Diagnostic(Severity.ERROR, "catalogue", problem.message, Location(shown, problem.line, 1),
-                                       "fix or remove the catalogue; a message it lacks shows in English"))
+            problems.append(
+                Diagnostic(
+                    Severity.ERROR,
+                    "catalogue",
+                    problem.message,
+                    Location(shown, problem.line, 1),
+                    "fix or remove the catalogue; a message it lacks shows in English",
+                )
+            )
     return problems
 
 

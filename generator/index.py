@@ -102,8 +102,12 @@ def _sorted_entries(entries: Iterable[RegisterEntry]) -> list[RegisterEntry]:
 
 
 InDocument = tuple[tuple[RegisterEntry, tuple[str, ...]], ...]  # a document's entries of one kind, with their roles there
-FRONT_MATTER_ROLES = (("authors", "person", "author"), ("recipients", "person", "recipient"), ("persons", "person", "mentioned"),
-                      ("places", "place", "mentioned"))
+FRONT_MATTER_ROLES = (
+    ("authors", "person", "author"),
+    ("recipients", "person", "recipient"),
+    ("persons", "person", "mentioned"),
+    ("places", "place", "mentioned"),
+)
 
 
 @dataclass(frozen=True)
@@ -134,7 +138,10 @@ def build_index(edition: Edition, diagnostics: Diagnostics, mentions: Mapping[st
 
 
 def index_with_parts(
-    edition: Edition, diagnostics: Diagnostics, mentions: Mapping[str, Sequence[Mention]] | None = None, earlier: IndexParts | None = None,
+    edition: Edition,
+    diagnostics: Diagnostics,
+    mentions: Mapping[str, Sequence[Mention]] | None = None,
+    earlier: IndexParts | None = None,
     links: Mapping[str, Sequence[DocumentLink]] | None = None,
 ) -> tuple[EditionIndex, IndexParts]:
     """The index, and its parts for the next build: a document's part is reused while the document, its mentions
@@ -227,8 +234,9 @@ def _appearances(parts: Iterable[DocumentPart]) -> dict[str, tuple[Appearance, .
     return {key: tuple(found) for key, found in grouped.items()}
 
 
-def _document_part(document: Document, found: Sequence[Mention], registers: Mapping[str, Mapping[str, RegisterEntry]],
-                   diagnostics: Diagnostics) -> DocumentPart:
+def _document_part(
+    document: Document, found: Sequence[Mention], registers: Mapping[str, Mapping[str, RegisterEntry]], diagnostics: Diagnostics
+) -> DocumentPart:
     roles: dict[str, set[str]] = defaultdict(set)
     complete = True
     for field_name, kind, role in FRONT_MATTER_ROLES:
@@ -252,9 +260,17 @@ def _document_part(document: Document, found: Sequence[Mention], registers: Mapp
     appearances = []
     for key, doc_roles in roles.items():
         counts = surfaces.get(key)
-        appearances.append((key, Appearance(document, tuple(r for r in ROLE_ORDER if r in doc_roles),
-                                            surfaces=tuple(sorted(counts.items(), key=lambda s: (-s[1], s[0]))) if counts else (),
-                                            mentions=sum(counts.values()) if counts else 0)))
+        appearances.append(
+            (
+                key,
+                Appearance(
+                    document,
+                    tuple(r for r in ROLE_ORDER if r in doc_roles),
+                    surfaces=tuple(sorted(counts.items(), key=lambda s: (-s[1], s[0]))) if counts else (),
+                    mentions=sum(counts.values()) if counts else 0,
+                ),
+            )
+        )
     return DocumentPart(document, found, tuple(appearances), _entries_named(appearances, registers), complete)
 
 
@@ -277,7 +293,9 @@ def _still_named(kept: DocumentPart, registers: Mapping[str, Mapping[str, Regist
 
 
 def document_relations(
-    documents: Sequence[Document], appearances: Mapping[str, tuple[Appearance, ...]], links: Mapping[str, Sequence[DocumentLink]],
+    documents: Sequence[Document],
+    appearances: Mapping[str, tuple[Appearance, ...]],
+    links: Mapping[str, Sequence[DocumentLink]],
     diagnostics: Diagnostics,
 ) -> dict[str, dict[str, tuple[Document, ...]]]:
     """How documents point at each other: `related` (the editor's, shown on both), `cited_in` (backlinks of doc: links)
@@ -288,8 +306,12 @@ def document_relations(
     for document in documents:
         for other in document.related:
             if other not in by_id:
-                diagnostics.error("unknown-document", f"'{other}' in 'related' is not a document of the edition{did_you_mean(other, by_id)}",
-                                  document.location_of("related"), "use the id of a document in content/documents/, or remove it")
+                diagnostics.error(
+                    "unknown-document",
+                    f"'{other}' in 'related' is not a document of the edition{did_you_mean(other, by_id)}",
+                    document.location_of("related"),
+                    "use the id of a document in content/documents/, or remove it",
+                )
             elif other != document.id:
                 related[document.id].add(other)
                 related[other].add(document.id)
@@ -301,19 +323,29 @@ def document_relations(
                 if target != document_id:
                     cited[target].add(document_id)
             elif source is not None:
-                diagnostics.error("unknown-document", f"'doc:{target}' names no document of the edition{did_you_mean(target, by_id)}",
-                                  Location(source.path, line, col), "use the id of a document in content/documents/")
+                diagnostics.error(
+                    "unknown-document",
+                    f"'doc:{target}' names no document of the edition{did_you_mean(target, by_id)}",
+                    Location(source.path, line, col),
+                    "use the id of a document in content/documents/",
+                )
 
     def in_order(ids: Iterable[str]) -> tuple[Document, ...]:
         return tuple(by_id[i] for i in sorted(ids, key=order.__getitem__))
 
-    return {"related": {d: in_order(ids) for d, ids in related.items()}, "cited_in": {d: in_order(ids) for d, ids in cited.items()},
-            "see_also": _see_also(documents, appearances, order, related, cited)}
+    return {
+        "related": {d: in_order(ids) for d, ids in related.items()},
+        "cited_in": {d: in_order(ids) for d, ids in cited.items()},
+        "see_also": _see_also(documents, appearances, order, related, cited),
+    }
 
 
 def _see_also(
-    documents: Sequence[Document], appearances: Mapping[str, tuple[Appearance, ...]], order: Mapping[str, int],
-    related: Mapping[str, set[str]], cited: Mapping[str, set[str]],
+    documents: Sequence[Document],
+    appearances: Mapping[str, tuple[Appearance, ...]],
+    order: Mapping[str, int],
+    related: Mapping[str, set[str]],
+    cited: Mapping[str, set[str]],
 ) -> dict[str, tuple[Document, ...]]:
     """For each document, up to SEE_ALSO others that share most of its persons, places and subjects (ties: the nearest in
     date first), leaving out those it is related to or cited by already."""

@@ -115,8 +115,7 @@ class KeptRegisters:
     matcher: tuple[NameMatcher, list[Diagnostic]] | None  # see build_matcher; not pickled
 
     @classmethod
-    def of(cls, edition: Edition, digests: dict[tuple[str, str], str], names: str,
-           matcher: tuple[NameMatcher, list[Diagnostic]] | None) -> KeptRegisters:
+    def of(cls, edition: Edition, digests: dict[tuple[str, str], str], names: str, matcher: tuple[NameMatcher, list[Diagnostic]] | None) -> KeptRegisters:
         return cls((edition.persons, edition.places, edition.terms), digests, names, matcher)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -167,8 +166,7 @@ def tree_digest(folders: list[Path], leave_out: tuple[str, ...] = ()) -> str:
     hashed: list[str] = []
     for folder in folders:
         left_out = [folder / name for name in leave_out]
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-                           and not any(p.is_relative_to(sub) for sub in left_out)):
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts and not any(p.is_relative_to(sub) for sub in left_out)):
             try:
                 hashed.append(f"{path}\0{bytes_digest(path.read_bytes())}")
             except OSError:

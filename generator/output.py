@@ -37,8 +37,13 @@ class OutputProblem(Exception):
 
 
 def check_output_dir(
-    edition_dir: Path, output_dir: Path, *, cache_dir: Path | None = None, known_outputs: Collection[Path] = (),
-    inside_edition: bool = False, force: bool = False,
+    edition_dir: Path,
+    output_dir: Path,
+    *,
+    cache_dir: Path | None = None,
+    known_outputs: Collection[Path] = (),
+    inside_edition: bool = False,
+    force: bool = False,
 ) -> list[str]:
     """Refuse an output folder that a build must not replace; give the files a forced build replaces.
 
@@ -50,22 +55,25 @@ def check_output_dir(
     """
     edition = edition_dir.resolve()
     output = output_dir.resolve()
-    relative = Path(os.path.normpath(output_dir.absolute())).relative_to(Path(os.path.normpath(edition_dir.absolute()))) \
-        if inside_edition else None
+    relative = Path(os.path.normpath(output_dir.absolute())).relative_to(Path(os.path.normpath(edition_dir.absolute()))) if inside_edition else None
     shown = relative if relative is not None else output_dir  # as site.yml names it, or as given
     if output == edition:
         raise OutputProblem(f"the output folder '{shown}' is the edition folder itself; choose another, e.g. _site")
     if edition.is_relative_to(output):
         raise OutputProblem(f"the output folder '{shown}' contains the edition folder and would replace it; choose another, e.g. _site")
     if output_dir.is_symlink():
-        raise OutputProblem(f"the output folder '{shown}' is a symbolic link: a build would replace the folder it points to",
-                            "give the folder itself as output, or remove the link")
+        raise OutputProblem(
+            f"the output folder '{shown}' is a symbolic link: a build would replace the folder it points to",
+            "give the folder itself as output, or remove the link",
+        )
     if relative is not None:
         for depth in range(1, len(relative.parts)):
             on_the_way = edition_dir / Path(*relative.parts[:depth])
             if on_the_way.is_symlink():
-                raise OutputProblem(f"the output folder '{shown}' leads out of the edition through the symbolic link '{on_the_way.relative_to(edition_dir)}'",
-                                    "choose an output folder inside the edition with no link on its way, or give --out")
+                raise OutputProblem(
+                    f"the output folder '{shown}' leads out of the edition through the symbolic link '{on_the_way.relative_to(edition_dir)}'",
+                    "choose an output folder inside the edition with no link on its way, or give --out",
+                )
     if output_dir.exists() and not output_dir.is_dir():
         raise OutputProblem(f"the output '{shown}' is a file, not a folder; choose another name")
     if output.is_relative_to(edition / "content") or output.is_relative_to(edition / "themes"):
@@ -74,14 +82,18 @@ def check_output_dir(
     if output.is_relative_to(cache) or cache.is_relative_to(output):
         raise OutputProblem(f"the output folder '{shown}' holds the build memory ({cache.name}), which is not to be published")
     if any(part in VERSION_CONTROL for part in output.parts) or any((output / name).exists() for name in VERSION_CONTROL):
-        raise OutputProblem(f"the output folder '{shown}' is, or holds, a version-control folder, whose history a build would erase",
-                            "publish the site into a folder of its own, such as _site, and copy it from there")
+        raise OutputProblem(
+            f"the output folder '{shown}' is, or holds, a version-control folder, whose history a build would erase",
+            "publish the site into a folder of its own, such as _site, and copy it from there",
+        )
     if not output_dir.is_dir() or (output_dir / SITE_MARKER).is_file() or output in {p.resolve() for p in known_outputs}:
         return []
     found = _files_in(output_dir)
     if found and not force:
-        raise OutputProblem(f"the output folder '{shown}' was not written by this generator and holds {_some_of(found)}",
-                            "choose a new or empty folder; or, to replace this folder and everything in it, build with --force")
+        raise OutputProblem(
+            f"the output folder '{shown}' was not written by this generator and holds {_some_of(found)}",
+            "choose a new or empty folder; or, to replace this folder and everything in it, build with --force",
+        )
     return found
 
 
@@ -235,7 +247,7 @@ def _write_into(folder: Path, relative: str, data: bytes) -> None:
     try:
         rest = memoryview(data)
         while rest:  # (a write may take less than it was given)
-            rest = rest[os.write(descriptor, rest):]
+            rest = rest[os.write(descriptor, rest) :]
     finally:
         os.close(descriptor)
 
@@ -311,8 +323,13 @@ Finish = Callable[[Path, Path | None], None]  # see update_site
 
 
 def update_site(
-    output_dir: Path, changed: Sequence[tuple[str, bytes]], removed: Sequence[str], site_files: int = 0, *,
-    finish: Finish | None = None, finish_folders: Sequence[str] = (),
+    output_dir: Path,
+    changed: Sequence[tuple[str, bytes]],
+    removed: Sequence[str],
+    site_files: int = 0,
+    *,
+    finish: Finish | None = None,
+    finish_folders: Sequence[str] = (),
 ) -> int:
     """Bring an existing site up to date, all or nothing; returns the number of files written.
 
@@ -372,8 +389,7 @@ class _Journal:
     """
 
     @staticmethod
-    def begin(output_dir: Path, changed: Sequence[tuple[str, bytes]], removed: Sequence[str], finish: Finish | None,
-              finish_folders: Sequence[str]) -> None:
+    def begin(output_dir: Path, changed: Sequence[tuple[str, bytes]], removed: Sequence[str], finish: Finish | None, finish_folders: Sequence[str]) -> None:
         work = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-update-", suffix=f"-{output_dir.name}", dir=output_dir.parent))
         try:
             entries = _Journal.prepare(work, output_dir, changed, removed, finish_folders)
@@ -389,8 +405,7 @@ class _Journal:
         shutil.rmtree(work, ignore_errors=True)
 
     @staticmethod
-    def prepare(work: Path, output_dir: Path, changed: Sequence[tuple[str, bytes]], removed: Sequence[str],
-                finish_folders: Sequence[str]) -> dict[str, object]:
+    def prepare(work: Path, output_dir: Path, changed: Sequence[tuple[str, bytes]], removed: Sequence[str], finish_folders: Sequence[str]) -> dict[str, object]:
         (work / "new").mkdir()
         (work / "old").mkdir()
         (work / "aside").mkdir()
@@ -409,10 +424,14 @@ class _Journal:
             if os.path.lexists(target):
                 os.link(target, work / "old" / f"gone-{len(gone)}", follow_symlinks=False)
                 gone.append(relative)
-        made_folders = sorted({parent for relative, _ in files for parent in _parents(relative) if not (output_dir / parent).is_dir()},
-                              key=lambda folder: folder.count("/"))
+        made_folders = sorted(
+            {parent for relative, _ in files for parent in _parents(relative) if not (output_dir / parent).is_dir()}, key=lambda folder: folder.count("/")
+        )
         entries: dict[str, object] = {
-            "output": str(output_dir), "files": files, "gone": gone, "made_folders": made_folders,
+            "output": str(output_dir),
+            "files": files,
+            "gone": gone,
+            "made_folders": made_folders,
             "finish_folders": [[name, (output_dir / name).exists()] for name in finish_folders],
         }
         temporary = work / f"{JOURNAL}.new"

@@ -54,13 +54,12 @@ def month_anchor(year: int, month: int | None) -> str:
 
 
 def split(documents: Sequence[Document], size: int = LIST_PAGE) -> list[tuple[Document, ...]]:
-    return [tuple(documents[start:start + size]) for start in range(0, len(documents), size)] or [()]
+    return [tuple(documents[start : start + size]) for start in range(0, len(documents), size)] or [()]
 
 
 def list_pages(documents: Sequence[Document], first_path: str, folder: str, size: int = LIST_PAGE) -> tuple[ListPage, ...]:
     """The pages of a list: the first at `first_path`, the others at `folder`/<n>/index.html."""
-    return tuple(ListPage(n, first_path if n == 1 else f"{folder}/{n}/index.html", chunk)
-                 for n, chunk in enumerate(split(documents, size), start=1))
+    return tuple(ListPage(n, first_path if n == 1 else f"{folder}/{n}/index.html", chunk) for n, chunk in enumerate(split(documents, size), start=1))
 
 
 def month_links(pages: Sequence[ListPage]) -> tuple[YearLinks, ...]:

@@ -82,7 +82,12 @@ def default_jobs() -> int:
 
 
 def map_chunks(
-    function: Callable[[Sequence[int]], list[Result]], count: int, data: Any, jobs: int | None = None, *, here_too: bool = False,
+    function: Callable[[Sequence[int]], list[Result]],
+    count: int,
+    data: Any,
+    jobs: int | None = None,
+    *,
+    here_too: bool = False,
 ) -> list[Result]:
     """`function` over the item numbers 0..count-1 in chunks, in order; `data` is what `shared()` returns.
 
@@ -95,7 +100,12 @@ def map_chunks(
 
 
 def iter_chunks(
-    function: Callable[[Sequence[int]], list[Result]], count: int, data: Any, jobs: int | None = None, *, here_too: bool = False,
+    function: Callable[[Sequence[int]], list[Result]],
+    count: int,
+    data: Any,
+    jobs: int | None = None,
+    *,
+    here_too: bool = False,
     meanwhile: Callable[[], None] | None = None,
 ) -> Iterator[Result]:
     """As `map_chunks`, the results given as the chunks come back, so that they need not all be held at once.
@@ -119,8 +129,7 @@ def iter_chunks(
                 yield from function(part)
             return
         workers = jobs - 1 if here_too else jobs
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_end_with_parent,
-                                 initargs=(os.getpid(),)) as pool:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_end_with_parent, initargs=(os.getpid(),)) as pool:
             # In chunk order: a worker's future, or what this process made. The workers are kept a few chunks
             # ahead, not all of them: results made faster than the caller takes them (pages it writes) do not
             # pile up in this process.
@@ -143,8 +152,13 @@ def iter_chunks(
                     if not queue:
                         break
                     head = queue[0]
-                    if here_too and isinstance(head, Future) and not head.done() and len(queue) - waiting < CHUNKS_HELD_HERE \
-                            and (next_part := next(chunks, None)) is not None:
+                    if (
+                        here_too
+                        and isinstance(head, Future)
+                        and not head.done()
+                        and len(queue) - waiting < CHUNKS_HELD_HERE
+                        and (next_part := next(chunks, None)) is not None
+                    ):
                         queue.append(function(next_part))  # rather than wait, make the next chunk here
                         continue
                     queue.popleft()

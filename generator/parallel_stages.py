@@ -42,7 +42,10 @@ def _annotate_chunk(numbers: Sequence[int]) -> list[tuple[AnnotatedText, list[Di
 
 
 def annotate_documents(
-    edition: Edition, env_extra: Mapping[str, Any], labels: Mapping[str, str], jobs: int | None = None,
+    edition: Edition,
+    env_extra: Mapping[str, Any],
+    labels: Mapping[str, str],
+    jobs: int | None = None,
     documents: Sequence[Document] | None = None,
 ) -> tuple[dict[str, tuple[AnnotatedText, list[Diagnostic], str, TextExports]], list[Diagnostic]]:
     """The main text of `documents` (by default every document) annotated, by id, with its problems, digest and
@@ -52,8 +55,7 @@ def annotate_documents(
     The problems are also returned together, in the order of the documents.
     """
     documents = edition.documents if documents is None else documents
-    results = map_chunks(_annotate_chunk, len(documents), (edition.config, documents, env_extra, labels, KnownEntries.of(edition),
-                                                           XmlIds.of(edition)), jobs)
+    results = map_chunks(_annotate_chunk, len(documents), (edition.config, documents, env_extra, labels, KnownEntries.of(edition), XmlIds.of(edition)), jobs)
     annotated: dict[str, tuple[AnnotatedText, list[Diagnostic], str, TextExports]] = {}
     problems: list[Diagnostic] = []
     for document, result in zip(documents, results, strict=True):

@@ -109,7 +109,7 @@ def _inside_abbreviation(text: str, start: int, end: int) -> bool:
 
 def _plural_end(text: str, end: int) -> int:
     """Where a plural ending (-s, or -es after s, x, z, ch, sh, o) right after text[:end] ends as a whole word, or -1."""
-    stem = text[max(end - 2, 0):end].lower()
+    stem = text[max(end - 2, 0) : end].lower()
     for suffix in ("s", "es") if stem.endswith(("s", "x", "z", "ch", "sh", "o")) else ("s",):
         stop = end + len(suffix)
         if text[end:stop].lower() == suffix and (stop == len(text) or not _is_word_char(text[stop])):
@@ -120,8 +120,7 @@ def _plural_end(text: str, end: int) -> int:
 class NameMatcher:
     """Every registered name and alias, matched as whole tokens, longest first, in one pass."""
 
-    def __init__(self, entries: Mapping[str, Sequence[RegisterEntry]], *, case_sensitive: bool = True,
-                 not_names: Iterable[str] = ()) -> None:
+    def __init__(self, entries: Mapping[str, Sequence[RegisterEntry]], *, case_sensitive: bool = True, not_names: Iterable[str] = ()) -> None:
         self.case_sensitive = case_sensitive
         self.entries: dict[tuple[str, str], RegisterEntry] = {(kind, e.id): e for kind in KINDS for e in entries.get(kind, ())}
         self.ids: dict[str, tuple[str, ...]] = {kind: tuple(e.id for e in entries.get(kind, ())) for kind in KINDS}
@@ -139,8 +138,7 @@ class NameMatcher:
                 owners[self.fold(name)].setdefault((kind, entry_id), name)
         # Shared names: (folded name, owners in register order).
         self.ambiguous: dict[str, tuple[tuple[str, str], ...]] = {k: tuple(v) for k, v in owners.items() if len(v) > 1}
-        self.names: dict[str, tuple[str, str]] = {
-            k: next(iter(v)) for k, v in owners.items() if len(v) == 1 and k not in self.not_names}
+        self.names: dict[str, tuple[str, str]] = {k: next(iter(v)) for k, v in owners.items() if len(v) == 1 and k not in self.not_names}
         self.automaton = ahocorasick.Automaton()
         for key, owner in self.names.items():
             self.automaton.add_word(key, (len(key), *owner))
@@ -239,7 +237,8 @@ class NameMatcher:
         choices = self.choices.get(shape)
         if choices is None:
             choices = self.choices[shape] = [
-                form for length in range(len(key) - allowed, len(key) + allowed + 1) for form in self.forms_by_shape.get((*shape[:2], length), ())]
+                form for length in range(len(key) - allowed, len(key) + allowed + 1) for form in self.forms_by_shape.get((*shape[:2], length), ())
+            ]
         if not choices:
             return None
         best = process.extractOne(key, choices, scorer=Levenshtein.distance, score_cutoff=allowed)
@@ -263,27 +262,35 @@ def build_matcher(edition: Edition) -> tuple[NameMatcher, list[Diagnostic]]:
     """The build's one matcher, a warning for each name that two entries share and for each entry with one-letter forms."""
     matcher = NameMatcher(
         {"person": edition.persons, "place": edition.places, "term": edition.terms},
-        case_sensitive=edition.config.registers.case_sensitive, not_names=edition.config.registers.not_names,
+        case_sensitive=edition.config.registers.case_sensitive,
+        not_names=edition.config.registers.not_names,
     )
     diagnostics = []
     for key, owners in matcher.ambiguous.items():
         entries = [matcher.entries[o] for o in owners]
         named = " and ".join(f"{kind} '{entry_id}' ({matcher.entries[(kind, entry_id)].location})" for kind, entry_id in owners)
         name = next(n for n in entries[-1].names if matcher.fold(n) == key)  # as the later entry writes it
-        diagnostics.append(Diagnostic(
-            Severity.WARNING, "ambiguous-name", f"'{name}' is a name of {named}; it is never linked automatically",
-            entries[-1].location,
-            f"link each mention explicitly, e.g. [{name}]({owners[0][0]}:{owners[0][1]}), or remove the name from one entry",
-        ))
+        diagnostics.append(
+            Diagnostic(
+                Severity.WARNING,
+                "ambiguous-name",
+                f"'{name}' is a name of {named}; it is never linked automatically",
+                entries[-1].location,
+                f"link each mention explicitly, e.g. [{name}]({owners[0][0]}:{owners[0][1]}), or remove the name from one entry",
+            )
+        )
     for (kind, entry_id), forms in matcher.one_letter.items():
         quoted = " and ".join(f"'{form}'" for form in forms)
-        diagnostics.append(Diagnostic(
-            Severity.WARNING, "one-letter-name",
-            f"{quoted} of {kind} '{entry_id}' {'has' if len(forms) == 1 else 'have'} one letter: "
-            f"{'it is' if len(forms) == 1 else 'they are'} linked only where the text links {'it' if len(forms) == 1 else 'them'} explicitly",
-            matcher.entries[(kind, entry_id)].location,
-            f"where the text means this {kind}, link it explicitly, e.g. [{forms[0]}]({kind}:{entry_id})",
-        ))
+        diagnostics.append(
+            Diagnostic(
+                Severity.WARNING,
+                "one-letter-name",
+                f"{quoted} of {kind} '{entry_id}' {'has' if len(forms) == 1 else 'have'} one letter: "
+                f"{'it is' if len(forms) == 1 else 'they are'} linked only where the text links {'it' if len(forms) == 1 else 'them'} explicitly",
+                matcher.entries[(kind, entry_id)].location,
+                f"where the text means this {kind}, link it explicitly, e.g. [{forms[0]}]({kind}:{entry_id})",
+            )
+        )
     return matcher, diagnostics
 
 
@@ -299,11 +306,15 @@ class NearMissWarning(Diagnostic):
 def near_miss_warning(words: str, near: NearMiss, location: Location, count: int = 1) -> NearMissWarning:
     times = f" ({count} times)" if count > 1 else ""
     return NearMissWarning(
-        Severity.WARNING, "near-miss", f"'{words}'{times} is not a registered name but is close to '{near.form}' ({near.kind} '{near.id}')",
+        Severity.WARNING,
+        "near-miss",
+        f"'{words}'{times} is not a registered name but is close to '{near.form}' ({near.kind} '{near.id}')",
         location,
         f"if it is the same {near.kind}, add '{words}' to the aliases of '{near.id}' in {REGISTER_FILES[near.kind]}; "
         f"if it is never a name, add it to registers.not_names in site.yml",
-        words=words, near=near, count=count,
+        words=words,
+        near=near,
+        count=count,
     )
 
 
@@ -440,8 +451,7 @@ def correspondents(documents: Iterable[Document], persons_by_id: Mapping[str, Pe
 def automatic_match_counts(texts: Iterable[Iterable[Mention]]) -> list[tuple[str, str, str, int]]:
     """(form as it stands, kind, id, count) of every name found without an explicit link, most frequent first."""
     counts = Counter((m.surface, m.kind, m.id) for mentions in texts for m in mentions if not m.explicit)
-    return [(surface, kind, entry_id, count)
-            for (surface, kind, entry_id), count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+    return [(surface, kind, entry_id, count) for (surface, kind, entry_id), count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
 
 
 def surface_counts(mentions: Iterable[Mention]) -> dict[str, Counter[str]]:
@@ -461,12 +471,24 @@ def registers_json(index: EditionIndex, kind: str) -> str:
     lines: list[str] = []  # each record encoded as soon as it is made: all of them at once, as dicts, added 10 MiB to a build's peak
     for entry in entries:
         record: dict[str, Any] = {
-            "id": entry.id, "name": entry.name, "sort_name": entry.sort_name or entry.name, "aliases": list(entry.aliases),
-            "dates": entry.dates, "description": entry.description, "authority": dict(entry.authority),
+            "id": entry.id,
+            "name": entry.name,
+            "sort_name": entry.sort_name or entry.name,
+            "aliases": list(entry.aliases),
+            "dates": entry.dates,
+            "description": entry.description,
+            "authority": dict(entry.authority),
             "url": entry_href(kind, entry.id),
             "documents": [
-                {"id": a.document.id, "title": a.document.title, "date": a.document.date.iso, "roles": list(a.roles),
-                 "mentions": a.mentions, "surfaces": dict(a.surfaces), "url": f"documents/{a.document.id}/index.html"}
+                {
+                    "id": a.document.id,
+                    "title": a.document.title,
+                    "date": a.document.date.iso,
+                    "roles": list(a.roles),
+                    "mentions": a.mentions,
+                    "surfaces": dict(a.surfaces),
+                    "url": f"documents/{a.document.id}/index.html",
+                }
                 for a in index.appearances_of(kind, entry.id)
             ],
         }

@@ -98,8 +98,12 @@ def theme_links_out(folder: Path, diagnostics: Diagnostics) -> None:
             resolved_inside(link, real_edition)
         except (Refused, OSError) as exc:
             reason = exc.reason if isinstance(exc, Refused) else f"cannot be followed: {exc.strerror}"
-            diagnostics.error("outside-edition", f"this file of the theme {reason} and is not read", Location(link.relative_to(edition).as_posix()),
-                              "copy the file into the theme instead of linking to it")
+            diagnostics.error(
+                "outside-edition",
+                f"this file of the theme {reason} and is not read",
+                Location(link.relative_to(edition).as_posix()),
+                "copy the file into the theme instead of linking to it",
+            )
 
 
 def theme_assets(folders: list[Path], diagnostics: Diagnostics) -> dict[str, bytes]:
@@ -118,8 +122,12 @@ def theme_assets(folders: list[Path], diagnostics: Diagnostics) -> dict[str, byt
                 files[site_path] = path.read_bytes()
             except OSError as exc:
                 shown = path.relative_to(folder.parent.parent).as_posix() if path.is_relative_to(folder.parent.parent) else str(path)
-                diagnostics.error("theme", f"cannot read this asset of the theme: {exc.strerror or exc}", Location(shown),
-                                  "check that the file can be read, or remove it from the theme")
+                diagnostics.error(
+                    "theme",
+                    f"cannot read this asset of the theme: {exc.strerror or exc}",
+                    Location(shown),
+                    "check that the file can be read, or remove it from the theme",
+                )
     return files
 
 
@@ -255,6 +263,7 @@ class _KeptBytecode(jinja2.BytecodeCache):
 
 _COMPILED = _KeptBytecode()
 
+
 def create_environment(folders: list[Path], language: str = "en", read_log: ReadLog | None = None) -> EditionEnvironment:
     """The theme's environment; with `read_log`, it notes each template loaded and each body read there."""
     env = EditionEnvironment(
@@ -281,6 +290,7 @@ def create_environment(folders: list[Path], language: str = "en", read_log: Read
     env.filters["local_date"] = lambda date: format_partial_date(date, language, translations)
     env.filters["local_month"] = lambda date: format_partial_date(PartialDate(date.year, date.month), language, translations)
     env.filters["language_name"] = lambda tag: language_name(tag, language)
+
     def role_name(role: str) -> str:
         return translations.gettext(ROLE_NAMES.get(role, role))
 
@@ -355,8 +365,14 @@ def links_from(from_page: str) -> Callable[[str], str]:
             return target
         target_path, _, fragment = target.partition("#")
         path = target_path or from_page
-        if (up is not None and not path.startswith((".", "/")) and not path.endswith("/") and "//" not in path and "/." not in path
-                and (own_folder is None or path.partition("/")[0] != own_folder)):
+        if (
+            up is not None
+            and not path.startswith((".", "/"))
+            and not path.endswith("/")
+            and "//" not in path
+            and "/." not in path
+            and (own_folder is None or path.partition("/")[0] != own_folder)
+        ):
             link = up + path
         else:
             link = _relative_path(path, start, start_parts)
@@ -403,9 +419,14 @@ class Renderer:
         url = links_from(path)
         try:
             text = self.environment.get_template(template).render(
-                site=self.context.site, index=self.context.index, edition=self.context.edition,
-                page_path=path, url=url, root=url("index.html").removesuffix("index.html"),
-                generator_version=self.context.generator_version, **values,
+                site=self.context.site,
+                index=self.context.index,
+                edition=self.context.edition,
+                page_path=path,
+                url=url,
+                root=url("index.html").removesuffix("index.html"),
+                generator_version=self.context.generator_version,
+                **values,
             )
         except jinja2.TemplateSyntaxError as exc:
             where = exc.filename or exc.name or template
@@ -467,15 +488,25 @@ def entry_path(kind: str, entry_id: str) -> str:
 
 
 def render_document_page(
-    renderer: Renderer, document: Document, text: AnnotatedText, *,
-    versions: Mapping[str, tuple[VersionText, ...]] | None = None, page_images: Mapping[str, tuple[PageImage, ...]] | None = None,
+    renderer: Renderer,
+    document: Document,
+    text: AnnotatedText,
+    *,
+    versions: Mapping[str, tuple[VersionText, ...]] | None = None,
+    page_images: Mapping[str, tuple[PageImage, ...]] | None = None,
 ) -> tuple[str, str]:
     """A document's page: made from its text, its versions and page images, and what the index holds of it."""
     index = renderer.context.index
     return renderer.render(
-        "document.html", document_path(document.id), document=document, text=text,
-        body=Markup(text.html), previous=index.previous[document.id], next=index.next[document.id],
-        versions=(versions or {}).get(document.id, ()), page_images=(page_images or {}).get(document.id, ()),
+        "document.html",
+        document_path(document.id),
+        document=document,
+        text=text,
+        body=Markup(text.html),
+        previous=index.previous[document.id],
+        next=index.next[document.id],
+        versions=(versions or {}).get(document.id, ()),
+        page_images=(page_images or {}).get(document.id, ()),
     )
 
 
@@ -485,7 +516,9 @@ APPARATUS_ROWS = 1_000
 
 
 def render_apparatus_pages(
-    renderer: Renderer, annotated: Mapping[str, AnnotatedText], versions: Mapping[str, tuple[VersionText, ...]] | None = None,
+    renderer: Renderer,
+    annotated: Mapping[str, AnnotatedText],
+    versions: Mapping[str, tuple[VersionText, ...]] | None = None,
     found_names: Sequence[tuple[str, str, str, int]] = (),
 ) -> Iterator[tuple[str, str]]:
     """The overview of every intervention on one page; with more than APPARATUS_ROWS, the overview names the types
@@ -494,29 +527,48 @@ def render_apparatus_pages(
     The overview also reviews the names found automatically (`automatic_match_counts` of the texts' mentions); past
     APPARATUS_ROWS of them, on pages of their own (apparatus/found-names/index.html, ...: a type is lowercase letters)."""
     edition = renderer.context.edition
-    entries = {(kind, entry.id): entry for kind, register in (("person", edition.persons), ("place", edition.places), ("term", edition.terms))
-               for entry in register}
-    found = [FoundName(surface, kind, entry_id, entries[(kind, entry_id)].name, entry_href(kind, entry_id), count)
-             for surface, kind, entry_id, count in found_names if (kind, entry_id) in entries]
-    name_pages = [] if len(found) <= APPARATUS_ROWS else [
-        "apparatus/found-names/index.html" if start == 0 else f"apparatus/found-names/{start // APPARATUS_ROWS + 1}/index.html"
-        for start in range(0, len(found), APPARATUS_ROWS)]
+    entries = {
+        (kind, entry.id): entry for kind, register in (("person", edition.persons), ("place", edition.places), ("term", edition.terms)) for entry in register
+    }
+    found = [
+        FoundName(surface, kind, entry_id, entries[(kind, entry_id)].name, entry_href(kind, entry_id), count)
+        for surface, kind, entry_id, count in found_names
+        if (kind, entry_id) in entries
+    ]
+    name_pages = (
+        []
+        if len(found) <= APPARATUS_ROWS
+        else [
+            "apparatus/found-names/index.html" if start == 0 else f"apparatus/found-names/{start // APPARATUS_ROWS + 1}/index.html"
+            for start in range(0, len(found), APPARATUS_ROWS)
+        ]
+    )
     on_overview = {"found_names": found if not name_pages else [], "name_pages": name_pages, "found_total": len(found)}
     for number, path in enumerate(name_pages, start=1):
-        yield renderer.render("apparatus-names.html", path, found_names=found[(number - 1) * APPARATUS_ROWS:number * APPARATUS_ROWS],
-                              total=len(found), paths=name_pages, number=number)
+        yield renderer.render(
+            "apparatus-names.html",
+            path,
+            found_names=found[(number - 1) * APPARATUS_ROWS : number * APPARATUS_ROWS],
+            total=len(found),
+            paths=name_pages,
+            number=number,
+        )
     groups = apparatus_by_type(renderer.context.index, annotated, versions)
     if sum(len(places) for _, _, places in groups) <= APPARATUS_ROWS:
         yield renderer.render("apparatus.html", "apparatus/index.html", groups=groups, type_pages={}, **on_overview)
         return
-    type_pages = {type_: [f"apparatus/{type_}/index.html" if start == 0 else f"apparatus/{type_}/{start // APPARATUS_ROWS + 1}/index.html"
-                          for start in range(0, len(places), APPARATUS_ROWS)] for type_, _, places in groups}
+    type_pages = {
+        type_: [
+            f"apparatus/{type_}/index.html" if start == 0 else f"apparatus/{type_}/{start // APPARATUS_ROWS + 1}/index.html"
+            for start in range(0, len(places), APPARATUS_ROWS)
+        ]
+        for type_, _, places in groups
+    }
     yield renderer.render("apparatus.html", "apparatus/index.html", groups=groups, type_pages=type_pages, **on_overview)
     for type_, label, places in groups:
         for number, path in enumerate(type_pages[type_], start=1):
-            shown = places[(number - 1) * APPARATUS_ROWS:number * APPARATUS_ROWS]
-            yield renderer.render("apparatus-type.html", path, type=type_, label=label, places=shown, total=len(places),
-                                  paths=type_pages[type_], number=number)
+            shown = places[(number - 1) * APPARATUS_ROWS : number * APPARATUS_ROWS]
+            yield renderer.render("apparatus-type.html", path, type=type_, label=label, places=shown, total=len(places), paths=type_pages[type_], number=number)
 
 
 @dataclass(frozen=True)
@@ -559,14 +611,30 @@ def render_home_pages(renderer: Renderer, introduction_html: str) -> Iterator[tu
     """The list of documents: one page, or pages of paging.LIST_PAGE documents when the edition has more than LIST_LIMIT."""
     documents = renderer.context.index.documents
     if len(documents) <= paging.LIST_LIMIT:
-        yield renderer.render("home.html", "index.html", introduction=Markup(introduction_html), documents=documents,
-                              pages=(), page=None, months=(), filter_persons=paging.persons_in(renderer.context.index, documents))
+        yield renderer.render(
+            "home.html",
+            "index.html",
+            introduction=Markup(introduction_html),
+            documents=documents,
+            pages=(),
+            page=None,
+            months=(),
+            filter_persons=paging.persons_in(renderer.context.index, documents),
+        )
         return
     pages = paging.list_pages(documents, "index.html", "list")
     months = paging.month_links(pages)
     for page in pages:
-        yield renderer.render("home.html", page.path, introduction=Markup(introduction_html), documents=page.documents,
-                              pages=pages, page=page, months=months, filter_persons=paging.persons_in(renderer.context.index, page.documents))
+        yield renderer.render(
+            "home.html",
+            page.path,
+            introduction=Markup(introduction_html),
+            documents=page.documents,
+            pages=pages,
+            page=page,
+            months=months,
+            filter_persons=paging.persons_in(renderer.context.index, page.documents),
+        )
 
 
 def render_entry_pages(renderer: Renderer, kind: str, entry: RegisterEntry) -> Iterator[tuple[str, str]]:
@@ -594,7 +662,9 @@ class InterventionPlace:
 
 
 def apparatus_by_type(
-    index: EditionIndex, annotated: Mapping[str, AnnotatedText], versions: Mapping[str, tuple[VersionText, ...]] | None = None,
+    index: EditionIndex,
+    annotated: Mapping[str, AnnotatedText],
+    versions: Mapping[str, tuple[VersionText, ...]] | None = None,
 ) -> list[tuple[str, str, list[InterventionPlace]]]:
     """Every intervention of the edition as (type, label, places), types in order of first use."""
     groups: dict[str, tuple[str, list[InterventionPlace]]] = {}

@@ -26,10 +26,7 @@ BUNDLE_FOLDER = "pagefind"
 SEARCH_PAGE = "search/index.html"
 # Note calls are letters and numbers set in the text: indexed, they would split words and fill excerpts.
 NOT_SEARCHED = ".note-ref"
-MISSING_BINARY = (
-    "the Pagefind binary is not installed, so the site is built without search; "
-    "install it with: pip install 'pagefind[bin]'"
-)
+MISSING_BINARY = "the Pagefind binary is not installed, so the site is built without search; install it with: pip install 'pagefind[bin]'"
 MISSING_BINARY_HINT = "or turn search off in site.yml with 'search: {enabled: false}'"
 PAGEFIND_ALLOCATOR = "dirty_decay_ms:0,muzzy_decay_ms:0"  # unless the environment says otherwise
 FAILED_HINT = "the previous site is unchanged; run the same build with a working Pagefind, or turn search off in site.yml"
@@ -81,18 +78,18 @@ def index_site(site_dir: Path, executable: Path, folder: str = BUNDLE_FOLDER, pa
     """Write the Pagefind bundle of the `pages` (a glob) into `site_dir`/`folder` (or `folder`, when absolute); raise
     SearchFailed if Pagefind fails."""
     where = ["--output-path", folder] if Path(folder).is_absolute() else ["--output-subdir", folder]
-    command = [str(executable), "--site", str(site_dir), *where, "--silent",
-               "--exclude-selectors", NOT_SEARCHED, "--glob", pages]
+    command = [str(executable), "--site", str(site_dir), *where, "--silent", "--exclude-selectors", NOT_SEARCHED, "--glob", pages]
     try:
         # (ended with the build: killed, it would go on writing into the bundle an update undoes, see output.update_site)
-        finished = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False, env=pagefind_environment(),
-                                  preexec_fn=end_with_parent)
+        finished = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False, env=pagefind_environment(), preexec_fn=end_with_parent)
     except (OSError, subprocess.TimeoutExpired) as problem:
         raise SearchFailed(f"Pagefind could not index the site: {problem}") from None
     if finished.returncode == -signal.SIGKILL:
         # What the kernel does to the largest process when memory runs out: at 100,000 documents Pagefind holds some 14 GB.
-        raise SearchFailed("Pagefind could not index the site: it was stopped by the system, most likely for lack of memory "
-                           f"(it needs about 1.4 GB for 10,000 documents, 14 GB for 100,000); {MEMORY_HINT}")
+        raise SearchFailed(
+            "Pagefind could not index the site: it was stopped by the system, most likely for lack of memory "
+            f"(it needs about 1.4 GB for 10,000 documents, 14 GB for 100,000); {MEMORY_HINT}"
+        )
     if finished.returncode != 0:
         said = (finished.stderr or finished.stdout).strip() or f"exit status {finished.returncode}"
         raise SearchFailed(f"Pagefind could not index the site: {said}")
@@ -140,8 +137,7 @@ def search_facets(index: EditionIndex) -> tuple[Facet, ...]:
         Facet("type", "Type", tuple(sorted({d.type for d in documents if d.type}, key=str.casefold))),
         Facet("year", "Year", tuple(sorted({str(d.date.year) for d in documents}))),
         # The months, when every document is of one year (values 1958-03, named by the template).
-        Facet("month", "Month", tuple(sorted({d.date.iso[:7] for d in documents if d.date.month}))
-              if len({d.date.year for d in documents}) == 1 else ()),
+        Facet("month", "Month", tuple(sorted({d.date.iso[:7] for d in documents if d.date.month})) if len({d.date.year for d in documents}) == 1 else ()),
         Facet("author", "From", names("authors")),
         Facet("recipient", "To", names("recipients")),
         Facet("person", "Person", names("authors", "recipients", "persons")),

@@ -127,8 +127,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             extra = (
                 '<div role="alert" style="position:fixed;inset:auto 0 0 0;max-height:40vh;overflow:auto;margin:0;'
                 'padding:1rem;background:#fff3f0;color:#5a0000;border-top:3px solid #b00020;font:14px/1.4 monospace;z-index:99">'
-                "<strong>The last rebuild failed; this is the previous site.</strong><pre>"
-                + html.escape(self.state.problems) + "</pre></div>" + extra
+                "<strong>The last rebuild failed; this is the previous site.</strong><pre>" + html.escape(self.state.problems) + "</pre></div>" + extra
             )
         text = page.decode("utf-8", errors="replace")
         index = text.rfind("</body>")
@@ -246,8 +245,7 @@ def serve(edition_dir: Path, *, host: str = "127.0.0.1", port: int = 8000, stric
         return 1
     handler.root = output_dir
     handler.hosts = served_hosts(host, server.server_port)
-    print(f"Serving {output_dir} at http://{host if ':' not in host else f'[{host}]'}:{server.server_port}/ (Ctrl+C to stop)",
-          file=sys.stderr)
+    print(f"Serving {output_dir} at http://{host if ':' not in host else f'[{host}]'}:{server.server_port}/ (Ctrl+C to stop)", file=sys.stderr)
 
     ignored = {output_dir, (edition_dir / ".edition-cache").resolve(), (edition_dir / ".venv").resolve()}
 

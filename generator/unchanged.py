@@ -59,8 +59,12 @@ class Summary:
     format: str = SUMMARY_FORMAT
 
     def still_current(self, sources: SourceScan | None) -> bool:
-        return (sources is not None and self.sources.signature == sources.signature
-                and self.output_state == output_state(self.output_dir) and self.sources.contents_unchanged())
+        return (
+            sources is not None
+            and self.sources.signature == sources.signature
+            and self.output_state == output_state(self.output_dir)
+            and self.sources.contents_unchanged()
+        )
 
 
 def output_state(output_dir: Path) -> str:
@@ -82,8 +86,9 @@ def scan_sources(roots: Iterable[Path], settings: object) -> SourceScan | None:
         for root in roots:
             hasher.update(f"root\0{root}\n".encode("utf-8", "surrogateescape"))
             for path, info in sorted(_walk(root)):
-                hasher.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}\0{info.st_mode}\n"
-                              .encode("utf-8", "surrogateescape"))
+                hasher.update(
+                    f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}\0{info.st_mode}\n".encode("utf-8", "surrogateescape")
+                )
                 if max(info.st_mtime_ns, info.st_ctime_ns) >= recent_since:
                     recent[path] = _content_hash(Path(path))
     except (OSError, UnusualSources):

@@ -83,12 +83,15 @@ def alignment_problems(main_path: str, main: Sequence[Segment], other_path: str,
             if segment.key in keys:
                 continue
             which = f"paragraph {segment.key}" if segment.key.isdigit() else f"the paragraph anchored {{#{segment.key}}}"
-            problems.append(Diagnostic(
-                Severity.WARNING, "unaligned",
-                f"{which} has no partner in {partner_path} ({len(segments)} segments here, {len(partners)} there)",
-                Location(path, segment.line, 1),
-                "paragraphs align by order; where the counts differ, end corresponding paragraphs in both files with the same anchor, e.g. {#p3}",
-            ))
+            problems.append(
+                Diagnostic(
+                    Severity.WARNING,
+                    "unaligned",
+                    f"{which} has no partner in {partner_path} ({len(segments)} segments here, {len(partners)} there)",
+                    Location(path, segment.line, 1),
+                    "paragraphs align by order; where the counts differ, end corresponding paragraphs in both files with the same anchor, e.g. {#p3}",
+                )
+            )
     return problems
 
 
@@ -109,8 +112,13 @@ def text_env(document: Document, id_prefix: str = "", labels: Mapping[str, str] 
 
 
 def annotate_versions(
-    documents: Sequence[Document], annotated: Mapping[str, AnnotatedText], *, md: MarkdownIt, config: SiteConfig,
-    labels: Mapping[str, str] | None = None, env_extra: Mapping[str, Any] | None = None,
+    documents: Sequence[Document],
+    annotated: Mapping[str, AnnotatedText],
+    *,
+    md: MarkdownIt,
+    config: SiteConfig,
+    labels: Mapping[str, str] | None = None,
+    env_extra: Mapping[str, Any] | None = None,
     registers: tuple[KnownEntries, XmlIds],
 ) -> tuple[dict[str, tuple[VersionText, ...]], dict[str, tuple[TextExports, ...]], list[Diagnostic]]:
     """Every version of every document that has more than one, the main text first; what the exports take from
@@ -131,8 +139,9 @@ def annotate_versions(
         texts = [main]
         surfaces = surface_ids(document)
         for version in document.versions:
-            tokens, env = parse_text(version.body, md=md, first_line=version.body_line,
-                                     env_extra={**(env_extra or {}), **text_env(document, id_prefix(version.key), labels)})
+            tokens, env = parse_text(
+                version.body, md=md, first_line=version.body_line, env_extra={**(env_extra or {}), **text_env(document, id_prefix(version.key), labels)}
+            )
             # before annotating changes the tokens
             exports[document.id] = (*exports.get(document.id, ()), text_exports(tokens, text_id(document, version), *registers, surfaces))
             text, found = annotate_tokens(tokens, env, md=md, config=config, path=version.path, first_line=version.body_line)
@@ -154,8 +163,15 @@ def duplicate_anchor_problems(path: str, blocks: Sequence[Block]) -> list[Diagno
         if block.anchor is None:
             continue
         if block.anchor in first:
-            problems.append(Diagnostic(Severity.WARNING, "duplicate-anchor", f"the anchor {{#{block.anchor}}} is already used at line {first[block.anchor]}",
-                                       Location(path, block.line, 1), "give each aligned paragraph its own anchor"))
+            problems.append(
+                Diagnostic(
+                    Severity.WARNING,
+                    "duplicate-anchor",
+                    f"the anchor {{#{block.anchor}}} is already used at line {first[block.anchor]}",
+                    Location(path, block.line, 1),
+                    "give each aligned paragraph its own anchor",
+                )
+            )
         else:
             first[block.anchor] = block.line
     return problems
@@ -165,7 +181,8 @@ def mentions_with_versions(annotated: Mapping[str, AnnotatedText], versions: Map
     """The register mentions of each document's texts: its main text's, then those of its other versions."""
     # A text's own mentions when it has no other version: the very object, by which the index knows it is the same.
     return {
-        doc_id: (*text.mentions, *(m for version in versions[doc_id][1:] for m in version.text.mentions)) if len(versions.get(doc_id, ())) > 1
+        doc_id: (*text.mentions, *(m for version in versions[doc_id][1:] for m in version.text.mentions))
+        if len(versions.get(doc_id, ())) > 1
         else text.mentions
         for doc_id, text in annotated.items()
     }
@@ -180,9 +197,13 @@ def page_break_problems(document: Document, body: str, first_line: int, path: st
     for number, line in enumerate(body.split("\n")):
         for match in PAGE_BREAK.finditer(line):
             if match["n"] not in pages:
-                problems.append(Diagnostic(
-                    Severity.WARNING, "unknown-page", f"page {match['n']} is not among the facsimiles of {document.path}",
-                    Location(path, first_line + number, match.start() + 1),
-                    "facsimile pages are numbered 1, 2, ... in the order listed, or by their 'n'",
-                ))
+                problems.append(
+                    Diagnostic(
+                        Severity.WARNING,
+                        "unknown-page",
+                        f"page {match['n']} is not among the facsimiles of {document.path}",
+                        Location(path, first_line + number, match.start() + 1),
+                        "facsimile pages are numbered 1, 2, ... in the order listed, or by their 'n'",
+                    )
+                )
     return problems

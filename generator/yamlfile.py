@@ -61,7 +61,7 @@ class ScalarSource:
 
     def position(self, line: int, col: int) -> tuple[int, int]:
         """The file (line, col) of the 1-based (line, col) in the value; where the walk gets lost, the value's start."""
-        value_lines = self.value[self.skip:].split("\n")
+        value_lines = self.value[self.skip :].split("\n")
         if not 1 <= line <= len(value_lines):
             return self.first_line, self.first_col
         target = self.skip + sum(len(text) + 1 for text in value_lines[: line - 1]) + col - 1
@@ -103,14 +103,14 @@ class YamlDocument:
         end_line, end_col, style = self.scalar_ends.get(tuple(path), (line, 0, ""))
         if style in ("|", ">"):  # the text starts on the next line, indented
             # (the end mark stands at the start of the line after the block, or at the end of the file's last line)
-            lines = source_lines[line: end_line - 1 if end_col == 1 else end_line]
+            lines = source_lines[line : end_line - 1 if end_col == 1 else end_line]
             indent = min((len(item) - len(item.lstrip(" ")) for item in lines if item.strip()), default=0)
             return ScalarSource(value, line + 1, indent + 1, tuple(item[indent:] for item in lines), indent)
-        lines = source_lines[line - 1: end_line]
+        lines = source_lines[line - 1 : end_line]
         if not lines:
             return None
-        quoted = 1 if style in ("'", '"') or lines[0][col - 1: col] in ("'", '"') else 0  # (one line's style is not kept)
-        lines[0] = lines[0][col - 1 + quoted:]
+        quoted = 1 if style in ("'", '"') or lines[0][col - 1 : col] in ("'", '"') else 0  # (one line's style is not kept)
+        lines[0] = lines[0][col - 1 + quoted :]
         return ScalarSource(value, line, col + quoted, tuple(lines), 0)
 
     def position(self, *path: str | int) -> tuple[int, int]:
@@ -141,8 +141,12 @@ def parse_yaml(text: str, *, first_line: int = 1) -> YamlDocument:
         where = where if where >= 0 else 0
         line = text.count("\n", 0, where) + first_line
         col = where - (text.rfind("\n", 0, where) + 1) + 1
-        raise YamlProblem(f"invalid YAML: the character U+{code:04X} is not allowed (an invisible control character)",
-                          line, col, "delete it; it often comes from copying out of a PDF or a scan") from None
+        raise YamlProblem(
+            f"invalid YAML: the character U+{code:04X} is not allowed (an invisible control character)",
+            line,
+            col,
+            "delete it; it often comes from copying out of a PDF or a scan",
+        ) from None
     except yaml.MarkedYAMLError as exc:
         raise _problem_from(exc, first_line, text) from None
     except yaml.YAMLError as exc:
@@ -150,8 +154,7 @@ def parse_yaml(text: str, *, first_line: int = 1) -> YamlDocument:
     except RecursionError:
         raise YamlProblem("the YAML is nested too deeply", first_line, 1) from None
     except ValueError as exc:  # a value the constructor cannot make, such as a whole number of thousands of digits
-        raise YamlProblem(f"invalid YAML: a value cannot be read ({exc})", first_line, 1,
-                          "put a long number in quotes to keep it as text") from None
+        raise YamlProblem(f"invalid YAML: a value cannot be read ({exc})", first_line, 1, "put a long number in quotes to keep it as text") from None
     finally:
         loader.dispose()
     positions: dict[Path, tuple[int, int]] = {}
@@ -228,7 +231,9 @@ def _check_unique_keys(mapping: yaml.MappingNode, line_offset: int) -> None:
         if earlier is not key_node:
             raise YamlProblem(
                 f"'{key_node.value}' appears twice (first at line {earlier.start_mark.line + 1 + line_offset})",
-                key_node.start_mark.line + 1 + line_offset, key_node.start_mark.column + 1, "keep only one of the two lines",
+                key_node.start_mark.line + 1 + line_offset,
+                key_node.start_mark.column + 1,
+                "keep only one of the two lines",
             )
 
 

@@ -36,8 +36,11 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 def edition_files(title: str) -> dict[str, str | bytes]:
     body = "\n\n".join(f"Paragraph {n} of the cable, with a [supplied] word." for n in range(5))
-    return {"site.yml": MINIMAL_SITE, "content/persons.yml": MINIMAL_PERSONS, **{
-        f"content/documents/d{i:03d}.md": document(f"{title if i < EDITED else 'Cable'} {i}", body=body) for i in range(DOCUMENTS)}}
+    return {
+        "site.yml": MINIMAL_SITE,
+        "content/persons.yml": MINIMAL_PERSONS,
+        **{f"content/documents/d{i:03d}.md": document(f"{title if i < EDITED else 'Cable'} {i}", body=body) for i in range(DOCUMENTS)},
+    }
 
 
 def work_folders(parent: Path) -> list[Path]:
@@ -71,8 +74,9 @@ def test_an_update_killed_at_any_moment_leaves_the_old_site_or_the_new_one(tmp_p
         assert not build(root, out).diagnostics.items
         assert snapshot(out) == old
         write_files(root, edition_files("New"))
-        process = subprocess.Popen([sys.executable, "-m", "generator", "build", str(root), "--out", str(out)],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO_ROOT)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "generator", "build", str(root), "--out", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO_ROOT
+        )
         try:
             while process.poll() is None and not any("-update-" in f.name for f in work_folders(tmp_path)):
                 time.sleep(0.0002)
@@ -135,13 +139,21 @@ print(json.dumps(results))
 
 def test_an_update_that_runs_out_of_disk_space_leaves_the_old_site(tmp_path: Path) -> None:
     """Each update with less room than it needs fails with a message and leaves the old site; the first with enough makes the new one."""
-    if os.geteuid() != 0 or shutil.which("unshare") is None or subprocess.run(
-            ["unshare", "-m", "mount", "-t", "tmpfs", "tmpfs", str(tmp_path)], capture_output=True).returncode != 0:
+    if (
+        os.geteuid() != 0
+        or shutil.which("unshare") is None
+        or subprocess.run(["unshare", "-m", "mount", "-t", "tmpfs", "tmpfs", str(tmp_path)], capture_output=True).returncode != 0
+    ):
         pytest.skip("needs root, unshare and mount, for a small disk in a mount namespace of its own")
     disk = tmp_path / "disk"
     disk.mkdir()
-    result = subprocess.run(["unshare", "-m", "--propagation", "private", sys.executable, "-c", FULL_DISK_SCRIPT,
-                             str(disk), str(tmp_path / "edition")], capture_output=True, text=True, timeout=300, cwd=REPO_ROOT)
+    result = subprocess.run(
+        ["unshare", "-m", "--propagation", "private", sys.executable, "-c", FULL_DISK_SCRIPT, str(disk), str(tmp_path / "edition")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO_ROOT,
+    )
     assert result.returncode == 0, result.stderr
     tried = json.loads(result.stdout.splitlines()[-1])
     failed, succeeded = tried[:-1], tried[-1]
@@ -153,6 +165,8 @@ def test_an_update_that_runs_out_of_disk_space_leaves_the_old_site(tmp_path: Pat
         assert attempt["old"] and attempt["leftovers"] == [], attempt
         assert len(attempt["errors"]) == 1, attempt
         # (Pagefind ends with success on a full disk, its bundle's files empty: the build checks the bundle and says so.)
-        full = ("site.yml:1:1: error: cannot write the site: No space left on device",
-                "site.yml:1:1: error: Pagefind could not index the site: its bundle was written incomplete (is the disk full?)")
+        full = (
+            "site.yml:1:1: error: cannot write the site: No space left on device",
+            "site.yml:1:1: error: Pagefind could not index the site: its bundle was written incomplete (is the disk full?)",
+        )
         assert attempt["errors"][0].startswith(full), attempt

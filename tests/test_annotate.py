@@ -22,7 +22,13 @@ def test_interventions_are_classified_and_noted_in_order() -> None:
     text, problems = annotate("from [BEIJING] received [Stamp: SUBJECT TO RETURN] and [signature] [word?] [...] [sic] [illegible]")
     assert problems == []
     assert [(n.call, n.type) for n in text.apparatus] == [
-        ("a", "supplied"), ("b", "stamp"), ("c", "physical"), ("d", "uncertain"), ("e", "omission"), ("f", "sic"), ("g", "gap"),
+        ("a", "supplied"),
+        ("b", "stamp"),
+        ("c", "physical"),
+        ("d", "uncertain"),
+        ("e", "omission"),
+        ("f", "sic"),
+        ("g", "gap"),
     ]
     assert text.apparatus[1].html == "Stamp: SUBJECT TO RETURN"
     assert text.apparatus[0].html == "Supplied by the editor: BEIJING"
@@ -53,10 +59,13 @@ def test_nested_and_multiline_brackets() -> None:
     assert text.apparatus[0].html == "Stamp: SUBJECT TO RETURN to the IV Unit [illegible]"
 
 
-@pytest.mark.parametrize(("body", "expected"), [
-    ("one [open bracket", "doc.md:10:5: warning: '[' has no matching ']'; it is shown as it stands"),
-    ("first line\nclose] here", "doc.md:11:6: warning: ']' has no matching '['; it is shown as it stands"),
-])
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("one [open bracket", "doc.md:10:5: warning: '[' has no matching ']'; it is shown as it stands"),
+        ("first line\nclose] here", "doc.md:11:6: warning: ']' has no matching '['; it is shown as it stands"),
+    ],
+)
 def test_unbalanced_brackets_warn_at_their_position_and_stay_literal(body: str, expected: str) -> None:
     text, problems = annotate(body)
     assert problems[0].startswith(expected)

@@ -39,8 +39,18 @@ def test_the_bench_reports_every_measure_as_a_table_and_json(tmp_path: Path, cap
     (row,) = report["results"]
     assert row["documents"] == 8
     assert row["pages"] == len(list((tmp_path / "edition-8" / "_site").rglob("*.html"))) > 8 + 30
-    for key in ("full_build", "noop_rebuild", "one_document_changed", "one_person_changed", "pages_per_second", "peak_rss_total_mib",
-                "full_build_pages", "one_document_changed_pages", "preview_document_changed", "preview_person_changed"):
+    for key in (
+        "full_build",
+        "noop_rebuild",
+        "one_document_changed",
+        "one_person_changed",
+        "pages_per_second",
+        "peak_rss_total_mib",
+        "full_build_pages",
+        "one_document_changed_pages",
+        "preview_document_changed",
+        "preview_person_changed",
+    ):
         assert row[key] > 0, key
     assert 0 < row["peak_pss_search_aside_mib"] <= row["peak_pss_total_mib"]  # the search indexer's memory aside
     assert len(row["runs"]["full"]) == len(row["runs"]["document"]) == 1  # the runs that measure memory are not among the timed

@@ -54,8 +54,10 @@ def test_the_markup_patterns_are_linear_in_long_adversarial_input(make_edition, 
     assert text_of("anchors-repeated").count("{#a}") == LONG // 5
     assert "{pb n=" + "a" * 1000 in text_of("page-break-unclosed")
     assert text_of("page-breaks-opened").count("{pb n=a") == LONG // 7
-    types = {name: [span["class"][1] for span in parse_html(site / "documents" / name / "index.html").select("span.ed")]
-             for name in ("bracket-blanks", "bracket-questions", "bracket-label")}
+    types = {
+        name: [span["class"][1] for span in parse_html(site / "documents" / name / "index.html").select("span.ed")]
+        for name in ("bracket-blanks", "bracket-questions", "bracket-label")
+    }
     assert types == {"bracket-blanks": ["ed-stamp"], "bracket-questions": ["ed-supplied"], "bracket-label": ["ed-supplied"]}
     assert text_of("capitals").count("A" * LONG) == 1
     assert text_of("capitalised-words").count("Ann Bob") == LONG // 8
@@ -73,10 +75,13 @@ apparatus:
 
 
 def test_an_apparatus_rule_that_runs_out_of_time_is_stopped_with_an_error_at_its_line(make_edition, tmp_path: Path) -> None:
-    edition = make_edition({
-        "content/documents/letter.md": document(body="A [Hamonten] and [" + "a" * 40 + "!] and [" + "a" * 50 + "!]."),
-        "content/documents/other.md": document(title="Other", body="[your] word."),
-    }, site=SLOW_RULE_SITE)
+    edition = make_edition(
+        {
+            "content/documents/letter.md": document(body="A [Hamonten] and [" + "a" * 40 + "!] and [" + "a" * 50 + "!]."),
+            "content/documents/other.md": document(title="Other", body="[your] word."),
+        },
+        site=SLOW_RULE_SITE,
+    )
     result = build(edition, tmp_path / "site")
     # Stopped once in the build's run, not at every bracket: the rule is passed over from then on.
     assert [d.format() for d in result.diagnostics.errors] == [
@@ -88,10 +93,12 @@ def test_an_apparatus_rule_that_runs_out_of_time_is_stopped_with_an_error_at_its
 
 def test_a_text_with_too_many_interventions_is_a_warning_and_past_the_limit_an_error(make_edition, tmp_path: Path) -> None:
     hint = "    hint: brackets that are not interventions (OCR noise, a table drawn with brackets) can be written \\[ and \\]; or split the document"
-    edition = make_edition({
-        "content/documents/many.md": document(body="Noise " + "[a] " * (MANY_INTERVENTIONS + 1)),
-        "content/documents/noise.md": document(title="Noise", body="Noise\n" + "[a]" * MAX_INTERVENTIONS + "\n[b]"),
-    })
+    edition = make_edition(
+        {
+            "content/documents/many.md": document(body="Noise " + "[a] " * (MANY_INTERVENTIONS + 1)),
+            "content/documents/noise.md": document(title="Noise", body="Noise\n" + "[a]" * MAX_INTERVENTIONS + "\n[b]"),
+        }
+    )
     result = build(edition, tmp_path / "site")
     assert [d.format() for d in result.diagnostics.items] == [
         f"content/documents/many.md:5:7: warning: this text has {MANY_INTERVENTIONS + 1:,} editorial interventions, which make a page "
@@ -103,18 +110,21 @@ def test_a_text_with_too_many_interventions_is_a_warning_and_past_the_limit_an_e
 
 def test_the_apparatus_overview_lists_a_type_with_many_interventions_on_pages_of_its_own(make_edition, tmp_path: Path) -> None:
     rows = APPARATUS_ROWS
-    edition = make_edition({
-        f"content/documents/d{n}.md": document(title=f"D{n}", body="[a] " * (rows // 2) + "[illegible]") for n in range(5)
-    })
+    edition = make_edition({f"content/documents/d{n}.md": document(title=f"D{n}", body="[a] " * (rows // 2) + "[illegible]") for n in range(5)})
     result = build(edition, tmp_path / "site")
     assert result.diagnostics.errors == []
     site = tmp_path / "site" / "apparatus"
     overview = parse_html(site / "index.html")
     assert [(a.get_text(), a["href"]) for a in overview.select(".letter-nav a")] == [
-        (f"Supplied text ({5 * (rows // 2)})", "supplied/index.html"), ("Gap (5)", "gap/index.html")]
+        (f"Supplied text ({5 * (rows // 2)})", "supplied/index.html"),
+        ("Gap (5)", "gap/index.html"),
+    ]
     assert overview.select(".intervention-table") == []  # the rows are on the types' pages
-    pages = [parse_html(site / "supplied" / "index.html"), parse_html(site / "supplied" / "2" / "index.html"),
-             parse_html(site / "supplied" / "3" / "index.html")]
+    pages = [
+        parse_html(site / "supplied" / "index.html"),
+        parse_html(site / "supplied" / "2" / "index.html"),
+        parse_html(site / "supplied" / "3" / "index.html"),
+    ]
     assert [len(page.select(".intervention-table tbody tr")) for page in pages] == [rows, rows, 5 * (rows // 2) - 2 * rows]
     assert [a.get_text() for a in pages[1].select(".list-pager a")] == ["1", "2", "3"]
     assert pages[1].select_one(".list-pager [aria-current]").get_text() == "2"

@@ -46,8 +46,12 @@ def add_enormous_file(root: Path) -> None:
 
 
 # expected.txt may name the size limit by these placeholders, so that it holds whatever the limit is.
-PLACEHOLDERS = {"<MAX_FILE_BYTES>": f"{MAX_FILE_BYTES:,}", "<MAX_FILE_BYTES_PLUS_1>": f"{MAX_FILE_BYTES + 1:,}",
-                "<MAX_INTERVENTIONS>": f"{MAX_INTERVENTIONS:,}", "<MAX_INTERVENTIONS_PLUS_1>": f"{MAX_INTERVENTIONS + 1:,}"}
+PLACEHOLDERS = {
+    "<MAX_FILE_BYTES>": f"{MAX_FILE_BYTES:,}",
+    "<MAX_FILE_BYTES_PLUS_1>": f"{MAX_FILE_BYTES + 1:,}",
+    "<MAX_INTERVENTIONS>": f"{MAX_INTERVENTIONS:,}",
+    "<MAX_INTERVENTIONS_PLUS_1>": f"{MAX_INTERVENTIONS + 1:,}",
+}
 
 
 def expected_lines(case: str) -> list[str]:
@@ -136,7 +140,8 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, subprocess.Co
 
 
 def test_a_broken_edition_checked_by_the_command_is_reported_as_in_process(
-    tmp_path_factory: pytest.TempPathFactory, reports: dict[str, subprocess.CompletedProcess[str]],
+    tmp_path_factory: pytest.TempPathFactory,
+    reports: dict[str, subprocess.CompletedProcess[str]],
 ) -> None:
     """One case through the installed command, in a process of its own, as an editor runs it."""
     case = "duplicate-ids"

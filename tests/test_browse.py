@@ -25,12 +25,20 @@ PERSONS = """\
 def browse_site(make_edition: Callable[..., Path], tmp_path: Path) -> Path:
     root = make_edition(
         {
-            "content/documents/a.md": document("Letter of October", "1951-10-18", type="letter", authors="[ann-author]", recipients="[roy-recipient]",
-                                              subjects="[Armistice talks, Korean War]", collection="Cables & letters"),
+            "content/documents/a.md": document(
+                "Letter of October",
+                "1951-10-18",
+                type="letter",
+                authors="[ann-author]",
+                recipients="[roy-recipient]",
+                subjects="[Armistice talks, Korean War]",
+                collection="Cables & letters",
+            ),
             "content/documents/b.md": document("Undated note of 1951", "1951", type="memorandum", persons="[mia-mentioned]"),
             "content/documents/c.md": document("Cable of about October", "1951-10~", type="cable", authors="[ann-author]", recipients="[roy-recipient]"),
-            "content/documents/d.md": document("Reply, uncertain date", "1953-02-01?", type="letter", authors="[roy-recipient]", recipients="[ann-author]",
-                                              subjects="[Korean War]"),
+            "content/documents/d.md": document(
+                "Reply, uncertain date", "1953-02-01?", type="letter", authors="[roy-recipient]", recipients="[ann-author]", subjects="[Korean War]"
+            ),
         },
         persons=PERSONS,
         site="title: T\nsearch:\n  enabled: false\n",
@@ -70,8 +78,10 @@ def test_the_correspondence_links_each_writer_and_recipient(browse_site: Path) -
     svg = page.select_one("figure.correspondence svg")
     names = sorted((a.get_text(strip=True), a["href"]) for a in svg.select("a"))
     assert names == [
-        ("Ann Author", "../persons/ann-author/index.html"), ("Ann Author", "../persons/ann-author/index.html"),
-        ("Roy Recipient", "../persons/roy-recipient/index.html"), ("Roy Recipient", "../persons/roy-recipient/index.html"),
+        ("Ann Author", "../persons/ann-author/index.html"),
+        ("Ann Author", "../persons/ann-author/index.html"),
+        ("Roy Recipient", "../persons/roy-recipient/index.html"),
+        ("Roy Recipient", "../persons/roy-recipient/index.html"),
     ]
     lines = svg.select("line.chart-line")
     assert [line.title.get_text() for line in lines] == ["Ann Author to Roy Recipient: 2 documents", "Roy Recipient to Ann Author: 1 document"]
@@ -106,7 +116,9 @@ def test_subjects_and_collections_have_index_pages_linked_from_the_documents(bro
     assert [a.get_text() for a in page.select("#korean-war ~ ol a")] == ["Letter of October", "Reply, uncertain date"]
     letter = parse_html(browse_site / "documents/a/index.html")
     assert [a["href"] for a in letter.select(".metadata a[href*='subjects']")] == [
-        "../../subjects/index.html#armistice-talks", "../../subjects/index.html#korean-war"]
+        "../../subjects/index.html#armistice-talks",
+        "../../subjects/index.html#korean-war",
+    ]
     assert letter.select_one(".metadata a[href*='collections']")["href"] == "../../collections/index.html#cables-letters"
     collections = parse_html(browse_site / "collections/index.html")
     assert collections.select_one("[id='cables-letters']") is not None
@@ -115,11 +127,14 @@ def test_subjects_and_collections_have_index_pages_linked_from_the_documents(bro
 
 
 def test_documents_of_one_year_are_charted_by_month_in_the_edition_language(make_edition: Callable[..., Path], tmp_path: Path) -> None:
-    root = make_edition({
-        "content/documents/a.md": document("First", "1951-10-18"),
-        "content/documents/b.md": document("Second", "1951-11-02"),
-        "content/documents/c.md": document("Third", "1951-11-20"),
-    }, site="title: T\nlanguage: ru\nsearch:\n  enabled: false\n")
+    root = make_edition(
+        {
+            "content/documents/a.md": document("First", "1951-10-18"),
+            "content/documents/b.md": document("Second", "1951-11-02"),
+            "content/documents/c.md": document("Third", "1951-11-20"),
+        },
+        site="title: T\nlanguage: ru\nsearch:\n  enabled: false\n",
+    )
     build(root, tmp_path / "out")
     svg = parse_html(tmp_path / "out" / "chronology/index.html").select_one("figure.timeline svg")
     labels = {a["href"]: a["aria-label"] for a in svg.select("a")}

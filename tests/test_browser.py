@@ -204,13 +204,16 @@ def test_search_finds_a_word_of_the_seed_and_opens_the_document_under_a_sub_path
 
 @pytest.fixture(scope="session")
 def filtered_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = write_files(tmp_path_factory.mktemp("filters") / "edition", {
-        "site.yml": "title: Filters\nsearch:\n  enabled: false\n",
-        "content/persons.yml": MINIMAL_PERSONS,
-        "content/documents/a.md": document("First letter", "1950-05-01", type="letter", authors="[ann-author]"),
-        "content/documents/b.md": document("A cable", "1951-06", type="cable", recipients="[roy-recipient]"),
-        "content/documents/c.md": document("Second letter", "1951-07-02", type="letter", authors="[ann-author]", recipients="[roy-recipient]"),
-    })
+    root = write_files(
+        tmp_path_factory.mktemp("filters") / "edition",
+        {
+            "site.yml": "title: Filters\nsearch:\n  enabled: false\n",
+            "content/persons.yml": MINIMAL_PERSONS,
+            "content/documents/a.md": document("First letter", "1950-05-01", type="letter", authors="[ann-author]"),
+            "content/documents/b.md": document("A cable", "1951-06", type="cable", recipients="[roy-recipient]"),
+            "content/documents/c.md": document("Second letter", "1951-07-02", type="letter", authors="[ann-author]", recipients="[roy-recipient]"),
+        },
+    )
     result = build(root, root.parent / "site")
     assert not result.diagnostics.errors
     return root.parent / "site"
@@ -292,11 +295,14 @@ def test_no_page_scrolls_sideways_on_a_320_px_phone(visit: Visit) -> None:
 
 
 def test_pagefind_files_names_with_commas_and_colons_whole(browser: Browser, tmp_path: Path) -> None:
-    root = write_files(tmp_path / "edition", {
-        "site.yml": "title: Commas\n",
-        "content/persons.yml": "- id: smith\n  name: 'Smith, John: the elder'\n",
-        "content/documents/a.md": document(type="'letter, draft'", authors="[smith]"),
-    })
+    root = write_files(
+        tmp_path / "edition",
+        {
+            "site.yml": "title: Commas\n",
+            "content/persons.yml": "- id: smith\n  name: 'Smith, John: the elder'\n",
+            "content/documents/a.md": document(type="'letter, draft'", authors="[smith]"),
+        },
+    )
     assert not build(root, tmp_path / "site").diagnostics.items
     with serve_directory(tmp_path / "site") as url:
         context = browser.new_context()

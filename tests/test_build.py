@@ -14,9 +14,20 @@ DOC = "documents/1951-10-18-mao-to-filippov/index.html"
 
 
 def test_sample_edition_has_every_page_of_the_output_contract(sample_site: Path) -> None:
-    for path in ["index.html", DOC, "persons/index.html", "persons/stalin/index.html", "places/index.html",
-                 "places/hamonten/index.html", "about/index.html", "editorial-principles/index.html", "404.html",
-                 "robots.txt", "assets/edition.css", "assets/edition.js"]:
+    for path in [
+        "index.html",
+        DOC,
+        "persons/index.html",
+        "persons/stalin/index.html",
+        "places/index.html",
+        "places/hamonten/index.html",
+        "about/index.html",
+        "editorial-principles/index.html",
+        "404.html",
+        "robots.txt",
+        "assets/edition.css",
+        "assets/edition.js",
+    ]:
         assert (sample_site / path).is_file(), path
     assert not (sample_site / "sitemap.xml").exists()  # no base_url in the sample
 
@@ -36,9 +47,7 @@ def test_every_internal_link_and_asset_resolves(sample_site: Path) -> None:
                     broken.append(f"{page}: #{parts.fragment}")
                 continue
             resolved = (page.parent / unquote(parts.path)).resolve()
-            if not resolved.is_file() or (
-                parts.fragment and resolved.suffix == ".html" and not parse_html(resolved).select_one(f"[id='{parts.fragment}']")
-            ):
+            if not resolved.is_file() or (parts.fragment and resolved.suffix == ".html" and not parse_html(resolved).select_one(f"[id='{parts.fragment}']")):
                 broken.append(f"{page.relative_to(sample_site)} -> {target}")
     assert broken == []
 
@@ -81,12 +90,22 @@ def test_seed_interventions_have_notes_linked_both_ways(sample_site: Path) -> No
 
 
 def test_document_page_shows_metadata_persons_and_neighbours(make_edition, tmp_path: Path) -> None:
-    root = make_edition({
-        "content/documents/a.md": document("First", "1951-01", authors="[ann-author]", recipients="[roy-recipient]",
-                                           source="Archive, fond 1", language="ru", translation="Tr. X", rights="Public domain"),
-        "content/documents/b.md": document("Second", "1951-02-03"),
-        "content/documents/c.md": document("Third", "1952"),
-    })
+    root = make_edition(
+        {
+            "content/documents/a.md": document(
+                "First",
+                "1951-01",
+                authors="[ann-author]",
+                recipients="[roy-recipient]",
+                source="Archive, fond 1",
+                language="ru",
+                translation="Tr. X",
+                rights="Public domain",
+            ),
+            "content/documents/b.md": document("Second", "1951-02-03"),
+            "content/documents/c.md": document("Third", "1952"),
+        }
+    )
     result = build(root, tmp_path / "out")
     assert not result.diagnostics.items
     soup = parse_html(tmp_path / "out/documents/b/index.html")
@@ -101,11 +120,13 @@ def test_document_page_shows_metadata_persons_and_neighbours(make_edition, tmp_p
 
 
 def test_theme_override_replaces_a_template(make_edition, tmp_path: Path) -> None:
-    root = make_edition({
-        "content/documents/a.md": document(),
-        "themes/default/templates/404.html": '{% extends "base.html" %}{% block main %}<h1>Lost</h1>{% endblock %}',
-        "themes/default/assets/extra.css": "body{}",
-    })
+    root = make_edition(
+        {
+            "content/documents/a.md": document(),
+            "themes/default/templates/404.html": '{% extends "base.html" %}{% block main %}<h1>Lost</h1>{% endblock %}',
+            "themes/default/assets/extra.css": "body{}",
+        }
+    )
     result = build(root, tmp_path / "out")
     assert not result.diagnostics.items
     assert parse_html(tmp_path / "out/404.html").h1.get_text() == "Lost"
@@ -159,8 +180,9 @@ def test_two_builds_are_byte_identical(make_edition, tmp_path: Path) -> None:
 
 def test_apparatus_overview_lists_every_intervention_by_type(sample_site: Path) -> None:
     soup = parse_html(sample_site / "apparatus/index.html")
-    groups = {section.h2["id"]: [a["href"] for a in section.select("tbody a")] for section in soup.select("main section")
-              if section.h2["id"].startswith("type-")}
+    groups = {
+        section.h2["id"]: [a["href"] for a in section.select("tbody a")] for section in soup.select("main section") if section.h2["id"].startswith("type-")
+    }
     assert {k: len(v) for k, v in groups.items()} == {"type-supplied": 2, "type-stamp": 1, "type-uncertain": 2, "type-physical": 1}
     assert groups["type-stamp"] == ["../documents/1951-10-18-mao-to-filippov/index.html#ed-b"]
 

@@ -15,12 +15,14 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
 
 
 def test_check_reports_every_problem_with_file_line_and_column(make_edition) -> None:
-    root = make_edition({
-        "content/documents/broken.md": "---\ntitle: [oops\ndate: 1951\n---\n",
-        "content/documents/unknown.md": document(authors="[ann-autor]"),
-        "content/documents/untitled.md": "---\ndate: 1951\n---\nText\n",
-        "content/documents/fine.md": document(),
-    })
+    root = make_edition(
+        {
+            "content/documents/broken.md": "---\ntitle: [oops\ndate: 1951\n---\n",
+            "content/documents/unknown.md": document(authors="[ann-autor]"),
+            "content/documents/untitled.md": "---\ndate: 1951\n---\nText\n",
+            "content/documents/fine.md": document(),
+        }
+    )
     result = run("check", str(root))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
@@ -66,21 +68,25 @@ def test_missing_site_yml_is_explained(tmp_path: Path) -> None:
 
 
 def test_template_errors_name_the_template_and_line(make_edition) -> None:
-    root = make_edition({
-        "content/documents/a.md": document(),
-        "themes/default/templates/404.html": '{% extends "base.html" %}\n{% block main %}\n{{ no_such_value }}\n{% endblock %}',
-        "themes/default/templates/page.html": "{% if %}",
-    })
+    root = make_edition(
+        {
+            "content/documents/a.md": document(),
+            "themes/default/templates/404.html": '{% extends "base.html" %}\n{% block main %}\n{{ no_such_value }}\n{% endblock %}',
+            "themes/default/templates/page.html": "{% if %}",
+        }
+    )
     result = run("build", str(root))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "themes/default/templates/404.html:3:1: error: template error: 'no_such_value' is undefined" in result.stderr
 
 
 def test_a_template_reading_what_the_index_lacks_is_told_so_plainly(make_edition) -> None:
-    root = make_edition({
-        "content/documents/a.md": document(),
-        "themes/default/templates/404.html": '{% extends "base.html" %}\n{% block main %}\n{{ index.persons_by_id.nobody.name }}\n{% endblock %}',
-    })
+    root = make_edition(
+        {
+            "content/documents/a.md": document(),
+            "themes/default/templates/404.html": '{% extends "base.html" %}\n{% block main %}\n{{ index.persons_by_id.nobody.name }}\n{% endblock %}',
+        }
+    )
     result = run("build", str(root))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "404.html:3:1: error: template error: 'dict object' has no attribute 'nobody'" in result.stderr

@@ -21,10 +21,12 @@ def load(root: Path) -> tuple[object, list[str]]:
 
 
 def test_reads_documents_sorted_by_date_with_body_line(make_edition) -> None:
-    root = make_edition({
-        "content/documents/b.md": document("Later", "1951-11"),
-        "content/documents/sub/a.md": document("Earlier", "1951", authors="[ann-author]"),
-    })
+    root = make_edition(
+        {
+            "content/documents/b.md": document("Later", "1951-11"),
+            "content/documents/sub/a.md": document("Earlier", "1951", authors="[ann-author]"),
+        }
+    )
     edition, problems = load(root)
     assert problems == []
     assert [d.id for d in edition.documents] == ["a", "b"]
@@ -41,16 +43,18 @@ def test_bom_and_crlf_are_accepted(make_edition) -> None:
 
 
 def test_every_broken_file_is_reported_with_its_position(make_edition) -> None:
-    root = make_edition({
-        "content/documents/no-front.md": "Just text\n",
-        "content/documents/open.md": "---\ntitle: x\n",
-        "content/documents/bad-yaml.md": "---\ntitle: [unclosed\ndate: 1951\n---\n",
-        "content/documents/no-title.md": "---\ndate: 1951\n---\ntext\n",
-        "content/documents/bad-date.md": "---\ntitle: T\ndate: 1951-02-30\n---\n",
-        "content/documents/wrong-type.md": "---\ntitle: T\ndate: 1951\nauthors: ann-author\nsubjects: {a: b}\n---\n",
-        "content/documents/latin1.md": "---\ntitle: caf\xe9\ndate: 1951\n---\n".encode("latin-1"),
-        "content/documents/good.md": document("Good"),
-    })
+    root = make_edition(
+        {
+            "content/documents/no-front.md": "Just text\n",
+            "content/documents/open.md": "---\ntitle: x\n",
+            "content/documents/bad-yaml.md": "---\ntitle: [unclosed\ndate: 1951\n---\n",
+            "content/documents/no-title.md": "---\ndate: 1951\n---\ntext\n",
+            "content/documents/bad-date.md": "---\ntitle: T\ndate: 1951-02-30\n---\n",
+            "content/documents/wrong-type.md": "---\ntitle: T\ndate: 1951\nauthors: ann-author\nsubjects: {a: b}\n---\n",
+            "content/documents/latin1.md": "---\ntitle: caf\xe9\ndate: 1951\n---\n".encode("latin-1"),
+            "content/documents/good.md": document("Good"),
+        }
+    )
     edition, problems = load(root)
     assert [d.id for d in edition.documents] == ["good"]
     text = "\n".join(problems)
@@ -189,12 +193,15 @@ def test_a_register_read_entry_by_entry_reads_as_one_read_whole(monkeypatch: pyt
     assert _read("persons", REGISTER_WITH_PROBLEMS) == by_entry
 
 
-@pytest.mark.parametrize("text", [
-    "- id: a\n  name: &n Alpha\n- id: b\n  name: *n\n",  # an alias to another entry's anchor
-    "- id: a\n  name: 'Alpha\n- id: b\n  name: Beta\n",  # a quotation mark left open
-    "%YAML 1.1\n---\n- id: a\n  name: Alpha\n",  # a directive
-    "id: a\nname: Alpha\n",  # not a list
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- id: a\n  name: &n Alpha\n- id: b\n  name: *n\n",  # an alias to another entry's anchor
+        "- id: a\n  name: 'Alpha\n- id: b\n  name: Beta\n",  # a quotation mark left open
+        "%YAML 1.1\n---\n- id: a\n  name: Alpha\n",  # a directive
+        "id: a\nname: Alpha\n",  # not a list
+    ],
+)
 def test_a_register_that_is_not_a_plain_list_of_entries_is_read_whole(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
     read = _read("persons", text)
     monkeypatch.setattr(content, "_register_items", lambda source, kind, memo: None)

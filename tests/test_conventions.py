@@ -26,8 +26,7 @@ def interventions(page: Path) -> list[tuple[str, str, str]]:
     """(type, display, text) of each bracket of a document page, in reading order."""
     soup = parse_html(page)
     return [
-        (span["class"][1].removeprefix("ed-"), span["class"][2].removeprefix("ed-"), span.select_one(".ed-text").get_text())
-        for span in soup.select("span.ed")
+        (span["class"][1].removeprefix("ed-"), span["class"][2].removeprefix("ed-"), span.select_one(".ed-text").get_text()) for span in soup.select("span.ed")
     ]
 
 
@@ -67,7 +66,9 @@ def test_the_frus_tei_says_gap_note_and_supplied_with_their_reasons_and_extents(
         ("garbled", None, "garble"),
     ]
     assert [(s.get("reason"), "".join(s.itertext())) for s in body.iter(f"{TEI}supplied")] == [
-        ("date-not-in-original", "Saigon, undated."), ("omitted-in-original", "of"), ("heading-not-in-original", "Attachment"),
+        ("date-not-in-original", "Saigon, undated."),
+        ("omitted-in-original", "of"),
+        ("heading-not-in-original", "Attachment"),
     ]
     footnote = next(note for note in body.iter(f"{TEI}note") if note.get("n") == "3")
     assert [(note.get("type"), note.text) for note in footnote.iter(f"{TEI}note") if note is not footnote] == [
@@ -84,8 +85,13 @@ def test_rules_match_the_bracket_s_text_without_its_markdown(make_edition, tmp_p
     result = build(edition, tmp_path / "site")
     assert not result.diagnostics.items
     assert interventions(tmp_path / "site" / "documents" / "a" / "index.html") == [
-        ("uncertain", "inline", "word?"), ("uncertain", "inline", "word?"), ("sic", "inline", "sic"), ("sic", "inline", "sic"),
-        ("omission", "marker", "..."), ("omission", "marker", "..."), ("supplied", "inline", "your"),
+        ("uncertain", "inline", "word?"),
+        ("uncertain", "inline", "word?"),
+        ("sic", "inline", "sic"),
+        ("sic", "inline", "sic"),
+        ("omission", "marker", "..."),
+        ("omission", "marker", "..."),
+        ("supplied", "inline", "your"),
     ]
 
 
@@ -99,7 +105,11 @@ def test_sets_combine_in_order_and_an_own_rule_comes_first(make_edition, tmp_pat
     result = build(edition, tmp_path / "site")
     assert not result.diagnostics.items
     assert [kind for kind, _, _ in interventions(tmp_path / "site" / "documents" / "a" / "index.html")] == [
-        "stamp", "omitted", "telegram", "date", "supplied",
+        "stamp",
+        "omitted",
+        "telegram",
+        "date",
+        "supplied",
     ]
     tei = (tmp_path / "site" / "documents" / "a" / "a.xml").read_text(encoding="utf-8")
     assert '<supplied reason="omitted-in-original">words</supplied>' in tei  # the first set's rule for the rest
@@ -132,6 +142,4 @@ def test_an_own_rule_s_tei_element_must_be_one_the_exports_know(make_edition, tm
     site = "title: Test Edition\napparatus:\n  rules:\n    - pattern: '^x$'\n      type: odd\n      tei: del\n"
     edition = make_edition({"content/documents/a.md": document()}, site=site)
     result = build(edition, tmp_path / "site")
-    assert [d.format() for d in result.diagnostics.items] == [
-        "site.yml:6:7: error: apparatus rule 1: tei must be supplied, gap or note, found 'del'"
-    ]
+    assert [d.format() for d in result.diagnostics.items] == ["site.yml:6:7: error: apparatus rule 1: tei must be supplied, gap or note, found 'del'"]

@@ -20,11 +20,13 @@ def related_lists(site: Path, document_id: str) -> dict[str, list[str]]:
 
 
 def test_a_doc_link_leads_to_the_document_and_its_footnote(make_edition, tmp_path: Path) -> None:
-    root = make_edition({
-        "content/documents/d1.md": document(title="First", body="Text.[^7]\n\n[^7]: A note numbered as in the source."),
-        "content/documents/d2.md": document(title="Second", date="1951-10-19",
-                                            body="See [Document 1](doc:d1) and [footnote 7, Document 1](doc:d1#7)."),
-    }, site=SITE)
+    root = make_edition(
+        {
+            "content/documents/d1.md": document(title="First", body="Text.[^7]\n\n[^7]: A note numbered as in the source."),
+            "content/documents/d2.md": document(title="Second", date="1951-10-19", body="See [Document 1](doc:d1) and [footnote 7, Document 1](doc:d1#7)."),
+        },
+        site=SITE,
+    )
     result = build(root, tmp_path / "out")
     assert result.diagnostics.items == []
     links = parse_html(tmp_path / "out/documents/d2/index.html").select("#transcript-text a[href*='d1']")
@@ -35,11 +37,14 @@ def test_a_doc_link_leads_to_the_document_and_its_footnote(make_edition, tmp_pat
 
 
 def test_a_doc_link_to_no_document_is_an_error_at_its_place(make_edition, tmp_path: Path) -> None:
-    root = make_edition({
-        "content/documents/cable-1.md": document(),
-        "content/documents/d2.md": document(body="Text.\n\nAs [said](doc:cable-2) before."),
-        "content/pages/about.md": "---\ntitle: About\n---\nRead [this](doc:cable) first.\n",
-    }, site=SITE)
+    root = make_edition(
+        {
+            "content/documents/cable-1.md": document(),
+            "content/documents/d2.md": document(body="Text.\n\nAs [said](doc:cable-2) before."),
+            "content/pages/about.md": "---\ntitle: About\n---\nRead [this](doc:cable) first.\n",
+        },
+        site=SITE,
+    )
     result = build(root, tmp_path / "out")
     assert sorted(d.format().splitlines()[0] for d in result.diagnostics.errors) == [
         "content/documents/d2.md:7:4: error: 'doc:cable-2' names no document of the edition; did you mean 'cable-1'?",
@@ -49,11 +54,14 @@ def test_a_doc_link_to_no_document_is_an_error_at_its_place(make_edition, tmp_pa
 
 
 def test_related_documents_are_shown_both_ways_and_an_unknown_one_is_an_error(make_edition, tmp_path: Path) -> None:
-    root = make_edition({
-        "content/documents/a.md": document(title="A", related="[b]"),
-        "content/documents/b.md": document(title="B", date="1951-10-20"),
-        "content/documents/c.md": document(title="C", date="1951-10-21"),
-    }, site=SITE)
+    root = make_edition(
+        {
+            "content/documents/a.md": document(title="A", related="[b]"),
+            "content/documents/b.md": document(title="B", date="1951-10-20"),
+            "content/documents/c.md": document(title="C", date="1951-10-21"),
+        },
+        site=SITE,
+    )
     build(root, tmp_path / "out")
     assert related_lists(tmp_path / "out", "a") == {"Related by the editor": ["b"]}
     assert related_lists(tmp_path / "out", "b") == {"Related by the editor": ["a"]}
@@ -62,28 +70,36 @@ def test_related_documents_are_shown_both_ways_and_an_unknown_one_is_an_error(ma
     (root / "content/documents/c.md").write_text(document(title="C", related="[bb]"), encoding="utf-8")
     result = build(root, tmp_path / "out")
     assert [d.format().splitlines()[0] for d in result.diagnostics.errors] == [
-        "content/documents/c.md:4:1: error: 'bb' in 'related' is not a document of the edition; did you mean 'b'?"]
+        "content/documents/c.md:4:1: error: 'bb' in 'related' is not a document of the edition; did you mean 'b'?"
+    ]
 
 
 def test_see_also_offers_the_documents_that_share_most_names(make_edition, tmp_path: Path) -> None:
     persons = "".join(f"- id: p{n}\n  name: Person {n}\n" for n in range(4))
-    root = make_edition({
-        "content/documents/a.md": document(title="A", persons="[p0, p1, p2]"),
-        "content/documents/b.md": document(title="B", date="1951-11-01", persons="[p0, p1, p2]"),  # three shared
-        "content/documents/c.md": document(title="C", date="1951-10-19", persons="[p0]"),  # one, near in date
-        "content/documents/d.md": document(title="D", date="1951-12-01", persons="[p1]"),  # one, further
-        "content/documents/e.md": document(title="E", date="1951-10-19", persons="[p3]"),  # none
-    }, site=SITE, persons=persons)
+    root = make_edition(
+        {
+            "content/documents/a.md": document(title="A", persons="[p0, p1, p2]"),
+            "content/documents/b.md": document(title="B", date="1951-11-01", persons="[p0, p1, p2]"),  # three shared
+            "content/documents/c.md": document(title="C", date="1951-10-19", persons="[p0]"),  # one, near in date
+            "content/documents/d.md": document(title="D", date="1951-12-01", persons="[p1]"),  # one, further
+            "content/documents/e.md": document(title="E", date="1951-10-19", persons="[p3]"),  # none
+        },
+        site=SITE,
+        persons=persons,
+    )
     build(root, tmp_path / "out")
     assert related_lists(tmp_path / "out", "a") == {"See also": ["b", "c", "d"]}
     assert related_lists(tmp_path / "out", "e") == {}
 
 
 def test_a_link_removed_leaves_no_backlink_in_an_incremental_build(make_edition, tmp_path: Path) -> None:
-    root = make_edition({
-        "content/documents/a.md": document(title="A"),
-        "content/documents/b.md": document(title="B", date="1951-10-20", body="See [A](doc:a)."),
-    }, site=SITE)
+    root = make_edition(
+        {
+            "content/documents/a.md": document(title="A"),
+            "content/documents/b.md": document(title="B", date="1951-10-20", body="See [A](doc:a)."),
+        },
+        site=SITE,
+    )
     build(root, root / "_site")
     assert related_lists(root / "_site", "a") == {"Cited in": ["b"]}
     edit(root / "content/documents/b.md", "See [A](doc:a).", "See A.")

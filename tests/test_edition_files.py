@@ -23,8 +23,10 @@ def image(image_format: str, width: int = 10, height: int = 10) -> bytes:
 
 def png_header(width: int, height: int) -> bytes:
     """A PNG that claims a size, without the pixels: what a decompression bomb shows before it is unpacked."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)) + chunk(b"IEND", b"")
 
 
@@ -34,13 +36,15 @@ def messages(result: BuildResult) -> list[str]:
 
 def test_a_page_image_must_have_the_extension_of_the_format_of_its_bytes(make_edition, tmp_path: Path) -> None:
     polyglot = image("GIF")[:-1] + b"<script>alert(1)</script>;"  # a GIF that a browser would run as a page
-    root = make_edition({
-        "content/documents/a.md": document(facsimiles="[facsimiles/poly.html, facsimiles/p2.jpg, facsimiles/p3.jpeg, facsimiles/p4.bmp]"),
-        "content/facsimiles/poly.html": polyglot,
-        "content/facsimiles/p2.jpg": image("PNG"),
-        "content/facsimiles/p3.jpeg": image("JPEG"),
-        "content/facsimiles/p4.bmp": image("BMP"),
-    })
+    root = make_edition(
+        {
+            "content/documents/a.md": document(facsimiles="[facsimiles/poly.html, facsimiles/p2.jpg, facsimiles/p3.jpeg, facsimiles/p4.bmp]"),
+            "content/facsimiles/poly.html": polyglot,
+            "content/facsimiles/p2.jpg": image("PNG"),
+            "content/facsimiles/p3.jpeg": image("JPEG"),
+            "content/facsimiles/p4.bmp": image("BMP"),
+        }
+    )
     assert messages(build(root, tmp_path / "site")) == [
         "content/documents/a.md:4:1: error: content/facsimiles/poly.html is a GIF image, but its name ends in '.html'\n"
         "    hint: name it with the extension of its format: .gif",
@@ -53,26 +57,29 @@ def test_a_page_image_must_have_the_extension_of_the_format_of_its_bytes(make_ed
 
 
 def test_a_decompression_bomb_is_refused_with_a_message(make_edition) -> None:
-    root = make_edition({
-        "content/documents/a.md": document(facsimiles="[bomb.png, large.png]"),
-        "content/bomb.png": png_header(100_000, 100_000),
-        "content/large.png": png_header(10_000, 10_000),
-    })
+    root = make_edition(
+        {
+            "content/documents/a.md": document(facsimiles="[bomb.png, large.png]"),
+            "content/bomb.png": png_header(100_000, 100_000),
+            "content/large.png": png_header(10_000, 10_000),
+        }
+    )
     assert messages(build(root, write=False)) == [
-        "content/documents/a.md:4:1: error: content/bomb.png unpacks to too many pixels to be a page image\n"
-        "    hint: publish a copy of a sensible size",
+        "content/documents/a.md:4:1: error: content/bomb.png unpacks to too many pixels to be a page image\n    hint: publish a copy of a sensible size",
         f"content/documents/a.md:4:1: error: content/large.png is 10000 x 10000 pixels, more than the {Image.MAX_IMAGE_PIXELS:,} "
         "a page image may have\n    hint: publish a copy of a sensible size",
     ]
 
 
 def test_a_thumbnail_cannot_take_the_place_of_another_image(make_edition) -> None:
-    root = make_edition({
-        "content/documents/a.md": document(facsimiles="[facsimiles/a.png]"),
-        "content/documents/b.md": document(title="B", facsimiles="[facsimiles/thumbs/a.png, facsimiles/a.png]"),
-        "content/facsimiles/a.png": image("PNG"),
-        "content/facsimiles/thumbs/a.png": image("PNG", 20, 20),
-    })
+    root = make_edition(
+        {
+            "content/documents/a.md": document(facsimiles="[facsimiles/a.png]"),
+            "content/documents/b.md": document(title="B", facsimiles="[facsimiles/thumbs/a.png, facsimiles/a.png]"),
+            "content/facsimiles/a.png": image("PNG"),
+            "content/facsimiles/thumbs/a.png": image("PNG", 20, 20),
+        }
+    )
     assert messages(build(root, write=False)) == [
         "content/documents/b.md:4:1: error: the page image content/facsimiles/thumbs/a.png would be published as facsimiles/thumbs/a.png, "
         "where the thumbnail of content/facsimiles/a.png is published\n    hint: rename or move one of the two images",
@@ -82,11 +89,14 @@ def test_a_thumbnail_cannot_take_the_place_of_another_image(make_edition) -> Non
 def test_nothing_of_a_theme_is_read_through_a_link_out_of_the_edition(make_edition, tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("root:x:0:0:SECRET", encoding="utf-8")
-    root = make_edition({
-        "content/documents/a.md": document(),
-        "themes/mine/templates/home.html": "{% extends 'base.html' %}{% block main %}{% include 'secret.html' ignore missing %}{% endblock %}",
-        "themes/mine/assets/own.css": "p {}",
-    }, site="title: Test Edition\ntheme: mine\nlanguage: ru\n")
+    root = make_edition(
+        {
+            "content/documents/a.md": document(),
+            "themes/mine/templates/home.html": "{% extends 'base.html' %}{% block main %}{% include 'secret.html' ignore missing %}{% endblock %}",
+            "themes/mine/assets/own.css": "p {}",
+        },
+        site="title: Test Edition\ntheme: mine\nlanguage: ru\n",
+    )
     (root / "themes/mine/assets/passwd.txt").symlink_to(secret)
     (root / "themes/mine/assets/elsewhere").symlink_to(tmp_path, target_is_directory=True)
     (root / "themes/mine/templates/secret.html").symlink_to(secret)
@@ -111,9 +121,12 @@ def test_nothing_of_a_theme_is_read_through_a_link_out_of_the_edition(make_editi
 
 
 def test_a_named_pipe_or_a_link_loop_where_a_file_is_expected_is_a_message(make_edition) -> None:
-    root = make_edition({
-        "content/documents/a.md": document(facsimiles="[facsimiles/pipe.png, facsimiles/loop.png]"),
-    }, persons=None)
+    root = make_edition(
+        {
+            "content/documents/a.md": document(facsimiles="[facsimiles/pipe.png, facsimiles/loop.png]"),
+        },
+        persons=None,
+    )
     os.mkfifo(root / "content/persons.yml")
     os.mkfifo(root / "content/documents/pipe.md")
     os.mkfifo(root / "content/terms.yml")
@@ -165,10 +178,12 @@ def test_a_site_yml_that_is_a_pipe_or_a_link_out_is_refused(make_edition, tmp_pa
     os.mkfifo(root / "site.yml")
     result = build(root, tmp_path / "out", write=False)
     assert [d.format().splitlines()[0] for d in result.diagnostics.errors] == [
-        "site.yml:1:1: error: this file is not a regular file (a named pipe, a device or a socket) and is not read"]
+        "site.yml:1:1: error: this file is not a regular file (a named pipe, a device or a socket) and is not read"
+    ]
     (root / "site.yml").unlink()
     (tmp_path / "elsewhere.yml").write_text(settings, encoding="utf-8")
     (root / "site.yml").symlink_to(tmp_path / "elsewhere.yml")
     result = build(root, tmp_path / "out", write=False)
     assert [d.format().splitlines()[0] for d in result.diagnostics.errors] == [
-        "site.yml:1:1: error: this file is a link to a place outside the edition folder and is not read"]
+        "site.yml:1:1: error: this file is a link to a place outside the edition folder and is not read"
+    ]

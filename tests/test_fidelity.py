@@ -36,9 +36,7 @@ def joined(parts: list[tuple[str, str]], separators: list[str]) -> tuple[str, st
 
 def segments(inner: st.SearchStrategy[tuple[str, str]]) -> st.SearchStrategy[tuple[str, str]]:
     return st.lists(inner, min_size=1, max_size=6).flatmap(
-        lambda parts: st.lists(st.sampled_from([" ", " ", "\n"]), min_size=len(parts), max_size=len(parts)).map(
-            lambda seps: joined(parts, seps)
-        )
+        lambda parts: st.lists(st.sampled_from([" ", " ", "\n"]), min_size=len(parts), max_size=len(parts)).map(lambda seps: joined(parts, seps))
     )
 
 

@@ -40,10 +40,14 @@ def test_russian_and_chinese_translate_every_message(language: str) -> None:
 
 
 def three_documents(site: str, make_edition) -> Path:
-    root = make_edition({
-        f"content/documents/{name}.md": document(title=name.upper(), date=date, body="Text [sic].", authors="[ann-author]")
-        for name, date in (("a", "1951-10-18"), ("b", "1951-10"), ("c", "1952~"))
-    } | {"content/pages/about.md": "---\ntitle: About\n---\nAbout.\n"}, site=site)
+    root = make_edition(
+        {
+            f"content/documents/{name}.md": document(title=name.upper(), date=date, body="Text [sic].", authors="[ann-author]")
+            for name, date in (("a", "1951-10-18"), ("b", "1951-10"), ("c", "1952~"))
+        }
+        | {"content/pages/about.md": "---\ntitle: About\n---\nAbout.\n"},
+        site=site,
+    )
     result = build(root, root / "_site")
     assert not result.diagnostics.items, [d.format() for d in result.diagnostics.items]
     return root / "_site"
@@ -88,12 +92,17 @@ def test_an_unknown_language_falls_back_to_english(make_edition) -> None:
 
 
 def test_an_edition_catalogue_overrides_messages_and_missing_ones_show_in_english(make_edition) -> None:
-    root = make_edition({
-        "content/documents/a.md": document(),
-        "themes/default/locale/ru/LC_MESSAGES/messages.po": 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
-                                                            'msgid "Documents"\nmsgstr "Бумаги"\n\n#, fuzzy\nmsgid "Persons"\nmsgstr "Персоны"\n',
-        "themes/default/templates/home.html": "{% extends 'base.html' %}{% block main %}<p id='new'>{{ _('Words no catalogue has yet') }}</p>{% endblock %}",
-    }, site="title: Издание\nlanguage: ru\n")
+    root = make_edition(
+        {
+            "content/documents/a.md": document(),
+            "themes/default/locale/ru/LC_MESSAGES/messages.po": 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+            'msgid "Documents"\nmsgstr "Бумаги"\n\n#, fuzzy\nmsgid "Persons"\nmsgstr "Персоны"\n',
+            "themes/default/templates/home.html": (
+                "{% extends 'base.html' %}{% block main %}<p id='new'>{{ _('Words no catalogue has yet') }}</p>{% endblock %}"
+            ),
+        },
+        site="title: Издание\nlanguage: ru\n",
+    )
     result = build(root, root / "_site")
     assert not result.diagnostics.items
     home = parse_html(root / "_site" / "index.html")

@@ -25,8 +25,7 @@ NO_SEARCH = "search:\n  enabled: false\n"
 
 def snapshot(site: Path) -> dict[str, bytes]:
     """Every file of a built site but the search index (Pagefind's bytes differ from run to run)."""
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
-            if p.is_file() and "pagefind" not in p.relative_to(site).parts}
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file() and "pagefind" not in p.relative_to(site).parts}
 
 
 def assert_same_as_clean_build(edition: Path, tmp_path: Path) -> None:
@@ -118,7 +117,7 @@ def change_place(edition: Path) -> None:
 
 def add_document(edition: Path) -> None:
     source = documents(edition)[0].read_text(encoding="utf-8")
-    (edition / "content" / "documents" / "zz-new.md").write_text(source.replace("title: \"", "title: \"New ", 1), encoding="utf-8")
+    (edition / "content" / "documents" / "zz-new.md").write_text(source.replace('title: "', 'title: "New ', 1), encoding="utf-8")
 
 
 def remove_document(edition: Path) -> None:
@@ -163,8 +162,7 @@ BUILTIN_ASSETS = Path(__file__).resolve().parent.parent / "themes" / "default" /
 def override_stylesheet(edition: Path) -> None:
     folder = edition / "themes" / "default" / "assets"
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "edition.css").write_text((BUILTIN_ASSETS / "edition.css").read_text(encoding="utf-8") + "\nh1 { color: #333; }\n",
-                                        encoding="utf-8")
+    (folder / "edition.css").write_text((BUILTIN_ASSETS / "edition.css").read_text(encoding="utf-8") + "\nh1 { color: #333; }\n", encoding="utf-8")
 
 
 def add_and_remove_assets(edition: Path) -> None:
@@ -238,8 +236,7 @@ def test_a_changed_body_rewrites_its_own_files_and_the_edition_wide_ones_only(tm
 def test_a_changed_stylesheet_of_the_theme_is_written_alone(tmp_path: Path) -> None:
     edition = synthetic_edition(tmp_path / "edition")
     build(edition)
-    for change, expected in ((override_stylesheet, ["assets/edition.css"]),
-                             (add_and_remove_assets, ["assets/edition.css", "assets/fonts/readme.txt"])):
+    for change, expected in ((override_stylesheet, ["assets/edition.css"]), (add_and_remove_assets, ["assets/edition.css", "assets/fonts/readme.txt"])):
         before = {path: (edition / "_site" / path).stat().st_mtime_ns for path in snapshot(edition / "_site")}
         change(edition)
         result = build(edition)
@@ -354,8 +351,10 @@ def test_a_memory_made_by_another_generator_is_not_used(tmp_path: Path) -> None:
     cache = edition / ".edition-cache"
     kept = memory.read_memory(cache)
     assert kept is not None
-    kept.parsed = {key: (replace(value, title="As another version read it") if isinstance(value, Document) else value, problems)
-                   for key, (value, problems) in kept.parsed.items()}
+    kept.parsed = {
+        key: (replace(value, title="As another version read it") if isinstance(value, Document) else value, problems)
+        for key, (value, problems) in kept.parsed.items()
+    }
     kept.code = "another version"
     memory.save_memory(cache, kept)
     change_body(edition)
@@ -376,7 +375,7 @@ def override_theme(edition: Path, name: str, old: str, new: str) -> None:
 def test_a_theme_that_shows_bodies_in_lists_follows_a_changed_body(tmp_path: Path) -> None:
     # Lists know documents by their metadata; a template reading a body, however, is made again when it changes.
     edition = synthetic_edition(tmp_path / "edition")
-    override_theme(edition, "document-item.html", "</li>", "<p class=\"excerpt\">{{ document.body[-60:] }}</p></li>")
+    override_theme(edition, "document-item.html", "</li>", '<p class="excerpt">{{ document.body[-60:] }}</p></li>')
     override_theme(edition, "404.html", "</h1>", " {{ index.documents | map(attribute='body') | map('length') | sum }}</h1>")
     build(edition)
     change_body(edition)
@@ -391,14 +390,19 @@ def test_a_read_that_cannot_be_compared_makes_its_pages_again_in_a_new_process(t
     # not be the last build's (they were, from a count that started again at 0).
     edition = synthetic_edition(tmp_path / "edition")
     first = sorted((edition / "content" / "persons.yml").read_text(encoding="utf-8").split("- id: ")[1:])[0].split("\n")[0]
-    override_theme(edition, "person.html", "{% extends \"entry.html\" %}",
-                   "{% extends \"entry.html\" %}{% block entry_details %}<p class=\"probe\">"
-                   f"{{{{ index.appearances_of(kind='person', entry_id='{first}') | length }}}}</p>{{% endblock %}}")
+    override_theme(
+        edition,
+        "person.html",
+        '{% extends "entry.html" %}',
+        '{% extends "entry.html" %}{% block entry_details %}<p class="probe">'
+        f"{{{{ index.appearances_of(kind='person', entry_id='{first}') | length }}}}</p>{{% endblock %}}",
+    )
     command = [sys.executable, "-m", "generator", "build", str(edition)]
     subprocess.run(command, check=True, capture_output=True)
     # A new document names the first person alone: the other persons' pages read nothing else that changed.
     (edition / "content" / "documents" / "d999999.md").write_text(
-        f"---\ntitle: A note\ndate: '1950-01-01'\npersons: [{first}]\n---\nA short note.\n", encoding="utf-8")
+        f"---\ntitle: A note\ndate: '1950-01-01'\npersons: [{first}]\n---\nA short note.\n", encoding="utf-8"
+    )
     subprocess.run(command, check=True, capture_output=True)
     assert_same_as_clean_build(edition, tmp_path)
 
@@ -462,9 +466,21 @@ def test_rebuilds_with_the_memory_kept_in_the_process_equal_clean_builds(tmp_pat
     memory = build(edition).memory
     # The memory also keeps parts of the edition-wide files (edition.json's lines, the registers' TEI entries), which a file
     # that stands (after a page changed) hands on; and the register matcher, which a new name must make again.
-    for change in (change_body, change_person_description, add_document, change_persons_and_recipient, change_title_and_date,
-                   change_person_sort_name, add_person_alias, remove_document, change_page, change_body, rename_person,
-                   add_person_with_a_places_id, change_body):
+    for change in (
+        change_body,
+        change_person_description,
+        add_document,
+        change_persons_and_recipient,
+        change_title_and_date,
+        change_person_sort_name,
+        add_person_alias,
+        remove_document,
+        change_page,
+        change_body,
+        rename_person,
+        add_person_with_a_places_id,
+        change_body,
+    ):
         change(edition)
         shutil.rmtree(edition / ".edition-cache")
         result = build(edition, previous=memory)

@@ -5,11 +5,13 @@ from tests.conftest import document
 
 
 def test_roles_chronology_and_unknown_ids(make_edition) -> None:
-    root = make_edition({
-        "content/documents/b.md": document("B", "1951-10-18", authors="[ann-author]", recipients="[roy-recipient]"),
-        "content/documents/a.md": document("A", "1951-10", persons="[ann-author, roy-recipient]", recipients="[ann-author]"),
-        "content/documents/c.md": document("C", "1951-10-18", persons="[ann-autor]"),
-    })
+    root = make_edition(
+        {
+            "content/documents/b.md": document("B", "1951-10-18", authors="[ann-author]", recipients="[roy-recipient]"),
+            "content/documents/a.md": document("A", "1951-10", persons="[ann-author, roy-recipient]", recipients="[ann-author]"),
+            "content/documents/c.md": document("C", "1951-10-18", persons="[ann-autor]"),
+        }
+    )
     diagnostics = Diagnostics()
     edition = read_edition(root, diagnostics)
     index = build_index(edition, diagnostics)

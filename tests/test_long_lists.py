@@ -133,9 +133,21 @@ def test_no_page_of_ten_thousand_documents_is_over_1_mib(tmp_path: Path) -> None
 def test_every_kind_of_list_page_is_valid_html(year_site: Path) -> None:
     from tests.support.checkers import nu_check
 
-    kinds = ["index.html", "list/2/index.html", "chronology/index.html", "chronology/1958/index.html", "chronology/1958/03/index.html",
-             "collections/index.html", "collections/central-files/index.html", "collections/central-files/2/index.html",
-             "terms/index.html", "terms/nato/index.html", "apparatus/index.html", "apparatus/sic/index.html", "correspondence/index.html"]
+    kinds = [
+        "index.html",
+        "list/2/index.html",
+        "chronology/index.html",
+        "chronology/1958/index.html",
+        "chronology/1958/03/index.html",
+        "collections/index.html",
+        "collections/central-files/index.html",
+        "collections/central-files/2/index.html",
+        "terms/index.html",
+        "terms/nato/index.html",
+        "apparatus/index.html",
+        "apparatus/sic/index.html",
+        "correspondence/index.html",
+    ]
     assert [str(e) for e in nu_check([year_site / kind for kind in kinds])] == []
 
 
@@ -144,10 +156,14 @@ def test_a_long_glossary_has_a_page_per_letter(tmp_path: Path) -> None:
 
     names = [f"{letter}{n:03d}" for letter in "ABC" for n in range(110)]
     terms = "".join(f"- id: t-{name.lower()}\n  term: {name}\n  expansion: Term {name}\n" for name in names)
-    root = write_files(tmp_path / "edition", {
-        "site.yml": "title: T\nsearch:\n  enabled: false\n", "content/terms.yml": terms,
-        "content/documents/a.md": document("Uses B005", body="The B005 was there."),
-    })
+    root = write_files(
+        tmp_path / "edition",
+        {
+            "site.yml": "title: T\nsearch:\n  enabled: false\n",
+            "content/terms.yml": terms,
+            "content/documents/a.md": document("Uses B005", body="The B005 was there."),
+        },
+    )
     build(root, tmp_path / "site")
     index = parse_html(tmp_path / "site" / "terms/index.html")
     assert index.select(".glossary") == []
@@ -166,8 +182,9 @@ def test_person_pages_are_grouped_by_year_and_split_by_year_when_long(tmp_path: 
     files = {"site.yml": "title: T\nsearch:\n  enabled: false\n", "content/persons.yml": MINIMAL_PERSONS}
     for n in range(520):
         recipients = "[roy-recipient]" if n % 51 == 0 else "[]"
-        files[f"content/documents/d{n:03d}.md"] = document(f"Letter {n}", f"{1957 + n % 2}-0{1 + n % 9}-1{n % 10}", number=f"'{n + 1}'",
-                                                            authors="[ann-author]", recipients=recipients)
+        files[f"content/documents/d{n:03d}.md"] = document(
+            f"Letter {n}", f"{1957 + n % 2}-0{1 + n % 9}-1{n % 10}", number=f"'{n + 1}'", authors="[ann-author]", recipients=recipients
+        )
     build(write_files(tmp_path / "edition", files), tmp_path / "site")
     site = tmp_path / "site"
     roy = parse_html(site / "persons/roy-recipient/index.html")
@@ -188,10 +205,14 @@ def test_a_register_of_over_1000_entries_has_a_page_per_letter(tmp_path: Path) -
     from tests.conftest import document, write_files
 
     persons = "".join(f"- id: p{n}\n  name: {'ABC'[n % 3]}name{n}\n" for n in range(1_050))
-    root = write_files(tmp_path / "edition", {
-        "site.yml": "title: T\nsearch:\n  enabled: false\n", "content/persons.yml": persons,
-        "content/documents/a.md": document("One", authors="[p1]"),
-    })
+    root = write_files(
+        tmp_path / "edition",
+        {
+            "site.yml": "title: T\nsearch:\n  enabled: false\n",
+            "content/persons.yml": persons,
+            "content/documents/a.md": document("One", authors="[p1]"),
+        },
+    )
     build(root, tmp_path / "site")
     index = parse_html(tmp_path / "site" / "persons/index.html")
     assert index.select(".register-list") == []

@@ -65,8 +65,7 @@ HOSTILE_EDITIONS: dict[str, tuple[dict[str, str | bytes], str]] = {
     ),
     "translation with a lone percent sign": (
         {"site.yml": RU_SITE, CATALOGUE: catalogue(messages='msgid "Documents"\nmsgstr "100% документов"\n')},
-        f"{CATALOGUE}:6:1: error: the translation of 'Documents' has a % that starts no placeholder such as %(name)s "
-        "(write a literal % as %%)",
+        f"{CATALOGUE}:6:1: error: the translation of 'Documents' has a % that starts no placeholder such as %(name)s (write a literal % as %%)",
     ),
     "whole number of thousands of digits": (
         {"site.yml": "title: " + "1" * 5000 + "\n"},
@@ -100,8 +99,7 @@ HOSTILE_EDITIONS: dict[str, tuple[dict[str, str | bytes], str]] = {
     ),
     "authority scheme with a space": (
         {"content/persons.yml": "- id: ann\n  name: Ann\n  authority: {my scheme: x1}\n"},
-        "content/persons.yml:3:14: error: 'authority': 'my scheme' is not a name of an authority scheme: use letters, digits, '-' and '_', "
-        "e.g. wikidata",
+        "content/persons.yml:3:14: error: 'authority': 'my scheme' is not a name of an authority scheme: use letters, digits, '-' and '_', e.g. wikidata",
     ),
     "page image with a space in its address": (
         {"content/documents/a.md": document(facsimiles="['https://iiif.example.org/page 1/info.json']")},
@@ -109,8 +107,7 @@ HOSTILE_EDITIONS: dict[str, tuple[dict[str, str | bytes], str]] = {
     ),
     "page image address without a host": (
         {"content/documents/a.md": document(facsimiles="['https://[::1/info.json']")},
-        "content/documents/a.md:4:13: error: 'facsimiles': page 1: 'https://[::1/info.json' is not an address such as "
-        "https://example.org/iiif/p1/info.json",
+        "content/documents/a.md:4:13: error: 'facsimiles': page 1: 'https://[::1/info.json' is not an address such as https://example.org/iiif/p1/info.json",
     ),
     "page labels that make one xml:id": (
         {"content/documents/a.md": document(facsimiles="[{image: 'https://e.org/1.png', n: '1 r'}, {image: 'https://e.org/2.png', n: '1-r'}]")},
@@ -151,8 +148,7 @@ def test_the_hostile_editions_have_what_the_corpus_needs() -> None:
 def test_a_hostile_edition_in_a_separate_process(tmp_path: Path) -> None:
     files, expected = HOSTILE_EDITIONS["catalogue with a plural rule that is code"]
     root = write_files(tmp_path / "edition", {"content/documents/good.md": document(), **files})
-    result = subprocess.run([sys.executable, "-m", "generator", "check", str(root)], capture_output=True, text=True, timeout=120,
-                            cwd=REPO_ROOT)
+    result = subprocess.run([sys.executable, "-m", "generator", "check", str(root)], capture_output=True, text=True, timeout=120, cwd=REPO_ROOT)
     assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
     assert expected in result.stderr.splitlines()
 
@@ -182,11 +178,12 @@ def readable_folder() -> Iterator[Path]:
 UNREADABLE: dict[str, tuple[dict[str, str | bytes], str, str]] = {
     # name -> (files, the file made unreadable, the line expected)
     "site.yml": ({}, "site.yml", "site.yml:1:1: error: cannot read site.yml: Permission denied"),
-    "template": ({"site.yml": "title: Test Edition\ntheme: mine\n", "themes/mine/templates/base.html": "<html>{{ site.title }}</html>\n"},
-                 "themes/mine/templates/base.html", "themes/mine/templates/base.html:1:1: error: template error: cannot read the template: "
-                                                    "Permission denied"),
-    "catalogue": ({"site.yml": RU_SITE, CATALOGUE: catalogue()}, CATALOGUE,
-                  f"{CATALOGUE}:1:1: error: cannot read this catalogue: Permission denied"),
+    "template": (
+        {"site.yml": "title: Test Edition\ntheme: mine\n", "themes/mine/templates/base.html": "<html>{{ site.title }}</html>\n"},
+        "themes/mine/templates/base.html",
+        "themes/mine/templates/base.html:1:1: error: template error: cannot read the template: Permission denied",
+    ),
+    "catalogue": ({"site.yml": RU_SITE, CATALOGUE: catalogue()}, CATALOGUE, f"{CATALOGUE}:1:1: error: cannot read this catalogue: Permission denied"),
 }
 
 
@@ -202,8 +199,7 @@ def test_a_file_that_cannot_be_read_is_reported(case: str, readable_folder: Path
         for name in names:
             (Path(folder) / name).chmod(0o644)
     (root / unreadable).chmod(0)
-    result = subprocess.run([*prefix, sys.executable, "-m", "generator", "check", str(root)], capture_output=True, text=True, timeout=120,
-                            cwd=REPO_ROOT)
+    result = subprocess.run([*prefix, sys.executable, "-m", "generator", "check", str(root)], capture_output=True, text=True, timeout=120, cwd=REPO_ROOT)
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     assert expected in result.stderr.splitlines(), result.stderr
@@ -228,15 +224,17 @@ def test_serve_on_a_port_in_use_is_a_usage_error(edition: Path, capsys: pytest.C
     assert not (edition / "_site").exists()  # refused before the build
 
 
-@pytest.mark.parametrize(("option", "value", "expected"), [
-    ("--port", "99999", "edition serve: error: argument --port: '99999' is not a port number (0 to 65535)"),
-    ("--port", "-1", "edition serve: error: argument --port: '-1' is not a port number (0 to 65535)"),
-    ("--port", "http", "edition serve: error: argument --port: 'http' is not a port number (0 to 65535)"),
-    ("--host", "no such host!", "edition serve: cannot serve on no such host! port 0: Name or service not known"),
-    ("--host", "\x00", "edition serve: cannot serve on \x00 port 0: host name must not contain null character"),
-])
-def test_serve_with_an_invalid_address_is_a_usage_error(option: str, value: str, expected: str, edition: Path,
-                                                        capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("option", "value", "expected"),
+    [
+        ("--port", "99999", "edition serve: error: argument --port: '99999' is not a port number (0 to 65535)"),
+        ("--port", "-1", "edition serve: error: argument --port: '-1' is not a port number (0 to 65535)"),
+        ("--port", "http", "edition serve: error: argument --port: 'http' is not a port number (0 to 65535)"),
+        ("--host", "no such host!", "edition serve: cannot serve on no such host! port 0: Name or service not known"),
+        ("--host", "\x00", "edition serve: cannot serve on \x00 port 0: host name must not contain null character"),
+    ],
+)
+def test_serve_with_an_invalid_address_is_a_usage_error(option: str, value: str, expected: str, edition: Path, capsys: pytest.CaptureFixture[str]) -> None:
     extra = [] if option == "--port" else ["--port", "0"]
     status, printed = run_command(["serve", str(edition), f"{option}={value}", *extra], capsys)
     assert status == 2 and "Traceback" not in printed
@@ -266,11 +264,11 @@ def test_new_in_a_folder_it_may_not_write_is_reported(readable_folder: Path) -> 
     locked = readable_folder / "locked"
     locked.mkdir(mode=0o555)
     locked.chmod(0o555)  # (mkdir's mode is masked by the umask)
-    result = subprocess.run([*prefix, sys.executable, "-m", "generator", "new", str(locked / "edition")], capture_output=True, text=True,
-                            timeout=60, cwd=REPO_ROOT)
+    result = subprocess.run(
+        [*prefix, sys.executable, "-m", "generator", "new", str(locked / "edition")], capture_output=True, text=True, timeout=60, cwd=REPO_ROOT
+    )
     assert result.returncode == 2 and "Traceback" not in result.stdout + result.stderr
-    assert result.stderr.splitlines() == [
-        f"edition: cannot create the edition in '{locked / 'edition'}': Permission denied ({locked / 'edition'})"]
+    assert result.stderr.splitlines() == [f"edition: cannot create the edition in '{locked / 'edition'}': Permission denied ({locked / 'edition'})"]
     assert stat.S_IMODE(locked.stat().st_mode) == 0o555 and list(locked.iterdir()) == []
 
 
@@ -283,8 +281,7 @@ def test_an_incremental_build_refuses_a_page_that_collides_as_a_clean_one_does(e
     before = (edition / "_site/about/index.html").read_bytes()
     write_files(edition, {"content/pages/more.md": "---\ntitle: More about it\nid: about\n---\nB.\n"})
     expected = "content/pages/more.md:1:1: error: the page id 'about' is already used by content/pages/about.md"
-    for run in (lambda: build(edition, edition / "_site"), lambda: build(edition, edition / "_site", use_cache=False),
-                lambda: build(edition, write=False)):
+    for run in (lambda: build(edition, edition / "_site"), lambda: build(edition, edition / "_site", use_cache=False), lambda: build(edition, write=False)):
         result = run()
         assert expected in [d.format().splitlines()[0] for d in result.diagnostics.errors]
     assert (edition / "_site/about/index.html").read_bytes() == before
@@ -293,28 +290,34 @@ def test_an_incremental_build_refuses_a_page_that_collides_as_a_clean_one_does(e
 # --------------------------------------------------------------------------- positions
 
 
-@pytest.mark.parametrize(("introduction", "line", "col"), [
-    ("|\n  This edition publishes cables.\n\n  Its [script](javascript:x) is not run.\n", 6, 7),
-    (">\n  This edition publishes\n  cables, and its [script](javascript:x)\n  is not run.\n", 5, 19),
-    ("|\n\n\n    Indented [script](javascript:x).\n", 6, 14),
-    ("'One line [script](javascript:x)'\n", 3, 25),
-    ("A plain line that goes on\n  to a [script](javascript:x).\n", 4, 8),
-])
+@pytest.mark.parametrize(
+    ("introduction", "line", "col"),
+    [
+        ("|\n  This edition publishes cables.\n\n  Its [script](javascript:x) is not run.\n", 6, 7),
+        (">\n  This edition publishes\n  cables, and its [script](javascript:x)\n  is not run.\n", 5, 19),
+        ("|\n\n\n    Indented [script](javascript:x).\n", 6, 14),
+        ("'One line [script](javascript:x)'\n", 3, 25),
+        ("A plain line that goes on\n  to a [script](javascript:x).\n", 4, 8),
+    ],
+)
 def test_a_problem_in_the_introduction_is_placed_in_site_yml(introduction: str, line: int, col: int, make_edition: Callable[..., Path]) -> None:
     site = "title: Test Edition\nlanguage: en\nintroduction: " + introduction + "subtitle: After the introduction\n"
     root = make_edition({"content/documents/a.md": document()}, site=site)
     result = build(root, write=False)
     found = [d for d in result.diagnostics.warnings if d.code == "unsafe-link"]
     assert [str(d.location) for d in found] == [f"site.yml:{line}:{col}"]
-    assert site.split("\n")[line - 1][col - 1:].startswith("[script]")
+    assert site.split("\n")[line - 1][col - 1 :].startswith("[script]")
 
 
 def test_a_template_of_the_editions_theme_is_named_as_its_own_file(make_edition: Callable[..., Path]) -> None:
-    root = make_edition({"content/documents/a.md": document(), "themes/mine/templates/base.html": b"<html>\n\xff</html>\n"},
-                        site="title: Test Edition\ntheme: mine\n")
+    root = make_edition(
+        {"content/documents/a.md": document(), "themes/mine/templates/base.html": b"<html>\n\xff</html>\n"}, site="title: Test Edition\ntheme: mine\n"
+    )
     errors = [d.format() for d in build(root, write=False).diagnostics.errors]
-    assert errors == ["themes/mine/templates/base.html:2:1: error: template error: the template is not UTF-8 (byte 7 cannot be read as UTF-8)"
-                      "\n    hint: save the template in UTF-8"]
+    assert errors == [
+        "themes/mine/templates/base.html:2:1: error: template error: the template is not UTF-8 (byte 7 cannot be read as UTF-8)"
+        "\n    hint: save the template in UTF-8"
+    ]
 
 
 # --------------------------------------------------------------------------- what is accepted makes valid TEI
@@ -325,22 +328,30 @@ def test_values_at_the_edge_of_what_is_accepted_make_valid_tei(make_edition: Cal
 
     files: dict[str, str | bytes] = {
         "content/documents/1-first.md": document(
-            "A letter of the year 1", date="0001-01-01?", language="zh-Hans-CN", text_language="en-GB", number="'No. 1 <&>'",
-            type="'cable \"urgent\"'", authors="[ann-author, 9-digits]", recipients="[roy-recipient]", places="[p1, person-9-digits]",
+            "A letter of the year 1",
+            date="0001-01-01?",
+            language="zh-Hans-CN",
+            text_language="en-GB",
+            number="'No. 1 <&>'",
+            type="'cable \"urgent\"'",
+            authors="[ann-author, 9-digits]",
+            recipients="[roy-recipient]",
+            places="[p1, person-9-digits]",
             persons="[doc-1-first]",
             facsimiles="[{image: 'https://iiif.example.org/a%20b/info.json', n: '2 v', label: 'verso & recto'}]",
-            body="Dear [Roy](person:roy-recipient), {pb n=\"2 v\"} see [this](https://example.org/a%20b?x=1&y=2) and [that](notes.html#x).",
+            body='Dear [Roy](person:roy-recipient), {pb n="2 v"} see [this](https://example.org/a%20b?x=1&y=2) and [that](notes.html#x).',
         ),
         "content/documents/1-first.sr-Latn.md": "---\ntitle: Pismo\ntranslator: 'A. \"T\" & Co'\n---\nDragi [Roy].\n",
         "content/persons.yml": "- id: ann-author\n  name: Ann Author\n  authority: {wikidata: Q855, viaf: '101787139', gnd: 118616242-X,"
-                               " my-scheme: 'A B <c>', homepage: 'https://example.org/ann'}\n"
-                               "- id: roy-recipient\n  name: Roy\n- id: 9-digits\n  name: Nine\n"
-                               "- id: doc-1-first\n  name: Named as the document's xml:id\n",
+        " my-scheme: 'A B <c>', homepage: 'https://example.org/ann'}\n"
+        "- id: roy-recipient\n  name: Roy\n- id: 9-digits\n  name: Nine\n"
+        "- id: doc-1-first\n  name: Named as the document's xml:id\n",
         "content/places.yml": "- id: p1\n  name: Place One\n  authority: {geonames: '1816670'}\n  coordinates: [-90, 180]\n"
-                              "- id: person-9-digits\n  name: Named as a person's xml:id\n",
+        "- id: person-9-digits\n  name: Named as a person's xml:id\n",
     }
-    root = make_edition(files, site="title: Edge <&> Edition\nlanguage: en-US\nlicense: CC BY 4.0\nbase_url: https://example.org/e/\n"
-                                    "search:\n  enabled: false\n")
+    root = make_edition(
+        files, site="title: Edge <&> Edition\nlanguage: en-US\nlicense: CC BY 4.0\nbase_url: https://example.org/e/\nsearch:\n  enabled: false\n"
+    )
     result = build(root, tmp_path / "site")
     assert not result.diagnostics.errors, [d.format() for d in result.diagnostics.errors]
     xml_files = [f for f in sorted((tmp_path / "site").rglob("*.xml")) if f.name not in ("sitemap.xml", "feed.xml")]

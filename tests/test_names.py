@@ -76,7 +76,8 @@ def test_names_never_start_or_end_inside_a_dotted_abbreviation_or_initials(make_
     assert links(tmp_path / "out/documents/a/index.html") == [("U.S.", "term:us"), ("Joy", "person:joy"), ("U", "term:u")]
     assert messages == [
         "content/terms.yml:1:3: warning: 'U' of term 'u' has one letter: it is linked only where the text links it explicitly\n"
-        "    hint: where the text means this term, link it explicitly, e.g. [U](term:u)"]
+        "    hint: where the text means this term, link it explicitly, e.g. [U](term:u)"
+    ]
 
 
 def test_possessives_and_a_terms_plurals_are_mentions_of_the_entry(make_edition, tmp_path: Path) -> None:
@@ -84,22 +85,31 @@ def test_possessives_and_a_terms_plurals_are_mentions_of_the_entry(make_edition,
     root = edition(make_edition, body)
     assert built(root, tmp_path / "out") == []
     assert links(tmp_path / "out/documents/a/index.html") == [
-        ("Khrushchev", "person:khrushchev"), ("Dulles", "person:dulles"), ("Khrushchev", "person:khrushchev"),
-        ("Deptels", "term:deptel"), ("Deptel", "term:deptel"), ("Dispatches", "term:dispatch"), ("TIMs", "term:tim")]
+        ("Khrushchev", "person:khrushchev"),
+        ("Dulles", "person:dulles"),
+        ("Khrushchev", "person:khrushchev"),
+        ("Deptels", "term:deptel"),
+        ("Deptel", "term:deptel"),
+        ("Dispatches", "term:dispatch"),
+        ("TIMs", "term:tim"),
+    ]
     persons = {p["id"]: p for p in json.loads((tmp_path / "out/persons.json").read_text())}
     assert [d["mentions"] for d in persons["khrushchev"]["documents"]] == [2]
     assert persons["khrushchev"]["documents"][0]["surfaces"] == {"Khrushchev": 2}
 
 
 def test_near_misses_leave_ordinary_english_alone_and_count_each_variant_once(make_edition, tmp_path: Path) -> None:
-    body = ("Prime Minister Macmillan crossed the Sea. Cease fire, said Marshal Malinovsky and Colonel Maung.\n\n"
-            "Krushchev spoke; Krushchev's aide too, and the Khrushchevs.\n\nThen Krushchev left.")
+    body = (
+        "Prime Minister Macmillan crossed the Sea. Cease fire, said Marshal Malinovsky and Colonel Maung.\n\n"
+        "Krushchev spoke; Krushchev's aide too, and the Khrushchevs.\n\nThen Krushchev left."
+    )
     root = edition(make_edition, body)
     assert built(root, tmp_path / "out") == [
         "content/documents/a.md:7:1: warning: 'Krushchev' (3 times) is not a registered name but is close to 'Khrushchev' "
         "(person 'khrushchev')\n"
         "    hint: if it is the same person, add 'Krushchev' to the aliases of 'khrushchev' in content/persons.yml; "
-        "if it is never a name, add it to registers.not_names in site.yml"]
+        "if it is never a name, add it to registers.not_names in site.yml"
+    ]
 
 
 def test_not_names_are_never_linked_nor_flagged(make_edition, tmp_path: Path) -> None:
@@ -115,7 +125,8 @@ def test_not_names_must_be_a_list_of_texts(make_edition, tmp_path: Path) -> None
     assert result.returncode == 1
     assert result.stderr.splitlines()[:2] == [
         "site.yml:3:3: error: 'registers.not_names': expected a list of words, e.g. [Prime Minister, Chase]",
-        "    hint: Words that are never names: never linked automatically, never warned of as near misses."]
+        "    hint: Words that are never names: never linked automatically, never warned of as near misses.",
+    ]
 
 
 def test_a_long_text_of_many_names_is_matched_whole(make_edition, tmp_path: Path) -> None:

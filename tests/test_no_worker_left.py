@@ -43,11 +43,16 @@ def running(pid: int) -> bool:
 @pytest.mark.parametrize("signal_number", [signal.SIGKILL, signal.SIGTERM])
 def test_a_killed_build_leaves_no_worker_running(tmp_path: Path, signal_number: int) -> None:
     root, out = tmp_path / "edition", tmp_path / "site"
-    write_files(root, {"site.yml": MINIMAL_SITE, **{
-        f"content/documents/d{i:04d}.md": document(f"Cable {i}", body="A cable with a [supplied] word. " * 20) for i in range(DOCUMENTS)
-    }})
-    process = subprocess.Popen([sys.executable, "-m", "generator", "build", str(root), "--out", str(out)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    write_files(
+        root,
+        {
+            "site.yml": MINIMAL_SITE,
+            **{f"content/documents/d{i:04d}.md": document(f"Cable {i}", body="A cable with a [supplied] word. " * 20) for i in range(DOCUMENTS)},
+        },
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "build", str(root), "--out", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     workers: set[int] = set()
     try:
         deadline = time.monotonic() + 120

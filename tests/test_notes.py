@@ -60,19 +60,30 @@ def test_footnotes_keep_the_numbers_of_their_labels_and_the_others_take_the_numb
     page = parse_html(folder / "index.html")
     calls = page.select("#transcript-text a.note-call-footnote")
     assert [(call["id"], call["href"], call.get_text()) for call in calls] == [
-        ("call-2", "#note-2", "2"), ("call-1", "#note-1", "1"), ("call-3", "#note-3", "3"), ("call-2-1", "#note-2", "2"),
+        ("call-2", "#note-2", "2"),
+        ("call-1", "#note-1", "1"),
+        ("call-3", "#note-3", "3"),
+        ("call-2-1", "#note-2", "2"),
     ]
     notes = page.select(".footnotes li.note")
     assert [(note["id"], note.select_one(".note-back").get_text(), note.select_one(".note-text").get_text()) for note in notes] == [
-        ("note-1", "1", "An unnumbered note."), ("note-2", "2", "Telegram 1348, February 7."), ("note-3", "3", "Not printed."),
+        ("note-1", "1", "An unnumbered note."),
+        ("note-2", "2", "Telegram 1348, February 7."),
+        ("note-3", "3", "Not printed."),
     ]
-    assert (folder / "d10.txt").read_text(encoding="utf-8").endswith(
-        "Telegram 1348.[2] Not printed.[1] See G-309.[3] Again.[2]\n\nNotes\n\n"
-        "[1] An unnumbered note.\n\n[2] Telegram 1348, February 7.\n\n[3] Not printed.\n"
+    assert (
+        (folder / "d10.txt")
+        .read_text(encoding="utf-8")
+        .endswith(
+            "Telegram 1348.[2] Not printed.[1] See G-309.[3] Again.[2]\n\nNotes\n\n"
+            "[1] An unnumbered note.\n\n[2] Telegram 1348, February 7.\n\n[3] Not printed.\n"
+        )
     )
     tei = (folder / "d10.xml").read_text(encoding="utf-8")
     assert [match for match in re.findall(r'<note place="foot" n="(\d+)" xml:id="([^"]+)"', tei)] == [
-        ("2", "doc-d10-fn2"), ("1", "doc-d10-fn1"), ("3", "doc-d10-fn3"),
+        ("2", "doc-d10-fn2"),
+        ("1", "doc-d10-fn1"),
+        ("3", "doc-d10-fn3"),
     ]
     assert '<ptr target="#doc-d10-fn2" />' in tei
     assert "Telegram 1348.[^2] Not printed.[^note] See G-309.[^3]" in (folder / "d10.md").read_text(encoding="utf-8")

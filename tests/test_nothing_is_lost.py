@@ -19,9 +19,7 @@ LARGE = 200  # documents: enough that writing the site takes a noticeable time
 
 def write_large_edition(root: Path, title: str) -> None:
     body = "\n\n".join(f"Paragraph {n} of the cable, with a [supplied] word." for n in range(20))
-    write_files(root, {"site.yml": MINIMAL_SITE, **{
-        f"content/documents/d{i:04d}.md": document(f"{title} {i}", body=body) for i in range(LARGE)
-    }})
+    write_files(root, {"site.yml": MINIMAL_SITE, **{f"content/documents/d{i:04d}.md": document(f"{title} {i}", body=body) for i in range(LARGE)}})
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -43,8 +41,7 @@ def test_a_build_killed_while_writing_leaves_the_previous_site_and_the_next_buil
     before = snapshot(out)
     write_large_edition(root, "Second")
 
-    process = subprocess.Popen([sys.executable, "-m", "generator", "build", str(root), "--out", str(out)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen([sys.executable, "-m", "generator", "build", str(root), "--out", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         # Wait until the build has started writing pages into its temporary folder, then kill it.
         while process.poll() is None and not any((staging / "documents").is_dir() for staging in leftovers(tmp_path)):
@@ -88,13 +85,16 @@ def test_temporary_folders_of_a_running_build_are_left_alone(make_edition, tmp_p
             other.kill()
 
 
-@pytest.mark.parametrize(("out", "message"), [
-    (".", "is the edition folder itself"),
-    ("..", "contains the edition folder and would replace it"),
-    ("content", "lies inside the edition's sources"),
-    ("content/documents", "lies inside the edition's sources"),
-    ("site.yml", "is a file, not a folder"),
-])
+@pytest.mark.parametrize(
+    ("out", "message"),
+    [
+        (".", "is the edition folder itself"),
+        ("..", "contains the edition folder and would replace it"),
+        ("content", "lies inside the edition's sources"),
+        ("content/documents", "lies inside the edition's sources"),
+        ("site.yml", "is a file, not a folder"),
+    ],
+)
 def test_the_command_line_refuses_an_output_folder_that_would_replace_the_sources(make_edition, out: str, message: str) -> None:
     root = make_edition({"content/documents/a.md": document()})
     before = snapshot(root.parent)

@@ -56,8 +56,7 @@ def test_check_refuses_the_foreign_output_folder_of_site_yml(make_edition) -> No
     root = make_edition({"content/documents/a.md": document(), "public/photo.jpg": "mine"}, site="title: T\noutput: public\n")
     result = run("check", str(root))
     assert result.returncode == 1
-    assert ("site.yml:2:9: error: the output folder 'public' was not written by this generator and holds 1 file(s): 'photo.jpg'"
-            in result.stderr.splitlines())
+    assert "site.yml:2:9: error: the output folder 'public' was not written by this generator and holds 1 file(s): 'photo.jpg'" in result.stderr.splitlines()
     assert (root / "public/photo.jpg").read_text(encoding="utf-8") == "mine"
 
 
@@ -114,16 +113,19 @@ def test_a_symbolic_link_as_output_is_refused_and_what_it_points_to_kept(edition
     assert snapshot(victim) == before
 
 
-@pytest.mark.parametrize(("output", "message"), [
-    (".git", "the output folder '.git' is, or holds, a version-control folder, whose history a build would erase"),
-    (".git/site", "the output folder '.git/site' is, or holds, a version-control folder, whose history a build would erase"),
-    (".edition-cache", "the output folder '.edition-cache' holds the build memory (.edition-cache), which is not to be published"),
-    ("themes", "the output folder 'themes' lies inside the edition's sources"),
-])
-def test_a_repository_the_build_memory_and_the_sources_are_never_the_output_not_even_forced(
-        make_edition, output: str, message: str) -> None:  # type: ignore[no-untyped-def]
-    root = make_edition({"content/documents/a.md": document(), ".git/HEAD": "ref: refs/heads/main\n", "themes/mine/x.css": "a{}"},
-                        site=f"title: T\noutput: {output}\n")
+@pytest.mark.parametrize(
+    ("output", "message"),
+    [
+        (".git", "the output folder '.git' is, or holds, a version-control folder, whose history a build would erase"),
+        (".git/site", "the output folder '.git/site' is, or holds, a version-control folder, whose history a build would erase"),
+        (".edition-cache", "the output folder '.edition-cache' holds the build memory (.edition-cache), which is not to be published"),
+        ("themes", "the output folder 'themes' lies inside the edition's sources"),
+    ],
+)
+def test_a_repository_the_build_memory_and_the_sources_are_never_the_output_not_even_forced(make_edition, output: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    root = make_edition(
+        {"content/documents/a.md": document(), ".git/HEAD": "ref: refs/heads/main\n", "themes/mine/x.css": "a{}"}, site=f"title: T\noutput: {output}\n"
+    )
     before = snapshot(root)
     result = run("build", str(root), "--force")
     assert result.returncode == 1
@@ -137,17 +139,19 @@ def test_a_folder_holding_a_repository_is_refused_even_forced(edition: Path, tmp
     (checkout / "index.html").write_text("published by hand", encoding="utf-8")
     result = run("build", str(edition), "--out", str(checkout), "--force")
     assert result.returncode == 1
-    assert (f"site.yml:1:1: error: the output folder '{checkout}' is, or holds, a version-control folder, whose history a build would erase"
-            in result.stderr.splitlines())
+    assert (
+        f"site.yml:1:1: error: the output folder '{checkout}' is, or holds, a version-control folder, whose history a build would erase"
+        in result.stderr.splitlines()
+    )
     assert (checkout / "index.html").read_text(encoding="utf-8") == "published by hand"
 
 
 def test_serve_refuses_the_foreign_output_folder_and_serves_nothing(make_edition) -> None:  # type: ignore[no-untyped-def]
     root = make_edition({"content/documents/a.md": document(), "public/photo.jpg": "mine"}, site="title: T\noutput: public\n")
-    result = subprocess.run([sys.executable, "-m", "generator", "serve", str(root), "--port", "0"],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run([sys.executable, "-m", "generator", "serve", str(root), "--port", "0"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert result.stderr.splitlines()[0] == (
-        "site.yml:2:9: error: the output folder 'public' was not written by this generator and holds 1 file(s): 'photo.jpg'")
+        "site.yml:2:9: error: the output folder 'public' was not written by this generator and holds 1 file(s): 'photo.jpg'"
+    )
     assert result.stderr.splitlines()[-1] == "Fix the problems above, then run 'edition serve' again."
     assert (root / "public/photo.jpg").read_text(encoding="utf-8") == "mine"

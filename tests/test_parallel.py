@@ -96,7 +96,8 @@ def test_a_template_problem_is_reported_as_in_one_process(corpus: Path, tmp_path
     (theme / "themes/default/templates/document.html").write_text(
         "{% extends 'base.html' %}{% block main %}{{ document.title }}"
         "{% if document.id == edition.documents[300].id %}{{ document.no_such_field }}{% endif %}{% endblock %}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     one = build(theme, tmp_path / "one", jobs=1, use_cache=False)
     two = build(theme, tmp_path / "two", jobs=2, use_cache=False)
     assert [d.format() for d in two.diagnostics.errors] == [d.format() for d in one.diagnostics.errors]
@@ -106,10 +107,12 @@ def test_a_template_problem_is_reported_as_in_one_process(corpus: Path, tmp_path
 
 @pytest.fixture
 def edition(make_edition: Callable[..., Path]) -> Path:
-    return make_edition({
-        "content/documents/first.md": document("First letter", "1951-10-18", "For [your] information."),
-        "content/documents/second.md": document("Second letter", "1951-10-19", "Nothing [illegible] here."),
-    })
+    return make_edition(
+        {
+            "content/documents/first.md": document("First letter", "1951-10-18", "For [your] information."),
+            "content/documents/second.md": document("Second letter", "1951-10-19", "Nothing [illegible] here."),
+        }
+    )
 
 
 def test_a_rebuild_without_changes_stops_early_and_leaves_the_site(edition: Path, tmp_path: Path) -> None:
@@ -125,8 +128,7 @@ def test_a_rebuild_without_changes_stops_early_and_leaves_the_site(edition: Path
 
 
 def test_the_shortcut_reports_the_last_build_s_warnings(make_edition: Callable[..., Path]) -> None:
-    edition = make_edition({"content/documents/one.md": document(),
-                            "content/pages/about.md": "---\ntitle: About\n---\n[A link](javascript:alert(1)).\n"})
+    edition = make_edition({"content/documents/one.md": document(), "content/pages/about.md": "---\ntitle: About\n---\n[A link](javascript:alert(1)).\n"})
     first = build(edition)
     assert first.diagnostics.warnings and not first.diagnostics.errors
     again = build(edition)
@@ -150,8 +152,7 @@ def test_any_change_makes_a_real_build(edition: Path, tmp_path: Path, change: st
         path.write_text(path.read_text(encoding="utf-8") + "introduction: Changed.\n", encoding="utf-8")
     elif change == "template":
         (edition / "themes/default/templates").mkdir(parents=True)
-        (edition / "themes/default/templates/404.html").write_text(
-            "{% extends 'base.html' %}{% block main %}<h1>Lost</h1>{% endblock %}\n", encoding="utf-8")
+        (edition / "themes/default/templates/404.html").write_text("{% extends 'base.html' %}{% block main %}<h1>Lost</h1>{% endblock %}\n", encoding="utf-8")
     elif change == "output removed":
         (output / "index.html").unlink()
         output.rename(tmp_path / "moved")

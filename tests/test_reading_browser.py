@@ -56,8 +56,7 @@ def page(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Page]:
 
 
 def shown_documents(page: Page) -> list[str]:
-    return page.locator("#document-list .document-item:not([hidden]) .document-item-title a").evaluate_all(
-        "links => links.map(a => a.getAttribute('href'))")
+    return page.locator("#document-list .document-item:not([hidden]) .document-item-title a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
 
 
 def test_a_filter_is_kept_in_the_address_through_back_and_reload(page: Page, base_url: str) -> None:
@@ -105,9 +104,23 @@ def test_month_navigation_leads_to_each_month(page: Page, base_url: str) -> None
     assert dates and all(d.startswith("1958-03") for d in dates)
 
 
-LIST_PAGES = ["", "list/3/", "chronology/", "chronology/1958/", "chronology/1958/05/", "collections/", "collections/central-files/",
-              "terms/", "terms/nato/", "apparatus/", "apparatus/sic/", "correspondence/", "persons/", "documents/d000001/",
-              "search/?q=NATO&sort=date&page=2"]
+LIST_PAGES = [
+    "",
+    "list/3/",
+    "chronology/",
+    "chronology/1958/",
+    "chronology/1958/05/",
+    "collections/",
+    "collections/central-files/",
+    "terms/",
+    "terms/nato/",
+    "apparatus/",
+    "apparatus/sic/",
+    "correspondence/",
+    "persons/",
+    "documents/d000001/",
+    "search/?q=NATO&sort=date&page=2",
+]
 
 
 @pytest.mark.parametrize("path", LIST_PAGES)
@@ -220,8 +233,7 @@ def test_with_link_all_only_the_first_mention_of_an_entry_is_a_tab_stop(page: Pa
     page.goto(base_url + "documents/d000002/")
     entries = page.locator("#transcript-text a.mention").evaluate_all("links => links.map(a => a.dataset.entry)")
     assert len(entries) > len(set(entries))  # some entry is named more than once
-    stops = page.locator("#transcript-text a.mention").evaluate_all(
-        "links => links.filter(a => a.tabIndex >= 0).map(a => a.dataset.entry)")
+    stops = page.locator("#transcript-text a.mention").evaluate_all("links => links.filter(a => a.tabIndex >= 0).map(a => a.dataset.entry)")
     assert sorted(stops) == sorted(set(entries))
 
 

@@ -126,7 +126,10 @@ def test_longest_match_wins_and_names_match_whole_words_only(make_edition, tmp_p
     root = make(make_edition, {"a": document(body=body)}, site="title: T\nregisters: {link: all}\n")
     built(root, tmp_path / "out")
     assert mentions(tmp_path / "out/documents/a/index.html") == [
-        ("Kim Il Sung", "person:kim-il-sung"), ("Kim", "person:kim-tu-bong"), ("Stalin", "person:stalin"), ("Cde. Stalin", "person:stalin"),
+        ("Kim Il Sung", "person:kim-il-sung"),
+        ("Kim", "person:kim-tu-bong"),
+        ("Stalin", "person:stalin"),
+        ("Cde. Stalin", "person:stalin"),
     ]
 
 
@@ -183,9 +186,11 @@ def test_a_misspelt_register_in_a_link_is_a_warning(make_edition, tmp_path: Path
     body = "See [the text](https://example.org/Stalin) of Stalin and [Stalin](persons:stalin)."
     root = make(make_edition, {"a": document(body=body)}, site="title: T\nregisters: {link: all}\n")
     messages = built(root, tmp_path / "out")
-    assert messages == ["content/documents/a.md:5:58: warning: the link target 'persons:stalin' is not allowed, so the link is dropped "
-                        "and only its text is kept; did you mean 'person:stalin'?\n"
-                        "    hint: link to http:, https:, mailto:, person:, place:, term: or doc:, a relative path or a #fragment"]
+    assert messages == [
+        "content/documents/a.md:5:58: warning: the link target 'persons:stalin' is not allowed, so the link is dropped "
+        "and only its text is kept; did you mean 'person:stalin'?\n"
+        "    hint: link to http:, https:, mailto:, person:, place:, term: or doc:, a relative path or a #fragment"
+    ]
     # The dropped link's text is plain text again, where the name is found like any other.
     assert mentions(tmp_path / "out/documents/a/index.html") == [("Stalin", "person:stalin"), ("Stalin", "person:stalin")]
 
@@ -205,8 +210,9 @@ def test_near_misses_are_warned_unless_registered_as_aliases(make_edition, tmp_p
     root = make(make_edition, {"a": document(body=body)})
     result = run("check", str(root))
     assert result.returncode == 0
-    assert ("content/documents/a.md:5:14: warning: 'Le Kenong' is not a registered name but is close to 'Li Kenong' "
-            "(person 'li-kenong')") in result.stderr.splitlines()
+    assert (
+        "content/documents/a.md:5:14: warning: 'Le Kenong' is not a registered name but is close to 'Li Kenong' (person 'li-kenong')"
+    ) in result.stderr.splitlines()
     persons = PERSONS.replace("  description: Chinese vice", "  aliases: [Le Kenong]\n  description: Chinese vice")
     root = make(make_edition, {"a": document(body=body)}, persons=persons)
     assert "close to" not in run("check", str(root)).stderr
@@ -215,25 +221,35 @@ def test_near_misses_are_warned_unless_registered_as_aliases(make_edition, tmp_p
 def test_the_same_near_miss_is_one_line_with_its_count_and_first_place(make_edition, tmp_path: Path) -> None:
     # The build looks the same words up once; every place they stand is counted, names beside them or not,
     # possessive or not, in one line at the first place with a hint that names registers.not_names.
-    root = make(make_edition, {"b": document(body="Le Kenong came.\n\nLe Kenong's again."), "a": document(body="Then Le Kenong came."),
-                               "c": document(body="Stalin Le Kenong met.")})
+    root = make(
+        make_edition,
+        {"b": document(body="Le Kenong came.\n\nLe Kenong's again."), "a": document(body="Then Le Kenong came."), "c": document(body="Stalin Le Kenong met.")},
+    )
     assert built(root, tmp_path / "out") == [
         "content/documents/a.md:5:6: warning: 'Le Kenong' (4 times) is not a registered name but is close to 'Li Kenong' (person 'li-kenong')\n"
         "    hint: if it is the same person, add 'Le Kenong' to the aliases of 'li-kenong' in content/persons.yml; "
-        "if it is never a name, add it to registers.not_names in site.yml"]
+        "if it is never a name, add it to registers.not_names in site.yml"
+    ]
 
 
 def test_a_registered_name_in_another_case_is_a_near_miss_when_matching_is_case_sensitive(make_edition, tmp_path: Path) -> None:
     root = make(make_edition, {"a": document(body="From MAO ZEDONG to Kim. MAO ZEDONG again.")})
     messages = built(root, tmp_path / "out")
     assert [m.split("\n")[0] for m in messages] == [
-        "content/documents/a.md:5:6: warning: 'MAO ZEDONG' (2 times) is not a registered name but is close to 'Mao Zedong' (person 'mao-zedong')"]
+        "content/documents/a.md:5:6: warning: 'MAO ZEDONG' (2 times) is not a registered name but is close to 'Mao Zedong' (person 'mao-zedong')"
+    ]
     (root / "site.yml").write_text("title: T\nregisters: {case_sensitive: false}\n")
     assert built(root, tmp_path / "loose") == []
 
 
-NEAR_MISS_MATCHER = NameMatcher({"person": [Person(id="li-kenong", name="Li Kenong", location=Location("p.yml"), aliases=("Cde. Li",)),
-                                            Person(id="tarnilin", name="Zeren Tarnilin", location=Location("p.yml"))]})
+NEAR_MISS_MATCHER = NameMatcher(
+    {
+        "person": [
+            Person(id="li-kenong", name="Li Kenong", location=Location("p.yml"), aliases=("Cde. Li",)),
+            Person(id="tarnilin", name="Zeren Tarnilin", location=Location("p.yml")),
+        ]
+    }
+)
 
 
 @given(st.text(alphabet="LiKenongZrTal '\t.,0_-\n", max_size=60))
@@ -258,8 +274,7 @@ def test_mentions_know_their_line_and_column_in_the_file(make_edition, tmp_path:
     edition = read_edition(root, Diagnostics())
     assert edition is not None
     matcher, _ = build_matcher(edition)
-    text, problems = annotate_text(body, md=create_parser(edition.config), config=edition.config, path="a.md", first_line=5,
-                                   env_extra={"registers": matcher})
+    text, problems = annotate_text(body, md=create_parser(edition.config), config=edition.config, path="a.md", first_line=5, env_extra={"registers": matcher})
     assert problems == []
     assert [(m.surface, m.kind, m.id, m.line, m.col, m.explicit) for m in text.mentions] == [
         ("Stalin", "person", "stalin", 5, 8, False),
@@ -273,12 +288,15 @@ def test_mentions_know_their_line_and_column_in_the_file(make_edition, tmp_path:
 
 
 def test_text_mentions_count_as_mentioned_and_pages_group_by_role(make_edition, tmp_path: Path) -> None:
-    root = make(make_edition, {
-        "a": document("To Stalin", "1951-01-01", body="Dear Stalin.", authors="[mao-zedong]", recipients="[stalin]"),
-        "b": document("To Mao", "1951-02-01", body="Cde. Mao Zedong.", authors="[stalin]", recipients="[mao-zedong]"),
-        "c": document("To Mao again", "1951-03-01", body="Nothing.", authors="[stalin]", recipients="[mao-zedong]"),
-        "d": document("About Li", "1951-04-01", body="Li Kenong and Stalin."),
-    })
+    root = make(
+        make_edition,
+        {
+            "a": document("To Stalin", "1951-01-01", body="Dear Stalin.", authors="[mao-zedong]", recipients="[stalin]"),
+            "b": document("To Mao", "1951-02-01", body="Cde. Mao Zedong.", authors="[stalin]", recipients="[mao-zedong]"),
+            "c": document("To Mao again", "1951-03-01", body="Nothing.", authors="[stalin]", recipients="[mao-zedong]"),
+            "d": document("About Li", "1951-04-01", body="Li Kenong and Stalin."),
+        },
+    )
     built(root, tmp_path / "out")
     page = parse_html(tmp_path / "out/persons/stalin/index.html")
     groups = {g.h3["id"]: [a.get_text() for a in g.select(".document-item-title a")] for g in page.select(".role-group")}
@@ -317,8 +335,9 @@ def test_registers_are_written_as_sorted_data(make_edition, tmp_path: Path) -> N
     persons = json.loads((tmp_path / "out/persons.json").read_text())
     assert [p["id"] for p in persons] == ["kim-il-sung", "kim-tu-bong", "li-kenong", "mao-zedong", "stalin"]
     (stalin,) = [p for p in persons if p["id"] == "stalin"]
-    assert stalin["documents"] == [{"id": "a", "title": "A", "date": "1951-10-18", "roles": ["recipient"], "mentions": 0,
-                                    "surfaces": {}, "url": "documents/a/index.html"}]
+    assert stalin["documents"] == [
+        {"id": "a", "title": "A", "date": "1951-10-18", "roles": ["recipient"], "mentions": 0, "surfaces": {}, "url": "documents/a/index.html"}
+    ]
     (place,) = json.loads((tmp_path / "out/places.json").read_text())
     assert place["modern_name"] == "Panmunjom" and place["documents"][0]["surfaces"] == {"Hamonten": 1}
     text = (tmp_path / "out/places.json").read_text()
@@ -338,17 +357,34 @@ def test_benchmark_finds_every_name_it_puts_into_the_texts() -> None:
 # --------------------------------------------------------------------------- properties
 
 PROPERTY_SITE = SiteConfig(title="T", registers=RegistersConfig(link="all"))
-PROPERTY_MATCHER = NameMatcher({
-    "person": [Person(id="stalin", name="Joseph Stalin", location=Location("p.yml"), aliases=("Stalin", "Cde. Stalin")),
-               Person(id="kim-il-sung", name="Kim Il Sung", location=Location("p.yml"), description="Leader.")],
-    "term": [Term(id="cde", name="Cde.", location=Location("t.yml"), aliases=("Cde",), expansion="Comrade")],
-})
-names = st.sampled_from(["Stalin", "Cde. Stalin", "Cde", "Cde.", "Kim Il Sung", "Kim", "Stalingrad", "[Filippov](person:stalin)",
-                         "&amp;", "&eacute;Stalin", "\\*Stalin\\*", "Stalin\n"])
+PROPERTY_MATCHER = NameMatcher(
+    {
+        "person": [
+            Person(id="stalin", name="Joseph Stalin", location=Location("p.yml"), aliases=("Stalin", "Cde. Stalin")),
+            Person(id="kim-il-sung", name="Kim Il Sung", location=Location("p.yml"), description="Leader."),
+        ],
+        "term": [Term(id="cde", name="Cde.", location=Location("t.yml"), aliases=("Cde",), expansion="Comrade")],
+    }
+)
+names = st.sampled_from(
+    [
+        "Stalin",
+        "Cde. Stalin",
+        "Cde",
+        "Cde.",
+        "Kim Il Sung",
+        "Kim",
+        "Stalingrad",
+        "[Filippov](person:stalin)",
+        "&amp;",
+        "&eacute;Stalin",
+        "\\*Stalin\\*",
+        "Stalin\n",
+    ]
+)
 
 
-@given(st.lists(st.one_of(names, segment), min_size=1, max_size=12).map(
-    lambda parts: " ".join(p if isinstance(p, str) else p[0] for p in parts)))
+@given(st.lists(st.one_of(names, segment), min_size=1, max_size=12).map(lambda parts: " ".join(p if isinstance(p, str) else p[0] for p in parts)))
 def test_linking_names_never_changes_the_text(body: str) -> None:
     md = create_parser(PROPERTY_SITE)
     plain, _ = annotate_text(body, md=md, config=PROPERTY_SITE, path="doc.md", first_line=1)
@@ -363,6 +399,7 @@ def test_linking_names_never_changes_the_text(body: str) -> None:
 def test_a_name_after_escaped_brackets_is_located_where_it_stands() -> None:
     # Found by the property above: the escaped words also stood, unescaped, further on in a code span.
     for body in ("\\[ \\[ `[` Stalin `[ [ [`", "Stalin \\[ `[` Stalin [ Stalin"):
-        linked, _ = annotate_text(body, md=create_parser(PROPERTY_SITE), config=PROPERTY_SITE, path="doc.md", first_line=1,
-                                  env_extra={"registers": PROPERTY_MATCHER})
+        linked, _ = annotate_text(
+            body, md=create_parser(PROPERTY_SITE), config=PROPERTY_SITE, path="doc.md", first_line=1, env_extra={"registers": PROPERTY_MATCHER}
+        )
         assert [body[m.col - 1 :].startswith("Stalin") for m in linked.mentions] == [True] * body.count("Stalin")

@@ -39,12 +39,15 @@ def test_links_between_pages() -> None:
     assert relative_url("documents/a/index.html", "https://example.org/") == "https://example.org/"
 
 
-@pytest.mark.parametrize("source", [
-    "{{ _('Plain') }}|{{ _('100%% sure') }}|{{ _('By %(name)s', name='<b>') }}|{{ gettext('Again %(n)s', n=2) }}",
-    "{{ ngettext('%(num)d mention', '%(num)d mentions', 1) }}|{{ ngettext('%(num)d of %(x)s', '%(num)d of %(x)s', 3, x='&') }}",
-    "{% autoescape false %}{{ _('By %(name)s', name='<b>') }}{{ _('Plain') }}{% endautoescape %}",
-    "{% trans name='<i>' %}Hello {{ name }}{% endtrans %}",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ _('Plain') }}|{{ _('100%% sure') }}|{{ _('By %(name)s', name='<b>') }}|{{ gettext('Again %(n)s', n=2) }}",
+        "{{ ngettext('%(num)d mention', '%(num)d mentions', 1) }}|{{ ngettext('%(num)d of %(x)s', '%(num)d of %(x)s', 3, x='&') }}",
+        "{% autoescape false %}{{ _('By %(name)s', name='<b>') }}{{ _('Plain') }}{% endautoescape %}",
+        "{% trans name='<i>' %}Hello {{ name }}{% endtrans %}",
+    ],
+)
 def test_messages_are_those_of_jinjas_i18n(source: str) -> None:
     ours = create_environment([builtin_theme_dir()])
     jinjas = jinja2.Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
@@ -84,8 +87,15 @@ def test_templates_call_functions_as_with_jinja_s_own_context() -> None:
         "{% for item in ['e'] %}{{ with_context('item') }}{{ callable_() }}{{ plain(item) }}{% endfor %}|"
         "{% block body %}{{ plain('f') }}{{ with_context('page') }}{% endblock %}"
     )
-    values = {"plain": plain, "with_eval_context": with_eval_context, "with_context": with_context,
-              "with_environment": with_environment, "stops": stops, "callable_": Callable_(), "page": "p1"}
+    values = {
+        "plain": plain,
+        "with_eval_context": with_eval_context,
+        "with_context": with_context,
+        "with_environment": with_environment,
+        "stops": stops,
+        "callable_": Callable_(),
+        "page": "p1",
+    }
     ours = create_environment([builtin_theme_dir()]).from_string(source).render(values)
     jinja_s = jinja2.Environment(autoescape=True).from_string(source).render(values)
     assert ours == jinja_s == "a|bb|&lt;c&gt;:True|p1|env|False|dd|none|Nonenonee|fp1"

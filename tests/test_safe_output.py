@@ -33,8 +33,11 @@ def test_links_with_unsafe_schemes_are_dropped_with_a_warning_at_their_position(
     result = build(root, tmp_path / "out")
     warnings = [d.format() for d in result.diagnostics.warnings]
     assert [w.split(": warning:")[0] for w in warnings] == [
-        "content/documents/a.md:5:45", "content/documents/a.md:6:82", "content/documents/a.md:7:13",
-        "content/documents/a.md:7:38", "content/documents/a.md:7:79",
+        "content/documents/a.md:5:45",
+        "content/documents/a.md:6:82",
+        "content/documents/a.md:7:13",
+        "content/documents/a.md:7:38",
+        "content/documents/a.md:7:79",
     ]
     assert "the link target 'javascript:alert(1)' is not allowed, so the link is dropped and only its text is kept" in warnings[0]
     assert "'FILE:///etc/passwd'" in warnings[4]
@@ -48,10 +51,13 @@ def test_links_with_unsafe_schemes_are_dropped_with_a_warning_at_their_position(
 
 def test_unsafe_links_in_pages_and_the_introduction_are_dropped_too(make_edition, tmp_path: Path) -> None:
     site = MINIMAL_SITE + "introduction: 'Read [me](javascript:alert(1)).'\n"
-    root = make_edition({
-        "content/documents/a.md": document(),
-        "content/pages/about.md": "---\ntitle: About\n---\nThe [about](data:text/html,hi) page.\n",
-    }, site=site)
+    root = make_edition(
+        {
+            "content/documents/a.md": document(),
+            "content/pages/about.md": "---\ntitle: About\n---\nThe [about](data:text/html,hi) page.\n",
+        },
+        site=site,
+    )
     result = build(root, tmp_path / "out")
     assert [d.format().split(": warning:")[0] for d in result.diagnostics.warnings] == ["content/pages/about.md:4:5", "site.yml:3:21"]
     for page in ("index.html", "about/index.html"):
@@ -77,13 +83,54 @@ def test_raw_html_is_escaped_unless_the_edition_allows_it(make_edition, tmp_path
 # --------------------------------------------------------------------------- property-based
 
 ATTACKS = [
-    "<script>alert(1)</script>", "<script src=x>", '<img src=x onerror="alert(1)">', "<svg/onload=alert(1)>",
-    '"><script>alert(1)</script>', "'><b onmouseover=alert(1)>", "javascript:alert(1)", "JaVaScRiPt:alert(1)",
-    "[x](javascript:alert(1))", "[x](  javascript:alert(1) )", "<javascript:alert(1)>", "![i](data:text/html,<script>)",
-    "[x](vbscript:msgbox)", "[x][r]\n\n[r]: javascript:alert(1)", "[x](&#106;avascript:alert(1))", "[x](java%0ascript:y)",
-    "<a href='javascript:alert(1)'>a</a>", "<!-- <script> -->", "<style>*{}</style>", "{{ site }}", "{% raw %}",
-    "[", "]", "[[", "]]", "[^1]", "[^1]: note", "`", "``[`", "\\[", "*", "_", "<", ">", "&", "&amp;", "\n", "\n\n", "---",
-    "> ", "- ", "# ", "    code", "|a|b|\n|-|-|\n|1|2|", "\t", " ", "é", "\u202e",
+    "<script>alert(1)</script>",
+    "<script src=x>",
+    '<img src=x onerror="alert(1)">',
+    "<svg/onload=alert(1)>",
+    '"><script>alert(1)</script>',
+    "'><b onmouseover=alert(1)>",
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    "[x](javascript:alert(1))",
+    "[x](  javascript:alert(1) )",
+    "<javascript:alert(1)>",
+    "![i](data:text/html,<script>)",
+    "[x](vbscript:msgbox)",
+    "[x][r]\n\n[r]: javascript:alert(1)",
+    "[x](&#106;avascript:alert(1))",
+    "[x](java%0ascript:y)",
+    "<a href='javascript:alert(1)'>a</a>",
+    "<!-- <script> -->",
+    "<style>*{}</style>",
+    "{{ site }}",
+    "{% raw %}",
+    "[",
+    "]",
+    "[[",
+    "]]",
+    "[^1]",
+    "[^1]: note",
+    "`",
+    "``[`",
+    "\\[",
+    "*",
+    "_",
+    "<",
+    ">",
+    "&",
+    "&amp;",
+    "\n",
+    "\n\n",
+    "---",
+    "> ",
+    "- ",
+    "# ",
+    "    code",
+    "|a|b|\n|-|-|\n|1|2|",
+    "\t",
+    " ",
+    "é",
+    "\u202e",
 ]
 CONTROL_CHARACTERS = ["\x00", "\x0c", "\x1b", "\x7f"]  # from PDFs and scans; an error in a field, U+FFFD in a body
 fragment = st.one_of(st.sampled_from(ATTACKS), st.text(alphabet=string.ascii_letters + " .,:;()[]<>\"'=/&#!*_`\\", max_size=12))
@@ -96,14 +143,34 @@ def editions(draw: st.DrawFn) -> dict[str, str]:
     """An edition whose every free-text field, in every file, and every body is drawn from the attacks. (Fields of a
     checked form, a language tag or an authority's identifier, refuse them where they are read: see test_messages.)"""
     value = lambda: draw(text_value)  # noqa: E731
-    front = {"title": value(), "date": "1951-10-18", "summary": value(), "source": value(), "subjects": [value()],
-             "type": value(), "number": value(), "language": "en", "translation": value(), "rights": value(),
-             "collection": value(), "authors": ["ann"], "places": ["here"]}
-    persons = [{"id": "ann", "name": value(), "sort_name": value(), "description": value(), "aliases": [value()],
-                "dates": value(), "authority": {"viaf": "101787139", "wikidata": draw(st.sampled_from(["Q855", "Q5816"]))}}]
+    front = {
+        "title": value(),
+        "date": "1951-10-18",
+        "summary": value(),
+        "source": value(),
+        "subjects": [value()],
+        "type": value(),
+        "number": value(),
+        "language": "en",
+        "translation": value(),
+        "rights": value(),
+        "collection": value(),
+        "authors": ["ann"],
+        "places": ["here"],
+    }
+    persons = [
+        {
+            "id": "ann",
+            "name": value(),
+            "sort_name": value(),
+            "description": value(),
+            "aliases": [value()],
+            "dates": value(),
+            "authority": {"viaf": "101787139", "wikidata": draw(st.sampled_from(["Q855", "Q5816"]))},
+        }
+    ]
     places = [{"id": "here", "name": value(), "modern_name": value(), "description": value(), "coordinates": [1.5, 2.5]}]
-    site = {"title": value(), "subtitle": value(), "introduction": draw(body_value), "editors": [value()],
-            "publisher": value(), "license": value()}
+    site = {"title": value(), "subtitle": value(), "introduction": draw(body_value), "editors": [value()], "publisher": value(), "license": value()}
     dump = lambda data: yaml.safe_dump(data, allow_unicode=True)  # noqa: E731
     return {
         "site.yml": dump(site),
@@ -145,8 +212,7 @@ def test_no_generated_input_puts_a_script_or_handler_on_any_page(tmp_path: Path,
     root = tmp_path / "edition"
     write_files(root, files)
     result = build(root, write=False)  # raises on a bug; problems in the input are diagnostics
-    assert {"documents/a/index.html", "persons/ann/index.html", "places/here/index.html", "about/index.html"} <= set(result.files), \
-        result.diagnostics.errors
+    assert {"documents/a/index.html", "persons/ann/index.html", "places/here/index.html", "about/index.html"} <= set(result.files), result.diagnostics.errors
     for path, data in result.files.items():
         if path.endswith(".html"):
             assert executable_parts(data.decode("utf-8")) == [], path
@@ -160,17 +226,19 @@ def test_a_misspelt_register_scheme_is_dropped_with_a_suggestion(make_edition, t
 
 
 def test_translations_are_text_with_only_the_markup_of_their_english_message(make_edition) -> None:
-    link_message = ('There is no page at this address. The <a href=\\"%(link)s\\">list of documents</a> leads to every document of the '
-                    'edition.')
-    root = make_edition({
-        "content/documents/a.md": document(),
-        "themes/default/locale/ru/LC_MESSAGES/messages.po": (
-            'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
-            'msgid "Documents"\nmsgstr "<script>alert(1)</script>Бумаги & <b>Co</b>"\n\n'
-            f'msgid "{link_message}"\n'
-            'msgstr "<img src=x onerror=alert(2)>Нет страницы. <a href=\\"%(link)s\\">Список документов</a> ведёт ко всем."\n'
-        ),
-    }, site="title: Издание\nlanguage: ru\n")
+    link_message = 'There is no page at this address. The <a href=\\"%(link)s\\">list of documents</a> leads to every document of the edition.'
+    root = make_edition(
+        {
+            "content/documents/a.md": document(),
+            "themes/default/locale/ru/LC_MESSAGES/messages.po": (
+                'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                'msgid "Documents"\nmsgstr "<script>alert(1)</script>Бумаги & <b>Co</b>"\n\n'
+                f'msgid "{link_message}"\n'
+                'msgstr "<img src=x onerror=alert(2)>Нет страницы. <a href=\\"%(link)s\\">Список документов</a> ведёт ко всем."\n'
+            ),
+        },
+        site="title: Издание\nlanguage: ru\n",
+    )
     result = build(root, root / "_site")
     assert not result.diagnostics.items
     home = parse_html(root / "_site" / "index.html")

@@ -63,7 +63,6 @@ def test_without_the_pagefind_binary_the_site_is_built_and_the_build_says_so(
     assert parse_html(tmp_path / "out" / "index.html").select_one("a[href='search/index.html']") is None
 
 
-
 def test_a_failing_indexer_fails_the_build_and_keeps_the_previous_site(
     make_edition: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -79,9 +78,7 @@ def test_a_failing_indexer_fails_the_build_and_keeps_the_previous_site(
     assert (out / "pagefind" / "pagefind.js").is_file()
 
 
-def test_an_indexer_stopped_for_lack_of_memory_is_said_so(
-    make_edition: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_indexer_stopped_for_lack_of_memory_is_said_so(make_edition: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The kernel stops the largest process when memory runs out (SIGKILL): a bare "exit status -9" tells an editor nothing.
     killed = tmp_path / "pagefind"
     killed.write_text("#!/bin/sh\nkill -9 $$\n", encoding="utf-8")
@@ -99,7 +96,7 @@ def test_pagefind_reads_the_document_pages_or_those_the_settings_name(make_editi
         "content/documents/a.md": document(),
         "content/pages/about.md": "---\ntitle: About\n---\nThe edition's own page, searchable in this theme.\n",
         "themes/default/templates/page.html": "{% extends 'base.html' %}{% block main %}<article data-pagefind-body>"
-                                              "<h1>{{ page.title }}</h1>{{ body }}</article>{% endblock %}\n",
+        "<h1>{{ page.title }}</h1>{{ body }}</article>{% endblock %}\n",
     }
     for pages, expected in ((None, 1), ("{documents,about}/**/*.html", 2)):
         site = "title: T\n" + (f"search:\n  pages: '{pages}'\n" if pages else "")

@@ -36,8 +36,13 @@ def server(make_edition) -> Iterator[tuple[int, Path]]:
     root = make_edition({"content/documents/a.md": document("First title")})
     port = free_port()
     # (the checkout's generator first on the path, whatever is installed: the server runs in the edition's folder)
-    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", str(root), "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=root, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", str(root), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+    )
     try:
         for _ in range(100):
             try:
@@ -67,8 +72,20 @@ def test_serves_pages_with_the_reload_script(server: tuple[int, Path]) -> None:
     assert get(port, "/no/such/page")[0] == 404
 
 
-@pytest.mark.parametrize("path", ["/../site.yml", "/%2e%2e/site.yml", "/..%2fsite.yml", "/assets/../../site.yml",
-                                  "/%5c..%5csite.yml", "/..%5c..%5csite.yml", "//site.yml", "/%00/../site.yml", "/.%2e/site.yml"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../site.yml",
+        "/%2e%2e/site.yml",
+        "/..%2fsite.yml",
+        "/assets/../../site.yml",
+        "/%5c..%5csite.yml",
+        "/..%5c..%5csite.yml",
+        "//site.yml",
+        "/%00/../site.yml",
+        "/.%2e/site.yml",
+    ],
+)
 def test_refuses_paths_outside_the_output(server: tuple[int, Path], path: str) -> None:
     port, _ = server
     status, body = get(port, path)
@@ -108,8 +125,7 @@ def test_a_folder_redirect_stays_on_this_server(server: tuple[int, Path]) -> Non
 
 def test_stays_up_under_concurrent_requests(server: tuple[int, Path]) -> None:
     port, _ = server
-    expected = {"/": 200, "/documents/a/": 200, "/persons/": 200, "/assets/edition.css": 200, "/no/such/page": 404,
-                "/../site.yml": 403, "/documents": 301}
+    expected = {"/": 200, "/documents/a/": 200, "/persons/": 200, "/assets/edition.css": 200, "/no/such/page": 404, "/../site.yml": 403, "/documents": 301}
     paths = [path for _ in range(29) for path in expected][:200]
     with ThreadPoolExecutor(max_workers=8) as pool:
         statuses = list(pool.map(lambda path: request(port, "GET", path)[0], paths))
@@ -147,8 +163,15 @@ def test_answers_only_requests_for_its_own_address(server: tuple[int, Path]) -> 
         answer = raw_request(port, f"GET /documents/a/ HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
         assert answer.startswith(b"HTTP/1.0 200 ") and b"First title" in answer, host
     # A name of another site that resolves to this machine (DNS rebinding), another port, no Host at all, a Host of bytes
-    for host_line in (f"Host: attacker.example:{port}\r\n", "Host: attacker.example\r\n", "Host: 127.0.0.1:1\r\n", "Host: 127.0.0.1\r\n",
-                      "", "Host: \xff\xfe\r\n", f"Host: 127.0.0.1:{port}.attacker.example\r\n"):
+    for host_line in (
+        f"Host: attacker.example:{port}\r\n",
+        "Host: attacker.example\r\n",
+        "Host: 127.0.0.1:1\r\n",
+        "Host: 127.0.0.1\r\n",
+        "",
+        "Host: \xff\xfe\r\n",
+        f"Host: 127.0.0.1:{port}.attacker.example\r\n",
+    ):
         answer = raw_request(port, f"GET /documents/a/ HTTP/1.1\r\n{host_line}Connection: close\r\n\r\n".encode("latin-1"))
         assert answer.startswith(b"HTTP/1.0 421 ") and b"First title" not in answer, host_line
         assert answer.endswith(b"This server answers only to its own address."), host_line
@@ -157,8 +180,9 @@ def test_answers_only_requests_for_its_own_address(server: tuple[int, Path]) -> 
 def test_answers_malformed_requests_with_400_and_no_traceback(make_edition) -> None:  # type: ignore[no-untyped-def]
     root = make_edition({"content/documents/a.md": document("First title")})
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", str(root), "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO_ROOT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", str(root), "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO_ROOT
+    )
     try:
         for _ in range(100):
             try:

@@ -28,7 +28,8 @@ def test_a_read_many_files_make_is_one_object_here_and_in_what_workers_send() ->
 
 # Reads as pages make them: arguments that do not compare with one another (None, a tuple, numbers, text).
 reads = st.tuples(
-    st.sampled_from(["index", "edition", "bodies"]), st.sampled_from(["persons_by_id", "documents", "of"]),
+    st.sampled_from(["index", "edition", "bodies"]),
+    st.sampled_from(["persons_by_id", "documents", "of"]),
     st.one_of(st.none(), st.tuples(st.one_of(st.integers(), st.text(max_size=3)))),
     st.one_of(st.just(()), st.tuples(st.just("item"), st.one_of(st.integers(), st.text(max_size=3)))),
 )
@@ -77,8 +78,12 @@ def test_every_page_that_reads_an_attribute_notes_it_though_the_proxy_looks_it_u
         assert index.persons_by_id["p1"] == "Mao"
         assert index.appearances_of("person", "p1") == ("person", "p1")
         pages.append(log.in_order(log.reads))
-    assert pages[0] == pages[1] == (
-        ("index", "appearances_of", ("person", "p1"), ()),
-        ("index", "persons_by_id", None, ("item", "p1")),
-        ("index", "title", None, ()),
+    assert (
+        pages[0]
+        == pages[1]
+        == (
+            ("index", "appearances_of", ("person", "p1"), ()),
+            ("index", "persons_by_id", None, ("item", "p1")),
+            ("index", "title", None, ()),
+        )
     )

@@ -24,8 +24,15 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def make(root: Path) -> Path:
-    return write_files(root, {"site.yml": MINIMAL_SITE, "content/documents/a.md": document("First"),
-                              "content/documents/1951/b.md": document("Second"), "content/pages/about.md": "---\ntitle: About\n---\nText.\n"})
+    return write_files(
+        root,
+        {
+            "site.yml": MINIMAL_SITE,
+            "content/documents/a.md": document("First"),
+            "content/documents/1951/b.md": document("Second"),
+            "content/pages/about.md": "---\ntitle: About\n---\nText.\n",
+        },
+    )
 
 
 def can_run_as_nobody() -> bool:
@@ -33,8 +40,13 @@ def can_run_as_nobody() -> bool:
 
 
 def as_nobody(*arguments: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", sys.executable, *arguments],
-                          capture_output=True, text=True, timeout=300, cwd=REPO_ROOT)
+    return subprocess.run(
+        ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", sys.executable, *arguments],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO_ROOT,
+    )
 
 
 @pytest.fixture
@@ -64,7 +76,9 @@ def test_a_folder_the_build_cannot_read_fails_it_and_the_previous_site_stands(sh
     result = as_nobody("-m", "generator", "build", str(root), "--out", str(out))
     assert result.returncode == 1, result.stderr
     assert result.stderr.splitlines()[:2] == [
-        f"{locked}:1:1: error: this folder cannot be read (Permission denied); the files in it would be missing from the site", HINT]
+        f"{locked}:1:1: error: this folder cannot be read (Permission denied); the files in it would be missing from the site",
+        HINT,
+    ]
     assert result.stderr.splitlines()[-1] == "No site was written."
     assert snapshot(out) == before
 
@@ -81,7 +95,8 @@ def test_a_documents_folder_that_is_a_file_or_a_broken_link_is_an_error(tmp_path
         (root / "content/documents").symlink_to(tmp_path / "gone")
     result = build(root, out)
     assert [d.format() for d in result.diagnostics.errors] == [
-        f"content/documents:1:1: error: this folder cannot be read ({why}); the files in it would be missing from the site\n{HINT}"]
+        f"content/documents:1:1: error: this folder cannot be read ({why}); the files in it would be missing from the site\n{HINT}"
+    ]
     assert snapshot(out) == before
 
 
@@ -92,5 +107,6 @@ def test_a_loop_of_links_among_the_documents_is_reported_where_it_is_and_the_oth
     result = build(root, tmp_path / "out", write=False)
     assert [d.format() for d in result.diagnostics.errors] == [
         "content/documents/1951/loop.md:1:1: error: this file is a symbolic link that leads round in a loop and is not read\n"
-        "    hint: replace it with a regular file"]
+        "    hint: replace it with a regular file"
+    ]
     assert sorted(d.id for d in result.edition.documents) == ["a", "b"]

@@ -35,7 +35,8 @@ def test_both_versions_follow_one_another_each_with_its_language(bilingual_site:
     soup = parse_html(bilingual_site / BILINGUAL_DOC)
     sections = soup.select("#versions > section.version")
     assert [(s["data-version"], s.select_one(".transcript-text")["lang"], s["class"][1]) for s in sections] == [
-        ("main", "en", "version-translation"), ("ru", "ru", "version-original"),
+        ("main", "en", "version-translation"),
+        ("ru", "ru", "version-original"),
     ]
     assert not any(s.has_attr("hidden") for s in sections)  # without scripts both show, one after the other
     assert soup.select_one(".version-picker").has_attr("hidden")
@@ -53,8 +54,10 @@ def test_the_build_result_holds_every_version_for_exports(bilingual_build: Build
 def test_names_in_every_version_link_to_their_register_entries(bilingual_site: Path) -> None:
     soup = parse_html(bilingual_site / BILINGUAL_DOC)
     links = [(a.find_parent("section", class_="version")["id"], a.get_text(), a["href"]) for a in soup.select("#versions a.mention")]
-    assert links == [("version-main", "Test Sender", "../../persons/test-sender/index.html"),
-                     ("version-ru", "Тестовый Отправитель", "../../persons/test-sender/index.html")]
+    assert links == [
+        ("version-main", "Test Sender", "../../persons/test-sender/index.html"),
+        ("version-ru", "Тестовый Отправитель", "../../persons/test-sender/index.html"),
+    ]
     person = parse_html(bilingual_site / "persons" / "test-sender" / "index.html")
     assert [q.get_text() for q in person.select(".entry-spellings q")] == ["Test Sender", "Тестовый Отправитель"]
 
@@ -114,15 +117,16 @@ def test_only_pages_with_versions_or_facsimiles_load_their_styles_and_scripts(bi
 
 
 def test_a_version_without_front_matter_takes_its_language_from_the_file_name(make_edition) -> None:
-    root = make_edition({
-        "content/documents/letter.md": document(body="One.\n\nTwo.", language="de"),
-        "content/documents/letter.de.md": "Eins.\n\nZwei.\n",
-    })
+    root = make_edition(
+        {
+            "content/documents/letter.md": document(body="One.\n\nTwo.", language="de"),
+            "content/documents/letter.de.md": "Eins.\n\nZwei.\n",
+        }
+    )
     result = build(root, root / "_site")
     assert messages(result) == []
     (version,) = result.edition.documents[0].versions
-    assert (version.key, version.language, version.role, version.path, version.body_line) == (
-        "de", "de", "original", "content/documents/letter.de.md", 1)
+    assert (version.key, version.language, version.role, version.path, version.body_line) == ("de", "de", "original", "content/documents/letter.de.md", 1)
     soup = parse_html(root / "_site" / "documents/letter/index.html")
     assert soup.select_one("#version-de .transcript-text")["lang"] == "de"
     assert soup.select_one("#version-heading-de").get_text() == "Original (German)"
@@ -130,11 +134,14 @@ def test_a_version_without_front_matter_takes_its_language_from_the_file_name(ma
 
 
 def test_text_language_names_the_language_of_the_main_text(make_edition) -> None:
-    root = make_edition({
-        "content/documents/a.md": document(body="Text.", text_language="en"),
-        "content/documents/b.md": document(title="B", body="Text.", text_language="en"),
-        "content/documents/b.zh.md": "文。\n",
-    }, site="title: 版本\nlanguage: zh\n")
+    root = make_edition(
+        {
+            "content/documents/a.md": document(body="Text.", text_language="en"),
+            "content/documents/b.md": document(title="B", body="Text.", text_language="en"),
+            "content/documents/b.zh.md": "文。\n",
+        },
+        site="title: 版本\nlanguage: zh\n",
+    )
     assert messages(build(root, root / "_site")) == []
     assert parse_html(root / "_site" / "documents/a/index.html").select_one("#transcript-text")["lang"] == "en"
     page = parse_html(root / "_site" / "documents/b/index.html")
@@ -143,10 +150,12 @@ def test_text_language_names_the_language_of_the_main_text(make_edition) -> None
 
 
 def test_version_front_matter_has_role_language_and_translator_and_warns_of_others(make_edition) -> None:
-    root = make_edition({
-        "content/documents/letter.md": document(body="One."),
-        "content/documents/letter.fr.md": "---\nrole: translation\nlanguage: fr-CA\ntranslator: Ann Author\ndate: 1951\ntitle: Une lettre\n---\nUn.\n",
-    })
+    root = make_edition(
+        {
+            "content/documents/letter.md": document(body="One."),
+            "content/documents/letter.fr.md": "---\nrole: translation\nlanguage: fr-CA\ntranslator: Ann Author\ndate: 1951\ntitle: Une lettre\n---\nUn.\n",
+        }
+    )
     result = build(root, root / "_site")
     assert messages(result) == [
         "content/documents/letter.fr.md:5:1: warning: unknown field 'date' is ignored\n    hint: known fields: role, language, translator, title"
@@ -159,34 +168,39 @@ def test_version_front_matter_has_role_language_and_translator_and_warns_of_othe
 
 
 def test_an_unknown_role_is_an_error_and_a_version_without_its_document_a_warning(make_edition) -> None:
-    root = make_edition({
-        "content/documents/letter.md": document(body="One."),
-        "content/documents/letter.ru.md": "---\nrole: summary\n---\nОдин.\n",
-        "content/documents/other.ru.md": "Другой.\n",
-    })
+    root = make_edition(
+        {
+            "content/documents/letter.md": document(body="One."),
+            "content/documents/letter.ru.md": "---\nrole: summary\n---\nОдин.\n",
+            "content/documents/other.ru.md": "Другой.\n",
+        }
+    )
     result = build(root, write=False)
-    assert any("letter.ru.md:2:7: error: 'role': expected one of original, translation, transcription, found 'summary'" in m
-               for m in messages(result))
-    assert any(m.startswith("content/documents/other.ru.md:1:1: warning: this version has no document content/documents/other.md")
-               for m in messages(result))
+    assert any("letter.ru.md:2:7: error: 'role': expected one of original, translation, transcription, found 'summary'" in m for m in messages(result))
+    assert any(m.startswith("content/documents/other.ru.md:1:1: warning: this version has no document content/documents/other.md") for m in messages(result))
 
 
 def test_paragraph_counts_that_differ_are_a_warning_naming_both_files_and_lines(make_edition) -> None:
-    root = make_edition({
-        "content/documents/letter.md": document(body="One.\n\nTwo."),
-        "content/documents/letter.ru.md": "---\nrole: original\n---\nОдин.\n\nДва.\n\nТри.\n",
-    })
+    root = make_edition(
+        {
+            "content/documents/letter.md": document(body="One.\n\nTwo."),
+            "content/documents/letter.ru.md": "---\nrole: original\n---\nОдин.\n\nДва.\n\nТри.\n",
+        }
+    )
     result = build(root, write=False)
     (warning,) = [d for d in result.diagnostics.items if d.code == "unaligned"]
     assert warning.format().startswith(
-        "content/documents/letter.ru.md:8:1: warning: paragraph 3 has no partner in content/documents/letter.md (3 segments here, 2 there)")
+        "content/documents/letter.ru.md:8:1: warning: paragraph 3 has no partner in content/documents/letter.md (3 segments here, 2 there)"
+    )
 
 
 def test_anchors_align_versions_whose_paragraph_counts_differ(make_edition) -> None:
-    root = make_edition({
-        "content/documents/letter.md": document(body="One. {#start}\n\nTwo and three. {#middle}\n\nFour. {#end}"),
-        "content/documents/letter.ru.md": "Один. {#start}\n\nДва. {#middle}\n\nТри.\n\n- Четыре {#end}\n\nЧетыре. {#end}\n",
-    })
+    root = make_edition(
+        {
+            "content/documents/letter.md": document(body="One. {#start}\n\nTwo and three. {#middle}\n\nFour. {#end}"),
+            "content/documents/letter.ru.md": "Один. {#start}\n\nДва. {#middle}\n\nТри.\n\n- Четыре {#end}\n\nЧетыре. {#end}\n",
+        }
+    )
     result = build(root, root / "_site")
     assert messages(result) == []
     soup = parse_html(root / "_site" / "documents/letter/index.html")
@@ -198,10 +212,12 @@ def test_anchors_align_versions_whose_paragraph_counts_differ(make_edition) -> N
 
 
 def test_an_anchor_missing_from_the_other_version_is_a_warning(make_edition) -> None:
-    root = make_edition({
-        "content/documents/letter.md": document(body="One. {#a}\n\nTwo. {#b}"),
-        "content/documents/letter.ru.md": "Один. {#a}\n\nДва. {#c}\n",
-    })
+    root = make_edition(
+        {
+            "content/documents/letter.md": document(body="One. {#a}\n\nTwo. {#b}"),
+            "content/documents/letter.ru.md": "Один. {#a}\n\nДва. {#c}\n",
+        }
+    )
     found = sorted(d.format().split("\n")[0] for d in build(root, write=False).diagnostics.items)
     assert found == [
         "content/documents/letter.md:7:1: warning: the paragraph anchored {#b} has no partner in content/documents/letter.ru.md (2 segments here, 2 there)",
@@ -210,10 +226,12 @@ def test_an_anchor_missing_from_the_other_version_is_a_warning(make_edition) -> 
 
 
 def test_a_version_goes_through_the_same_apparatus_with_its_own_series(make_edition) -> None:
-    root = make_edition({
-        "content/documents/letter.md": document(body="From [Beijing] to [Moscow]."),
-        "content/documents/letter.zh.md": "从[北京]。[^1]\n\n[^1]: 注。\n",
-    })
+    root = make_edition(
+        {
+            "content/documents/letter.md": document(body="From [Beijing] to [Moscow]."),
+            "content/documents/letter.zh.md": "从[北京]。[^1]\n\n[^1]: 注。\n",
+        }
+    )
     build(root, root / "_site")
     soup = parse_html(root / "_site" / "documents/letter/index.html")
     assert [n["id"] for n in soup.select("#version-zh li.note")] == ["note-zh-a", "note-zh-1"]
@@ -225,13 +243,15 @@ def test_a_version_goes_through_the_same_apparatus_with_its_own_series(make_edit
 
 
 def test_page_breaks_do_not_clash_with_editorial_brackets(make_edition) -> None:
-    root = make_edition({
-        "content/documents/letter.md": document(
-            body="A [sic]{pb n=2}[word?] and [[pb 3]] and [illegible {pb n=1}] end.",
-            facsimiles="[facsimiles/p1.png, facsimiles/p2.png]"),
-        "content/facsimiles/p1.png": png(30, 40),
-        "content/facsimiles/p2.png": png(30, 40),
-    })
+    root = make_edition(
+        {
+            "content/documents/letter.md": document(
+                body="A [sic]{pb n=2}[word?] and [[pb 3]] and [illegible {pb n=1}] end.", facsimiles="[facsimiles/p1.png, facsimiles/p2.png]"
+            ),
+            "content/facsimiles/p1.png": png(30, 40),
+            "content/facsimiles/p2.png": png(30, 40),
+        }
+    )
     result = build(root, root / "_site")
     assert messages(result) == []
     soup = parse_html(root / "_site" / "documents/letter/index.html")
@@ -240,24 +260,32 @@ def test_page_breaks_do_not_clash_with_editorial_brackets(make_edition) -> None:
     assert [e["class"][1] for e in text.select("span.ed")] == ["ed-sic", "ed-uncertain", "ed-supplied", "ed-supplied", "ed-gap"]
     assert "[[pb 3]d]c" in text.get_text()  # [[pb 3]] is two interventions, not a page break
     assert [n.select_one(".note-text").get_text() for n in soup.select(".apparatus li.note")][2:] == [
-        "Supplied by the editor: [pb 3]", "Supplied by the editor: pb 3", "Gap in the original: illegible ."]
+        "Supplied by the editor: [pb 3]",
+        "Supplied by the editor: pb 3",
+        "Gap in the original: illegible .",
+    ]
 
 
 def test_a_page_break_to_a_page_that_is_not_listed_is_a_warning(make_edition) -> None:
-    root = make_edition({
-        "content/documents/letter.md": document(body="One {pb n=1} two\n{pb n=7}", facsimiles="[facsimiles/p1.png]"),
-        "content/facsimiles/p1.png": png(10, 10),
-    })
+    root = make_edition(
+        {
+            "content/documents/letter.md": document(body="One {pb n=1} two\n{pb n=7}", facsimiles="[facsimiles/p1.png]"),
+            "content/facsimiles/p1.png": png(10, 10),
+        }
+    )
     assert [m.split("\n")[0] for m in messages(build(root, write=False))] == [
-        "content/documents/letter.md:7:1: warning: page 7 is not among the facsimiles of content/documents/letter.md"]
+        "content/documents/letter.md:7:1: warning: page 7 is not among the facsimiles of content/documents/letter.md"
+    ]
 
 
 def test_facsimile_problems_are_reported_at_the_field(make_edition) -> None:
-    root = make_edition({
-        "content/documents/a.md": document(body="A.", facsimiles="[facsimiles/missing.png, facsimiles/broken.png]"),
-        "content/documents/b.md": document(title="B", body="B.", facsimiles="[../site.yml]"),
-        "content/facsimiles/broken.png": b"not an image",
-    })
+    root = make_edition(
+        {
+            "content/documents/a.md": document(body="A.", facsimiles="[facsimiles/missing.png, facsimiles/broken.png]"),
+            "content/documents/b.md": document(title="B", body="B.", facsimiles="[../site.yml]"),
+            "content/facsimiles/broken.png": b"not an image",
+        }
+    )
     found = [m.split("\n")[0] for m in messages(build(root, write=False))]
     assert found == [
         "content/documents/b.md:4:13: error: 'facsimiles': page 1: '../site.yml' must be a path inside content/, "
@@ -269,9 +297,11 @@ def test_facsimile_problems_are_reported_at_the_field(make_edition) -> None:
 
 def test_iiif_image_services_are_shown_from_their_server(make_edition) -> None:
     service = "https://iiif.example.org/iiif/page-1"
-    root = make_edition({
-        "content/documents/a.md": document(body="{pb n=1r}A.", facsimiles=f"[{{image: '{service}/info.json', n: 1r, width: 2000, height: 3000}}]"),
-    })
+    root = make_edition(
+        {
+            "content/documents/a.md": document(body="{pb n=1r}A.", facsimiles=f"[{{image: '{service}/info.json', n: 1r, width: 2000, height: 3000}}]"),
+        }
+    )
     result = build(root, root / "_site")
     assert messages(result) == []
     item = parse_html(root / "_site" / "documents/a/index.html").select_one("#facs-1r")
@@ -290,10 +320,12 @@ def test_the_apparatus_overview_lists_the_interventions_of_every_version(bilingu
 
 
 def test_an_anchor_used_twice_in_one_file_is_a_warning(make_edition) -> None:
-    root = make_edition({
-        "content/documents/letter.md": document(body="One. {#a}\n\nTwo. {#a}"),
-        "content/documents/letter.ru.md": "Один. {#a}\n",
-    })
+    root = make_edition(
+        {
+            "content/documents/letter.md": document(body="One. {#a}\n\nTwo. {#a}"),
+            "content/documents/letter.ru.md": "Один. {#a}\n",
+        }
+    )
     found = [d.format().split("\n")[0] for d in build(root, write=False).diagnostics.items if d.code == "duplicate-anchor"]
     assert found == ["content/documents/letter.md:7:1: warning: the anchor {#a} is already used at line 5"]
 
@@ -357,8 +389,10 @@ def test_the_json_export_carries_every_version_and_the_page_images(bilingual_sit
     (russian,) = record["versions"]
     assert (russian["key"], russian["language"], russian["role"]) == ("ru", "ru", "original")
     assert russian["text"].startswith("ТЕЛЕГРАММА № 1 из [МОСКВЫ].")
-    assert record["facsimiles"] == [{"n": "1", "label": "recto", "image": "facsimiles/test-cable-1.png"},
-                                    {"n": "2", "label": "verso", "image": "facsimiles/test-cable-2.png"}]
+    assert record["facsimiles"] == [
+        {"n": "1", "label": "recto", "image": "facsimiles/test-cable-1.png"},
+        {"n": "2", "label": "verso", "image": "facsimiles/test-cable-2.png"},
+    ]
     assert all((bilingual_site / page["image"]).is_file() for page in record["facsimiles"])
 
 
@@ -366,5 +400,6 @@ def test_control_characters_in_a_version_become_replacement_characters(make_edit
     root = make_edition({"content/documents/a.md": document(body="One."), "content/documents/a.ru.md": "Один\x0c.\n"})
     result = build(root, root / "_site")
     assert [d.format().split("\n")[0] for d in result.diagnostics.items] == [
-        "content/documents/a.ru.md:1:5: warning: the invisible control character U+000C is replaced by U+FFFD (�)"]
+        "content/documents/a.ru.md:1:5: warning: the invisible control character U+000C is replaced by U+FFFD (�)"
+    ]
     assert "Один\ufffd." in parse_html(root / "_site" / "documents/a/index.html").select_one("#version-ru").get_text()

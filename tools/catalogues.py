@@ -31,8 +31,7 @@ def extract() -> Catalog:
         (ROOT / "generator", [("i18n.py", "python")], {}),
     ]
     for folder, method_map, options in sources:
-        extracted = extract_from_dir(str(folder), method_map, {pattern: options for pattern, _ in method_map},
-                                     keywords={**DEFAULT_KEYWORDS, "N_": None})
+        extracted = extract_from_dir(str(folder), method_map, {pattern: options for pattern, _ in method_map}, keywords={**DEFAULT_KEYWORDS, "N_": None})
         for filename, line, message, comments, context in extracted:
             where = (folder / filename).relative_to(ROOT).as_posix()
             catalogue.add(message, None, [(where, line)], auto_comments=comments, context=context)

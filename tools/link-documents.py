@@ -41,11 +41,11 @@ def link_body(body: str, ids: dict[str, str], volume: tuple[str, str, str] | Non
         if any(start <= match.start() < end for start, end in protected):
             continue
         target = ids.get(match.group("number"))
-        named = VOLUME.findall(body[max(0, match.start() - BEFORE):match.start()])
+        named = VOLUME.findall(body[max(0, match.start() - BEFORE) : match.start()])
         if target is None or (named and tuple(named[-1]) != volume):
             continue  # no such document here, or a reference to another volume
         fragment = f"#{match.group('note')}" if match.group("footnote") else ""
-        pieces += [body[last:match.start()], f"[{match.group(0)}](doc:{target}{fragment})"]
+        pieces += [body[last : match.start()], f"[{match.group(0)}](doc:{target}{fragment})"]
         last = match.end()
         linked += 1
     return "".join(pieces) + body[last:], linked

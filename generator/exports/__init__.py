@@ -130,9 +130,14 @@ class ExportMemory:
 
 
 def render_exports(
-    index: EditionIndex, config: SiteConfig, parse_env: Mapping[str, Any] | None = None, jobs: int | None = None,
-    memory: ExportMemory | None = None, made_texts: Mapping[str, Sequence[TextExports]] | None = None,
-    later: list[Callable[[], Iterator[tuple[str, str]]]] | None = None, into: Path | None = None,
+    index: EditionIndex,
+    config: SiteConfig,
+    parse_env: Mapping[str, Any] | None = None,
+    jobs: int | None = None,
+    memory: ExportMemory | None = None,
+    made_texts: Mapping[str, Sequence[TextExports]] | None = None,
+    later: list[Callable[[], Iterator[tuple[str, str]]]] | None = None,
+    into: Path | None = None,
 ) -> Iterator[tuple[str, str | Written]]:
     """Every exported file, in a deterministic order; each document's files on every core (see parallel.py),
     written into the staging folder `into`, when there is one, by the process that made them (see output.place).
@@ -173,8 +178,7 @@ def render_exports(
         for document in index.documents:
             values[document.id] = memory.values_of(document) + "|" + ids_digest
             kept = memory.kept.get(document.id)
-            if (kept is not None and kept.made.values == values[document.id]
-                    and memory.read_results.same_as(kept.made)):
+            if kept is not None and kept.made.values == values[document.id] and memory.read_results.same_as(kept.made):
                 reused[document.id] = kept
     to_make = [d for d in index.documents if d.id not in reused]
     log = ReadLog()
@@ -189,13 +193,15 @@ def render_exports(
     index_files: list[tuple[str, str | Written]] = []
 
     def make_index_files() -> None:
-        for made_file in (edition_file("registers.xml", entries, lambda index: tei.registers_xml(index, config, entries)),
-                          # These carry the build's time when site.yml gives none: made again only when what they show changed, or
-                          # SOURCE_DATE_EPOCH did, so a file that stands keeps its time.
-                          edition_file("cmif.xml", os.environ.get("SOURCE_DATE_EPOCH"), lambda index: tei.cmif_xml(index, config, build_time())),
-                          edition_file("feed.xml", os.environ.get("SOURCE_DATE_EPOCH"), lambda index: feeds.atom_feed(index, config)),
-                          edition_file("persons.json", "person", lambda index: registers_json(index, "person")),
-                          edition_file("places.json", "place", lambda index: registers_json(index, "place"))):
+        for made_file in (
+            edition_file("registers.xml", entries, lambda index: tei.registers_xml(index, config, entries)),
+            # These carry the build's time when site.yml gives none: made again only when what they show changed, or
+            # SOURCE_DATE_EPOCH did, so a file that stands keeps its time.
+            edition_file("cmif.xml", os.environ.get("SOURCE_DATE_EPOCH"), lambda index: tei.cmif_xml(index, config, build_time())),
+            edition_file("feed.xml", os.environ.get("SOURCE_DATE_EPOCH"), lambda index: feeds.atom_feed(index, config)),
+            edition_file("persons.json", "person", lambda index: registers_json(index, "person")),
+            edition_file("places.json", "place", lambda index: registers_json(index, "place")),
+        ):
             index_files.extend((path, place(into, path, text)) for path, text in made_file)
 
     made = iter_chunks(_document_exports_chunk, len(to_make), chunk_data, jobs, here_too=into is not None, meanwhile=make_index_files)
@@ -215,8 +221,9 @@ def render_exports(
             if memory is not None:
                 reads = log.shared(reads)  # one object for each read, however many documents make it
                 record = Made(values[document.id], reads, memory.read_results.combined(reads))
-                kept = KeptExports(record, tuple(path for path, _ in files), text, member, tuple(plain_versions),
-                                   _texts_digest(text, plain_versions), digest(member))
+                kept = KeptExports(
+                    record, tuple(path for path, _ in files), text, member, tuple(plain_versions), _texts_digest(text, plain_versions), digest(member)
+                )
         if memory is not None:
             assert kept is not None, "each document's exports are made or reused"
             memory.now[document.id] = kept
@@ -229,11 +236,9 @@ def render_exports(
         pass
     yield from index_files
     if later is None:
-        yield from _text_files(index, config, memory, edition_file, entries, members, member_digests, texts, version_texts, texts_digests,
-                               lines)
+        yield from _text_files(index, config, memory, edition_file, entries, members, member_digests, texts, version_texts, texts_digests, lines)
     else:
-        later.append(partial(_text_files, index, config, memory, edition_file, entries, members, member_digests, texts, version_texts,
-                             texts_digests, lines))
+        later.append(partial(_text_files, index, config, memory, edition_file, entries, members, member_digests, texts, version_texts, texts_digests, lines))
     yield data.SCHEMA_PATH, data.edition_schema()
 
 
@@ -241,9 +246,17 @@ TEXT_FILES = ("edition.xml", "edition.json")  # the edition-wide files that hold
 
 
 def _text_files(
-    index: EditionIndex, config: SiteConfig, memory: ExportMemory | None, edition_file: Callable[..., Iterator[tuple[str, str]]],
-    entries: tei.RegisterXml, members: Sequence[str], member_digests: Sequence[str], texts: Mapping[str, str],
-    version_texts: Mapping[str, Sequence[str]], texts_digests: Mapping[str, str], made_lines: Mapping[str, str | None],
+    index: EditionIndex,
+    config: SiteConfig,
+    memory: ExportMemory | None,
+    edition_file: Callable[..., Iterator[tuple[str, str]]],
+    entries: tei.RegisterXml,
+    members: Sequence[str],
+    member_digests: Sequence[str],
+    texts: Mapping[str, str],
+    version_texts: Mapping[str, Sequence[str]],
+    texts_digests: Mapping[str, str],
+    made_lines: Mapping[str, str | None],
 ) -> Iterator[tuple[str, str]]:
     """The TEXT_FILES: the TEI corpus and edition.json, each made again only when a text or what it reads changed.
     `made_lines` are the lines of edition.json made with the documents' exports (see _document_exports_chunk)."""
@@ -268,8 +281,11 @@ def _text_files(
         memory.records_now[document.id] = (key, line)
         return line
 
-    yield from edition_file("edition.json", digest("".join(f"{document_id}\0{key}\n" for document_id, key in record_keys.items())),
-                            lambda index: data.edition_json_of_lines(index, config, line_of))
+    yield from edition_file(
+        "edition.json",
+        digest("".join(f"{document_id}\0{key}\n" for document_id, key in record_keys.items())),
+        lambda index: data.edition_json_of_lines(index, config, line_of),
+    )
     if memory is not None:  # a file that stands keeps its lines for the next build
         for document_id, key in record_keys.items():
             kept_record = memory.kept_records.get(document_id)

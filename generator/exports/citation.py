@@ -314,8 +314,18 @@ def _indented(value: Any, newline: str) -> str:
 
 # A command in braces, `{\textasciitilde}`, is what LaTeX prints as the character and what Zotero's BibTeX importer
 # reads back as it (it leaves `\textasciitilde{}` as literal text).
-_BIBTEX_SPECIAL = {"\\": r"{\textbackslash}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
-                   "#": r"\#", "_": r"\_", "~": r"{\textasciitilde}", "^": r"{\textasciicircum}"}
+_BIBTEX_SPECIAL = {
+    "\\": r"{\textbackslash}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"{\textasciitilde}",
+    "^": r"{\textasciicircum}",
+}
 
 
 _BIBTEX_TABLE = str.maketrans(_BIBTEX_SPECIAL)
@@ -371,8 +381,14 @@ def ris(document: Document, index: EditionIndex, config: SiteConfig) -> str:
     # SE is a chapter's section in RIS; M1 would be read as a number of volumes. DB and AN are Zotero's archive and
     # its location.
     tags += [
-        ("PY", str(date.year)), ("DA", ris_date), ("PB", config.publisher), ("SE", document_number(document)),
-        ("AB", document.summary), ("DB", archive), ("AN", archive_location), ("LA", text_language(document, config)),
+        ("PY", str(date.year)),
+        ("DA", ris_date),
+        ("PB", config.publisher),
+        ("SE", document_number(document)),
+        ("AB", document.summary),
+        ("DB", archive),
+        ("AN", archive_location),
+        ("LA", text_language(document, config)),
     ]
     tags += [("KW", s) for s in document.subjects]
     tags += [("UR", document_url(config, document.id)), ("ER", "")]
@@ -469,7 +485,9 @@ def json_ld(document: Document, index: EditionIndex, config: SiteConfig) -> dict
         "isPartOf": edition,
         "encoding": [
             {"@type": "MediaObject", "encodingFormat": "application/tei+xml", "contentUrl": absolute_url(config, download_paths(document.id)["tei"])},
-        ] if config.base_url else None,
+        ]
+        if config.base_url
+        else None,
     }
     return {k: v for k, v in data.items() if v not in (None, [], "")}
 

@@ -27,8 +27,22 @@ from generator.markup.footnotes import footnote_numbers
 from generator.model import Document
 
 SCHEMA_PATH = "edition.schema.json"
-FRONT_MATTER_FIELDS = ("number", "type", "authors", "recipients", "persons", "places", "source", "summary",
-                       "language", "translation", "rights", "subjects", "collection", "updated")
+FRONT_MATTER_FIELDS = (
+    "number",
+    "type",
+    "authors",
+    "recipients",
+    "persons",
+    "places",
+    "source",
+    "summary",
+    "language",
+    "translation",
+    "rights",
+    "subjects",
+    "collection",
+    "updated",
+)
 
 
 # --------------------------------------------------------------------------- plain text and Markdown
@@ -115,10 +129,15 @@ def document_record(document: Document, config: SiteConfig, text: str, version_t
     """A document's record in edition.json: its metadata, `text` and the plain text of each of its other versions
     (`version_texts`, in the order of `document.versions`). It reads nothing of the index."""
     record = front_matter(document)
-    record["date"] = _drop_empty({
-        "edtf": document.date.edtf, "iso": document.date.iso, "display": document.date.display(),
-        "uncertain": document.date.uncertain or None, "approximate": document.date.approximate or None,
-    })
+    record["date"] = _drop_empty(
+        {
+            "edtf": document.date.edtf,
+            "iso": document.date.iso,
+            "display": document.date.display(),
+            "uncertain": document.date.uncertain or None,
+            "approximate": document.date.approximate or None,
+        }
+    )
     record["text_language"] = text_language(document, config)
     record["page"] = document_folder(document.id) + "index.html"
     record["url"] = document_url(config, document.id)
@@ -129,8 +148,7 @@ def document_record(document: Document, config: SiteConfig, text: str, version_t
         for v, version_text in zip(document.versions, version_texts, strict=False)
     ]
     record["facsimiles"] = [
-        _drop_empty({"n": f.n, "label": f.label, "image": facsimile_url(f), "width": f.width, "height": f.height})
-        for f in document.facsimiles
+        _drop_empty({"n": f.n, "label": f.label, "image": facsimile_url(f), "width": f.width, "height": f.height}) for f in document.facsimiles
     ]
     return _drop_empty(record)
 
@@ -141,36 +159,55 @@ def document_line(document: Document, config: SiteConfig, text: str, version_tex
 
 
 def edition_data(
-    index: EditionIndex, config: SiteConfig, texts: Mapping[str, str], version_texts: Mapping[str, Sequence[str]] | None = None,
+    index: EditionIndex,
+    config: SiteConfig,
+    texts: Mapping[str, str],
+    version_texts: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, Any]:
     """The whole edition: site metadata, every document with its metadata and plain text, the registers.
 
     `version_texts` holds the plain text of each of a document's other versions, in the order of `document.versions`.
     """
-    documents = [document_record(document, config, texts[document.id], (version_texts or {}).get(document.id, ()))
-                 for document in index.documents]
+    documents = [document_record(document, config, texts[document.id], (version_texts or {}).get(document.id, ())) for document in index.documents]
     return _edition_data(index, config, documents)
 
 
 def _edition_data(index: EditionIndex, config: SiteConfig, documents: list[dict[str, Any]] | EncodedRecords) -> dict[str, Any]:
-    site = _drop_empty({
-        "title": config.title, "subtitle": config.subtitle, "editors": list(config.editors), "publisher": config.publisher,
-        "language": config.language, "license": config.license, "base_url": config.base_url,
-    })
+    site = _drop_empty(
+        {
+            "title": config.title,
+            "subtitle": config.subtitle,
+            "editors": list(config.editors),
+            "publisher": config.publisher,
+            "language": config.language,
+            "license": config.license,
+            "base_url": config.base_url,
+        }
+    )
 
     def entry(data: Any, **extra: Any) -> dict[str, Any]:
-        return _drop_empty({
-            "id": data.id, "name": data.name, "sort_name": data.sort_name, "aliases": list(data.aliases), "dates": data.dates,
-            "description": data.description, "authority": dict(data.authority), **extra,
-        })
+        return _drop_empty(
+            {
+                "id": data.id,
+                "name": data.name,
+                "sort_name": data.sort_name,
+                "aliases": list(data.aliases),
+                "dates": data.dates,
+                "description": data.description,
+                "authority": dict(data.authority),
+                **extra,
+            }
+        )
 
     return {
         "$schema": SCHEMA_PATH,
         "site": site,
         "documents": documents,
         "persons": [entry(p, page=f"persons/{p.id}/index.html") for p in index.persons],
-        "places": [entry(p, page=f"places/{p.id}/index.html", modern_name=p.modern_name,
-                         coordinates=list(p.coordinates) if p.coordinates else None) for p in index.places],
+        "places": [
+            entry(p, page=f"places/{p.id}/index.html", modern_name=p.modern_name, coordinates=list(p.coordinates) if p.coordinates else None)
+            for p in index.places
+        ],
         "terms": [entry(t, expansion=t.expansion) for t in index.terms],
     }
 
@@ -192,12 +229,24 @@ _PATH = {"type": "string", "pattern": "^[^/].*"}
 
 def _entry_schema(description: str, **extra: Any) -> dict[str, Any]:
     return {
-        "type": "object", "description": description, "additionalProperties": False, "required": ["id", "name"],
+        "type": "object",
+        "description": description,
+        "additionalProperties": False,
+        "required": ["id", "name"],
         "properties": {
-            "id": {"type": "string"}, "name": _TEXT, "sort_name": _TEXT, "aliases": _TEXTS, "dates": _TEXT,
-            "description": _TEXT, "authority": {"type": "object", "additionalProperties": {"type": "string"},
-                                                "description": "Identifiers in authority files, e.g. {\"wikidata\": \"Q855\"}."},
-            "page": {**_PATH, "description": "The entry's page, relative to the site root."}, **extra,
+            "id": {"type": "string"},
+            "name": _TEXT,
+            "sort_name": _TEXT,
+            "aliases": _TEXTS,
+            "dates": _TEXT,
+            "description": _TEXT,
+            "authority": {
+                "type": "object",
+                "additionalProperties": {"type": "string"},
+                "description": 'Identifiers in authority files, e.g. {"wikidata": "Q855"}.',
+            },
+            "page": {**_PATH, "description": "The entry's page, relative to the site root."},
+            **extra,
         },
     }
 
@@ -207,72 +256,110 @@ EDITION_SCHEMA: dict[str, Any] = {
     "$id": SCHEMA_PATH,
     "title": "A digital critical edition",
     "description": "edition.json: the site's metadata, every document with its metadata and plain text, and the registers. "
-                   "Paths are relative to the site root.",
+    "Paths are relative to the site root.",
     "type": "object",
     "additionalProperties": False,
     "required": ["site", "documents", "persons", "places", "terms"],
     "properties": {
         "$schema": {"type": "string"},
         "site": {
-            "type": "object", "additionalProperties": False, "required": ["title", "language"],
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["title", "language"],
             "properties": {
-                "title": _TEXT, "subtitle": _TEXT, "editors": _TEXTS, "publisher": _TEXT,
+                "title": _TEXT,
+                "subtitle": _TEXT,
+                "editors": _TEXTS,
+                "publisher": _TEXT,
                 "language": {**_TEXT, "description": "BCP 47 tag of the interface and text."},
-                "license": _TEXT, "base_url": {"type": "string", "format": "uri"},
+                "license": _TEXT,
+                "base_url": {"type": "string", "format": "uri"},
             },
         },
         "documents": {
-            "type": "array", "description": "In date order.",
+            "type": "array",
+            "description": "In date order.",
             "items": {
-                "type": "object", "additionalProperties": False, "required": ["id", "title", "date", "text", "page", "files"],
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["id", "title", "date", "text", "page", "files"],
                 "properties": {
                     "id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"},
                     "title": _TEXT,
                     "date": {
-                        "type": "object", "additionalProperties": False, "required": ["edtf", "iso", "display"],
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["edtf", "iso", "display"],
                         "properties": {
-                            "edtf": {"type": "string", "pattern": "^\\d{4}(-\\d{2}(-\\d{2})?)?[?~%]?$",
-                                     "description": "The date as written, in EDTF: ? uncertain, ~ approximate, % both."},
+                            "edtf": {
+                                "type": "string",
+                                "pattern": "^\\d{4}(-\\d{2}(-\\d{2})?)?[?~%]?$",
+                                "description": "The date as written, in EDTF: ? uncertain, ~ approximate, % both.",
+                            },
                             "iso": {"type": "string", "pattern": "^\\d{4}(-\\d{2}(-\\d{2})?)?$"},
-                            "display": _TEXT, "uncertain": {"const": True}, "approximate": {"const": True},
+                            "display": _TEXT,
+                            "uncertain": {"const": True},
+                            "approximate": {"const": True},
                         },
                     },
-                    "number": _TEXT, "type": _TEXT,
+                    "number": _TEXT,
+                    "type": _TEXT,
                     "authors": {**_IDS, "description": "Ids in persons."},
                     "recipients": {**_IDS, "description": "Ids in persons."},
                     "persons": {**_IDS, "description": "Ids in persons."},
                     "places": {**_IDS, "description": "Ids in places."},
-                    "source": _TEXT, "summary": _TEXT,
+                    "source": _TEXT,
+                    "summary": _TEXT,
                     "language": {**_TEXT, "description": "The language of the original."},
                     "text_language": {**_TEXT, "description": "The language of the text given here."},
-                    "translation": _TEXT, "rights": _TEXT, "subjects": _TEXTS, "collection": _TEXT,
-                    "updated": {"type": "string", "format": "date-time",
-                                "description": "When the edition last changed the document (not the document's own date)."},
-                    "page": _PATH, "url": {"type": "string", "format": "uri"},
+                    "translation": _TEXT,
+                    "rights": _TEXT,
+                    "subjects": _TEXTS,
+                    "collection": _TEXT,
+                    "updated": {
+                        "type": "string",
+                        "format": "date-time",
+                        "description": "When the edition last changed the document (not the document's own date).",
+                    },
+                    "page": _PATH,
+                    "url": {"type": "string", "format": "uri"},
                     "files": {
-                        "type": "object", "description": "Downloads beside the page.", "additionalProperties": _PATH,
+                        "type": "object",
+                        "description": "Downloads beside the page.",
+                        "additionalProperties": _PATH,
                         "required": ["tei", "bibtex", "ris", "csl_json", "markdown", "text"],
                     },
                     "text": {"type": "string", "description": "The transcript as plain text, the editor's brackets as transcribed."},
                     "versions": {
-                        "type": "array", "description": "The document's other texts (its original, translations), from <name>.<lang>.md.",
+                        "type": "array",
+                        "description": "The document's other texts (its original, translations), from <name>.<lang>.md.",
                         "items": {
-                            "type": "object", "additionalProperties": False, "required": ["key", "language", "role", "text"],
+                            "type": "object",
+                            "additionalProperties": False,
+                            "required": ["key", "language", "role", "text"],
                             "properties": {
                                 "key": {**_TEXT, "description": "The language tag of the file name; it prefixes the version's ids on the page."},
-                                "language": _TEXT, "role": {"enum": ["original", "translation", "transcription"]},
-                                "translator": _TEXT, "title": _TEXT, "text": {"type": "string"},
+                                "language": _TEXT,
+                                "role": {"enum": ["original", "translation", "transcription"]},
+                                "translator": _TEXT,
+                                "title": _TEXT,
+                                "text": {"type": "string"},
                             },
                         },
                     },
                     "facsimiles": {
-                        "type": "array", "description": "The page images, in page order.",
+                        "type": "array",
+                        "description": "The page images, in page order.",
                         "items": {
-                            "type": "object", "additionalProperties": False, "required": ["n", "image"],
+                            "type": "object",
+                            "additionalProperties": False,
+                            "required": ["n", "image"],
                             "properties": {
                                 "n": {**_TEXT, "description": "The page label that {pb n=...} in the text refers to."},
-                                "label": _TEXT, "image": {**_TEXT, "description": "A path from the site's root, or a URL."},
-                                "width": {"type": "integer"}, "height": {"type": "integer"},
+                                "label": _TEXT,
+                                "image": {**_TEXT, "description": "A path from the site's root, or a URL."},
+                                "width": {"type": "integer"},
+                                "height": {"type": "integer"},
                             },
                         },
                     },
@@ -280,10 +367,14 @@ EDITION_SCHEMA: dict[str, Any] = {
             },
         },
         "persons": {"type": "array", "items": _entry_schema("A person in the register.")},
-        "places": {"type": "array", "items": _entry_schema(
-            "A place in the register.", modern_name=_TEXT,
-            coordinates={"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2, "description": "[latitude, longitude]"},
-        )},
+        "places": {
+            "type": "array",
+            "items": _entry_schema(
+                "A place in the register.",
+                modern_name=_TEXT,
+                coordinates={"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2, "description": "[latitude, longitude]"},
+            ),
+        },
         "terms": {"type": "array", "items": _entry_schema("An abbreviation or term.", expansion={"type": "string"})},
     },
 }

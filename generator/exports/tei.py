@@ -95,11 +95,11 @@ class XmlIds:
     @staticmethod
     def of(index: EditionIndex | Edition) -> XmlIds:
         # An id that begins as the ids made here do (doc-, person-, place-) is prefixed too, so that none can be made twice.
-        persons = {p.id: p.id if _NCNAME.fullmatch(p.id) and not p.id.startswith(_MADE_PREFIXES) else f"person-{p.id}"
-                   for p in index.persons}
+        persons = {p.id: p.id if _NCNAME.fullmatch(p.id) and not p.id.startswith(_MADE_PREFIXES) else f"person-{p.id}" for p in index.persons}
         taken = set(persons.values())
-        places = {p.id: p.id if _NCNAME.fullmatch(p.id) and p.id not in taken and not p.id.startswith(_MADE_PREFIXES) else f"place-{p.id}"
-                  for p in index.places}
+        places = {
+            p.id: p.id if _NCNAME.fullmatch(p.id) and p.id not in taken and not p.id.startswith(_MADE_PREFIXES) else f"place-{p.id}" for p in index.places
+        }
         return XmlIds(persons, places)
 
     def person(self, entry_id: str) -> str:
@@ -237,8 +237,10 @@ class RegisterXml:
             memo.now[(kind, entry.id)] = (key, text)
             return text
 
-        return RegisterXml({p.id: serialized("person", p, ids.person(p.id), person_element) for p in index.persons},
-                           {p.id: serialized("place", p, ids.place(p.id), place_element) for p in index.places})
+        return RegisterXml(
+            {p.id: serialized("person", p, ids.person(p.id), person_element) for p in index.persons},
+            {p.id: serialized("place", p, ids.place(p.id), place_element) for p in index.places},
+        )
 
     def stand_off(self, persons: Iterable[str], places: Iterable[str]) -> str | None:
         """The <standOff> (without its tail) holding the entries of these ids in this order; None if there are none."""
@@ -297,8 +299,7 @@ class EncodedBody:
         return True
 
 
-def encode_body(tokens: Sequence[Token], text_id: str, index: EditionIndex | KnownEntries, ids: XmlIds,
-                surfaces: Mapping[str, str]) -> EncodedBody:
+def encode_body(tokens: Sequence[Token], text_id: str, index: EditionIndex | KnownEntries, ids: XmlIds, surfaces: Mapping[str, str]) -> EncodedBody:
     """A text's <body> (`text_id` prefixes its notes' xml:ids), with its lines broken as in the document's file."""
     encoder = TextEncoder(text_id, index, ids)
     encoder.surfaces = dict(surfaces)
@@ -410,8 +411,7 @@ class TextEncoder:
             elif kind == "blockquote_open":
                 self.block_container()
                 self.start("quote")
-            elif kind in ("bullet_list_close", "ordered_list_close", "list_item_close", "blockquote_close",
-                          "table_close", "tr_close", "th_close", "td_close"):
+            elif kind in ("bullet_list_close", "ordered_list_close", "list_item_close", "blockquote_close", "table_close", "tr_close", "th_close", "td_close"):
                 self.end()
             elif kind == "table_open":
                 self.block_container()
@@ -497,7 +497,7 @@ class TextEncoder:
         """Replace the (last) child `node` by its content."""
         position = list(parent).index(node)
         before = parent[position - 1] if position else None
-        text = (node.text or "")
+        text = node.text or ""
         if before is not None:
             before.tail = (before.tail or "") + text
         else:
@@ -546,7 +546,7 @@ class TextEncoder:
             node.attrib.update(_attrs({"reason": str(record.get("reason") or "") or None}))
         elif kind in ("stamp", "note", "handwritten"):
             if prefix and node.text and node.text.lstrip().startswith(prefix[1]):
-                node.text = node.text.lstrip()[len(prefix[1]):].lstrip(":").lstrip()
+                node.text = node.text.lstrip()[len(prefix[1]) :].lstrip(":").lstrip()
             label = slug(prefix[1]) if prefix else kind
             subtype = label if label != kind else None  # "Seal: ..." as a stamp, "Translator's note: ..." as a note
             if kind == "stamp":
@@ -684,17 +684,22 @@ def document_header(document: Document, index: EditionIndex, config: SiteConfig,
                 sub(keywords, "term", type="mentioned").append(_person_name(entry_id, index, ids))
         for entry_id in document.places:
             if entry_id in index.places_by_id:
-                sub(keywords, "term", type="mentioned").append(
-                    element("placeName", index.places_by_id[entry_id].name, ref=f"#{ids.place(entry_id)}"))
+                sub(keywords, "term", type="mentioned").append(element("placeName", index.places_by_id[entry_id].name, ref=f"#{ids.place(entry_id)}"))
     return element("teiHeader", None, file_desc, editorial_conventions(config), profile)
 
 
 def editorial_conventions(config: SiteConfig) -> ET.Element:
     """<encodingDesc> with the <editorialDecl> that states the bracket conventions: site.yml's apparatus rules (or the
     shipped ones), in the order they are tried, each with the label and note the apparatus gives it."""
-    declaration = element("editorialDecl", None, element(
-        "p", "Square brackets in the transcript are the editor's interventions. The first of these rules whose pattern "
-             "matches the bracketed text decides its kind; text that no rule matches is supplied by the editor."))
+    declaration = element(
+        "editorialDecl",
+        None,
+        element(
+            "p",
+            "Square brackets in the transcript are the editor's interventions. The first of these rules whose pattern "
+            "matches the bracketed text decides its kind; text that no rule matches is supplied by the editor.",
+        ),
+    )
     conventions = sub(sub(declaration, "p"), "list", type="gloss")  # editorialDecl holds paragraphs, a list only in one
     for rule in config.apparatus.rules:
         sub(conventions, "label", rule.label)
@@ -705,8 +710,11 @@ def editorial_conventions(config: SiteConfig) -> ET.Element:
             item[-1].tail = f" (note: {note})"
         else:
             item.text = f"any text (note: {note})"
-    series = ("one numbered series holds the interventions and the transcriber's footnotes" if config.apparatus.series == "single"
-              else "the interventions are lettered a, b, c, and the transcriber's footnotes numbered 1, 2, 3")
+    series = (
+        "one numbered series holds the interventions and the transcriber's footnotes"
+        if config.apparatus.series == "single"
+        else "the interventions are lettered a, b, c, and the transcriber's footnotes numbered 1, 2, 3"
+    )
     sub(declaration, "p", f"In the apparatus {series}.")
     return element("encodingDesc", None, declaration)
 
@@ -729,9 +737,15 @@ def _break_lines(text: ET.Element, made: Iterable[ET.Element] = ()) -> None:
                 child.tail = "\n"
 
 
-def document_tei(document: Document, bodies: Sequence[EncodedBody], index: EditionIndex, config: SiteConfig,
-                 ids: XmlIds, versions: Sequence[TextVersion] = (),
-                 pages: Sequence[tuple[str, str]] = ()) -> tuple[ET.Element, tuple[list[str], list[str]]]:
+def document_tei(
+    document: Document,
+    bodies: Sequence[EncodedBody],
+    index: EditionIndex,
+    config: SiteConfig,
+    ids: XmlIds,
+    versions: Sequence[TextVersion] = (),
+    pages: Sequence[tuple[str, str]] = (),
+) -> tuple[ET.Element, tuple[list[str], list[str]]]:
     """One document as <TEI>, and apart the ids of the persons and places it refers to, for its <standOff>
     (a file of its own carries it; in the teiCorpus the edition's registers serve every document).
 
@@ -776,9 +790,16 @@ def _indent_header(root: ET.Element) -> None:
         root[-1].tail = "\n"
 
 
-def document_files(document: Document, bodies: Sequence[EncodedBody], index: EditionIndex, config: SiteConfig,
-                   ids: XmlIds, versions: Sequence[TextVersion] = (),
-                   pages: Sequence[tuple[str, str]] = (), entries: RegisterXml | None = None) -> tuple[str, str]:
+def document_files(
+    document: Document,
+    bodies: Sequence[EncodedBody],
+    index: EditionIndex,
+    config: SiteConfig,
+    ids: XmlIds,
+    versions: Sequence[TextVersion] = (),
+    pages: Sequence[tuple[str, str]] = (),
+    entries: RegisterXml | None = None,
+) -> tuple[str, str]:
     """The document's own TEI file, and the same <TEI> as a member of the teiCorpus (no standOff).
 
     `bodies` as for `document_tei`; `entries` (from `RegisterXml.of(index, ids)`) is best made once for all the documents.
@@ -829,7 +850,8 @@ def edition_header(config: SiteConfig, title: str, path: str, source: str) -> ET
     for editor in config.editors:
         sub(title_stmt, "editor", editor)
     return element(
-        "teiHeader", None,
+        "teiHeader",
+        None,
         element("fileDesc", None, title_stmt, publication_stmt(config, path), element("sourceDesc", None, element("p", source))),
     )
 
@@ -844,8 +866,7 @@ def registers_xml(index: EditionIndex, config: SiteConfig, entries: RegisterXml 
     if registers is None:
         return None
     root = element("TEI", xml_lang=config.language)
-    root.append(edition_header(config, f"{config.title}: persons and places", "registers.xml",
-                               "The registers of persons and places of the edition."))
+    root.append(edition_header(config, f"{config.title}: persons and places", "registers.xml", "The registers of persons and places of the edition."))
     root.append(element("standOff"))  # an empty one in its place, for the entries serialized before
     _indent_header(root)
     return serialize(root).replace("<standOff />", xml_text(registers), 1)
@@ -900,8 +921,10 @@ def cmif_source_id(config: SiteConfig) -> str:
     return "id-" + str(uuid.uuid5(uuid.NAMESPACE_URL, config.base_url or config.title))
 
 
-CMIF_NEEDS_BASE_URL = ("cmif.xml (the correspondence metadata that correspSearch harvests) is not written: "
-                       "CMIF needs the letters' absolute addresses, and site.yml has no base_url")
+CMIF_NEEDS_BASE_URL = (
+    "cmif.xml (the correspondence metadata that correspSearch harvests) is not written: "
+    "CMIF needs the letters' absolute addresses, and site.yml has no base_url"
+)
 
 
 def letters(index: EditionIndex) -> list[Document]:

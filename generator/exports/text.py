@@ -33,14 +33,14 @@ def text_id(document: Document, version: TextVersion | None = None) -> str:
     return document.id if version is None else f"{document.id}-{version.key}"
 
 
-def text_exports(tokens: Sequence[Token], text_id: str, index: EditionIndex | tei.KnownEntries, ids: tei.XmlIds,
-                 surfaces: Mapping[str, str]) -> TextExports:
+def text_exports(tokens: Sequence[Token], text_id: str, index: EditionIndex | tei.KnownEntries, ids: tei.XmlIds, surfaces: Mapping[str, str]) -> TextExports:
     """A text's exports from its tokens (as the annotate stage's parser makes them); `surfaces` from `tei.surface_ids`."""
     return TextExports(tei.encode_body(tokens, text_id, index, ids, surfaces), data.plain_text(tokens))
 
 
-def document_texts(document: Document, made: Sequence[TextExports] | None, index: EditionIndex, ids: tei.XmlIds,
-                   parse: Callable[[str], Sequence[Token]]) -> Sequence[TextExports]:
+def document_texts(
+    document: Document, made: Sequence[TextExports] | None, index: EditionIndex, ids: tei.XmlIds, parse: Callable[[str], Sequence[Token]]
+) -> Sequence[TextExports]:
     """The exports of the document's main text and of each of its versions: those `made` by the annotate stage while
     their names resolve in `index` as they did there, else made again from `parse`."""
     if made is not None and len(made) == 1 + len(document.versions) and all(text.tei_body.holds_for(index, ids) for text in made):

@@ -36,9 +36,15 @@ def unknown_document_links(env: dict[str, Any], path: str, edition: Edition) -> 
     (A document's own links are checked by the index stage, with the other cross references.)"""
     ids = {document.id for document in edition.documents}
     return [
-        Diagnostic(Severity.ERROR, "unknown-document", f"'doc:{target}' names no document of the edition{did_you_mean(target, ids)}",
-                   Location(path, line, col), "use the id of a document in content/documents/")
-        for target, _footnote, line, col in env.get("document_links", []) if target not in ids
+        Diagnostic(
+            Severity.ERROR,
+            "unknown-document",
+            f"'doc:{target}' names no document of the edition{did_you_mean(target, ids)}",
+            Location(path, line, col),
+            "use the id of a document in content/documents/",
+        )
+        for target, _footnote, line, col in env.get("document_links", [])
+        if target not in ids
     ]
 
 
@@ -64,7 +70,7 @@ def _resolve_document_links(state: StateCore) -> None:
             target = TARGET.fullmatch(href)
             positions = positions or BlockPositions(block, lines, first_line)
             line, col = positions.position((token.meta or {}).get("link_offset", 0))
-            document_id, footnote = (target.group(1), target.group(2)) if target else (href[len(SCHEME) + 1:], None)
+            document_id, footnote = (target.group(1), target.group(2)) if target else (href[len(SCHEME) + 1 :], None)
             found.append((document_id, footnote, line, col))
             token.attrSet("href", prefix + document_url(document_id, footnote))
             token.meta = {**(token.meta or {}), "document_link": (document_id, footnote)}

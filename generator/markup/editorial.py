@@ -163,8 +163,19 @@ def _make_rule() -> Callable[[StateInline, bool], bool]:
             raw = state.src[start + 1 : end]
             interventions = interventions_of(state.env)
             record: Intervention = {  # classified by the core rule editorial_classify, once its text is known
-                "index": len(interventions), "raw": raw, "text": raw, "type": "", "label": "", "display": "inline", "note": "",
-                "line": 0, "col": 0, "call": "", "tei": "", "reason": "", "extent": "",
+                "index": len(interventions),
+                "raw": raw,
+                "text": raw,
+                "type": "",
+                "label": "",
+                "display": "inline",
+                "note": "",
+                "line": 0,
+                "col": 0,
+                "call": "",
+                "tei": "",
+                "reason": "",
+                "extent": "",
             }
             interventions.append(record)
             opening = state.push("editorial_open", "span", 1)
@@ -276,10 +287,7 @@ def render_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env:
     if env.get("note_mode"):
         return "["
     label = env.get("id_prefix", "") + record["call"]
-    return (
-        f'<span class="ed ed-{escape(record["type"])} ed-{record["display"]}" id="ed-{label}">'
-        '<span class="ed-bracket">[</span><span class="ed-text">'
-    )
+    return f'<span class="ed ed-{escape(record["type"])} ed-{record["display"]}" id="ed-{label}"><span class="ed-bracket">[</span><span class="ed-text">'
 
 
 def render_close(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:

@@ -49,7 +49,8 @@ def unsafe_link_warnings(env: dict[str, Any], path: str) -> list[Diagnostic]:
     """The warnings for the links dropped while parsing with `env`."""
     return [
         Diagnostic(
-            Severity.WARNING, "unsafe-link",
+            Severity.WARNING,
+            "unsafe-link",
             f"the link target '{_shown(url)}' is not allowed, so the link is dropped and only its text is kept{_register_suggestion(url)}",
             Location(path, line, col),
             "link to http:, https:, mailto:, person:, place:, term: or doc:, a relative path or a #fragment",

@@ -60,8 +60,7 @@ def mentions_plugin(md: MarkdownIt, *, link_mode: str = "first") -> None:
 def mention_diagnostics(env: dict[str, Any], path: str) -> list[Diagnostic]:
     """The problems of the names in one text; each near miss at each place (the build merges them: see merge_near_misses)."""
     return [
-        Diagnostic(severity, code, message, Location(path, line, col), hint)
-        for severity, code, message, line, col, hint in env.get("mention_problems", [])
+        Diagnostic(severity, code, message, Location(path, line, col), hint) for severity, code, message, line, col, hint in env.get("mention_problems", [])
     ] + [near_miss_warning(words, near, Location(path, line, col)) for words, near, line, col in env.get("near_miss_places", [])]
 
 
@@ -180,19 +179,22 @@ def _source_length(content: str, pos: int, char: str) -> int:
     return 1
 
 
-
-
 def _explicit_mention(positions: BlockPositions, walk: _Walk, opening: Token, closing: Token, surface: str, href_offset: int) -> None:
     kind, entry_id = opening.meta["kind"], opening.meta["id"]
     line, col = positions.position(href_offset)
     entry = walk.matcher.entries.get((kind, entry_id))
     if entry is None:
         register = REGISTER_FILES[kind]
-        walk.problems.append((
-            Severity.ERROR, "unknown-" + kind,
-            f"'{entry_id}' in the link '{kind}:{entry_id}' is not in {register}{walk.matcher.did_you_mean(kind, entry_id)}",
-            line, col, f"add an entry with 'id: {entry_id}' to {register}, or correct the id",
-        ))
+        walk.problems.append(
+            (
+                Severity.ERROR,
+                "unknown-" + kind,
+                f"'{entry_id}' in the link '{kind}:{entry_id}' is not in {register}{walk.matcher.did_you_mean(kind, entry_id)}",
+                line,
+                col,
+                f"add an entry with 'id: {entry_id}' to {register}, or correct the id",
+            )
+        )
         opening.meta = closing.meta = {"mention": None, "entry": None}
     else:
         mention = Mention(kind, entry_id, surface, line, col, linked=True, explicit=True)
@@ -281,10 +283,7 @@ def _opening_tag(wrapper: str, mention: Mention, entry: RegisterEntry, link_pref
         return f'<abbr class="mention mention-term" title="{tip}">'
     href = escape(link_prefix + entry_href(mention.kind, mention.id))
     described = f' aria-describedby="about-{mention.kind}-{mention.id}"' if short_identification(mention.kind, entry) else ""
-    return (
-        f'<a class="mention mention-{mention.kind}" href="{href}" data-entry="{mention.kind}:{mention.id}" '
-        f'data-tooltip="{tip}"{described}>'
-    )
+    return f'<a class="mention mention-{mention.kind}" href="{href}" data-entry="{mention.kind}:{mention.id}" data-tooltip="{tip}"{described}>'
 
 
 def render_mention_close(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:

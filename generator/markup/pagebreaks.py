@@ -50,6 +50,5 @@ def render_page_break(self: Any, tokens: Sequence[Token], idx: int, options: Any
         return f'<span class="pb" data-page="{escape(n)}" title="{label}">{marker}</span>'
     used.add(n)
     if n in env.get("facsimile_pages", ()):
-        return (f'<a class="pb" id="pb-{prefix}{escape(n)}" href="#facs-{escape(n)}" data-page="{escape(n)}" '
-                f'aria-label="{label}">{marker}</a>')
+        return f'<a class="pb" id="pb-{prefix}{escape(n)}" href="#facs-{escape(n)}" data-page="{escape(n)}" aria-label="{label}">{marker}</a>'
     return f'<span class="pb" id="pb-{prefix}{escape(n)}" data-page="{escape(n)}" title="{label}">{marker}</span>'

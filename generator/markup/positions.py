@@ -36,4 +36,3 @@ class BlockPositions:
             source_line = self.lines[source_index] if source_index < len(self.lines) else ""
             self.shifts[line_index] = max(source_line.find(content_line), 0) if content_line else 0
         return self.first_line + source_index, self.shifts[line_index] + offset - self.line_starts[line_index] + 1
-

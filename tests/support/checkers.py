@@ -179,14 +179,10 @@ def launch_chromium(playwright: Playwright) -> Browser:
     ``launch()`` gives the browser a fresh temporary profile, removed on close.
     """
     _require(CHROMIUM, "Chromium")
-    return playwright.chromium.launch(
-        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-    )
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
 
 
-def axe_violations(
-    page: Page, impacts: Sequence[str] = ("serious", "critical")
-) -> list[dict[str, Any]]:
+def axe_violations(page: Page, impacts: Sequence[str] = ("serious", "critical")) -> list[dict[str, Any]]:
     """Run axe-core (WCAG 2.x A/AA rules) on the loaded page.
 
     Returns the violations whose impact is in ``impacts``, each as
@@ -221,10 +217,7 @@ def _axe_source() -> str:
 
 def format_violations(violations: Sequence[dict[str, Any]]) -> str:
     """Readable text for an assertion message, one violation per line."""
-    return "\n".join(
-        f"{v['impact']}: {v['id']}: {v['help']} -> {', '.join(v['targets'])}"
-        for v in violations
-    )
+    return "\n".join(f"{v['impact']}: {v['id']}: {v['help']} -> {', '.join(v['targets'])}" for v in violations)
 
 
 def block_external_requests(context: BrowserContext) -> list[str]:
@@ -263,8 +256,14 @@ def citeproc_js(records: Sequence[dict[str, Any]], style: str) -> list[dict[str,
     if node is None:
         raise RuntimeError(f"node not found: {INSTALL_HINT}")
     locales = Path(citeproc.__file__).parent / "data" / "locales"
-    run = subprocess.run([node, str(CITEPROC_RENDER), get_style_filepath(style), str(locales)], input=json.dumps(list(records)),
-                         capture_output=True, text=True, check=False, env={"NODE_PATH": str(NODE_MODULES)})
+    run = subprocess.run(
+        [node, str(CITEPROC_RENDER), get_style_filepath(style), str(locales)],
+        input=json.dumps(list(records)),
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"NODE_PATH": str(NODE_MODULES)},
+    )
     if run.returncode != 0:
         raise RuntimeError(f"citeproc-js failed: {run.stderr}")
     return json.loads(run.stdout)
@@ -280,8 +279,9 @@ def schematron_messages(schema: Path, files: Sequence[Path]) -> list[str]:
     node = shutil.which("node")
     if node is None:
         raise RuntimeError(f"node not found: {INSTALL_HINT}")
-    run = subprocess.run([node, str(SCHEMATRON_CHECK), str(schema), *map(str, files)], capture_output=True, text=True, check=False,
-                         env={"NODE_PATH": str(NODE_MODULES)})
+    run = subprocess.run(
+        [node, str(SCHEMATRON_CHECK), str(schema), *map(str, files)], capture_output=True, text=True, check=False, env={"NODE_PATH": str(NODE_MODULES)}
+    )
     if run.returncode != 0:
         raise RuntimeError(f"node-schematron failed: {run.stderr}")
     return [f"{found['file']}: {found['message']}" for found in json.loads(run.stdout)]
