@@ -164,7 +164,8 @@ def build(
     # nothing changed since the last build: its output stands
     cache = cache_dir or edition_dir / ".edition-cache"
     sources = _scan_sources(edition_dir, output_dir, strict, cache / "thumbnails") if write and use_cache else None
-    if sources is not None and (summary := read_summary(edition_dir)) and summary.still_current(sources):
+    last_summary = read_summary(edition_dir)
+    if sources is not None and (summary := last_summary) and summary.still_current(sources):
         diagnostics.extend(summary.diagnostics)
         result.output_dir, result.unchanged = summary.output_dir, True
         result.document_count, result.person_count = summary.documents, summary.persons
@@ -180,7 +181,7 @@ def build(
     edition, config, output_dir, memory = loaded.edition, loaded.edition.config, loaded.output_dir, loaded.memory
     result.edition, result.output_dir = edition, output_dir
     # Sites of earlier versions hold no marker: the one the edition's last build wrote is its own all the same.
-    known_outputs = [Path(kept.output_dir) for kept in (earlier, read_summary(edition_dir)) if kept is not None and kept.output_dir]
+    known_outputs = [Path(kept.output_dir) for kept in (earlier, last_summary) if kept is not None and kept.output_dir]
     output_check = functools.partial(
         check_output_dir, edition_dir, output_dir, cache_dir=cache, known_outputs=known_outputs, inside_edition=loaded.output_from_settings, force=force
     )

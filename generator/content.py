@@ -74,20 +74,21 @@ def _text(value: Any) -> str:
     return result
 
 
-def _ids(value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        raise Invalid(f"expected a list of register ids, e.g. [{value}]")
-    if not isinstance(value, list):
-        raise Invalid("expected a list of register ids, e.g. [stalin, mao-zedong]")
-    return tuple(_text(item) for item in value)
+def _id_list(what: str, example: str) -> Callable[[Any], tuple[str, ...]]:
+    """A reader of a list of ids (`what`: "register", "document"), whose message shows `example`, a list of two or one."""
+
+    def read(value: Any) -> tuple[str, ...]:
+        if isinstance(value, str):
+            raise Invalid(f"expected a list of {what} ids, e.g. [{value}]")
+        if not isinstance(value, list):
+            raise Invalid(f"expected a list of {what} ids, e.g. [{example}]")
+        return tuple(_text(item) for item in value)
+
+    return read
 
 
-def _document_ids(value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        raise Invalid(f"expected a list of document ids, e.g. [{value}]")
-    if not isinstance(value, list):
-        raise Invalid("expected a list of document ids, e.g. [cable-1951-10-18]")
-    return tuple(_text(item) for item in value)
+_ids = _id_list("register", "stalin, mao-zedong")
+_document_ids = _id_list("document", "cable-1951-10-18")
 
 
 def _texts(value: Any) -> tuple[str, ...]:

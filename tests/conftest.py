@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import os
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from hypothesis import settings
-from playwright.sync_api import expect
+from playwright.sync_api import Browser, Playwright, expect, sync_playwright
 
 from generator.build import BuildResult, build
+from tests.support.checkers import launch_chromium
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BILINGUAL = REPO_ROOT / "tests" / "editions" / "bilingual"  # a small test edition: two versions and a facsimile
@@ -100,3 +101,18 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 # Browser assertions wait for the page; on a loaded two-core machine five seconds can be too short.
 expect.set_options(timeout=20_000)
+
+
+# Module scope, not session: Playwright's sync API cannot start while another instance runs, and
+# other test modules start their own.
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as instance:
+        yield instance
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    browser = launch_chromium(playwright)
+    yield browser
+    browser.close()

@@ -11,11 +11,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 from generator.build import build
 from tests.conftest import MINIMAL_PERSONS, REPO_ROOT, document, write_files
-from tests.support.checkers import axe_violations, block_external_requests, format_violations, launch_chromium, serve_directory
+from tests.support.checkers import axe_violations, block_external_requests, format_violations, serve_directory
 
 pytestmark = pytest.mark.browser
 
@@ -37,21 +37,6 @@ PAGE_TYPES = {
     "apparatus": "apparatus/",
     "glossary": "terms/",
 }
-
-
-# Module scope, not session: Playwright's sync API cannot start while another instance runs, and
-# other test modules start their own.
-@pytest.fixture(scope="module")
-def playwright() -> Iterator[Playwright]:
-    with sync_playwright() as instance:
-        yield instance
-
-
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    browser = launch_chromium(playwright)
-    yield browser
-    browser.close()
 
 
 @pytest.fixture(scope="module")

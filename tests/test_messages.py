@@ -8,12 +8,10 @@ user where the tests run as root.
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import stat
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -22,6 +20,7 @@ import pytest
 from generator.build import build
 from generator.cli import main
 from tests.conftest import MINIMAL_SITE, REPO_ROOT, document, write_files
+from tests.support.users import as_unprivileged_user, shared_folder
 
 RU_SITE = "title: Test Edition\nlanguage: ru\ntheme: mine\n"
 CATALOGUE = "themes/mine/locale/ru/LC_MESSAGES/messages.po"
@@ -156,23 +155,10 @@ def test_a_hostile_edition_in_a_separate_process(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- files that cannot be read
 
 
-def as_unprivileged_user() -> list[str] | None:
-    """The command prefix that runs a process as a user who cannot read a file of mode 000, or None where there is none."""
-    if os.geteuid() != 0:
-        return []
-    setpriv = shutil.which("setpriv")
-    return [setpriv, "--reuid=nobody", "--regid=nogroup", "--clear-groups"] if setpriv else None
-
-
 @pytest.fixture
 def readable_folder() -> Iterator[Path]:
-    """A folder that another user may enter (pytest's own temporary folders are the owner's alone)."""
-    folder = Path(tempfile.mkdtemp(prefix="edition-messages-"))
-    folder.chmod(0o755)
-    try:
+    with shared_folder("edition-messages-") as folder:
         yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 UNREADABLE: dict[str, tuple[dict[str, str | bytes], str, str]] = {

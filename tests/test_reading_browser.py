@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from generator.build import build
-from tests.support.checkers import axe_violations, block_external_requests, format_violations, launch_chromium, serve_directory
+from tests.support.checkers import axe_violations, block_external_requests, format_violations, serve_directory
 from tests.support.large_edition import write_one_year_edition
 
 pytestmark = pytest.mark.browser
@@ -25,19 +25,6 @@ def year_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.documents == 1_000 and not result.diagnostics.errors
     assert (out / "pagefind").is_dir()
     return out
-
-
-@pytest.fixture(scope="module")
-def playwright() -> Iterator[Playwright]:
-    with sync_playwright() as instance:
-        yield instance
-
-
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    browser = launch_chromium(playwright)
-    yield browser
-    browser.close()
 
 
 @pytest.fixture(scope="module")

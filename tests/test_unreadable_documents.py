@@ -7,7 +7,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 
 from generator.build import build
 from tests.conftest import MINIMAL_SITE, REPO_ROOT, document, write_files
+from tests.support.users import AS_NOBODY, as_unprivileged_user, shared_folder
 
 HINT = "    hint: make it a folder the user who builds the edition can read"
 
@@ -36,31 +36,17 @@ def make(root: Path) -> Path:
 
 
 def can_run_as_nobody() -> bool:
-    return os.geteuid() == 0 and shutil.which("setpriv") is not None
+    return os.geteuid() == 0 and as_unprivileged_user() is not None
 
 
 def as_nobody(*arguments: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", sys.executable, *arguments],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=REPO_ROOT,
-    )
+    return subprocess.run([*AS_NOBODY, sys.executable, *arguments], capture_output=True, text=True, timeout=300, cwd=REPO_ROOT)
 
 
-@pytest.fixture
-def shared_folder() -> Iterator[Path]:
-    """A folder another user may work in (the test's own temporary folders are private to this one)."""
-    folder = Path(tempfile.mkdtemp(prefix="unreadable-"))
-    folder.chmod(0o755)
-    try:
+@pytest.fixture(name="shared_folder")
+def shared_folder_fixture() -> Iterator[Path]:
+    with shared_folder("unreadable-") as folder:
         yield folder
-    finally:
-        for here, folders, _ in os.walk(folder):
-            for name in folders:
-                os.chmod(os.path.join(here, name), 0o755)
-        shutil.rmtree(folder)
 
 
 @pytest.mark.skipif(not can_run_as_nobody(), reason="needs root and setpriv, to build as a user who cannot read a folder")
