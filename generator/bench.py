@@ -33,6 +33,7 @@ from typing import IO
 
 from generator import __version__
 from generator.build import build
+from generator.incremental.session import BuildSession
 
 PERSONS = 5_000
 PLACES = 200
@@ -498,17 +499,18 @@ def preview_rebuilds(edition: Path, repeats: int) -> tuple[list[float], list[flo
     does: in one long-running process that hands each build's memory to the next (the files that hold every text
     and the search index follow the pages)."""
     _edit_document(edition, 100)
-    memory = build(edition).memory
+    session = BuildSession()
+    build(edition, session=session)
+    session.pages_first = True
     documents: list[float] = []
     persons: list[float] = []
     for step in range(repeats):
         for edit, times in ((_edit_document, documents), (_edit_person, persons)):
             edit(edition, 101 + step)
-            result = build(edition, previous=memory, pages_first=True)
-            memory = result.memory
+            result = build(edition, session=session)
             times.append(result.seconds - result.search_seconds)
-            if result.follow_up is not None:
-                result.follow_up()  # as the server does in the background, before its next rebuild
+            if session.follow_up is not None:
+                session.follow_up()  # as the server does in the background, before its next rebuild
     return documents, persons
 
 

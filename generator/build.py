@@ -26,6 +26,7 @@ from generator.exports.tei import CMIF_NEEDS_BASE_URL, KnownEntries, XmlIds, let
 from generator.exports.text import TextExports
 from generator.facsimiles import PageImage, read_page_images
 from generator.i18n import catalogue_problems, load_translations, text_labels
+from generator.incremental.session import BuildSession
 from generator.index import Appearance, EditionIndex, IndexParts, index_sources, index_with_parts
 from generator.markup import create_parser
 from generator.markup.crossrefs import crossrefs_plugin, unknown_document_links
@@ -94,8 +95,6 @@ class BuildResult:
     # Every version of each document that has more than one (main text first) and its page images, for exports.
     versions: dict[str, tuple[VersionText, ...]] = field(default_factory=dict)
     page_images: dict[str, tuple[PageImage, ...]] = field(default_factory=dict)
-    memory: BuildMemory | None = None  # what the next build may reuse, when this one wrote the site
-    follow_up: Callable[[], None] | None = None  # what follows an update's pages, left to the caller (see build's pages_first)
     search_seconds: float = 0.0  # of `seconds`, what the search index took (it follows the pages)
     stage_seconds: dict[str, float] = field(default_factory=dict)  # each stage's time, in the order they ran
     unchanged: bool = False  # nothing changed since the last build: its output stands, and the edition was not read
@@ -138,23 +137,41 @@ def _collector_resting(function: Callable[P, R]) -> Callable[P, R]:
     return run
 
 
+@dataclass(frozen=True)
+class BuildOptions:
+    """What the caller asks of a build."""
+
+    output_dir: Path | None = None  # default: site.yml's `output`, inside the edition
+    write: bool = True  # False: make the site in memory (BuildResult.files) and write nothing (`edition check`)
+    strict: bool = False  # warnings fail the build
+    progress: Progress | None = None
+    cache_dir: Path | None = None  # where thumbnails and the build memory are kept between builds; default <edition>/.edition-cache
+    jobs: int | None = None  # worker processes; default one for each core
+    use_cache: bool = True  # False: neither reuse nor keep what the last build made
+    force: bool = False  # replace an output folder this generator did not write (see output.check_output_dir)
+
+
 @_collector_resting
-def build(
-    edition_dir: Path,
-    output_dir: Path | None = None,
-    *,
-    write: bool = True,
-    strict: bool = False,
-    progress: Progress | None = None,
-    cache_dir: Path | None = None,  # where thumbnails are kept between builds; default <edition>/.edition-cache
-    jobs: int | None = None,
-    use_cache: bool = True,
-    previous: BuildMemory | None = None,  # the last build's memory, kept by a long-running caller (the preview server)
-    # An update writes its pages and leaves what follows them (the files that hold every text, exports.TEXT_FILES,
-    # then the search index) to `result.follow_up`, for the caller to run before its next build.
-    pages_first: bool = False,
-    force: bool = False,  # replace an output folder this generator did not write (see output.check_output_dir)
-) -> BuildResult:
+def build(edition_dir: Path, options: BuildOptions | None = None, session: BuildSession | None = None) -> BuildResult:
+    """The edition built as `options` ask. A long-running caller (the preview server) passes its `session`,
+    which keeps the last build's memory in the process and, with `session.pages_first`, leaves what follows an
+    update's pages (the files that hold every text, exports.TEXT_FILES, then the search index) to `session.follow_up`."""
+    options = options or BuildOptions()
+    output_dir, write, strict, progress, cache_dir, jobs, use_cache, force = (
+        options.output_dir,
+        options.write,
+        options.strict,
+        options.progress,
+        options.cache_dir,
+        options.jobs,
+        options.use_cache,
+        options.force,
+    )
+    previous = session.memory if session is not None else None
+    pages_first = session is not None and session.pages_first
+    if session is not None:
+        session.follow_up = None
+        session.builds += 1
     started = time.perf_counter()
     diagnostics = Diagnostics()
     result = BuildResult(diagnostics)
@@ -277,7 +294,7 @@ def build(
                     cache=None if kept_in_process else cache,
                     save_memory_too=use_cache,
                     later_exports=later_exports,
-                    pages_first=pages_first,
+                    session=session,
                 )
             if result.search_seconds:  # (the search index is made by the write stage, before the swap)
                 clock.seconds["write"] -= result.search_seconds
@@ -634,7 +651,7 @@ def _write(
     cache: Path | None,
     save_memory_too: bool,
     later_exports: LaterExports | None,
-    pages_first: bool,
+    session: BuildSession | None,
 ) -> None:
     """The write stage: a new site swapped in whole, or the last one updated file by file; then its search index,
     the summary of the sources and the memory for the next build (kept in `cache`, unless the caller keeps it).
@@ -690,7 +707,7 @@ def _write(
             gone = sorted(set(last_output.files) - set(files) - set(standing) - set(deferred))
             # The search index is made again within the update, so that both are made, or neither; unless the
             # caller asked for the pages first: then it follows with the files that hold every text, in an update of its own.
-            follows = bool(pages_first and (later_exports or (finish is not None and (changed or gone))))
+            follows = bool(session is not None and session.pages_first and (later_exports or (finish is not None and (changed or gone))))
             result.pages_written = update_site(
                 output_dir,
                 changed,
@@ -716,16 +733,18 @@ def _write(
                     what_follows()
                     note_output_state()
 
-                result.follow_up = follow_up
+                assert session is not None  # (what follows the pages is left to a session's caller alone)
+                session.follow_up = follow_up
         else:
             result.pages_written = write_site(output_dir, sorted(files.items()), finish)
             memory.files = digests
         memory.output_dir = str(written)
-        note_output_state(done=result.follow_up is None)
+        note_output_state(done=session is None or session.follow_up is None)
         if cache is not None and save_memory_too:
             save_memory(cache, memory)
         memory.kept_shards = {}  # the shards as read hold the last build's objects: a caller that keeps the memory saves none
-        result.memory = memory
+        if session is not None:
+            session.memory = memory
     except OutputProblem as problem:
         diagnostics.error("output-folder", str(problem), _output_location(edition_dir, loaded), problem.hint)
     except search.SearchFailed as problem:

@@ -16,7 +16,7 @@ import threading
 from pathlib import Path
 
 from generator import __version__
-from generator.build import BuildResult, build
+from generator.build import BuildOptions, BuildResult, build
 from generator.cli_report import report
 from generator.progress import StreamProgress, stage_summary
 
@@ -153,7 +153,7 @@ def _run(args: argparse.Namespace) -> int:
     out = Path(args.out) if write and args.out else None
     global _last_result
     progress = None if args.quiet else StreamProgress(sys.stderr)
-    result = _last_result = build(edition_dir, out, write=write, strict=args.strict, progress=progress, force=write and args.force)
+    result = _last_result = build(edition_dir, BuildOptions(out, write=write, strict=args.strict, progress=progress, force=write and args.force))
     if progress is not None:
         progress.close()
     # The build's millions of objects live until this process ends, and it collected no garbage while it ran (see

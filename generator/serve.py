@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from generator.build import build
+from generator.build import BuildOptions, build
 from generator.cli_report import report
-from generator.memory import BuildMemory
+from generator.incremental.session import BuildSession
 from generator.search import SearchFailed
 
 RELOAD_SCRIPT = """<script>
@@ -43,8 +43,8 @@ class BuildState:
         self.version = 0
         self.problems = ""
         self.changed = threading.Condition()
-        self.memory: BuildMemory | None = None  # what the next rebuild may reuse
-        self.following: threading.Thread | None = None  # what follows the pages of the last update (see build's pages_first)
+        self.session = BuildSession(pages_first=True)  # what the next rebuild may reuse
+        self.following: threading.Thread | None = None  # what follows the pages of the last update (see BuildSession)
 
     def publish(self, problems: str) -> None:
         with self.changed:
@@ -187,11 +187,9 @@ def rebuild(edition_dir: Path, state: BuildState, *, strict: bool) -> bool:
         state.following.join()  # one follow-up at a time on the folder, done before the memory is used again
     # The last build's memory stays in this process, so a rebuild neither reads nor writes it; the files
     # that hold every text and the search index of an update follow the pages in the background.
-    result = build(edition_dir, strict=strict, previous=state.memory, pages_first=True)
-    if result.memory is not None:
-        state.memory = result.memory
-    if result.follow_up is not None:
-        state.following = threading.Thread(target=_follow_up_in_background, args=(result.follow_up,), daemon=True)
+    result = build(edition_dir, BuildOptions(strict=strict), state.session)
+    if state.session.follow_up is not None:
+        state.following = threading.Thread(target=_follow_up_in_background, args=(state.session.follow_up,), daemon=True)
         state.following.start()
     report(result.diagnostics, strict=strict, stream=sys.stderr)
     failed = result.diagnostics.failed(strict=strict)
@@ -227,7 +225,7 @@ def serve(edition_dir: Path, *, host: str = "127.0.0.1", port: int = 8000, stric
         print(f"edition serve: cannot serve on {host} port {port}: {reason}", file=sys.stderr)
         return 2
     try:
-        result = build(edition_dir, strict=strict, force=force)
+        result = build(edition_dir, BuildOptions(strict=strict, force=force))
     except BaseException:
         server.server_close()
         raise

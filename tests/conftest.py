@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from hypothesis import settings
 from playwright.sync_api import Browser, Playwright, expect, sync_playwright
 
-from generator.build import BuildResult, build
+from generator.build import BuildOptions, BuildResult, build
 from tests.support.checkers import launch_chromium
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -61,7 +61,7 @@ def make_edition(tmp_path: Path) -> Callable[..., Path]:
 def build_elsewhere(edition: Path, tmp_path_factory: pytest.TempPathFactory, name: str) -> BuildResult:
     """A build of a folder of the repository, with its site and cache in a temporary folder: the repository stays as it is."""
     folder = tmp_path_factory.mktemp(name)
-    return build(edition, folder / "site", cache_dir=folder / "cache")
+    return build(edition, BuildOptions(folder / "site", cache_dir=folder / "cache"))
 
 
 @pytest.fixture(scope="session")

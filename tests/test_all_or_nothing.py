@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
+from generator.build import BuildOptions, build
 from tests.conftest import MINIMAL_PERSONS, MINIMAL_SITE, REPO_ROOT, document, write_files
 
 DOCUMENTS = 30
@@ -53,7 +53,7 @@ def sites(tmp_path: Path) -> tuple[dict[str, bytes], dict[str, bytes]]:
     made = []
     for title in ("Old", "New"):
         root = write_files(tmp_path / f"reference-{title}", edition_files(title))
-        assert not build(root, tmp_path / f"site-{title}").diagnostics.items
+        assert not build(root, BuildOptions(tmp_path / f"site-{title}")).diagnostics.items
         made.append(snapshot(tmp_path / f"site-{title}"))
     assert made[0] != made[1]
     return made[0], made[1]
@@ -71,7 +71,7 @@ def test_an_update_killed_at_any_moment_leaves_the_old_site_or_the_new_one(tmp_p
     for moment in kill_moments():
         write_files(root, edition_files("Old"))
         (root / "content/documents/broken.md").unlink(missing_ok=True)
-        assert not build(root, out).diagnostics.items
+        assert not build(root, BuildOptions(out)).diagnostics.items
         assert snapshot(out) == old
         write_files(root, edition_files("New"))
         process = subprocess.Popen(
@@ -92,7 +92,7 @@ def test_an_update_killed_at_any_moment_leaves_the_old_site_or_the_new_one(tmp_p
             continue
         # A killed update is undone before anything else, even by a build that fails.
         write_files(root, {"content/documents/broken.md": document(authors="[nobody]")})
-        assert build(root, out).diagnostics.errors
+        assert build(root, BuildOptions(out)).diagnostics.errors
         assert snapshot(out) == old, f"killed {moment:.4f} s into the update"
         assert work_folders(tmp_path) == []
         outcomes["put back by the next build"] += 1

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from generator.bench import SetAside, main, synthetic_persons, timed_run, write_corpus
-from generator.build import build
+from generator.build import BuildOptions, build
 
 
 def test_the_synthetic_corpus_is_deterministic_and_builds_cleanly(tmp_path: Path) -> None:
@@ -20,7 +20,7 @@ def test_the_synthetic_corpus_is_deterministic_and_builds_cleanly(tmp_path: Path
     assert all(2_500 <= len(d.body) <= 4_000 for d in first)
     assert all(d.body.count("[^") == 4 for d in first)  # two calls and their two definitions
 
-    result = build(tmp_path / "a", tmp_path / "site")
+    result = build(tmp_path / "a", BuildOptions(tmp_path / "site"))
     assert not result.diagnostics.items, [d.format() for d in result.diagnostics.items]
     assert result.documents == 12 and result.persons == 40
     page = (tmp_path / "site" / "documents" / first[0].id / "index.html").read_text(encoding="utf-8")

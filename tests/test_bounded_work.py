@@ -11,7 +11,7 @@ from pathlib import Path
 
 from conftest import document, parse_html
 
-from generator.build import build
+from generator.build import BuildOptions, build
 from generator.markup.editorial import MANY_INTERVENTIONS, MAX_INTERVENTIONS
 from generator.render import APPARATUS_ROWS
 
@@ -42,7 +42,7 @@ ADVERSARIAL_BODIES = {
 
 def test_the_markup_patterns_are_linear_in_long_adversarial_input(make_edition, tmp_path: Path) -> None:
     edition = make_edition({f"content/documents/{name}.md": document(title=name, body=body) for name, body in ADVERSARIAL_BODIES.items()})
-    result = build(edition, tmp_path / "site")
+    result = build(edition, BuildOptions(tmp_path / "site"))
     assert result.diagnostics.errors == []
     site = tmp_path / "site"
 
@@ -82,7 +82,7 @@ def test_an_apparatus_rule_that_runs_out_of_time_is_stopped_with_an_error_at_its
         },
         site=SLOW_RULE_SITE,
     )
-    result = build(edition, tmp_path / "site")
+    result = build(edition, BuildOptions(tmp_path / "site"))
     # Stopped once in the build's run, not at every bracket: the rule is passed over from then on.
     assert [d.format() for d in result.diagnostics.errors] == [
         "site.yml:6:7: error: apparatus rule 2 ('^(a|aa)+$') was stopped after 1 s on the bracket at content/documents/letter.md:5:18\n"
@@ -99,7 +99,7 @@ def test_a_text_with_too_many_interventions_is_a_warning_and_past_the_limit_an_e
             "content/documents/noise.md": document(title="Noise", body="Noise\n" + "[a]" * MAX_INTERVENTIONS + "\n[b]"),
         }
     )
-    result = build(edition, tmp_path / "site")
+    result = build(edition, BuildOptions(tmp_path / "site"))
     assert [d.format() for d in result.diagnostics.items] == [
         f"content/documents/many.md:5:7: warning: this text has {MANY_INTERVENTIONS + 1:,} editorial interventions, which make a page "
         f"of a megabyte or more\n{hint}",
@@ -111,7 +111,7 @@ def test_a_text_with_too_many_interventions_is_a_warning_and_past_the_limit_an_e
 def test_the_apparatus_overview_lists_a_type_with_many_interventions_on_pages_of_its_own(make_edition, tmp_path: Path) -> None:
     rows = APPARATUS_ROWS
     edition = make_edition({f"content/documents/d{n}.md": document(title=f"D{n}", body="[a] " * (rows // 2) + "[illegible]") for n in range(5)})
-    result = build(edition, tmp_path / "site")
+    result = build(edition, BuildOptions(tmp_path / "site"))
     assert result.diagnostics.errors == []
     site = tmp_path / "site" / "apparatus"
     overview = parse_html(site / "index.html")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
+from generator.build import BuildOptions, build
 from tests.conftest import document, parse_html
 
 PERSONS = """\
@@ -43,7 +43,7 @@ def browse_site(make_edition: Callable[..., Path], tmp_path: Path) -> Path:
         persons=PERSONS,
         site="title: T\nsearch:\n  enabled: false\n",
     )
-    result = build(root, tmp_path / "out")
+    result = build(root, BuildOptions(tmp_path / "out"))
     assert not result.diagnostics.items, [d.format() for d in result.diagnostics.items]
     return tmp_path / "out"
 
@@ -103,7 +103,7 @@ def test_the_home_page_items_carry_what_the_filters_need(browse_site: Path) -> N
 
 def test_an_edition_without_letters_has_no_correspondence_page(make_edition: Callable[..., Path], tmp_path: Path) -> None:
     root = make_edition({"content/documents/a.md": document()}, site="title: T\nsearch:\n  enabled: false\n")
-    build(root, tmp_path / "out")
+    build(root, BuildOptions(tmp_path / "out"))
     assert (tmp_path / "out" / "chronology/index.html").is_file()
     assert not (tmp_path / "out" / "correspondence").exists()
     assert parse_html(tmp_path / "out" / "index.html").select_one("a[href='correspondence/index.html']") is None
@@ -135,7 +135,7 @@ def test_documents_of_one_year_are_charted_by_month_in_the_edition_language(make
         },
         site="title: T\nlanguage: ru\nsearch:\n  enabled: false\n",
     )
-    build(root, tmp_path / "out")
+    build(root, BuildOptions(tmp_path / "out"))
     svg = parse_html(tmp_path / "out" / "chronology/index.html").select_one("figure.timeline svg")
     labels = {a["href"]: a["aria-label"] for a in svg.select("a")}
     assert list(labels) == ["#year-1951-10", "#year-1951-11"]

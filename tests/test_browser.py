@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
-from generator.build import build
+from generator.build import BuildOptions, build
 from tests.conftest import MINIMAL_PERSONS, REPO_ROOT, document, write_files
 from tests.support.checkers import axe_violations, block_external_requests, format_violations, serve_directory
 
@@ -199,7 +199,7 @@ def filtered_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "content/documents/c.md": document("Second letter", "1951-07-02", type="letter", authors="[ann-author]", recipients="[roy-recipient]"),
         },
     )
-    result = build(root, root.parent / "site")
+    result = build(root, BuildOptions(root.parent / "site"))
     assert not result.diagnostics.errors
     return root.parent / "site"
 
@@ -288,7 +288,7 @@ def test_pagefind_files_names_with_commas_and_colons_whole(browser: Browser, tmp
             "content/documents/a.md": document(type="'letter, draft'", authors="[smith]"),
         },
     )
-    assert not build(root, tmp_path / "site").diagnostics.items
+    assert not build(root, BuildOptions(tmp_path / "site")).diagnostics.items
     with serve_directory(tmp_path / "site") as url:
         context = browser.new_context()
         visit = Visit(context, url)

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from generator.build import build
+from generator.build import BuildOptions, build
 from tests.conftest import REPO_ROOT, document, parse_html
 
 SEED = REPO_ROOT / "tests" / "fixtures" / "seed-1951-10-18-mao-to-filippov.txt"  # the seed transcript as received
@@ -106,7 +106,7 @@ def test_document_page_shows_metadata_persons_and_neighbours(make_edition, tmp_p
             "content/documents/c.md": document("Third", "1952"),
         }
     )
-    result = build(root, tmp_path / "out")
+    result = build(root, BuildOptions(tmp_path / "out"))
     assert not result.diagnostics.items
     soup = parse_html(tmp_path / "out/documents/b/index.html")
     assert soup.select_one("a[rel=prev]")["href"] == "../a/index.html"
@@ -127,7 +127,7 @@ def test_theme_override_replaces_a_template(make_edition, tmp_path: Path) -> Non
             "themes/default/assets/extra.css": "body{}",
         }
     )
-    result = build(root, tmp_path / "out")
+    result = build(root, BuildOptions(tmp_path / "out"))
     assert not result.diagnostics.items
     assert parse_html(tmp_path / "out/404.html").h1.get_text() == "Lost"
     assert (tmp_path / "out/assets/extra.css").is_file() and (tmp_path / "out/assets/edition.css").is_file()
@@ -135,7 +135,7 @@ def test_theme_override_replaces_a_template(make_edition, tmp_path: Path) -> Non
 
 def test_sitemap_when_base_url_is_set(make_edition, tmp_path: Path) -> None:
     root = make_edition({"content/documents/a.md": document()}, site="title: T\nbase_url: https://example.org/ed\n")
-    build(root, tmp_path / "out")
+    build(root, BuildOptions(tmp_path / "out"))
     sitemap = (tmp_path / "out/sitemap.xml").read_text()
     assert "<loc>https://example.org/ed/documents/a/</loc>" in sitemap
     assert "Sitemap: https://example.org/ed/sitemap.xml" in (tmp_path / "out/robots.txt").read_text()
@@ -143,7 +143,7 @@ def test_sitemap_when_base_url_is_set(make_edition, tmp_path: Path) -> None:
 
 def test_values_from_content_are_escaped(make_edition, tmp_path: Path) -> None:
     root = make_edition({"content/documents/a.md": document('"<script>alert(1)</script>"', body="<script>x()</script> text")})
-    build(root, tmp_path / "out")
+    build(root, BuildOptions(tmp_path / "out"))
     html = (tmp_path / "out/documents/a/index.html").read_text()
     assert not re.search(r"<script>(alert|x\()", html)
     assert parse_html(tmp_path / "out/documents/a/index.html").select("script:not([src]):not([type$=json])") == []
@@ -152,10 +152,10 @@ def test_values_from_content_are_escaped(make_edition, tmp_path: Path) -> None:
 def test_failed_build_leaves_previous_site_untouched(make_edition, tmp_path: Path) -> None:
     root = make_edition({"content/documents/a.md": document()})
     out = tmp_path / "out"
-    assert not build(root, out).diagnostics.errors
+    assert not build(root, BuildOptions(out)).diagnostics.errors
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     (root / "content/documents/b.md").write_text(document(authors="[nobody]"))
-    assert build(root, out).diagnostics.errors
+    assert build(root, BuildOptions(out)).diagnostics.errors
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["edition", "out"]
 
@@ -163,15 +163,15 @@ def test_failed_build_leaves_previous_site_untouched(make_edition, tmp_path: Pat
 def test_output_inside_the_sources_is_refused(make_edition) -> None:
     root = make_edition({"content/documents/a.md": document()})
     for bad in (root, root / "content", root.parent):
-        result = build(root, bad)
+        result = build(root, BuildOptions(bad))
         assert any("output folder" in d.message for d in result.diagnostics.errors), bad
     assert (root / "content/documents/a.md").is_file()
 
 
 def test_two_builds_are_byte_identical(make_edition, tmp_path: Path) -> None:
     root = make_edition({"content/documents/a.md": document(body="[x] text[^1]\n\n[^1]: n")})
-    build(root, tmp_path / "one")
-    build(root, tmp_path / "two")
+    build(root, BuildOptions(tmp_path / "one"))
+    build(root, BuildOptions(tmp_path / "two"))
     # Pagefind writes a page's filters in an order of its own from run to run: its bundle is left out.
     one = {p.relative_to(tmp_path / "one"): p.read_bytes() for p in (tmp_path / "one").rglob("*") if p.is_file() and "pagefind" not in p.parts}
     two = {p.relative_to(tmp_path / "two"): p.read_bytes() for p in (tmp_path / "two").rglob("*") if p.is_file() and "pagefind" not in p.parts}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import BuildResult, build
+from generator.build import BuildOptions, BuildResult, build
 from tests.conftest import REPO_ROOT, build_elsewhere, document, parse_html
 from tests.test_exports import jing_errors
 
@@ -82,7 +82,7 @@ def test_the_frus_tei_says_gap_note_and_supplied_with_their_reasons_and_extents(
 def test_rules_match_the_bracket_s_text_without_its_markdown(make_edition, tmp_path: Path) -> None:
     body = "a [*word?*] and [word?], b [**sic**] and [sic], c [*...*] and [...], d [*your*]\n"
     edition = make_edition({"content/documents/a.md": document(body=body)})
-    result = build(edition, tmp_path / "site")
+    result = build(edition, BuildOptions(tmp_path / "site"))
     assert not result.diagnostics.items
     assert interventions(tmp_path / "site" / "documents" / "a" / "index.html") == [
         ("uncertain", "inline", "word?"),
@@ -102,7 +102,7 @@ def test_sets_combine_in_order_and_an_own_rule_comes_first(make_edition, tmp_pat
     )
     body = "[Stamp: SECRET] [Here follows a list.] [G-309] [May 27] [words]\n"
     edition = make_edition({"content/documents/a.md": document(body=body)}, site=site)
-    result = build(edition, tmp_path / "site")
+    result = build(edition, BuildOptions(tmp_path / "site"))
     assert not result.diagnostics.items
     assert [kind for kind, _, _ in interventions(tmp_path / "site" / "documents" / "a" / "index.html")] == [
         "stamp",
@@ -117,7 +117,7 @@ def test_sets_combine_in_order_and_an_own_rule_comes_first(make_edition, tmp_pat
 
 def test_an_unknown_set_is_an_error_at_its_line(make_edition, tmp_path: Path) -> None:
     edition = make_edition({"content/documents/a.md": document()}, site="title: Test Edition\napparatus:\n  conventions: [frus, chicago]\n")
-    result = build(edition, tmp_path / "site")
+    result = build(edition, BuildOptions(tmp_path / "site"))
     assert [d.format() for d in result.diagnostics.items] == [
         "site.yml:3:3: error: 'apparatus.conventions': 'chicago' is not a shipped set of rules: expected default or frus\n"
         "    hint: The shipped sets of rules to use, in order: default, frus, or a list of them."
@@ -131,7 +131,7 @@ def test_an_own_rule_names_its_tei_element_reason_and_extent(make_edition, tmp_p
         "      tei: gap\n      reason: withheld by the archive\n"
     )
     edition = make_edition({"content/documents/a.md": document(body="Sent to [*3 words withheld*] today.\n")}, site=site)
-    result = build(edition, tmp_path / "site")
+    result = build(edition, BuildOptions(tmp_path / "site"))
     assert not result.diagnostics.items
     assert interventions(tmp_path / "site" / "documents" / "a" / "index.html") == [("withheld", "statement", "3 words withheld")]
     tei = (tmp_path / "site" / "documents" / "a" / "a.xml").read_text(encoding="utf-8")
@@ -141,5 +141,5 @@ def test_an_own_rule_names_its_tei_element_reason_and_extent(make_edition, tmp_p
 def test_an_own_rule_s_tei_element_must_be_one_the_exports_know(make_edition, tmp_path: Path) -> None:
     site = "title: Test Edition\napparatus:\n  rules:\n    - pattern: '^x$'\n      type: odd\n      tei: del\n"
     edition = make_edition({"content/documents/a.md": document()}, site=site)
-    result = build(edition, tmp_path / "site")
+    result = build(edition, BuildOptions(tmp_path / "site"))
     assert [d.format() for d in result.diagnostics.items] == ["site.yml:6:7: error: apparatus rule 1: tei must be supplied, gap or note, found 'del'"]

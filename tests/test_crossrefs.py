@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.build import build
+from generator.build import BuildOptions, build
 from tests.conftest import MINIMAL_SITE, document, parse_html
 from tests.test_incremental import NO_SEARCH, assert_same_as_clean_build, edit
 
@@ -27,7 +27,7 @@ def test_a_doc_link_leads_to_the_document_and_its_footnote(make_edition, tmp_pat
         },
         site=SITE,
     )
-    result = build(root, tmp_path / "out")
+    result = build(root, BuildOptions(tmp_path / "out"))
     assert result.diagnostics.items == []
     links = parse_html(tmp_path / "out/documents/d2/index.html").select("#transcript-text a[href*='d1']")
     assert [a["href"] for a in links] == ["../../documents/d1/index.html", "../../documents/d1/index.html#note-7"]
@@ -45,7 +45,7 @@ def test_a_doc_link_to_no_document_is_an_error_at_its_place(make_edition, tmp_pa
         },
         site=SITE,
     )
-    result = build(root, tmp_path / "out")
+    result = build(root, BuildOptions(tmp_path / "out"))
     assert sorted(d.format().splitlines()[0] for d in result.diagnostics.errors) == [
         "content/documents/d2.md:7:4: error: 'doc:cable-2' names no document of the edition; did you mean 'cable-1'?",
         "content/pages/about.md:4:6: error: 'doc:cable' names no document of the edition; did you mean 'cable-1'?",
@@ -62,13 +62,13 @@ def test_related_documents_are_shown_both_ways_and_an_unknown_one_is_an_error(ma
         },
         site=SITE,
     )
-    build(root, tmp_path / "out")
+    build(root, BuildOptions(tmp_path / "out"))
     assert related_lists(tmp_path / "out", "a") == {"Related by the editor": ["b"]}
     assert related_lists(tmp_path / "out", "b") == {"Related by the editor": ["a"]}
     assert related_lists(tmp_path / "out", "c") == {}
 
     (root / "content/documents/c.md").write_text(document(title="C", related="[bb]"), encoding="utf-8")
-    result = build(root, tmp_path / "out")
+    result = build(root, BuildOptions(tmp_path / "out"))
     assert [d.format().splitlines()[0] for d in result.diagnostics.errors] == [
         "content/documents/c.md:4:1: error: 'bb' in 'related' is not a document of the edition; did you mean 'b'?"
     ]
@@ -87,7 +87,7 @@ def test_see_also_offers_the_documents_that_share_most_names(make_edition, tmp_p
         site=SITE,
         persons=persons,
     )
-    build(root, tmp_path / "out")
+    build(root, BuildOptions(tmp_path / "out"))
     assert related_lists(tmp_path / "out", "a") == {"See also": ["b", "c", "d"]}
     assert related_lists(tmp_path / "out", "e") == {}
 
@@ -100,9 +100,9 @@ def test_a_link_removed_leaves_no_backlink_in_an_incremental_build(make_edition,
         },
         site=SITE,
     )
-    build(root, root / "_site")
+    build(root, BuildOptions(root / "_site"))
     assert related_lists(root / "_site", "a") == {"Cited in": ["b"]}
     edit(root / "content/documents/b.md", "See [A](doc:a).", "See A.")
-    build(root, root / "_site")
+    build(root, BuildOptions(root / "_site"))
     assert related_lists(root / "_site", "a") == {}
     assert_same_as_clean_build(root, tmp_path)

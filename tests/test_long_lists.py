@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.bench import write_corpus
-from generator.build import build
+from generator.build import BuildOptions, build
 from tests.conftest import parse_html
 from tests.support.large_edition import write_one_year_edition
 
@@ -19,7 +19,7 @@ MIB = 1024 * 1024
 def year_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = write_one_year_edition(tmp_path_factory.mktemp("year") / "edition", 1_000)
     out = root.parent / "site"
-    result = build(root, out)
+    result = build(root, BuildOptions(out))
     assert result.documents == 1_000 and not result.diagnostics.errors
     return out
 
@@ -123,7 +123,7 @@ def test_no_page_of_the_year_is_over_a_quarter_of_a_mib(year_site: Path) -> None
 def test_no_page_of_ten_thousand_documents_is_over_1_mib(tmp_path: Path) -> None:
     write_corpus(tmp_path / "edition", 10_000)
     (tmp_path / "edition" / "site.yml").write_text("title: Ten thousand\nsearch:\n  enabled: false\n", encoding="utf-8")
-    result = build(tmp_path / "edition", tmp_path / "site")
+    result = build(tmp_path / "edition", BuildOptions(tmp_path / "site"))
     assert result.documents == 10_000
     largest = largest_pages(tmp_path / "site")
     assert largest[0][0] <= MIB, largest
@@ -164,7 +164,7 @@ def test_a_long_glossary_has_a_page_per_letter(tmp_path: Path) -> None:
             "content/documents/a.md": document("Uses B005", body="The B005 was there."),
         },
     )
-    build(root, tmp_path / "site")
+    build(root, BuildOptions(tmp_path / "site"))
     index = parse_html(tmp_path / "site" / "terms/index.html")
     assert index.select(".glossary") == []
     assert [a["href"] for a in index.select(".letter-nav a")] == [f"letter-{n}/index.html" for n in (1, 2, 3)]
@@ -185,7 +185,7 @@ def test_person_pages_are_grouped_by_year_and_split_by_year_when_long(tmp_path: 
         files[f"content/documents/d{n:03d}.md"] = document(
             f"Letter {n}", f"{1957 + n % 2}-0{1 + n % 9}-1{n % 10}", number=f"'{n + 1}'", authors="[ann-author]", recipients=recipients
         )
-    build(write_files(tmp_path / "edition", files), tmp_path / "site")
+    build(write_files(tmp_path / "edition", files), BuildOptions(tmp_path / "site"))
     site = tmp_path / "site"
     roy = parse_html(site / "persons/roy-recipient/index.html")
     assert [h.get_text() for h in roy.select(".role-recipient h4")] == ["1957", "1958"]
@@ -213,7 +213,7 @@ def test_a_register_of_over_1000_entries_has_a_page_per_letter(tmp_path: Path) -
             "content/documents/a.md": document("One", authors="[p1]"),
         },
     )
-    build(root, tmp_path / "site")
+    build(root, BuildOptions(tmp_path / "site"))
     index = parse_html(tmp_path / "site" / "persons/index.html")
     assert index.select(".register-list") == []
     assert [a["href"] for a in index.select(".letter-nav a")] == [f"letter-{n}/index.html" for n in (1, 2, 3)]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
+from generator.build import BuildOptions, build
 from generator.cli import main
 from tests.conftest import MINIMAL_SITE, REPO_ROOT, document, write_files
 from tests.support.users import as_unprivileged_user, shared_folder
@@ -263,11 +263,15 @@ def test_new_in_a_folder_it_may_not_write_is_reported(readable_folder: Path) -> 
 
 def test_an_incremental_build_refuses_a_page_that_collides_as_a_clean_one_does(edition: Path) -> None:
     write_files(edition, {"site.yml": MINIMAL_SITE + "search:\n  enabled: false\n", "content/pages/about.md": "---\ntitle: About\n---\nA.\n"})
-    assert not build(edition, edition / "_site").diagnostics.errors
+    assert not build(edition, BuildOptions(edition / "_site")).diagnostics.errors
     before = (edition / "_site/about/index.html").read_bytes()
     write_files(edition, {"content/pages/more.md": "---\ntitle: More about it\nid: about\n---\nB.\n"})
     expected = "content/pages/more.md:1:1: error: the page id 'about' is already used by content/pages/about.md"
-    for run in (lambda: build(edition, edition / "_site"), lambda: build(edition, edition / "_site", use_cache=False), lambda: build(edition, write=False)):
+    for run in (
+        lambda: build(edition, BuildOptions(edition / "_site")),
+        lambda: build(edition, BuildOptions(edition / "_site", use_cache=False)),
+        lambda: build(edition, BuildOptions(write=False)),
+    ):
         result = run()
         assert expected in [d.format().splitlines()[0] for d in result.diagnostics.errors]
     assert (edition / "_site/about/index.html").read_bytes() == before
@@ -289,7 +293,7 @@ def test_an_incremental_build_refuses_a_page_that_collides_as_a_clean_one_does(e
 def test_a_problem_in_the_introduction_is_placed_in_site_yml(introduction: str, line: int, col: int, make_edition: Callable[..., Path]) -> None:
     site = "title: Test Edition\nlanguage: en\nintroduction: " + introduction + "subtitle: After the introduction\n"
     root = make_edition({"content/documents/a.md": document()}, site=site)
-    result = build(root, write=False)
+    result = build(root, BuildOptions(write=False))
     found = [d for d in result.diagnostics.warnings if d.code == "unsafe-link"]
     assert [str(d.location) for d in found] == [f"site.yml:{line}:{col}"]
     assert site.split("\n")[line - 1][col - 1 :].startswith("[script]")
@@ -299,7 +303,7 @@ def test_a_template_of_the_editions_theme_is_named_as_its_own_file(make_edition:
     root = make_edition(
         {"content/documents/a.md": document(), "themes/mine/templates/base.html": b"<html>\n\xff</html>\n"}, site="title: Test Edition\ntheme: mine\n"
     )
-    errors = [d.format() for d in build(root, write=False).diagnostics.errors]
+    errors = [d.format() for d in build(root, BuildOptions(write=False)).diagnostics.errors]
     assert errors == [
         "themes/mine/templates/base.html:2:1: error: template error: the template is not UTF-8 (byte 7 cannot be read as UTF-8)"
         "\n    hint: save the template in UTF-8"
@@ -338,7 +342,7 @@ def test_values_at_the_edge_of_what_is_accepted_make_valid_tei(make_edition: Cal
     root = make_edition(
         files, site="title: Edge <&> Edition\nlanguage: en-US\nlicense: CC BY 4.0\nbase_url: https://example.org/e/\nsearch:\n  enabled: false\n"
     )
-    result = build(root, tmp_path / "site")
+    result = build(root, BuildOptions(tmp_path / "site"))
     assert not result.diagnostics.errors, [d.format() for d in result.diagnostics.errors]
     xml_files = [f for f in sorted((tmp_path / "site").rglob("*.xml")) if f.name not in ("sitemap.xml", "feed.xml")]
     assert {f.name for f in xml_files} >= {"edition.xml", "registers.xml", "1-first.xml"}

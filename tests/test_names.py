@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from generator.build import build
+from generator.build import BuildOptions, build
 from tests.conftest import document, parse_html
 from tests.test_cli import run
 
@@ -61,7 +61,7 @@ def edition(make_edition, body: str, *, site: str = "title: T\nregisters: {link:
 
 
 def built(root: Path, out: Path) -> list[str]:
-    result = build(root, out)
+    result = build(root, BuildOptions(out))
     assert not result.diagnostics.errors, [d.format() for d in result.diagnostics.errors]
     return [d.format() for d in result.diagnostics.sorted()]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
+from generator.build import BuildOptions, build
 from tests.conftest import REPO_ROOT, build_elsewhere, document, parse_html, write_files
 
 TEST_EDITIONS = sorted(path for path in (REPO_ROOT / "tests" / "editions").iterdir() if (path / "site.yml").is_file())
@@ -36,7 +36,7 @@ def test_every_in_page_link_of_every_test_edition_has_its_target(edition: Path, 
 def test_a_bracket_in_a_footnote_has_its_note_in_the_apparatus_with_a_way_back(make_edition, tmp_path: Path) -> None:
     body = "The policy [draft] stands.[^2]\n\n[^2]: See Annex D. [Footnote in the source text.]\n"
     edition = make_edition({"content/documents/a.md": document(body=body)})
-    result = build(edition, tmp_path / "site")
+    result = build(edition, BuildOptions(tmp_path / "site"))
     assert not result.diagnostics.items
     page = parse_html(tmp_path / "site" / "documents" / "a" / "index.html")
     footnote_call = page.select_one(".footnotes li.note .note-text a.note-call")
@@ -54,7 +54,7 @@ def test_footnotes_keep_the_numbers_of_their_labels_and_the_others_take_the_numb
         "[^2]: Telegram 1348, February 7.\n[^note]: An unnumbered note.\n[^3]: Not printed.\n"
     )
     edition = make_edition({"content/documents/d10.md": document(body=body)})
-    result = build(edition, tmp_path / "site")
+    result = build(edition, BuildOptions(tmp_path / "site"))
     assert not result.diagnostics.items
     folder = tmp_path / "site" / "documents" / "d10"
     page = parse_html(folder / "index.html")
@@ -95,13 +95,13 @@ def test_in_one_series_the_brackets_take_the_numbers_the_footnotes_leave(make_ed
     body = "a [x] b[^2] c [y] d[^n]\n\n[^2]: Two.\n[^n]: En.\n"
     site = "title: Test Edition\napparatus:\n  series: single\n"
     edition = make_edition({"content/documents/a.md": document(body=body)}, site=site)
-    result = build(edition, tmp_path / "site")
+    result = build(edition, BuildOptions(tmp_path / "site"))
     assert not result.diagnostics.items
     page = parse_html(tmp_path / "site" / "documents" / "a" / "index.html")
     assert [call.get_text() for call in page.select("#transcript-text a.note-call")] == ["1", "2", "3", "4"]
     body_with_source_numbers = "a [x] b[^3] c [y] d[^n]\n\n[^3]: Three.\n[^n]: En.\n"
     write_files(edition, {"content/documents/a.md": document(body=body_with_source_numbers)})
-    build(edition, tmp_path / "site")
+    build(edition, BuildOptions(tmp_path / "site"))
     page = parse_html(tmp_path / "site" / "documents" / "a" / "index.html")
     assert [call.get_text() for call in page.select("#transcript-text a.note-call")] == ["1", "3", "2", "4"]
     assert fragment_links_without_target(tmp_path / "site") == []

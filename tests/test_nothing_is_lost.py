@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
+from generator.build import BuildOptions, build
 from tests.conftest import MINIMAL_SITE, document, write_files
 
 LARGE = 200  # documents: enough that writing the site takes a noticeable time
@@ -37,7 +37,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 def test_a_build_killed_while_writing_leaves_the_previous_site_and_the_next_build_cleans_up(tmp_path: Path) -> None:
     root, out = tmp_path / "edition", tmp_path / "site"
     write_large_edition(root, "First")
-    assert not build(root, out).diagnostics.errors
+    assert not build(root, BuildOptions(out)).diagnostics.errors
     before = snapshot(out)
     write_large_edition(root, "Second")
 
@@ -63,12 +63,12 @@ def test_a_build_killed_while_writing_leaves_the_previous_site_and_the_next_buil
 def test_a_site_left_half_swapped_by_a_killed_build_is_put_back_even_when_the_next_build_fails(make_edition, tmp_path: Path) -> None:
     root = make_edition({"content/documents/a.md": document("Published")})
     out = tmp_path / "site"
-    assert not build(root, out).diagnostics.errors
+    assert not build(root, BuildOptions(out)).diagnostics.errors
     before = snapshot(out)
     # What a build killed between its two renames leaves: no output folder, the old site set aside.
     out.rename(tmp_path / ".edition-build-4999999-old-k1ll3d00-site")
     (root / "content/documents/b.md").write_text(document(authors="[nobody]"), encoding="utf-8")
-    assert build(root, out).diagnostics.errors
+    assert build(root, BuildOptions(out)).diagnostics.errors
     assert snapshot(out) == before
     assert leftovers(tmp_path) == []
 
@@ -79,7 +79,7 @@ def test_temporary_folders_of_a_running_build_are_left_alone(make_edition, tmp_p
         try:
             busy = tmp_path / f".edition-build-{other.pid}-abcdefgh"
             busy.mkdir()
-            assert not build(root, tmp_path / "site").diagnostics.errors
+            assert not build(root, BuildOptions(tmp_path / "site")).diagnostics.errors
             assert busy.is_dir()
         finally:
             other.kill()

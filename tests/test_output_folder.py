@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
+from generator.build import BuildOptions, build
 from generator.output import SITE_MARKER
 from tests.conftest import document
 
@@ -76,27 +76,27 @@ def test_force_replaces_a_foreign_folder_after_saying_what_it_replaces(edition: 
 def test_a_site_of_its_own_and_an_empty_folder_are_written_without_force(edition: Path, tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert not build(edition, empty).diagnostics.items
+    assert not build(edition, BuildOptions(empty)).diagnostics.items
     assert (empty / SITE_MARKER).is_file()
     (empty / "stray.html").write_text("left by hand", encoding="utf-8")  # the site is the generator's: it is replaced whole
     (edition / "content/documents/b.md").write_text(document("Second"), encoding="utf-8")
-    assert not build(edition, empty).diagnostics.items
+    assert not build(edition, BuildOptions(empty)).diagnostics.items
     assert not (empty / "stray.html").exists()
     assert (empty / "documents/b/index.html").is_file()
 
 
 def test_a_site_written_before_the_marker_is_the_edition_s_own_while_its_build_memory_names_it(edition: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
-    assert not build(edition, out).diagnostics.items
+    assert not build(edition, BuildOptions(out)).diagnostics.items
     (out / SITE_MARKER).unlink()  # as an earlier version wrote it
     (edition / "content/documents/b.md").write_text(document("Second"), encoding="utf-8")
-    assert not build(edition, out).diagnostics.items
+    assert not build(edition, BuildOptions(out)).diagnostics.items
     assert (out / "documents/b/index.html").is_file()
 
     (out / SITE_MARKER).unlink()
     shutil.rmtree(edition / ".edition-cache")  # nothing names it any more
     (edition / "content/documents/c.md").write_text(document("Third"), encoding="utf-8")
-    problems = [d.message for d in build(edition, out).diagnostics.errors]
+    problems = [d.message for d in build(edition, BuildOptions(out)).diagnostics.errors]
     assert len(problems) == 1 and problems[0].startswith(f"the output folder '{out}' was not written by this generator")
     assert not (out / "documents/c").exists()
 

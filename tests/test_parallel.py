@@ -13,7 +13,7 @@ import pytest
 from conftest import document
 
 from generator.bench import write_corpus
-from generator.build import build
+from generator.build import BuildOptions, build
 from generator.cli import main
 from generator.parallel import MIN_ITEMS_PER_WORKER, iter_chunks, map_chunks, shared
 
@@ -80,8 +80,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_a_build_on_two_cores_equals_a_build_in_one_process(corpus: Path, tmp_path: Path) -> None:
-    one = build(corpus, tmp_path / "one", jobs=1, use_cache=False)
-    two = build(corpus, tmp_path / "two", jobs=2, use_cache=False)
+    one = build(corpus, BuildOptions(tmp_path / "one", jobs=1, use_cache=False))
+    two = build(corpus, BuildOptions(tmp_path / "two", jobs=2, use_cache=False))
     assert not one.diagnostics.errors and not two.diagnostics.errors
     assert [d.format() for d in one.diagnostics.items] == [d.format() for d in two.diagnostics.items]
     assert tree(tmp_path / "one") == tree(tmp_path / "two")
@@ -98,8 +98,8 @@ def test_a_template_problem_is_reported_as_in_one_process(corpus: Path, tmp_path
         "{% if document.id == edition.documents[300].id %}{{ document.no_such_field }}{% endif %}{% endblock %}\n",
         encoding="utf-8",
     )
-    one = build(theme, tmp_path / "one", jobs=1, use_cache=False)
-    two = build(theme, tmp_path / "two", jobs=2, use_cache=False)
+    one = build(theme, BuildOptions(tmp_path / "one", jobs=1, use_cache=False))
+    two = build(theme, BuildOptions(tmp_path / "two", jobs=2, use_cache=False))
     assert [d.format() for d in two.diagnostics.errors] == [d.format() for d in one.diagnostics.errors]
     assert len(two.diagnostics.errors) == 1 and "no_such_field" in two.diagnostics.errors[0].message
     assert not (tmp_path / "two").exists()
@@ -123,7 +123,7 @@ def test_a_rebuild_without_changes_stops_early_and_leaves_the_site(edition: Path
     assert again.unchanged and again.pages_written == 0 and again.edition is None
     assert (again.documents, again.persons, again.output_dir) == (2, first.persons, (edition / "_site").resolve())
     assert [d.format() for d in again.diagnostics.items] == [d.format() for d in first.diagnostics.items]
-    clean = build(edition, tmp_path / "clean", use_cache=False)
+    clean = build(edition, BuildOptions(tmp_path / "clean", use_cache=False))
     assert tree(edition / "_site") == site == tree(tmp_path / "clean") and clean.pages_written == first.pages_written
 
 
@@ -158,14 +158,14 @@ def test_any_change_makes_a_real_build(edition: Path, tmp_path: Path, change: st
         output.rename(tmp_path / "moved")
     elif change == "other output":
         output = tmp_path / "elsewhere"
-    again = build(edition, output if change == "other output" else None)
+    again = build(edition, BuildOptions(output if change == "other output" else None))
     assert not again.unchanged and again.pages_written > (0 if change == "template" else 5)  # (a template rewrites its pages alone)
-    assert tree(output) == tree(build(edition, tmp_path / "clean", use_cache=False).output_dir)
+    assert tree(output) == tree(build(edition, BuildOptions(tmp_path / "clean", use_cache=False)).output_dir)
 
 
 def test_strict_is_part_of_what_a_build_is_asked(edition: Path) -> None:
     build(edition)
-    assert not build(edition, strict=True).unchanged
+    assert not build(edition, BuildOptions(strict=True)).unchanged
 
 
 def test_the_command_says_when_nothing_changed(edition: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from generator.build import build
+from generator.build import BuildOptions, build
 from generator.progress import STAGE_NAMES, StreamProgress
 from tests.conftest import document
 from tests.test_cli import run
@@ -19,7 +19,7 @@ class TerminalStream(io.StringIO):
 def test_a_build_in_a_log_says_each_stage_as_it_begins(make_edition, tmp_path: Path) -> None:
     root = make_edition({"content/documents/a.md": document(), "content/documents/b.md": document(title="B")})
     said = io.StringIO()
-    result = build(root, tmp_path / "out", progress=StreamProgress(said, after=0))
+    result = build(root, BuildOptions(tmp_path / "out", progress=StreamProgress(said, after=0)))
     begun = [line.split(" s  ", 1)[1] for line in said.getvalue().splitlines() if line.endswith(" …")]
     assert begun == [f"{STAGE_NAMES[name]} …" for name in ("load", "annotate", "index", "pages", "exports", "write")]
     # (the search index, made by the write stage, is timed apart from it)
@@ -31,7 +31,7 @@ def test_on_a_terminal_the_pages_have_a_bar_and_the_line_is_cleared_at_the_end(m
     root = make_edition({f"content/documents/d{n}.md": document(title=f"D{n}") for n in range(3)})
     screen = TerminalStream()
     progress = StreamProgress(screen)
-    build(root, tmp_path / "out", progress=progress)
+    build(root, BuildOptions(tmp_path / "out", progress=progress))
     progress.close()
     shown = screen.getvalue()
     assert "making the pages [##########....................] 1/3" in shown

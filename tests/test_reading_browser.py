@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from generator.build import build
+from generator.build import BuildOptions, build
 from tests.support.checkers import axe_violations, block_external_requests, format_violations, serve_directory
 from tests.support.large_edition import write_one_year_edition
 
@@ -21,7 +21,7 @@ WIDTHS = (390, 1280)
 def year_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = write_one_year_edition(tmp_path_factory.mktemp("reading") / "edition", 1_000, search=True)
     out = root.parent / "site"
-    result = build(root, out)
+    result = build(root, BuildOptions(out))
     assert result.documents == 1_000 and not result.diagnostics.errors
     assert (out / "pagefind").is_dir()
     return out

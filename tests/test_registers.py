@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from generator.annotate import annotate_text
 from generator.bench_registers import run as run_benchmark
-from generator.build import build
+from generator.build import BuildOptions, build
 from generator.config import RegistersConfig, SiteConfig
 from generator.content import read_edition
 from generator.diagnostics import Diagnostics, Location
@@ -70,7 +70,7 @@ def make(make_edition, documents: dict[str, str], site: str = "title: T\n", pers
 
 
 def built(root: Path, out: Path, *, errors: bool = False) -> list[str]:
-    result = build(root, out)
+    result = build(root, BuildOptions(out))
     assert bool(result.diagnostics.errors) == errors, [d.format() for d in result.diagnostics.errors]
     return [d.format() for d in result.diagnostics.sorted()]
 

@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.build import build
+from generator.build import BuildOptions, build
 from tests.conftest import MINIMAL_SITE, document, parse_html, write_files
 
 UNSAFE_BODY = """\
@@ -30,7 +30,7 @@ def text_of(path: Path) -> BeautifulSoup:
 
 def test_links_with_unsafe_schemes_are_dropped_with_a_warning_at_their_position(make_edition, tmp_path: Path) -> None:
     root = make_edition({"content/documents/a.md": document(body=UNSAFE_BODY)})
-    result = build(root, tmp_path / "out")
+    result = build(root, BuildOptions(tmp_path / "out"))
     warnings = [d.format() for d in result.diagnostics.warnings]
     assert [w.split(": warning:")[0] for w in warnings] == [
         "content/documents/a.md:5:45",
@@ -58,7 +58,7 @@ def test_unsafe_links_in_pages_and_the_introduction_are_dropped_too(make_edition
         },
         site=site,
     )
-    result = build(root, tmp_path / "out")
+    result = build(root, BuildOptions(tmp_path / "out"))
     assert [d.format().split(": warning:")[0] for d in result.diagnostics.warnings] == ["content/pages/about.md:4:5", "site.yml:3:21"]
     for page in ("index.html", "about/index.html"):
         html = (tmp_path / "out" / page).read_text(encoding="utf-8")
@@ -68,13 +68,13 @@ def test_unsafe_links_in_pages_and_the_introduction_are_dropped_too(make_edition
 def test_raw_html_is_escaped_unless_the_edition_allows_it(make_edition, tmp_path: Path) -> None:
     body = 'Before <b onclick="steal()">bold</b> <script>alert(1)</script> after.'
     root = make_edition({"content/documents/a.md": document(body=body)})
-    build(root, tmp_path / "escaped")
+    build(root, BuildOptions(tmp_path / "escaped"))
     text = text_of(tmp_path / "escaped/documents/a/index.html")
     assert text.select("b, script") == []
     assert '<b onclick="steal()">bold</b>' in text.get_text()
 
     (root / "site.yml").write_text(MINIMAL_SITE + "markdown:\n  allow_html: true\n", encoding="utf-8")
-    build(root, tmp_path / "allowed")
+    build(root, BuildOptions(tmp_path / "allowed"))
     text = text_of(tmp_path / "allowed/documents/a/index.html")
     assert text.select_one("b").get_text() == "bold" and text.select_one("b")["onclick"] == "steal()"
     assert text.select_one("script").get_text() == "alert(1)"
@@ -211,7 +211,7 @@ def executable_parts(html: str) -> list[str]:
 def test_no_generated_input_puts_a_script_or_handler_on_any_page(tmp_path: Path, files: dict[str, str]) -> None:
     root = tmp_path / "edition"
     write_files(root, files)
-    result = build(root, write=False)  # raises on a bug; problems in the input are diagnostics
+    result = build(root, BuildOptions(write=False))  # raises on a bug; problems in the input are diagnostics
     assert {"documents/a/index.html", "persons/ann/index.html", "places/here/index.html", "about/index.html"} <= set(result.files), result.diagnostics.errors
     for path, data in result.files.items():
         if path.endswith(".html"):
@@ -220,7 +220,7 @@ def test_no_generated_input_puts_a_script_or_handler_on_any_page(tmp_path: Path,
 
 def test_a_misspelt_register_scheme_is_dropped_with_a_suggestion(make_edition, tmp_path: Path) -> None:
     root = make_edition({"content/documents/a.md": document(body="See [Stalin](persons:stalin).")})
-    (warning,) = build(root, tmp_path / "out").diagnostics.warnings
+    (warning,) = build(root, BuildOptions(tmp_path / "out")).diagnostics.warnings
     assert warning.format().startswith("content/documents/a.md:5:5: warning: the link target 'persons:stalin' is not allowed")
     assert warning.message.endswith("did you mean 'person:stalin'?")
 
@@ -239,7 +239,7 @@ def test_translations_are_text_with_only_the_markup_of_their_english_message(mak
         },
         site="title: Издание\nlanguage: ru\n",
     )
-    result = build(root, root / "_site")
+    result = build(root, BuildOptions(root / "_site"))
     assert not result.diagnostics.items
     home = parse_html(root / "_site" / "index.html")
     assert home.select("script:-soup-contains('alert')") == [] and home.select(".site-nav b") == []

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
+from generator.build import BuildOptions, build
 from tests.conftest import document, parse_html
 
 DOC = "documents/1951-10-18-mao-to-filippov/index.html"
@@ -44,7 +44,7 @@ def test_only_the_document_text_and_metadata_are_indexed(sample_site: Path) -> N
 def test_search_can_be_turned_off(make_edition: Callable[..., Path], tmp_path: Path) -> None:
     site = "title: T\nsearch:\n  enabled: false\n"
     root = make_edition({"content/documents/a.md": document()}, site=site)
-    result = build(root, tmp_path / "out")
+    result = build(root, BuildOptions(tmp_path / "out"))
     assert result.diagnostics.items == []
     assert not (tmp_path / "out" / "pagefind").exists() and not (tmp_path / "out" / "search").exists()
     assert parse_html(tmp_path / "out" / "documents/a/index.html").select("[data-pagefind-body], [data-pagefind-filter]") == []
@@ -55,7 +55,7 @@ def test_without_the_pagefind_binary_the_site_is_built_and_the_build_says_so(
 ) -> None:
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
     root = make_edition({"content/documents/a.md": document()})
-    result = build(root, tmp_path / "out")
+    result = build(root, BuildOptions(tmp_path / "out"))
     [warning] = result.diagnostics.warnings
     assert warning.format().startswith("site.yml") and "Pagefind binary is not installed" in warning.message
     assert (tmp_path / "out" / "documents/a/index.html").is_file()
@@ -68,10 +68,10 @@ def test_a_failing_indexer_fails_the_build_and_keeps_the_previous_site(
 ) -> None:
     root = make_edition({"content/documents/a.md": document(title="First")})
     out = tmp_path / "out"
-    assert not build(root, out).diagnostics.items
+    assert not build(root, BuildOptions(out)).diagnostics.items
     (root / "content/documents/a.md").write_text(document(title="Second"), encoding="utf-8")
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/bin/false")
-    result = build(root, out)
+    result = build(root, BuildOptions(out))
     [error] = result.diagnostics.errors
     assert "Pagefind could not index the site" in error.message
     assert parse_html(out / "documents/a/index.html").h1.get_text() == "First"
@@ -84,7 +84,7 @@ def test_an_indexer_stopped_for_lack_of_memory_is_said_so(make_edition: Callable
     killed.write_text("#!/bin/sh\nkill -9 $$\n", encoding="utf-8")
     killed.chmod(0o755)
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(killed))
-    result = build(make_edition({"content/documents/a.md": document()}), tmp_path / "out")
+    result = build(make_edition({"content/documents/a.md": document()}), BuildOptions(tmp_path / "out"))
     [error] = result.diagnostics.errors
     assert "stopped by the system, most likely for lack of memory" in error.message and "-9" not in error.message
     assert not (tmp_path / "out").exists()
@@ -101,7 +101,7 @@ def test_pagefind_reads_the_document_pages_or_those_the_settings_name(make_editi
     for pages, expected in ((None, 1), ("{documents,about}/**/*.html", 2)):
         site = "title: T\n" + (f"search:\n  pages: '{pages}'\n" if pages else "")
         root = make_edition(files, site=site)
-        result = build(root, tmp_path / "out")
+        result = build(root, BuildOptions(tmp_path / "out"))
         assert not result.diagnostics.errors
         entry = json.loads((tmp_path / "out" / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
         assert entry["languages"]["en"]["page_count"] == expected

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
+from generator.build import BuildOptions, build
 from tests.conftest import MINIMAL_SITE, REPO_ROOT, document, write_files
 from tests.support.users import AS_NOBODY, as_unprivileged_user, shared_folder
 
@@ -53,7 +53,7 @@ def shared_folder_fixture() -> Iterator[Path]:
 @pytest.mark.parametrize("locked", ["content/documents/1951", "content/documents", "content/pages"])
 def test_a_folder_the_build_cannot_read_fails_it_and_the_previous_site_stands(shared_folder: Path, locked: str) -> None:
     root, out = make(shared_folder / "edition"), shared_folder / "site"
-    assert not build(root, out).diagnostics.items
+    assert not build(root, BuildOptions(out)).diagnostics.items
     subprocess.run(["chown", "-R", "nobody:nogroup", str(shared_folder)], check=True)
     before = snapshot(out)
     (root / locked).chmod(0)
@@ -72,14 +72,14 @@ def test_a_folder_the_build_cannot_read_fails_it_and_the_previous_site_stands(sh
 @pytest.mark.parametrize(("what", "why"), [("file", "it is not a folder"), ("broken link", "it is a link to nothing")])
 def test_a_documents_folder_that_is_a_file_or_a_broken_link_is_an_error(tmp_path: Path, what: str, why: str) -> None:
     root, out = make(tmp_path / "edition"), tmp_path / "site"
-    assert not build(root, out).diagnostics.items
+    assert not build(root, BuildOptions(out)).diagnostics.items
     before = snapshot(out)
     shutil.rmtree(root / "content/documents")
     if what == "file":
         (root / "content/documents").write_text("not a folder", encoding="utf-8")
     else:
         (root / "content/documents").symlink_to(tmp_path / "gone")
-    result = build(root, out)
+    result = build(root, BuildOptions(out))
     assert [d.format() for d in result.diagnostics.errors] == [
         f"content/documents:1:1: error: this folder cannot be read ({why}); the files in it would be missing from the site\n{HINT}"
     ]
@@ -90,7 +90,7 @@ def test_a_loop_of_links_among_the_documents_is_reported_where_it_is_and_the_oth
     root = make(tmp_path / "edition")
     (root / "content/documents/1951/loop.md").symlink_to("loop.md")
     (root / "content/documents/1951/nowhere").symlink_to("nowhere")  # not a document: passed over
-    result = build(root, tmp_path / "out", write=False)
+    result = build(root, BuildOptions(tmp_path / "out", write=False))
     assert [d.format() for d in result.diagnostics.errors] == [
         "content/documents/1951/loop.md:1:1: error: this file is a symbolic link that leads round in a loop and is not read\n"
         "    hint: replace it with a regular file"

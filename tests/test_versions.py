@@ -10,7 +10,7 @@ from xml.etree import ElementTree
 import pytest
 from PIL import Image
 
-from generator.build import BuildResult, build
+from generator.build import BuildOptions, BuildResult, build
 from tests.conftest import BILINGUAL, document, parse_html
 
 BILINGUAL_DOC = "documents/1951-11-02-test-cable/index.html"
@@ -123,7 +123,7 @@ def test_a_version_without_front_matter_takes_its_language_from_the_file_name(ma
             "content/documents/letter.de.md": "Eins.\n\nZwei.\n",
         }
     )
-    result = build(root, root / "_site")
+    result = build(root, BuildOptions(root / "_site"))
     assert messages(result) == []
     (version,) = result.edition.documents[0].versions
     assert (version.key, version.language, version.role, version.path, version.body_line) == ("de", "de", "original", "content/documents/letter.de.md", 1)
@@ -142,7 +142,7 @@ def test_text_language_names_the_language_of_the_main_text(make_edition) -> None
         },
         site="title: 版本\nlanguage: zh\n",
     )
-    assert messages(build(root, root / "_site")) == []
+    assert messages(build(root, BuildOptions(root / "_site"))) == []
     assert parse_html(root / "_site" / "documents/a/index.html").select_one("#transcript-text")["lang"] == "en"
     page = parse_html(root / "_site" / "documents/b/index.html")
     assert [t["lang"] for t in page.select(".transcript-text")] == ["en", "zh"]
@@ -156,7 +156,7 @@ def test_version_front_matter_has_role_language_and_translator_and_warns_of_othe
             "content/documents/letter.fr.md": "---\nrole: translation\nlanguage: fr-CA\ntranslator: Ann Author\ndate: 1951\ntitle: Une lettre\n---\nUn.\n",
         }
     )
-    result = build(root, root / "_site")
+    result = build(root, BuildOptions(root / "_site"))
     assert messages(result) == [
         "content/documents/letter.fr.md:5:1: warning: unknown field 'date' is ignored\n    hint: known fields: role, language, translator, title"
     ]
@@ -175,7 +175,7 @@ def test_an_unknown_role_is_an_error_and_a_version_without_its_document_a_warnin
             "content/documents/other.ru.md": "Другой.\n",
         }
     )
-    result = build(root, write=False)
+    result = build(root, BuildOptions(write=False))
     assert any("letter.ru.md:2:7: error: 'role': expected one of original, translation, transcription, found 'summary'" in m for m in messages(result))
     assert any(m.startswith("content/documents/other.ru.md:1:1: warning: this version has no document content/documents/other.md") for m in messages(result))
 
@@ -187,7 +187,7 @@ def test_paragraph_counts_that_differ_are_a_warning_naming_both_files_and_lines(
             "content/documents/letter.ru.md": "---\nrole: original\n---\nОдин.\n\nДва.\n\nТри.\n",
         }
     )
-    result = build(root, write=False)
+    result = build(root, BuildOptions(write=False))
     (warning,) = [d for d in result.diagnostics.items if d.code == "unaligned"]
     assert warning.format().startswith(
         "content/documents/letter.ru.md:8:1: warning: paragraph 3 has no partner in content/documents/letter.md (3 segments here, 2 there)"
@@ -201,7 +201,7 @@ def test_anchors_align_versions_whose_paragraph_counts_differ(make_edition) -> N
             "content/documents/letter.ru.md": "Один. {#start}\n\nДва. {#middle}\n\nТри.\n\n- Четыре {#end}\n\nЧетыре. {#end}\n",
         }
     )
-    result = build(root, root / "_site")
+    result = build(root, BuildOptions(root / "_site"))
     assert messages(result) == []
     soup = parse_html(root / "_site" / "documents/letter/index.html")
     russian = soup.select("#version-ru .segment")
@@ -218,7 +218,7 @@ def test_an_anchor_missing_from_the_other_version_is_a_warning(make_edition) -> 
             "content/documents/letter.ru.md": "Один. {#a}\n\nДва. {#c}\n",
         }
     )
-    found = sorted(d.format().split("\n")[0] for d in build(root, write=False).diagnostics.items)
+    found = sorted(d.format().split("\n")[0] for d in build(root, BuildOptions(write=False)).diagnostics.items)
     assert found == [
         "content/documents/letter.md:7:1: warning: the paragraph anchored {#b} has no partner in content/documents/letter.ru.md (2 segments here, 2 there)",
         "content/documents/letter.ru.md:3:1: warning: the paragraph anchored {#c} has no partner in content/documents/letter.md (2 segments here, 2 there)",
@@ -232,7 +232,7 @@ def test_a_version_goes_through_the_same_apparatus_with_its_own_series(make_edit
             "content/documents/letter.zh.md": "从[北京]。[^1]\n\n[^1]: 注。\n",
         }
     )
-    build(root, root / "_site")
+    build(root, BuildOptions(root / "_site"))
     soup = parse_html(root / "_site" / "documents/letter/index.html")
     assert [n["id"] for n in soup.select("#version-zh li.note")] == ["note-zh-a", "note-zh-1"]
     assert [n["id"] for n in soup.select(".apparatus li.note")] == ["note-a", "note-b"]
@@ -252,7 +252,7 @@ def test_page_breaks_do_not_clash_with_editorial_brackets(make_edition) -> None:
             "content/facsimiles/p2.png": png(30, 40),
         }
     )
-    result = build(root, root / "_site")
+    result = build(root, BuildOptions(root / "_site"))
     assert messages(result) == []
     soup = parse_html(root / "_site" / "documents/letter/index.html")
     text = soup.select_one("#transcript-text")
@@ -273,7 +273,7 @@ def test_a_page_break_to_a_page_that_is_not_listed_is_a_warning(make_edition) ->
             "content/facsimiles/p1.png": png(10, 10),
         }
     )
-    assert [m.split("\n")[0] for m in messages(build(root, write=False))] == [
+    assert [m.split("\n")[0] for m in messages(build(root, BuildOptions(write=False)))] == [
         "content/documents/letter.md:7:1: warning: page 7 is not among the facsimiles of content/documents/letter.md"
     ]
 
@@ -286,7 +286,7 @@ def test_facsimile_problems_are_reported_at_the_field(make_edition) -> None:
             "content/facsimiles/broken.png": b"not an image",
         }
     )
-    found = [m.split("\n")[0] for m in messages(build(root, write=False))]
+    found = [m.split("\n")[0] for m in messages(build(root, BuildOptions(write=False)))]
     assert found == [
         "content/documents/b.md:4:13: error: 'facsimiles': page 1: '../site.yml' must be a path inside content/, "
         "e.g. facsimiles/page-1.png, or an https:// URL",
@@ -302,7 +302,7 @@ def test_iiif_image_services_are_shown_from_their_server(make_edition) -> None:
             "content/documents/a.md": document(body="{pb n=1r}A.", facsimiles=f"[{{image: '{service}/info.json', n: 1r, width: 2000, height: 3000}}]"),
         }
     )
-    result = build(root, root / "_site")
+    result = build(root, BuildOptions(root / "_site"))
     assert messages(result) == []
     item = parse_html(root / "_site" / "documents/a/index.html").select_one("#facs-1r")
     assert item["data-src"] == f"{service}/full/max/0/default.jpg"
@@ -326,7 +326,7 @@ def test_an_anchor_used_twice_in_one_file_is_a_warning(make_edition) -> None:
             "content/documents/letter.ru.md": "Один. {#a}\n",
         }
     )
-    found = [d.format().split("\n")[0] for d in build(root, write=False).diagnostics.items if d.code == "duplicate-anchor"]
+    found = [d.format().split("\n")[0] for d in build(root, BuildOptions(write=False)).diagnostics.items if d.code == "duplicate-anchor"]
     assert found == ["content/documents/letter.md:7:1: warning: the anchor {#a} is already used at line 5"]
 
 
@@ -334,7 +334,7 @@ def test_large_jpeg_scans_get_small_thumbnails(make_edition) -> None:
     scan = io.BytesIO()
     Image.new("RGB", (2400, 3200), (240, 230, 210)).save(scan, format="JPEG", quality=80)
     root = make_edition({"content/documents/a.md": document(body="A.", facsimiles="[scan.jpg]"), "content/scan.jpg": scan.getvalue()})
-    build(root, root / "_site")
+    build(root, BuildOptions(root / "_site"))
     with Image.open(root / "_site" / "facsimiles" / "thumbs" / "scan.jpg") as thumbnail:
         assert (thumbnail.format, thumbnail.size) == ("JPEG", (240, 320))
     item = parse_html(root / "_site" / "documents/a/index.html").select_one("#facs-1")
@@ -343,15 +343,15 @@ def test_large_jpeg_scans_get_small_thumbnails(make_edition) -> None:
 
 def test_thumbnails_are_kept_in_the_cache_between_builds(make_edition) -> None:
     root = make_edition({"content/documents/a.md": document(body="A.", facsimiles="[p1.png]"), "content/p1.png": png(600, 900)})
-    build(root, root / "_site")
+    build(root, BuildOptions(root / "_site"))
     (cached,) = (root / ".edition-cache" / "thumbnails").glob("*.bin")
     with Image.open(cached) as image:
         assert image.size == (240, 360)
     cached.write_bytes(png(7, 7))  # a changed cache entry shows that the next build takes it from there
-    build(root, root / "_site")
+    build(root, BuildOptions(root / "_site"))
     assert (root / "_site" / "facsimiles" / "thumbs" / "p1.png").read_bytes() == png(7, 7)
     (root / "content" / "p1.png").write_bytes(png(300, 300))  # another image: another entry
-    build(root, root / "_site")
+    build(root, BuildOptions(root / "_site"))
     with Image.open(root / "_site" / "facsimiles" / "thumbs" / "p1.png") as image:
         assert image.size == (240, 240)
 
@@ -398,7 +398,7 @@ def test_the_json_export_carries_every_version_and_the_page_images(bilingual_sit
 
 def test_control_characters_in_a_version_become_replacement_characters(make_edition) -> None:
     root = make_edition({"content/documents/a.md": document(body="One."), "content/documents/a.ru.md": "Один\x0c.\n"})
-    result = build(root, root / "_site")
+    result = build(root, BuildOptions(root / "_site"))
     assert [d.format().split("\n")[0] for d in result.diagnostics.items] == [
         "content/documents/a.ru.md:1:5: warning: the invisible control character U+000C is replaced by U+FFFD (�)"
     ]
