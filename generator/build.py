@@ -26,12 +26,7 @@ from generator.exports.tei import CMIF_NEEDS_BASE_URL, KnownEntries, XmlIds, let
 from generator.exports.text import TextExports
 from generator.facsimiles import PageImage, read_page_images
 from generator.i18n import catalogue_problems, load_translations, text_labels
-from generator.incremental.session import BuildSession
-from generator.index import Appearance, EditionIndex, IndexParts, index_sources, index_with_parts
-from generator.markup import create_parser
-from generator.markup.crossrefs import crossrefs_plugin, unknown_document_links
-from generator.markup.links import link_scheme_plugin, unsafe_link_warnings
-from generator.memory import (
+from generator.incremental.memory import (
     BuildMemory,
     IndexDigests,
     KeptAnnotation,
@@ -44,6 +39,13 @@ from generator.memory import (
     settings_digest,
     tree_digest,
 )
+from generator.incremental.parallel_stages import PageTask, PlanningRenderer, annotate_documents, render_pages
+from generator.incremental.session import BuildSession
+from generator.incremental.unchanged import SourceScan, Summary, forget_summary, output_state, read_summary, save_summary, scan_sources
+from generator.index import Appearance, EditionIndex, IndexParts, index_sources, index_with_parts
+from generator.markup import create_parser
+from generator.markup.crossrefs import crossrefs_plugin, unknown_document_links
+from generator.markup.links import link_scheme_plugin, unsafe_link_warnings
 from generator.model import Document, Edition
 from generator.output import (
     OutputProblem,
@@ -55,7 +57,6 @@ from generator.output import (
     update_site,
     write_site,
 )
-from generator.parallel_stages import PageTask, PlanningRenderer, annotate_documents, render_pages
 from generator.progress import Progress, StageClock
 from generator.registers import NameMatcher, automatic_match_counts, build_matcher, merge_near_misses
 from generator.render import (
@@ -76,7 +77,6 @@ from generator.render import (
     theme_dirs,
 )
 from generator.tracking import DocumentBodies, Fingerprints, Made, ReadLog, ReadResults, WholeFiles, bytes_digest, digest, object_digest, tracked
-from generator.unchanged import SourceScan, Summary, forget_summary, output_state, read_summary, save_summary, scan_sources
 from generator.versions import VersionText, annotate_versions, mentions_with_versions
 from generator.yamlfile import ScalarSource
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from generator import unchanged
+from generator import edition_files
 from generator.config import CONFIG_FILE, SiteConfig, read_config
 from generator.dates import DateProblem, parse_date, parse_timestamp
 from generator.diagnostics import Diagnostic, Diagnostics, Location, did_you_mean
@@ -729,8 +729,8 @@ FileState = tuple[int, int, int, int]  # a file's size, modification and change 
 
 
 class ParseMemo:
-    """What the last build made of each source text (see memory.py): a text read again is not parsed again,
-    and a file unchanged since (its size, times and inode, as unchanged.py compares them) is not even read."""
+    """What the last build made of each source text (see incremental/memory.py): a text read again is not parsed again,
+    and a file unchanged since (its size, times and inode, as incremental/unchanged.py compares them) is not even read."""
 
     def __init__(
         self,
@@ -801,8 +801,8 @@ class ParseMemo:
             if key is None:
                 results.append(None)
                 continue
-            # As the summary does (unchanged.py), a file changed within the clock's granularity is read again next time.
-            if state is not None and max(state[1], state[2]) < time.time_ns() - unchanged.RACY_NS:
+            # As the summary does (incremental/unchanged.py), a file changed within the clock's granularity is read again next time.
+            if state is not None and max(state[1], state[2]) < time.time_ns() - edition_files.RACY_NS:
                 self.files_now[relative] = (state, key)
             if found is not None and key not in self.now:
                 self.now[key] = found

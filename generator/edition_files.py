@@ -15,6 +15,7 @@ from pathlib import Path
 LINK_OUT = "is a link to a place outside the edition folder"
 LINK_LOOP = "is a symbolic link that leads round in a loop"
 NOT_A_FILE = "is not a regular file (a named pipe, a device or a socket)"
+RACY_NS = 3_000_000_000  # a file changed this recently may change again within the clock's granularity
 
 
 class Refused(Exception):

@@ -429,7 +429,7 @@ class WholeFiles:
     the values given to it or what it read of the index changed."""
 
     def __init__(self, earlier: Mapping[str, Any], read_results: ReadResults, index: Any) -> None:
-        self.earlier = earlier  # path -> Made (see memory.py)
+        self.earlier = earlier  # path -> Made (see incremental/memory.py)
         self.read_results = read_results
         self.now: dict[str, Any] = {}
         self.standing: list[str] = []  # reused files, which stand in the output

@@ -30,10 +30,10 @@ from generator.exports import render_exports, template_globals
 from generator.exports.citation import indented_json
 from generator.exports.tei import KnownEntries, XmlIds, last_word
 from generator.exports.text import TextExports
+from generator.incremental.parallel_stages import annotate_documents
 from generator.index import build_index
 from generator.markup import create_parser
 from generator.model import Edition
-from generator.parallel_stages import annotate_documents
 from generator.registers import build_matcher
 from generator.tracking import ReadLog, Tracked
 from generator.versions import annotate_versions

@@ -11,13 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from generator import memory, output, unchanged
+from generator import edition_files, output
 from generator.bench import write_corpus
 from generator.build import BuildOptions, build
 from generator.exports import TEXT_FILES
+from generator.incremental import memory
+from generator.incremental.parallel_stages import PlanningRenderer
 from generator.incremental.session import BuildSession
 from generator.model import Document
-from generator.parallel_stages import PlanningRenderer
 from generator.render import Renderer
 from tests.conftest import BILINGUAL
 
@@ -328,7 +329,7 @@ def test_a_body_that_now_names_a_person_remakes_the_register_pages(tmp_path: Pat
 
 def test_a_rebuild_reads_only_the_documents_that_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     edition = synthetic_edition(tmp_path / "edition")
-    monkeypatch.setattr(unchanged, "RACY_NS", 0)  # the files were written a moment ago: take them as settled
+    monkeypatch.setattr(edition_files, "RACY_NS", 0)  # the files were written a moment ago: take them as settled
     build(edition)
     change_body(edition)
     read: list[str] = []

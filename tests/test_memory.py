@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator import memory
 from generator.build import build
+from generator.incremental import memory
 from tests.test_incremental import assert_same_as_clean_build, change_body, documents, synthetic_edition
 
 

@@ -25,12 +25,24 @@ from generator.exports.text import TextExports, document_texts
 from generator.facsimiles import facsimile_url
 from generator.index import EditionIndex
 from generator.markup import create_parser
-from generator.memory import KeptExports
 from generator.model import Document
 from generator.output import Written, place
 from generator.parallel import iter_chunks, shared
 from generator.registers import registers_json
 from generator.tracking import Made, Read, ReadLog, ReadResults, WholeFiles, digest, tracked
+
+
+@dataclass(frozen=True)
+class KeptExports:
+    """One document's exports: what they were made from, and the parts the edition-wide files reuse."""
+
+    made: Made
+    files: tuple[str, ...]  # the output paths
+    text: str
+    member: str
+    plain_versions: tuple[str, ...]
+    texts_digest: str  # of the text and the plain versions, which the document's record in edition.json holds
+    member_digest: str
 
 
 @dataclass(frozen=True)
@@ -114,7 +126,7 @@ def template_globals(index: EditionIndex, config: SiteConfig, log: ReadLog | Non
 
 @dataclass
 class ExportMemory:
-    """What makes one document's exports reusable (see memory.py): the last build's, and how to compare."""
+    """What makes one document's exports reusable (see incremental/memory.py): the last build's, and how to compare."""
 
     kept: Mapping[str, KeptExports]
     values_of: Callable[[Document], str]  # the digest of what the exports are made from besides the index
@@ -122,7 +134,7 @@ class ExportMemory:
     now: dict[str, KeptExports] = field(default_factory=dict)  # this build's, for the next
     standing: list[str] = field(default_factory=list)  # the files of the reused exports, which stand in the output
     whole: WholeFiles | None = None  # the edition-wide files
-    # The parts of the edition-wide files, made again only when what they are made from changed (see memory.py).
+    # The parts of the edition-wide files, made again only when what they are made from changed (see incremental/memory.py).
     kept_records: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     kept_entries: Mapping[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     records_now: dict[str, tuple[str, str]] = field(default_factory=dict)

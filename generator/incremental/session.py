@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from generator.memory import BuildMemory
+from generator.incremental.memory import BuildMemory
 
 
 @dataclass

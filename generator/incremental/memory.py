@@ -42,6 +42,7 @@ import xxhash
 
 from generator.annotate import AnnotatedText
 from generator.diagnostics import Diagnostic
+from generator.exports import KeptExports
 from generator.index import Appearance, IndexParts, InDocument, same_registers
 from generator.model import Document, Edition, RegisterEntry
 from generator.registers import NameMatcher
@@ -67,19 +68,6 @@ class KeptAnnotation:
     problems: tuple[Diagnostic, ...]
     exports: TextExports  # what the exports take from the same parse (see exports/text.py)
     note_digests: tuple[str, ...]  # of each of the text's notes
-
-
-@dataclass(frozen=True)
-class KeptExports:
-    """One document's exports: what they were made from, and the parts the edition-wide files reuse."""
-
-    made: Made
-    files: tuple[str, ...]  # the output paths
-    text: str
-    member: str
-    plain_versions: tuple[str, ...]
-    texts_digest: str  # of the text and the plain versions, which the document's record in edition.json holds
-    member_digest: str
 
 
 @dataclass(frozen=True)
@@ -176,7 +164,7 @@ def tree_digest(folders: list[Path], leave_out: tuple[str, ...] = ()) -> str:
 
 def code_digest() -> str:
     """The generator's code, which everything kept was made by: another version reuses nothing, its parses included."""
-    return tree_digest([Path(__file__).resolve().parent])
+    return tree_digest([Path(__file__).resolve().parent.parent])
 
 
 def read_memory(cache_dir: Path) -> BuildMemory | None:

@@ -20,13 +20,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import __version__
+from generator import __version__, edition_files
 from generator.diagnostics import Diagnostic
 
 CACHE_DIR = ".edition-cache"
 SUMMARY = "last-build-summary.pickle"
 SUMMARY_FORMAT = "2"
-RACY_NS = 3_000_000_000  # a file changed this recently may change again within the clock's granularity
 
 
 class UnusualSources(Exception):
@@ -80,7 +79,7 @@ def scan_sources(roots: Iterable[Path], settings: object) -> SourceScan | None:
     """Size, times and inode of every file under `roots` (and `settings`); None when the sources are unusual."""
     hasher = hashlib.blake2b(digest_size=20)
     hasher.update(repr((__version__, settings)).encode("utf-8"))
-    recent_since = time.time_ns() - RACY_NS
+    recent_since = time.time_ns() - edition_files.RACY_NS
     recent: dict[str, str] = {}
     try:
         for root in roots:
