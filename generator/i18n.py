@@ -180,7 +180,7 @@ def catalogue_problems(language: str, theme_folders: Sequence[Path]) -> list[Dia
 def load_translations(language: str, theme_folders: Sequence[Path]) -> gettext.NullTranslations:
     """The catalogues for `language` from the theme folders (the edition's own first), English where they lack a message.
 
-    A catalogue that cannot be used is left out here: the load stage reports it (see build._load)."""
+    A catalogue that cannot be used is left out here: the load stage reports it (see incremental/loading.py)."""
     translations: gettext.NullTranslations = gettext.NullTranslations()
     found: list[gettext.NullTranslations] = []
     for po in catalogue_files(language, theme_folders):

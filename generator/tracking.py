@@ -348,7 +348,7 @@ def body_read(document_id: str) -> Read:
 class DocumentBodies:
     """The documents' bodies, for reads of them to be repeated.
 
-    A document is known to fingerprints by its metadata alone (see build.py): lists, neighbours and
+    A document is known to fingerprints by its metadata alone (see incremental/loading.py): lists, neighbours and
     registers show that, and a changed body must not make them again. Whatever does read a body
     notes `body_read`, which compares the body itself.
     """

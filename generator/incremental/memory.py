@@ -13,7 +13,7 @@ server's memory between its rebuilds:
   the entries it names are the same;
 - each document's exports, and each output file's fingerprint: the digest of its values and
   the reads it made of the index and the edition (see tracking.py);
-- each group of pages (see build._page_groups) with the digests of its inputs, and the fingerprints
+- each group of pages (see incremental.rendering.page_groups) with the digests of its inputs, and the fingerprints
   of the index and the edition as a whole (see tracking.ReadResults);
 - the output folder and the files in it.
 
@@ -132,7 +132,7 @@ class BuildMemory:
     records: dict[str, tuple[str, str]] = field(default_factory=dict)  # document id -> (key, line)
     entries: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (kind, id) -> (key, serialized)
     files: dict[str, str] = field(default_factory=dict)  # every file the build wrote (the theme's assets too), with its digest
-    # each group of pages (see build._page_groups) by name: the digest of its inputs, its pages and its other files
+    # each group of pages (see incremental.rendering.page_groups) by name: the digest of its inputs, its pages and its other files
     plans: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
     states: dict[str, str] = field(default_factory=dict)  # the fingerprint of each object pages read (see ReadResults.steady)
     registers: KeptRegisters | None = None  # the entries' digests and the matcher, reused while the registers are the same
