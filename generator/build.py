@@ -33,6 +33,17 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+@dataclass(frozen=True)
+class WorkDone:
+    """What a build did rather than reuse from the last one: a rebuild after a small change should do little."""
+
+    files_read: tuple[str, ...] = ()  # the documents' files read, by their paths in the edition
+    parsed: int = 0  # source texts parsed (documents, pages, register entries)
+    annotated: tuple[str, ...] = ()  # the documents whose main text was annotated, by id
+    planned: tuple[str, ...] = ()  # the output paths of the pages planned to be made with a template
+    rendered: tuple[str, ...] = ()  # those made
+
+
 @dataclass
 class BuildResult:
     diagnostics: Diagnostics
@@ -50,6 +61,7 @@ class BuildResult:
     document_count: int = 0  # what the last build counted, when unchanged
     person_count: int = 0
     notes: list[str] = field(default_factory=list)  # what the editor should know of an edition that has no problem
+    work: WorkDone = field(default_factory=WorkDone)  # what the build did rather than reuse
 
     @property
     def documents(self) -> int:
@@ -169,6 +181,7 @@ def build(edition_dir: Path, options: BuildOptions | None = None, session: Build
             pages_first = session is not None and session.pages_first and loaded.last_output is not None
             later_exports = make_exports(rendering, made, later=pages_first)
         result.files = made.files
+        result.work = WorkDone(loaded.files_read, loaded.parsed, texts.annotated_now, tuple(made.planned), tuple(made.rendered))
 
         if options.write:
             cache_kept = None if kept_in_process else cache  # (a session's memory is kept in its process)

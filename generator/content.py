@@ -10,6 +10,7 @@ import os
 import re
 import stat
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
@@ -603,14 +604,15 @@ REGISTER_TYPES: dict[str, type[RegisterEntry]] = {"persons": Person, "places": P
 RegisterItem = tuple[RegisterEntry | None, Location, Location | None, tuple[Diagnostic, ...]]
 
 
-def read_register(kind: str, source: SourceText, diagnostics: Diagnostics, memo: ParseMemo | None = None) -> list[RegisterEntry]:
+def read_register(kind: str, source: SourceText, diagnostics: Diagnostics, memo: ParseMemo | None = None, *, whole: bool = False) -> list[RegisterEntry]:
     """The entries of a register file, with a problem for each one that is not valid.
 
     A plain list, each of its entries starting a line with '- ', is read entry by entry (each parsed on its own, with
     its line numbers), and `memo` keeps each entry's reading by its text and place; anything else (a YAML error
-    in any entry, an alias to another entry's anchor, a directive) is read whole, as one YAML document."""
+    in any entry, an alias to another entry's anchor, a directive) is read whole, as one YAML document; so is
+    any file with `whole`."""
     memo = memo or ParseMemo()
-    items = _register_items(source, kind, memo)
+    items = None if whole else _register_items(source, kind, memo)
     if items is None:
         items = memo.parse(kind, source, diagnostics, lambda source, found: _register_items_whole(kind, source, found))
     entries: list[RegisterEntry] = []
@@ -742,6 +744,9 @@ class ParseMemo:
         self.earlier_files = earlier_files or {}
         self.files_now: dict[str, tuple[FileState, tuple[str, str]]] = {}  # path -> (its state, its parse's key)
         self.folders_inside: dict[str, bool] = {}  # see _inside
+        # What was done rather than reused: the texts parsed, by the process that parsed them, and the files read.
+        self.parsed_by: Counter[int] = Counter()
+        self.files_read: list[str] = []  # of those given to parse_files, by their relative paths
 
     def parse(self, kind: str, source: SourceText, diagnostics: Diagnostics, parse: Callable[[SourceText, Diagnostics], T]) -> T:
         return self._parse((kind, digest(f"{source.path}\0{source.text}")), source, diagnostics, parse)
@@ -752,6 +757,7 @@ class ParseMemo:
             assert source is not None, "a file is only left unread when its parse is known"
             own = Diagnostics()
             found = (parse(source, own), tuple(own.items))
+            self.parsed_by[os.getpid()] += 1
         self.now[key] = found
         diagnostics.extend(found[1])
         return found[0]
@@ -789,6 +795,7 @@ class ParseMemo:
             _read_and_parse, len(unread), (kind, root, [files[n] for n in unread], parse, real_folders, self.earlier), jobs, here_too=True, meanwhile=meanwhile
         )
         unread_now = set(unread)
+        self.files_read += [files[number][1] for number in unread]
         results: list[T | None] = []
         for number, ((_, relative), state) in enumerate(zip(files, states, strict=True)):
             if number not in unread_now:
@@ -796,7 +803,7 @@ class ParseMemo:
                 self.files_now[relative] = known
                 results.append(self._parse(known[1], None, diagnostics, parse))
                 continue
-            read_problems, key, found = next(made)
+            read_problems, key, found, parsed_in = next(made)
             diagnostics.extend(read_problems)
             if key is None:
                 results.append(None)
@@ -804,6 +811,8 @@ class ParseMemo:
             # As the summary does (incremental/unchanged.py), a file changed within the clock's granularity is read again next time.
             if state is not None and max(state[1], state[2]) < time.time_ns() - edition_files.RACY_NS:
                 self.files_now[relative] = (state, key)
+            if found is not None:
+                self.parsed_by[parsed_in] += 1
             if found is not None and key not in self.now:
                 self.now[key] = found
             # (`found` is None for a text the last build parsed: `_parse` takes it from the memory, as the same object.)
@@ -829,24 +838,28 @@ def _file_state(file: str) -> FileState | None:
     return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino) if stat.S_ISREG(status.st_mode) else None
 
 
-def _read_and_parse(numbers: Sequence[int]) -> list[tuple[list[Diagnostic], tuple[str, str] | None, tuple[Any, tuple[Diagnostic, ...]] | None]]:
-    """For each file numbered: the problems of reading it, its parse's key (None when it cannot be read) and its parse
-    with the parse's problems (None when the last build's memory has the same text's)."""
+ReadAndParsed = tuple[list[Diagnostic], tuple[str, str] | None, tuple[Any, tuple[Diagnostic, ...]] | None, int]
+
+
+def _read_and_parse(numbers: Sequence[int]) -> list[ReadAndParsed]:
+    """For each file numbered: the problems of reading it, its parse's key (None when it cannot be read), its parse
+    with the parse's problems (None when the last build's memory has the same text's) and the process that read it."""
     kind, root, files, parse, real_folders, earlier = shared()
-    results: list[tuple[list[Diagnostic], tuple[str, str] | None, tuple[Any, tuple[Diagnostic, ...]] | None]] = []
+    process = os.getpid()
+    results: list[ReadAndParsed] = []
     for number in numbers:
         file = files[number][0]
         read_problems = Diagnostics()
         source = read_source(root, Path(file), read_problems, real_folders)
         if source is None:
-            results.append((read_problems.items, None, None))
+            results.append((read_problems.items, None, None, process))
             continue
         key = (kind, digest(f"{source.path}\0{source.text}"))
         if key in earlier:
-            results.append((read_problems.items, key, None))
+            results.append((read_problems.items, key, None, process))
             continue
         own = Diagnostics()
-        results.append((read_problems.items, key, (parse(source, own), tuple(own.items))))
+        results.append((read_problems.items, key, (parse(source, own), tuple(own.items)), process))
     return results
 
 

@@ -1,6 +1,4 @@
 import os
-import sys
-from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -101,17 +99,6 @@ def test_symlink_outside_the_edition_is_refused(make_edition, tmp_path: Path) ->
     assert "content/documents/link.md:1:1: error: this file is a link to a place outside the edition folder" in problems[0]
 
 
-PIDS_FILE = Path()  # where noting_the_process notes each process that reads documents
-READ_AND_PARSE = content._read_and_parse
-
-
-def noting_the_process(numbers: Sequence[int]) -> list[Any]:
-    """`content._read_and_parse`, noting its process (a function of the module: the pool takes it by name)."""
-    with PIDS_FILE.open("a") as stream:
-        stream.write(f"{os.getpid()}\n")
-    return READ_AND_PARSE(numbers)
-
-
 def test_the_registers_read_alongside_the_documents_report_after_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The registers are read while the workers read the documents; their problems still come after the documents'.
     monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 1)
@@ -130,9 +117,6 @@ def test_the_registers_read_alongside_the_documents_report_after_them(tmp_path: 
 def test_documents_read_on_two_cores_are_read_as_on_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A large edition's documents are read and parsed on every core: the edition and its problems, in their order, are the same.
     monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 1)  # a few documents stand for many
-    pids = tmp_path / "pids"
-    monkeypatch.setattr(sys.modules[__name__], "PIDS_FILE", pids)
-    monkeypatch.setattr(content, "_read_and_parse", noting_the_process)
     root = tmp_path / "edition"
     write_corpus(root, 60, persons_count=10)
     folder = root / "content" / "documents"
@@ -142,12 +126,11 @@ def test_documents_read_on_two_cores_are_read_as_on_one(tmp_path: Path, monkeypa
     first = sorted(folder.glob("d*.md"))[0]
     (folder / "again.md").write_text(f"---\nid: {first.stem}\ntitle: Again\ndate: 1951\n---\ntext\n", encoding="utf-8")
     on_one, on_two = Diagnostics(), Diagnostics()
-    memo = content.ParseMemo()
-    one = read_edition(root, on_one, jobs=1)
-    assert pids.read_text().split() == [str(os.getpid())] * len(pids.read_text().split())
-    pids.unlink()
+    on_one_memo, memo = content.ParseMemo(), content.ParseMemo()
+    one = read_edition(root, on_one, on_one_memo, jobs=1)
+    assert list(on_one_memo.parsed_by) == [os.getpid()]
     two = read_edition(root, on_two, memo, jobs=2)
-    assert len(set(pids.read_text().split())) == 2
+    assert len(memo.parsed_by) == 2 and memo.parsed_by.total() == on_one_memo.parsed_by.total()
     assert one is not None and one == two and len(one.documents) == 60
     assert [d.format() for d in on_two.items] == [d.format() for d in on_one.items]
     assert {d.code for d in on_one.items} >= {"yaml", "outside-edition", "duplicate-id"} and len(on_one.items) >= 4
@@ -180,17 +163,16 @@ REGISTER_WITH_PROBLEMS = """---
 """
 
 
-def _read(kind: str, text: str, memo: content.ParseMemo | None = None) -> tuple[list[Any], list[str]]:
+def _read(kind: str, text: str, memo: content.ParseMemo | None = None, *, whole: bool = False) -> tuple[list[Any], list[str]]:
     found = Diagnostics()
-    entries = content.read_register(kind, content.SourceText("content/persons.yml", text), found, memo)
+    entries = content.read_register(kind, content.SourceText("content/persons.yml", text), found, memo, whole=whole)
     return entries, [d.format() for d in found.items]
 
 
-def test_a_register_read_entry_by_entry_reads_as_one_read_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_register_read_entry_by_entry_reads_as_one_read_whole() -> None:
     by_entry = _read("persons", REGISTER_WITH_PROBLEMS)
     assert [e.id for e in by_entry[0]] == ["stalin", "zhou"] and len(by_entry[1]) >= 5
-    monkeypatch.setattr(content, "_register_items", lambda source, kind, memo: None)
-    assert _read("persons", REGISTER_WITH_PROBLEMS) == by_entry
+    assert _read("persons", REGISTER_WITH_PROBLEMS, whole=True) == by_entry
 
 
 @pytest.mark.parametrize(
@@ -202,21 +184,17 @@ def test_a_register_read_entry_by_entry_reads_as_one_read_whole(monkeypatch: pyt
         "id: a\nname: Alpha\n",  # not a list
     ],
 )
-def test_a_register_that_is_not_a_plain_list_of_entries_is_read_whole(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    read = _read("persons", text)
-    monkeypatch.setattr(content, "_register_items", lambda source, kind, memo: None)
-    assert _read("persons", text) == read
+def test_a_register_that_is_not_a_plain_list_of_entries_is_read_whole(text: str) -> None:
+    assert _read("persons", text) == _read("persons", text, whole=True)
 
 
-def test_a_changed_entry_is_read_alone_and_the_others_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_changed_entry_is_read_alone_and_the_others_are_kept() -> None:
     text = "".join(f"- id: p{n}\n  name: Person {n}\n  description: Number {n}.\n" for n in range(50))
     first = content.ParseMemo()
     entries, _ = _read("persons", text, first)
-    parsed: list[str] = []
-    parse_yaml = content.parse_yaml
-    monkeypatch.setattr(content, "parse_yaml", lambda text, **options: parsed.append(text) or parse_yaml(text, **options))
-    again, _ = _read("persons", text.replace("Number 7.", "Number 7, revised."), content.ParseMemo(first.now))
-    assert parsed == ["- id: p7\n  name: Person 7\n  description: Number 7, revised.\n"]
+    second = content.ParseMemo(first.now)
+    again, _ = _read("persons", text.replace("Number 7.", "Number 7, revised."), second)
+    assert second.parsed_by.total() == 1  # the one entry changed
     assert [a is b for a, b in zip(again, entries, strict=True)] == [n != 7 for n in range(50)]
     assert again[7].description == "Number 7, revised." and again[7].location == entries[7].location
     # An entry that moves to other lines is read again: its locations are others.

@@ -16,10 +16,8 @@ from generator.bench import write_corpus
 from generator.build import BuildOptions, build
 from generator.exports import TEXT_FILES
 from generator.incremental import memory
-from generator.incremental.parallel_stages import PlanningRenderer
 from generator.incremental.session import BuildSession
 from generator.model import Document
-from generator.render import Renderer
 from tests.conftest import BILINGUAL
 
 NO_SEARCH = "search:\n  enabled: false\n"
@@ -250,26 +248,11 @@ def test_a_changed_stylesheet_of_the_theme_is_written_alone(tmp_path: Path) -> N
     assert_same_as_clean_build(edition, tmp_path)
 
 
-def paths_rendered(monkeypatch: pytest.MonkeyPatch, renderer: type[Renderer]) -> list[str]:
-    """The paths of the pages `renderer` is asked for from now on (a PlanningRenderer is asked to plan them)."""
-    paths: list[str] = []
-    render = renderer.render
-
-    def noting(self: Renderer, template: str, path: str, **values: object) -> tuple[str, object]:
-        paths.append(path)
-        return render(self, template, path, **values)
-
-    monkeypatch.setattr(renderer, "render", noting)
-    return paths
-
-
-def test_a_changed_template_makes_again_only_the_pages_that_load_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_changed_template_makes_again_only_the_pages_that_load_it(tmp_path: Path) -> None:
     edition = synthetic_edition(tmp_path / "edition")
     build(edition)
-    made = paths_rendered(monkeypatch, Renderer)
     entries = ("persons/", "places/", "terms/")
     for change, kinds in ((override_included_template, entries), (edit_person_template, ("persons/",))):
-        made.clear()
         before = {path: (edition / "_site" / path).stat().st_mtime_ns for path in snapshot(edition / "_site")}
         change(edition)
         result = build(edition)
@@ -277,23 +260,24 @@ def test_a_changed_template_makes_again_only_the_pages_that_load_it(tmp_path: Pa
         after = {path: (edition / "_site" / path).stat().st_mtime_ns for path in snapshot(edition / "_site")}
         rewritten = sorted(path for path in after if after[path] != before.get(path))
         assert rewritten and all(path.startswith(kinds) and path.endswith("/index.html") and path.count("/") == 2 for path in rewritten)
-        assert sorted(made) == rewritten  # the register's entry pages, made again and changed; no other page is even made
+        assert sorted(result.work.rendered) == rewritten  # the register's entry pages, made again and changed; no other page is even made
     edit_template(edition, "base.html", "</footer>", "<p>A footer line of our own.</p></footer>")
-    build(edition)
+    made = build(edition).work.rendered
     assert any(path.startswith("documents/") for path in made) and all(path.endswith(".html") for path in made)  # pages, not the exports
     assert_same_as_clean_build(edition, tmp_path)
 
 
-def test_a_changed_person_plans_again_only_the_document_pages_that_show_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_changed_person_plans_again_only_the_document_pages_that_show_it(tmp_path: Path) -> None:
     # A register entry is part of the index; a document's page is planned from the document, its neighbours and its text,
     # and its template's reads tell whether it shows the entry. The pages that do not stand without being planned.
     edition = synthetic_edition(tmp_path / "edition")
     build(edition)
     pages = {path.stem: edition / "_site" / "documents" / path.stem / "index.html" for path in documents(edition)}
     before = {document_id: page.read_bytes() for document_id, page in pages.items()}
-    planned = paths_rendered(monkeypatch, PlanningRenderer)
     change_person_description(edition)
-    assert not build(edition).diagnostics.errors
+    result = build(edition)
+    assert not result.diagnostics.errors
+    planned = result.work.planned
     changed = {f"documents/{document_id}/index.html" for document_id, page in pages.items() if page.read_bytes() != before[document_id]}
     planned_documents = {path for path in planned if path.startswith("documents/")}
     assert changed and changed <= planned_documents
@@ -330,18 +314,12 @@ def test_a_body_that_now_names_a_person_remakes_the_register_pages(tmp_path: Pat
 def test_a_rebuild_reads_only_the_documents_that_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     edition = synthetic_edition(tmp_path / "edition")
     monkeypatch.setattr(edition_files, "RACY_NS", 0)  # the files were written a moment ago: take them as settled
-    build(edition)
+    assert len(build(edition).work.files_read) == len(documents(edition))
     change_body(edition)
-    read: list[str] = []
-    read_bytes = Path.read_bytes
-
-    def noting_read_bytes(self: Path) -> bytes:
-        read.append(self.name)
-        return read_bytes(self)
-
-    monkeypatch.setattr(Path, "read_bytes", noting_read_bytes)
-    assert build(edition).pages_written
-    assert [name for name in read if name in {path.name for path in documents(edition)}] == [documents(edition)[3].name]
+    result = build(edition)
+    assert result.pages_written
+    assert [Path(path).name for path in result.work.files_read] == [documents(edition)[3].name]
+    assert result.work.annotated == (documents(edition)[3].stem,) and result.work.parsed == 1
     monkeypatch.undo()
     assert_same_as_clean_build(edition, tmp_path)
 

@@ -46,6 +46,7 @@ class Texts:
     version_exports: dict[str, tuple[TextExports, ...]]
     page_html: dict[str, str]  # the edition's own pages, by id
     introduction_html: str
+    annotated_now: tuple[str, ...]  # the documents whose main text was annotated (the others' were the last build's)
 
 
 def annotate(loaded: Loaded, jobs: int | None, diagnostics: Diagnostics) -> Texts:
@@ -64,7 +65,7 @@ def annotate(loaded: Loaded, jobs: int | None, diagnostics: Diagnostics) -> Text
         else object_digest(sorted((kind, entry_id, matcher.entries[(kind, entry_id)].names) for kind, entry_id in loaded.entry_digests))
     )
     memory.registers = KeptRegisters.of(edition, loaded.entry_digests, names, (matcher, ambiguous_names))
-    annotated = annotate_with_memory(loaded, register_env, labels, jobs, names, diagnostics)
+    annotated, annotated_now = annotate_with_memory(loaded, register_env, labels, jobs, names, diagnostics)
     versions, version_exports, problems = annotate_versions(
         edition.documents,
         annotated,
@@ -87,7 +88,7 @@ def annotate(loaded: Loaded, jobs: int | None, diagnostics: Diagnostics) -> Text
     introduction_html = prose.render(config.introduction or "", introduction_env)
     diagnostics.extend(_in_site_yml(unsafe_link_warnings(introduction_env, "site.yml"), config.introduction_source))
     diagnostics.extend(_in_site_yml(unknown_document_links(introduction_env, "site.yml", edition), config.introduction_source))
-    return Texts(matcher, names, annotated, versions, version_exports, page_html, introduction_html)
+    return Texts(matcher, names, annotated, versions, version_exports, page_html, introduction_html, annotated_now)
 
 
 def _in_site_yml(found: list[Diagnostic], introduction: ScalarSource | None) -> list[Diagnostic]:
@@ -104,7 +105,7 @@ def annotate_with_memory(
     jobs: int | None,
     names: str,
     diagnostics: Diagnostics,
-) -> dict[str, AnnotatedText]:
+) -> tuple[dict[str, AnnotatedText], tuple[str, ...]]:
     """Every main text annotated, on every core; a text made last time from the same document, names and entries is reused.
 
     With `same_entries` every entry is the one the last build had: each text it kept was checked against those entries then."""
@@ -148,4 +149,4 @@ def annotate_with_memory(
         digests.extend(kept.note_digests)
         diagnostics.extend(kept.problems)
     fingerprints.register_all(texts_and_notes, digests)
-    return annotated
+    return annotated, tuple(fresh)

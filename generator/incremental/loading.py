@@ -52,6 +52,8 @@ class Loaded:
     page_images: dict[str, tuple[PageImage, ...]]
     image_files: dict[str, bytes]  # the page images (and their thumbnails) as files of the site
     asset_files: dict[str, bytes]  # the theme's assets as files of the site
+    files_read: tuple[str, ...]  # the documents' files read (those unchanged since the last build are not), see ParseMemo
+    parsed: int  # the texts parsed (those the last build parsed are not)
 
 
 def load(edition_dir: Path, output_dir: Path | None, cache: Path, earlier: BuildMemory | None, diagnostics: Diagnostics, jobs: int | None) -> Loaded | None:
@@ -103,6 +105,8 @@ def load(edition_dir: Path, output_dir: Path | None, cache: Path, earlier: Build
         page_images,
         image_files,
         theme_assets(folders, diagnostics),
+        tuple(memo.files_read),
+        memo.parsed_by.total(),
     )
 
 

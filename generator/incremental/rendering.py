@@ -83,6 +83,8 @@ class MadeFiles:
         self.digests: dict[str, str] = {}  # of every file made
         self.standing: list[str] = []  # files the last build wrote that stand as they are
         self.problems: list[Exception] = []  # met while writing into the staging folder; reported by the write stage
+        self.planned: list[str] = []  # the pages planned to be made with a template (those of groups that stand are not)
+        self.rendered: list[str] = []  # those made (a page made from the same values, with the same reads, stands)
 
     def emit(self, path: str, data: bytes | Written) -> None:
         if isinstance(data, Written):  # in the staging folder already
@@ -132,13 +134,14 @@ def make_pages(rendering: Rendering, made: MadeFiles, on_page: Callable[[], None
             tuple(path for path, task in group if not isinstance(task, PageTask)),
         )
     tasks = {path: task for path, task in planned if isinstance(task, PageTask)}
+    made.planned += tasks
 
     def values_of(path: str) -> str:
         task = tasks[path]
         return fingerprints.of((task.template, path, task.values, shared_values))
 
     # Compared with the last build's pages, the values are digested before any page is made; with none to compare
-    # with (a full build), each as its page comes back, while the workers make others (0.45 s at 10,000 documents).
+    # with (a full build), each as its page comes back, while the workers make others.
     values = {path: values_of(path) for path in tasks} if earlier_pages else {}
 
     def unchanged(path: str) -> bool:
@@ -153,6 +156,7 @@ def make_pages(rendering: Rendering, made: MadeFiles, on_page: Callable[[], None
     ):
         made.emit(path, data)
         if path in tasks:
+            made.rendered.append(path)
             reads = log.shared(reads)  # one object for each read, however many pages make it
             memory.pages[path] = Made(values[path] if path in values else values_of(path), reads, read_results.combined(reads))
     for path in kept_pages:
