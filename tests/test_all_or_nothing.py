@@ -103,7 +103,7 @@ def test_an_update_killed_at_any_moment_leaves_the_old_site_or_the_new_one(tmp_p
 FULL_DISK_SCRIPT = """
 import json, os, shutil, subprocess, sys
 from pathlib import Path
-from generator.build import build
+from generator.build import BuildOptions, build
 from tests.test_all_or_nothing import edition_files, snapshot, work_folders
 from tests.conftest import write_files
 
@@ -111,20 +111,20 @@ disk, root = Path(sys.argv[1]), Path(sys.argv[2])
 subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(disk)], check=True)
 out, filler = disk / "site", disk / "filler"
 # The new site, built whole on the same disk.
-assert not build(write_files(root.parent / "reference", edition_files("New")), disk / "reference").diagnostics.items
+assert not build(write_files(root.parent / "reference", edition_files("New")), BuildOptions(disk / "reference")).diagnostics.items
 reference = snapshot(disk / "reference")
 shutil.rmtree(disk / "reference")
 results = []
 for free_pages in [0, 2, 8, 32, 64, 96, 128, 160, 192, 256, 384, 512]:
     filler.unlink(missing_ok=True)
     write_files(root, edition_files("Old"))
-    assert not build(root, out).diagnostics.items
+    assert not build(root, BuildOptions(out)).diagnostics.items
     old = snapshot(out)
     write_files(root, edition_files("New"))
     space = os.statvfs(disk)
     with open(filler, "wb") as stream:
         stream.write(bytes(max(0, space.f_bavail - free_pages) * space.f_frsize))
-    result = build(root, out)
+    result = build(root, BuildOptions(out))
     messages = [d.format() for d in result.diagnostics.errors]
     now = snapshot(out)
     now.pop("filler", None)
