@@ -56,7 +56,7 @@ from generator.output import (
 )
 from generator.parallel_stages import PageTask, PlanningRenderer, annotate_documents, render_pages
 from generator.progress import Progress, StageClock
-from generator.registers import NameMatcher, automatic_match_counts, build_matcher, merge_near_misses
+from generator.registers import KINDS, NameMatcher, automatic_match_counts, build_matcher, merge_near_misses
 from generator.render import (
     ASSETS,
     TEMPLATE_READS,
@@ -761,7 +761,7 @@ def _register_entries(
     matcher are the last build's)."""
     same = kept is not None and kept.same_entries(edition)
     digests: dict[tuple[str, str], str] = kept.digests if kept is not None and same else {}
-    for kind, entries in (("person", edition.persons), ("place", edition.places), ("term", edition.terms)):
+    for kind, entries in zip(KINDS, edition.registers, strict=True):
         for entry in entries:
             if not same:
                 digests[(kind, entry.id)] = object_digest(entry)

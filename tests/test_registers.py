@@ -189,7 +189,7 @@ def test_a_misspelt_register_in_a_link_is_a_warning(make_edition, tmp_path: Path
     assert messages == [
         "content/documents/a.md:5:58: warning: the link target 'persons:stalin' is not allowed, so the link is dropped "
         "and only its text is kept; did you mean 'person:stalin'?\n"
-        "    hint: link to http:, https:, mailto:, person:, place:, term: or doc:, a relative path or a #fragment"
+        "    hint: link to http:, https:, mailto:, person:, org:, place:, term: or doc:, a relative path or a #fragment"
     ]
     # The dropped link's text is plain text again, where the name is found like any other.
     assert mentions(tmp_path / "out/documents/a/index.html") == [("Stalin", "person:stalin"), ("Stalin", "person:stalin")]

@@ -1,0 +1,127 @@
+"""The organisations register: ids shared with persons, authors and recipients that are institutions, org: links,
+names found in the text, the register's pages and what the correspondence and the exports make of them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from generator.build import build
+from tests.conftest import MINIMAL_PERSONS, MINIMAL_SITE, document, parse_html
+from tests.test_incremental import NO_SEARCH
+
+SITE = MINIMAL_SITE + NO_SEARCH
+ORGANIZATIONS = """\
+- id: state-department
+  name: Department of State
+  aliases: [Department]
+  description: The foreign ministry of the United States.
+- id: embassy-paris
+  name: Embassy in France
+  sort_name: France, Embassy in
+  part_of: state-department
+"""
+
+
+def test_organisations_write_and_receive_and_have_pages(make_edition, tmp_path: Path) -> None:
+    root = make_edition(
+        {
+            "content/organizations.yml": ORGANIZATIONS,
+            "content/documents/t1.md": document(
+                title="Telegram From the Department of State to the Embassy in France",
+                authors="[state-department]",
+                recipients="[embassy-paris]",
+                body="The Department instructs the [Embassy](org:embassy-paris). Ann Author agrees.",
+            ),
+            "content/documents/t2.md": document(title="Reply", date="1951-10-19", authors="[embassy-paris]", recipients="[ann-author]"),
+        },
+        site=SITE,
+    )
+    result = build(root, tmp_path / "out")
+    assert result.diagnostics.errors == []
+    out = tmp_path / "out"
+    page = parse_html(out / "documents/t1/index.html")
+    assert [a.get_text() for a in page.select("dl.metadata dd a")] == ["Department of State", "Embassy in France"]
+    assert page.select_one("dl.metadata dd a")["href"] == "../../organizations/state-department/index.html"
+    # The explicit link and the alias found in the text, with their tooltips, and the side panel.
+    mentions = {a["data-entry"]: a for a in page.select("#transcript-text a.mention")}
+    assert set(mentions) == {"organization:state-department", "organization:embassy-paris", "person:ann-author"}
+    assert mentions["organization:state-department"]["data-tooltip"] == "Department of State: The foreign ministry of the United States."
+    assert [a.get_text() for a in page.select("ul.entity-list-organization a")] == ["Department of State", "Embassy in France"]
+    # The register and each entry's page: its documents by role, its correspondents, its parts.
+    nav = [a.get_text() for a in parse_html(out / "index.html").select("nav.site-nav a")]
+    assert "Organisations" in nav
+    assert [a.get_text() for a in parse_html(out / "organizations/index.html").select(".register-list a")] == ["Department of State", "France, Embassy in"]
+    embassy = parse_html(out / "organizations/embassy-paris/index.html")
+    assert [h.get_text(" ", strip=True) for h in embassy.select(".role-group h3")] == ["As author (1)", "As recipient (1)", "Mentioned in (1)"]
+    assert [a.get_text() for a in embassy.select("table.correspondents a")] == ["Ann Author", "Department of State"]
+    assert embassy.select_one(".entry-part-of a")["href"] == "../state-department/index.html"
+    ministry = parse_html(out / "organizations/state-department/index.html")
+    assert [a.get_text() for a in ministry.select("ul.sub-organizations a")] == ["Embassy in France"]
+    # The correspondence page draws organisations as writers and recipients.
+    chart = parse_html(out / "correspondence/index.html")
+    assert [[td.get_text() for td in tr.select("td")] for tr in chart.select("table.correspondence-table tbody tr")] == [
+        ["Department of State", "Embassy in France", "1"],
+        ["Embassy in France", "Ann Author", "1"],
+    ]
+    records = json.loads((out / "organizations.json").read_text(encoding="utf-8"))
+    embassy_record = next(r for r in records if r["id"] == "embassy-paris")
+    assert embassy_record["part_of"] == "state-department"
+    assert [(d["id"], d["roles"]) for d in embassy_record["documents"]] == [("t1", ["recipient", "mentioned"]), ("t2", ["author"])]
+
+
+def test_an_edition_without_organisations_has_no_register_of_them(make_edition, tmp_path: Path) -> None:
+    root = make_edition({"content/documents/d.md": document(authors="[ann-author]")}, site=SITE)
+    build(root, tmp_path / "out")
+    assert not (tmp_path / "out/organizations").exists()
+    assert not (tmp_path / "out/organizations.json").exists()
+    assert "Organisations" not in [a.get_text() for a in parse_html(tmp_path / "out/index.html").select("nav.site-nav a")]
+
+
+def test_an_id_in_both_registers_is_an_error_naming_both_lines(make_edition, tmp_path: Path) -> None:
+    root = make_edition(
+        {"content/organizations.yml": "- id: politburo\n  name: Politburo\n- id: ann-author\n  name: Ann Author's office\n"},
+        site=SITE,
+        persons=MINIMAL_PERSONS,
+    )
+    result = build(root, tmp_path / "out")
+    assert [d.format().splitlines()[0] for d in result.diagnostics.errors] == [
+        "content/organizations.yml:3:3: error: the id 'ann-author' is also a person's, at content/persons.yml:1:3; "
+        "an author or recipient 'ann-author' would be either"
+    ]
+
+
+def test_unknown_organisation_ids_are_errors_at_their_place(make_edition, tmp_path: Path) -> None:
+    root = make_edition(
+        {
+            "content/organizations.yml": ORGANIZATIONS + "- id: consulate\n  name: Consulate\n  part_of: state-departmnt\n",
+            "content/documents/d.md": document(
+                recipients="[embassy-pari]", organizations="[state-departmen]", body="Text.\n\nTo the [Embassy](org:embasy-paris)."
+            ),
+        },
+        site=SITE,
+    )
+    result = build(root, tmp_path / "out")
+    assert sorted(d.format().splitlines()[0] for d in result.diagnostics.errors) == [
+        "content/documents/d.md:4:1: error: 'embassy-pari' in 'recipients' is not in content/persons.yml or content/organizations.yml; "
+        "did you mean 'embassy-paris'?",
+        "content/documents/d.md:5:1: error: 'state-departmen' in 'organizations' is not in content/organizations.yml; did you mean 'state-department'?",
+        "content/documents/d.md:9:18: error: 'embasy-paris' in the link 'org:embasy-paris' is not in content/organizations.yml; did you mean 'embassy-paris'?",
+        "content/organizations.yml:9:3: error: 'state-departmnt' in 'part_of' of 'consulate' is not in content/organizations.yml; "
+        "did you mean 'state-department'?",
+    ]
+
+
+def test_a_near_miss_of_an_organisation_is_warned_of_and_its_plural_is_not(make_edition, tmp_path: Path) -> None:
+    root = make_edition(
+        {
+            "content/organizations.yml": "- id: politburo\n  name: Politburo\n",
+            "content/documents/d.md": document(body="The Polltburo met. Both Politburos met."),
+        },
+        site=SITE,
+    )
+    result = build(root, tmp_path / "out")
+    assert [d.format().splitlines()[0] for d in result.diagnostics.warnings] == [
+        "content/documents/d.md:5:5: warning: 'Polltburo' is not a registered name but is close to 'Politburo' (organization 'politburo')"
+    ]
+    assert [a.get_text() for a in parse_html(tmp_path / "out/documents/d/index.html").select("#transcript-text a.mention")] == ["Politburos"]
