@@ -125,3 +125,78 @@ def test_a_near_miss_of_an_organisation_is_warned_of_and_its_plural_is_not(make_
         "content/documents/d.md:5:5: warning: 'Polltburo' is not a registered name but is close to 'Politburo' (organization 'politburo')"
     ]
     assert [a.get_text() for a in parse_html(tmp_path / "out/documents/d/index.html").select("#transcript-text a.mention")] == ["Politburos"]
+
+
+def test_exports_name_organisations_whole(make_edition, tmp_path: Path) -> None:
+    root = make_edition(
+        {
+            "content/organizations.yml": ORGANIZATIONS,
+            "content/documents/t1.md": document(
+                title="Telegram", authors="[state-department]", recipients="[embassy-paris, ann-author]", body="The Department agrees."
+            ),
+        },
+        site=SITE + "base_url: https://example.org/edition/\n",
+    )
+    result = build(root, tmp_path / "out")
+    assert result.diagnostics.errors == []
+    folder = tmp_path / "out/documents/t1"
+    tei = (folder / "t1.xml").read_text(encoding="utf-8")
+    assert '<author>\n          <orgName ref="#org-state-department">Department of State</orgName>' in tei
+    assert '<correspAction type="received">\n          <orgName ref="#org-embassy-paris">Embassy in France</orgName>' in tei
+    assert '<orgName ref="#org-state-department">Department</orgName>' in tei  # the name in the text
+    assert '<org xml:id="org-embassy-paris">' in tei and "<listOrg>" in tei
+    assert '<relation name="partOf" active="#org-embassy-paris" passive="#org-state-department" />' in tei
+    cmif = (tmp_path / "out/cmif.xml").read_text(encoding="utf-8")
+    assert '<correspAction type="sent">\n          <orgName>Department of State</orgName>' in cmif
+    assert json.loads((folder / "t1.csl.json").read_text(encoding="utf-8"))[0]["author"] == [{"literal": "Department of State"}]
+    assert "author = {{Department of State}}" in (folder / "t1.bib").read_text(encoding="utf-8")
+    assert "AU  - Department of State\n" in (folder / "t1.ris").read_text(encoding="utf-8")
+    page = parse_html(folder / "index.html")
+    json_ld = json.loads(page.select_one("script[type='application/ld+json']").get_text())
+    assert json_ld["author"] == [{"@type": "Organization", "name": "Department of State"}]
+    assert json_ld["recipient"][0] == {"@type": "Organization", "name": "Embassy in France"}
+
+
+def test_translator_archive_and_credits(make_edition, tmp_path: Path) -> None:
+    site = SITE + "credits:\n  - A Foundation\n  - {name: A Partner Archive, role: sponsor}\n"
+    root = make_edition(
+        {
+            "content/documents/d.md": document(
+                translator="Jane Translator", archive="Archive of the President of the Russian Federation", source="'Fond 45, Opis 1, Delo 342'"
+            ),
+            "content/documents/e.md": document(translator="[First Translator, Second Translator]", date="1951-10-19"),
+        },
+        site=site,
+    )
+    result = build(root, tmp_path / "out")
+    assert result.diagnostics.errors == []
+    page = parse_html(tmp_path / "out/documents/d/index.html")
+    metadata = {dt.get_text(): dt.find_next_sibling("dd").get_text() for dt in page.select("dl.metadata dt")}
+    assert metadata["Archive"] == "Archive of the President of the Russian Federation"
+    assert metadata["Translator"] == "Jane Translator"
+    assert page.select_one(".site-credits").get_text() == "With the support of A Foundation; A Partner Archive."
+    assert parse_html(tmp_path / "out/index.html").select_one(".site-credits") is not None
+    other = parse_html(tmp_path / "out/documents/e/index.html")
+    assert {dt.get_text(): dt.find_next_sibling("dd").get_text() for dt in other.select("dl.metadata dt")}["Translators"] == (
+        "First Translator, Second Translator"
+    )
+    tei = (tmp_path / "out/documents/d/d.xml").read_text(encoding="utf-8")
+    assert "<funder>A Foundation</funder>" in tei and "<sponsor>A Partner Archive</sponsor>" in tei
+    assert "<resp>Translation</resp>" in tei and "<name>Jane Translator</name>" in tei
+    assert "<repository>Archive of the President of the Russian Federation</repository>" in tei
+    csl = json.loads((tmp_path / "out/documents/d/d.csl.json").read_text(encoding="utf-8"))[0]
+    assert (csl["archive"], csl["archive_location"], csl["translator"]) == (
+        "Archive of the President of the Russian Federation",
+        "Fond 45, Opis 1, Delo 342",
+        [{"literal": "Jane Translator"}],
+    )
+    edition_tei = (tmp_path / "out/edition.xml").read_text(encoding="utf-8")
+    assert "<funder>A Foundation</funder>" in edition_tei
+
+
+def test_credits_that_are_not_a_list_are_an_error_at_their_line(make_edition, tmp_path: Path) -> None:
+    root = make_edition({"content/documents/d.md": document()}, site=SITE + "credits:\n  - {name: X, role: patron}\n")
+    result = build(root, tmp_path / "out")
+    assert [d.format().splitlines()[0] for d in result.diagnostics.errors] == [
+        "site.yml:5:1: error: 'credits': a credit's role is funder or sponsor, found 'patron'"
+    ]
