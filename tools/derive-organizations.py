@@ -39,7 +39,7 @@ def organization_name(side: str) -> str | None:
     """The institution a side of a heading names ("the Embassy in France" -> "Embassy in France"), or None."""
     if not side.startswith("the ") or "(" in side or " and " in side:
         return None
-    name = side[4:].strip()
+    name = side[4:].strip().rstrip(",;:").strip()  # "the Embassy in Benghazi, Libya, to ..."
     return name if POSTS.fullmatch(name) or INSTITUTIONS.fullmatch(name) else None
 
 
@@ -109,14 +109,19 @@ def main(edition: Path) -> int:
         if (sender and not data.get("authors")) or (recipient and not data.get("recipients")):
             gained["documents"] += 1
         path.write_text(f"---\n{front}---\n{rest}", encoding="utf-8")
-    entries = []
     if any(POSTS.fullmatch(name) for name in register):
         register.setdefault(STATE[1], STATE[0])
-    for name, entry_id in sorted(register.items(), key=lambda item: item[1]):
-        entry: dict[str, str] = {"id": entry_id, "name": name}
+    # One entry per id: names that differ only in signs ("Benghazi, Libya" and "Benghazi Libya") are aliases.
+    by_id: dict[str, dict[str, str]] = {}
+    aliases: dict[str, list[str]] = {}
+    for name, entry_id in sorted(register.items(), key=lambda item: (item[1], len(item[0]), item[0])):
+        if entry_id in by_id:
+            aliases.setdefault(entry_id, []).append(name)
+            continue
+        by_id[entry_id] = {"id": entry_id, "name": name}
         if POSTS.fullmatch(name):
-            entry["part_of"] = register[STATE[1]]
-        entries.append(entry)
+            by_id[entry_id]["part_of"] = register[STATE[1]]
+    entries = [{**entry, "aliases": aliases[entry_id]} if entry_id in aliases else entry for entry_id, entry in by_id.items()]
     header = "# Derived from the documents' headings by tools/derive-organizations.py.\n"
     body = yaml.dump(entries, allow_unicode=True, sort_keys=False, width=120)
     (edition / "content/organizations.yml").write_text(header + body, encoding="utf-8")
