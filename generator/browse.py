@@ -17,7 +17,8 @@ import jinja2
 from generator import paging
 from generator.dates import MONTHS
 from generator.index import EditionIndex
-from generator.model import Document, Person, RegisterEntry
+from generator.model import AGENT_KINDS, Document, RegisterEntry
+from generator.registers import entry_href
 from generator.render import Renderer
 
 CHRONOLOGY_PAGE = "chronology/index.html"
@@ -171,7 +172,8 @@ def timeline(documents: tuple[Document, ...], years: tuple[YearGroup, ...] = ())
 
 @dataclass(frozen=True)
 class Correspondent:
-    person: Person
+    entry: RegisterEntry  # a person or an organisation
+    href: str  # its page, relative to the output root
     y: float
 
 
@@ -195,7 +197,7 @@ class Correspondence:
     recipients: tuple[Correspondent, ...]
     letters: tuple[Letter, ...]
     left_out: int = 0  # pairs of writer and recipient not drawn (see CHART_PAIRS)
-    other_writers: tuple[Person, ...] = ()  # the writers of those pairs, whose pages list all their correspondents
+    other_writers: tuple[tuple[RegisterEntry, str], ...] = ()  # the writers of those pairs (with their pages), which list all their correspondents
 
 
 ROW = 30
@@ -214,24 +216,20 @@ CHART_PAIRS = 150  # pairs drawn at most: the ones with the most documents
 def correspondence(index: EditionIndex, limit: int = CHART_PAIRS) -> Correspondence | None:
     """Authors on the left, recipients on the right, in register order, a line for each pair; of more than `limit`
     pairs, the `limit` with the most documents, and the writers of the others named (their pages list them)."""
+    agents = {entry.id: (kind, entry) for kind in AGENT_KINDS for entry in index.entries(kind)}
     every_pair = Counter(
-        (author, recipient)
-        for d in index.documents
-        for author in d.authors
-        if author in index.persons_by_id
-        for recipient in d.recipients
-        if recipient in index.persons_by_id
+        (author, recipient) for d in index.documents for author in d.authors if author in agents for recipient in d.recipients if recipient in agents
     )
     if not every_pair:
         return None
-    order = {p.id: i for i, p in enumerate(index.persons)}
+    order = {entry_id: i for i, entry_id in enumerate(sorted(agents, key=lambda a: (agents[a][1].sort_key, a)))}
     ranked = sorted(every_pair.items(), key=lambda item: (-item[1], order[item[0][0]], order[item[0][1]]))
     pairs = dict(ranked[:limit])
     others = {author for (author, _), _ in ranked[limit:]}
 
     def column(ids: set[str]) -> dict[str, Correspondent]:
         ranked = sorted(ids, key=order.__getitem__)
-        return {pid: Correspondent(index.persons_by_id[pid], ROW * (i + 0.5)) for i, pid in enumerate(ranked)}
+        return {aid: Correspondent(agents[aid][1], entry_href(agents[aid][0], aid), ROW * (i + 0.5)) for i, aid in enumerate(ranked)}
 
     authors = column({a for a, _ in pairs})
     recipients = column({r for _, r in pairs})
@@ -241,9 +239,9 @@ def correspondence(index: EditionIndex, limit: int = CHART_PAIRS) -> Corresponde
         for (a, r), count in sorted(pairs.items(), key=lambda item: (order[item[0][0]], order[item[0][1]]))
     )
     height = ROW * max(len(authors), len(recipients))
-    left_x = name_width([c.person.name for c in authors.values()])
+    left_x = name_width([c.entry.name for c in authors.values()])
     right_x = left_x + 16 + LINE_SPAN
-    width = right_x + name_width([c.person.name for c in recipients.values()])
+    width = right_x + name_width([c.entry.name for c in recipients.values()])
     return Correspondence(
         width,
         height,
@@ -253,7 +251,7 @@ def correspondence(index: EditionIndex, limit: int = CHART_PAIRS) -> Corresponde
         tuple(recipients.values()),
         letters,
         len(ranked) - len(pairs),
-        tuple(p for p in index.persons if p.id in others),
+        tuple((agents[a][1], entry_href(agents[a][0], a)) for a in sorted(others, key=order.__getitem__)),
     )
 
 
@@ -300,8 +298,12 @@ def render_browse_pages(renderer: Renderer) -> Iterator[tuple[str, str]]:
     if chart is not None:
         yield renderer.render("correspondence.html", CORRESPONDENCE_PAGE, chart=chart)
     yield from render_term_pages(renderer)
-    for kind, template, folder in (("person", "persons.html", "persons"), ("place", "places.html", "places")):
-        entries = index.persons if kind == "person" else index.places
+    for kind, template, folder in (
+        ("person", "persons.html", "persons"),
+        ("organization", "organizations.html", "organizations"),
+        ("place", "places.html", "places"),
+    ):
+        entries = index.entries(kind)
         if len(entries) > REGISTER_LIMIT:
             for number in range(1, len(letters_of(entries)) + 1):
                 yield renderer.render(template, f"{folder}/letter-{number}/index.html", entries=entries, kind=kind, letter_number=number)

@@ -217,6 +217,18 @@ class SiteConfig:
     registers: RegistersConfig = field(default_factory=RegistersConfig)
     search: SearchConfig = field(default_factory=SearchConfig)
     markdown: MarkdownConfig = field(default_factory=MarkdownConfig)
+    credits: tuple[Credit, ...] = ()
+
+
+CREDIT_ROLES = ("funder", "sponsor")  # as TEI's titleStmt names them
+
+
+@dataclass(frozen=True)
+class Credit:
+    """A funder or partner of the edition: a line on every page, and TEI's <funder> or <sponsor>."""
+
+    name: str
+    role: str = "funder"  # one of CREDIT_ROLES
 
 
 # --------------------------------------------------------------------------- validators
@@ -239,6 +251,25 @@ def text_list(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list):
         raise Invalid("expected a list of names")
     return tuple(text(item) for item in value)
+
+
+def credit_list(value: Any) -> tuple[Credit, ...]:
+    """`[Funder name, {name: Partner, role: sponsor}]`: a plain name is a funder."""
+    if not isinstance(value, list):
+        raise Invalid("expected a list, e.g. [A Foundation, {name: A Partner, role: sponsor}]")
+    credits = []
+    for item in value:
+        if isinstance(item, dict):
+            unknown = set(item) - {"name", "role"}
+            if unknown or "name" not in item:
+                raise Invalid(f"each credit is a name or a mapping with 'name' and 'role' ({' or '.join(CREDIT_ROLES)})")
+            role = text(item.get("role", "funder"))
+            if role not in CREDIT_ROLES:
+                raise Invalid(f"a credit's role is {' or '.join(CREDIT_ROLES)}, found '{role}'")
+            credits.append(Credit(text(item["name"]), role))
+        else:
+            credits.append(Credit(text(item)))
+    return tuple(credits)
 
 
 def words_list(value: Any) -> tuple[str, ...]:
@@ -323,6 +354,7 @@ SITE_OPTIONS: Mapping[str, Option] = {
     "subtitle": Option(text, "A line under the title."),
     "editors": Option(text_list, "The editors, as a list of names."),
     "publisher": Option(text, "The publishing institution, used in citations."),
+    "credits": Option(credit_list, "Funders and partners: a line on every page, and the TEI funder or sponsor."),
     "language": Option(language_tag, "The language of the edition's interface and text (a BCP 47 tag)."),
     "license": Option(text, "The licence of the edition, e.g. CC BY 4.0."),
     "base_url": Option(url, "The address where the site is published; needed only for absolute links (sitemap)."),

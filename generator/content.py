@@ -23,7 +23,7 @@ from generator.config import CONFIG_FILE, SiteConfig, read_config
 from generator.dates import DateProblem, parse_date, parse_timestamp
 from generator.diagnostics import Diagnostic, Diagnostics, Location, did_you_mean
 from generator.edition_files import LINK_OUT, Refused, TooLarge, read_regular_file, resolved_inside
-from generator.model import VERSION_ROLES, Document, Edition, Facsimile, Page, Person, Place, RegisterEntry, Term, TextVersion
+from generator.model import REGISTER_KINDS, VERSION_ROLES, Document, Edition, Facsimile, Page, RegisterEntry, TextVersion
 from generator.parallel import iter_chunks, shared
 from generator.tracking import digest
 from generator.yamlfile import YamlDocument, YamlProblem, parse_yaml
@@ -31,7 +31,7 @@ from generator.yamlfile import YamlDocument, YamlProblem, parse_yaml
 CONTENT_DIR = "content"
 DOCUMENTS_DIR = "content/documents"
 PAGES_DIR = "content/pages"
-REGISTER_FILES = {"persons": "content/persons.yml", "places": "content/places.yml", "terms": "content/terms.yml"}
+REGISTER_FILES = {kind.folder: kind.file for kind in REGISTER_KINDS}
 MAX_FILE_BYTES = 1_000_000  # a transcript is some kilobytes; a megabyte is a mistake (or an attack)
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # An id names a folder of the site and files such as `<id>.xml`: file systems allow 255 bytes to a name.
@@ -98,6 +98,11 @@ def _texts(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list):
         raise Invalid("expected a list of texts")
     return tuple(_text(item) for item in value)
+
+
+def _text_or_texts(value: Any) -> tuple[str, ...]:
+    """One name or a list of them (a translator, or several)."""
+    return _texts(value) if isinstance(value, list) else (_text(value),)
 
 
 def _slug(value: Any) -> str:
@@ -188,8 +193,11 @@ DOCUMENT_FIELDS: dict[str, Callable[[Any], Any]] = {
     "authors": _ids,
     "recipients": _ids,
     "persons": _ids,
+    "organizations": _ids,
     "places": _ids,
     "source": _text,
+    "archive": _text,
+    "translator": _text_or_texts,
     "summary": _text,
     "language": _language,
     "translation": _text,
@@ -580,22 +588,24 @@ def _coordinates(value: Any) -> tuple[float, float]:
     return (lat, lon)
 
 
-ENTRY_FIELDS: dict[str, Callable[[Any], Any]] = {
+# How each field of a register entry is read; which fields a register has is in model.REGISTER_KINDS.
+ENTRY_FIELD_READERS: dict[str, Callable[[Any], Any]] = {
     "id": _slug,
     "name": _text,
+    "term": _text,
+    "expansion": _text,
     "sort_name": _text,
     "aliases": _texts,
     "dates": _text,
     "description": _text,
     "authority": _authority,
+    "part_of": _slug,
+    "modern_name": _text,
+    "coordinates": _coordinates,
 }
-REGISTER_FIELDS: dict[str, dict[str, Callable[[Any], Any]]] = {
-    "persons": ENTRY_FIELDS,
-    "places": {**ENTRY_FIELDS, "modern_name": _text, "coordinates": _coordinates},
-    "terms": {**{k: v for k, v in ENTRY_FIELDS.items() if k not in ("name", "sort_name", "dates")}, "term": _text, "expansion": _text},
-}
-REGISTER_REQUIRED = {"persons": ("id", "name"), "places": ("id", "name"), "terms": ("id", "term", "expansion")}
-REGISTER_TYPES: dict[str, type[RegisterEntry]] = {"persons": Person, "places": Place, "terms": Term}
+REGISTER_FIELDS = {kind.folder: {name: ENTRY_FIELD_READERS[name] for name in kind.fields} for kind in REGISTER_KINDS}
+REGISTER_REQUIRED = {kind.folder: kind.required for kind in REGISTER_KINDS}
+REGISTER_TYPES = {kind.folder: kind.model for kind in REGISTER_KINDS}
 
 
 # One entry of a register as read: the entry (None when it is not valid), where it starts, where its id stands, and
@@ -876,6 +886,7 @@ def read_edition(root: Path, diagnostics: Diagnostics, memo: ParseMemo | None = 
 
     documents = read_documents(root, diagnostics, memo, jobs, meanwhile=read_registers)  # (which always runs it)
     diagnostics.extend(register_problems.items)
+    _check_ids_across_registers(registers, diagnostics)
     pages = [
         page
         for file in _markdown_files(root, PAGES_DIR, diagnostics)
@@ -891,11 +902,35 @@ def read_edition(root: Path, diagnostics: Diagnostics, memo: ParseMemo | None = 
     return Edition(
         config=config,
         documents=tuple(sorted(documents, key=lambda d: (d.date.sort_key, d.id))),
-        persons=tuple(registers["persons"]),  # type: ignore[arg-type]
-        places=tuple(registers["places"]),  # type: ignore[arg-type]
-        terms=tuple(registers["terms"]),  # type: ignore[arg-type]
         pages=tuple(sorted(pages, key=lambda p: (p.order, p.title.casefold(), p.id))),
+        **{folder: tuple(entries) for folder, entries in registers.items()},  # type: ignore[arg-type]
     )
+
+
+def _check_ids_across_registers(registers: Mapping[str, list[RegisterEntry]], diagnostics: Diagnostics) -> None:
+    """Authors and recipients name persons and organisations by id alone: an id in both registers is an error at the later.
+
+    (Places and terms have ids of their own kind: a place may share a person's id.)"""
+    first: dict[str, RegisterEntry] = {entry.id: entry for entry in registers.get("persons", ())}
+    for entry in registers.get("organizations", ()):
+        earlier = first.get(entry.id)
+        if earlier is not None:
+            diagnostics.error(
+                "duplicate-id",
+                f"the id '{entry.id}' is also a person's, at {earlier.location}; an author or recipient '{entry.id}' would be either",
+                entry.location,
+                "give the organisation or the person another id",
+            )
+    organizations = {entry.id for entry in registers.get("organizations", ())}
+    for entry in registers.get("organizations", ()):
+        part_of = getattr(entry, "part_of", None)
+        if part_of is not None and part_of not in organizations:
+            diagnostics.error(
+                "unknown-organization",
+                f"'{part_of}' in 'part_of' of '{entry.id}' is not in content/organizations.yml{did_you_mean(part_of, organizations)}",
+                entry.location,
+                f"add an entry with 'id: {part_of}' to content/organizations.yml, or correct the id",
+            )
 
 
 def read_documents(
@@ -982,6 +1017,7 @@ RESERVED_PAGE_IDS = frozenset(
     {
         "documents",
         "persons",
+        "organizations",
         "places",
         "terms",
         "assets",

@@ -43,6 +43,7 @@ THEME_WORDS = (
     N_("From"),
     N_("To"),
     N_("Person"),
+    N_("Organisation"),
     N_("Subjects"),
     N_("Collections"),
     N_("Markdown source"),

@@ -8,13 +8,13 @@ ids that no register holds.
 from __future__ import annotations
 
 import operator
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from generator.diagnostics import Diagnostics, Location, did_you_mean
-from generator.model import Document, Edition, Person, Place, RegisterEntry, Term
-from generator.registers import Correspondent, Mention, correspondents, surface_counts
+from generator.model import AGENT_KINDS, KIND_BY_NAME, REGISTER_KINDS, Document, Edition, Organization, Person, Place, RegisterEntry, Term
+from generator.registers import Mention, entry_href
 
 ROLE_ORDER = ("author", "recipient", "mentioned")
 DocumentLink = tuple[str, "str | None", int, int]  # a doc: link in a text: the document's id, a footnote, line, col
@@ -35,6 +35,49 @@ class Appearance:
 
 
 @dataclass(frozen=True)
+class Correspondent:
+    entry: RegisterEntry  # a person or an organisation
+    kind: str  # "person" or "organization"
+    wrote_to: int  # documents from the entry whose page this is, to this correspondent
+    received_from: int  # documents from this correspondent to the entry
+
+    @property
+    def href(self) -> str:
+        """The correspondent's page, relative to the output root."""
+        return entry_href(self.kind, self.entry.id)
+
+
+def correspondents(documents: Iterable[Document], agents_by_id: Mapping[str, tuple[str, RegisterEntry]]) -> dict[str, tuple[Correspondent, ...]]:
+    """For each person or organisation (`agents_by_id`: id -> kind, entry), who wrote to them and to whom they wrote,
+    with counts, by sort name."""
+    sent: Counter[tuple[str, str]] = Counter()
+    for document in documents:
+        for author in dict.fromkeys(document.authors):
+            for recipient in dict.fromkeys(document.recipients):
+                if author != recipient and author in agents_by_id and recipient in agents_by_id:
+                    sent[(author, recipient)] += 1
+    pairs: dict[str, set[str]] = defaultdict(set)
+    for author, recipient in sent:
+        pairs[author].add(recipient)
+        pairs[recipient].add(author)
+    return {
+        agent_id: tuple(
+            Correspondent(agents_by_id[other][1], agents_by_id[other][0], sent[(agent_id, other)], sent[(other, agent_id)])
+            for other in sorted(others, key=lambda o: (agents_by_id[o][1].sort_key, o))
+        )
+        for agent_id, others in sorted(pairs.items())
+    }
+
+
+def surface_counts(mentions: Iterable[Mention]) -> dict[str, Counter[str]]:
+    """For each "kind:id", how often each surface form occurs."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for mention in mentions:
+        counts[f"{mention.kind}:{mention.id}"][mention.surface] += 1
+    return counts
+
+
+@dataclass(frozen=True)
 class EditionIndex:
     documents: tuple[Document, ...]  # in date order
     documents_by_id: Mapping[str, Document]
@@ -47,7 +90,7 @@ class EditionIndex:
     places_by_id: Mapping[str, Place]
     terms_by_id: Mapping[str, Term]
     appearances: Mapping[str, tuple[Appearance, ...]] = field(default_factory=dict)  # "person:stalin" -> ...
-    correspondents: Mapping[str, tuple[Correspondent, ...]] = field(default_factory=dict)  # person id -> ...
+    correspondents: Mapping[str, tuple[Correspondent, ...]] = field(default_factory=dict)  # person or organisation id -> ...
     # document id -> kind -> the entries in it (by sort name) with their roles there, for the side panel
     in_document: Mapping[str, Mapping[str, tuple[tuple[RegisterEntry, tuple[str, ...]], ...]]] = field(default_factory=dict)
     # document id -> documents, in date order: related by the editor (either way), citing it with doc: links,
@@ -55,6 +98,29 @@ class EditionIndex:
     related: Mapping[str, tuple[Document, ...]] = field(default_factory=dict)
     cited_in: Mapping[str, tuple[Document, ...]] = field(default_factory=dict)
     see_also: Mapping[str, tuple[Document, ...]] = field(default_factory=dict)
+    organizations: tuple[Organization, ...] = ()  # in sort-name order
+    organizations_by_id: Mapping[str, Organization] = field(default_factory=dict)
+
+    def entries(self, kind: str) -> tuple[RegisterEntry, ...]:
+        """The entries of one register kind, by sort name."""
+        entries: tuple[RegisterEntry, ...] = getattr(self, KIND_BY_NAME[kind].folder)
+        return entries
+
+    def agent(self, entry_id: str) -> tuple[str, RegisterEntry] | None:
+        """The person or organisation an author or recipient id names, with its kind; None for an unknown id."""
+        person = self.persons_by_id.get(entry_id)
+        if person is not None:
+            return "person", person
+        organization = self.organizations_by_id.get(entry_id)
+        return ("organization", organization) if organization is not None else None
+
+    def agents(self, entry_ids: Iterable[str]) -> list[tuple[str, RegisterEntry]]:
+        """The known persons and organisations of `entry_ids` (authors, recipients), each once, in order."""
+        return [found for entry_id in dict.fromkeys(entry_ids) if (found := self.agent(entry_id)) is not None]
+
+    def sub_organizations(self, organization_id: str) -> tuple[Organization, ...]:
+        """The organisations whose `part_of` is this one, by sort name."""
+        return tuple(o for o in self.organizations if o.part_of == organization_id)
 
     def related_to(self, document_id: str) -> tuple[Document, ...]:
         return self.related.get(document_id, ())
@@ -76,8 +142,8 @@ class EditionIndex:
                 grouped[role].append(appearance)
         return [(role, tuple(group)) for role, group in grouped.items() if group]
 
-    def correspondents_of(self, person_id: str) -> tuple[Correspondent, ...]:
-        return self.correspondents.get(person_id, ())
+    def correspondents_of(self, entry_id: str) -> tuple[Correspondent, ...]:
+        return self.correspondents.get(entry_id, ())
 
     def spellings_of(self, kind: str, entry_id: str) -> list[tuple[str, int]]:
         """The forms under which the edition's texts name the entry, most frequent first."""
@@ -102,10 +168,12 @@ def _sorted_entries(entries: Iterable[RegisterEntry]) -> list[RegisterEntry]:
 
 
 InDocument = tuple[tuple[RegisterEntry, tuple[str, ...]], ...]  # a document's entries of one kind, with their roles there
+AGENT = "person or organization"  # the kind of the front matter's authors and recipients: either register
 FRONT_MATTER_ROLES = (
-    ("authors", "person", "author"),
-    ("recipients", "person", "recipient"),
+    ("authors", AGENT, "author"),
+    ("recipients", AGENT, "recipient"),
     ("persons", "person", "mentioned"),
+    ("organizations", "organization", "mentioned"),
     ("places", "place", "mentioned"),
 )
 
@@ -128,7 +196,7 @@ class IndexParts:
     documents: Mapping[str, DocumentPart]  # by document id
     appearances: Mapping[str, tuple[Appearance, ...]]
     letters: list[tuple[tuple[str, ...], tuple[str, ...]]]  # each document's authors and recipients, in date order
-    registers: tuple[tuple[RegisterEntry, ...], ...]  # the persons, places and terms, as read
+    registers: tuple[tuple[RegisterEntry, ...], ...]  # every register's entries, as read (model.REGISTER_KINDS)
     sorted_registers: tuple[tuple[RegisterEntry, ...], ...]  # the same, by sort name
     correspondents: Mapping[str, tuple[Correspondent, ...]]
 
@@ -147,13 +215,10 @@ def index_with_parts(
     """The index, and its parts for the next build: a document's part is reused while the document, its mentions
     (the very objects the parse and annotation memories hand back) and the entries it names are the ones it was made from."""
     documents = edition.documents
-    persons_by_id = {p.id: p for p in edition.persons}
-    places_by_id = {p.id: p for p in edition.places}
-    terms_by_id = {t.id: t for t in edition.terms}
-    registers: dict[str, Mapping[str, RegisterEntry]] = {"person": persons_by_id, "place": places_by_id, "term": terms_by_id}
+    registers: dict[str, Mapping[str, RegisterEntry]] = {kind.name: {e.id: e for e in edition.entries(kind.name)} for kind in REGISTER_KINDS}
     mentions = mentions or {}
     kept_parts = earlier.documents if earlier is not None else {}
-    read = (edition.persons, edition.places, edition.terms)
+    read = edition.registers
     same_entries = earlier is not None and same_registers(read, earlier.registers)
     parts: dict[str, DocumentPart] = {}
     fresh: list[DocumentPart] = []  # parts whose appearances are new
@@ -187,26 +252,30 @@ def index_with_parts(
     if earlier is not None and same_entries and earlier.letters == letters:
         correspondents_now = earlier.correspondents  # who wrote to whom, among the very same persons
     else:
-        correspondents_now = correspondents(documents, persons_by_id)
-    persons, places, terms = earlier.sorted_registers if earlier is not None and same_entries else (tuple(_sorted_entries(r)) for r in read)
+        agents = {entry_id: (kind, entry) for kind in reversed(AGENT_KINDS) for entry_id, entry in registers[kind].items()}  # a person first
+        correspondents_now = correspondents(documents, agents)
+    sorted_registers = earlier.sorted_registers if earlier is not None and same_entries else tuple(tuple(_sorted_entries(r)) for r in read)
+    by_folder = {kind.folder: entries for kind, entries in zip(REGISTER_KINDS, sorted_registers, strict=True)}
     ids = [d.id for d in documents]
     index = EditionIndex(
         documents=documents,
         documents_by_id=dict(zip(ids, documents, strict=True)),
         previous=dict(zip(ids, (None, *documents), strict=False)),  # (zip stops at the last id)
         next=dict(zip(ids, (*documents[1:], None), strict=False)),
-        persons=persons,  # type: ignore[arg-type]
-        places=places,  # type: ignore[arg-type]
-        terms=terms,  # type: ignore[arg-type]
-        persons_by_id=persons_by_id,
-        places_by_id=places_by_id,
-        terms_by_id=terms_by_id,
+        persons_by_id=registers["person"],  # type: ignore[arg-type]
+        places_by_id=registers["place"],  # type: ignore[arg-type]
+        terms_by_id=registers["term"],  # type: ignore[arg-type]
+        organizations_by_id=registers["organization"],  # type: ignore[arg-type]
         appearances=appearances,
         correspondents=correspondents_now,
         in_document={document_id: part.entries for document_id, part in parts.items() if part.entries},
+        persons=by_folder["persons"],  # type: ignore[arg-type]
+        places=by_folder["places"],  # type: ignore[arg-type]
+        terms=by_folder["terms"],  # type: ignore[arg-type]
+        organizations=by_folder["organizations"],  # type: ignore[arg-type]
         **document_relations(documents, appearances, links or {}, diagnostics),
     )
-    return index, IndexParts(parts, appearances, letters, read, (persons, places, terms), correspondents_now)
+    return index, IndexParts(parts, appearances, letters, read, sorted_registers, correspondents_now)
 
 
 def same_registers(now: Sequence[Sequence[RegisterEntry]], then: Sequence[Sequence[RegisterEntry]]) -> bool:
@@ -218,7 +287,7 @@ def index_sources(index: EditionIndex) -> tuple[object, ...]:
     """The parts of the index every other part is computed from (see index_with_parts): the documents and
     the registers as loaded, and the appearances, which hold all the index takes from the texts.
     Equal sources make an equal index; keep this in step with index_with_parts."""
-    return index.documents, index.persons, index.places, index.terms, index.appearances, index.cited_in
+    return index.documents, index.persons, index.places, index.terms, index.organizations, index.appearances, index.cited_in
 
 
 def _chronological(document: Document) -> tuple[object, str]:
@@ -239,13 +308,16 @@ def _document_part(
 ) -> DocumentPart:
     roles: dict[str, set[str]] = defaultdict(set)
     complete = True
-    for field_name, kind, role in FRONT_MATTER_ROLES:
-        known = registers[kind]
+    for field_name, field_kind, role in FRONT_MATTER_ROLES:
         for entry_id in getattr(document, field_name):
-            if entry_id not in known:
-                register = "content/persons.yml" if kind == "person" else "content/places.yml"
+            kind = _kind_of(field_kind, entry_id, registers)
+            if kind is None:
+                # (an edition without organisations is told of its persons register alone)
+                kinds = tuple(k for k in AGENT_KINDS if k == "person" or registers[k]) if field_kind == AGENT else (field_kind,)
+                register = " or ".join(KIND_BY_NAME[k].file for k in kinds)
+                known = [known_id for k in kinds for known_id in registers[k]]
                 diagnostics.error(
-                    "unknown-" + kind,
+                    "unknown-" + ("person" if field_kind == AGENT else field_kind),
                     f"'{entry_id}' in '{field_name}' is not in {register}{did_you_mean(entry_id, known)}",
                     document.location_of(field_name),
                     f"add an entry with 'id: {entry_id}' to {register}, or correct the id",
@@ -272,6 +344,14 @@ def _document_part(
             )
         )
     return DocumentPart(document, found, tuple(appearances), _entries_named(appearances, registers), complete)
+
+
+def _kind_of(field_kind: str, entry_id: str, registers: Mapping[str, Mapping[str, RegisterEntry]]) -> str | None:
+    """The register kind that holds `entry_id` for a front-matter field of `field_kind`; None when none does."""
+    for kind in AGENT_KINDS if field_kind == AGENT else (field_kind,):
+        if entry_id in registers[kind]:
+            return kind
+    return None
 
 
 def _entries_named(appearances: Iterable[tuple[str, Appearance]], registers: Mapping[str, Mapping[str, RegisterEntry]]) -> dict[str, InDocument]:

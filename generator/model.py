@@ -27,8 +27,11 @@ class Document:
     authors: tuple[str, ...] = ()
     recipients: tuple[str, ...] = ()
     persons: tuple[str, ...] = ()
+    organizations: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     source: str | None = None
+    archive: str | None = None  # the holding archive's name, beside the archival reference in `source`
+    translator: tuple[str, ...] = ()
     summary: str | None = None
     language: str | None = None
     translation: str | None = None
@@ -113,6 +116,13 @@ class Person(RegisterEntry):
 
 
 @dataclass(frozen=True)
+class Organization(RegisterEntry):
+    """A ministry, an embassy, a party: authors, recipients and names in the text may be institutions."""
+
+    part_of: str | None = None  # the id of the organisation it belongs to (an embassy of a ministry)
+
+
+@dataclass(frozen=True)
 class Place(RegisterEntry):
     modern_name: str | None = None
     coordinates: tuple[float, float] | None = None
@@ -123,6 +133,36 @@ class Term(RegisterEntry):
     """An abbreviation or term: `name` is the term as written, `expansion` what it stands for."""
 
     expansion: str = ""
+
+
+@dataclass(frozen=True)
+class RegisterKind:
+    """One register: what its entries are, where they are read from and published, how a text links to them."""
+
+    name: str  # "person": as mentions, messages and appearance keys ("person:stalin") name the kind
+    folder: str  # "persons": the entries' pages in the site, and the Edition's and the index's field for them
+    scheme: str  # "person": the link scheme of [name](person:id)
+    model: type[RegisterEntry]
+    fields: tuple[str, ...]  # the fields an entry may have in the register file
+    required: tuple[str, ...]
+    plurals: bool = False  # whether a name with a plural ending is the name ("Deptels", "the Politburos"): -s, -es
+
+    @property
+    def file(self) -> str:
+        return f"content/{self.folder}.yml"
+
+
+ENTRY_FIELDS = ("id", "name", "sort_name", "aliases", "dates", "description", "authority")
+# In the matcher's order: a name two entries share is reported with the first kind's entry first.
+REGISTER_KINDS = (
+    RegisterKind("person", "persons", "person", Person, ENTRY_FIELDS, ("id", "name")),
+    RegisterKind("organization", "organizations", "org", Organization, (*ENTRY_FIELDS, "part_of"), ("id", "name"), plurals=True),
+    RegisterKind("place", "places", "place", Place, (*ENTRY_FIELDS, "modern_name", "coordinates"), ("id", "name")),
+    RegisterKind("term", "terms", "term", Term, ("id", "term", "expansion", "aliases", "description", "authority"), ("id", "term", "expansion"), plurals=True),
+)
+KIND_BY_NAME = {kind.name: kind for kind in REGISTER_KINDS}
+KIND_BY_SCHEME = {kind.scheme: kind for kind in REGISTER_KINDS}
+AGENT_KINDS = ("person", "organization")  # the kinds whose ids authors and recipients may name
 
 
 @dataclass(frozen=True)
@@ -143,3 +183,14 @@ class Edition:
     places: tuple[Place, ...] = ()
     terms: tuple[Term, ...] = ()
     pages: tuple[Page, ...] = ()
+    organizations: tuple[Organization, ...] = ()
+
+    def entries(self, kind: str) -> tuple[RegisterEntry, ...]:
+        """The entries of one register kind ("person", "organization", ...), as read."""
+        entries: tuple[RegisterEntry, ...] = getattr(self, KIND_BY_NAME[kind].folder)
+        return entries
+
+    @property
+    def registers(self) -> tuple[tuple[RegisterEntry, ...], ...]:
+        """Every register's entries, in the order of REGISTER_KINDS."""
+        return tuple(self.entries(kind.name) for kind in REGISTER_KINDS)

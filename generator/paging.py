@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from generator.index import EditionIndex
-from generator.model import Document, Person
+from generator.model import Document, Organization, Person
 
 LIST_PAGE = 200  # documents on one page of a long list
 LIST_LIMIT = 500  # a list of up to this many documents stays one page
@@ -94,3 +94,9 @@ def persons_in(index: EditionIndex, documents: Sequence[Document]) -> list[Perso
     """The persons of the register that the documents name (as authors, recipients or in the text), in register order."""
     named = {person for d in documents for field in (d.authors, d.recipients, d.persons) for person in field}
     return [person for person in index.persons if person.id in named]
+
+
+def organizations_in(index: EditionIndex, documents: Sequence[Document]) -> list[Organization]:
+    """The organisations of the register that the documents name (as authors, recipients or in the text), in register order."""
+    named = {entry_id for d in documents for field in (d.authors, d.recipients, d.organizations) for entry_id in field}
+    return [organization for organization in index.organizations if organization.id in named]

@@ -5,7 +5,7 @@ automaton (pyahocorasick), built once per build, so that finding names costs one
 text whatever the size of the registers. A name or alias that two entries share is reported
 and left out of the automaton: the editor links it explicitly; so is a form of one letter ("U",
 "C."), which would match every initial and every "U.S.". A match stands as a whole token: never
-inside a dotted abbreviation or a run of initials. A term's plural (`-s`, `-es`) is the term.
+inside a dotted abbreviation or a run of initials. A term's or an organisation's plural (`-s`, `-es`) is the entry.
 `registers.not_names` are blockers in the same automaton: text they cover is never linked nor
 flagged. `find_near_misses` uses RapidFuzz to point at runs of capitalised words that are almost,
 but not quite, a registered name, leaving ordinary English words (wordfreq's common words) alone.
@@ -18,29 +18,27 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
 import ahocorasick
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from generator.diagnostics import Diagnostic, Location, Severity, did_you_mean
-from generator.jsondata import EncodedRecords, record_line, records_json
-from generator.model import Document, Edition, Person, Place, RegisterEntry, Term
+from generator.model import KIND_BY_SCHEME, REGISTER_KINDS, Edition, RegisterEntry, Term
 
-if TYPE_CHECKING:
-    from generator.index import EditionIndex
-
-KINDS = ("person", "place", "term")
-REGISTER_FILES = {"person": "content/persons.yml", "place": "content/places.yml", "term": "content/terms.yml"}
-FOLDERS = {"person": "persons", "place": "places", "term": "terms"}
+KINDS = tuple(kind.name for kind in REGISTER_KINDS)
+REGISTER_FILES = {kind.name: kind.file for kind in REGISTER_KINDS}
+FOLDERS = {kind.name: kind.folder for kind in REGISTER_KINDS}
+KIND_OF_SCHEME = {scheme: kind.name for scheme, kind in KIND_BY_SCHEME.items()}  # "org" -> "organization"
+SCHEMES = {kind.name: kind.scheme for kind in REGISTER_KINDS}
+PLURAL_KINDS = frozenset(kind.name for kind in REGISTER_KINDS if kind.plurals)
 
 
 @dataclass(frozen=True)
 class Mention:
     """One place where the text names a register entry."""
 
-    kind: str  # "person", "place" or "term"
+    kind: str  # "person", "organization", "place" or "term"
     id: str
     surface: str  # the words as they stand in the text
     line: int
@@ -190,7 +188,7 @@ class NameMatcher:
             if start > 0 and _is_word_char(text[start - 1]) and _is_word_char(text[start]):
                 continue
             if end < len(text) and _is_word_char(text[end]) and _is_word_char(text[end - 1]):
-                if kind != "term":
+                if kind not in PLURAL_KINDS:
                     continue
                 end = _plural_end(text, end)  # "Deptels" is the term "Deptel"
                 if end < 0:
@@ -261,7 +259,7 @@ class NameMatcher:
 def build_matcher(edition: Edition) -> tuple[NameMatcher, list[Diagnostic]]:
     """The build's one matcher, a warning for each name that two entries share and for each entry with one-letter forms."""
     matcher = NameMatcher(
-        {"person": edition.persons, "place": edition.places, "term": edition.terms},
+        {kind: edition.entries(kind) for kind in KINDS},
         case_sensitive=edition.config.registers.case_sensitive,
         not_names=edition.config.registers.not_names,
     )
@@ -276,7 +274,7 @@ def build_matcher(edition: Edition) -> tuple[NameMatcher, list[Diagnostic]]:
                 "ambiguous-name",
                 f"'{name}' is a name of {named}; it is never linked automatically",
                 entries[-1].location,
-                f"link each mention explicitly, e.g. [{name}]({owners[0][0]}:{owners[0][1]}), or remove the name from one entry",
+                f"link each mention explicitly, e.g. [{name}]({SCHEMES[owners[0][0]]}:{owners[0][1]}), or remove the name from one entry",
             )
         )
     for (kind, entry_id), forms in matcher.one_letter.items():
@@ -288,7 +286,7 @@ def build_matcher(edition: Edition) -> tuple[NameMatcher, list[Diagnostic]]:
                 f"{quoted} of {kind} '{entry_id}' {'has' if len(forms) == 1 else 'have'} one letter: "
                 f"{'it is' if len(forms) == 1 else 'they are'} linked only where the text links {'it' if len(forms) == 1 else 'them'} explicitly",
                 matcher.entries[(kind, entry_id)].location,
-                f"where the text means this {kind}, link it explicitly, e.g. [{forms[0]}]({kind}:{entry_id})",
+                f"where the text means this {kind}, link it explicitly, e.g. [{forms[0]}]({SCHEMES[kind]}:{entry_id})",
             )
         )
     return matcher, diagnostics
@@ -420,82 +418,7 @@ def _near_misses_in(candidate: str, matcher: NameMatcher, covered: set[int]) -> 
 # --------------------------------------------------------------------------- what the index keeps
 
 
-@dataclass(frozen=True)
-class Correspondent:
-    person: Person
-    wrote_to: int  # documents from the person whose page this is, to this correspondent
-    received_from: int  # documents from this correspondent to the person
-
-
-def correspondents(documents: Iterable[Document], persons_by_id: Mapping[str, Person]) -> dict[str, tuple[Correspondent, ...]]:
-    """For each person, who wrote to them and to whom they wrote, with counts, by sort name."""
-    sent: Counter[tuple[str, str]] = Counter()
-    for document in documents:
-        for author in dict.fromkeys(document.authors):
-            for recipient in dict.fromkeys(document.recipients):
-                if author != recipient and author in persons_by_id and recipient in persons_by_id:
-                    sent[(author, recipient)] += 1
-    pairs: dict[str, set[str]] = defaultdict(set)
-    for author, recipient in sent:
-        pairs[author].add(recipient)
-        pairs[recipient].add(author)
-    return {
-        person_id: tuple(
-            Correspondent(persons_by_id[other], sent[(person_id, other)], sent[(other, person_id)])
-            for other in sorted(others, key=lambda o: (persons_by_id[o].sort_key, o))
-        )
-        for person_id, others in sorted(pairs.items())
-    }
-
-
 def automatic_match_counts(texts: Iterable[Iterable[Mention]]) -> list[tuple[str, str, str, int]]:
     """(form as it stands, kind, id, count) of every name found without an explicit link, most frequent first."""
     counts = Counter((m.surface, m.kind, m.id) for mentions in texts for m in mentions if not m.explicit)
     return [(surface, kind, entry_id, count) for (surface, kind, entry_id), count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
-
-
-def surface_counts(mentions: Iterable[Mention]) -> dict[str, Counter[str]]:
-    """For each "kind:id", how often each surface form occurs."""
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for mention in mentions:
-        counts[f"{mention.kind}:{mention.id}"][mention.surface] += 1
-    return counts
-
-
-# --------------------------------------------------------------------------- the registers as data
-
-
-def registers_json(index: EditionIndex, kind: str) -> str:
-    """`persons.json` or `places.json`: every entry with the documents it appears in (sorted keys, stable order)."""
-    entries = index.persons if kind == "person" else index.places if kind == "place" else index.terms
-    lines: list[str] = []  # each record encoded as soon as it is made: all of them at once, as dicts, added 10 MiB to a build's peak
-    for entry in entries:
-        record: dict[str, Any] = {
-            "id": entry.id,
-            "name": entry.name,
-            "sort_name": entry.sort_name or entry.name,
-            "aliases": list(entry.aliases),
-            "dates": entry.dates,
-            "description": entry.description,
-            "authority": dict(entry.authority),
-            "url": entry_href(kind, entry.id),
-            "documents": [
-                {
-                    "id": a.document.id,
-                    "title": a.document.title,
-                    "date": a.document.date.iso,
-                    "roles": list(a.roles),
-                    "mentions": a.mentions,
-                    "surfaces": dict(a.surfaces),
-                    "url": f"documents/{a.document.id}/index.html",
-                }
-                for a in index.appearances_of(kind, entry.id)
-            ],
-        }
-        if isinstance(entry, Place):
-            record["modern_name"] = entry.modern_name
-            record["coordinates"] = list(entry.coordinates) if entry.coordinates else None
-        if isinstance(entry, Term):
-            record["expansion"] = entry.expansion
-        lines.append(record_line(record, sort_keys=True))
-    return records_json(EncodedRecords(lines), sort_keys=True)

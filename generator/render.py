@@ -31,7 +31,7 @@ from generator.diagnostics import Diagnostic, Diagnostics, Location, Severity
 from generator.edition_files import Refused, is_inside, resolved_inside
 from generator.i18n import ROLE_NAMES, TextTranslations, format_partial_date, language_name, load_translations, translation_as_text
 from generator.index import EditionIndex
-from generator.model import Document, Edition, RegisterEntry
+from generator.model import KIND_BY_NAME, REGISTER_KINDS, Document, Edition, RegisterEntry
 from generator.registers import entry_href
 from generator.tracking import ReadLog, body_read, digest
 
@@ -483,8 +483,7 @@ def document_path(document_id: str) -> str:
 
 
 def entry_path(kind: str, entry_id: str) -> str:
-    folder = {"person": "persons", "place": "places", "term": "terms"}[kind]
-    return f"{folder}/{entry_id}/index.html"
+    return f"{KIND_BY_NAME[kind].folder}/{entry_id}/index.html"
 
 
 def render_document_page(
@@ -527,9 +526,7 @@ def render_apparatus_pages(
     The overview also reviews the names found automatically (`automatic_match_counts` of the texts' mentions); past
     APPARATUS_ROWS of them, on pages of their own (apparatus/found-names/index.html, ...: a type is lowercase letters)."""
     edition = renderer.context.edition
-    entries = {
-        (kind, entry.id): entry for kind, register in (("person", edition.persons), ("place", edition.places), ("term", edition.terms)) for entry in register
-    }
+    entries = {(kind.name, entry.id): entry for kind in REGISTER_KINDS for entry in edition.entries(kind.name)}
     found = [
         FoundName(surface, kind, entry_id, entries[(kind, entry_id)].name, entry_href(kind, entry_id), count)
         for surface, kind, entry_id, count in found_names
@@ -592,6 +589,10 @@ def render_register_pages(renderer: Renderer, page_html: Mapping[str, str], intr
     yield renderer.render("persons.html", "persons/index.html", entries=index.persons, kind="person")
     for person in index.persons:
         yield from render_entry_pages(renderer, "person", person)
+    if index.organizations:
+        yield renderer.render("organizations.html", "organizations/index.html", entries=index.organizations, kind="organization")
+        for organization in index.organizations:
+            yield from render_entry_pages(renderer, "organization", organization)
     if index.places:
         yield renderer.render("places.html", "places/index.html", entries=index.places, kind="place")
         for place in index.places:
@@ -620,6 +621,7 @@ def render_home_pages(renderer: Renderer, introduction_html: str) -> Iterator[tu
             page=None,
             months=(),
             filter_persons=paging.persons_in(renderer.context.index, documents),
+            filter_organizations=paging.organizations_in(renderer.context.index, documents),
         )
         return
     pages = paging.list_pages(documents, "index.html", "list")
@@ -634,6 +636,7 @@ def render_home_pages(renderer: Renderer, introduction_html: str) -> Iterator[tu
             page=page,
             months=months,
             filter_persons=paging.persons_in(renderer.context.index, page.documents),
+            filter_organizations=paging.organizations_in(renderer.context.index, page.documents),
         )
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from generator.config import SearchConfig
 from generator.index import EditionIndex
+from generator.model import AGENT_KINDS
 from generator.parallel import end_with_parent
 from generator.render import Renderer
 
@@ -129,17 +130,18 @@ def search_facets(index: EditionIndex) -> tuple[Facet, ...]:
     """The filters the document pages declare (see search-data.html), with their values sorted."""
     documents = index.documents
 
-    def names(*fields: str) -> tuple[str, ...]:
+    def names(*fields: str, kinds: tuple[str, ...] = ("person",)) -> tuple[str, ...]:
         ids = {entry_id for d in documents for field in fields for entry_id in getattr(d, field)}
-        return tuple(p.name for p in index.persons if p.id in ids)  # register (sort-name) order
+        return tuple(e.name for kind in kinds for e in index.entries(kind) if e.id in ids)  # register (sort-name) order
 
     facets = (
         Facet("type", "Type", tuple(sorted({d.type for d in documents if d.type}, key=str.casefold))),
         Facet("year", "Year", tuple(sorted({str(d.date.year) for d in documents}))),
         # The months, when every document is of one year (values 1958-03, named by the template).
         Facet("month", "Month", tuple(sorted({d.date.iso[:7] for d in documents if d.date.month})) if len({d.date.year for d in documents}) == 1 else ()),
-        Facet("author", "From", names("authors")),
-        Facet("recipient", "To", names("recipients")),
+        Facet("author", "From", names("authors", kinds=AGENT_KINDS)),
+        Facet("recipient", "To", names("recipients", kinds=AGENT_KINDS)),
         Facet("person", "Person", names("authors", "recipients", "persons")),
+        Facet("organization", "Organisation", names("authors", "recipients", "organizations", kinds=("organization",))),
     )
     return tuple(f for f in facets if f.values)

@@ -19,7 +19,8 @@ def test_unknown_key_is_an_error_with_line_and_suggestion() -> None:
     parse_config("title: T\nsubtitel: x\n", diagnostics)
     assert messages(diagnostics) == [
         "site.yml:2:1: error: unknown setting 'subtitel' in site.yml; did you mean 'subtitle'?\n    hint: known settings: "
-        "title, subtitle, editors, publisher, language, license, base_url, published, output, theme, introduction, apparatus, registers, search, markdown"
+        "title, subtitle, editors, publisher, credits, "
+        "language, license, base_url, published, output, theme, introduction, apparatus, registers, search, markdown"
     ]
 
 

@@ -676,7 +676,7 @@ def test_markdown_source_builds_into_the_same_document(sample_site: Path, tmp_pa
     copy = tmp_path / "copy"
     (copy / "content/documents").mkdir(parents=True)
     (copy / "site.yml").write_text((REPO_ROOT / "site.yml").read_text(encoding="utf-8"), encoding="utf-8")
-    for name in ("persons.yml", "places.yml"):
+    for name in ("persons.yml", "organizations.yml", "places.yml"):
         (copy / "content" / name).write_text((REPO_ROOT / "content" / name).read_text(encoding="utf-8"), encoding="utf-8")
     (copy / "content/documents/renamed.md").write_text(source, encoding="utf-8")
     result = build(copy, BuildOptions(tmp_path / "out"))

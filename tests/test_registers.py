@@ -115,7 +115,7 @@ def test_sample_mentions_have_tooltips_described_by_the_side_panel(sample_site: 
     terms = {term.get_text(): term["data-tooltip"] for term in soup.select("#transcript-text a.mention-term")}
     assert terms["Cde."].startswith("Cde.: Comrade")
     headings = [h.get_text() for h in soup.select("aside h3")]
-    assert headings == ["Persons", "Places", "Abbreviations and terms"]
+    assert headings == ["Persons", "Organisations", "Places", "Abbreviations and terms"]
 
 
 # --------------------------------------------------------------------------- matching
@@ -189,7 +189,7 @@ def test_a_misspelt_register_in_a_link_is_a_warning(make_edition, tmp_path: Path
     assert messages == [
         "content/documents/a.md:5:58: warning: the link target 'persons:stalin' is not allowed, so the link is dropped "
         "and only its text is kept; did you mean 'person:stalin'?\n"
-        "    hint: link to http:, https:, mailto:, person:, place:, term: or doc:, a relative path or a #fragment"
+        "    hint: link to http:, https:, mailto:, person:, org:, place:, term: or doc:, a relative path or a #fragment"
     ]
     # The dropped link's text is plain text again, where the name is found like any other.
     assert mentions(tmp_path / "out/documents/a/index.html") == [("Stalin", "person:stalin"), ("Stalin", "person:stalin")]

@@ -21,6 +21,7 @@ from markupsafe import Markup
 from generator.config import SiteConfig
 from generator.dates import build_time
 from generator.exports import citation, data, feeds, tei
+from generator.exports.registers import registers_json
 from generator.exports.text import TextExports, document_texts
 from generator.facsimiles import facsimile_url
 from generator.index import EditionIndex
@@ -28,7 +29,6 @@ from generator.markup import create_parser
 from generator.model import Document
 from generator.output import Written, place
 from generator.parallel import iter_chunks, shared
-from generator.registers import registers_json
 from generator.tracking import Made, Read, ReadLog, ReadResults, WholeFiles, digest, tracked
 
 
@@ -213,6 +213,7 @@ def render_exports(
             edition_file("feed.xml", os.environ.get("SOURCE_DATE_EPOCH"), lambda index: feeds.atom_feed(index, config)),
             edition_file("persons.json", "person", lambda index: registers_json(index, "person")),
             edition_file("places.json", "place", lambda index: registers_json(index, "place")),
+            edition_file("organizations.json", "organization", lambda index: registers_json(index, "organization") if index.organizations else None),
         ):
             index_files.extend((path, place(into, path, text)) for path, text in made_file)
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from generator.config import SiteConfig
 from generator.index import EditionIndex
-from generator.model import Document, Person
+from generator.model import Document, Organization, Person
 
 
 def document_folder(document_id: str) -> str:
@@ -105,7 +105,13 @@ def person_name(person: Person) -> Name:
 
 def names_of(ids: Iterable[str], index: EditionIndex) -> list[Name]:
     persons = index.persons_by_id  # once: through the index's proxy each read costs a call
-    return [person_name(persons[i]) if i in persons else Name(i) for i in ids]
+    organizations = index.organizations_by_id
+    return [person_name(persons[i]) if i in persons else organization_name(organizations[i]) if i in organizations else Name(i) for i in ids]
+
+
+def organization_name(organization: Organization) -> Name:
+    """An organisation is one name, never split into given and family names (CSL's literal, BibTeX's braces)."""
+    return Name(organization.name)
 
 
 def editor_names(config: SiteConfig) -> list[Name]:
@@ -125,6 +131,19 @@ def archive_parts(source: str | None) -> tuple[str | None, str | None]:
     if comma and archive.strip() and location.strip():
         return archive.strip(), location.strip()
     return None, citation.strip()
+
+
+def archive_of(document: Document) -> tuple[str | None, str | None]:
+    """The holding archive and the place in it: the front matter's `archive` with `source` as the place, or else
+    both read from `source` (see archive_parts)."""
+    if document.archive:
+        return document.archive, document.source
+    return archive_parts(document.source)
+
+
+def translator_names(document: Document) -> list[Name]:
+    """The document's translators, each kept whole (the front matter gives a name, not its parts)."""
+    return [Name(translator) for translator in document.translator]
 
 
 def document_number(document: Document) -> str | None:
@@ -236,7 +255,7 @@ def csl_record(document: Document, index: EditionIndex, config: SiteConfig) -> d
     if date.approximate or date.uncertain:
         issued["circa"] = True
     authors = [n.csl() for n in names_of(document.authors, index)]
-    archive, archive_location = archive_parts(document.source)
+    archive, archive_location = archive_of(document)
     record: dict[str, Any] = {
         "id": document.id,
         "type": "chapter",
@@ -245,6 +264,7 @@ def csl_record(document: Document, index: EditionIndex, config: SiteConfig) -> d
         "issued": issued,
         "container-title": config.title,
         "editor": [n.csl() for n in editor_names(config)] if authors else [],
+        "translator": [n.csl() for n in translator_names(document)],
         "publisher": config.publisher,
         # Text, not a number: styles print it before the container ("document 10 in ..."), never as a volume or series.
         "chapter-number": document_number(document),
@@ -347,6 +367,7 @@ def bibtex(document: Document, index: EditionIndex, config: SiteConfig) -> str:
         ("title", "{" + _bibtex_escape(document.title) + "}"),
         ("booktitle", "{" + _bibtex_escape(config.title) + "}"),
         ("editor", " and ".join(n.bibtex() for n in editor_names(config)) or None),
+        ("translator", " and ".join(n.bibtex() for n in translator_names(document)) or None),
         ("publisher", _bibtex_escape(config.publisher) if config.publisher else None),
         ("year", str(date.year)),
         ("month", (["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"][date.month - 1]) if date.month else None),
@@ -377,7 +398,8 @@ def ris(document: Document, index: EditionIndex, config: SiteConfig) -> str:
     tags += [("AU", n.inverted) for n in names_of(document.authors, index)]
     tags += [("TI", document.title), ("T2", config.title)]
     tags += [("A2", n.inverted) for n in editor_names(config)]
-    archive, archive_location = archive_parts(document.source)
+    tags += [("A4", n.display) for n in translator_names(document)]  # (A4: Zotero's translator)
+    archive, archive_location = archive_of(document)
     # SE is a chapter's section in RIS; M1 would be read as a number of volumes. DB and AN are Zotero's archive and
     # its location.
     tags += [
@@ -445,6 +467,8 @@ def json_ld(document: Document, index: EditionIndex, config: SiteConfig) -> dict
     persons, places = index.persons_by_id, index.places_by_id
 
     def person(entry_id: str) -> dict[str, Any]:
+        if entry_id in index.organizations_by_id:
+            return organization_json_ld(index.organizations_by_id[entry_id])
         found = persons.get(entry_id)
         data: dict[str, Any] = {"@type": "Person", "name": found.name if found else entry_id}
         if found and found.authority.get("wikidata"):
@@ -461,7 +485,7 @@ def json_ld(document: Document, index: EditionIndex, config: SiteConfig) -> dict
     # schema.org's license is a URL (or a CreativeWork); a licence known only by its name is a copyright notice.
     rights = document.rights or config.license
     rights_url = licence_url(rights) if rights else None
-    archive, archive_location = archive_parts(document.source)
+    archive, archive_location = archive_of(document)
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": ["ArchiveComponent", "Message"] if document.recipients else "ArchiveComponent",
@@ -471,7 +495,8 @@ def json_ld(document: Document, index: EditionIndex, config: SiteConfig) -> dict
         "dateCreated": document.date.iso,
         "author": [person(i) for i in document.authors],
         "recipient": [person(i) for i in document.recipients],
-        "mentions": [person(i) for i in document.persons if i not in document.authors + document.recipients]
+        "translator": [{"@type": "Person", "name": name} for name in document.translator],
+        "mentions": [person(i) for i in (*document.persons, *document.organizations) if i not in document.authors + document.recipients]
         + [{"@type": "Place", "name": places[i].name if i in places else i} for i in document.places],
         "genre": document.type,
         "description": document.summary,
@@ -490,6 +515,13 @@ def json_ld(document: Document, index: EditionIndex, config: SiteConfig) -> dict
         else None,
     }
     return {k: v for k, v in data.items() if v not in (None, [], "")}
+
+
+def organization_json_ld(organization: Organization) -> dict[str, Any]:
+    data: dict[str, Any] = {"@type": "Organization", "name": organization.name}
+    if organization.authority.get("wikidata"):
+        data["sameAs"] = f"http://www.wikidata.org/entity/{organization.authority['wikidata']}"
+    return data
 
 
 def licence_url(licence: str) -> str | None:

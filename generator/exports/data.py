@@ -33,8 +33,11 @@ FRONT_MATTER_FIELDS = (
     "authors",
     "recipients",
     "persons",
+    "organizations",
     "places",
     "source",
+    "archive",
+    "translator",
     "summary",
     "language",
     "translation",
@@ -209,6 +212,11 @@ def _edition_data(index: EditionIndex, config: SiteConfig, documents: list[dict[
             for p in index.places
         ],
         "terms": [entry(t, expansion=t.expansion) for t in index.terms],
+        **(
+            {"organizations": [entry(o, page=f"organizations/{o.id}/index.html", part_of=o.part_of) for o in index.organizations]}
+            if index.organizations
+            else {}
+        ),
     }
 
 
@@ -304,11 +312,14 @@ EDITION_SCHEMA: dict[str, Any] = {
                     },
                     "number": _TEXT,
                     "type": _TEXT,
-                    "authors": {**_IDS, "description": "Ids in persons."},
-                    "recipients": {**_IDS, "description": "Ids in persons."},
+                    "authors": {**_IDS, "description": "Ids in persons or organizations."},
+                    "recipients": {**_IDS, "description": "Ids in persons or organizations."},
                     "persons": {**_IDS, "description": "Ids in persons."},
+                    "organizations": {**_IDS, "description": "Ids in organizations."},
                     "places": {**_IDS, "description": "Ids in places."},
                     "source": _TEXT,
+                    "archive": {**_TEXT, "description": "The archive that holds the document."},
+                    "translator": _TEXTS,
                     "summary": _TEXT,
                     "language": {**_TEXT, "description": "The language of the original."},
                     "text_language": {**_TEXT, "description": "The language of the text given here."},
@@ -376,6 +387,7 @@ EDITION_SCHEMA: dict[str, Any] = {
             ),
         },
         "terms": {"type": "array", "items": _entry_schema("An abbreviation or term.", expansion={"type": "string"})},
+        "organizations": {"type": "array", "items": _entry_schema("An organisation in the register.", part_of={"type": "string"})},
     },
 }
 

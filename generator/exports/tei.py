@@ -21,10 +21,10 @@ from markdown_it.token import Token
 
 from generator.config import SiteConfig
 from generator.dates import PartialDate
-from generator.exports.citation import absolute_url, archive_parts, document_url, download_paths, licence_url, text_language
+from generator.exports.citation import absolute_url, archive_of, document_url, download_paths, licence_url, text_language
 from generator.index import EditionIndex
 from generator.markup.footnotes import footnote_numbers
-from generator.model import Document, Edition, Person, Place, TextVersion
+from generator.model import Document, Edition, Organization, Person, Place, TextVersion
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -82,7 +82,7 @@ def serialize(root: ET.Element) -> str:
 
 
 _NCNAME = re.compile(r"[A-Za-z_][\w.-]*")
-_MADE_PREFIXES = ("doc-", "person-", "place-")
+_MADE_PREFIXES = ("doc-", "person-", "place-", "org-")
 
 
 @dataclass(frozen=True)
@@ -265,10 +265,11 @@ class KnownEntries:
 
     persons_by_id: Mapping[str, Person]
     places_by_id: Mapping[str, Place]
+    organizations_by_id: Mapping[str, Organization] = field(default_factory=dict)
 
     @staticmethod
     def of(edition: Edition) -> KnownEntries:
-        return KnownEntries({p.id: p for p in edition.persons}, {p.id: p for p in edition.places})
+        return KnownEntries({p.id: p for p in edition.persons}, {p.id: p for p in edition.places}, {o.id: o for o in edition.organizations})
 
 
 @dataclass(frozen=True)
@@ -290,6 +291,10 @@ class EncodedBody:
     def holds_for(self, index: EditionIndex | KnownEntries, ids: XmlIds) -> bool:
         """Whether every name resolves in `index` (a tracked index notes the reads) as it did when the body was made."""
         for kind, entry_id, xml_id in self.names:
+            if kind == "organization":
+                if xml_id != (organization_xml_id(entry_id) if entry_id in index.organizations_by_id else None):
+                    return False
+                continue
             register = index.persons_by_id if kind == "person" else index.places_by_id
             if entry_id not in register:
                 if xml_id is not None:
@@ -480,7 +485,12 @@ class TextEncoder:
                 self.empty("pb", n=page, facs=f"#{self.surfaces[page]}" if page in self.surfaces else None)
 
     def name(self, kind: str, entry_id: str) -> bool:
-        """Open <persName ref> or <placeName ref> for a registered person or place; False for anything else."""
+        """Open <persName ref>, <orgName ref> or <placeName ref> for a registered person, organisation or place; False
+        for anything else."""
+        if kind == "org":  # an explicit [name](org:id) link
+            kind = "organization"
+        if kind == "organization":
+            return self.organization_name(entry_id)
         register = {"person": self.index.persons_by_id, "place": self.index.places_by_id}.get(kind)
         if register is None:
             return False
@@ -491,6 +501,13 @@ class TextEncoder:
         self.looked_up.setdefault((kind, entry_id), xml_id)
         self.start("persName" if kind == "person" else "placeName", ref=f"#{xml_id}")
         return True
+
+    def organization_name(self, entry_id: str) -> bool:
+        xml_id = organization_xml_id(entry_id) if entry_id in self.index.organizations_by_id else None
+        self.looked_up.setdefault(("organization", entry_id), xml_id)
+        if xml_id is not None:
+            self.start("orgName", ref=f"#{xml_id}")
+        return xml_id is not None
 
     @staticmethod
     def _unwrap(parent: ET.Element, node: ET.Element) -> None:
@@ -627,28 +644,107 @@ def _person_name(entry_id: str, index: EditionIndex, ids: XmlIds) -> ET.Element:
     return element("persName", person.name if person else entry_id, ref=f"#{ids.person(entry_id)}" if person else None)
 
 
+# --------------------------------------------------------------------------- organisations
+
+
+def organization_xml_id(entry_id: str) -> str:
+    return f"org-{entry_id}"
+
+
+def _agent_name(entry_id: str, index: EditionIndex, ids: XmlIds) -> ET.Element:
+    """An author's or recipient's name: <orgName> for an organisation, else <persName>."""
+    organization = index.organizations_by_id.get(entry_id)
+    if organization is None:
+        return _person_name(entry_id, index, ids)
+    return element("orgName", organization.name, ref=f"#{organization_xml_id(entry_id)}")
+
+
+def organization_element(organization: Organization) -> ET.Element:
+    node = element("org", xml_id=organization_xml_id(organization.id))
+    sub(node, "orgName", organization.name, type="main")
+    if organization.sort_name and organization.sort_name != organization.name:
+        sub(node, "orgName", organization.sort_name, type="sort")
+    for alias in organization.aliases:
+        if alias not in (organization.name, organization.sort_name):
+            sub(node, "orgName", alias, type="alias")
+    for authority, value in organization.authority.items():
+        sub(node, "idno", value, type=authority)
+    if organization.description:
+        sub(node, "desc", organization.description)
+    if organization.dates:
+        sub(node, "note", organization.dates, type="dates")
+    return node
+
+
+def document_organizations(document: Document, bodies: Sequence[EncodedBody], index: EditionIndex) -> list[str]:
+    """The ids of the organisations a document's metadata and texts name, in order, each once."""
+    named = (entry_id for body in bodies for entry_id in body.named("organization"))
+    return [i for i in dict.fromkeys((*document.authors, *document.recipients, *document.organizations, *named)) if i in index.organizations_by_id]
+
+
+def with_organizations(stand_off: str | None, organization_ids: Sequence[str], index: EditionIndex) -> str | None:
+    """`stand_off` (as RegisterXml.stand_off makes it) with a <listOrg> of these organisations, made if there was none."""
+    if not organization_ids:
+        return stand_off
+    inner, entry = ("\n" + "  " * (_STAND_OFF_LEVEL + n) for n in range(1, 3))
+    organizations = [index.organizations_by_id[i] for i in organization_ids]
+    # An organisation's parent, where both are listed: <relation>s follow the <org>s in a <listOrg>.
+    relations = [
+        element("relation", name="partOf", active=f"#{organization_xml_id(o.id)}", passive=f"#{organization_xml_id(o.part_of)}")
+        for o in organizations
+        if o.part_of is not None and o.part_of in organization_ids
+    ]
+    listed = "<listOrg>" + "".join(entry + _serialized(node) for node in [*map(organization_element, organizations), *relations]) + f"{inner}</listOrg>"
+    if stand_off is None:
+        return "<standOff>" + inner + listed + "\n" + "  " * _STAND_OFF_LEVEL + "</standOff>"
+    head, closing, tail = stand_off.rpartition("</standOff>")
+    before, _, indent = head.rpartition("\n")
+    return before + inner + listed + "\n" + indent + closing + tail
+
+
+def credit_elements(config: SiteConfig) -> list[ET.Element]:
+    """site.yml's credits as <funder> and <sponsor>, in their order."""
+    return [element(credit.role, credit.name) for credit in config.credits]
+
+
+def _cmif_agent(entry_id: str, index: EditionIndex) -> ET.Element:
+    """A CMIF correspAction's name: <orgName> for an organisation (with its authority URIs), else <persName>."""
+    organization = index.organizations_by_id.get(entry_id)
+    if organization is None:
+        return _cmif_person(entry_id, index)
+    refs = [base + organization.authority[scheme] for scheme, base in AUTHORITY_URIS.items() if organization.authority.get(scheme)]
+    return element("orgName", organization.name, ref=" ".join(refs) or None)
+
+
+# --------------------------------------------------------------------------- documents' headers
+
+
 def document_header(document: Document, index: EditionIndex, config: SiteConfig, ids: XmlIds) -> ET.Element:
     paths = download_paths(document.id)
     title_stmt = element("titleStmt", None, element("title", document.title, type="main"))
     for author in document.authors:
-        title_stmt.append(element("author", None, _person_name(author, index, ids)))
+        title_stmt.append(element("author", None, _agent_name(author, index, ids)))
     for editor in config.editors:
         sub(title_stmt, "editor", editor)
+    title_stmt.extend(credit_elements(config))
+    for translator in document.translator:
+        title_stmt.append(element("respStmt", None, element("resp", "Translation"), element("name", translator)))
     file_desc = element("fileDesc", None, title_stmt, publication_stmt(config, paths["tei"], document))
     notes = [(k, v) for k, v in (("translation", document.translation), ("collection", document.collection)) if v]
     if notes:
         file_desc.append(element("notesStmt", None, *(element("note", v, type=k) for k, v in notes)))
     source = element("sourceDesc")
-    archive, location = archive_parts(document.source)
-    if archive and location:
+    archive, location = archive_of(document)
+    if archive:
         # The source written as "Archive, collection, file": the repository, its collections and the file's number.
-        *collections, file_id = [part.strip() for part in location.split(",")]
         identifier = element("msIdentifier", None, element("repository", archive))
-        identifier.extend(element("collection", name) for name in collections)
-        sub(identifier, "idno", file_id)
+        if location:
+            *collections, file_id = [part.strip() for part in location.split(",")]
+            identifier.extend(element("collection", name) for name in collections)
+            sub(identifier, "idno", file_id)
         source.append(element("msDesc", None, identifier))
-    if document.source:
-        sub(source, "bibl", document.source)
+    if document.source or document.archive:
+        sub(source, "bibl", ", ".join(part for part in (document.archive, document.source) if part))
     else:
         sub(source, "p", "The source of this document is not recorded.")
     file_desc.append(source)
@@ -662,17 +758,21 @@ def document_header(document: Document, index: EditionIndex, config: SiteConfig,
         correspondence = sub(profile, "correspDesc")
         if document.authors:
             sent = sub(correspondence, "correspAction", type="sent")
-            sent.extend(_person_name(a, index, ids) for a in document.authors)
+            sent.extend(_agent_name(a, index, ids) for a in document.authors)
             sent.append(tei_date(document.date))
         if document.recipients:
             received = sub(correspondence, "correspAction", type="received")
-            received.extend(_person_name(r, index, ids) for r in document.recipients)
+            received.extend(_agent_name(r, index, ids) for r in document.recipients)
     languages = sub(profile, "langUsage")
     text_lang = text_language(document, config)
     sub(languages, "language", "The language of this text", ident=text_lang)
     if document.language and document.language != text_lang:
         sub(languages, "language", "The language of the original", ident=document.language)
-    mentioned = [p for p in document.persons if p in index.persons_by_id] + [p for p in document.places if p in index.places_by_id]
+    mentioned = (
+        [p for p in document.persons if p in index.persons_by_id]
+        + [p for p in document.places if p in index.places_by_id]
+        + [o for o in document.organizations if o in index.organizations_by_id]
+    )
     if document.type or document.subjects or mentioned:
         keywords = sub(sub(profile, "textClass"), "keywords")
         if document.type:
@@ -685,6 +785,9 @@ def document_header(document: Document, index: EditionIndex, config: SiteConfig,
         for entry_id in document.places:
             if entry_id in index.places_by_id:
                 sub(keywords, "term", type="mentioned").append(element("placeName", index.places_by_id[entry_id].name, ref=f"#{ids.place(entry_id)}"))
+        for entry_id in document.organizations:
+            if entry_id in index.organizations_by_id:
+                sub(keywords, "term", type="mentioned").append(_agent_name(entry_id, index, ids))
     return element("teiHeader", None, file_desc, editorial_conventions(config), profile)
 
 
@@ -806,7 +909,7 @@ def document_files(
     """
     entries = entries if entries is not None else RegisterXml.of(index, ids)
     root, (persons, places) = document_tei(document, bodies, index, config, ids, versions, pages)
-    registers = entries.stand_off(persons, places)
+    registers = with_organizations(entries.stand_off(persons, places), document_organizations(document, bodies, index), index)
     _indent_header(root)
     # The two differ only in the root's xmlns, the standOff and the facsimile's xml:base: each child is
     # serialized once (with its tail) and the two files are put together from the pieces.
@@ -849,6 +952,7 @@ def edition_header(config: SiteConfig, title: str, path: str, source: str) -> ET
     title_stmt = element("titleStmt", None, element("title", title, type="main"))
     for editor in config.editors:
         sub(title_stmt, "editor", editor)
+    title_stmt.extend(credit_elements(config))
     return element(
         "teiHeader",
         None,
@@ -858,7 +962,7 @@ def edition_header(config: SiteConfig, title: str, path: str, source: str) -> ET
 
 def _edition_stand_off(index: EditionIndex, entries: RegisterXml | None) -> str | None:
     entries = entries if entries is not None else RegisterXml.of(index, XmlIds.of(index))
-    return entries.stand_off([p.id for p in index.persons], [p.id for p in index.places])
+    return with_organizations(entries.stand_off([p.id for p in index.persons], [p.id for p in index.places]), [o.id for o in index.organizations], index)
 
 
 def registers_xml(index: EditionIndex, config: SiteConfig, entries: RegisterXml | None = None) -> str | None:
@@ -958,10 +1062,10 @@ def cmif_xml(index: EditionIndex, config: SiteConfig, published: str | None = No
     for document in letters(index):
         correspondence = sub(profile, "correspDesc", ref=document_url(config, document.id), source="#" + source)
         sent = sub(correspondence, "correspAction", type="sent")
-        sent.extend(_cmif_person(a, index) for a in document.authors)
+        sent.extend(_cmif_agent(a, index) for a in document.authors)
         sent.append(_cmif_date(document.date))
         received = sub(correspondence, "correspAction", type="received")
-        received.extend(_cmif_person(r, index) for r in document.recipients)
+        received.extend(_cmif_agent(r, index) for r in document.recipients)
     root = element("TEI", None, header, element("text", None, element("body", None, element("p"))), xml_lang=config.language)
     ET.indent(root, space="  ")
     return serialize(root)

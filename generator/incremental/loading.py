@@ -22,6 +22,7 @@ from generator.incremental.memory import (
 )
 from generator.incremental.unchanged import SourceScan, output_state, scan_sources
 from generator.model import Document, Edition
+from generator.registers import KINDS
 from generator.render import (
     ASSETS,
     TEMPLATES,
@@ -120,7 +121,7 @@ def register_entries(
     matcher are the last build's)."""
     same = kept is not None and kept.same_entries(edition)
     digests: dict[tuple[str, str], str] = kept.digests if kept is not None and same else {}
-    for kind, entries in (("person", edition.persons), ("place", edition.places), ("term", edition.terms)):
+    for kind, entries in zip(KINDS, edition.registers, strict=True):
         for entry in entries:
             if not same:
                 digests[(kind, entry.id)] = object_digest(entry)

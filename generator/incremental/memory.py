@@ -97,21 +97,21 @@ class KeptIndex:
 class KeptRegisters:
     """The register entries as read, with what the build made of them alone."""
 
-    entries: tuple[tuple[RegisterEntry, ...], ...]  # the persons, places and terms
+    entries: tuple[tuple[RegisterEntry, ...], ...]  # every register's, in the order of model.REGISTER_KINDS
     digests: dict[tuple[str, str], str]  # of each entry, by kind and id
     names: str  # the digest of every entry's names
     matcher: tuple[NameMatcher, list[Diagnostic]] | None  # see build_matcher; not pickled
 
     @classmethod
     def of(cls, edition: Edition, digests: dict[tuple[str, str], str], names: str, matcher: tuple[NameMatcher, list[Diagnostic]] | None) -> KeptRegisters:
-        return cls((edition.persons, edition.places, edition.terms), digests, names, matcher)
+        return cls(edition.registers, digests, names, matcher)
 
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "matcher": None}  # large to pickle: kept only in the process that made it
 
     def same_entries(self, edition: Edition) -> bool:
         """Whether the edition's entries are these very objects (the parse memory gives an unchanged register's again)."""
-        return same_registers((edition.persons, edition.places, edition.terms), self.entries)
+        return same_registers(edition.registers, self.entries)
 
 
 @dataclass

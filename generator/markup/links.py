@@ -1,5 +1,5 @@
 """Link targets that may be published: http, https, mailto, relative paths, #fragments and the
-edition's own person:, place:, term: and doc: schemes.
+edition's own person:, org:, place:, term: and doc: schemes.
 
 Any other scheme (javascript:, data:, vbscript:, file:, ...) would run code or reach outside
 the site, so its link is dropped: the link text stays as plain text, the image becomes its alt
@@ -21,8 +21,9 @@ from markdown_it.token import Token
 
 from generator.diagnostics import Diagnostic, Location, Severity, did_you_mean
 from generator.markup.positions import BlockPositions
+from generator.model import REGISTER_KINDS
 
-REGISTER_SCHEMES = ("person", "place", "term")  # links to register entries, resolved by the mentions rule
+REGISTER_SCHEMES = tuple(kind.scheme for kind in REGISTER_KINDS)  # links to register entries, resolved by the mentions rule
 # doc: links to another document of the edition, resolved by the crossrefs rule
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto", "doc", *REGISTER_SCHEMES})
 SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
@@ -53,7 +54,7 @@ def unsafe_link_warnings(env: dict[str, Any], path: str) -> list[Diagnostic]:
             "unsafe-link",
             f"the link target '{_shown(url)}' is not allowed, so the link is dropped and only its text is kept{_register_suggestion(url)}",
             Location(path, line, col),
-            "link to http:, https:, mailto:, person:, place:, term: or doc:, a relative path or a #fragment",
+            "link to http:, https:, mailto:, person:, org:, place:, term: or doc:, a relative path or a #fragment",
         )
         for url, line, col in env.get("unsafe_links", [])
     ]

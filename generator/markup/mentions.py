@@ -35,9 +35,10 @@ from generator.diagnostics import Diagnostic, Location, Severity
 from generator.markup.positions import BlockPositions
 from generator.model import RegisterEntry
 from generator.registers import (
-    KINDS,
+    KIND_OF_SCHEME,
     NOT_A_NAME,
     REGISTER_FILES,
+    SCHEMES,
     Mention,
     NameMatcher,
     NearMiss,
@@ -113,9 +114,10 @@ def _annotate_inline(block: Token, walk: _Walk) -> list[Token]:
             cursor = token.meta["offset"] + 1
         if token.type == "link_open":
             href = str(token.attrGet("href") or "")
-            kind, _, entry_id = href.partition(":")
+            scheme, _, entry_id = href.partition(":")
+            kind = KIND_OF_SCHEME.get(scheme)
             found = content.find(href, cursor)
-            if kind in KINDS and explicit is None and not link_ends:
+            if kind is not None and explicit is None and not link_ends:
                 explicit = (token, found if found >= 0 else cursor, found + len(href) if found >= 0 else cursor, len(out))
                 token.type, token.tag, token.meta = "mention_open", "", {"kind": kind, "id": entry_id}
             else:
@@ -189,7 +191,7 @@ def _explicit_mention(positions: BlockPositions, walk: _Walk, opening: Token, cl
             (
                 Severity.ERROR,
                 "unknown-" + kind,
-                f"'{entry_id}' in the link '{kind}:{entry_id}' is not in {register}{walk.matcher.did_you_mean(kind, entry_id)}",
+                f"'{entry_id}' in the link '{SCHEMES[kind]}:{entry_id}' is not in {register}{walk.matcher.did_you_mean(kind, entry_id)}",
                 line,
                 col,
                 f"add an entry with 'id: {entry_id}' to {register}, or correct the id",

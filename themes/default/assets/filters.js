@@ -1,4 +1,4 @@
-// Filters a list of documents by type, year or month, and person, over the data-* attributes of
+// Filters a list of documents by type, year or month, person and organisation, over the data-* attributes of
 // its items. The choice is kept in the page's address (?type=letter&person=...), replaced rather
 // than pushed, so that a reload, Back to this page and a shared link show the same filter and the
 // same documents. Without this script the form stays hidden and every document shows.
@@ -18,12 +18,12 @@
     return values.indexOf(select.value) !== -1;
   }
 
-  // The same filters on the search page, which takes them across the edition (names, not ids, for persons).
+  // The same filters on the search page, which takes them across the edition (names, not ids, for persons and organisations).
   function searchLink() {
     var params = new URLSearchParams();
     selects.forEach(function (select) {
       if (!select.value) return;
-      if (select.name === "person") params.set("person", select.selectedOptions[0].dataset.name || select.value);
+      if (select.name === "person" || select.name === "organization") params.set(select.name, select.selectedOptions[0].dataset.name || select.value);
       else if (select.name === "type" || select.name === "year") params.set(select.name, select.value);
     });
     return form.dataset.search + (params.toString() ? "?" + params.toString() : "");
