@@ -308,6 +308,26 @@ def encode_body(tokens: Sequence[Token], text_id: str, index: EditionIndex | Kno
     return EncodedBody(ET.tostring(body, encoding="unicode"), tuple((kind, entry_id, xml_id) for (kind, entry_id), xml_id in encoder.looked_up.items()))
 
 
+# The block tokens that open a container in a <div> (or a note), the element and its attributes.
+_BLOCK_STARTS: dict[str, tuple[str, dict[str, str]]] = {
+    "bullet_list_open": ("list", {"rend": "bulleted"}),
+    "ordered_list_open": ("list", {"rend": "numbered"}),
+    "blockquote_open": ("quote", {}),
+    "table_open": ("table", {}),
+}
+_BLOCK_ENDS = frozenset(
+    ("heading_close", "bullet_list_close", "ordered_list_close", "list_item_close", "blockquote_close", "table_close", "tr_close", "th_close", "td_close")
+)
+_INLINE_TEXT = frozenset(("text", "editorial_unbalanced", "html_inline"))
+_INLINE_STARTS: dict[str, tuple[str, dict[str, str]]] = {
+    "em_open": ("hi", {"rend": "italic"}),
+    "strong_open": ("hi", {"rend": "bold"}),
+    "s_open": ("del", {"rend": "strikethrough"}),
+    "editorial_open": ("seg", {}),  # a placeholder: what it becomes is known at its close
+}
+_INLINE_ENDS = frozenset(("em_close", "strong_close", "s_close", "link_close", "mention_close"))
+
+
 class TextEncoder:
     """Walks a document's tokens and builds the TEI <body>: blocks, inline markup and the apparatus."""
 
@@ -384,100 +404,101 @@ class TextEncoder:
                 current.append(token)
 
     def blocks(self, tokens: Sequence[Token]) -> None:
-        in_header = False
+        in_header = False  # in a table's head, whose rows are labels
         for token in tokens:
             kind = token.type
-            if kind == "heading_open":
-                # A heading starts a new division, at the top level only; deeper it is a labelled block.
-                if not self.in_note and (len(self.stack) == 1 or (len(self.stack) == 2 and self.current is self.division)):
-                    del self.stack[1:]
-                    self.division = sub(self.body, "div")
-                    self.stack.append(self.division)
-                    self.start("head")
-                else:
-                    self.start("label")
-            elif kind == "paragraph_open":
-                if not token.hidden:
-                    self.block_container()
-                    self.start("p")
-            elif kind in ("heading_close", "paragraph_close"):
-                if kind == "heading_close" or not token.hidden:
-                    self.end()
-            elif kind in ("bullet_list_open", "ordered_list_open"):
-                self.block_container()
-                self.start("list", rend="bulleted" if kind == "bullet_list_open" else "numbered")
-            elif kind == "list_item_open":
-                self.start("item")
-            elif kind == "blockquote_open":
-                self.block_container()
-                self.start("quote")
-            elif kind in ("bullet_list_close", "ordered_list_close", "list_item_close", "blockquote_close", "table_close", "tr_close", "th_close", "td_close"):
-                self.end()
-            elif kind == "table_open":
-                self.block_container()
-                self.start("table")
-            elif kind == "thead_open":
-                in_header = True
-            elif kind == "thead_close":
-                in_header = False
+            if kind == "inline":
+                self.inline(token.children or [])
+            elif kind in ("thead_open", "thead_close"):
+                in_header = kind == "thead_open"
             elif kind == "tr_open":
                 self.start("row", role="label" if in_header else None)
-            elif kind in ("th_open", "td_open"):
-                self.start("cell")
-            elif kind in ("code_block", "fence", "html_block"):
+            else:
+                self.block(token)
+
+    def block(self, token: Token) -> None:
+        """Open or close the TEI element of a block token (other than a table's head and rows)."""
+        kind = token.type
+        if kind in _BLOCK_STARTS:
+            name, attributes = _BLOCK_STARTS[kind]
+            self.block_container()
+            self.start(name, **attributes)
+        elif kind in _BLOCK_ENDS:
+            self.end()
+        elif kind == "heading_open":
+            self.heading()
+        elif kind == "paragraph_open":
+            if not token.hidden:
                 self.block_container()
-                sub(self.current, "ab", token.content.rstrip("\n"), type="code" if kind != "html_block" else "html")
-            elif kind == "hr":
-                self.block_container()
-                self.empty("milestone", unit="section")
-            elif kind == "inline":
-                self.inline(token.children or [])
+                self.start("p")
+        elif kind == "paragraph_close":
+            if not token.hidden:
+                self.end()
+        elif kind == "list_item_open":
+            self.start("item")
+        elif kind in ("th_open", "td_open"):
+            self.start("cell")
+        elif kind in ("code_block", "fence", "html_block"):
+            self.block_container()
+            sub(self.current, "ab", token.content.rstrip("\n"), type="code" if kind != "html_block" else "html")
+        elif kind == "hr":
+            self.block_container()
+            self.empty("milestone", unit="section")
+
+    def heading(self) -> None:
+        # A heading starts a new division, at the top level only; deeper it is a labelled block.
+        if not self.in_note and (len(self.stack) == 1 or (len(self.stack) == 2 and self.current is self.division)):
+            del self.stack[1:]
+            self.division = sub(self.body, "div")
+            self.stack.append(self.division)
+            self.start("head")
+        else:
+            self.start("label")
 
     def inline(self, tokens: Sequence[Token]) -> None:
         for token in tokens:
             kind = token.type
-            if kind in ("text", "editorial_unbalanced"):
+            if kind in _INLINE_TEXT:
                 self.data(token.content)
-            elif kind == "softbreak":
-                self.data("\n")
-            elif kind == "hardbreak":
-                self.empty("lb")
-            elif kind == "em_open":
-                self.start("hi", rend="italic")
-            elif kind == "strong_open":
-                self.start("hi", rend="bold")
-            elif kind == "s_open":
-                self.start("del", rend="strikethrough")
-            elif kind == "link_open":
-                entry = str(token.attrs.get("href", "")).partition(":")
-                if not self.name(entry[0], entry[2]):
-                    self.start("ref", target=str(token.attrs.get("href", "")))
-            elif kind == "mention_open":
-                # A name the register stage found in the text (or an explicit [name](person:id) link).
-                mention = (token.meta or {}).get("mention")
-                if not self.name(str(getattr(mention, "kind", "")), str(getattr(mention, "id", ""))):
-                    self.start("seg")  # not a person or place: unwrapped at its close
-            elif kind in ("em_close", "strong_close", "s_close", "link_close", "mention_close"):
+            elif kind in _INLINE_STARTS:
+                name, attributes = _INLINE_STARTS[kind]
+                self.start(name, **attributes)
+            elif kind in _INLINE_ENDS:
                 node = self.end()
-                if node.tag == _tag("seg") and not node.attrib:
+                if node.tag == _tag("seg") and not node.attrib:  # a link or name that is no person or place
                     self._unwrap(self.current, node)
-            elif kind == "code_inline":
-                sub(self.current, "code", token.content)
-            elif kind == "html_inline":
-                self.data(token.content)
-            elif kind == "image":
-                graphic = self.empty("graphic", url=str(token.attrs.get("src", "")))
-                if token.content:
-                    sub(graphic, "desc", token.content)
-            elif kind == "footnote_ref":
-                self.footnote(token)
-            elif kind == "editorial_open":
-                self.start("seg")  # a placeholder: what it becomes is known at its close
-            elif kind == "editorial_close":
-                self.intervention(self.end(), token.meta["intervention"])
-            elif kind == "page_break":
-                page = str(token.meta["n"])
-                self.empty("pb", n=page, facs=f"#{self.surfaces[page]}" if page in self.surfaces else None)
+            else:
+                self.inline_token(token)
+
+    def inline_token(self, token: Token) -> None:
+        """Encode an inline token that is neither text nor a plain start or end of markup."""
+        kind = token.type
+        if kind == "softbreak":
+            self.data("\n")
+        elif kind == "hardbreak":
+            self.empty("lb")
+        elif kind == "link_open":
+            entry = str(token.attrs.get("href", "")).partition(":")
+            if not self.name(entry[0], entry[2]):
+                self.start("ref", target=str(token.attrs.get("href", "")))
+        elif kind == "mention_open":
+            # A name the register stage found in the text (or an explicit [name](person:id) link).
+            mention = (token.meta or {}).get("mention")
+            if not self.name(str(getattr(mention, "kind", "")), str(getattr(mention, "id", ""))):
+                self.start("seg")  # not a person or place: unwrapped at its close
+        elif kind == "code_inline":
+            sub(self.current, "code", token.content)
+        elif kind == "image":
+            graphic = self.empty("graphic", url=str(token.attrs.get("src", "")))
+            if token.content:
+                sub(graphic, "desc", token.content)
+        elif kind == "footnote_ref":
+            self.footnote(token)
+        elif kind == "editorial_close":
+            self.intervention(self.end(), token.meta["intervention"])
+        elif kind == "page_break":
+            page = str(token.meta["n"])
+            self.empty("pb", n=page, facs=f"#{self.surfaces[page]}" if page in self.surfaces else None)
 
     def name(self, kind: str, entry_id: str) -> bool:
         """Open <persName ref> or <placeName ref> for a registered person or place; False for anything else."""
@@ -638,6 +659,12 @@ def document_header(document: Document, index: EditionIndex, config: SiteConfig,
     notes = [(k, v) for k, v in (("translation", document.translation), ("collection", document.collection)) if v]
     if notes:
         file_desc.append(element("notesStmt", None, *(element("note", v, type=k) for k, v in notes)))
+    file_desc.append(source_desc(document))
+    return element("teiHeader", None, file_desc, editorial_conventions(config), profile_desc(document, index, config, ids))
+
+
+def source_desc(document: Document) -> ET.Element:
+    """<sourceDesc>: the archival source as written, after its structured <msDesc> when it names the archive."""
     source = element("sourceDesc")
     archive, location = archive_parts(document.source)
     if archive and location:
@@ -651,22 +678,19 @@ def document_header(document: Document, index: EditionIndex, config: SiteConfig,
         sub(source, "bibl", document.source)
     else:
         sub(source, "p", "The source of this document is not recorded.")
-    file_desc.append(source)
+    return source
 
+
+def profile_desc(document: Document, index: EditionIndex, config: SiteConfig, ids: XmlIds) -> ET.Element:
+    """<profileDesc>: the editor's summary, when and by whom to whom the document was written, its languages and
+    its classification."""
     profile = element("profileDesc")
     if document.summary:  # the editor's summary describes the document and is no part of it
         sub(profile, "abstract").append(element("p", document.summary))
     creation = sub(profile, "creation")
     creation.append(tei_date(document.date))
     if document.authors or document.recipients:
-        correspondence = sub(profile, "correspDesc")
-        if document.authors:
-            sent = sub(correspondence, "correspAction", type="sent")
-            sent.extend(_person_name(a, index, ids) for a in document.authors)
-            sent.append(tei_date(document.date))
-        if document.recipients:
-            received = sub(correspondence, "correspAction", type="received")
-            received.extend(_person_name(r, index, ids) for r in document.recipients)
+        profile.append(correspondence_desc(document, index, ids))
     languages = sub(profile, "langUsage")
     text_lang = text_language(document, config)
     sub(languages, "language", "The language of this text", ident=text_lang)
@@ -685,7 +709,20 @@ def document_header(document: Document, index: EditionIndex, config: SiteConfig,
         for entry_id in document.places:
             if entry_id in index.places_by_id:
                 sub(keywords, "term", type="mentioned").append(element("placeName", index.places_by_id[entry_id].name, ref=f"#{ids.place(entry_id)}"))
-    return element("teiHeader", None, file_desc, editorial_conventions(config), profile)
+    return profile
+
+
+def correspondence_desc(document: Document, index: EditionIndex, ids: XmlIds) -> ET.Element:
+    """<correspDesc>: the authors who sent the document, with its date, and the recipients who received it."""
+    correspondence = element("correspDesc")
+    if document.authors:
+        sent = sub(correspondence, "correspAction", type="sent")
+        sent.extend(_person_name(a, index, ids) for a in document.authors)
+        sent.append(tei_date(document.date))
+    if document.recipients:
+        received = sub(correspondence, "correspAction", type="received")
+        received.extend(_person_name(r, index, ids) for r in document.recipients)
+    return correspondence
 
 
 def editorial_conventions(config: SiteConfig) -> ET.Element:
