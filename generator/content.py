@@ -189,6 +189,7 @@ DOCUMENT_FIELDS: dict[str, Callable[[Any], Any]] = {
     "persons": _ids,
     "places": _ids,
     "source": _text,
+    "archive": _text,
     "summary": _text,
     "language": _language,
     "translation": _text,

@@ -29,6 +29,7 @@ class Document:
     persons: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     source: str | None = None
+    archive: str | None = None  # the archive that holds the original, when `source` does not begin with it
     summary: str | None = None
     language: str | None = None
     translation: str | None = None

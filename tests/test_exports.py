@@ -501,6 +501,43 @@ def test_tei_header_has_metadata_correspondence_languages_and_licence(rich_site:
     assert {"ann-author", "place-ann-author", "place-9-elms", "cy-cited"} <= ids  # cy-cited: named in the text only
 
 
+@pytest.mark.checkers
+def test_the_archive_field_and_the_mentioned_persons_reach_every_format(make_edition, tmp_path: Path) -> None:
+    """With `archive` in the front matter, `source` is the place in that archive: the TEI's msIdentifier, CSL's archive
+    fields and RIS's DB and AN say so. The persons the document concerns are participants in the TEI header."""
+    root = make_edition(
+        {
+            "content/documents/a.md": document(
+                "A memorandum",
+                archive="National Archives",
+                source="'RG 59, Central Files, 611.61/3-561. Secret.'",
+                persons="[thompson, mao-zedong]",
+            ),
+        },
+        site="title: Papers\nbase_url: https://example.org/\n",
+        persons=NAMES_PERSONS,
+    )
+    assert not build(root, tmp_path / "out").diagnostics.errors
+    folder = tmp_path / "out/documents/a"
+    header = ET.parse(folder / "a.xml").getroot().find(f"{TEI}teiHeader")
+    identifier = header.find(f".//{TEI}sourceDesc/{TEI}msDesc/{TEI}msIdentifier")
+    assert [(part.tag[len(TEI) :], part.text) for part in identifier] == [
+        ("repository", "National Archives"),
+        ("collection", "RG 59"),
+        ("collection", "Central Files"),
+        ("idno", "611.61/3-561"),
+    ]
+    assert header.find(f".//{TEI}sourceDesc/{TEI}bibl").text == "RG 59, Central Files, 611.61/3-561. Secret."
+    participants = header.findall(f"{TEI}profileDesc/{TEI}particDesc/{TEI}listPerson/{TEI}person/{TEI}persName")
+    assert [(name.get("ref"), name.text) for name in participants] == [("#thompson", "Llewellyn E. Thompson, Jr."), ("#mao-zedong", "Mao Zedong")]
+    assert header.find(f".//{TEI}keywords") is None  # persons are no keywords
+    record = _csl(tmp_path / "out", "a")
+    assert (record["archive"], record["archive_location"]) == ("National Archives", "RG 59, Central Files, 611.61/3-561")
+    (ris,) = rispy.loads((folder / "a.ris").read_text(encoding="utf-8"))
+    assert (ris["name_of_database"], ris["accession_number"]) == ("National Archives", "RG 59, Central Files, 611.61/3-561")
+    assert jing_errors([folder / "a.xml"]) == []
+
+
 def test_control_characters_in_a_transcript_still_give_well_formed_xml(make_edition, tmp_path: Path) -> None:
     root = make_edition({"content/documents/a.md": document(body="Page\x0cbreak and a bell\x07.")}, site="title: T\nbase_url: https://example.org/\n")
     assert not build(root, tmp_path / "out").diagnostics.errors

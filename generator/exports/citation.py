@@ -113,18 +113,36 @@ def editor_names(config: SiteConfig) -> list[Name]:
     return [Name(editor) for editor in config.editors]
 
 
+def _first_sentence(source: str | None) -> str | None:
+    """The citation of an archival source: its first sentence, since what follows is a note on the source
+    ("Secret; Priority. ...")."""
+    if not source:
+        return None
+    return re.split(r"\.\s+(?=[A-Z])", source.strip(), maxsplit=1)[0].rstrip(".").strip() or None
+
+
 def archive_parts(source: str | None) -> tuple[str | None, str | None]:
     """The archive and the place in it, from `source` written as the README asks ("Archive, collection, file"):
     of its first sentence, the repository before the first comma, the rest after it. A source without a comma is a
     place only."""
     if not source:
         return None, None
-    # The citation is the source's first sentence: what follows it is a note on the source ("Secret; Priority. ...").
-    citation = re.split(r"\.\s+(?=[A-Z])", source.strip(), maxsplit=1)[0].rstrip(".")
+    citation = _first_sentence(source) or ""
     archive, comma, location = citation.partition(",")
     if comma and archive.strip() and location.strip():
         return archive.strip(), location.strip()
     return None, citation.strip()
+
+
+def document_archive(document: Document) -> tuple[str | None, str | None]:
+    """The archive that holds the document and the place in it: the front matter's `archive` with the first sentence
+    of `source`, else both read from `source` (see archive_parts)."""
+    if not document.archive:
+        return archive_parts(document.source)
+    location = _first_sentence(document.source)
+    if location and location.startswith(document.archive + ","):  # the source names the archive as well
+        location = location[len(document.archive) + 1 :].strip()
+    return document.archive, location
 
 
 def document_number(document: Document) -> str | None:
@@ -236,7 +254,7 @@ def csl_record(document: Document, index: EditionIndex, config: SiteConfig) -> d
     if date.approximate or date.uncertain:
         issued["circa"] = True
     authors = [n.csl() for n in names_of(document.authors, index)]
-    archive, archive_location = archive_parts(document.source)
+    archive, archive_location = document_archive(document)
     record: dict[str, Any] = {
         "id": document.id,
         "type": "chapter",
@@ -377,7 +395,7 @@ def ris(document: Document, index: EditionIndex, config: SiteConfig) -> str:
     tags += [("AU", n.inverted) for n in names_of(document.authors, index)]
     tags += [("TI", document.title), ("T2", config.title)]
     tags += [("A2", n.inverted) for n in editor_names(config)]
-    archive, archive_location = archive_parts(document.source)
+    archive, archive_location = document_archive(document)
     # SE is a chapter's section in RIS; M1 would be read as a number of volumes. DB and AN are Zotero's archive and
     # its location.
     tags += [
@@ -461,7 +479,7 @@ def json_ld(document: Document, index: EditionIndex, config: SiteConfig) -> dict
     # schema.org's license is a URL (or a CreativeWork); a licence known only by its name is a copyright notice.
     rights = document.rights or config.license
     rights_url = licence_url(rights) if rights else None
-    archive, archive_location = archive_parts(document.source)
+    archive, archive_location = document_archive(document)
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": ["ArchiveComponent", "Message"] if document.recipients else "ArchiveComponent",

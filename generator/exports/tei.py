@@ -21,7 +21,7 @@ from markdown_it.token import Token
 
 from generator.config import SiteConfig
 from generator.dates import PartialDate
-from generator.exports.citation import absolute_url, archive_parts, document_url, download_paths, licence_url, text_language
+from generator.exports.citation import absolute_url, document_archive, document_url, download_paths, licence_url, text_language
 from generator.index import EditionIndex
 from generator.markup.footnotes import footnote_numbers
 from generator.model import Document, Edition, Person, Place, TextVersion
@@ -664,11 +664,11 @@ def document_header(document: Document, index: EditionIndex, config: SiteConfig,
 
 
 def source_desc(document: Document) -> ET.Element:
-    """<sourceDesc>: the archival source as written, after its structured <msDesc> when it names the archive."""
+    """<sourceDesc>: the archival source as written, after its structured <msDesc> when the archive is known."""
     source = element("sourceDesc")
-    archive, location = archive_parts(document.source)
+    archive, location = document_archive(document)
     if archive and location:
-        # The source written as "Archive, collection, file": the repository, its collections and the file's number.
+        # The place written as "collection, file": the repository's collections and the file's number.
         *collections, file_id = [part.strip() for part in location.split(",")]
         identifier = element("msIdentifier", None, element("repository", archive))
         identifier.extend(element("collection", name) for name in collections)
@@ -696,16 +696,18 @@ def profile_desc(document: Document, index: EditionIndex, config: SiteConfig, id
     sub(languages, "language", "The language of this text", ident=text_lang)
     if document.language and document.language != text_lang:
         sub(languages, "language", "The language of the original", ident=document.language)
-    mentioned = [p for p in document.persons if p in index.persons_by_id] + [p for p in document.places if p in index.places_by_id]
-    if document.type or document.subjects or mentioned:
+    persons = [p for p in document.persons if p in index.persons_by_id]
+    if persons:
+        # The persons the document concerns, as TEI describes them: participants "named or otherwise referred to".
+        participants = sub(sub(profile, "particDesc"), "listPerson", type="mentioned")
+        participants.extend(element("person", None, _person_name(entry_id, index, ids)) for entry_id in persons)
+    places = [p for p in document.places if p in index.places_by_id]
+    if document.type or document.subjects or places:
         keywords = sub(sub(profile, "textClass"), "keywords")
         if document.type:
             sub(keywords, "term", document.type, type="genre")
         for subject in document.subjects:
             sub(keywords, "term", subject, type="subject")
-        for entry_id in document.persons:
-            if entry_id in index.persons_by_id:
-                sub(keywords, "term", type="mentioned").append(_person_name(entry_id, index, ids))
         for entry_id in document.places:
             if entry_id in index.places_by_id:
                 sub(keywords, "term", type="mentioned").append(element("placeName", index.places_by_id[entry_id].name, ref=f"#{ids.place(entry_id)}"))
