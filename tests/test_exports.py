@@ -538,6 +538,51 @@ def test_the_archive_field_and_the_mentioned_persons_reach_every_format(make_edi
     assert jing_errors([folder / "a.xml"]) == []
 
 
+LETTER_BODY = """\
+{dateline} *Saigon, February 8, 1961, 6 p.m.*
+
+{salute} Dear [Mao](person:mao-zedong),
+
+The text of the cable. {dateline} in a sentence is text.
+
+{signed} This paragraph is marked, but others follow it: it stays a paragraph.
+
+More text.
+
+{signed} [Thompson](person:thompson)
+
+{dateline} Washington, received February 9
+
+[^1]: A note.
+"""
+
+
+@pytest.mark.checkers
+def test_marked_letter_parts_open_and_close_the_tei_text_and_mark_the_page(make_edition, tmp_path: Path) -> None:
+    """`{dateline}`, `{salute}` and `{signed}` at the start of a paragraph: in the TEI the marked paragraphs that begin the
+    text are its opener, those that end it its closer; the page shows them without the marker, with a class."""
+    root = make_edition({"content/documents/a.md": document("A telegram", body=LETTER_BODY)}, persons=NAMES_PERSONS)
+    assert not build(root, tmp_path / "out").diagnostics.errors
+    folder = tmp_path / "out/documents/a"
+    division = ET.parse(folder / "a.xml").getroot().find(f"{TEI}text/{TEI}body/{TEI}div")
+    assert [child.tag[len(TEI) :] for child in division] == ["opener", "p", "p", "p", "closer"]
+    opener, *paragraphs, closer = division
+    assert [(part.tag[len(TEI) :], _text_of(part)) for part in opener] == [
+        ("dateline", "Saigon, February 8, 1961, 6 p.m."),
+        ("salute", "Dear Mao,"),
+    ]
+    assert opener.find(f"{TEI}salute/{TEI}persName").get("ref") == "#mao-zedong"
+    assert [(part.tag[len(TEI) :], _text_of(part)) for part in closer] == [("signed", "Thompson"), ("dateline", "Washington, received February 9")]
+    assert _text_of(paragraphs[0]) == "The text of the cable. {dateline} in a sentence is text."
+    assert _text_of(paragraphs[1]) == "This paragraph is marked, but others follow it: it stays a paragraph."
+    assert jing_errors([folder / "a.xml"]) == []
+    page = parse_html(folder / "index.html")
+    assert [p.get_text() for p in page.select("p.dateline")] == ["Saigon, February 8, 1961, 6 p.m.", "Washington, received February 9"]
+    assert [p.get_text() for p in page.select("p.signed")][-1] == "Thompson" and page.select_one("p.salute") is not None
+    text = (folder / "a.txt").read_text(encoding="utf-8")
+    assert text.startswith("Saigon, February 8, 1961, 6 p.m.\n\nDear Mao,") and "{signed}" not in text
+
+
 def test_control_characters_in_a_transcript_still_give_well_formed_xml(make_edition, tmp_path: Path) -> None:
     root = make_edition({"content/documents/a.md": document(body="Page\x0cbreak and a bell\x07.")}, site="title: T\nbase_url: https://example.org/\n")
     assert not build(root, tmp_path / "out").diagnostics.errors

@@ -343,6 +343,7 @@ class TextEncoder:
         self.footnote_numbers: dict[int, str] = {}
         self.in_note = False  # encoding the blocks of a footnote, which go into its <note>
         self.surfaces: dict[str, str] = {}  # facsimile page label -> the xml:id of its <surface>, for <pb facs>
+        self.letter_parts: dict[int, str] = {}  # id() of a marked paragraph's token -> "opener" or "closer"
 
     # -- the tree under construction
 
@@ -385,12 +386,14 @@ class TextEncoder:
         block_end = next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), len(tokens))
         self._collect_footnotes(tokens[block_end:])
         self.footnote_numbers = footnote_numbers(tokens)
+        self.letter_parts = letter_parts(tokens[:block_end])
         self.blocks(tokens[:block_end])
         if not len(self.body):
             sub(self.body, "p")
         for division in self.body.iter(_tag("div")):
-            if all(child.tag == _tag("head") for child in division):
-                sub(division, "p")
+            if all(child.tag in _DIVISION_FRAME for child in division):  # a division needs some content
+                closers = [i for i, child in enumerate(division) if child.tag == _tag("closer")]
+                division.insert(closers[0] if closers else len(division), element("p"))
         return self.body
 
     def _collect_footnotes(self, tokens: Sequence[Token]) -> None:
@@ -428,7 +431,9 @@ class TextEncoder:
         elif kind == "heading_open":
             self.heading()
         elif kind == "paragraph_open":
-            if not token.hidden:
+            if id(token) in self.letter_parts:
+                self.letter_part(self.letter_parts[id(token)], token.meta["part"])
+            elif not token.hidden:
                 self.block_container()
                 self.start("p")
         elif kind == "paragraph_close":
@@ -444,6 +449,14 @@ class TextEncoder:
         elif kind == "hr":
             self.block_container()
             self.empty("milestone", unit="section")
+
+    def letter_part(self, frame: str, part: str) -> None:
+        """Open the <dateline>, <salute> or <signed> of a marked paragraph in its division's <opener> or <closer>
+        (`frame`), which the paragraphs marked one after the other share."""
+        division = self.block_container()
+        holder = division[-1] if len(division) and division[-1].tag == _tag(frame) else sub(division, frame)
+        node = sub(holder, part)
+        self.stack.append(node)
 
     def heading(self) -> None:
         # A heading starts a new division, at the top level only; deeper it is a labelled block.
@@ -622,6 +635,29 @@ class TextEncoder:
         parent.append(wrapper)
 
 
+def letter_parts(tokens: Sequence[Token]) -> dict[int, str]:
+    """The paragraphs marked as letter parts (see markup/letterparts.py) that open the text, after its first heading if
+    it begins with one, and those that end it: id() of each paragraph's token -> "opener" or "closer". A marked
+    paragraph between other blocks is an ordinary paragraph: TEI has an opener only at the start and a closer only at
+    the end of a division."""
+    blocks = [token for token in tokens if token.level == 0 and token.nesting != -1]
+    start = 1 if blocks and blocks[0].type == "heading_open" else 0
+
+    def marked(token: Token) -> bool:
+        return token.type == "paragraph_open" and bool((token.meta or {}).get("part"))
+
+    parts: dict[int, str] = {}
+    end = start
+    while end < len(blocks) and marked(blocks[end]):
+        parts[id(blocks[end])] = "opener"
+        end += 1
+    for token in reversed(blocks[end:]):
+        if not marked(token):
+            break
+        parts[id(token)] = "closer"
+    return parts
+
+
 def last_word(text: str) -> tuple[int, int] | None:
     """Where the last word of `text` starts and ends (what `(\\S+)\\s*$` finds), or None when it has none.
 
@@ -758,7 +794,8 @@ def editorial_conventions(config: SiteConfig) -> ET.Element:
     return element("encodingDesc", None, declaration)
 
 
-_BLOCKS = {_tag(n) for n in ("front", "argument", "body", "div", "head", "p", "ab", "list", "item", "table", "row", "quote", "milestone")}
+_BLOCKS = {_tag(n) for n in ("front", "argument", "body", "div", "head", "p", "ab", "list", "item", "table", "row", "quote", "milestone", "opener", "closer")}
+_DIVISION_FRAME = {_tag(n) for n in ("head", "opener", "closer")}  # what a division holds besides its content
 _CONTAINERS = {_tag(n) for n in ("text", "front", "argument", "body", "div", "list", "table", "quote")}
 
 
