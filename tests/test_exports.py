@@ -286,6 +286,39 @@ def test_biber_finds_nothing_against_biblatexs_data_model(sample_site: Path, ric
     ]
 
 
+@pytest.mark.checkers
+def test_downloads_carry_the_access_date_of_the_version_they_describe(make_edition, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With base_url, CSL `accessed`, BibTeX `urldate` and RIS `Y2`: the document's `updated` day, else site.yml's
+    `published`, else SOURCE_DATE_EPOCH's; never the clock's, so that the same sources give the same files."""
+    files = {
+        "content/documents/a.md": document("A", updated="2025-03-04T10:00:00Z", authors="[ann-author]"),
+        "content/documents/b.md": document("B"),
+    }
+    site = "title: Papers\neditors: [Ed One]\nbase_url: https://example.org/\n"
+    root = make_edition(files, site=site + "published: 2024-05-01\n")
+    assert not build(root, tmp_path / "out").diagnostics.errors
+    out = tmp_path / "out"
+    assert [_csl(out, d)["accessed"] for d in ("a", "b")] == [{"date-parts": [[2025, 3, 4]]}, {"date-parts": [[2024, 5, 1]]}]
+    assert "urldate = {2025-03-04}" in (out / "documents/a/a.bib").read_text(encoding="utf-8")
+    (ris,) = rispy.loads((out / "documents/b/b.ris").read_text(encoding="utf-8"))
+    assert ris["access_date"] == "2024/05/01"
+    assert biber_warnings([out / "documents/a/a.bib"], tmp_path) == []
+    # IEEE prints the access date (Chicago, APA and MLA leave it out when the document has a date).
+    (ieee,) = citeproc_js([_csl(out, "a")], "ieee")
+    assert "Accessed: Mar. 04, 2025" in ieee["bibliography"]
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 14 November 2023
+    (root / "site.yml").write_text(site, encoding="utf-8")
+    assert not build(root, out).diagnostics.errors
+    assert _csl(out, "b")["accessed"] == {"date-parts": [[2023, 11, 14]]} and _csl(out, "a")["accessed"] == {"date-parts": [[2025, 3, 4]]}
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert not build(root, out).diagnostics.errors
+    assert "accessed" not in _csl(out, "b") and "urldate" not in (out / "documents/b/b.bib").read_text(encoding="utf-8")
+    (root / "site.yml").write_text("title: Papers\npublished: 2024-05-01\n", encoding="utf-8")  # no URL, no access date
+    assert not build(root, out).diagnostics.errors
+    assert "accessed" not in _csl(out, "a") and "Y2" not in (out / "documents/a/a.ris").read_text(encoding="utf-8")
+
+
 def test_ris_fields_read_back_with_rispy(rich_site: Path) -> None:
     (record,) = rispy.loads((rich_site / "documents/letter/letter.ris").read_text(encoding="utf-8"))
     assert record["type_of_reference"] == "CHAP"

@@ -19,7 +19,7 @@ from markdown_it.token import Token
 from markupsafe import Markup
 
 from generator.config import SiteConfig
-from generator.dates import build_time
+from generator.dates import build_time, source_date_epoch
 from generator.exports import citation, data, feeds, tei
 from generator.exports.text import TextExports, document_texts
 from generator.facsimiles import facsimile_url
@@ -235,9 +235,10 @@ def _reusable_exports(index: EditionIndex, memory: ExportMemory, ids: tei.XmlIds
     are the same as when they were made."""
     values: dict[str, str] = {}
     reused: dict[str, KeptExports] = {}
-    ids_digest = memory.read_results.fingerprints.of(ids)
+    # The citations' access date may be SOURCE_DATE_EPOCH's (see citation.access_date).
+    shared_values = "|" + memory.read_results.fingerprints.of(ids) + "|" + (source_date_epoch() or "")
     for document in index.documents:
-        values[document.id] = memory.values_of(document) + "|" + ids_digest
+        values[document.id] = memory.values_of(document) + shared_values
         kept = memory.kept.get(document.id)
         if kept is not None and kept.made.values == values[document.id] and memory.read_results.same_as(kept.made):
             reused[document.id] = kept

@@ -18,6 +18,7 @@ from json.encoder import encode_basestring as encode_json_string
 from typing import Any
 
 from generator.config import SiteConfig
+from generator.dates import source_date_epoch
 from generator.index import EditionIndex
 from generator.model import Document, Person
 
@@ -145,6 +146,20 @@ def document_archive(document: Document) -> tuple[str | None, str | None]:
     return document.archive, location
 
 
+def access_date(document: Document, config: SiteConfig) -> tuple[int, int, int] | None:
+    """The access date of the document's URL, for the formats whose styles print one (CSL `accessed`, BibTeX
+    `urldate`, RIS `Y2`): the day this version of the document was published, which is what the citation's data
+    describes: its `updated` front-matter field, else site.yml's `published`, else SOURCE_DATE_EPOCH. Never the
+    clock's time, so that the same sources give the same files; None without a URL or any of these."""
+    if not config.base_url:
+        return None
+    moment = document.updated or config.published or source_date_epoch()
+    if not moment:
+        return None
+    year, month, day = moment[:10].split("-")
+    return int(year), int(month), int(day)
+
+
 def document_number(document: Document) -> str | None:
     """The document's number in the edition as words ("document 10"): a position in the edition, which no
     format's volume, issue, series or report number means."""
@@ -255,6 +270,7 @@ def csl_record(document: Document, index: EditionIndex, config: SiteConfig) -> d
         issued["circa"] = True
     authors = [n.csl() for n in names_of(document.authors, index)]
     archive, archive_location = document_archive(document)
+    accessed = access_date(document, config)
     record: dict[str, Any] = {
         "id": document.id,
         "type": "chapter",
@@ -273,6 +289,7 @@ def csl_record(document: Document, index: EditionIndex, config: SiteConfig) -> d
         "keyword": ", ".join(document.subjects) or None,
         "note": document.translation,
         "URL": document_url(config, document.id),
+        "accessed": {"date-parts": [list(accessed)]} if accessed else None,
     }
     return {k: v for k, v in record.items() if v not in (None, [], "")}
 
@@ -376,12 +393,17 @@ def bibtex(document: Document, index: EditionIndex, config: SiteConfig) -> str:
         ("abstract", _bibtex_escape(document.summary) if document.summary else None),
         ("keywords", _bibtex_escape(", ".join(document.subjects)) if document.subjects else None),
         ("url", document_url(config, document.id)),
+        ("urldate", _iso_day(access_date(document, config))),
     ]
     lines = [f"@incollection{{{bibtex_key(document.id)},"]
     # Months are BibTeX macros, written bare; everything else in braces.
     lines += [f"  {name} = {value if name == 'month' else '{' + value + '}'}," for name, value in fields if value]
     lines[-1] = lines[-1].rstrip(",")
     return "\n".join(lines) + "\n}\n"
+
+
+def _iso_day(day: tuple[int, int, int] | None) -> str | None:
+    return "-".join(f"{part:02d}" for part in day) if day else None
 
 
 # --------------------------------------------------------------------------- RIS
@@ -409,7 +431,8 @@ def ris(document: Document, index: EditionIndex, config: SiteConfig) -> str:
         ("LA", text_language(document, config)),
     ]
     tags += [("KW", s) for s in document.subjects]
-    tags += [("UR", document_url(config, document.id)), ("ER", "")]
+    accessed = access_date(document, config)
+    tags += [("UR", document_url(config, document.id)), ("Y2", "/".join(f"{part:02d}" for part in accessed) if accessed else None), ("ER", "")]
     # One field per line: a value's own line breaks would end the field early.
     return "".join(f"{tag}  - {' '.join(value.split())}\n" for tag, value in tags if value is not None)
 
