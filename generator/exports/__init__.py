@@ -345,8 +345,8 @@ def _document_exports_chunk(
             (paths["bibtex"], citation.bibtex(document, index, config)),
             (paths["ris"], citation.ris(document, index, config)),
             (paths["csl_json"], citation.csl_json(document, index, config)),
-            (paths["markdown"], data.markdown_source(document)),
-            (paths["text"], text),
+            (paths["markdown"], data.markdown_source(document, citation.document_url(config, document.id))),
+            (paths["text"], data.text_file(text, citation.document_url(config, document.id))),
         ]
         reads, log.reads = log.reads, None
         # The plain texts the annotate stage made are in the build's process already: they need not come back (and be held twice).

@@ -118,10 +118,17 @@ def front_matter(document: Document) -> dict[str, Any]:
     return data
 
 
-def markdown_source(document: Document) -> str:
-    """The document as a Markdown file with YAML front matter, as an editor would write it."""
+def markdown_source(document: Document, url: str | None = None) -> str:
+    """The document as a Markdown file with YAML front matter, as an editor would write it; the `url` of its page,
+    when it has one, in a comment, which a build of the file passes over."""
     header = yaml.dump(front_matter(document), Dumper=_SafeDumper, allow_unicode=True, sort_keys=False, width=100)
-    return f"---\n{header}---\n{document.body.rstrip()}\n"
+    comment = f"# {url}\n" if url else ""
+    return f"---\n{comment}{header}---\n{document.body.rstrip()}\n"
+
+
+def text_file(text: str, url: str | None = None) -> str:
+    """The plain-text download: the transcript, then the address of its page, when it has one."""
+    return f"{text}\n{url}\n" if url else text
 
 
 # --------------------------------------------------------------------------- edition.json
