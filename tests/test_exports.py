@@ -48,6 +48,7 @@ CMIF_SCHEMA = REPO_ROOT / "tests" / "schemas" / "cmi-customization.rng"
 CMIF_SCHEMATRON = REPO_ROOT / "tests" / "schemas" / "cmif.sch"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 TEI = "{http://www.tei-c.org/ns/1.0}"
+SCHEMATRON = "http://purl.oclc.org/dsdl/schematron"
 
 RICH_SITE = """\
 title: Letters & Papers
@@ -465,6 +466,17 @@ def jing_errors(files: list[Path]) -> list[str]:
     return run.stdout.splitlines()
 
 
+def tei_schematron(folder: Path) -> Path:
+    """tei_all's Schematron rules, which the RELAX NG schema carries inside it, as a Schematron schema of their own."""
+    rules = ET.parse(TEI_SCHEMA).getroot()
+    schema = ET.Element(f"{{{SCHEMATRON}}}schema", {"queryBinding": "xslt2"})
+    namespaces = {(ns.get("prefix"), ns.get("uri")): ns for ns in rules.iter(f"{{{SCHEMATRON}}}ns")}
+    schema.extend([*namespaces.values(), *rules.iter(f"{{{SCHEMATRON}}}pattern")])
+    path = folder / "tei_all.sch"
+    ET.ElementTree(schema).write(path, encoding="utf-8", xml_declaration=True)
+    return path
+
+
 @pytest.mark.checkers
 def test_every_exported_xml_file_validates_against_tei_all(sample_site: Path, rich_site: Path, tmp_path: Path) -> None:
     files = [f for site in (sample_site, rich_site) for f in sorted(site.rglob("*.xml")) if f.name not in ("sitemap.xml", "feed.xml")]
@@ -475,6 +487,10 @@ def test_every_exported_xml_file_validates_against_tei_all(sample_site: Path, ri
     invalid.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><text/></TEI>')
     errors = jing_errors([*files, invalid])
     assert errors and all(line.startswith(f"{invalid}:") for line in errors), errors
+    # And against tei_all's Schematron rules, which find what the grammar cannot (here a pointer with two targets).
+    breaking = tmp_path / "breaking.xml"
+    breaking.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p><ptr target="#a" cRef="a"/></p></body></text></TEI>')
+    assert [m.split(": ", 1)[0] for m in schematron_messages(tei_schematron(tmp_path), [*files, breaking])] == [str(breaking)]
 
 
 def _text_of(node: ET.Element) -> str:
@@ -619,7 +635,7 @@ def test_marked_letter_parts_open_and_close_the_tei_text_and_mark_the_page(make_
     assert [(part.tag[len(TEI) :], _text_of(part)) for part in closer] == [("signed", "Thompson"), ("dateline", "Washington, received February 9")]
     assert _text_of(paragraphs[0]) == "The text of the cable. {dateline} in a sentence is text."
     assert _text_of(paragraphs[1]) == "This paragraph is marked, but others follow it: it stays a paragraph."
-    assert jing_errors([folder / "a.xml"]) == []
+    assert jing_errors([folder / "a.xml"]) == [] and schematron_messages(tei_schematron(tmp_path), [folder / "a.xml"]) == []
     page = parse_html(folder / "index.html")
     assert [p.get_text() for p in page.select("p.dateline")] == ["Saigon, February 8, 1961, 6 p.m.", "Washington, received February 9"]
     assert [p.get_text() for p in page.select("p.signed")][-1] == "Thompson" and page.select_one("p.salute") is not None
