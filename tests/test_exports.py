@@ -643,6 +643,12 @@ def test_marked_letter_parts_open_and_close_the_tei_text_and_mark_the_page(make_
     assert text.startswith("Saigon, February 8, 1961, 6 p.m.\n\nDear Mao,") and "{signed}" not in text
 
 
+def test_a_message_on_a_marked_line_points_at_its_column_in_the_file(make_edition, tmp_path: Path) -> None:
+    root = make_edition({"content/documents/a.md": document(body="Text.\n\n{signed} [X](person:nobody)")})
+    (error,) = build(root, tmp_path / "out").diagnostics.errors
+    assert error.format().startswith("content/documents/a.md:7:14: error")  # the marker is not in the text, but is in the line
+
+
 def test_control_characters_in_a_transcript_still_give_well_formed_xml(make_edition, tmp_path: Path) -> None:
     root = make_edition({"content/documents/a.md": document(body="Page\x0cbreak and a bell\x07.")}, site="title: T\nbase_url: https://example.org/\n")
     assert not build(root, tmp_path / "out").diagnostics.errors
