@@ -305,6 +305,9 @@ def test_downloads_carry_the_access_date_of_the_version_they_describe(make_editi
     (ris,) = rispy.loads((out / "documents/b/b.ris").read_text(encoding="utf-8"))
     assert ris["access_date"] == "2024/05/01"
     assert biber_warnings([out / "documents/a/a.bib"], tmp_path) == []
+    # The record in the page has none: whoever saves the page reads it that day (and Zotero notes it).
+    (embedded,) = json.loads(parse_html(out / "documents/a/index.html").select_one("#csl-json").string)
+    assert "accessed" not in embedded and embedded["URL"] == "https://example.org/documents/a/"
     # IEEE prints the access date (Chicago, APA and MLA leave it out when the document has a date).
     (ieee,) = citeproc_js([_csl(out, "a")], "ieee")
     assert "Accessed: Mar. 04, 2025" in ieee["bibliography"]

@@ -270,7 +270,6 @@ def csl_record(document: Document, index: EditionIndex, config: SiteConfig) -> d
         issued["circa"] = True
     authors = [n.csl() for n in names_of(document.authors, index)]
     archive, archive_location = document_archive(document)
-    accessed = access_date(document, config)
     record: dict[str, Any] = {
         "id": document.id,
         "type": "chapter",
@@ -289,14 +288,19 @@ def csl_record(document: Document, index: EditionIndex, config: SiteConfig) -> d
         "keyword": ", ".join(document.subjects) or None,
         "note": document.translation,
         "URL": document_url(config, document.id),
-        "accessed": {"date-parts": [list(accessed)]} if accessed else None,
     }
     return {k: v for k, v in record.items() if v not in (None, [], "")}
 
 
 def csl_json(document: Document, index: EditionIndex, config: SiteConfig) -> str:
-    """A CSL-JSON file: a list with the one record, as reference managers import it."""
-    return indented_json([csl_record(document, index, config)]) + "\n"
+    """A CSL-JSON file: a list with the one record, as reference managers import it, with the access date.
+
+    The record in the page has none: whoever saves the page reads it that day, and Zotero notes the day itself."""
+    record = csl_record(document, index, config)
+    accessed = access_date(document, config)
+    if accessed:
+        record["accessed"] = {"date-parts": [list(accessed)]}
+    return indented_json([record]) + "\n"
 
 
 def script_json(data: Any) -> str:
