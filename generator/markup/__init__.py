@@ -10,6 +10,7 @@ from generator.markup.anchors import anchor_plugin
 from generator.markup.crossrefs import crossrefs_plugin
 from generator.markup.editorial import editorial_plugin
 from generator.markup.footnotes import footnote_calls_plugin
+from generator.markup.letterparts import letter_parts_plugin
 from generator.markup.links import link_scheme_plugin
 from generator.markup.mentions import mentions_plugin
 from generator.markup.pagebreaks import page_break_plugin
@@ -26,5 +27,6 @@ def create_parser(config: SiteConfig) -> MarkdownIt:
     md.use(crossrefs_plugin)
     md.use(mentions_plugin, link_mode=config.registers.link)
     md.use(anchor_plugin)
+    md.use(letter_parts_plugin)
     md.use(page_break_plugin)
     return md
