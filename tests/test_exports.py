@@ -298,7 +298,7 @@ def test_downloads_carry_the_access_date_of_the_version_they_describe(make_editi
     }
     site = "title: Papers\neditors: [Ed One]\nbase_url: https://example.org/\n"
     root = make_edition(files, site=site + "published: 2024-05-01\n")
-    assert not build(root, tmp_path / "out").diagnostics.errors
+    assert not build(root, BuildOptions(output_dir=tmp_path / "out")).diagnostics.errors
     out = tmp_path / "out"
     assert [_csl(out, d)["accessed"] for d in ("a", "b")] == [{"date-parts": [[2025, 3, 4]]}, {"date-parts": [[2024, 5, 1]]}]
     assert "urldate = {2025-03-04}" in (out / "documents/a/a.bib").read_text(encoding="utf-8")
@@ -314,13 +314,13 @@ def test_downloads_carry_the_access_date_of_the_version_they_describe(make_editi
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 14 November 2023
     (root / "site.yml").write_text(site, encoding="utf-8")
-    assert not build(root, out).diagnostics.errors
+    assert not build(root, BuildOptions(output_dir=out)).diagnostics.errors
     assert _csl(out, "b")["accessed"] == {"date-parts": [[2023, 11, 14]]} and _csl(out, "a")["accessed"] == {"date-parts": [[2025, 3, 4]]}
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
-    assert not build(root, out).diagnostics.errors
+    assert not build(root, BuildOptions(output_dir=out)).diagnostics.errors
     assert "accessed" not in _csl(out, "b") and "urldate" not in (out / "documents/b/b.bib").read_text(encoding="utf-8")
     (root / "site.yml").write_text("title: Papers\npublished: 2024-05-01\n", encoding="utf-8")  # no URL, no access date
-    assert not build(root, out).diagnostics.errors
+    assert not build(root, BuildOptions(output_dir=out)).diagnostics.errors
     assert "accessed" not in _csl(out, "a") and "Y2" not in (out / "documents/a/a.ris").read_text(encoding="utf-8")
 
 
@@ -580,7 +580,7 @@ def test_the_archive_field_and_the_mentioned_persons_reach_every_format(make_edi
         site="title: Papers\nbase_url: https://example.org/\n",
         persons=NAMES_PERSONS,
     )
-    assert not build(root, tmp_path / "out").diagnostics.errors
+    assert not build(root, BuildOptions(output_dir=tmp_path / "out")).diagnostics.errors
     folder = tmp_path / "out/documents/a"
     header = ET.parse(folder / "a.xml").getroot().find(f"{TEI}teiHeader")
     identifier = header.find(f".//{TEI}sourceDesc/{TEI}msDesc/{TEI}msIdentifier")
@@ -625,7 +625,7 @@ def test_marked_letter_parts_open_and_close_the_tei_text_and_mark_the_page(make_
     """`{dateline}`, `{salute}` and `{signed}` at the start of a paragraph: in the TEI the marked paragraphs that begin the
     text are its opener, those that end it its closer; the page shows them without the marker, with a class."""
     root = make_edition({"content/documents/a.md": document("A telegram", body=LETTER_BODY)}, persons=NAMES_PERSONS)
-    assert not build(root, tmp_path / "out").diagnostics.errors
+    assert not build(root, BuildOptions(output_dir=tmp_path / "out")).diagnostics.errors
     folder = tmp_path / "out/documents/a"
     division = ET.parse(folder / "a.xml").getroot().find(f"{TEI}text/{TEI}body/{TEI}div")
     assert [child.tag[len(TEI) :] for child in division] == ["opener", "p", "p", "p", "closer"]
@@ -648,7 +648,7 @@ def test_marked_letter_parts_open_and_close_the_tei_text_and_mark_the_page(make_
 
 def test_a_message_on_a_marked_line_points_at_its_column_in_the_file(make_edition, tmp_path: Path) -> None:
     root = make_edition({"content/documents/a.md": document(body="Text.\n\n{signed} [X](person:nobody)")})
-    (error,) = build(root, tmp_path / "out").diagnostics.errors
+    (error,) = build(root, BuildOptions(output_dir=tmp_path / "out")).diagnostics.errors
     assert error.format().startswith("content/documents/a.md:7:14: error")  # the marker is not in the text, but is in the line
 
 
