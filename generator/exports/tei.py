@@ -806,10 +806,8 @@ def source_desc(document: Document) -> ET.Element:
             identifier.extend(element("collection", name) for name in collections)
             sub(identifier, "idno", file_id)
         source.append(element("msDesc", None, identifier))
-    if document.source or document.archive:
-        source_text = document.source or ""
-        named = [] if not document.archive or source_text.startswith(document.archive) else [document.archive]
-        sub(source, "bibl", ", ".join([*named, source_text] if source_text else named))
+    if document.source or document.archive:  # (the archive is in msIdentifier; the bibl is the source as written)
+        sub(source, "bibl", document.source or document.archive)
     else:
         sub(source, "p", "The source of this document is not recorded.")
     return source
