@@ -653,7 +653,11 @@ def _write(
         def index_search(folder: Path, set_aside: Path | None = None) -> None:
             begun = time.perf_counter()
             pages = loaded.edition.config.search.pages
-            if (folder / search.BUNDLE_FOLDER).exists():  # the site's, or a copy of it (see update_site)
+            if parts := search.search_parts(loaded.edition.documents, loaded.edition.config.search):
+                # (the digests of every file the folder holds: the last build's, and this build's for what it made)
+                site_digests = {**(last_output.files if last_output is not None else {}), **made.digests}
+                search.index_site_in_parts(folder, pagefind, parts, site_digests, set_aside)  # type: ignore[arg-type]
+            elif (folder / search.BUNDLE_FOLDER).exists():  # the site's, or a copy of it (see update_site)
                 search.reindex_site(folder, pagefind, pages, set_aside)  # type: ignore[arg-type]
             else:
                 search.index_site(folder, pagefind, pages=pages)  # type: ignore[arg-type]
