@@ -192,6 +192,8 @@ class SearchConfig:
     # the document pages alone for search, and reading the others (the home page lists every document)
     # cost a fifth of Pagefind's time at 10,000 documents for nothing.
     pages: str = "documents/**/*.html"
+    # Documents per part of the index: a changed document makes its part again, not the whole index.
+    part_size: int = 1000
 
 
 @dataclass(frozen=True)
@@ -281,6 +283,12 @@ def words_list(value: Any) -> tuple[str, ...]:
 def boolean(value: Any) -> bool:
     if not isinstance(value, bool):
         raise Invalid("expected true or false")
+    return value
+
+
+def positive_count(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise Invalid("expected a whole number of at least 1, e.g. 1000")
     return value
 
 
@@ -386,6 +394,11 @@ SECTION_OPTIONS: Mapping[str, Mapping[str, Option]] = {
             text,
             "The pages Pagefind reads, as a glob from the site's root (a theme that marks other pages "
             "searchable names them here, e.g. '{documents,persons}/**/*.html').",
+        ),
+        "part_size": Option(
+            positive_count,
+            "Documents per part of the search index: an edition with more is indexed in parts by date, "
+            "and a changed document makes only its part again (the document pages alone, 'pages' as it is by default).",
         ),
     },
     "markdown": {"allow_html": Option(boolean, "Pass raw HTML in Markdown through instead of escaping it.")},

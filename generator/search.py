@@ -14,12 +14,16 @@ import os
 import shutil
 import signal
 import subprocess
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import xxhash
+
 from generator.config import SearchConfig
 from generator.index import EditionIndex
-from generator.model import AGENT_KINDS
+from generator.model import AGENT_KINDS, Document
 from generator.parallel import end_with_parent
 from generator.render import Renderer
 
@@ -53,7 +57,118 @@ def find_pagefind() -> Path | None:
 
 
 def render_search_page(renderer: Renderer) -> tuple[str, str]:
-    return renderer.render("search.html", SEARCH_PAGE, facets=search_facets(renderer.context.index))
+    config = renderer.context.edition.config.search
+    parts = tuple(f"{BUNDLE_FOLDER}/{part.name}/pagefind.js" for part in search_parts(renderer.context.index.documents, config))
+    return renderer.render("search.html", SEARCH_PAGE, facets=search_facets(renderer.context.index), parts=parts)
+
+
+@dataclass(frozen=True)
+class SearchPart:
+    """A part of a large edition's search index: the documents of a span of dates, in a bundle of its own."""
+
+    name: str  # its folder in the bundle, named for the first year, month or run of its documents
+    document_ids: tuple[str, ...]
+
+
+def search_parts(documents: Sequence[Document], config: SearchConfig) -> tuple[SearchPart, ...]:
+    """The parts of the search index, in date order; none (one bundle for all) for an edition of one part.
+
+    Parts follow the dates, so the search page sorts by date by putting parts side by side. A part holds
+    whole years while they fit, else whole months, else runs of a month's documents, packed while they fit:
+    a change moves the boundaries of its neighbourhood, not those of the whole edition."""
+    if len(documents) <= config.part_size or config.pages != SearchConfig.pages:
+        return ()
+    ordered = sorted(documents, key=lambda document: (document.date.iso, document.id))
+    runs: list[tuple[str, list[Document]]] = []
+    for year, of_year in _grouped(ordered, lambda document: document.date.iso[:4]).items():
+        if len(of_year) <= config.part_size:
+            runs.append((year, of_year))
+            continue
+        for month, of_month in _grouped(of_year, lambda document: document.date.iso[:7]).items():
+            for start in range(0, len(of_month), config.part_size):
+                runs.append((month if start == 0 else f"{month}-{start // config.part_size + 1}", of_month[start : start + config.part_size]))
+    parts: list[tuple[str, list[Document]]] = []
+    for name, run in runs:
+        if parts and len(parts[-1][1]) + len(run) <= config.part_size:
+            parts[-1][1].extend(run)
+        else:
+            parts.append((name, list(run)))
+    return tuple(SearchPart(name, tuple(document.id for document in run)) for name, run in parts)
+
+
+def _grouped(documents: Iterable[Document], key: Callable[[Document], str]) -> dict[str, list[Document]]:
+    groups: dict[str, list[Document]] = {}
+    for document in documents:
+        groups.setdefault(key(document), []).append(document)
+    return groups
+
+
+PARTS_FILE = "parts.json"  # in a bundle made in parts: each part's name, page count and the digest of its pages
+
+
+def index_site_in_parts(
+    site_dir: Path,
+    executable: Path,
+    parts: Sequence[SearchPart],
+    page_digests: Mapping[str, str],
+    set_aside: Path | None = None,
+    jobs: int | None = None,
+) -> int:
+    """Write the search bundle as one Pagefind bundle per part, in `site_dir`/pagefind/<part>/; returns the parts indexed.
+
+    A part whose pages (by the digests of the site's files in `page_digests`) are those of the bundle in place is
+    taken over from it by hard links; the others are indexed, `jobs` at a time. As `reindex_site`, the new bundle
+    replaces the old one whole, made in (and the old one moved to) `set_aside` when given."""
+    bundle = site_dir / BUNDLE_FOLDER
+    fresh = (set_aside if set_aside is not None else site_dir) / f"{BUNDLE_FOLDER}.new"
+    retired = set_aside / BUNDLE_FOLDER if set_aside is not None else site_dir / f"{BUNDLE_FOLDER}.old"
+    for leftover in (fresh, retired):
+        shutil.rmtree(leftover, ignore_errors=True)
+    fresh.mkdir()
+    standing = _read_parts_file(bundle)
+    pages_by_document: dict[str, list[str]] = {}
+    for path in page_digests:
+        folder, _, rest = path.partition("/")
+        if folder == "documents" and path.endswith(".html") and os.path.isfile(site_dir / path):  # (not a page an update removed)
+            pages_by_document.setdefault(rest.partition("/")[0], []).append(path)
+    described: list[dict[str, object]] = []
+    to_index: list[SearchPart] = []
+    for part in parts:
+        pages = sorted(page for document_id in part.document_ids for page in pages_by_document.get(document_id, ()))
+        pages_digest = xxhash.xxh3_128_hexdigest("\n".join(f"{page} {page_digests[page]}" for page in pages).encode("utf-8"))
+        described.append({"name": part.name, "pages": len(pages), "digest": pages_digest})
+        if standing.get(part.name) == pages_digest and (bundle / part.name / "pagefind-entry.json").is_file():
+            shutil.copytree(bundle / part.name, fresh / part.name, copy_function=os.link)
+        else:
+            to_index.append(part)
+
+    def index_part(part: SearchPart) -> None:
+        pattern = f"documents/{{{','.join(part.document_ids)}}}/**/*.html" if len(part.document_ids) > 1 else f"documents/{part.document_ids[0]}/**/*.html"
+        index_site(site_dir, executable, str(fresh / part.name), pattern)
+
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, jobs or min(2, os.cpu_count() or 1))) as pool:
+            for _ in pool.map(index_part, to_index):  # (a failure is raised here, once the parts under way end)
+                pass
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    (fresh / PARTS_FILE).write_text(json.dumps({"parts": described}, indent=1) + "\n", encoding="utf-8")
+    if bundle.exists():
+        bundle.rename(retired)
+    fresh.rename(bundle)
+    if set_aside is None:
+        shutil.rmtree(retired, ignore_errors=True)
+    return len(to_index)
+
+
+def _read_parts_file(bundle: Path) -> dict[str, str]:
+    """The digest of each part's pages in a bundle made in parts; nothing for another bundle or none."""
+    try:
+        described = json.loads((bundle / PARTS_FILE).read_text(encoding="utf-8"))
+        return {str(part["name"]): str(part["digest"]) for part in described["parts"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
 
 
 def reindex_site(site_dir: Path, executable: Path, pages: str = SearchConfig.pages, set_aside: Path | None = None) -> None:

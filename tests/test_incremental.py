@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -438,6 +439,49 @@ def test_search_index_follows_an_update(tmp_path: Path) -> None:
     bundle = sorted(p.name for p in (edition / "_site").iterdir() if p.name.startswith("pagefind"))
     assert bundle == ["pagefind"]  # the new bundle replaced the old one whole
     assert (edition / "_site" / "pagefind" / "pagefind-entry.json").is_file()
+
+
+def pages_per_search_part(site: Path) -> dict[str, int]:
+    """Each part of a search index made in parts, and the pages Pagefind says it indexed in it."""
+    parts = json.loads((site / "pagefind" / "parts.json").read_text(encoding="utf-8"))["parts"]
+    entries = {part["name"]: json.loads((site / "pagefind" / part["name"] / "pagefind-entry.json").read_text(encoding="utf-8")) for part in parts}
+    return {name: sum(language["page_count"] for language in entry["languages"].values()) for name, entry in entries.items()}
+
+
+def test_a_search_index_in_parts_makes_again_only_the_parts_a_change_reaches(tmp_path: Path) -> None:
+    edition = synthetic_edition(tmp_path / "edition")
+    site = edition / "site.yml"
+    site.write_text(site.read_text(encoding="utf-8").replace(NO_SEARCH, "search:\n  part_size: 3\n"), encoding="utf-8")
+    assert not build(edition).diagnostics.errors
+    bundle = edition / "_site" / "pagefind"
+    if not bundle.is_dir():
+        pytest.skip("Pagefind is not installed")
+    assert list(pages_per_search_part(edition / "_site").values()) == [3, 3, 3, 3]
+    # A changed text makes its part again; a date, a new or a removed document may move the parts after it (and its
+    # neighbours' pages, which link to it, change too): all of them, here, where every part is full.
+    for change, parts_made_again in ((change_body, 1), (change_title_and_date, None), (add_document, None), (remove_document, None), (change_body, 1)):
+        entries = {part.name: (part / "pagefind-entry.json").stat().st_ino for part in bundle.iterdir() if part.is_dir()}
+        change(edition)
+        result = build(edition)
+        assert not result.diagnostics.errors and result.search_seconds > 0
+        # The clean build is made from a copy: one into another folder would have the next build start afresh.
+        copy = tmp_path / "copy"
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(edition, copy, ignore=shutil.ignore_patterns("_site", ".edition-cache"))
+        assert not build(copy).diagnostics.errors
+        assert snapshot(edition / "_site") == snapshot(copy / "_site")
+        assert pages_per_search_part(edition / "_site") == pages_per_search_part(copy / "_site")
+        made_again = [name for name in pages_per_search_part(edition / "_site") if entries.get(name) != (bundle / name / "pagefind-entry.json").stat().st_ino]
+        assert parts_made_again is None or len(made_again) == parts_made_again, (change.__name__, made_again)
+    # The preview server's way: the part follows the pages, in the background.
+    memory = build(edition).memory
+    entries = {part.name: (part / "pagefind-entry.json").stat().st_ino for part in bundle.iterdir() if part.is_dir()}
+    change_body(edition)
+    result = build(edition, previous=memory, pages_first=True)
+    assert result.follow_up is not None
+    result.follow_up()
+    made_again = [name for name in pages_per_search_part(edition / "_site") if entries.get(name) != (bundle / name / "pagefind-entry.json").stat().st_ino]
+    assert len(made_again) == 1 and result.search_seconds > 0
 
 
 def test_rebuilds_with_the_memory_kept_in_the_process_equal_clean_builds(tmp_path: Path) -> None:

@@ -244,3 +244,29 @@ def test_search_of_one_year_filters_by_month(page: Page, base_url: str) -> None:
     expect(page.locator("#search-status")).to_contain_text("found")
     dates = page.locator(".search-field-date").all_inner_texts()
     assert dates and all(d.endswith("March 1958") for d in dates)
+
+
+@pytest.fixture(scope="module")
+def split_base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The same edition with its search index in parts of at most 300 documents (by month)."""
+    root = write_one_year_edition(tmp_path_factory.mktemp("split") / "edition", 1_000, search=True)
+    (root / "site.yml").write_text((root / "site.yml").read_text(encoding="utf-8") + "  part_size: 300\n", encoding="utf-8")
+    out = root.parent / "site"
+    assert not build(root, out).diagnostics.errors
+    assert len([part for part in (out / "pagefind").iterdir() if part.is_dir()]) > 3
+    with serve_directory(out) as url:
+        yield url
+
+
+@pytest.mark.parametrize("address", ["search/?q=SEATO", "search/?q=SEATO&sort=date", "search/?q=SEATO&sort=date-desc", "search/?type=letter"])
+def test_a_search_index_in_parts_finds_what_one_index_finds_in_the_same_order(page: Page, base_url: str, split_base_url: str, address: str) -> None:
+    # By relevance, each part scores by its own word counts: the same number of documents, not the same order.
+    found = []
+    for url in (base_url, split_base_url):
+        page.goto(url + address)
+        expect(page.locator("#search-status")).to_contain_text("found")
+        found.append((page.locator("#search-status").inner_text(), result_links(page), page.locator(".search-field-date").all_inner_texts()))
+    (one_status, one_links, one_dates), (split_status, split_links, split_dates) = found
+    assert one_status == split_status and len(one_links) == len(split_links) > 0
+    if "sort=" in address or "q=" not in address:
+        assert split_dates == one_dates

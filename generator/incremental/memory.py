@@ -33,7 +33,10 @@ import contextlib
 import os
 import pickle
 import secrets
-from collections.abc import Mapping
+import zlib
+from collections import deque
+from collections.abc import Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,7 +55,7 @@ if TYPE_CHECKING:
     from generator.exports.text import TextExports
 
 MEMORY = "build-memory.pickle"
-MEMORY_FORMAT = "6"
+MEMORY_FORMAT = "7"
 SHARDS = 256  # at 10,000 documents about 40 documents and 1 MB a shard
 SHARD_FILE = "build-memory-{number}-{token}.pickle"  # a new name for each shard written: see save_memory
 PER_DOCUMENT = ("parsed", "documents", "annotations", "exports", "records")  # the fields of BuildMemory kept in shards
@@ -174,15 +177,43 @@ def read_memory(cache_dir: Path) -> BuildMemory | None:
             memory = pickle.load(stream)
         if not isinstance(memory, BuildMemory) or memory.format != MEMORY_FORMAT:
             return None
-        for number, name in memory.shard_files.items():
-            with open(cache_dir / name, "rb") as stream:
-                content: ShardContent = pickle.load(stream)
+        for (number, name), packed in zip(memory.shard_files.items(), _unpacked(cache_dir, list(memory.shard_files.values())), strict=True):
+            content: ShardContent = pickle.loads(packed)
             memory.kept_shards[number] = (name, content)
             for field_name, items in content.items():
                 getattr(memory, field_name).update(items)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError, ImportError, IndexError, KeyError):
+    except (OSError, zlib.error, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError, ImportError, IndexError, KeyError):
         return None
     return memory
+
+
+# The shards are kept compressed: most of them is text (annotated HTML, TEI, plain text), which compresses well.
+# zlib gives up the interpreter lock while it works, so a thread (de)compresses the next shards while the build's
+# own thread pickles or unpickles; a few at a time, so that the build never holds all the shards' bytes at once.
+SHARD_COMPRESSION = 1
+SHARDS_IN_FLIGHT = 4
+
+
+def _unpacked(cache_dir: Path, names: list[str]) -> Iterator[bytes]:
+    """The pickled bytes of each shard file in `names`, in order, read and decompressed a few ahead."""
+
+    def unpack(name: str) -> bytes:
+        with open(cache_dir / name, "rb") as stream:
+            return zlib.decompress(stream.read())
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        pending: deque[Future[bytes]] = deque()
+        for name in names:
+            pending.append(pool.submit(unpack, name))
+            if len(pending) >= SHARDS_IN_FLIGHT:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def _write_packed(path: Path, pickled: bytes) -> None:
+    with open(path, "wb") as stream:
+        stream.write(zlib.compress(pickled, SHARD_COMPRESSION))
 
 
 def forget_memory(cache_dir: Path) -> None:
@@ -200,14 +231,19 @@ def save_memory(cache_dir: Path, memory: BuildMemory) -> None:
     files: dict[int, str] = {}
     with contextlib.suppress(OSError):
         cache_dir.mkdir(parents=True, exist_ok=True)
-        for number, content in sorted(shards.items()):
-            kept = memory.kept_shards.get(number)
-            if kept is not None and _same_content(kept[1], content) and (cache_dir / kept[0]).is_file():
-                files[number] = kept[0]
-                continue
-            name = files[number] = SHARD_FILE.format(number=number, token=secrets.token_hex(6))
-            with open(cache_dir / name, "wb") as stream:
-                pickle.dump(content, stream, pickle.HIGHEST_PROTOCOL)
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            pending: deque[Future[None]] = deque()
+            for number, content in sorted(shards.items()):
+                kept = memory.kept_shards.get(number)
+                if kept is not None and _same_content(kept[1], content) and (cache_dir / kept[0]).is_file():
+                    files[number] = kept[0]
+                    continue
+                name = files[number] = SHARD_FILE.format(number=number, token=secrets.token_hex(6))
+                pending.append(pool.submit(_write_packed, cache_dir / name, pickle.dumps(content, pickle.HIGHEST_PROTOCOL)))
+                if len(pending) >= SHARDS_IN_FLIGHT:
+                    pending.popleft().result()
+            while pending:
+                pending.popleft().result()
         emptied: dict[str, Any] = {name: {} for name in PER_DOCUMENT[1:]}  # (kept in the shards)
         rest = replace(memory, **emptied, parsed=rest_parsed, shard_files=files, kept_shards={})
         temporary = cache_dir / f"{MEMORY}.{os.getpid()}.new"

@@ -78,7 +78,12 @@ class _Finishing:
         begun = time.perf_counter()
         pages = self.request.loaded.edition.config.search.pages
         assert self.pagefind is not None
-        if (folder / search.BUNDLE_FOLDER).exists():  # the site's, or a copy of it (see update_site)
+        loaded = self.request.loaded
+        if parts := search.search_parts(loaded.edition.documents, loaded.edition.config.search):
+            # (the digests of every file the folder holds: the last build's, and this build's for what it made)
+            site_digests = {**(loaded.last_output.files if loaded.last_output is not None else {}), **self.request.made.digests}
+            search.index_site_in_parts(folder, self.pagefind, parts, site_digests, set_aside)
+        elif (folder / search.BUNDLE_FOLDER).exists():  # the site's, or a copy of it (see update_site)
             search.reindex_site(folder, self.pagefind, pages, set_aside)
         else:
             search.index_site(folder, self.pagefind, pages=pages)

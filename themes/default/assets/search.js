@@ -123,8 +123,36 @@
   var bundle = new URL(form.dataset.bundle, document.baseURI).href;
   var sort = order && order.value === "date" ? { date: "asc" } : order && order.value === "date-desc" ? { date: "desc" }
     : query ? undefined : { date: "asc" };
+  var baseUrl = new URL(form.dataset.root, document.baseURI).pathname;
+  // A large edition's index is in parts, one Pagefind bundle per span of dates, in date order: each is
+  // searched, and the results are joined by score, or for an order by date by putting the parts side by side
+  // (Pagefind's own mergeIndex orders joined results by score alone). The parts are searched one after the
+  // other, on the page's own thread: at once, or in Pagefind's shared worker, they lost results or failed.
+  var parts = (form.dataset.parts || "").split(" ").filter(Boolean).map(function (part) {
+    return new URL(part, document.baseURI).href.replace(/pagefind\.js$/, "");
+  });
+  function searchParts(pagefind) {
+    var found = [];
+    return parts.reduce(function (previous, part) {
+      return previous.then(function () {
+        var instance = pagefind.createInstance({ basePath: part, baseUrl: baseUrl, noWorker: true });
+        return instance.options({ baseUrl: baseUrl }).then(function () {
+          return instance.search(query || null, { filters: filters, sort: sort });
+        }).then(function (one) { found.push(one); });
+      });
+    }, Promise.resolve()).then(function () {
+      var results;
+      if (sort) {
+        results = (sort.date === "desc" ? found.slice().reverse() : found).reduce(function (all, one) { return all.concat(one.results); }, []);
+      } else {
+        results = found.reduce(function (all, one) { return all.concat(one.results); }, []).sort(function (a, b) { return b.score - a.score; });
+      }
+      return { results: results };
+    });
+  }
   import(bundle).then(function (pagefind) {
-    return pagefind.options({ baseUrl: new URL(form.dataset.root, document.baseURI).pathname }).then(function () {
+    if (parts.length) return searchParts(pagefind);
+    return pagefind.options({ baseUrl: baseUrl }).then(function () {
       return pagefind.search(query || null, { filters: filters, sort: sort });
     });
   }).then(function (search) {
