@@ -474,12 +474,14 @@ def test_a_search_index_in_parts_makes_again_only_the_parts_a_change_reaches(tmp
         made_again = [name for name in pages_per_search_part(edition / "_site") if entries.get(name) != (bundle / name / "pagefind-entry.json").stat().st_ino]
         assert parts_made_again is None or len(made_again) == parts_made_again, (change.__name__, made_again)
     # The preview server's way: the part follows the pages, in the background.
-    memory = build(edition).memory
+    session = BuildSession()
+    build(edition, session=session)
+    session.pages_first = True
     entries = {part.name: (part / "pagefind-entry.json").stat().st_ino for part in bundle.iterdir() if part.is_dir()}
     change_body(edition)
-    result = build(edition, previous=memory, pages_first=True)
-    assert result.follow_up is not None
-    result.follow_up()
+    result = build(edition, session=session)
+    assert session.follow_up is not None
+    session.follow_up()
     made_again = [name for name in pages_per_search_part(edition / "_site") if entries.get(name) != (bundle / name / "pagefind-entry.json").stat().st_ino]
     assert len(made_again) == 1 and result.search_seconds > 0
 
