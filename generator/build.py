@@ -120,8 +120,7 @@ def build(edition_dir: Path, options: BuildOptions | None = None, session: Build
     diagnostics, clock = result.diagnostics, StageClock(options.progress)
     result.stage_seconds = clock.seconds
     if session is not None:
-        session.follow_up = None
-        session.builds += 1
+        session.follow_up = None  # (a follow-up belongs to the build that left it)
 
     # nothing changed since the last build: its output stands
     cache = options.cache_dir or edition_dir / ".edition-cache"

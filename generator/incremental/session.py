@@ -21,4 +21,3 @@ class BuildSession:
     pages_first: bool = False
     memory: BuildMemory | None = None
     follow_up: Callable[[], None] | None = None
-    builds: int = 0  # how many builds the session has seen
