@@ -15,7 +15,7 @@ from generator.build import build
 from tests.conftest import MINIMAL_PERSONS, MINIMAL_SITE, document, parse_html
 from tests.support.checkers import schematron_messages
 from tests.test_exports import CMIF_SCHEMA, CMIF_SCHEMATRON, TEI_SCHEMA
-from tests.test_incremental import NO_SEARCH
+from tests.test_incremental import NO_SEARCH, assert_same_as_clean_build, edit
 
 SITE = MINIMAL_SITE + NO_SEARCH
 ORGANIZATIONS = """\
@@ -271,3 +271,20 @@ def test_derive_organizations_gives_frus_telegrams_their_sender_and_recipient(ma
 def _documents(site: Path) -> list[dict[str, object]]:
     documents = json.loads((site / "edition.json").read_text(encoding="utf-8"))["documents"]
     return [{field: d.get(field) for field in ("authors", "recipients", "organizations")} for d in sorted(documents, key=lambda d: d["id"])]
+
+
+def test_a_rebuild_after_a_change_to_the_organisations_is_a_clean_build(make_edition, tmp_path: Path) -> None:
+    root = make_edition(
+        {
+            "content/organizations.yml": ORGANIZATIONS,
+            "content/documents/t1.md": document(authors="[state-department]", recipients="[embassy-paris]", body="The Department agrees."),
+            "content/documents/t2.md": document(title="Reply", date="1951-10-19", authors="[embassy-paris]", recipients="[ann-author]"),
+        },
+        site=SITE,
+    )
+    assert build(root).diagnostics.errors == []
+    edit(root / "content/organizations.yml", "name: Embassy in France", "name: Embassy in Paris")
+    edit(root / "content/organizations.yml", "aliases: [Department]", "aliases: [the Department]")
+    assert build(root).diagnostics.errors == []
+    assert_same_as_clean_build(root, tmp_path)
+    assert "Embassy in Paris" in (root / "_site/documents/t2/index.html").read_text(encoding="utf-8")
