@@ -20,7 +20,7 @@ def test_the_sample_has_a_search_page_and_a_pagefind_bundle(sample_site: Path) -
     page = parse_html(sample_site / "search/index.html")
     form = page.select_one("form[role=search]")
     assert form is not None and form["data-bundle"] == "../pagefind/pagefind.js" and form["data-root"] == "../"
-    assert {s["name"] for s in page.select("select")} == {"sort", "type", "year", "month", "author", "recipient", "person"}
+    assert {s["name"] for s in page.select("select")} == {"sort", "type", "year", "month", "author", "recipient", "person", "organization"}
     assert [o.text for o in page.select("#filter-recipient option")] == ["any", "Joseph Stalin"]
     home = parse_html(sample_site / "index.html")
     assert home.select_one(".site-nav a[href='search/index.html']") is not None
