@@ -1,6 +1,6 @@
-"""Names in the text: the one matcher that finds every registered name, and what the registers learn from it.
+"""Names in the text: the annotate stage's one matcher that finds every registered name.
 
-Pure. `build_matcher` turns the persons, places and terms registers into one Aho-Corasick
+Pure. `build_matcher` turns the persons, organisations, places and terms registers into one Aho-Corasick
 automaton (pyahocorasick), built once per build, so that finding names costs one pass over a
 text whatever the size of the registers. A name or alias that two entries share is reported
 and left out of the automaton: the editor links it explicitly; so is a form of one letter ("U",
@@ -415,7 +415,7 @@ def _near_misses_in(candidate: str, matcher: NameMatcher, covered: set[int]) -> 
     return found
 
 
-# --------------------------------------------------------------------------- what the index keeps
+# --------------------------------------------------------------------------- the names found, for review
 
 
 def automatic_match_counts(texts: Iterable[Iterable[Mention]]) -> list[tuple[str, str, str, int]]:

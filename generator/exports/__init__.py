@@ -96,7 +96,7 @@ def citation_view(document: Document, index: EditionIndex, config: SiteConfig) -
 def edition_downloads(index: EditionIndex, config: SiteConfig) -> list[Download]:
     """The files of the whole edition that `render_exports` writes, for the theme to link."""
     files = [Download("TEI corpus", "edition.xml", "application/tei+xml")]
-    if index.persons or index.places:
+    if index.persons or index.places or index.organizations:
         files.append(Download("Persons and places (TEI)", "registers.xml", "application/tei+xml"))
     if tei.letters(index) and config.base_url:
         files.append(Download("Correspondence (CMIF)", "cmif.xml", "application/tei+xml"))

@@ -1,8 +1,8 @@
-"""Names of persons, places and terms in the text, linked to their register entries.
+"""Names of persons, organisations, places and terms in the text, linked to their register entries.
 
 Two ways in:
 
-- explicit: `[Filippov](person:stalin)`, `[Hamonten](place:hamonten)`, `[Cde.](term:cde)` are
+- explicit: `[Filippov](person:stalin)`, `[the Embassy](org:embassy)`, `[Hamonten](place:hamonten)`, `[Cde.](term:cde)` are
   ordinary Markdown links whose address names a register and an id. They are always linked;
   an id that the register lacks is an error with a did-you-mean.
 - automatic: every registered name and alias in a text token (not inside code, a link or an
