@@ -302,7 +302,7 @@ def test_the_home_page_filters_by_organisation(browser: Browser, make_edition, t
         },
         site="title: Filters\n",
     )
-    assert build(root, tmp_path / "site").diagnostics.errors == []
+    assert build(root, BuildOptions(output_dir=tmp_path / "site")).diagnostics.errors == []
     with serve_directory(tmp_path / "site") as url:
         page = browser.new_page()
         page.goto(url)

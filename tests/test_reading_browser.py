@@ -252,7 +252,7 @@ def split_base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = write_one_year_edition(tmp_path_factory.mktemp("split") / "edition", 1_000, search=True)
     (root / "site.yml").write_text((root / "site.yml").read_text(encoding="utf-8") + "  part_size: 300\n", encoding="utf-8")
     out = root.parent / "site"
-    assert not build(root, out).diagnostics.errors
+    assert not build(root, BuildOptions(output_dir=out)).diagnostics.errors
     assert len([part for part in (out / "pagefind").iterdir() if part.is_dir()]) > 3
     with serve_directory(out) as url:
         yield url
