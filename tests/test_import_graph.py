@@ -14,9 +14,6 @@ from pathlib import Path
 GENERATOR = Path(__file__).resolve().parent.parent / "generator"
 STAGES = ("content", "annotate", "markup", "index", "render", "exports", "output")
 INCREMENTAL = "generator.incremental"
-# registers.py is being split (the matcher to annotate, the correspondents to the index, the export to the exports);
-# until then it and the index import each other.
-KNOWN_CYCLES = [{"generator.index", "generator.registers"}]
 
 
 def module_name(path: Path) -> str:
@@ -100,7 +97,7 @@ def test_the_stages_do_not_import_the_incremental_layer() -> None:
 
 
 def test_no_module_of_the_generator_imports_itself_round_a_cycle() -> None:
-    assert [component for component in cycles(import_graph()) if component not in KNOWN_CYCLES] == []
+    assert cycles(import_graph()) == []
 
 
 def test_the_graph_sees_imports_under_type_checking_inside_functions_and_relative_ones() -> None:
