@@ -30,6 +30,7 @@ before it touches the output, so an interrupted update is followed by a full bui
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import pickle
 import secrets
@@ -55,7 +56,7 @@ if TYPE_CHECKING:
     from generator.exports.text import TextExports
 
 MEMORY = "build-memory.pickle"
-MEMORY_FORMAT = "7"
+MEMORY_FORMAT = "8"
 SHARDS = 256  # at 10,000 documents about 40 documents and 1 MB a shard
 SHARD_FILE = "build-memory-{number}-{token}.pickle"  # a new name for each shard written: see save_memory
 PER_DOCUMENT = ("parsed", "documents", "annotations", "exports", "records")  # the fields of BuildMemory kept in shards
@@ -178,7 +179,7 @@ def read_memory(cache_dir: Path) -> BuildMemory | None:
         if not isinstance(memory, BuildMemory) or memory.format != MEMORY_FORMAT:
             return None
         for (number, name), packed in zip(memory.shard_files.items(), _unpacked(cache_dir, list(memory.shard_files.values())), strict=True):
-            content: ShardContent = pickle.loads(packed)
+            content: ShardContent = _ShardUnpickler(io.BytesIO(packed)).load()
             memory.kept_shards[number] = (name, content)
             for field_name, items in content.items():
                 getattr(memory, field_name).update(items)
@@ -211,6 +212,27 @@ def _unpacked(cache_dir: Path, names: list[str]) -> Iterator[bytes]:
             yield pending.popleft().result()
 
 
+class _ShardPickler(pickle.Pickler):
+    """Pickles a long text that is not ASCII as its UTF-8 bytes: pickled as itself, the text would keep its UTF-8 form
+    in its object for as long as the object lives (CPython caches it there): saving the memory would add a second
+    copy of the kept texts (TEI, HTML, plain text) to the build's process at its peak."""
+
+    def persistent_id(self, obj: Any) -> bytes | None:
+        if type(obj) is str and len(obj) > LONG_TEXT and not obj.isascii():
+            return obj.encode("utf-8")  # (a new bytes object, not cached in the text)
+        return None
+
+
+class _ShardUnpickler(pickle.Unpickler):
+    def persistent_load(self, pid: Any) -> str:
+        if not isinstance(pid, bytes):
+            raise pickle.UnpicklingError("not a shard of this version")
+        return pid.decode("utf-8")
+
+
+LONG_TEXT = 200  # characters: shorter texts are pickled as themselves
+
+
 def _write_packed(path: Path, pickled: bytes) -> None:
     with open(path, "wb") as stream:
         stream.write(zlib.compress(pickled, SHARD_COMPRESSION))
@@ -239,7 +261,9 @@ def save_memory(cache_dir: Path, memory: BuildMemory) -> None:
                     files[number] = kept[0]
                     continue
                 name = files[number] = SHARD_FILE.format(number=number, token=secrets.token_hex(6))
-                pending.append(pool.submit(_write_packed, cache_dir / name, pickle.dumps(content, pickle.HIGHEST_PROTOCOL)))
+                pickled = io.BytesIO()
+                _ShardPickler(pickled, pickle.HIGHEST_PROTOCOL).dump(content)
+                pending.append(pool.submit(_write_packed, cache_dir / name, pickled.getvalue()))
                 if len(pending) >= SHARDS_IN_FLIGHT:
                     pending.popleft().result()
             while pending:
