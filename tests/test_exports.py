@@ -660,6 +660,16 @@ def test_marked_letter_parts_open_and_close_the_tei_text_and_mark_the_page(make_
     assert text.startswith("Saigon, February 8, 1961, 6 p.m.\n\nDear Mao,") and "{signed}" not in text
 
 
+def test_the_sample_cable_opens_with_its_header_and_closes_with_its_signature(sample_site: Path) -> None:
+    division = ET.parse(seed_file(sample_site, ".xml")).getroot().find(f"{TEI}text/{TEI}body/{TEI}div")
+    opener, closer = division[0], division[-1]
+    assert [part.tag[len(TEI) :] for part in opener] == ["dateline", "dateline", "salute"]
+    assert _text_of(opener[0]).startswith("SECOND MAIN DIRECTORATE") and _text_of(opener[2]) == "Cde. FILIPPOV!"
+    assert [part.tag[len(TEI) :] for part in closer] == ["signed"] and closer[0].find(f"{TEI}persName").get("ref") == "#makarov"
+    page = parse_html(sample_site / "documents" / SEED_ID / "index.html")
+    assert [len(page.select(f".transcript-text p.{part}")) for part in ("dateline", "salute", "signed")] == [2, 1, 1]
+
+
 def test_a_message_on_a_marked_line_points_at_its_column_in_the_file(make_edition, tmp_path: Path) -> None:
     root = make_edition({"content/documents/a.md": document(body="Text.\n\n{signed} [X](person:nobody)")})
     (error,) = build(root, BuildOptions(output_dir=tmp_path / "out")).diagnostics.errors
