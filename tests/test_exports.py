@@ -38,7 +38,7 @@ from generator.model import Edition
 from generator.registers import build_matcher
 from generator.tracking import ReadLog, Tracked
 from generator.versions import annotate_versions
-from tests.conftest import BILINGUAL, REPO_ROOT, document, parse_html
+from tests.conftest import BILINGUAL, REPO_ROOT, build_elsewhere, document, parse_html
 from tests.support.checkers import citeproc_js, nu_check, schema_org_problems, schematron_messages
 
 SEED_ID = "1951-10-18-mao-to-filippov"
@@ -256,6 +256,12 @@ def test_bibtex_parses_with_bibtexparser(sample_site: Path, rich_site: Path) -> 
     # The document number in words; biblatex's `number` (a series number) and `type` (not a field of @incollection) are not used.
     assert entry["note"] == "document 7" and entry["addendum"] == "Archive, fond 1"
     assert "number" not in entry.fields_dict and "type" not in entry.fields_dict
+    # Unsigned: biblatex's parts of a book all need an author, so a @misc (Zotero's Document) with the same editors,
+    # the edition as `howpublished` and its publisher as `organization` (both of which Zotero reads).
+    (unsigned,) = bibtexparser.parse_string((rich_site / "documents/plain/plain.bib").read_text(encoding="utf-8")).entries
+    assert unsigned.entry_type == "misc" and "author" not in unsigned.fields_dict and "booktitle" not in unsigned.fields_dict
+    assert unsigned["editor"] == entry["editor"] and unsigned["options"] == "useeditor=false"
+    assert (unsigned["howpublished"], unsigned["organization"]) == ("{Letters \\& Papers}", "Example University Library")
 
 
 def biber_warnings(files: list[Path], folder: Path) -> list[str]:
@@ -278,8 +284,16 @@ def biber_warnings(files: list[Path], folder: Path) -> list[str]:
 
 
 @pytest.mark.checkers
-def test_biber_finds_nothing_against_biblatexs_data_model(sample_site: Path, rich_site: Path, tmp_path: Path) -> None:
-    assert biber_warnings([seed_file(sample_site, ".bib"), rich_site / "documents/letter/letter.bib"], tmp_path) == []
+def test_biber_finds_nothing_against_biblatexs_data_model(
+    sample_site: Path, rich_site: Path, bilingual_site: Path, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+) -> None:
+    frus_site = build_elsewhere(REPO_ROOT / "tests" / "editions" / "frus", tmp_path_factory, "frus-bib").output_dir
+    files = [file for site in (sample_site, rich_site, bilingual_site, frus_site) for file in sorted(site.glob("documents/*/*.bib"))]
+    assert {file.name for file in files} >= {f"{SEED_ID}.bib", "letter.bib", "plain.bib", "d12.bib"}
+    # Signed in an edition with editors, signed in one without (the bilingual edition), unsigned: each its own type.
+    entry_types = {bibtexparser.parse_string(file.read_text(encoding="utf-8")).entries[0].entry_type for file in files}
+    assert entry_types == {"incollection", "inbook", "misc"}
+    assert biber_warnings(files, tmp_path) == []
     # It does report: the fields that were written before (biblatex's @incollection has no `type`).
     old = tmp_path / "old.bib"
     old.write_text(seed_file(sample_site, ".bib").read_text(encoding="utf-8").replace("  year =", "  type = {cable},\n  year ="), encoding="utf-8")
@@ -644,6 +658,16 @@ def test_marked_letter_parts_open_and_close_the_tei_text_and_mark_the_page(make_
     assert [p.get_text() for p in page.select("p.signed")][-1] == "Thompson" and page.select_one("p.salute") is not None
     text = (folder / "a.txt").read_text(encoding="utf-8")
     assert text.startswith("Saigon, February 8, 1961, 6 p.m.\n\nDear Mao,") and "{signed}" not in text
+
+
+def test_the_sample_cable_opens_with_its_header_and_closes_with_its_signature(sample_site: Path) -> None:
+    division = ET.parse(seed_file(sample_site, ".xml")).getroot().find(f"{TEI}text/{TEI}body/{TEI}div")
+    opener, closer = division[0], division[-1]
+    assert [part.tag[len(TEI) :] for part in opener] == ["dateline", "dateline", "salute"]
+    assert _text_of(opener[0]).startswith("SECOND MAIN DIRECTORATE") and _text_of(opener[2]) == "Cde. FILIPPOV!"
+    assert [part.tag[len(TEI) :] for part in closer] == ["signed"] and closer[0].find(f"{TEI}persName").get("ref") == "#makarov"
+    page = parse_html(sample_site / "documents" / SEED_ID / "index.html")
+    assert [len(page.select(f".transcript-text p.{part}")) for part in ("dateline", "salute", "signed")] == [2, 1, 1]
 
 
 def test_a_message_on_a_marked_line_points_at_its_column_in_the_file(make_edition, tmp_path: Path) -> None:

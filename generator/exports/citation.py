@@ -4,7 +4,7 @@ and the metadata that reference managers read from the page head (Highwire, Dubl
 Pure: every function takes the document, the index and the site settings and returns text or data.
 A document is cited as a part of the edition, as a document in a published collection is: the
 document's own author, title and date, then the edition, its editors and publisher. The formats
-agree on that reading: CSL `chapter`, BibTeX `@incollection`, RIS `CHAP`.
+agree on that reading: CSL `chapter`, BibTeX `@incollection` (`@misc` without an author), RIS `CHAP`.
 """
 
 from __future__ import annotations
@@ -391,32 +391,74 @@ def bibtex_key(document_id: str) -> str:
 
 
 def bibtex(document: Document, index: EditionIndex, config: SiteConfig) -> str:
+    authors = " and ".join(n.bibtex() for n in names_of(document.authors, index))
     date = document.date
     fields: list[tuple[str, str | None]] = [
-        ("author", " and ".join(n.bibtex() for n in names_of(document.authors, index)) or None),
+        ("author", authors or None),
         # Double braces keep the title's capitals as written.
         ("title", "{" + _bibtex_escape(document.title) + "}"),
-        ("booktitle", "{" + _bibtex_escape(config.title) + "}"),
-        ("editor", " and ".join(n.bibtex() for n in editor_names(config)) or None),
-        ("translator", " and ".join(n.bibtex() for n in translator_names(document)) or None),
-        ("publisher", _bibtex_escape(config.publisher) if config.publisher else None),
+        *(_bibtex_container(document, config) if authors else _bibtex_unsigned_container(document, config)),
         ("year", str(date.year)),
         ("month", (["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"][date.month - 1]) if date.month else None),
         ("date", date.edtf),  # biblatex reads EDTF, uncertain and approximate included
         # biblatex's `number` is a series number and `type` is not a field of @incollection: the document number
         # is a note in words, the archival source the addendum printed at the end.
-        ("note", _bibtex_escape(document_number(document) or "") or None),
+        ("note", _bibtex_escape(_bibtex_note(document, authors)) or None),
         ("addendum", _bibtex_escape(document.source) if document.source else None),
         ("abstract", _bibtex_escape(document.summary) if document.summary else None),
         ("keywords", _bibtex_escape(", ".join(document.subjects)) if document.subjects else None),
         ("url", document_url(config, document.id)),
         ("urldate", _iso_day(access_date(document, config))),
     ]
-    lines = [f"@incollection{{{bibtex_key(document.id)},"]
+    lines = [f"@{_bibtex_entry_type(authors, config)}{{{bibtex_key(document.id)},"]
     # Months are BibTeX macros, written bare; everything else in braces.
     lines += [f"  {name} = {value if name == 'month' else '{' + value + '}'}," for name, value in fields if value]
     lines[-1] = lines[-1].rstrip(",")
     return "\n".join(lines) + "\n}\n"
+
+
+def _bibtex_entry_type(authors: str, config: SiteConfig) -> str:
+    """biblatex's data model has no part of a book without an author (@incollection, @inbook and @inreference all
+    require one): an unsigned document is a @misc, which Zotero imports as a Document with the same editors. A
+    signed one is an @incollection, whose editors biblatex requires, or an @inbook in an edition without editors;
+    Zotero imports both as a Book Section."""
+    if not authors:
+        return "misc"
+    return "incollection" if config.editors else "inbook"
+
+
+def _bibtex_editors(config: SiteConfig) -> str | None:
+    return " and ".join(n.bibtex() for n in editor_names(config)) or None
+
+
+def _bibtex_container(document: Document, config: SiteConfig) -> list[tuple[str, str | None]]:
+    return [
+        ("booktitle", "{" + _bibtex_escape(config.title) + "}"),
+        ("editor", _bibtex_editors(config)),
+        ("translator", " and ".join(n.bibtex() for n in translator_names(document)) or None),
+        ("publisher", _bibtex_escape(config.publisher) if config.publisher else None),
+    ]
+
+
+def _bibtex_unsigned_container(document: Document, config: SiteConfig) -> list[tuple[str, str | None]]:
+    """@misc's fields for the edition: `howpublished` names it, `organization` is its publisher (both read by
+    Zotero: "Published" and the publisher), and `useeditor=false` keeps the editors after the title, where
+    @incollection prints them, rather than in the absent author's place."""
+    editors = _bibtex_editors(config)
+    return [
+        ("editor", editors),
+        ("options", "useeditor=false" if editors else None),
+        ("howpublished", "{" + _bibtex_escape(config.title) + "}"),
+        ("organization", _bibtex_escape(config.publisher) if config.publisher else None),
+    ]
+
+
+def _bibtex_note(document: Document, authors: str) -> str:
+    """The document number in words; for @misc, which has no `translator`, the translators as well."""
+    parts = [document_number(document) or ""]
+    if not authors and document.translator:
+        parts.append("translated by " + _and_list([n.display for n in translator_names(document)]))
+    return "; ".join(part for part in parts if part)
 
 
 def _iso_day(day: tuple[int, int, int] | None) -> str | None:
