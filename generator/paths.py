@@ -33,6 +33,7 @@ ASSETS = "assets"  # the theme's files, copied as they are
 FACSIMILES = "facsimiles"  # page images copied from the edition
 THUMBNAILS = "facsimiles/thumbs"
 SEARCH_BUNDLE = "pagefind"  # the search index
+SEARCH_SCRIPT = f"{SEARCH_BUNDLE}/pagefind.js"  # the index of an edition searched as one bundle
 ROBOTS = "robots.txt"
 SITEMAP = "sitemap.xml"
 FEED = "feed.xml"
@@ -44,9 +45,34 @@ DATA_SCHEMA = "edition.schema.json"
 SITE_MARK = ".edition-site"  # marks a folder this generator wrote
 
 
+def facsimile(name: str) -> str:
+    """A page image copied from the edition's content/facsimiles/<name>."""
+    return f"{FACSIMILES}/{name}"
+
+
+def thumbnail(name: str) -> str:
+    """The thumbnail of the page image facsimiles/<name>."""
+    return f"{THUMBNAILS}/{name}"
+
+
 def folder_of(page: str) -> str:
     """A page's folder, as a link to it reads: 'persons/index.html' -> 'persons/', 'index.html' -> ''."""
     return page.removesuffix(INDEX)
+
+
+def section(page: str) -> str:
+    """The first page of the top folder a page is in: 'subjects/cold-war/2/index.html' -> 'subjects/index.html'."""
+    return f"{page.partition('/')[0]}/{INDEX}"
+
+
+def is_within(page: str, section_page: str) -> bool:
+    """Whether `page` lies in the folder of `section_page` (the navigation marks the section a page is in)."""
+    return page.startswith(folder_of(section_page))
+
+
+def asset(name: str) -> str:
+    """One of the theme's files: 'edition.css' -> assets/edition.css."""
+    return f"{ASSETS}/{name}"
 
 
 def list_page(first: str, number: int) -> str:
@@ -150,6 +176,20 @@ def register_data(kind: str) -> str:
 
 
 # --------------------------------------------------------------------------- what a build may write
+
+# The top folders the edition writes and the names of its own top pages: an edition's page of one of these ids
+# would collide with them.
+RESERVED_PAGE_IDS = frozenset(
+    {
+        "documents",
+        *(kind.folder for kind in KIND_BY_NAME.values()),
+        ASSETS,
+        SEARCH_BUNDLE,
+        *(section_page.partition("/")[0] for section_page in (APPARATUS, CHRONOLOGY, SEARCH, CORRESPONDENCE, SUBJECTS, COLLECTIONS)),
+        HOME.removesuffix(".html"),
+        NOT_FOUND.removesuffix(".html"),
+    }
+)
 
 _ID = r"[^/]+"
 _N = r"[0-9]+"
