@@ -8,6 +8,7 @@ pairs that the build writes beside the pages; `template_globals` gives the theme
 from __future__ import annotations
 
 import os
+import posixpath
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -86,7 +87,7 @@ def citation_view(document: Document, index: EditionIndex, config: SiteConfig) -
         bibliography_html=Markup(cited.bibliography_html),
         bibliography_text=cited.bibliography_text,
         url=cited.url,
-        meta=citation.head_meta(document, index, config, tei_href=f"{document.id}.xml"),
+        meta=citation.head_meta(document, index, config, tei_href=posixpath.basename(downloads["tei"])),
         csl_json=Markup(citation.script_json([citation.csl_record(document, index, config)])),
         json_ld=Markup(citation.script_json(citation.json_ld(document, index, config))),
         downloads=[Download(label, downloads[key], media_type) for key, label, media_type in DOWNLOADS],
