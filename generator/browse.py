@@ -14,17 +14,11 @@ from dataclasses import dataclass
 
 import jinja2
 
-from generator import paging
+from generator import paging, paths
 from generator.dates import MONTHS
 from generator.index import EditionIndex
 from generator.model import AGENT_KINDS, Document, RegisterEntry
-from generator.registers import entry_href
 from generator.render import Renderer
-
-CHRONOLOGY_PAGE = "chronology/index.html"
-CORRESPONDENCE_PAGE = "correspondence/index.html"
-TOPIC_PAGES = {"subjects": "subjects/index.html", "collection": "collections/index.html"}
-
 
 # --------------------------------------------------------------------------- chronology
 
@@ -34,7 +28,7 @@ class MonthGroup:
     anchor: str
     label: str  # "October 1951", or "1951, month not known"
     documents: tuple[Document, ...]
-    path: str = CHRONOLOGY_PAGE  # the page that lists the month's documents
+    path: str = paths.CHRONOLOGY  # the page that lists the month's documents
     month: int | None = None
 
 
@@ -43,7 +37,7 @@ class YearGroup:
     year: int
     anchor: str
     months: tuple[MonthGroup, ...]
-    path: str = CHRONOLOGY_PAGE  # the page of the year (its months, or its months' documents)
+    path: str = paths.CHRONOLOGY  # the page of the year (its months, or its months' documents)
 
     @property
     def count(self) -> int:
@@ -65,12 +59,12 @@ def chronology(documents: tuple[Document, ...], split: bool = False) -> tuple[Ye
         by_year.setdefault(document.date.year, {}).setdefault(document.date.month, []).append(document)
     years = []
     for year, months in sorted(by_year.items()):
-        year_path = f"chronology/{year}/index.html" if split else CHRONOLOGY_PAGE
+        year_path = paths.chronology_year(year) if split else paths.CHRONOLOGY
         by_month = sum(len(docs) for docs in months.values()) > paging.LIST_LIMIT and split
         groups = []
         for month, docs in sorted(months.items(), key=lambda item: item[0] or 0):
             anchor = f"{year_anchor(year)}-{month:02d}" if month else f"{year_anchor(year)}-undated"
-            path = f"chronology/{year}/{anchor.rpartition('-')[2]}/index.html" if by_month else year_path
+            path = paths.chronology_month(year, month) if by_month else year_path
             groups.append(MonthGroup(anchor, f"{MONTHS[month - 1]} {year}" if month else f"{year}, month not known", tuple(docs), path, month))
         years.append(YearGroup(year, year_anchor(year), tuple(groups), year_path))
     return tuple(years)
@@ -116,7 +110,7 @@ def timeline(documents: tuple[Document, ...], years: tuple[YearGroup, ...] = ())
         return None
 
     def link(path: str, anchor: str) -> str:  # (the chart is on the chronology's first page)
-        return f"#{anchor}" if path == CHRONOLOGY_PAGE else f"{path}#{anchor}"
+        return f"#{anchor}" if path == paths.CHRONOLOGY else f"{path}#{anchor}"
 
     where: dict[tuple[int, int | None], str] = {(group.year, None): link(group.path, group.anchor) for group in years}
     where.update({(group.year, month.month or 0): link(month.path, month.anchor) for group in years for month in group.months})
@@ -229,7 +223,7 @@ def correspondence(index: EditionIndex, limit: int = CHART_PAIRS) -> Corresponde
 
     def column(ids: set[str]) -> dict[str, Correspondent]:
         ranked = sorted(ids, key=order.__getitem__)
-        return {aid: Correspondent(agents[aid][1], entry_href(agents[aid][0], aid), ROW * (i + 0.5)) for i, aid in enumerate(ranked)}
+        return {aid: Correspondent(agents[aid][1], paths.entry_link(agents[aid][0], aid), ROW * (i + 0.5)) for i, aid in enumerate(ranked)}
 
     authors = column({a for a, _ in pairs})
     recipients = column({r for _, r in pairs})
@@ -251,7 +245,7 @@ def correspondence(index: EditionIndex, limit: int = CHART_PAIRS) -> Corresponde
         tuple(recipients.values()),
         letters,
         len(ranked) - len(pairs),
-        tuple((agents[a][1], entry_href(agents[a][0], a)) for a in sorted(others, key=order.__getitem__)),
+        tuple((agents[a][1], paths.entry_link(agents[a][0], a)) for a in sorted(others, key=order.__getitem__)),
     )
 
 
@@ -296,18 +290,14 @@ def render_browse_pages(renderer: Renderer) -> Iterator[tuple[str, str]]:
         yield from render_chronology_pages(renderer)
     chart = correspondence(index)
     if chart is not None:
-        yield renderer.render("correspondence.html", CORRESPONDENCE_PAGE, chart=chart)
+        yield renderer.render("correspondence.html", paths.CORRESPONDENCE, chart=chart)
     yield from render_term_pages(renderer)
-    for kind, template, folder in (
-        ("person", "persons.html", "persons"),
-        ("organization", "organizations.html", "organizations"),
-        ("place", "places.html", "places"),
-    ):
+    for kind, template in (("person", "persons.html"), ("organization", "organizations.html"), ("place", "places.html")):
         entries = index.entries(kind)
         if len(entries) > REGISTER_LIMIT:
             for number in range(1, len(letters_of(entries)) + 1):
-                yield renderer.render(template, f"{folder}/letter-{number}/index.html", entries=entries, kind=kind, letter_number=number)
-    for field, path in TOPIC_PAGES.items():
+                yield renderer.render(template, paths.register_letter(kind, number), entries=entries, kind=kind, letter_number=number)
+    for field, path in paths.TOPICS.items():
         found = topics(index.documents, field)
         if found:
             yield from render_topic_pages(renderer, found, path, "Subjects" if field == "subjects" else "Collections")
@@ -320,8 +310,7 @@ def render_topic_pages(renderer: Renderer, found: tuple[Topic, ...], path: str, 
     if sum(len(topic.documents) for topic in found) <= paging.LIST_LIMIT:
         yield renderer.render("topics.html", path, topics=found, heading=heading, topic=None, pages=(), page=None)
         return
-    folder = path.rpartition("/")[0]
-    paged = {topic.anchor: paging.list_pages(topic.documents, f"{folder}/{topic.anchor}/index.html", f"{folder}/{topic.anchor}") for topic in found}
+    paged = {topic.anchor: paging.list_pages(topic.documents, paths.topic(path, topic.anchor)) for topic in found}
     yield renderer.render("topics.html", path, topics=found, heading=heading, topic=None, pages=(), page=None, paged=paged)
     for topic in found:
         for page in paged[topic.anchor]:
@@ -336,9 +325,9 @@ def render_chronology_pages(renderer: Renderer) -> Iterator[tuple[str, str]]:
     years = chronology(documents, split)
     chart = timeline(documents, years)
     if not split:
-        yield renderer.render("chronology.html", CHRONOLOGY_PAGE, years=years, chart=chart, shown=years, year=None, month=None)
+        yield renderer.render("chronology.html", paths.CHRONOLOGY, years=years, chart=chart, shown=years, year=None, month=None)
         return
-    yield renderer.render("chronology.html", CHRONOLOGY_PAGE, years=years, chart=chart, shown=(), year=None, month=None)
+    yield renderer.render("chronology.html", paths.CHRONOLOGY, years=years, chart=chart, shown=(), year=None, month=None)
     for year in years:
         by_month = any(month.path != year.path for month in year.months)
         yield renderer.render("chronology.html", year.path, years=years, chart=None, shown=() if by_month else (year,), year=year, month=None)
@@ -358,11 +347,11 @@ def render_term_pages(renderer: Renderer) -> Iterator[tuple[str, str]]:
     index = renderer.context.index
     if len(index.terms) > GLOSSARY_LIMIT:
         for number in range(1, len(letters_of(index.terms)) + 1):
-            yield renderer.render("terms.html", f"terms/letter-{number}/index.html", entries=index.terms, kind="term", letter_number=number)
+            yield renderer.render("terms.html", paths.register_letter("term", number), entries=index.terms, kind="term", letter_number=number)
     for term in index.terms:
         documents = [appearance.document for appearance in index.appearances_of("term", term.id)]
         if len(documents) > GLOSSARY_SHOWN:
-            pages = paging.list_pages(documents, f"terms/{term.id}/index.html", f"terms/{term.id}")
+            pages = paging.list_pages(documents, paths.entry("term", term.id))
             for page in pages:
                 yield renderer.render("term.html", page.path, entry=term, kind="term", pages=pages, page=page)
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from generator import edition_files
+from generator import edition_files, paths
 from generator.config import CONFIG_FILE, SiteConfig, read_config
 from generator.dates import DateProblem, parse_date, parse_timestamp
 from generator.diagnostics import Diagnostic, Diagnostics, Location, did_you_mean
@@ -1013,32 +1013,11 @@ def _read_register_file(root: Path, kind: str, diagnostics: Diagnostics, memo: P
     return read_register(kind, source, diagnostics, memo) if source else []  # (entry by entry from the memory: see read_register)
 
 
-RESERVED_PAGE_IDS = frozenset(
-    {
-        "documents",
-        "persons",
-        "organizations",
-        "places",
-        "terms",
-        "assets",
-        "apparatus",
-        "chronology",
-        "search",
-        "pagefind",
-        "index",
-        "404",
-        "correspondence",
-        "subjects",
-        "collections",
-    }
-)
-
-
 def _check_page_ids(pages: list[Page], diagnostics: Diagnostics) -> list[Page]:
     """The pages that keep their address: a reserved address or one an earlier page has is an error."""
     kept: dict[str, Page] = {}
     for page in sorted(pages, key=lambda page: page.path):
-        if page.id in RESERVED_PAGE_IDS:
+        if page.id in paths.RESERVED_PAGE_IDS:
             diagnostics.error(
                 "reserved-page", f"a page cannot be called '{page.id}': the edition uses that address itself", Location(page.path), "rename the file"
             )

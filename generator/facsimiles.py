@@ -18,6 +18,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from generator import paths
 from generator.content import CONTENT_DIR
 from generator.diagnostics import Diagnostics
 from generator.edition_files import LINK_OUT, Refused, TooLarge, read_regular_file, resolved_inside
@@ -52,7 +53,7 @@ def iiif_urls(info_url: str) -> tuple[str, str]:
 
 def published_path(facsimile: Facsimile) -> str:
     """Where a page image under content/ is published: `facsimiles/p1.png` for content/facsimiles/p1.png."""
-    return f"facsimiles/{facsimile.source.removeprefix('facsimiles/')}"
+    return paths.facsimile(facsimile.source.removeprefix("facsimiles/"))
 
 
 def facsimile_url(facsimile: Facsimile, from_folder: str = "") -> str:
@@ -174,7 +175,7 @@ def _page_image(
         diagnostics.error("bad-image", f"content/{facsimile.source} is not an image that can be read (PNG, JPEG, WebP or GIF)", where)
         return None
     src = published_path(facsimile)
-    thumbnail = "facsimiles/thumbs/" + src.removeprefix("facsimiles/")
+    thumbnail = paths.thumbnail(src.removeprefix(f"{paths.FACSIMILES}/"))
     for path, what in ((src, f"the page image content/{facsimile.source}"), (thumbnail, f"the thumbnail of content/{facsimile.source}")):
         taken = owners.setdefault(path, what)
         if taken != what:

@@ -12,9 +12,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from generator import paths
 from generator.diagnostics import Diagnostics, Location, did_you_mean
 from generator.model import AGENT_KINDS, KIND_BY_NAME, REGISTER_KINDS, Document, Edition, Organization, Person, Place, RegisterEntry, Term
-from generator.registers import Mention, entry_href
+from generator.registers import Mention
 
 ROLE_ORDER = ("author", "recipient", "mentioned")
 DocumentLink = tuple[str, "str | None", int, int]  # a doc: link in a text: the document's id, a footnote, line, col
@@ -44,7 +45,7 @@ class Correspondent:
     @property
     def href(self) -> str:
         """The correspondent's page, relative to the output root."""
-        return entry_href(self.kind, self.entry.id)
+        return paths.entry_link(self.kind, self.entry.id)
 
 
 def correspondents(documents: Iterable[Document], agents_by_id: Mapping[str, tuple[str, RegisterEntry]]) -> dict[str, tuple[Correspondent, ...]]:

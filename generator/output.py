@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
+from generator import paths
 from generator.tracking import bytes_digest
 
 TEMP_PREFIX = ".edition-build-"
 
 
-SITE_MARKER = ".edition-site"  # in every site this generator publishes: a folder holding it may be replaced
+SITE_MARKER = paths.SITE_MARK  # in every site this generator publishes: a folder holding it may be replaced
 SITE_MARKER_TEXT = b"This folder is a site made by the edition generator: each build replaces it whole.\n"
 VERSION_CONTROL = (".git", ".hg", ".svn")
 DEFAULT_HINT = "choose an output folder of its own, such as _site"

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from generator import paths
 from generator.index import EditionIndex
 from generator.model import Document, Organization, Person
 
@@ -57,9 +58,9 @@ def split(documents: Sequence[Document], size: int = LIST_PAGE) -> list[tuple[Do
     return [tuple(documents[start : start + size]) for start in range(0, len(documents), size)] or [()]
 
 
-def list_pages(documents: Sequence[Document], first_path: str, folder: str, size: int = LIST_PAGE) -> tuple[ListPage, ...]:
-    """The pages of a list: the first at `first_path`, the others at `folder`/<n>/index.html."""
-    return tuple(ListPage(n, first_path if n == 1 else f"{folder}/{n}/index.html", chunk) for n, chunk in enumerate(split(documents, size), start=1))
+def list_pages(documents: Sequence[Document], first_path: str, size: int = LIST_PAGE) -> tuple[ListPage, ...]:
+    """The pages of a list: the first at `first_path`, the others where `paths.list_page` puts them."""
+    return tuple(ListPage(n, paths.list_page(first_path, n), chunk) for n, chunk in enumerate(split(documents, size), start=1))
 
 
 def month_links(pages: Sequence[ListPage]) -> tuple[YearLinks, ...]:

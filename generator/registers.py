@@ -28,7 +28,6 @@ from generator.model import KIND_BY_SCHEME, REGISTER_KINDS, Edition, RegisterEnt
 
 KINDS = tuple(kind.name for kind in REGISTER_KINDS)
 REGISTER_FILES = {kind.name: kind.file for kind in REGISTER_KINDS}
-FOLDERS = {kind.name: kind.folder for kind in REGISTER_KINDS}
 KIND_OF_SCHEME = {scheme: kind.name for scheme, kind in KIND_BY_SCHEME.items()}  # "org" -> "organization"
 SCHEMES = {kind.name: kind.scheme for kind in REGISTER_KINDS}
 PLURAL_KINDS = frozenset(kind.name for kind in REGISTER_KINDS if kind.plurals)
@@ -60,13 +59,6 @@ class NameMatch:
     end: int  # exclusive
     kind: str
     id: str
-
-
-def entry_href(kind: str, entry_id: str) -> str:
-    """The entry's page relative to the output root; terms share the glossary page."""
-    if kind == "term":
-        return f"terms/index.html#term-{entry_id}"
-    return f"{FOLDERS[kind]}/{entry_id}/index.html"
 
 
 def short_identification(kind: str, entry: RegisterEntry) -> str:

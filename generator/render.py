@@ -23,7 +23,7 @@ import jinja2.runtime
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
-from generator import __version__, paging
+from generator import __version__, paging, paths
 from generator.annotate import AnnotatedText, Note
 from generator.config import SiteConfig
 from generator.dates import PartialDate
@@ -31,8 +31,7 @@ from generator.diagnostics import Diagnostic, Diagnostics, Location, Severity
 from generator.edition_files import Refused, is_inside, resolved_inside
 from generator.i18n import ROLE_NAMES, TextTranslations, format_partial_date, language_name, load_translations, translation_as_text
 from generator.index import EditionIndex
-from generator.model import KIND_BY_NAME, REGISTER_KINDS, Document, Edition, RegisterEntry
-from generator.registers import entry_href
+from generator.model import REGISTER_KINDS, Document, Edition, RegisterEntry
 from generator.tracking import ReadLog, body_read, digest
 
 if TYPE_CHECKING:
@@ -57,7 +56,7 @@ def theme_dirs(edition_dir: Path, config: SiteConfig) -> list[Path]:
     return [f for f in folders if f.is_dir() and f.resolve() != builtin.resolve()] + [builtin]
 
 
-ASSETS = "assets"  # a theme's sub-folder of files copied into the site as they are (styles, scripts, fonts, images)
+ASSETS = paths.ASSETS  # a theme's sub-folder of files copied into the site as they are (styles, scripts, fonts, images)
 TEMPLATES = "templates"  # a theme's sub-folder of Jinja templates
 TEMPLATE_READS = "templates"  # the owner of the reads of templates (see TemplateSources)
 
@@ -280,6 +279,7 @@ def create_environment(folders: list[Path], language: str = "en", read_log: Read
         cache_size=-1,
     )
     env.read_log = read_log
+    env.globals["paths"] = paths  # the theme links to pages by name: paths.document(id), paths.SEARCH
     env.filters["xml"] = lambda value: xml_escape(str(value))
     env.filters["attr"] = _attr_filter  # Jinja's reads the attribute itself
     translations = load_translations(language, folders)
@@ -424,7 +424,7 @@ class Renderer:
                 edition=self.context.edition,
                 page_path=path,
                 url=url,
-                root=url("index.html").removesuffix("index.html"),
+                root=paths.folder_of(url(paths.HOME)),
                 generator_version=self.context.generator_version,
                 **values,
             )
@@ -478,14 +478,6 @@ def _template_diagnostic(filename: str, line: int, message: str, roots: list[Pat
 # --------------------------------------------------------------------------- the pages
 
 
-def document_path(document_id: str) -> str:
-    return f"documents/{document_id}/index.html"
-
-
-def entry_path(kind: str, entry_id: str) -> str:
-    return f"{KIND_BY_NAME[kind].folder}/{entry_id}/index.html"
-
-
 def render_document_page(
     renderer: Renderer,
     document: Document,
@@ -498,7 +490,7 @@ def render_document_page(
     index = renderer.context.index
     return renderer.render(
         "document.html",
-        document_path(document.id),
+        paths.document(document.id),
         document=document,
         text=text,
         body=Markup(text.html),
@@ -528,18 +520,11 @@ def render_apparatus_pages(
     edition = renderer.context.edition
     entries = {(kind.name, entry.id): entry for kind in REGISTER_KINDS for entry in edition.entries(kind.name)}
     found = [
-        FoundName(surface, kind, entry_id, entries[(kind, entry_id)].name, entry_href(kind, entry_id), count)
+        FoundName(surface, kind, entry_id, entries[(kind, entry_id)].name, paths.entry_link(kind, entry_id), count)
         for surface, kind, entry_id, count in found_names
         if (kind, entry_id) in entries
     ]
-    name_pages = (
-        []
-        if len(found) <= APPARATUS_ROWS
-        else [
-            "apparatus/found-names/index.html" if start == 0 else f"apparatus/found-names/{start // APPARATUS_ROWS + 1}/index.html"
-            for start in range(0, len(found), APPARATUS_ROWS)
-        ]
-    )
+    name_pages = [] if len(found) <= APPARATUS_ROWS else [paths.found_names(start // APPARATUS_ROWS + 1) for start in range(0, len(found), APPARATUS_ROWS)]
     on_overview = {"found_names": found if not name_pages else [], "name_pages": name_pages, "found_total": len(found)}
     for number, path in enumerate(name_pages, start=1):
         yield renderer.render(
@@ -547,25 +532,23 @@ def render_apparatus_pages(
             path,
             found_names=found[(number - 1) * APPARATUS_ROWS : number * APPARATUS_ROWS],
             total=len(found),
-            paths=name_pages,
+            numbered_pages=name_pages,
             number=number,
         )
     groups = apparatus_by_type(renderer.context.index, annotated, versions)
     if sum(len(places) for _, _, places in groups) <= APPARATUS_ROWS:
-        yield renderer.render("apparatus.html", "apparatus/index.html", groups=groups, type_pages={}, **on_overview)
+        yield renderer.render("apparatus.html", paths.APPARATUS, groups=groups, type_pages={}, **on_overview)
         return
     type_pages = {
-        type_: [
-            f"apparatus/{type_}/index.html" if start == 0 else f"apparatus/{type_}/{start // APPARATUS_ROWS + 1}/index.html"
-            for start in range(0, len(places), APPARATUS_ROWS)
-        ]
-        for type_, _, places in groups
+        type_: [paths.apparatus_type(type_, start // APPARATUS_ROWS + 1) for start in range(0, len(places), APPARATUS_ROWS)] for type_, _, places in groups
     }
-    yield renderer.render("apparatus.html", "apparatus/index.html", groups=groups, type_pages=type_pages, **on_overview)
+    yield renderer.render("apparatus.html", paths.APPARATUS, groups=groups, type_pages=type_pages, **on_overview)
     for type_, label, places in groups:
         for number, path in enumerate(type_pages[type_], start=1):
             shown = places[(number - 1) * APPARATUS_ROWS : number * APPARATUS_ROWS]
-            yield renderer.render("apparatus-type.html", path, type=type_, label=label, places=shown, total=len(places), paths=type_pages[type_], number=number)
+            yield renderer.render(
+                "apparatus-type.html", path, type=type_, label=label, places=shown, total=len(places), numbered_pages=type_pages[type_], number=number
+            )
 
 
 @dataclass(frozen=True)
@@ -586,26 +569,26 @@ def render_register_pages(renderer: Renderer, page_html: Mapping[str, str], intr
     edition = renderer.context.edition
     site = renderer.context.site
     yield from render_home_pages(renderer, introduction_html)
-    yield renderer.render("persons.html", "persons/index.html", entries=index.persons, kind="person")
+    yield renderer.render("persons.html", paths.register("person"), entries=index.persons, kind="person")
     for person in index.persons:
         yield from render_entry_pages(renderer, "person", person)
     if index.organizations:
-        yield renderer.render("organizations.html", "organizations/index.html", entries=index.organizations, kind="organization")
+        yield renderer.render("organizations.html", paths.register("organization"), entries=index.organizations, kind="organization")
         for organization in index.organizations:
             yield from render_entry_pages(renderer, "organization", organization)
     if index.places:
-        yield renderer.render("places.html", "places/index.html", entries=index.places, kind="place")
+        yield renderer.render("places.html", paths.register("place"), entries=index.places, kind="place")
         for place in index.places:
             yield from render_entry_pages(renderer, "place", place)
     if index.terms:
-        yield renderer.render("terms.html", "terms/index.html", entries=index.terms, kind="term")
+        yield renderer.render("terms.html", paths.GLOSSARY, entries=index.terms, kind="term")
     for page in edition.pages:
-        yield renderer.render("page.html", f"{page.id}/index.html", page=page, body=Markup(page_html[page.id]))
-    yield renderer.render("404.html", "404.html")
+        yield renderer.render("page.html", paths.edition_page(page.id), page=page, body=Markup(page_html[page.id]))
+    yield renderer.render("404.html", paths.NOT_FOUND)
     robots = "User-agent: *\nAllow: /\n"
     if site.base_url:
-        robots += f"Sitemap: {site.base_url}sitemap.xml\n"
-    yield "robots.txt", robots
+        robots += f"Sitemap: {site.base_url}{paths.SITEMAP}\n"
+    yield paths.ROBOTS, robots
 
 
 def render_home_pages(renderer: Renderer, introduction_html: str) -> Iterator[tuple[str, str]]:
@@ -614,7 +597,7 @@ def render_home_pages(renderer: Renderer, introduction_html: str) -> Iterator[tu
     if len(documents) <= paging.LIST_LIMIT:
         yield renderer.render(
             "home.html",
-            "index.html",
+            paths.HOME,
             introduction=Markup(introduction_html),
             documents=documents,
             pages=(),
@@ -624,7 +607,7 @@ def render_home_pages(renderer: Renderer, introduction_html: str) -> Iterator[tu
             filter_organizations=paging.organizations_in(renderer.context.index, documents),
         )
         return
-    pages = paging.list_pages(documents, "index.html", "list")
+    pages = paging.list_pages(documents, paths.HOME)
     months = paging.month_links(pages)
     for page in pages:
         yield renderer.render(
@@ -644,14 +627,14 @@ def render_entry_pages(renderer: Renderer, kind: str, entry: RegisterEntry) -> I
     """A person's or place's page; one that appears in more than paging.LIST_LIMIT documents lists its years
     there, each leading to a page of the year's documents (persons/<id>/<year>/index.html)."""
     appearances = renderer.context.index.appearances_of(kind, entry.id)
-    path = entry_path(kind, entry.id)
+    path = paths.entry(kind, entry.id)
     if len(appearances) <= paging.LIST_LIMIT:
         yield renderer.render(f"{kind}.html", path, entry=entry, kind=kind, appearances=appearances, entry_years=(), entry_year=None)
         return
     counts: dict[int, int] = {}
     for appearance in appearances:
         counts[appearance.document.date.year] = counts.get(appearance.document.date.year, 0) + 1
-    years = tuple((year, count, f"{path.removesuffix('index.html')}{year}/index.html") for year, count in counts.items())
+    years = tuple((year, count, paths.entry_year(kind, entry.id, year)) for year, count in counts.items())
     yield renderer.render(f"{kind}.html", path, entry=entry, kind=kind, appearances=appearances, entry_years=years, entry_year=None)
     for year, _, year_path in years:
         yield renderer.render(f"{kind}.html", year_path, entry=entry, kind=kind, appearances=appearances, entry_years=years, entry_year=year)
@@ -680,12 +663,12 @@ def apparatus_by_type(
     return [(type_, label, places) for type_, (label, places) in groups.items()]
 
 
-def render_sitemap(base_url: str, paths: list[str]) -> str:
+def render_sitemap(base_url: str, page_paths: list[str]) -> str:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for path in sorted(paths):
-        if not path.endswith(".html") or path == "404.html":
+    for path in sorted(page_paths):
+        if not path.endswith(".html") or path == paths.NOT_FOUND:
             continue
-        location = base_url + path.removesuffix("index.html")
+        location = base_url + paths.folder_of(path)
         lines.append(f"  <url><loc>{xml_escape(location)}</loc></url>")
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"

@@ -8,6 +8,7 @@ pairs that the build writes beside the pages; `template_globals` gives the theme
 from __future__ import annotations
 
 import os
+import posixpath
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -18,6 +19,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup
 
+from generator import paths
 from generator.config import SiteConfig
 from generator.dates import build_time, source_date_epoch
 from generator.exports import citation, data, feeds, tei
@@ -78,31 +80,31 @@ DOWNLOADS = (
 
 
 def citation_view(document: Document, index: EditionIndex, config: SiteConfig) -> CitationView:
-    paths = citation.download_paths(document.id)
+    downloads = paths.downloads(document.id)
     cited = citation.chicago(document, index, config)
     return CitationView(
         note_html=Markup(cited.note_html),
         bibliography_html=Markup(cited.bibliography_html),
         bibliography_text=cited.bibliography_text,
         url=cited.url,
-        meta=citation.head_meta(document, index, config, tei_href=f"{document.id}.xml"),
+        meta=citation.head_meta(document, index, config, tei_href=posixpath.basename(downloads["tei"])),
         csl_json=Markup(citation.script_json([citation.csl_record(document, index, config)])),
         json_ld=Markup(citation.script_json(citation.json_ld(document, index, config))),
-        downloads=[Download(label, paths[key], media_type) for key, label, media_type in DOWNLOADS],
-        tei_path=paths["tei"],
+        downloads=[Download(label, downloads[key], media_type) for key, label, media_type in DOWNLOADS],
+        tei_path=downloads["tei"],
     )
 
 
 def edition_downloads(index: EditionIndex, config: SiteConfig) -> list[Download]:
     """The files of the whole edition that `render_exports` writes, for the theme to link."""
-    files = [Download("TEI corpus", "edition.xml", "application/tei+xml")]
+    files = [Download("TEI corpus", paths.CORPUS_TEI, "application/tei+xml")]
     if index.persons or index.places or index.organizations:
-        files.append(Download("Persons and places (TEI)", "registers.xml", "application/tei+xml"))
+        files.append(Download("Persons and places (TEI)", paths.REGISTERS_TEI, "application/tei+xml"))
     if tei.letters(index) and config.base_url:
-        files.append(Download("Correspondence (CMIF)", "cmif.xml", "application/tei+xml"))
-    files.append(Download("Data (JSON)", "edition.json", "application/json"))
+        files.append(Download("Correspondence (CMIF)", paths.CMIF, "application/tei+xml"))
+    files.append(Download("Data (JSON)", paths.DATA, "application/json"))
     if config.base_url:
-        files.append(Download("Atom feed", "feed.xml", "application/atom+xml"))
+        files.append(Download("Atom feed", paths.FEED, "application/atom+xml"))
     return files
 
 
@@ -194,14 +196,16 @@ def render_exports(
 
     def make_index_files() -> None:
         for made_file in (
-            edition_file("registers.xml", entries, lambda index: tei.registers_xml(index, config, entries)),
+            edition_file(paths.REGISTERS_TEI, entries, lambda index: tei.registers_xml(index, config, entries)),
             # These carry the build's time when site.yml gives none: made again only when what they show changed, or
             # SOURCE_DATE_EPOCH did, so a file that stands keeps its time.
-            edition_file("cmif.xml", os.environ.get("SOURCE_DATE_EPOCH"), lambda index: tei.cmif_xml(index, config, build_time())),
-            edition_file("feed.xml", os.environ.get("SOURCE_DATE_EPOCH"), lambda index: feeds.atom_feed(index, config)),
-            edition_file("persons.json", "person", lambda index: registers_json(index, "person")),
-            edition_file("places.json", "place", lambda index: registers_json(index, "place")),
-            edition_file("organizations.json", "organization", lambda index: registers_json(index, "organization") if index.organizations else None),
+            edition_file(paths.CMIF, os.environ.get("SOURCE_DATE_EPOCH"), lambda index: tei.cmif_xml(index, config, build_time())),
+            edition_file(paths.FEED, os.environ.get("SOURCE_DATE_EPOCH"), lambda index: feeds.atom_feed(index, config)),
+            edition_file(paths.register_data("person"), "person", lambda index: registers_json(index, "person")),
+            edition_file(paths.register_data("place"), "place", lambda index: registers_json(index, "place")),
+            edition_file(
+                paths.register_data("organization"), "organization", lambda index: registers_json(index, "organization") if index.organizations else None
+            ),
         ):
             index_files.extend((path, place(into, path, text)) for path, text in made_file)
 
@@ -272,7 +276,7 @@ class _DocumentParts:
     lines: dict[str, str | None] = field(default_factory=dict)
 
 
-TEXT_FILES = ("edition.xml", "edition.json")  # the edition-wide files that hold every document's text
+TEXT_FILES = (paths.CORPUS_TEI, paths.DATA)  # the edition-wide files that hold every document's text
 
 
 def _text_files(
@@ -287,7 +291,7 @@ def _text_files(
     `parts.lines` are the lines of edition.json made with the documents' exports (see _document_exports_chunk)."""
     # The members and the documents' texts are known by their digests: fingerprints of the texts would read them all.
     yield from edition_file(
-        "edition.xml", (digest("".join(parts.member_digests)), entries), lambda index: tei.corpus_xml(parts.members, index, config, entries)
+        paths.CORPUS_TEI, (digest("".join(parts.member_digests)), entries), lambda index: tei.corpus_xml(parts.members, index, config, entries)
     )
     record_keys: dict[str, str] = {}
     if memory is not None:
@@ -309,7 +313,7 @@ def _text_files(
         return line
 
     yield from edition_file(
-        "edition.json",
+        paths.DATA,
         digest("".join(f"{document_id}\0{key}\n" for document_id, key in record_keys.items())),
         lambda index: data.edition_json_of_lines(index, config, line_of),
     )
@@ -348,18 +352,18 @@ def _document_exports_chunk(
         log.reads = set()
         annotated = made_texts.get(document.id)
         texts = document_texts(document, annotated, index, ids, parse)
-        paths = citation.download_paths(document.id)
+        downloads = paths.downloads(document.id)
         text = texts[0].plain_text
         # Every version of the text goes into the TEI; page breaks point at the page images beside the file.
         pages = [(f.n, facsimile_url(f)) for f in document.facsimiles]
         standalone, member = tei.document_files(document, [t.tei_body for t in texts], index, config, ids, document.versions, pages, entries)
         files = [
-            (paths["tei"], standalone),
-            (paths["bibtex"], citation.bibtex(document, index, config)),
-            (paths["ris"], citation.ris(document, index, config)),
-            (paths["csl_json"], citation.csl_json(document, index, config)),
-            (paths["markdown"], data.markdown_source(document, citation.document_url(config, document.id))),
-            (paths["text"], data.text_file(text, citation.document_url(config, document.id))),
+            (downloads["tei"], standalone),
+            (downloads["bibtex"], citation.bibtex(document, index, config)),
+            (downloads["ris"], citation.ris(document, index, config)),
+            (downloads["csl_json"], citation.csl_json(document, index, config)),
+            (downloads["markdown"], data.markdown_source(document, citation.document_url(config, document.id))),
+            (downloads["text"], data.text_file(text, citation.document_url(config, document.id))),
         ]
         reads, log.reads = log.reads, None
         # The plain texts the annotate stage made are in the build's process already: they need not come back (and be held twice).

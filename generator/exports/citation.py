@@ -17,27 +17,11 @@ from html import escape
 from json.encoder import encode_basestring as encode_json_string
 from typing import Any
 
+from generator import paths
 from generator.config import SiteConfig
 from generator.dates import source_date_epoch
 from generator.index import EditionIndex
 from generator.model import Document, Organization, Person
-
-
-def document_folder(document_id: str) -> str:
-    return f"documents/{document_id}/"
-
-
-def download_paths(document_id: str) -> dict[str, str]:
-    """The files written beside a document's page, by format."""
-    folder = document_folder(document_id)
-    return {
-        "tei": f"{folder}{document_id}.xml",
-        "bibtex": f"{folder}{document_id}.bib",
-        "ris": f"{folder}{document_id}.ris",
-        "csl_json": f"{folder}{document_id}.csl.json",
-        "markdown": f"{folder}{document_id}.md",
-        "text": f"{folder}{document_id}.txt",
-    }
 
 
 def absolute_url(config: SiteConfig, path: str) -> str | None:
@@ -46,7 +30,7 @@ def absolute_url(config: SiteConfig, path: str) -> str | None:
 
 
 def document_url(config: SiteConfig, document_id: str) -> str | None:
-    return absolute_url(config, document_folder(document_id))
+    return absolute_url(config, paths.document_folder(document_id))
 
 
 # --------------------------------------------------------------------------- names
@@ -518,7 +502,7 @@ def head_meta(document: Document, index: EditionIndex, config: SiteConfig, tei_h
         ("citation_publisher", config.publisher),
         ("citation_language", text_language(document, config)),
         ("citation_public_url", document_url(config, document.id)),
-        ("citation_xml_url", absolute_url(config, download_paths(document.id)["tei"]) or tei_href),
+        ("citation_xml_url", absolute_url(config, paths.downloads(document.id)["tei"]) or tei_href),
     ]
     meta += [("citation_keywords", s) for s in document.subjects]
     meta += [("DC.title", document.title)]
@@ -588,7 +572,7 @@ def json_ld(document: Document, index: EditionIndex, config: SiteConfig) -> dict
         "position": document.number,
         "isPartOf": edition,
         "encoding": [
-            {"@type": "MediaObject", "encodingFormat": "application/tei+xml", "contentUrl": absolute_url(config, download_paths(document.id)["tei"])},
+            {"@type": "MediaObject", "encodingFormat": "application/tei+xml", "contentUrl": absolute_url(config, paths.downloads(document.id)["tei"])},
         ]
         if config.base_url
         else None,

@@ -18,15 +18,16 @@ except ImportError:  # pragma: no cover
     from yaml import SafeDumper as _SafeDumper  # type: ignore[assignment]
 from markdown_it.token import Token
 
+from generator import paths
 from generator.config import SiteConfig
-from generator.exports.citation import document_folder, document_url, download_paths, text_language
+from generator.exports.citation import document_url, text_language
 from generator.facsimiles import facsimile_url
 from generator.index import EditionIndex
 from generator.jsondata import EncodedRecords, record_line, records_json
 from generator.markup.footnotes import footnote_numbers
 from generator.model import Document
 
-SCHEMA_PATH = "edition.schema.json"
+SCHEMA_PATH = paths.DATA_SCHEMA
 FRONT_MATTER_FIELDS = (
     "number",
     "type",
@@ -154,9 +155,9 @@ def document_record(document: Document, config: SiteConfig, text: str, version_t
         }
     )
     record["text_language"] = text_language(document, config)
-    record["page"] = document_folder(document.id) + "index.html"
+    record["page"] = paths.document(document.id)
     record["url"] = document_url(config, document.id)
-    record["files"] = download_paths(document.id)
+    record["files"] = paths.downloads(document.id)
     record["text"] = text
     record["versions"] = [
         _drop_empty({"key": v.key, "language": v.language, "role": v.role, "translator": v.translator, "title": v.title, "text": version_text})
@@ -218,16 +219,14 @@ def _edition_data(index: EditionIndex, config: SiteConfig, documents: list[dict[
         "$schema": SCHEMA_PATH,
         "site": site,
         "documents": documents,
-        "persons": [entry(p, page=f"persons/{p.id}/index.html") for p in index.persons],
+        "persons": [entry(p, page=paths.entry("person", p.id)) for p in index.persons],
         "places": [
-            entry(p, page=f"places/{p.id}/index.html", modern_name=p.modern_name, coordinates=list(p.coordinates) if p.coordinates else None)
+            entry(p, page=paths.entry("place", p.id), modern_name=p.modern_name, coordinates=list(p.coordinates) if p.coordinates else None)
             for p in index.places
         ],
         "terms": [entry(t, expansion=t.expansion) for t in index.terms],
         **(
-            {"organizations": [entry(o, page=f"organizations/{o.id}/index.html", part_of=o.part_of) for o in index.organizations]}
-            if index.organizations
-            else {}
+            {"organizations": [entry(o, page=paths.entry("organization", o.id), part_of=o.part_of) for o in index.organizations]} if index.organizations else {}
         ),
     }
 

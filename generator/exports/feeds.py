@@ -13,9 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import xml.etree.ElementTree as ET
 
+from generator import paths
 from generator.config import SiteConfig
 from generator.dates import build_time
-from generator.exports.citation import absolute_url, document_url, download_paths, names_of
+from generator.exports.citation import absolute_url, document_url, names_of
 from generator.exports.tei import xml_text
 from generator.index import EditionIndex
 from generator.model import Document
@@ -43,7 +44,7 @@ def atom_feed(index: EditionIndex, config: SiteConfig) -> str | None:
     sub(feed, "title", config.title)
     if config.subtitle:
         sub(feed, "subtitle", config.subtitle)
-    sub(feed, "link", rel="self", type="application/atom+xml", href=config.base_url + "feed.xml")
+    sub(feed, "link", rel="self", type="application/atom+xml", href=config.base_url + paths.FEED)
     sub(feed, "link", rel="alternate", type="text/html", href=config.base_url)
     # The feed changed when its newest entry did.
     sub(feed, "updated", max((updated(d) for d in index.documents), key=_utc, default=fallback))
@@ -58,7 +59,7 @@ def atom_feed(index: EditionIndex, config: SiteConfig) -> str | None:
         sub(entry, "id", url)
         sub(entry, "title", document.title)
         sub(entry, "link", rel="alternate", type="text/html", href=url)
-        sub(entry, "link", rel="alternate", type="application/tei+xml", href=absolute_url(config, download_paths(document.id)["tei"]) or "")
+        sub(entry, "link", rel="alternate", type="application/tei+xml", href=absolute_url(config, paths.downloads(document.id)["tei"]) or "")
         sub(entry, "updated", updated(document))
         for author in names_of(document.authors, index):
             sub(sub(entry, "author"), "name", author.display)

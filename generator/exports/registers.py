@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from generator import paths
 from generator.index import EditionIndex
 from generator.jsondata import EncodedRecords, record_line, records_json
 from generator.model import Organization, Place, Term
-from generator.registers import entry_href
 
 
 def registers_json(index: EditionIndex, kind: str) -> str:
@@ -23,7 +23,7 @@ def registers_json(index: EditionIndex, kind: str) -> str:
             "dates": entry.dates,
             "description": entry.description,
             "authority": dict(entry.authority),
-            "url": entry_href(kind, entry.id),
+            "url": paths.entry_link(kind, entry.id),
             "documents": [
                 {
                     "id": a.document.id,
@@ -32,7 +32,7 @@ def registers_json(index: EditionIndex, kind: str) -> str:
                     "roles": list(a.roles),
                     "mentions": a.mentions,
                     "surfaces": dict(a.surfaces),
-                    "url": f"documents/{a.document.id}/index.html",
+                    "url": paths.document(a.document.id),
                 }
                 for a in index.appearances_of(kind, entry.id)
             ],

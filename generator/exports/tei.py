@@ -19,9 +19,10 @@ from typing import Any
 
 from markdown_it.token import Token
 
+from generator import paths
 from generator.config import SiteConfig
 from generator.dates import PartialDate
-from generator.exports.citation import absolute_url, document_archive, document_url, download_paths, licence_url, text_language
+from generator.exports.citation import absolute_url, document_archive, document_url, licence_url, text_language
 from generator.index import EditionIndex
 from generator.markup.footnotes import footnote_numbers
 from generator.model import Document, Edition, Organization, Person, Place, TextVersion
@@ -777,7 +778,7 @@ def _cmif_agent(entry_id: str, index: EditionIndex) -> ET.Element:
 
 
 def document_header(document: Document, index: EditionIndex, config: SiteConfig, ids: XmlIds) -> ET.Element:
-    paths = download_paths(document.id)
+    downloads = paths.downloads(document.id)
     title_stmt = element("titleStmt", None, element("title", document.title, type="main"))
     for author in document.authors:
         title_stmt.append(element("author", None, _agent_name(author, index, ids)))
@@ -786,7 +787,7 @@ def document_header(document: Document, index: EditionIndex, config: SiteConfig,
     title_stmt.extend(credit_elements(config))
     for translator in document.translator:
         title_stmt.append(element("respStmt", None, element("resp", "Translation"), element("name", translator)))
-    file_desc = element("fileDesc", None, title_stmt, publication_stmt(config, paths["tei"], document))
+    file_desc = element("fileDesc", None, title_stmt, publication_stmt(config, downloads["tei"], document))
     notes = [(k, v) for k, v in (("translation", document.translation), ("collection", document.collection)) if v]
     if notes:
         file_desc.append(element("notesStmt", None, *(element("note", v, type=k) for k, v in notes)))
@@ -1046,7 +1047,7 @@ def registers_xml(index: EditionIndex, config: SiteConfig, entries: RegisterXml 
     if registers is None:
         return None
     root = element("TEI", xml_lang=config.language)
-    root.append(edition_header(config, f"{config.title}: persons and places", "registers.xml", "The registers of persons and places of the edition."))
+    root.append(edition_header(config, f"{config.title}: persons and places", paths.REGISTERS_TEI, "The registers of persons and places of the edition."))
     root.append(element("standOff"))  # an empty one in its place, for the entries serialized before
     _indent_header(root)
     return serialize(root).replace("<standOff />", xml_text(registers), 1)
@@ -1056,7 +1057,7 @@ def corpus_xml(members: Sequence[str], index: EditionIndex, config: SiteConfig, 
     """The whole edition as one teiCorpus: the registers once, then every document's <TEI>
     (`members`, as `document_files` serialized them)."""
     root = element("teiCorpus", xml_lang=config.language)
-    root.append(edition_header(config, config.title, "edition.xml", "The documents of the edition, each with its own source."))
+    root.append(edition_header(config, config.title, paths.CORPUS_TEI, "The documents of the edition, each with its own source."))
     registers = _edition_stand_off(index, entries)
     if registers is not None:
         root.append(element("standOff"))  # an empty one in its place, for the entries serialized before
@@ -1123,7 +1124,7 @@ def cmif_xml(index: EditionIndex, config: SiteConfig, published: str | None = No
     for editor in config.editors or (config.publisher or config.title,):  # CMIF asks for at least one editor
         sub(title_stmt, "editor", editor)
     publication = element("publicationStmt", None, element("publisher", config.publisher or config.title))
-    sub(publication, "idno", config.base_url + "cmif.xml", type="url")
+    sub(publication, "idno", config.base_url + paths.CMIF, type="url")
     day = (config.published or published or "")[:10]
     if day:
         sub(publication, "date", day, when=day)

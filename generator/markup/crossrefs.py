@@ -17,6 +17,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 
+from generator import paths
 from generator.diagnostics import Diagnostic, Location, Severity, did_you_mean
 from generator.markup.positions import BlockPositions
 from generator.model import Edition
@@ -28,7 +29,7 @@ TARGET = re.compile(r"doc:([^#\s/?]+)(?:#([^\s#/?]+))?")
 
 def document_url(document_id: str, footnote: str | None = None) -> str:
     """The page of a document, from the site's root; with a footnote, its note there."""
-    return f"documents/{document_id}/index.html" + (f"#note-{footnote}" if footnote else "")
+    return paths.document(document_id) + (f"#note-{footnote}" if footnote else "")
 
 
 def unknown_document_links(env: dict[str, Any], path: str, edition: Edition) -> list[Diagnostic]:

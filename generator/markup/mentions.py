@@ -31,6 +31,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from generator import paths
 from generator.diagnostics import Diagnostic, Location, Severity
 from generator.markup.positions import BlockPositions
 from generator.model import RegisterEntry
@@ -42,7 +43,6 @@ from generator.registers import (
     Mention,
     NameMatcher,
     NearMiss,
-    entry_href,
     find_near_misses,
     near_miss_warning,
     short_identification,
@@ -283,7 +283,7 @@ def _opening_tag(wrapper: str, mention: Mention, entry: RegisterEntry, link_pref
     tip = escape(tooltip(mention.kind, entry))
     if wrapper == "abbr":
         return f'<abbr class="mention mention-term" title="{tip}">'
-    href = escape(link_prefix + entry_href(mention.kind, mention.id))
+    href = escape(link_prefix + paths.entry_link(mention.kind, mention.id))
     described = f' aria-describedby="about-{mention.kind}-{mention.id}"' if short_identification(mention.kind, entry) else ""
     return f'<a class="mention mention-{mention.kind}" href="{href}" data-entry="{mention.kind}:{mention.id}" data-tooltip="{tip}"{described}>'
 
