@@ -386,9 +386,10 @@ def bibtex(document: Document, index: EditionIndex, config: SiteConfig) -> str:
         ("month", (["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"][date.month - 1]) if date.month else None),
         ("date", date.edtf),  # biblatex reads EDTF, uncertain and approximate included
         # biblatex's `number` is a series number and `type` is not a field of @incollection: the document number
-        # is a note in words, the archival source the addendum printed at the end.
+        # is a note in words, the archival source the addendum printed at the end, without its final full stop,
+        # since biblatex adds its own punctuation after it ("Paris., https://..." otherwise).
         ("note", _bibtex_escape(_bibtex_note(document, authors)) or None),
-        ("addendum", _bibtex_escape(document.source) if document.source else None),
+        ("addendum", _bibtex_escape(document.source.strip().rstrip(".")) if document.source else None),
         ("abstract", _bibtex_escape(document.summary) if document.summary else None),
         ("keywords", _bibtex_escape(", ".join(document.subjects)) if document.subjects else None),
         ("url", document_url(config, document.id)),
