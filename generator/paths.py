@@ -1,8 +1,8 @@
 """Every output path of the site, in one place: Python code and the theme's templates (as `paths`) both use it.
 
 A path is relative to the output folder, with forward slashes; a page's path ends in `index.html`
-(links drop nothing: the render stage makes each link relative to the page it is on). A name here
-that returns a folder ends in `/`. `PAGE_PATTERNS` and `FILE_PATTERNS` describe every path a build
+(the render stage makes each link relative to the page it is on). A name here that returns a
+folder ends in `/`. `PAGE_PATTERNS` and `FILE_PATTERNS` describe every path a build
 may write, so a test can check that nothing is written that this module does not name.
 """
 
