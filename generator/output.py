@@ -160,11 +160,11 @@ class StagingFolder:
 
     def add(self, path: str, data: bytes) -> None:
         assert self.folder is not None, "the folder was published or discarded"
-        if self.note(path):
+        if self.claim(path):
             _write_into(self.folder, safe_relative(path), data)
 
-    def note(self, path: str) -> bool:
-        """Record a file of the site, written by `add` or by a worker (see `place`); False if one was there already."""
+    def claim(self, path: str) -> bool:
+        """Record a file of the site, written by `add` or by a worker (see `stage_file`); False if one was there already."""
         relative = safe_relative(path)
         if relative in self.written:
             self.twice = self.twice or path  # reported when publishing, with the build's other problems first
@@ -210,7 +210,7 @@ class Written:
 Data = TypeVar("Data", str, bytes)
 
 
-def place(folder: Path | None, path: str, data: Data) -> Data | Written:
+def stage_file(folder: Path | None, path: str, data: Data) -> Data | Written:
     """A made file, where it was made (a worker, or the build's own process).
 
     With a staging folder (a full build), the file is written there at once, so that writing runs on

@@ -204,7 +204,7 @@ class EditionEnvironment(jinja2.Environment):
 
     def note_template(self, name: Any, parent: str | None) -> None:
         if isinstance(name, str) and self.read_log is not None:  # (not a Template object given as it is)
-            self.read_log.note((TEMPLATE_READS, "of", (self.join_path(name, parent) if parent is not None else name,), ()))
+            self.read_log.record((TEMPLATE_READS, "of", (self.join_path(name, parent) if parent is not None else name,), ()))
 
     def get_template(self, name: Any, parent: str | None = None, globals: MutableMapping[str, Any] | None = None) -> jinja2.Template:
         self.note_template(name, parent)
@@ -218,7 +218,7 @@ class EditionEnvironment(jinja2.Environment):
 
     def note_body_read(self, obj: Any, name: Any) -> None:
         if name == "body" and self.read_log is not None and isinstance(obj, Document):
-            self.read_log.note(body_read(obj.id))
+            self.read_log.record(body_read(obj.id))
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         # Jinja's own, inlined: templates read attributes so often that one more call shows in the build's time.

@@ -58,19 +58,19 @@ class Made:
 
 
 class Fingerprints:
-    """Comparable digests of values; objects registered with a digest are known by it."""
+    """Comparable digests of values; objects remembered with a digest are known by it."""
 
     def __init__(self) -> None:
         self.known: dict[int, str] = {}
         self._keep: list[Any] = []  # registered objects stay alive, so their ids stay theirs
         self._memo: dict[int, str] = {}
 
-    def register(self, value: Any, value_digest: str) -> None:
+    def remember(self, value: Any, value_digest: str) -> None:
         self.known[id(value)] = value_digest
         self._keep.append(value)
 
-    def register_all(self, values: Sequence[Any], value_digests: Iterable[str]) -> None:
-        """`register` for many values at once: a build registers hundreds of thousands (texts, notes, appearances)."""
+    def remember_all(self, values: Sequence[Any], value_digests: Iterable[str]) -> None:
+        """`remember` for many values at once: a build remembers hundreds of thousands (texts, notes, appearances)."""
         self.known.update(zip(map(id, values), value_digests, strict=True))
         self._keep.extend(values)
 
@@ -177,7 +177,7 @@ class ReadLog:
         # and a repr of every read of every file (some 28 a file) took 0.33 s at 2,000 documents under cProfile.
         self._order: dict[Read, str] = {}
 
-    def note(self, read: Read) -> None:
+    def record(self, read: Read) -> None:
         if self.reads is not None:
             self.reads.add(self._kept.get(read) or self._keep(read))
 
@@ -243,7 +243,7 @@ class Tracked:
             seen = self._seen[attribute] = self._look_up(attribute)
         read, given = seen
         if read is not None:
-            self._log.note(read)
+            self._log.record(read)
         return given
 
     def _look_up(self, attribute: str) -> tuple[Read | None, Any]:
@@ -271,9 +271,9 @@ class _TrackedMethod:
 
     def __call__(self, *arguments: Any, **named: Any) -> Any:
         if named or not all(_plain(a) for a in arguments):
-            self._log.note(UNREPEATABLE)
+            self._log.record(UNREPEATABLE)
         else:
-            self._log.note((*self._where, tuple(arguments), ()))
+            self._log.record((*self._where, tuple(arguments), ()))
         return self._method(*arguments, **named)
 
 
@@ -291,7 +291,7 @@ class _TrackedContainer:
         self._target, self._where, self._log = target, where, log
 
     def _note(self, then: tuple[Any, ...]) -> None:
-        self._log.note((*self._where, then))
+        self._log.record((*self._where, then))
 
     def __iter__(self) -> Iterator[Any]:
         self._note(("all",))
@@ -311,9 +311,9 @@ class _TrackedMapping(_TrackedContainer, Mapping[Any, Any]):
 
     def _note_item(self, key: Any) -> None:
         if type(key) is str or _plain(key):  # (an id, nearly always: the test of a string first)
-            self._log.note((*self._where, ("item", key)))
+            self._log.record((*self._where, ("item", key)))
         else:
-            self._log.note(UNREPEATABLE)
+            self._log.record(UNREPEATABLE)
 
     def __getitem__(self, key: Any) -> Any:
         self._note_item(key)

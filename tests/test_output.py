@@ -6,23 +6,23 @@ from pathlib import Path
 
 import pytest
 
-from generator.output import OutputProblem, StagingFolder, Written, place
+from generator.output import OutputProblem, StagingFolder, Written, stage_file
 from generator.tracking import bytes_digest
 
 
 def test_a_placed_file_is_written_into_its_new_folders_and_only_its_digest_comes_back(tmp_path: Path) -> None:
-    placed = place(tmp_path, "documents/d1/index.html", "<p>Ф</p>")
+    placed = stage_file(tmp_path, "documents/d1/index.html", "<p>Ф</p>")
     assert placed == Written(bytes_digest("<p>Ф</p>".encode()))
     assert (tmp_path / "documents/d1/index.html").read_text(encoding="utf-8") == "<p>Ф</p>"
-    assert place(tmp_path, "documents/d1/d1.xml", b"<TEI/>") == Written(bytes_digest(b"<TEI/>"))  # the folder is there now
+    assert stage_file(tmp_path, "documents/d1/d1.xml", b"<TEI/>") == Written(bytes_digest(b"<TEI/>"))  # the folder is there now
 
 
 def test_a_file_that_cannot_be_placed_comes_back_whole(tmp_path: Path) -> None:
-    assert place(None, "index.html", b"page") == b"page"  # an update: the build writes it in place
+    assert stage_file(None, "index.html", b"page") == b"page"  # an update: the build writes it in place
     gone = tmp_path / "discarded"
-    assert place(gone, "documents/d1/index.html", "page") == "page"  # the build writes it, and reports what goes wrong
+    assert stage_file(gone, "documents/d1/index.html", "page") == "page"  # the build writes it, and reports what goes wrong
     assert not gone.exists()  # a discarded staging folder is not made again
-    assert place(tmp_path, "../outside.html", b"page") == b"page"
+    assert stage_file(tmp_path, "../outside.html", b"page") == b"page"
     assert not (tmp_path.parent / "outside.html").exists()
 
 
@@ -31,14 +31,14 @@ def test_files_the_workers_wrote_are_counted_and_a_path_made_twice_fails_the_pub
     staging = StagingFolder(output)
     assert staging.folder is not None
     staging.add("index.html", b"home")
-    assert isinstance(place(staging.folder, "documents/d1/index.html", b"page"), Written)
-    assert staging.note("documents/d1/index.html")
+    assert isinstance(stage_file(staging.folder, "documents/d1/index.html", b"page"), Written)
+    assert staging.claim("documents/d1/index.html")
     assert staging.publish() == 2
     assert (output / "documents/d1/index.html").read_bytes() == b"page"
 
     again = StagingFolder(output)
     again.add("index.html", b"home")
-    assert not again.note("index.html")
+    assert not again.claim("index.html")
     with pytest.raises(OutputProblem, match=r"two pages would be written to 'index\.html'"):
         again.publish()
     again.discard()

@@ -17,7 +17,7 @@ def test_a_read_many_files_make_is_one_object_here_and_in_what_workers_send() ->
     made = []
     for _ in range(3):  # three pages loading the same template
         log.reads = set()
-        log.note(("templates", "of", ("base.html",), ()))
+        log.record(("templates", "of", ("base.html",), ()))
         made.append(log.in_order(log.reads))
     (first,), (second,), (third,) = made
     assert first is second is third
@@ -40,13 +40,13 @@ def test_a_file_s_reads_come_in_the_order_of_their_reprs_whatever_order_they_wer
     log = ReadLog()
     log.reads = set()
     for read in noted:
-        log.note(read)
+        log.record(read)
     shuffled = list(noted)
     random.shuffle(shuffled)
     again = ReadLog()
     again.reads = set()
     for read in shuffled:
-        again.note(read)
+        again.record(read)
     assert log.in_order(log.reads) == again.in_order(again.reads) == tuple(sorted(set(noted), key=repr))
 
 
@@ -55,8 +55,8 @@ def test_a_read_first_kept_from_a_worker_then_noted_here_has_its_place_in_the_or
     from_a_worker = (("index", "persons_by_id", None, ("item", "p1")),)
     log.shared(from_a_worker)  # the build's process takes in a worker's page, then makes pages of its own
     log.reads = set()
-    log.note(("index", "persons_by_id", None, ("item", "p1")))
-    log.note(("edition", "documents", None, ()))
+    log.record(("index", "persons_by_id", None, ("item", "p1")))
+    log.record(("edition", "documents", None, ()))
     assert log.in_order(log.reads) == (("edition", "documents", None, ()), ("index", "persons_by_id", None, ("item", "p1")))
 
 

@@ -29,7 +29,7 @@ from generator.facsimiles import facsimile_url
 from generator.index import EditionIndex
 from generator.markup import create_parser
 from generator.model import Document
-from generator.output import Written, place
+from generator.output import Written, stage_file
 from generator.parallel import iter_chunks, shared
 from generator.tracking import Made, Read, ReadLog, ReadResults, WholeFiles, digest, tracked
 
@@ -172,7 +172,7 @@ def render_exports(
     if memory is not None:
         # Known by the keys its entries were made under: a fingerprint of their texts would read every one.
         entries_state = digest("\n".join(f"{kind}\0{entry_id}\0{key}" for (kind, entry_id), (key, _) in memory.entries_now.items()))
-        memory.read_results.fingerprints.register(entries, entries_state)
+        memory.read_results.fingerprints.remember(entries, entries_state)
     # The annotate stage has already warned of near misses; searching for them again would cost time for nothing.
     parse_env = {**(parse_env or {}), "near_misses": False}
     parts = _DocumentParts()
@@ -207,7 +207,7 @@ def render_exports(
                 paths.register_data("organization"), "organization", lambda index: registers_json(index, "organization") if index.organizations else None
             ),
         ):
-            index_files.extend((path, place(into, path, text)) for path, text in made_file)
+            index_files.extend((path, stage_file(into, path, text)) for path, text in made_file)
 
     made = iter_chunks(_document_exports_chunk, len(to_make), chunk_data, jobs, here_too=into is not None, meanwhile=make_index_files)
     for document in index.documents:
@@ -367,7 +367,7 @@ def _document_exports_chunk(
         ]
         reads, log.reads = log.reads, None
         # The plain texts the annotate stage made are in the build's process already: they need not come back (and be held twice).
-        placed = [(path, place(into, path, content)) for path, content in files]
+        placed = [(path, stage_file(into, path, content)) for path, content in files]
         line = data.document_line(document, config, text, [t.plain_text for t in texts[1:]]) if make_lines else None
         results.append((placed, None if texts is annotated else [t.plain_text for t in texts], member, log.in_order(reads), line))
     return results

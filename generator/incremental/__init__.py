@@ -18,8 +18,8 @@ Invariants the reuse depends on:
 
 - **Identity of reused objects.** The parse memo (content.ParseMemo) hands back the very object the last build
   made from the same text, not an equal copy; so do the kept annotations, registers and parts of the index
-  (index_with_parts). Digests are registered with `tracking.Fingerprints` by `id()` of those objects, and
-  loading.register_documents, indexing.register_index_parts and KeptRegisters.same_entries compare with `is`.
+  (index_with_parts). Digests are remembered by `tracking.Fingerprints` by `id()` of those objects, and
+  loading.fingerprint_documents, indexing.fingerprint_index_parts and KeptRegisters.same_entries compare with `is`.
   A step that copies an object where it could pass it on still builds the same site, but loses the reuse
   (and an object must stay alive while its `id()` is registered: the memory holds them).
 - **What each digest covers.** The settings digest: site.yml's settings, the theme's files other than templates

@@ -148,5 +148,5 @@ def annotate_with_memory(
         digests.append(kept.text_digest)
         digests.extend(kept.note_digests)
         diagnostics.extend(kept.problems)
-    fingerprints.register_all(texts_and_notes, digests)
+    fingerprints.remember_all(texts_and_notes, digests)
     return annotated, tuple(fresh)

@@ -21,11 +21,11 @@ def index_edition(loaded: Loaded, texts: Texts, diagnostics: Diagnostics) -> Edi
     links = {document_id: text.document_links for document_id, text in texts.annotated.items() if text.document_links}
     mentions = mentions_with_versions(texts.annotated, texts.versions)
     index, index_parts = index_with_parts(loaded.edition, diagnostics, mentions, kept_index.parts if kept_index else None, links)
-    loaded.memory.index = register_index_parts(index, index_parts, loaded.fingerprints, kept_index)
+    loaded.memory.index = fingerprint_index_parts(index, index_parts, loaded.fingerprints, kept_index)
     return index
 
 
-def register_index_parts(index: EditionIndex, parts: IndexParts, fingerprints: Fingerprints, kept_index: KeptIndex | None) -> KeptIndex:
+def fingerprint_index_parts(index: EditionIndex, parts: IndexParts, fingerprints: Fingerprints, kept_index: KeptIndex | None) -> KeptIndex:
     """The index's largest parts, known by digest: each entry's appearances, which register pages and their reads
     compare, and each document's entries with their roles, which its page's side panel reads. There is one
     of each for every entry named in every document: walked one by one, they were most of a rebuild's comparing.
@@ -58,7 +58,7 @@ def register_index_parts(index: EditionIndex, parts: IndexParts, fingerprints: F
             if kept is not None and kept.appearances is part.appearances and kept.entries is part.entries
             else IndexDigests(part.appearances, appearance_digests, part.entries, entries_digests)
         )
-    fingerprints.register_all(objects, digests)
+    fingerprints.remember_all(objects, digests)
     # Each entry's appearances, whole: the index's state and its register page compare them. An entry that
     # no changed document names has the very tuple of the last build (see index_with_parts), and its digest.
     entries_now: dict[str, tuple[tuple[Appearance, ...], str]] = {}
@@ -68,5 +68,5 @@ def register_index_parts(index: EditionIndex, parts: IndexParts, fingerprints: F
             entries_now[key] = kept_entry
         elif appearances:  # (not the empty tuple, which is every empty tuple)
             entries_now[key] = (appearances, digest("".join([known[id(appearance)] for appearance in appearances])))
-    fingerprints.register_all([appearances for appearances, _ in entries_now.values()], [whole for _, whole in entries_now.values()])
+    fingerprints.remember_all([appearances for appearances, _ in entries_now.values()], [whole for _, whole in entries_now.values()])
     return KeptIndex(parts, now, entries_now)

@@ -47,9 +47,9 @@ class Loaded:
     last_output: BuildMemory | None  # the same, when its output folder is still as it left it: files it made the same way stand
     memory: BuildMemory  # this build's, which every stage fills in
     fingerprints: Fingerprints
-    entry_digests: dict[tuple[str, str], str]  # see register_entries
+    entry_digests: dict[tuple[str, str], str]  # see fingerprint_entries
     same_registers: bool
-    document_digests: dict[str, str]  # see register_documents
+    document_digests: dict[str, str]  # see fingerprint_documents
     page_images: dict[str, tuple[PageImage, ...]]
     image_files: dict[str, bytes]  # the page images (and their thumbnails) as files of the site
     asset_files: dict[str, bytes]  # the theme's assets as files of the site
@@ -85,8 +85,8 @@ def load(edition_dir: Path, output_dir: Path | None, cache: Path, earlier: Build
         settings=settings, code=code, parsed=memo.now, read_files=memo.files_now, kept_shards=earlier.kept_shards if earlier is not None else {}
     )
     fingerprints = Fingerprints()
-    entry_digests, same_registers = register_entries(edition, earlier.registers if earlier is not None else None, fingerprints)
-    document_digests = register_documents(edition, earlier.documents if earlier is not None else {}, fingerprints, memory.documents)
+    entry_digests, same_registers = fingerprint_entries(edition, earlier.registers if earlier is not None else None, fingerprints)
+    document_digests = fingerprint_documents(edition, earlier.documents if earlier is not None else {}, fingerprints, memory.documents)
     page_images, image_files = read_page_images(edition_dir, edition, diagnostics, cache)
     diagnostics.extend(catalogue_problems(config.language, folders))
     return Loaded(
@@ -111,12 +111,12 @@ def load(edition_dir: Path, output_dir: Path | None, cache: Path, earlier: Build
     )
 
 
-def register_entries(
+def fingerprint_entries(
     edition: Edition,
     kept: KeptRegisters | None,
     fingerprints: Fingerprints,
 ) -> tuple[dict[tuple[str, str], str], bool]:
-    """Each register entry's digest, by (kind, id), each entry registered with `fingerprints` by it; and whether
+    """Each register entry's digest, by (kind, id), each entry remembered by `fingerprints` with it; and whether
     the registers are the ones the memory's parses gave again, entry for entry (then their digests, names and
     matcher are the last build's)."""
     same = kept is not None and kept.same_entries(edition)
@@ -125,11 +125,11 @@ def register_entries(
         for entry in entries:
             if not same:
                 digests[(kind, entry.id)] = object_digest(entry)
-            fingerprints.register(entry, digests[(kind, entry.id)])
+            fingerprints.remember(entry, digests[(kind, entry.id)])
     return digests, same
 
 
-def register_documents(
+def fingerprint_documents(
     edition: Edition,
     kept: Mapping[str, tuple[Document, str, str]],
     fingerprints: Fingerprints,
@@ -148,7 +148,7 @@ def register_documents(
             metadata = object_digest(replace(document, body=""))
             whole = digest(metadata + digest(document.body))
         now[document.id] = (document, metadata, whole)
-        fingerprints.register(document, metadata)
+        fingerprints.remember(document, metadata)
         digests[document.id] = whole
     return digests
 

@@ -19,7 +19,7 @@ from generator.exports.tei import KnownEntries, XmlIds, surface_ids
 from generator.exports.text import TextExports, text_exports, text_id
 from generator.markup import create_parser
 from generator.model import Document, Edition
-from generator.output import Written, place
+from generator.output import Written, stage_file
 from generator.parallel import iter_chunks, map_chunks, shared
 from generator.render import Renderer, TemplateProblem
 from generator.tracking import Read, ReadLog, object_digest
@@ -96,7 +96,7 @@ def _render_chunk(numbers: Sequence[int]) -> list[tuple[bytes | Written, tuple[R
             break  # as in one process, the build stops at the first template problem
         finally:
             reads, log.reads = log.reads, None
-        results.append((place(into, task.path, text.encode("utf-8")), log.in_order(reads)))
+        results.append((stage_file(into, task.path, text.encode("utf-8")), log.in_order(reads)))
     return results
 
 

@@ -58,7 +58,7 @@ def prepare_rendering(loaded: Loaded, texts: Texts, index: EditionIndex, edition
     tracked_context = PageContext(site=config, index=tracked(index, "index", log), edition=tracked(edition, "edition", log))
     renderer = Renderer(create_environment(loaded.folders, config.language, log), tracked_context, loaded.folders)
     browse.install_filters(renderer.environment)
-    fingerprints.register(config, loaded.settings)  # (a change of settings makes everything again)
+    fingerprints.remember(config, loaded.settings)  # (a change of settings makes everything again)
     # The index and the edition as a whole, by fingerprint (documents by their metadata: bodies are read as "bodies").
     read_results = ReadResults(fingerprints, last_output.states if last_output else None)
     read_results.add("index", index, fingerprints.of(index_sources(index)))
@@ -89,7 +89,7 @@ class MadeFiles:
     def emit(self, path: str, data: bytes | Written) -> None:
         if isinstance(data, Written):  # in the staging folder already
             self.digests[path] = data.digest
-            self.staging.note(path)  # type: ignore[union-attr]
+            self.staging.claim(path)  # type: ignore[union-attr]
             return
         self.digests[path] = bytes_digest(data)
         if self.staging is None:
@@ -246,7 +246,7 @@ def page_groups(planner: PlanningRenderer, rendering: Rendering) -> Iterator[Pag
     yield "registers", digest(shared), registers
     index, known = planner.context.index, fingerprints.known
 
-    def digest_of(document: Document | None) -> str:  # (its metadata's digest, known already: see register_documents)
+    def digest_of(document: Document | None) -> str:  # (its metadata's digest, known already: see fingerprint_documents)
         return "-" if document is None else known.get(id(document)) or fingerprints.of(document)
 
     for document in index.documents:
