@@ -170,6 +170,11 @@ def edition_page(page_id: str) -> str:
     return f"{page_id}/{INDEX}"
 
 
+def to_root(page: str) -> str:
+    """The relative link from `page` to the site's root: "../../" from documents/<id>/index.html."""
+    return "../" * page.count("/")
+
+
 def register_data(kind: str) -> str:
     """A register's entries as JSON: persons.json."""
     return f"{KIND_BY_NAME[kind].folder}.json"

@@ -21,14 +21,15 @@ from pathlib import Path
 
 import xxhash
 
+from generator import paths
 from generator.config import SearchConfig
 from generator.index import EditionIndex
 from generator.model import AGENT_KINDS, Document
 from generator.parallel import end_with_parent
 from generator.render import Renderer
 
-BUNDLE_FOLDER = "pagefind"
-SEARCH_PAGE = "search/index.html"
+BUNDLE_FOLDER = paths.SEARCH_BUNDLE
+SEARCH_PAGE = paths.SEARCH
 # Note calls are letters and numbers set in the text: indexed, they would split words and fill excerpts.
 NOT_SEARCHED = ".note-ref"
 MISSING_BINARY = "the Pagefind binary is not installed, so the site is built without search; install it with: pip install 'pagefind[bin]'"

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
+from generator import paths
 from generator.annotate import AnnotatedText
 from generator.diagnostics import Diagnostic, Diagnostics, Location
 from generator.exports.tei import KnownEntries, XmlIds
@@ -32,7 +33,7 @@ def prose_parser(allow_html: bool) -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": allow_html}).enable(["table", "strikethrough"]).use(footnote_plugin).use(link_scheme_plugin).use(crossrefs_plugin)
 
 
-TO_ROOT = "../../"  # mentions link from document pages, documents/<id>/index.html, to the entries' pages
+TO_ROOT = paths.to_root(paths.document("id"))  # mentions link from document pages to the entries' pages
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def annotate(loaded: Loaded, jobs: int | None, diagnostics: Diagnostics) -> Text
     prose = prose_parser(config.markdown.allow_html)
     page_html: dict[str, str] = {}
     for page in edition.pages:
-        page_env: dict[str, object] = {"first_line": page.body_line, "link_prefix": "../"}  # (a page is <id>/index.html)
+        page_env: dict[str, object] = {"first_line": page.body_line, "link_prefix": paths.to_root(paths.edition_page("id"))}
         page_html[page.id] = prose.render(page.body, page_env)
         diagnostics.extend(unsafe_link_warnings(page_env, page.path))
         diagnostics.extend(unknown_document_links(page_env, page.path, edition))

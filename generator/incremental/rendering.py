@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from generator import browse, search
+from generator import browse, paths, search
 from generator.annotate import AnnotatedText
 from generator.exports import ExportMemory, render_exports, template_globals
 from generator.incremental.annotating import TO_ROOT, Texts
@@ -202,7 +202,7 @@ def make_exports(rendering: Rendering, made: MadeFiles, *, later: bool) -> Later
     memory.whole = whole.now
     if config.base_url:
         pages = [path for path in [*made.digests, *made.standing] if not path.startswith(f"{ASSETS}/")]
-        made.emit("sitemap.xml", render_sitemap(config.base_url, pages).encode("utf-8"))
+        made.emit(paths.SITEMAP, render_sitemap(config.base_url, pages).encode("utf-8"))
     return later_exports
 
 
