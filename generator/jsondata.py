@@ -26,26 +26,36 @@ def record_line(value: Any, sort_keys: bool = False) -> str:
 
 
 def _records(values: list[Any] | EncodedRecords, indent: str, sort_keys: bool, pieces: list[str]) -> None:
-    """Add the list's text to `pieces`, which are joined once: a copy of each large record is all it costs."""
+    """Add the list's text to `pieces`, which are joined once or encoded one by one: a copy of each large record is
+    all it costs."""
     lines = values.lines if isinstance(values, EncodedRecords) else [record_line(value, sort_keys) for value in values]
     if not lines:
         pieces.append("[]")
         return
     inner = indent + "  "
-    pieces += ("[\n", inner, (",\n" + inner).join(lines), "\n", indent, "]")
+    separator = ",\n" + inner
+    pieces += ("[\n", inner, lines[0])
+    for line in lines[1:]:  # (not joined here: a caller may encode the pieces one by one, see records_json_pieces)
+        pieces += (separator, line)
+    pieces += ("\n", indent, "]")
 
 
 def records_json(data: dict[str, Any] | list[Any] | EncodedRecords, *, sort_keys: bool = False) -> str:
     """`data` as JSON: a list with one item to a line, or an object with one member to a line and the items of its
     lists one to a line (a list's items may come encoded already, as `EncodedRecords`)."""
+    return "".join(records_json_pieces(data, sort_keys=sort_keys))
+
+
+def records_json_pieces(data: dict[str, Any] | list[Any] | EncodedRecords, *, sort_keys: bool = False) -> list[str]:
+    """`records_json`'s text in the pieces it is joined from: each record's line is one of them."""
     pieces: list[str] = []
     if isinstance(data, (list, EncodedRecords)):
         _records(data, "", sort_keys, pieces)
         pieces.append("\n")
-        return "".join(pieces)
+        return pieces
     members = sorted(data.items()) if sort_keys else data.items()
     if not members:
-        return "{}\n"
+        return ["{}\n"]
     pieces.append("{\n")
     for number, (key, value) in enumerate(members):
         pieces += (",\n" if number else "", "  ", record_line(key, sort_keys), ": ")
@@ -54,4 +64,4 @@ def records_json(data: dict[str, Any] | list[Any] | EncodedRecords, *, sort_keys
         else:
             pieces.append(record_line(value, sort_keys))
     pieces.append("\n}\n")
-    return "".join(pieces)
+    return pieces

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.output import OutputProblem, StagingFolder, Written, place
+from generator.output import OutputProblem, StagingFolder, TextPieces, Written, place
 from generator.tracking import bytes_digest
 
 
@@ -24,6 +24,18 @@ def test_a_file_that_cannot_be_placed_comes_back_whole(tmp_path: Path) -> None:
     assert not gone.exists()  # a discarded staging folder is not made again
     assert place(tmp_path, "../outside.html", b"page") == b"page"
     assert not (tmp_path.parent / "outside.html").exists()
+
+
+def test_a_file_made_of_pieces_is_written_as_their_text_with_the_digest_of_its_bytes(tmp_path: Path) -> None:
+    # As edition.xml: many members, some long enough to be encoded in batches of their own, characters beyond ASCII.
+    pieces = ["<teiCorpus>", *(f"<TEI n='{n}'>Ф—{'x' * (n * 200_000)}</TEI>" for n in range(8)), "</teiCorpus>\n"]
+    text = "".join(pieces)
+    output = tmp_path / "_site"
+    staging = StagingFolder(output)
+    assert staging.add_pieces("edition.xml", TextPieces(pieces)) == bytes_digest(text.encode())
+    assert TextPieces(pieces).joined() == text.encode()
+    staging.publish()
+    assert (output / "edition.xml").read_text(encoding="utf-8") == text
 
 
 def test_files_the_workers_wrote_are_counted_and_a_path_made_twice_fails_the_publishing(tmp_path: Path) -> None:

@@ -29,9 +29,9 @@ from generator.facsimiles import facsimile_url
 from generator.index import EditionIndex
 from generator.markup import create_parser
 from generator.model import Document
-from generator.output import Written, place
+from generator.output import TextPieces, Written, place
 from generator.parallel import iter_chunks, shared
-from generator.tracking import Made, Read, ReadLog, ReadResults, WholeFiles, digest, tracked
+from generator.tracking import FileText, Made, Read, ReadLog, ReadResults, WholeFiles, digest, tracked
 
 
 @dataclass(frozen=True)
@@ -150,9 +150,9 @@ def render_exports(
     jobs: int | None = None,
     memory: ExportMemory | None = None,
     made_texts: Mapping[str, Sequence[TextExports]] | None = None,
-    later: list[Callable[[], Iterator[tuple[str, str]]]] | None = None,
+    later: list[Callable[[], Iterator[tuple[str, TextPieces]]]] | None = None,
     into: Path | None = None,
-) -> Iterator[tuple[str, str | Written]]:
+) -> Iterator[tuple[str, str | Written | TextPieces]]:
     """Every exported file, in a deterministic order; each document's files on every core (see parallel.py),
     written into the staging folder `into`, when there is one, by the process that made them (see output.place).
 
@@ -187,7 +187,7 @@ def render_exports(
     chunk_data = (index, config, parse_env, ids, entries, to_make, log, made_texts or {}, into, make_lines)
     whole = memory.whole if memory is not None else None
 
-    def edition_file(path: str, values: Any, function: Callable[[EditionIndex], str | None]) -> Iterator[tuple[str, str]]:
+    def edition_file(path: str, values: Any, function: Callable[[EditionIndex], FileText | None]) -> Iterator[tuple[str, FileText]]:
         text = function(index) if whole is None else whole.make(path, values, function)
         if text is not None:
             yield path, text
@@ -283,15 +283,15 @@ def _text_files(
     index: EditionIndex,
     config: SiteConfig,
     memory: ExportMemory | None,
-    edition_file: Callable[..., Iterator[tuple[str, str]]],
+    edition_file: Callable[..., Iterator[tuple[str, TextPieces]]],
     entries: tei.RegisterXml,
     parts: _DocumentParts,
-) -> Iterator[tuple[str, str]]:
+) -> Iterator[tuple[str, TextPieces]]:
     """The TEXT_FILES: the TEI corpus and edition.json, each made again only when a text or what it reads changed.
     `parts.lines` are the lines of edition.json made with the documents' exports (see _document_exports_chunk)."""
     # The members and the documents' texts are known by their digests: fingerprints of the texts would read them all.
     yield from edition_file(
-        paths.CORPUS_TEI, (digest("".join(parts.member_digests)), entries), lambda index: tei.corpus_xml(parts.members, index, config, entries)
+        paths.CORPUS_TEI, (digest("".join(parts.member_digests)), entries), lambda index: TextPieces(tei.corpus_pieces(parts.members, index, config, entries))
     )
     record_keys: dict[str, str] = {}
     if memory is not None:
@@ -315,7 +315,7 @@ def _text_files(
     yield from edition_file(
         paths.DATA,
         digest("".join(f"{document_id}\0{key}\n" for document_id, key in record_keys.items())),
-        lambda index: data.edition_json_of_lines(index, config, line_of),
+        lambda index: TextPieces(data.edition_json_pieces(index, config, line_of)),
     )
     if memory is not None:  # a file that stands keeps its lines for the next build
         for document_id, key in record_keys.items():
