@@ -224,20 +224,21 @@ class TextPieces:
     encoded a batch at a time as it is written: joined into one text and then encoded, each had been held twice
     over in the build's process at its peak."""
 
-    pieces: Sequence[str]
+    pieces: Sequence[str | bytes]  # texts, and texts encoded in UTF-8 already
 
     def encoded(self) -> Iterator[bytes]:
         """The file's bytes, a batch of pieces at a time."""
-        batch: list[str] = []
+        batch: list[bytes] = []
         size = 0
         for piece in self.pieces:
-            batch.append(piece)
-            size += len(piece)
-            if size >= _BATCH_CHARACTERS:
-                yield "".join(batch).encode("utf-8")
+            chunk = piece.encode("utf-8") if isinstance(piece, str) else piece
+            batch.append(chunk)
+            size += len(chunk)
+            if size >= _BATCH_BYTES:
+                yield b"".join(batch)
                 batch, size = [], 0
         if batch:
-            yield "".join(batch).encode("utf-8")
+            yield b"".join(batch)
 
     def joined(self) -> bytes:
         """The file's bytes in one piece, for a build that keeps its files until the write stage."""
@@ -247,7 +248,7 @@ class TextPieces:
         return buffer.getvalue()  # (the buffer's own bytes, not a copy of them)
 
 
-_BATCH_CHARACTERS = 1 << 20  # a batch large enough that writing it is one system call among few
+_BATCH_BYTES = 1 << 20  # a batch large enough that writing it is one system call among few
 
 
 def file_bytes(data: str | TextPieces) -> bytes:

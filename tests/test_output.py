@@ -27,9 +27,11 @@ def test_a_file_that_cannot_be_placed_comes_back_whole(tmp_path: Path) -> None:
 
 
 def test_a_file_made_of_pieces_is_written_as_their_text_with_the_digest_of_its_bytes(tmp_path: Path) -> None:
-    # As edition.xml: many members, some long enough to be encoded in batches of their own, characters beyond ASCII.
-    pieces = ["<teiCorpus>", *(f"<TEI n='{n}'>Ф—{'x' * (n * 200_000)}</TEI>" for n in range(8)), "</teiCorpus>\n"]
-    text = "".join(pieces)
+    # As edition.xml: its head and end as texts, many members encoded already, some long enough to be batches of
+    # their own, characters beyond ASCII.
+    members = [f"<TEI n='{n}'>Ф—{'x' * (n * 200_000)}</TEI>" for n in range(8)]
+    pieces: list[str | bytes] = ["<teiCorpus>—", *(member.encode() for member in members), "</teiCorpus>\n"]
+    text = "<teiCorpus>—" + "".join(members) + "</teiCorpus>\n"
     output = tmp_path / "_site"
     staging = StagingFolder(output)
     assert staging.add_pieces("edition.xml", TextPieces(pieces)) == bytes_digest(text.encode())

@@ -31,7 +31,7 @@ from generator.markup import create_parser
 from generator.model import Document
 from generator.output import TextPieces, Written, place
 from generator.parallel import iter_chunks, shared
-from generator.tracking import FileText, Made, Read, ReadLog, ReadResults, WholeFiles, digest, tracked
+from generator.tracking import FileText, Made, Read, ReadLog, ReadResults, WholeFiles, bytes_digest, digest, tracked
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class KeptExports:
     made: Made
     files: tuple[str, ...]  # the output paths
     text: str
-    member: str
+    member: bytes  # encoded: held as a str, the members of real text took twice the room (see _document_exports_chunk)
     plain_versions: tuple[str, ...]
     texts_digest: str  # of the text and the plain versions, which the document's record in edition.json holds
     member_digest: str
@@ -227,7 +227,7 @@ def render_exports(
                 reads = log.shared(reads)  # one object for each read, however many documents make it
                 record = Made(values[document.id], reads, memory.read_results.combined(reads))
                 kept = KeptExports(
-                    record, tuple(path for path, _ in files), text, member, tuple(plain_versions), _texts_digest(text, plain_versions), digest(member)
+                    record, tuple(path for path, _ in files), text, member, tuple(plain_versions), _texts_digest(text, plain_versions), bytes_digest(member)
                 )
         if memory is not None:
             assert kept is not None, "each document's exports are made or reused"
@@ -266,7 +266,7 @@ def _reusable_exports(index: EditionIndex, memory: ExportMemory, ids: tei.XmlIds
 class _DocumentParts:
     """What each document's exports give the TEXT_FILES, made or reused, gathered in the edition's order."""
 
-    members: list[str] = field(default_factory=list)  # each document's <TEI> in the teiCorpus
+    members: list[bytes] = field(default_factory=list)  # each document's <TEI> in the teiCorpus, encoded
     member_digests: list[str] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)  # the plain text of each document's main text
     version_texts: dict[str, list[str]] = field(default_factory=dict)  # and of its other versions
@@ -330,9 +330,9 @@ def _texts_digest(text: str, plain_versions: Sequence[str]) -> str:
 
 def _document_exports_chunk(
     numbers: Sequence[int],
-) -> list[tuple[list[tuple[str, str | Written]], list[str] | None, str, tuple[Read, ...], str | None]]:
+) -> list[tuple[list[tuple[str, str | Written]], list[str] | None, bytes, tuple[Read, ...], str | None]]:
     """One document's own files, the plain texts of its main text and versions when it had to parse them again
-    (else None), its member of the TEI corpus, what it read of the index and, with `make_lines` (when there are no
+    (else None), its member of the TEI corpus (encoded), what it read of the index and, with `make_lines` (when there are no
     kept lines to reuse), its line of edition.json, for each document numbered. (The line is made here, on every
     core, rather than with edition.json, on one.)"""
     real_index, config, parse_env, ids, real_entries, documents, log, made_texts, into, make_lines = shared()
@@ -369,5 +369,7 @@ def _document_exports_chunk(
         # The plain texts the annotate stage made are in the build's process already: they need not come back (and be held twice).
         placed = [(path, place(into, path, content)) for path, content in files]
         line = data.document_line(document, config, text, [t.plain_text for t in texts[1:]]) if make_lines else None
-        results.append((placed, None if texts is annotated else [t.plain_text for t in texts], member, log.in_order(reads), line))
+        # The member is encoded here, on every core: the build's process keeps every document's member until the
+        # build ends, and as UTF-8 they take half the room of a str of real text (two bytes a character, for its dashes).
+        results.append((placed, None if texts is annotated else [t.plain_text for t in texts], member.encode("utf-8"), log.in_order(reads), line))
     return results

@@ -1053,9 +1053,9 @@ def registers_xml(index: EditionIndex, config: SiteConfig, entries: RegisterXml 
     return serialize(root).replace("<standOff />", xml_text(registers), 1)
 
 
-def corpus_pieces(members: Sequence[str], index: EditionIndex, config: SiteConfig, entries: RegisterXml | None = None) -> list[str]:
+def corpus_pieces(members: Sequence[bytes], index: EditionIndex, config: SiteConfig, entries: RegisterXml | None = None) -> list[str | bytes]:
     """The whole edition as one teiCorpus: the registers once, then every document's <TEI> (`members`, as
-    `document_files` serialized them); as the pieces of its text, which are encoded one by one (see output.TextPieces)."""
+    `document_files` serialized them, encoded in UTF-8); as the pieces of its text (see output.TextPieces)."""
     root = element("teiCorpus", xml_lang=config.language)
     root.append(edition_header(config, config.title, paths.CORPUS_TEI, "The documents of the edition, each with its own source."))
     registers = _edition_stand_off(index, entries)
