@@ -137,9 +137,9 @@ class ExportMemory:
     standing: list[str] = field(default_factory=list)  # the files of the reused exports, which stand in the output
     whole: WholeFiles | None = None  # the edition-wide files
     # The parts of the edition-wide files, made again only when what they are made from changed (see incremental/memory.py).
-    kept_records: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    kept_records: Mapping[str, tuple[str, bytes]] = field(default_factory=dict)  # each document's line of edition.json, encoded
     kept_entries: Mapping[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
-    records_now: dict[str, tuple[str, str]] = field(default_factory=dict)
+    records_now: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     entries_now: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
 
 
@@ -273,7 +273,7 @@ class _DocumentParts:
     texts_digests: dict[str, str] = field(default_factory=dict)  # of each document's plain texts, which its line in edition.json holds
     # Each made document's line of edition.json, made by the worker that made its files; an update keeps the lines
     # of the last build and makes a line only where its document's record changed (see _text_files).
-    lines: dict[str, str | None] = field(default_factory=dict)
+    lines: dict[str, bytes | None] = field(default_factory=dict)  # (encoded, as the members are: see _document_exports_chunk)
 
 
 TEXT_FILES = (paths.CORPUS_TEI, paths.DATA)  # the edition-wide files that hold every document's text
@@ -299,11 +299,13 @@ def _text_files(
         known = memory.read_results.fingerprints.of
         record_keys = {document.id: known(document) + parts.texts_digests[document.id] for document in index.documents}
 
-    def made_line(document: Document) -> str:
+    def made_line(document: Document) -> bytes:
         line = parts.lines.get(document.id)
-        return line if line is not None else data.document_line(document, config, parts.texts[document.id], parts.version_texts[document.id])
+        if line is not None:
+            return line
+        return data.document_line(document, config, parts.texts[document.id], parts.version_texts[document.id]).encode("utf-8")
 
-    def line_of(document: Document) -> str:
+    def line_of(document: Document) -> bytes:
         if memory is None:
             return made_line(document)
         key = record_keys[document.id]
@@ -330,7 +332,7 @@ def _texts_digest(text: str, plain_versions: Sequence[str]) -> str:
 
 def _document_exports_chunk(
     numbers: Sequence[int],
-) -> list[tuple[list[tuple[str, str | Written]], list[str] | None, bytes, tuple[Read, ...], str | None]]:
+) -> list[tuple[list[tuple[str, str | Written]], list[str] | None, bytes, tuple[Read, ...], bytes | None]]:
     """One document's own files, the plain texts of its main text and versions when it had to parse them again
     (else None), its member of the TEI corpus (encoded), what it read of the index and, with `make_lines` (when there are no
     kept lines to reuse), its line of edition.json, for each document numbered. (The line is made here, on every
@@ -368,8 +370,8 @@ def _document_exports_chunk(
         reads, log.reads = log.reads, None
         # The plain texts the annotate stage made are in the build's process already: they need not come back (and be held twice).
         placed = [(path, place(into, path, content)) for path, content in files]
-        line = data.document_line(document, config, text, [t.plain_text for t in texts[1:]]) if make_lines else None
-        # The member is encoded here, on every core: the build's process keeps every document's member until the
+        line = data.document_line(document, config, text, [t.plain_text for t in texts[1:]]).encode("utf-8") if make_lines else None
+        # The member and the line are encoded here, on every core: the build's process keeps every document's until the
         # build ends, and as UTF-8 they take half the room of a str of real text (two bytes a character, for its dashes).
         results.append((placed, None if texts is annotated else [t.plain_text for t in texts], member.encode("utf-8"), log.in_order(reads), line))
     return results

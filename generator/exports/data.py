@@ -235,9 +235,9 @@ def edition_json(index: EditionIndex, config: SiteConfig, texts: Mapping[str, st
     return records_json(edition_data(index, config, texts, version_texts))
 
 
-def edition_json_pieces(index: EditionIndex, config: SiteConfig, line_of: Callable[[Document], str]) -> list[str]:
+def edition_json_pieces(index: EditionIndex, config: SiteConfig, line_of: Callable[[Document], bytes]) -> list[str | bytes]:
     """edition.json's text in pieces (see records_json_pieces), with each document's line given by `line_of`
-    (a `document_line`, made now or kept): the same text as edition_json's."""
+    (a `document_line` encoded in UTF-8, made now or kept): the same text as edition_json's."""
     return records_json_pieces(_edition_data(index, config, EncodedRecords([line_of(document) for document in index.documents])))
 
 
