@@ -9,6 +9,7 @@ would overwrite the edition's own sources.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import shutil
@@ -20,7 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
 from generator import paths
-from generator.tracking import bytes_digest
+from generator.tracking import bytes_digest, bytes_digester
 
 TEMP_PREFIX = ".edition-build-"
 
@@ -163,6 +164,23 @@ class StagingFolder:
         if self.claim(path):
             _write_into(self.folder, safe_relative(path), data)
 
+    def add_pieces(self, path: str, text: TextPieces) -> str:
+        """Write a file made of pieces as they are encoded; gives the digest of its bytes (as `bytes_digest`)."""
+        assert self.folder is not None, "the folder was published or discarded"
+        digester = bytes_digester()
+
+        def digested() -> Iterator[bytes]:
+            for chunk in text.encoded():
+                digester.update(chunk)
+                yield chunk
+
+        chunks = digested()
+        if self.claim(path):
+            _write_into(self.folder, safe_relative(path), chunks)
+        for _ in chunks:  # (one not written, as a second file of its name, is digested all the same)
+            pass
+        return digester.hexdigest()
+
     def claim(self, path: str) -> bool:
         """Record a file of the site, written by `add` or by a worker (see `stage_file`); False if one was there already."""
         relative = safe_relative(path)
@@ -201,6 +219,43 @@ def _file_count(path: Path) -> int:
 
 
 @dataclass(frozen=True)
+class TextPieces:
+    """A file's text as the pieces it is made of (the files that hold every document's text: `exports.TEXT_FILES`),
+    encoded a batch at a time as it is written: joined into one text and then encoded, each had been held twice
+    over in the build's process at its peak."""
+
+    pieces: Sequence[str | bytes]  # texts, and texts encoded in UTF-8 already
+
+    def encoded(self) -> Iterator[bytes]:
+        """The file's bytes, a batch of pieces at a time."""
+        batch: list[bytes] = []
+        size = 0
+        for piece in self.pieces:
+            chunk = piece.encode("utf-8") if isinstance(piece, str) else piece
+            batch.append(chunk)
+            size += len(chunk)
+            if size >= _BATCH_BYTES:
+                yield b"".join(batch)
+                batch, size = [], 0
+        if batch:
+            yield b"".join(batch)
+
+    def joined(self) -> bytes:
+        """The file's bytes in one piece, for a build that keeps its files until the write stage."""
+        buffer = io.BytesIO()
+        for chunk in self.encoded():
+            buffer.write(chunk)
+        return buffer.getvalue()  # (the buffer's own bytes, not a copy of them)
+
+
+_BATCH_BYTES = 1 << 20  # a batch large enough that writing it is one system call among few
+
+
+def file_bytes(data: str | TextPieces) -> bytes:
+    return data.joined() if isinstance(data, TextPieces) else data.encode("utf-8")
+
+
+@dataclass(frozen=True)
 class Written:
     """A made file that the process which made it wrote into the staging folder: all that the build keeps of it."""
 
@@ -231,9 +286,10 @@ def stage_file(folder: Path | None, path: str, data: Data) -> Data | Written:
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
-def _write_into(folder: Path, relative: str, data: bytes) -> None:
-    """Write a file of the staging folder (`relative` as safe_relative gives it). With the descriptor
-    alone: a Python file object for each of a build's 75,000 files took half a second of processor time."""
+def _write_into(folder: Path, relative: str, data: bytes | Iterable[bytes]) -> None:
+    """Write a file of the staging folder (`relative` as safe_relative gives it), from its bytes or its bytes in
+    pieces. With the descriptor alone: a Python file object for each of a build's 75,000 files took half a second
+    of processor time."""
     target = os.path.join(folder, relative)
     try:
         descriptor = os.open(target, _NEW_FILE, 0o666)
@@ -246,9 +302,10 @@ def _write_into(folder: Path, relative: str, data: bytes) -> None:
                 os.mkdir(os.path.join(folder, *parts[:depth]))
         descriptor = os.open(target, _NEW_FILE, 0o666)
     try:
-        rest = memoryview(data)
-        while rest:  # (a write may take less than it was given)
-            rest = rest[os.write(descriptor, rest) :]
+        for chunk in (data,) if isinstance(data, bytes) else data:
+            rest = memoryview(chunk)
+            while rest:  # (a write may take less than it was given)
+                rest = rest[os.write(descriptor, rest) :]
     finally:
         os.close(descriptor)
 

@@ -47,6 +47,11 @@ def bytes_digest(data: bytes) -> str:
     return xxhash.xxh3_128_hexdigest(data)
 
 
+def bytes_digester() -> xxhash.xxh3_128:
+    """A digester whose hexdigest, after being given a file's bytes piece by piece, is `bytes_digest` of them."""
+    return xxhash.xxh3_128()
+
+
 @dataclass(frozen=True)
 class Made:
     """How an output file was made: the digest of its inputs and of what it read."""
@@ -424,6 +429,9 @@ class ReadResults:
         return self.fingerprints.of(value)
 
 
+FileText = TypeVar("FileText")  # what a function of the whole index makes of its file (a text, or its pieces)
+
+
 class WholeFiles:
     """Files made by one function of the whole index (the TEI corpus, the registers), each made again only when
     the values given to it or what it read of the index changed."""
@@ -436,7 +444,7 @@ class WholeFiles:
         self._log = ReadLog()
         self._index = Tracked(index, "index", self._log)
 
-    def make(self, path: str, values: Any, function: Any) -> str | None:
+    def make(self, path: str, values: Any, function: Callable[[Any], FileText | None]) -> FileText | None:
         """`function(index)`'s text, or None when it makes no file or its last file stands."""
         fingerprint = self.read_results.fingerprints.of(values)
         kept = self.earlier.get(path)
@@ -451,4 +459,4 @@ class WholeFiles:
         finally:
             reads, self._log.reads = self._log.in_order(self._log.reads or set()), None
         self.now[path] = Made(fingerprint, reads, self.read_results.combined(reads), absent=text is None)
-        return text  # type: ignore[no-any-return]
+        return text

@@ -33,6 +33,9 @@ def test_an_object_reads_back_as_the_same_data(data: dict[str, Any]) -> None:
 def test_records_encoded_before_give_the_same_text(data: dict[str, Any]) -> None:
     encoded = {key: EncodedRecords([record_line(item) for item in value]) if isinstance(value, list) else value for key, value in data.items()}
     assert records_json(encoded) == records_json(data)
+    # encoded in UTF-8 too, as edition.json's lines are kept
+    in_bytes = {key: EncodedRecords([record_line(item).encode() for item in value]) if isinstance(value, list) else value for key, value in data.items()}
+    assert records_json(in_bytes) == records_json(data)
 
 
 def test_each_record_of_a_member_list_is_a_line_of_its_own() -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.output import OutputProblem, StagingFolder, Written, stage_file
+from generator.output import OutputProblem, StagingFolder, TextPieces, Written, stage_file
 from generator.tracking import bytes_digest
 
 
@@ -24,6 +24,20 @@ def test_a_file_that_cannot_be_placed_comes_back_whole(tmp_path: Path) -> None:
     assert not gone.exists()  # a discarded staging folder is not made again
     assert stage_file(tmp_path, "../outside.html", b"page") == b"page"
     assert not (tmp_path.parent / "outside.html").exists()
+
+
+def test_a_file_made_of_pieces_is_written_as_their_text_with_the_digest_of_its_bytes(tmp_path: Path) -> None:
+    # As edition.xml: its head and end as texts, many members encoded already, some long enough to be batches of
+    # their own, characters beyond ASCII.
+    members = [f"<TEI n='{n}'>Ф—{'x' * (n * 200_000)}</TEI>" for n in range(8)]
+    pieces: list[str | bytes] = ["<teiCorpus>—", *(member.encode() for member in members), "</teiCorpus>\n"]
+    text = "<teiCorpus>—" + "".join(members) + "</teiCorpus>\n"
+    output = tmp_path / "_site"
+    staging = StagingFolder(output)
+    assert staging.add_pieces("edition.xml", TextPieces(pieces)) == bytes_digest(text.encode())
+    assert TextPieces(pieces).joined() == text.encode()
+    staging.publish()
+    assert (output / "edition.xml").read_text(encoding="utf-8") == text
 
 
 def test_files_the_workers_wrote_are_counted_and_a_path_made_twice_fails_the_publishing(tmp_path: Path) -> None:

@@ -29,9 +29,9 @@ from generator.facsimiles import facsimile_url
 from generator.index import EditionIndex
 from generator.markup import create_parser
 from generator.model import Document
-from generator.output import Written, stage_file
+from generator.output import TextPieces, Written, stage_file
 from generator.parallel import iter_chunks, shared
-from generator.tracking import Made, Read, ReadLog, ReadResults, WholeFiles, digest, tracked
+from generator.tracking import FileText, Made, Read, ReadLog, ReadResults, WholeFiles, bytes_digest, digest, tracked
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class KeptExports:
     made: Made
     files: tuple[str, ...]  # the output paths
     text: str
-    member: str
+    member: bytes  # encoded: held as a str, the members of real text took twice the room (see _document_exports_chunk)
     plain_versions: tuple[str, ...]
     texts_digest: str  # of the text and the plain versions, which the document's record in edition.json holds
     member_digest: str
@@ -137,9 +137,9 @@ class ExportMemory:
     standing: list[str] = field(default_factory=list)  # the files of the reused exports, which stand in the output
     whole: WholeFiles | None = None  # the edition-wide files
     # The parts of the edition-wide files, made again only when what they are made from changed (see incremental/memory.py).
-    kept_records: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    kept_records: Mapping[str, tuple[str, bytes]] = field(default_factory=dict)  # each document's line of edition.json, encoded
     kept_entries: Mapping[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
-    records_now: dict[str, tuple[str, str]] = field(default_factory=dict)
+    records_now: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     entries_now: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
 
 
@@ -150,9 +150,9 @@ def render_exports(
     jobs: int | None = None,
     memory: ExportMemory | None = None,
     made_texts: Mapping[str, Sequence[TextExports]] | None = None,
-    later: list[Callable[[], Iterator[tuple[str, str]]]] | None = None,
+    later: list[Callable[[], Iterator[tuple[str, TextPieces]]]] | None = None,
     into: Path | None = None,
-) -> Iterator[tuple[str, str | Written]]:
+) -> Iterator[tuple[str, str | Written | TextPieces]]:
     """Every exported file, in a deterministic order; each document's files on every core (see parallel.py),
     written into the staging folder `into`, when there is one, by the process that made them (see output.place).
 
@@ -187,7 +187,7 @@ def render_exports(
     chunk_data = (index, config, parse_env, ids, entries, to_make, log, made_texts or {}, into, make_lines)
     whole = memory.whole if memory is not None else None
 
-    def edition_file(path: str, values: Any, function: Callable[[EditionIndex], str | None]) -> Iterator[tuple[str, str]]:
+    def edition_file(path: str, values: Any, function: Callable[[EditionIndex], FileText | None]) -> Iterator[tuple[str, FileText]]:
         text = function(index) if whole is None else whole.make(path, values, function)
         if text is not None:
             yield path, text
@@ -227,7 +227,7 @@ def render_exports(
                 reads = log.shared(reads)  # one object for each read, however many documents make it
                 record = Made(values[document.id], reads, memory.read_results.combined(reads))
                 kept = KeptExports(
-                    record, tuple(path for path, _ in files), text, member, tuple(plain_versions), _texts_digest(text, plain_versions), digest(member)
+                    record, tuple(path for path, _ in files), text, member, tuple(plain_versions), _texts_digest(text, plain_versions), bytes_digest(member)
                 )
         if memory is not None:
             assert kept is not None, "each document's exports are made or reused"
@@ -266,14 +266,14 @@ def _reusable_exports(index: EditionIndex, memory: ExportMemory, ids: tei.XmlIds
 class _DocumentParts:
     """What each document's exports give the TEXT_FILES, made or reused, gathered in the edition's order."""
 
-    members: list[str] = field(default_factory=list)  # each document's <TEI> in the teiCorpus
+    members: list[bytes] = field(default_factory=list)  # each document's <TEI> in the teiCorpus, encoded
     member_digests: list[str] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)  # the plain text of each document's main text
     version_texts: dict[str, list[str]] = field(default_factory=dict)  # and of its other versions
     texts_digests: dict[str, str] = field(default_factory=dict)  # of each document's plain texts, which its line in edition.json holds
     # Each made document's line of edition.json, made by the worker that made its files; an update keeps the lines
     # of the last build and makes a line only where its document's record changed (see _text_files).
-    lines: dict[str, str | None] = field(default_factory=dict)
+    lines: dict[str, bytes | None] = field(default_factory=dict)  # (encoded, as the members are: see _document_exports_chunk)
 
 
 TEXT_FILES = (paths.CORPUS_TEI, paths.DATA)  # the edition-wide files that hold every document's text
@@ -283,15 +283,15 @@ def _text_files(
     index: EditionIndex,
     config: SiteConfig,
     memory: ExportMemory | None,
-    edition_file: Callable[..., Iterator[tuple[str, str]]],
+    edition_file: Callable[..., Iterator[tuple[str, TextPieces]]],
     entries: tei.RegisterXml,
     parts: _DocumentParts,
-) -> Iterator[tuple[str, str]]:
+) -> Iterator[tuple[str, TextPieces]]:
     """The TEXT_FILES: the TEI corpus and edition.json, each made again only when a text or what it reads changed.
     `parts.lines` are the lines of edition.json made with the documents' exports (see _document_exports_chunk)."""
     # The members and the documents' texts are known by their digests: fingerprints of the texts would read them all.
     yield from edition_file(
-        paths.CORPUS_TEI, (digest("".join(parts.member_digests)), entries), lambda index: tei.corpus_xml(parts.members, index, config, entries)
+        paths.CORPUS_TEI, (digest("".join(parts.member_digests)), entries), lambda index: TextPieces(tei.corpus_pieces(parts.members, index, config, entries))
     )
     record_keys: dict[str, str] = {}
     if memory is not None:
@@ -299,11 +299,13 @@ def _text_files(
         known = memory.read_results.fingerprints.of
         record_keys = {document.id: known(document) + parts.texts_digests[document.id] for document in index.documents}
 
-    def made_line(document: Document) -> str:
+    def made_line(document: Document) -> bytes:
         line = parts.lines.get(document.id)
-        return line if line is not None else data.document_line(document, config, parts.texts[document.id], parts.version_texts[document.id])
+        if line is not None:
+            return line
+        return data.document_line(document, config, parts.texts[document.id], parts.version_texts[document.id]).encode("utf-8")
 
-    def line_of(document: Document) -> str:
+    def line_of(document: Document) -> bytes:
         if memory is None:
             return made_line(document)
         key = record_keys[document.id]
@@ -315,7 +317,7 @@ def _text_files(
     yield from edition_file(
         paths.DATA,
         digest("".join(f"{document_id}\0{key}\n" for document_id, key in record_keys.items())),
-        lambda index: data.edition_json_of_lines(index, config, line_of),
+        lambda index: TextPieces(data.edition_json_pieces(index, config, line_of)),
     )
     if memory is not None:  # a file that stands keeps its lines for the next build
         for document_id, key in record_keys.items():
@@ -330,9 +332,9 @@ def _texts_digest(text: str, plain_versions: Sequence[str]) -> str:
 
 def _document_exports_chunk(
     numbers: Sequence[int],
-) -> list[tuple[list[tuple[str, str | Written]], list[str] | None, str, tuple[Read, ...], str | None]]:
+) -> list[tuple[list[tuple[str, str | Written]], list[str] | None, bytes, tuple[Read, ...], bytes | None]]:
     """One document's own files, the plain texts of its main text and versions when it had to parse them again
-    (else None), its member of the TEI corpus, what it read of the index and, with `make_lines` (when there are no
+    (else None), its member of the TEI corpus (encoded), what it read of the index and, with `make_lines` (when there are no
     kept lines to reuse), its line of edition.json, for each document numbered. (The line is made here, on every
     core, rather than with edition.json, on one.)"""
     real_index, config, parse_env, ids, real_entries, documents, log, made_texts, into, make_lines = shared()
@@ -368,6 +370,8 @@ def _document_exports_chunk(
         reads, log.reads = log.reads, None
         # The plain texts the annotate stage made are in the build's process already: they need not come back (and be held twice).
         placed = [(path, stage_file(into, path, content)) for path, content in files]
-        line = data.document_line(document, config, text, [t.plain_text for t in texts[1:]]) if make_lines else None
-        results.append((placed, None if texts is annotated else [t.plain_text for t in texts], member, log.in_order(reads), line))
+        line = data.document_line(document, config, text, [t.plain_text for t in texts[1:]]).encode("utf-8") if make_lines else None
+        # The member and the line are encoded here, on every core: the build's process keeps every document's until the
+        # build ends, and as UTF-8 they take half the room of a str of real text (two bytes a character, for its dashes).
+        results.append((placed, None if texts is annotated else [t.plain_text for t in texts], member.encode("utf-8"), log.in_order(reads), line))
     return results

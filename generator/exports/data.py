@@ -23,7 +23,7 @@ from generator.config import SiteConfig
 from generator.exports.citation import document_url, text_language
 from generator.facsimiles import facsimile_url
 from generator.index import EditionIndex
-from generator.jsondata import EncodedRecords, record_line, records_json
+from generator.jsondata import EncodedRecords, record_line, records_json, records_json_pieces
 from generator.markup.footnotes import footnote_numbers
 from generator.model import Document
 
@@ -235,9 +235,10 @@ def edition_json(index: EditionIndex, config: SiteConfig, texts: Mapping[str, st
     return records_json(edition_data(index, config, texts, version_texts))
 
 
-def edition_json_of_lines(index: EditionIndex, config: SiteConfig, line_of: Callable[[Document], str]) -> str:
-    """edition.json with each document's line given by `line_of` (a `document_line`, made now or kept): the same bytes."""
-    return records_json(_edition_data(index, config, EncodedRecords([line_of(document) for document in index.documents])))
+def edition_json_pieces(index: EditionIndex, config: SiteConfig, line_of: Callable[[Document], bytes]) -> list[str | bytes]:
+    """edition.json's text in pieces (see records_json_pieces), with each document's line given by `line_of`
+    (a `document_line` encoded in UTF-8, made now or kept): the same text as edition_json's."""
+    return records_json_pieces(_edition_data(index, config, EncodedRecords([line_of(document) for document in index.documents])))
 
 
 _TEXT = {"type": "string", "minLength": 1}

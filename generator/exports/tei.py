@@ -1053,9 +1053,9 @@ def registers_xml(index: EditionIndex, config: SiteConfig, entries: RegisterXml 
     return serialize(root).replace("<standOff />", xml_text(registers), 1)
 
 
-def corpus_xml(members: Sequence[str], index: EditionIndex, config: SiteConfig, entries: RegisterXml | None = None) -> str:
-    """The whole edition as one teiCorpus: the registers once, then every document's <TEI>
-    (`members`, as `document_files` serialized them)."""
+def corpus_pieces(members: Sequence[bytes], index: EditionIndex, config: SiteConfig, entries: RegisterXml | None = None) -> list[str | bytes]:
+    """The whole edition as one teiCorpus: the registers once, then every document's <TEI> (`members`, as
+    `document_files` serialized them, encoded in UTF-8); as the pieces of its text (see output.TextPieces)."""
     root = element("teiCorpus", xml_lang=config.language)
     root.append(edition_header(config, config.title, paths.CORPUS_TEI, "The documents of the edition, each with its own source."))
     registers = _edition_stand_off(index, entries)
@@ -1065,7 +1065,7 @@ def corpus_xml(members: Sequence[str], index: EditionIndex, config: SiteConfig, 
     head, closing = serialize(root).rsplit("</teiCorpus>", 1)
     if registers is not None:
         head = head.replace("<standOff />", xml_text(registers), 1)
-    return "".join([head, *members, "</teiCorpus>", closing])  # one copy of the members, which are most of the edition
+    return [head, *members, "</teiCorpus>", closing]
 
 
 # --------------------------------------------------------------------------- CMIF

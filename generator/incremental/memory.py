@@ -133,7 +133,7 @@ class BuildMemory:
     whole: dict[str, Made] = field(default_factory=dict)  # the files made from the whole index, by output path
     # Parts of the edition-wide exports by what they are made from (see exports/__init__.py): each document's line
     # in edition.json, and each register entry's TEI element.
-    records: dict[str, tuple[str, str]] = field(default_factory=dict)  # document id -> (key, line)
+    records: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # document id -> (key, line encoded)
     entries: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (kind, id) -> (key, serialized)
     files: dict[str, str] = field(default_factory=dict)  # every file the build wrote (the theme's assets too), with its digest
     # each group of pages (see incremental.rendering.page_groups) by name: the digest of its inputs, its pages and its other files

@@ -17,6 +17,7 @@ from generator.model import Document, Edition
 from generator.output import (
     OutputProblem,
     StagingFolder,
+    TextPieces,
     Written,
 )
 from generator.registers import automatic_match_counts
@@ -86,11 +87,17 @@ class MadeFiles:
         self.planned: list[str] = []  # the pages planned to be made with a template (those of groups that stand are not)
         self.rendered: list[str] = []  # those made (a page made from the same values, with the same reads, stands)
 
-    def emit(self, path: str, data: bytes | Written) -> None:
+    def emit(self, path: str, data: bytes | Written | TextPieces) -> None:
         if isinstance(data, Written):  # in the staging folder already
             self.digests[path] = data.digest
             self.staging.claim(path)  # type: ignore[union-attr]
             return
+        if isinstance(data, TextPieces):
+            if self.staging is None or self.problems:
+                data = data.joined()
+            else:
+                self._add_pieces(path, data)
+                return
         self.digests[path] = bytes_digest(data)
         if self.staging is None:
             self.files[path] = data
@@ -99,6 +106,15 @@ class MadeFiles:
                 self.staging.add(path, data)
             except (OSError, OutputProblem) as problem:
                 self.problems.append(problem)
+
+    def _add_pieces(self, path: str, text: TextPieces) -> None:
+        """Written as its pieces are encoded: the file's bytes are never held whole."""
+        assert self.staging is not None, "pieces are written only into a staging folder"
+        try:
+            self.digests[path] = self.staging.add_pieces(path, text)
+        except (OSError, OutputProblem) as problem:
+            self.problems.append(problem)
+            self.digests[path] = bytes_digest(text.joined())
 
 
 def make_pages(rendering: Rendering, made: MadeFiles, on_page: Callable[[], None]) -> list[str]:
@@ -165,7 +181,7 @@ def make_pages(rendering: Rendering, made: MadeFiles, on_page: Callable[[], None
     return stand
 
 
-LaterExports = list[Callable[[], Iterator[tuple[str, str]]]]
+LaterExports = list[Callable[[], Iterator[tuple[str, TextPieces]]]]
 
 
 def make_exports(rendering: Rendering, made: MadeFiles, *, later: bool) -> LaterExports | None:
@@ -194,7 +210,7 @@ def make_exports(rendering: Rendering, made: MadeFiles, *, later: bool) -> Later
         later=later_exports,
         into=made.into,
     ):
-        made.emit(path, text if isinstance(text, Written) else text.encode("utf-8"))
+        made.emit(path, text if isinstance(text, (Written, TextPieces)) else text.encode("utf-8"))
     made.standing += export_memory.standing
     memory.exports = export_memory.now
     memory.records, memory.entries = export_memory.records_now, export_memory.entries_now

@@ -17,7 +17,7 @@ from generator.incremental.memory import BuildMemory, forget_memory, save_memory
 from generator.incremental.rendering import LaterExports, MadeFiles
 from generator.incremental.session import BuildSession
 from generator.incremental.unchanged import SourceScan, Summary, forget_summary, output_state, save_summary
-from generator.output import OutputProblem, remove_stale_temporaries, replacing_warning, update_site, write_site
+from generator.output import OutputProblem, file_bytes, remove_stale_temporaries, replacing_warning, update_site, write_site
 from generator.tracking import bytes_digest
 
 
@@ -172,7 +172,7 @@ def _update(request: ToWrite, finishing: _Finishing, last_output: BuildMemory) -
 def _what_follows(request: ToWrite, finishing: _Finishing, last_output: BuildMemory, site_changed: bool) -> None:
     """The files that hold every text, and the search index, written after an update's pages."""
     memory = request.loaded.memory
-    made_later = {path: text.encode("utf-8") for make in request.later_exports or () for path, text in make()}
+    made_later = {path: file_bytes(text) for make in request.later_exports or () for path, text in make()}
     made_digests = {path: bytes_digest(data) for path, data in made_later.items()}
     fresh = [(path, data) for path, data in made_later.items() if last_output.files.get(path) != made_digests[path]]
     if fresh or (finishing.finish is not None and site_changed):
