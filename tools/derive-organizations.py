@@ -17,7 +17,6 @@ Macmillan") is left alone. Prints what it did: how many documents gained a sende
 from __future__ import annotations
 
 import re
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -133,11 +132,6 @@ def main(edition: Path) -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 2 and sys.argv[1] in ("-h", "--help"):
-        print(__doc__.strip())
-        sys.exit(0)
-    if len(sys.argv) != 2 or not (Path(sys.argv[1]) / "site.yml").is_file():
-        print(__doc__.strip(), file=sys.stderr)
-        print("\nerror: give one edition folder (a folder with a site.yml); run this on a copy", file=sys.stderr)
-        sys.exit(2)
-    sys.exit(main(Path(sys.argv[1])))
+    from edition_copies import run
+
+    run(__doc__, main)

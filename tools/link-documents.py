@@ -13,7 +13,6 @@ is left as text. References inside links and code are left alone. Prints what it
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 REFERENCE = re.compile(r"(?:(?P<footnote>[Ff]ootnote (?P<note>\d+), )?Document (?P<number>\d+))(?![\d\]])")
@@ -71,11 +70,6 @@ def main(edition: Path) -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 2 and sys.argv[1] in ("-h", "--help"):
-        print(__doc__.strip())
-        raise SystemExit(0)
-    if len(sys.argv) != 2 or not (Path(sys.argv[1]) / "site.yml").is_file():
-        print(__doc__.strip(), file=sys.stderr)
-        print("\nerror: give one edition folder (a folder with a site.yml); run this on a copy", file=sys.stderr)
-        raise SystemExit(2)
-    raise SystemExit(main(Path(sys.argv[1])))
+    from edition_copies import run
+
+    run(__doc__, main)

@@ -157,16 +157,21 @@ def tei_date(date: PartialDate, name: str = "date", text: str | None = None) -> 
 # --------------------------------------------------------------------------- registers
 
 
+def _names_and_identifiers(node: ET.Element, tag: str, entry: Person | Organization) -> None:
+    """A person's or organisation's names (main, sort, aliases) as `tag` elements, then its authority ids."""
+    sub(node, tag, entry.name, type="main")
+    if entry.sort_name and entry.sort_name != entry.name:
+        sub(node, tag, entry.sort_name, type="sort")
+    for alias in entry.aliases:
+        if alias not in (entry.name, entry.sort_name):
+            sub(node, tag, alias, type="alias")
+    for authority, value in entry.authority.items():
+        sub(node, "idno", value, type=authority)
+
+
 def person_element(person: Person, ids: XmlIds) -> ET.Element:
     node = element("person", xml_id=ids.person(person.id))
-    sub(node, "persName", person.name, type="main")
-    if person.sort_name and person.sort_name != person.name:
-        sub(node, "persName", person.sort_name, type="sort")
-    for alias in person.aliases:
-        if alias not in (person.name, person.sort_name):
-            sub(node, "persName", alias, type="alias")
-    for authority, value in person.authority.items():
-        sub(node, "idno", value, type=authority)
+    _names_and_identifiers(node, "persName", person)
     if person.dates:
         sub(node, "note", person.dates, type="dates")
     if person.description:
@@ -719,14 +724,7 @@ def _agent_name(entry_id: str, index: EditionIndex, ids: XmlIds) -> ET.Element:
 
 def organization_element(organization: Organization) -> ET.Element:
     node = element("org", xml_id=organization_xml_id(organization.id))
-    sub(node, "orgName", organization.name, type="main")
-    if organization.sort_name and organization.sort_name != organization.name:
-        sub(node, "orgName", organization.sort_name, type="sort")
-    for alias in organization.aliases:
-        if alias not in (organization.name, organization.sort_name):
-            sub(node, "orgName", alias, type="alias")
-    for authority, value in organization.authority.items():
-        sub(node, "idno", value, type=authority)
+    _names_and_identifiers(node, "orgName", organization)
     if organization.description:
         sub(node, "desc", organization.description)
     if organization.dates:
