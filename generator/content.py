@@ -23,7 +23,7 @@ from generator.config import CONFIG_FILE, SiteConfig, read_config
 from generator.dates import DateProblem, parse_date, parse_timestamp
 from generator.diagnostics import Diagnostic, Diagnostics, Location, did_you_mean
 from generator.edition_files import LINK_OUT, Refused, TooLarge, read_regular_file, resolved_inside
-from generator.model import REGISTER_KINDS, VERSION_ROLES, Document, Edition, Facsimile, Page, RegisterEntry, TextVersion
+from generator.model import REGISTER_KINDS, VERSION_ROLES, Document, Edition, Facsimile, Organization, Page, RegisterEntry, TextVersion
 from generator.parallel import iter_chunks, shared
 from generator.tracking import digest
 from generator.yamlfile import YamlDocument, YamlProblem, parse_yaml
@@ -731,6 +731,8 @@ def _register_item(kind: str, path: str, document: YamlDocument, index: int, ite
         return None, where, None, tuple(problems.items)
     if kind == "terms":
         values["name"] = values.pop("term")
+    if "part_of" in values:  # checked once every organisation is read, and reported at its value
+        values["part_of_location"] = Location(path, *document.position(index, "part_of"))
     return REGISTER_TYPES[kind](location=where, **values), where, Location(path, *document.position(index, "id")), tuple(problems.items)
 
 
@@ -923,12 +925,14 @@ def _check_ids_across_registers(registers: Mapping[str, list[RegisterEntry]], di
             )
     organizations = {entry.id for entry in registers.get("organizations", ())}
     for entry in registers.get("organizations", ()):
-        part_of = getattr(entry, "part_of", None)
+        if not isinstance(entry, Organization):
+            continue
+        part_of = entry.part_of
         if part_of is not None and part_of not in organizations:
             diagnostics.error(
                 "unknown-organization",
                 f"'{part_of}' in 'part_of' of '{entry.id}' is not in content/organizations.yml{did_you_mean(part_of, organizations)}",
-                entry.location,
+                entry.part_of_location or entry.location,
                 f"add an entry with 'id: {part_of}' to content/organizations.yml, or correct the id",
             )
 

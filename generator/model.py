@@ -120,6 +120,7 @@ class Organization(RegisterEntry):
     """A ministry, an embassy, a party: authors, recipients and names in the text may be institutions."""
 
     part_of: str | None = None  # the id of the organisation it belongs to (an embassy of a ministry)
+    part_of_location: Location | None = field(default=None, compare=False)  # where the `part_of` value stands
 
 
 @dataclass(frozen=True)

@@ -115,8 +115,23 @@ def test_unknown_organisation_ids_are_errors_at_their_place(make_edition, tmp_pa
         "did you mean 'embassy-paris'?",
         "content/documents/d.md:5:1: error: 'state-departmen' in 'organizations' is not in content/organizations.yml; did you mean 'state-department'?",
         "content/documents/d.md:9:18: error: 'embasy-paris' in the link 'org:embasy-paris' is not in content/organizations.yml; did you mean 'embassy-paris'?",
-        "content/organizations.yml:9:3: error: 'state-departmnt' in 'part_of' of 'consulate' is not in content/organizations.yml; "
+        "content/organizations.yml:11:12: error: 'state-departmnt' in 'part_of' of 'consulate' is not in content/organizations.yml; "
         "did you mean 'state-department'?",
+    ]
+
+
+@pytest.mark.parametrize("head", ["", "%YAML 1.1\n---\n"], ids=["read-entry-by-entry", "read-whole"])
+def test_an_unknown_part_of_is_an_error_at_its_value(make_edition, tmp_path: Path, head: str) -> None:
+    # (a directive makes the register be read as one YAML document rather than entry by entry)
+    organizations = head + "- id: state-department\n  name: Department of State\n\n- id: consulate\n  part_of:   state-departmnt\n  name: Consulate\n"
+    root = make_edition({"content/organizations.yml": organizations}, site=SITE)
+    result = build(root, BuildOptions(output_dir=tmp_path / "out"))
+    line = 5 + head.count("\n")
+    assert [(str(d.location), d.message) for d in result.diagnostics.errors] == [
+        (
+            f"content/organizations.yml:{line}:14",
+            "'state-departmnt' in 'part_of' of 'consulate' is not in content/organizations.yml; did you mean 'state-department'?",
+        )
     ]
 
 
