@@ -60,6 +60,7 @@ class BuildResult:
     unchanged: bool = False  # nothing changed since the last build: its output stands, and the edition was not read
     document_count: int = 0  # what the last build counted, when unchanged
     person_count: int = 0
+    organization_count: int = 0
     notes: list[str] = field(default_factory=list)  # what the editor should know of an edition that has no problem
     work: WorkDone = field(default_factory=WorkDone)  # what the build did rather than reuse
 
@@ -70,6 +71,10 @@ class BuildResult:
     @property
     def persons(self) -> int:
         return len(self.edition.persons) if self.edition else self.person_count
+
+    @property
+    def organizations(self) -> int:
+        return len(self.edition.organizations) if self.edition else self.organization_count
 
 
 def _collector_resting(function: Callable[P, R]) -> Callable[P, R]:
@@ -201,7 +206,7 @@ def _stands(result: BuildResult, summary: Summary, started: float) -> None:
     """The result of a build that finds its output standing: nothing it reads changed since the last build."""
     result.diagnostics.extend(summary.diagnostics)
     result.output_dir, result.unchanged = summary.output_dir, True
-    result.document_count, result.person_count = summary.documents, summary.persons
+    result.document_count, result.person_count, result.organization_count = summary.documents, summary.persons, summary.organizations
     result.seconds = time.perf_counter() - started
 
 

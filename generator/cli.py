@@ -70,22 +70,18 @@ def port_number(text: str) -> int:
 
 
 def summary(result: BuildResult, *, wrote: bool) -> str:
+    counted = f"{result.documents} document(s), {result.persons} person(s)"
+    if result.organizations:  # (an edition without an organisations register is not told of one)
+        counted += f", {result.organizations} organisation(s)"
     if wrote and result.unchanged:
-        return (
-            f"Built {result.documents} document(s), {result.persons} person(s): "
-            f"nothing changed since the last build, {result.output_dir} stands ({result.seconds:.2f} s)"
-        )
+        return f"Built {counted}: nothing changed since the last build, {result.output_dir} stands ({result.seconds:.2f} s)"
     if wrote:
         search = f", of which the search index {result.search_seconds:.2f} s" if result.search_seconds else ""
         return (
-            f"Built {result.documents} document(s), {result.persons} person(s): "
-            f"{result.pages_written} files written to {result.output_dir} in {result.seconds:.2f} s{search}"
+            f"Built {counted}: {result.pages_written} files written to {result.output_dir} in {result.seconds:.2f} s{search}"
             f"\n  stages: {stage_summary(result.stage_seconds)}"
         )
-    return (
-        f"Checked {result.documents} document(s), {result.persons} person(s): {len(result.files)} pages would be written"
-        f" ({result.seconds:.2f} s; stages: {stage_summary(result.stage_seconds)})"
-    )
+    return f"Checked {counted}: {len(result.files)} pages would be written ({result.seconds:.2f} s; stages: {stage_summary(result.stage_seconds)})"
 
 
 # The last build's result, kept until the process ends (`run` ends it at once): freeing the build's objects one by

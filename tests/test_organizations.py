@@ -136,6 +136,21 @@ def test_an_unknown_part_of_is_an_error_at_its_value(make_edition, tmp_path: Pat
     ]
 
 
+def test_the_build_summary_counts_the_organisations(make_edition) -> None:
+    root = make_edition({"content/organizations.yml": ORGANIZATIONS, "content/documents/d.md": document(authors="[state-department]")}, site=SITE)
+
+    def edition(*args: str) -> str:
+        run = subprocess.run([sys.executable, "-m", "generator", *args, str(root)], capture_output=True, text=True, check=False, timeout=300)
+        assert run.returncode == 0, run.stderr
+        return run.stdout
+
+    assert edition("check").startswith("Checked 1 document(s), 2 person(s), 2 organisation(s): ")
+    assert edition("build").startswith("Built 1 document(s), 2 person(s), 2 organisation(s): ")
+    # A build that finds nothing changed reports what the last one counted.
+    again = edition("build")
+    assert again.startswith("Built 1 document(s), 2 person(s), 2 organisation(s): nothing changed since the last build"), again
+
+
 def test_a_near_miss_of_an_organisation_is_warned_of_and_its_plural_is_not(make_edition, tmp_path: Path) -> None:
     root = make_edition(
         {

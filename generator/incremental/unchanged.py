@@ -25,7 +25,7 @@ from generator.diagnostics import Diagnostic
 
 CACHE_DIR = ".edition-cache"
 SUMMARY = "last-build-summary.pickle"
-SUMMARY_FORMAT = "2"
+SUMMARY_FORMAT = "3"
 
 
 class UnusualSources(Exception):
@@ -55,6 +55,7 @@ class Summary:
     diagnostics: tuple[Diagnostic, ...]
     documents: int
     persons: int
+    organizations: int
     format: str = SUMMARY_FORMAT
 
     def still_current(self, sources: SourceScan | None) -> bool:

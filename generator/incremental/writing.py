@@ -114,7 +114,7 @@ def _write(request: ToWrite, diagnostics: Diagnostics, report: WriteReport) -> N
         forget_memory(request.cache)  # likewise the memory
     edition = loaded.edition
     summary = (
-        Summary(request.sources, output_dir.resolve(), "", tuple(diagnostics.items), len(edition.documents), len(edition.persons))
+        Summary(request.sources, output_dir.resolve(), "", tuple(diagnostics.items), len(edition.documents), len(edition.persons), len(edition.organizations))
         if request.sources is not None
         else None
     )
