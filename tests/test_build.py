@@ -61,11 +61,13 @@ def test_links_are_relative(sample_site: Path) -> None:
 
 def test_home_lists_documents_with_date_title_type_and_summary(sample_site: Path) -> None:
     soup = parse_html(sample_site / "index.html")
-    (item,) = soup.select(".document-list li")
-    assert item.select_one("time")["datetime"] == "1951-10-18"
-    assert "Mao Zedong" in item.select_one(".document-item-title").get_text()
-    assert item.select_one(".document-type").get_text() == "cable"
-    assert item.select_one(".document-item-summary").get_text()
+    cable, note = soup.select(".document-list li")
+    assert cable.select_one("time")["datetime"] == "1951-10-18"
+    assert "Mao Zedong" in cable.select_one(".document-item-title").get_text()
+    assert cable.select_one(".document-type").get_text() == "cable"
+    assert cable.select_one(".document-item-summary").get_text()
+    assert note.select_one("time")["datetime"] == "1951-10-25"
+    assert note.select_one(".document-type").get_text() == "editorial note"
 
 
 def test_seed_transcript_is_published_word_for_word(sample_site: Path) -> None:
