@@ -20,7 +20,7 @@ server's memory between its rebuilds:
 The parts kept for each document (its parse, digests, annotated text, exports and line of
 edition.json) are saved in shards by document id, beside the rest: a rebuild after a change to a
 few documents writes again the shards that hold them, not the whole memory (about 300 MB at
-10,000 documents, which took 1.2 s to write).
+10,000 documents before compression).
 
 The memory is used only for a build with the same settings, theme and generator; anything
 else, or an output folder that changed since, means a full build. A build forgets the memory
@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import lzma
 import os
 import pickle
 import secrets
@@ -56,7 +57,7 @@ if TYPE_CHECKING:
     from generator.exports.text import TextExports
 
 MEMORY = "build-memory.pickle"
-MEMORY_FORMAT = "8"
+MEMORY_FORMAT = "9"
 SHARDS = 256  # at 10,000 documents about 40 documents and 1 MB a shard
 SHARD_FILE = "build-memory-{number}-{token}.pickle"  # a new name for each shard written: see save_memory
 PER_DOCUMENT = ("parsed", "documents", "annotations", "exports", "records")  # the fields of BuildMemory kept in shards
@@ -175,7 +176,7 @@ def read_memory(cache_dir: Path) -> BuildMemory | None:
     """The last build's memory, its shards in it; None when any part of it cannot be read."""
     try:
         with open(cache_dir / MEMORY, "rb") as stream:
-            memory = pickle.load(stream)
+            memory = pickle.loads(zlib.decompress(stream.read()))
         if not isinstance(memory, BuildMemory) or memory.format != MEMORY_FORMAT:
             return None
         for (number, name), packed in zip(memory.shard_files.items(), _unpacked(cache_dir, list(memory.shard_files.values())), strict=True):
@@ -183,15 +184,17 @@ def read_memory(cache_dir: Path) -> BuildMemory | None:
             memory.kept_shards[number] = (name, content)
             for field_name, items in content.items():
                 getattr(memory, field_name).update(items)
-    except (OSError, zlib.error, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError, ImportError, IndexError, KeyError):
+    except (OSError, zlib.error, lzma.LZMAError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError, ImportError, IndexError, KeyError):
         return None
     return memory
 
 
-# The shards are kept compressed: most of them is text (annotated HTML, TEI, plain text), which compresses well.
-# zlib gives up the interpreter lock while it works, so a thread (de)compresses the next shards while the build's
-# own thread pickles or unpickles; a few at a time, so that the build never holds all the shards' bytes at once.
-SHARD_COMPRESSION = 1
+# The shards are kept compressed: most of them is text (annotated HTML, TEI, plain text), which compresses well. LZMA
+# at its fastest setting takes a third of the room zlib's fastest takes, for some three times its work, which a build
+# does while the search indexer runs (see incremental.writing). Both give up the interpreter lock while they work, so a
+# thread (de)compresses the next shards while the build's own thread pickles or unpickles; a few at a time, so that the
+# build never holds all the shards' bytes at once.
+SHARD_FILTERS: list[dict[str, int]] = [{"id": lzma.FILTER_LZMA2, "preset": 0, "dict_size": 1 << 20}]
 SHARDS_IN_FLIGHT = 4
 
 
@@ -200,7 +203,7 @@ def _unpacked(cache_dir: Path, names: list[str]) -> Iterator[bytes]:
 
     def unpack(name: str) -> bytes:
         with open(cache_dir / name, "rb") as stream:
-            return zlib.decompress(stream.read())
+            return lzma.decompress(stream.read(), format=lzma.FORMAT_RAW, filters=SHARD_FILTERS)
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         pending: deque[Future[bytes]] = deque()
@@ -215,19 +218,41 @@ def _unpacked(cache_dir: Path, names: list[str]) -> Iterator[bytes]:
 class _ShardPickler(pickle.Pickler):
     """Pickles a long text that is not ASCII as its UTF-8 bytes: pickled as itself, the text would keep its UTF-8 form
     in its object for as long as the object lives (CPython caches it there): saving the memory would add a second
-    copy of the kept texts (TEI, HTML, plain text) to the build's process at its peak."""
+    copy of the kept texts (TEI, HTML, plain text) to the build's process at its peak.
 
-    def persistent_id(self, obj: Any) -> bytes | None:
-        if type(obj) is str and len(obj) > LONG_TEXT and not obj.isascii():
-            return obj.encode("utf-8")  # (a new bytes object, not cached in the text)
+    Equal long texts are written once (pickle writes an object it saw before as a reference to it, and equal texts
+    here are one object): a document's plain text is kept both with its annotated text and with its exports."""
+
+    def __init__(self, file: io.BytesIO, protocol: int) -> None:
+        super().__init__(file, protocol)
+        self.kept: dict[str, str | bytes] = {}
+
+    def persistent_id(self, obj: Any) -> str | bytes | None:
+        if type(obj) is str and len(obj) > LONG_TEXT:
+            kept = self.kept.get(obj)
+            if kept is None:
+                # (the bytes are a new object, not cached in the text; an ASCII text's UTF-8 form is the text itself)
+                kept = self.kept[obj] = obj if obj.isascii() else obj.encode("utf-8")
+            return kept
         return None
 
 
 class _ShardUnpickler(pickle.Unpickler):
+    """Gives the texts that were one when pickled as one text again."""
+
+    def __init__(self, file: io.BytesIO) -> None:
+        super().__init__(file)
+        self.decoded: dict[int, tuple[bytes, str]] = {}
+
     def persistent_load(self, pid: Any) -> str:
+        if isinstance(pid, str):
+            return pid
         if not isinstance(pid, bytes):
             raise pickle.UnpicklingError("not a shard of this version")
-        return pid.decode("utf-8")
+        known = self.decoded.get(id(pid))
+        if known is None:
+            known = self.decoded[id(pid)] = (pid, pid.decode("utf-8"))  # (the bytes kept, so that its id stays its own)
+        return known[1]
 
 
 LONG_TEXT = 200  # characters: shorter texts are pickled as themselves
@@ -235,7 +260,7 @@ LONG_TEXT = 200  # characters: shorter texts are pickled as themselves
 
 def _write_packed(path: Path, pickled: bytes) -> None:
     with open(path, "wb") as stream:
-        stream.write(zlib.compress(pickled, SHARD_COMPRESSION))
+        stream.write(lzma.compress(pickled, format=lzma.FORMAT_RAW, filters=SHARD_FILTERS))
 
 
 def forget_memory(cache_dir: Path) -> None:
@@ -243,19 +268,38 @@ def forget_memory(cache_dir: Path) -> None:
         (cache_dir / MEMORY).unlink(missing_ok=True)
 
 
-def save_memory(cache_dir: Path, memory: BuildMemory) -> None:
+def save_memory(cache_dir: Path, memory: BuildMemory, shard_files: dict[int, str] | None = None) -> None:
     """Keep the memory; a folder that cannot take it only costs the next build its shortcuts.
 
     A shard whose content is the one read (the same objects, or equal ones) keeps its file; any other is written
-    under a new name. The rest of the memory, which names the shards' files, replaces the last one at once, and
-    only then are the files it no longer names removed: an interrupted save leaves the last memory whole."""
-    shards, rest_parsed = _shards(memory)
-    files: dict[int, str] = {}
+    under a new name (by `save_shards`, here or earlier: `shard_files` is what it gave). The rest of the memory, which
+    names the shards' files, replaces the last one at once, and only then are the files it no longer names removed:
+    an interrupted save leaves the last memory whole."""
+    files = shard_files if shard_files is not None else save_shards(cache_dir, memory)
+    if files is None:
+        return
     with contextlib.suppress(OSError):
+        emptied: dict[str, Any] = {name: {} for name in PER_DOCUMENT[1:]}  # (kept in the shards)
+        rest = replace(memory, **emptied, parsed=_not_in_shards(memory), shard_files=files, kept_shards={})
+        temporary = cache_dir / f"{MEMORY}.{os.getpid()}.new"
+        with open(temporary, "wb") as stream:
+            stream.write(zlib.compress(pickle.dumps(rest, pickle.HIGHEST_PROTOCOL), 1))
+        os.replace(temporary, cache_dir / MEMORY)
+        named = set(files.values())
+        for path in cache_dir.glob(SHARD_FILE.format(number="*", token="*")):
+            if path.name not in named:
+                path.unlink(missing_ok=True)
+
+
+def save_shards(cache_dir: Path, memory: BuildMemory) -> dict[int, str] | None:
+    """Write the shards that changed since they were read; gives each shard's file, or None if the folder cannot
+    take them. Only the documents' parts are read, which a write leaves as they are: this may run beside it."""
+    files: dict[int, str] = {}
+    try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         with ThreadPoolExecutor(max_workers=2) as pool:
             pending: deque[Future[None]] = deque()
-            for number, content in sorted(shards.items()):
+            for number, content in sorted(_shards(memory).items()):
                 kept = memory.kept_shards.get(number)
                 if kept is not None and _same_content(kept[1], content) and (cache_dir / kept[0]).is_file():
                     files[number] = kept[0]
@@ -268,24 +312,17 @@ def save_memory(cache_dir: Path, memory: BuildMemory) -> None:
                     pending.popleft().result()
             while pending:
                 pending.popleft().result()
-        emptied: dict[str, Any] = {name: {} for name in PER_DOCUMENT[1:]}  # (kept in the shards)
-        rest = replace(memory, **emptied, parsed=rest_parsed, shard_files=files, kept_shards={})
-        temporary = cache_dir / f"{MEMORY}.{os.getpid()}.new"
-        with open(temporary, "wb") as stream:
-            pickle.dump(rest, stream, pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, cache_dir / MEMORY)
-        named = set(files.values())
-        for path in cache_dir.glob(SHARD_FILE.format(number="*", token="*")):
-            if path.name not in named:
-                path.unlink(missing_ok=True)
+    except OSError:
+        return None
+    return files
 
 
 def shard_of(document_id: str) -> int:
     return xxhash.xxh3_64_intdigest(document_id.encode("utf-8")) % SHARDS
 
 
-def _shards(memory: BuildMemory) -> tuple[dict[int, ShardContent], dict[tuple[str, str], Any]]:
-    """The per-document parts of `memory` by shard, and the parses that are not a document's (registers, pages)."""
+def _shards(memory: BuildMemory) -> dict[int, ShardContent]:
+    """The per-document parts of `memory` by shard."""
     shards: dict[int, ShardContent] = {}
     numbers: dict[str, int] = {}
 
@@ -295,16 +332,18 @@ def _shards(memory: BuildMemory) -> tuple[dict[int, ShardContent], dict[tuple[st
             number = numbers[document_id] = shard_of(document_id)
         shards.setdefault(number, {}).setdefault(field_name, {})[key] = value
 
-    rest_parsed: dict[tuple[str, str], Any] = {}
     for key, value in memory.parsed.items():
         if isinstance(value[0], Document):
             put("parsed", value[0].id, key, value)  # with the document's other parts: pickled together, they stay one object
-        else:
-            rest_parsed[key] = value
     for field_name in PER_DOCUMENT[1:]:
         for document_id, value in getattr(memory, field_name).items():
             put(field_name, document_id, document_id, value)
-    return shards, rest_parsed
+    return shards
+
+
+def _not_in_shards(memory: BuildMemory) -> dict[tuple[str, str], Any]:
+    """The parses that are not a document's (registers, pages), kept with the rest of the memory."""
+    return {key: value for key, value in memory.parsed.items() if not isinstance(value[0], Document)}
 
 
 def _same_content(kept: ShardContent, now: ShardContent) -> bool:
