@@ -38,8 +38,15 @@ def is_allowed_target(url: str) -> bool:
     return scheme is None or scheme.group(1).lower() in ALLOWED_SCHEMES
 
 
+# A link to an entry or a document as editors write it (`person:stalin`, `doc:frus1961-63v01-d80#7`): nothing in it
+# for markdown-it to percent-encode, which it otherwise does to every link, through a full URL parse.
+PLAIN_EDITION_LINK = re.compile(rf"(?:{'|'.join(sorted(ALLOWED_SCHEMES - {'http', 'https', 'mailto'}))}):[a-z0-9][a-z0-9-]*(?:#[0-9]+)?")
+
+
 def link_scheme_plugin(md: MarkdownIt) -> None:
     md.validateLink = lambda url: True  # type: ignore[method-assign]  # decided by _drop_unsafe_links, with a warning
+    normalize = md.normalizeLink
+    md.normalizeLink = lambda url: url if PLAIN_EDITION_LINK.fullmatch(url) else normalize(url)  # type: ignore[method-assign]
     for name in ("link", "image", "autolink"):
         rule = next(r.fn for r in md.inline.ruler.__rules__ if r.name == name)
         md.inline.ruler.at(name, _recording_offset(rule))

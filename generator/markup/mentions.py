@@ -161,13 +161,39 @@ def _align(text: str, content: str, start: int) -> list[int]:
     """For each character of `text`, and for its end, its offset in the source `content` from `start`."""
     offsets: list[int] = []
     pos = start
-    for char in text:
+    i = 0
+    while i < len(text):
+        run = _literal_run(text, i, content, pos)
+        if run:  # (most of the text stands in the source as it is: only escapes and entities are spelt otherwise)
+            offsets.extend(range(pos, pos + run))
+            i, pos = i + run, pos + run
+            continue
+        char = text[i]
         while pos < len(content) and content[pos] != char and _source_length(content, pos, char) == 1:
             pos += 1  # markup that the parser removed
         offsets.append(min(pos, len(content)))
         pos += _source_length(content, pos, char)
+        i += 1
     offsets.append(min(pos, len(content)))
     return offsets
+
+
+def _literal_run(text: str, i: int, content: str, pos: int) -> int:
+    """How many characters of `text` from `i` stand as they are in `content` from `pos`, up to the first backslash
+    or ampersand (which the source may spell as an escape or an entity: see _source_length)."""
+    limit = len(text)
+    for special in "\\&":
+        found = text.find(special, i, limit)
+        if found >= 0:
+            limit = found
+    low, high = 0, limit - i  # the longest run is found by halving: each test compares in C
+    while low < high:
+        middle = (low + high + 1) // 2
+        if content.startswith(text[i : i + middle], pos):
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def _source_length(content: str, pos: int, char: str) -> int:
