@@ -54,6 +54,11 @@ class RealResult:
     hugo_full_build_cpu: float | None = None
     hugo_peak_rss_mib: float | None = None
     hugo_pages: int | None = None
+    no_op_rebuild: float = 0.0  # the command line's rebuild with nothing changed
+    one_change_rebuild: float = 0.0  # and after one document's text changed
+    one_change_search: float = 0.0  # of which the search index
+    search_parts: int = 0  # the parts of the search index
+    search_parts_reindexed: int = 0  # of them, those the one change indexed again
     runs: dict[str, list[float]] = field(default_factory=dict)
 
     @property
@@ -172,6 +177,8 @@ def measure_real(
     result.html_mib = _size_mib(site, "*.html")
     result.cache_mib = _size_mib(cache) if cache.exists() else 0.0
     result.runs = {"full": [r.seconds for r in full], "full_search_aside": [r.pages_seconds for r in full]}
+    _measure_rebuilds(ours, documents[len(documents) // 2], site, result)
+    say(f"  rebuilds: nothing changed {result.no_op_rebuild:.2f} s, one document {result.one_change_rebuild:.1f} s")
     if hugo:
         hugo_site = workdir / "real-hugo"
         write_real_hugo_site(edition, hugo_site)
@@ -188,6 +195,31 @@ def measure_real(
         result.hugo_pages = sum(1 for _ in (hugo_site / "public").rglob("*.html"))
         result.runs["hugo"] = [r.seconds for r in runs]
     return result
+
+
+def _measure_rebuilds(ours: list[str], changed: Path, site: Path, result: RealResult) -> None:
+    """From the command line, after a full build: a rebuild with nothing changed, then one after a change to the text of
+    `changed` (put back afterwards), and the parts of the search index that change indexed again."""
+    result.no_op_rebuild = timed_run(ours, sample_memory=False).seconds
+    before = _search_part_digests(site)
+    text = changed.read_text(encoding="utf-8")
+    try:
+        changed.write_text(text.rstrip("\n") + "\n\nA paragraph added to measure a rebuild.\n", encoding="utf-8")
+        rebuild = timed_run(ours, sample_memory=False)
+    finally:
+        changed.write_text(text, encoding="utf-8")
+    after = _search_part_digests(site)
+    result.one_change_rebuild, result.one_change_search = rebuild.seconds, rebuild.search_seconds
+    result.search_parts = len(after)
+    result.search_parts_reindexed = sum(1 for name, digest in after.items() if before.get(name) != digest)
+
+
+def _search_part_digests(site: Path) -> dict[str, str]:
+    try:
+        described = json.loads((site / "pagefind" / "parts.json").read_text(encoding="utf-8"))
+        return {str(part["name"]): str(part["digest"]) for part in described["parts"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
 
 
 def real_table(results: Sequence[RealResult]) -> str:
@@ -213,6 +245,9 @@ def real_table(results: Sequence[RealResult]) -> str:
         ("build memory on disk / sources", lambda r: f"{r.cache_mib:,.0f} / {r.sources_mib:,.0f} MiB"),
         ("HTML pages (MiB)", lambda r: f"{r.pages:,} ({r.html_mib:,.0f} MiB)"),
         ("warning lines printed", lambda r: f"{r.warning_lines:,}"),
+        ("rebuild from the command line, nothing changed", lambda r: f"{r.no_op_rebuild:.2f} s"),
+        ("rebuild after one document changed (search index)", lambda r: f"{seconds(r.one_change_rebuild)} ({seconds(r.one_change_search)})"),
+        ("search index parts indexed again after that change", lambda r: f"{r.search_parts_reindexed} of {r.search_parts}"),
     ]
     rows += [(name, *(show(r) for r in results)) for name, show in measures]
     lines = ["| " + " | ".join(row) + " |" for row in rows]

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import random
 import sys
+import tarfile
 from pathlib import Path
 
 from generator.bench import SetAside, main, synthetic_persons, timed_run, write_corpus
+from generator.bench_real import measure_real, real_table
 from generator.build import BuildOptions, build
 
 
@@ -103,3 +105,26 @@ def test_the_full_build_can_be_measured_alone(tmp_path: Path, capsys) -> None:
     assert "| 8 | " in printed and "| n/a |" in printed
     edited = (tmp_path / "edition-8" / "content" / "documents" / "d000001.md").read_text(encoding="utf-8")
     assert "Revised reading" not in edited  # no rebuild was measured
+
+
+def test_the_real_edition_benchmark_reports_builds_rebuilds_and_search_parts(tmp_path: Path) -> None:
+    edition = tmp_path / "tiny"
+    write_corpus(edition, 12, persons_count=40)
+    with (edition / "site.yml").open("a", encoding="utf-8") as site:
+        site.write("search:\n  part_size: 4\n")
+    archive = tmp_path / "tiny.tar.xz"
+    with tarfile.open(archive, "w:xz") as packed:
+        packed.add(edition, arcname="tiny")
+    said: list[str] = []
+
+    result = measure_real(archive, tmp_path / "work", 1, None, said.append)
+
+    assert result.documents == 12 and result.full_build > 0 and result.cache_mib > 0
+    assert result.no_op_rebuild > 0 and result.one_change_rebuild > 0
+    # One changed document is indexed again with its part alone.
+    assert result.search_parts >= 3 and result.search_parts_reindexed == 1
+    unpacked = sorted((tmp_path / "work" / "real" / "tiny" / "content" / "documents").rglob("*.md"))
+    assert len(unpacked) == 12
+    assert all("A paragraph added" not in p.read_text(encoding="utf-8") for p in unpacked)  # the change was put back
+    table = real_table([result])
+    assert f"1 of {result.search_parts}" in table and "nothing changed" in table
