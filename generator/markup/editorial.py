@@ -249,11 +249,17 @@ def _stray_close(state: StateInline, silent: bool) -> bool:
 
 
 def walk_tokens(tokens: Sequence[Token]) -> Iterator[Token]:
-    """Every token, depth first: block tokens and the inline tokens inside them."""
-    for token in tokens:
-        yield token
-        if token.children:
-            yield from walk_tokens(token.children)
+    """Every token, depth first: block tokens and the inline tokens inside them. (With a stack of the lists under
+    way, not a generator for each: every text of the edition is walked so several times.)"""
+    under_way = [iter(tokens)]
+    while under_way:
+        for token in under_way[-1]:
+            yield token
+            if token.children:
+                under_way.append(iter(token.children))
+                break
+        else:
+            under_way.pop()
 
 
 def _locate(state: StateCore) -> None:
