@@ -189,11 +189,10 @@ def read_memory(cache_dir: Path) -> BuildMemory | None:
     return memory
 
 
-# The shards are kept compressed: most of them is text (annotated HTML, TEI, plain text), which compresses well. LZMA
-# at its fastest setting takes a third of the room zlib's fastest takes, for some three times its work, which a build
-# does while the search indexer runs (see incremental.writing). Both give up the interpreter lock while they work, so a
-# thread (de)compresses the next shards while the build's own thread pickles or unpickles; a few at a time, so that the
-# build never holds all the shards' bytes at once.
+# The shards are kept compressed: most of them is text (annotated HTML, TEI, plain text), which compresses well.
+# LZMA at its fastest setting takes half the room zlib's fastest takes, for some two and a half times its work.
+# Both give up the interpreter lock while they work, so a thread (de)compresses the next shards while the build's
+# own thread pickles or unpickles; a few at a time, so that the build never holds all the shards' bytes at once.
 SHARD_FILTERS: list[dict[str, int]] = [{"id": lzma.FILTER_LZMA2, "preset": 0, "dict_size": 1 << 20}]
 SHARDS_IN_FLIGHT = 4
 
@@ -268,14 +267,13 @@ def forget_memory(cache_dir: Path) -> None:
         (cache_dir / MEMORY).unlink(missing_ok=True)
 
 
-def save_memory(cache_dir: Path, memory: BuildMemory, shard_files: dict[int, str] | None = None) -> None:
+def save_memory(cache_dir: Path, memory: BuildMemory) -> None:
     """Keep the memory; a folder that cannot take it only costs the next build its shortcuts.
 
     A shard whose content is the one read (the same objects, or equal ones) keeps its file; any other is written
-    under a new name (by `save_shards`, here or earlier: `shard_files` is what it gave). The rest of the memory, which
-    names the shards' files, replaces the last one at once, and only then are the files it no longer names removed:
-    an interrupted save leaves the last memory whole."""
-    files = shard_files if shard_files is not None else save_shards(cache_dir, memory)
+    under a new name (see _save_shards). The rest of the memory, which names the shards' files, replaces the last
+    one at once, and only then are the files it no longer names removed: an interrupted save leaves the last memory whole."""
+    files = _save_shards(cache_dir, memory)
     if files is None:
         return
     with contextlib.suppress(OSError):
@@ -291,9 +289,8 @@ def save_memory(cache_dir: Path, memory: BuildMemory, shard_files: dict[int, str
                 path.unlink(missing_ok=True)
 
 
-def save_shards(cache_dir: Path, memory: BuildMemory) -> dict[int, str] | None:
-    """Write the shards that changed since they were read; gives each shard's file, or None if the folder cannot
-    take them. Only the documents' parts are read, which a write leaves as they are: this may run beside it."""
+def _save_shards(cache_dir: Path, memory: BuildMemory) -> dict[int, str] | None:
+    """Write the shards that changed since they were read; gives each shard's file, or None if the folder cannot take them."""
     files: dict[int, str] = {}
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)

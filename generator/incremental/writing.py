@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
@@ -14,7 +13,7 @@ from generator import search
 from generator.diagnostics import Diagnostics, Location
 from generator.exports import TEXT_FILES
 from generator.incremental.loading import Loaded, output_location
-from generator.incremental.memory import BuildMemory, forget_memory, save_memory, save_shards
+from generator.incremental.memory import BuildMemory, forget_memory, save_memory
 from generator.incremental.rendering import LaterExports, MadeFiles
 from generator.incremental.session import BuildSession
 from generator.incremental.unchanged import SourceScan, Summary, forget_summary, output_state, save_summary
@@ -120,26 +119,20 @@ def _write(request: ToWrite, diagnostics: Diagnostics, report: WriteReport) -> N
         else None
     )
     finishing = _Finishing(request, report, summary)
-    # The documents' parts of the memory are final: they are written while the site is (and its search index made).
-    saving = ThreadPoolExecutor(max_workers=1)
-    shards = saving.submit(save_shards, request.cache, memory) if request.cache is not None and request.save_memory else None
-    try:
-        if made.staging is not None:
-            if made.problems:
-                raise made.problems[0]
-            report.pages_written = made.staging.publish(finishing.finish)
-            memory.files = made.digests
-        elif loaded.last_output is not None:
-            _update(request, finishing, loaded.last_output)
-        else:
-            report.pages_written = write_site(output_dir, sorted(made.files.items()), finishing.finish)
-            memory.files = made.digests
-    finally:
-        saving.shutdown(wait=True)  # (a failed write leaves shards no memory names: the next save removes them)
+    if made.staging is not None:
+        if made.problems:
+            raise made.problems[0]
+        report.pages_written = made.staging.publish(finishing.finish)
+        memory.files = made.digests
+    elif loaded.last_output is not None:
+        _update(request, finishing, loaded.last_output)
+    else:
+        report.pages_written = write_site(output_dir, sorted(made.files.items()), finishing.finish)
+        memory.files = made.digests
     memory.output_dir = str(finishing.written)
     finishing.note_output_state(done=session is None or session.follow_up is None)
-    if request.cache is not None and shards is not None:
-        save_memory(request.cache, memory, shards.result())
+    if request.cache is not None and request.save_memory:
+        save_memory(request.cache, memory)
     memory.kept_shards = {}  # the shards as read hold the last build's objects: a caller that keeps the memory saves none
     if session is not None:
         session.memory = memory
