@@ -7,10 +7,12 @@ ids that no register holds.
 
 from __future__ import annotations
 
+import bisect
 import operator
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import chain
 
 from generator import paths
 from generator.diagnostics import Diagnostics, Location, did_you_mean
@@ -200,6 +202,7 @@ class IndexParts:
     registers: tuple[tuple[RegisterEntry, ...], ...]  # every register's entries, as read (model.REGISTER_KINDS)
     sorted_registers: tuple[tuple[RegisterEntry, ...], ...]  # the same, by sort name
     correspondents: Mapping[str, tuple[Correspondent, ...]]
+    see_also: SeeAlsoKept | None = None
 
 
 def build_index(edition: Edition, diagnostics: Diagnostics, mentions: Mapping[str, Sequence[Mention]] | None = None) -> EditionIndex:
@@ -258,6 +261,7 @@ def index_with_parts(
     sorted_registers = earlier.sorted_registers if earlier is not None and same_entries else tuple(tuple(_sorted_entries(r)) for r in read)
     by_folder = {kind.folder: entries for kind, entries in zip(REGISTER_KINDS, sorted_registers, strict=True)}
     ids = [d.id for d in documents]
+    relations, see_also = document_relations(documents, appearances, links or {}, diagnostics, earlier.see_also if earlier is not None else None)
     index = EditionIndex(
         documents=documents,
         documents_by_id=dict(zip(ids, documents, strict=True)),
@@ -274,9 +278,9 @@ def index_with_parts(
         places=by_folder["places"],  # type: ignore[arg-type]
         terms=by_folder["terms"],  # type: ignore[arg-type]
         organizations=by_folder["organizations"],  # type: ignore[arg-type]
-        **document_relations(documents, appearances, links or {}, diagnostics),
+        **relations,
     )
-    return index, IndexParts(parts, appearances, letters, read, sorted_registers, correspondents_now)
+    return index, IndexParts(parts, appearances, letters, read, sorted_registers, correspondents_now, see_also)
 
 
 def same_registers(now: Sequence[Sequence[RegisterEntry]], then: Sequence[Sequence[RegisterEntry]]) -> bool:
@@ -378,9 +382,11 @@ def document_relations(
     appearances: Mapping[str, tuple[Appearance, ...]],
     links: Mapping[str, Sequence[DocumentLink]],
     diagnostics: Diagnostics,
-) -> dict[str, dict[str, tuple[Document, ...]]]:
+    kept: SeeAlsoKept | None = None,
+) -> tuple[dict[str, dict[str, tuple[Document, ...]]], SeeAlsoKept]:
     """How documents point at each other: `related` (the editor's, shown on both), `cited_in` (backlinks of doc: links)
-    and `see_also` (those sharing most entries and subjects); ids that name no document are errors at their place."""
+    and `see_also` (those sharing most entries and subjects); ids that name no document are errors at their place.
+    With `kept` (the last build's), the see-also of the documents whose sharing did not change is taken over."""
     by_id = {document.id: document for document in documents}
     order = {document.id: position for position, document in enumerate(documents)}  # (documents are in date order)
     related: dict[str, set[str]] = defaultdict(set)
@@ -414,11 +420,22 @@ def document_relations(
     def in_order(ids: Iterable[str]) -> tuple[Document, ...]:
         return tuple(by_id[i] for i in sorted(ids, key=order.__getitem__))
 
+    see_also, kept_now = _see_also(documents, appearances, order, related, cited, kept)
     return {
         "related": {d: in_order(ids) for d, ids in related.items()},
         "cited_in": {d: in_order(ids) for d, ids in cited.items()},
-        "see_also": _see_also(documents, appearances, order, related, cited),
-    }
+        "see_also": see_also,
+    }, kept_now
+
+
+@dataclass(frozen=True)
+class SeeAlsoKept:
+    """What each document's see-also was made from, and the result, for the next build (see _see_also)."""
+
+    ids: tuple[str, ...]  # the documents in date order
+    holders: Mapping[str, tuple[int, ...]]  # each shared key's documents, by place in that order
+    excluded: Mapping[str, frozenset[str]]  # each document's related and citing documents
+    best: Mapping[str, tuple[str, ...]]  # each document's see-also, by id
 
 
 def _see_also(
@@ -427,32 +444,71 @@ def _see_also(
     order: Mapping[str, int],
     related: Mapping[str, set[str]],
     cited: Mapping[str, set[str]],
-) -> dict[str, tuple[Document, ...]]:
+    kept: SeeAlsoKept | None = None,
+) -> tuple[dict[str, tuple[Document, ...]], SeeAlsoKept]:
     """For each document, up to SEE_ALSO others that share most of its persons, places and subjects (ties: the nearest in
-    date first), leaving out those it is related to or cited by already."""
-    holders: dict[str, list[str]] = {}
+    date first, then by id), leaving out those it is related to or cited by already.
+
+    Documents are known here by their place in date order, and the sharing is counted in C. A rebuild (with `kept`,
+    the documents in the same order) makes again only the see-also of the documents that shared, or now share, a key
+    whose documents changed, or whose related or citing documents did."""
+    ids = tuple(document.id for document in documents)
+    holders: dict[str, tuple[int, ...]] = {}
     for key, found in appearances.items():
         if not key.startswith("term:") and 1 < len(found) <= SEE_ALSO_MOST_COMMON:
-            holders[key] = [appearance.document.id for appearance in found]
-    subjects: dict[str, list[str]] = defaultdict(list)
+            holders[key] = tuple(order[appearance.document.id] for appearance in found)
+    subjects: dict[str, list[int]] = defaultdict(list)
     for document in documents:
         for subject in document.subjects:
-            subjects[subject].append(document.id)
-    holders.update({f"subject:{s}": ids for s, ids in subjects.items() if 1 < len(ids) <= SEE_ALSO_MOST_COMMON})
-    shared_by: dict[str, list[str]] = defaultdict(list)  # document id -> the keys it shares with some other document
-    for key, ids in holders.items():
-        for document_id in ids:
-            shared_by[document_id].append(key)
-    by_id = {document.id: document for document in documents}
-    offered: dict[str, tuple[Document, ...]] = {}
-    for document_id, keys in shared_by.items():
-        counts: dict[str, int] = defaultdict(int)
-        for key in keys:
-            for other in holders[key]:
-                counts[other] += 1
-        known = related.get(document_id, set()) | cited.get(document_id, set()) | {document_id}
-        here = order[document_id]
-        best = sorted((other for other in counts if other not in known), key=lambda other: (-counts[other], abs(order[other] - here), other))
-        if best:
-            offered[document_id] = tuple(by_id[other] for other in best[:SEE_ALSO])
-    return offered
+            subjects[subject].append(order[document.id])
+    holders.update({f"subject:{s}": tuple(places) for s, places in subjects.items() if 1 < len(places) <= SEE_ALSO_MOST_COMMON})
+    excluded = {document_id: frozenset(related.get(document_id, ())) | cited.get(document_id, set()) for document_id in {*related, *cited}}
+    shared_by: dict[int, list[str]] = defaultdict(list)  # a document's place -> the keys it shares with some other document
+    for key, places in holders.items():
+        for place in places:
+            shared_by[place].append(key)
+    if kept is not None and kept.ids == ids:
+        best = dict(kept.best)
+        changed = [key for key in {*holders, *kept.holders} if holders.get(key) != kept.holders.get(key)]
+        again = {place for key in changed for place in (*holders.get(key, ()), *kept.holders.get(key, ()))}
+        again.update(order[i] for i in {*excluded, *kept.excluded} if excluded.get(i) != kept.excluded.get(i))
+        for place in again:
+            best.pop(ids[place], None)
+    else:
+        best, again = {}, set(shared_by)
+    for here in again:
+        if here in shared_by:
+            document_id = ids[here]
+            counts = Counter(chain.from_iterable(holders[key] for key in shared_by[here]))
+            for other in excluded.get(document_id, ()):
+                counts.pop(order[other], None)
+            counts.pop(here, None)
+            chosen = _best_shared(counts, here, documents)
+            if chosen:
+                best[document_id] = tuple(ids[place] for place in chosen)
+    offered = {document_id: tuple(documents[order[other]] for other in others) for document_id, others in best.items()}
+    return offered, SeeAlsoKept(ids, holders, excluded, best)
+
+
+def _best_shared(counts: Mapping[int, int], here: int, documents: Sequence[Document]) -> list[int]:
+    """The SEE_ALSO places of `counts` (place -> entries shared) sharing most, then nearest to `here`, then by id."""
+    tally = Counter(counts.values())
+    least, taken = 0, 0
+    for count in sorted(tally, reverse=True):  # the fewest shared that the best may have
+        least, taken = count, taken + tally[count]
+        if taken >= SEE_ALSO:
+            break
+    chosen = [place for place, count in counts.items() if count > least]
+    sharing_least = sorted(place for place, count in counts.items() if count == least)
+    # Of those sharing `least`, the nearest in date on either side: enough to fill SEE_ALSO, with their ties.
+    middle = bisect.bisect_left(sharing_least, here)
+    wanted = SEE_ALSO - len(chosen)
+    nearest = sharing_least[max(0, middle - wanted) : middle + wanted]
+    if nearest and wanted > 0:
+        farthest = sorted(abs(place - here) for place in nearest)[min(wanted, len(nearest)) - 1]
+        chosen += [place for place in nearest if abs(place - here) <= farthest]
+
+    def rank(place: int) -> tuple[int, int, str]:
+        return (-counts[place], abs(place - here), documents[place].id)
+
+    return sorted(chosen, key=rank)[:SEE_ALSO]

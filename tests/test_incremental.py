@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -119,6 +120,22 @@ def change_place(edition: Path) -> None:
 def add_document(edition: Path) -> None:
     source = documents(edition)[0].read_text(encoding="utf-8")
     (edition / "content" / "documents" / "zz-new.md").write_text(source.replace('title: "', 'title: "New ', 1), encoding="utf-8")
+
+
+def relate_documents(edition: Path) -> None:
+    """A document names as related the first it was offered to read next ("See also"), and another's first such
+    document links to it: both leave the see-also that they are now related or cited by (read from the built site)."""
+    paths = documents(edition)
+
+    def first_seen_also(path: Path) -> Path:
+        page = (edition / "_site" / "documents" / path.stem / "index.html").read_text(encoding="utf-8")
+        found = re.search(r"See also</h3>\s*<ul[^>]*>\s*<li><a href=\"\.\./([^/]+)/index\.html", page)
+        assert found, f"{path.stem} offers no see-also"
+        return path.with_name(f"{found.group(1)}.md")
+
+    edit(paths[6], "---\n", f"---\nrelated: [{first_seen_also(paths[6]).stem}]\n")
+    citing = first_seen_also(paths[8])
+    citing.write_text(citing.read_text(encoding="utf-8") + f"\nSee [this one](doc:{paths[8].stem}).\n", encoding="utf-8")
 
 
 def remove_document(edition: Path) -> None:
@@ -501,6 +518,7 @@ def test_rebuilds_with_the_memory_kept_in_the_process_equal_clean_builds(tmp_pat
         change_title_and_date,
         change_person_sort_name,
         add_person_alias,
+        relate_documents,
         remove_document,
         change_page,
         change_body,
