@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from generator import __version__
+from generator import __version__, search
 from generator.bench import Run, hugo_command, machine, median_run, timed_run, write_hugo_skeleton
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
@@ -201,25 +201,17 @@ def _measure_rebuilds(ours: list[str], changed: Path, site: Path, result: RealRe
     """From the command line, after a full build: a rebuild with nothing changed, then one after a change to the text of
     `changed` (put back afterwards), and the parts of the search index that change indexed again."""
     result.no_op_rebuild = timed_run(ours, sample_memory=False).seconds
-    before = _search_part_digests(site)
+    before = search.read_parts_file(site / search.BUNDLE_FOLDER)
     text = changed.read_text(encoding="utf-8")
     try:
         changed.write_text(text.rstrip("\n") + "\n\nA paragraph added to measure a rebuild.\n", encoding="utf-8")
         rebuild = timed_run(ours, sample_memory=False)
     finally:
         changed.write_text(text, encoding="utf-8")
-    after = _search_part_digests(site)
+    after = search.read_parts_file(site / search.BUNDLE_FOLDER)
     result.one_change_rebuild, result.one_change_search = rebuild.seconds, rebuild.search_seconds
     result.search_parts = len(after)
     result.search_parts_reindexed = sum(1 for name, digest in after.items() if before.get(name) != digest)
-
-
-def _search_part_digests(site: Path) -> dict[str, str]:
-    try:
-        described = json.loads((site / "pagefind" / "parts.json").read_text(encoding="utf-8"))
-        return {str(part["name"]): str(part["digest"]) for part in described["parts"]}
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
 
 
 def real_table(results: Sequence[RealResult]) -> str:

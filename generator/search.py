@@ -126,7 +126,7 @@ def index_site_in_parts(
     for leftover in (fresh, retired):
         shutil.rmtree(leftover, ignore_errors=True)
     fresh.mkdir()
-    standing = _read_parts_file(bundle)
+    standing = read_parts_file(bundle)
     pages_by_document: dict[str, list[str]] = {}
     for path in page_digests:
         folder, _, rest = path.partition("/")
@@ -163,8 +163,8 @@ def index_site_in_parts(
     return len(to_index)
 
 
-def _read_parts_file(bundle: Path) -> dict[str, str]:
-    """The digest of each part's pages in a bundle made in parts; nothing for another bundle or none."""
+def read_parts_file(bundle: Path) -> dict[str, str]:
+    """The digest of each part's pages in a bundle made in parts, by part name; nothing for another bundle or none."""
     try:
         described = json.loads((bundle / PARTS_FILE).read_text(encoding="utf-8"))
         return {str(part["name"]): str(part["digest"]) for part in described["parts"]}

@@ -273,12 +273,13 @@ def save_memory(cache_dir: Path, memory: BuildMemory) -> None:
     A shard whose content is the one read (the same objects, or equal ones) keeps its file; any other is written
     under a new name (see _save_shards). The rest of the memory, which names the shards' files, replaces the last
     one at once, and only then are the files it no longer names removed: an interrupted save leaves the last memory whole."""
-    files = _save_shards(cache_dir, memory)
+    shards, rest_parsed = _shards(memory)
+    files = _save_shards(cache_dir, memory, shards)
     if files is None:
         return
     with contextlib.suppress(OSError):
         emptied: dict[str, Any] = {name: {} for name in PER_DOCUMENT[1:]}  # (kept in the shards)
-        rest = replace(memory, **emptied, parsed=_not_in_shards(memory), shard_files=files, kept_shards={})
+        rest = replace(memory, **emptied, parsed=rest_parsed, shard_files=files, kept_shards={})
         temporary = cache_dir / f"{MEMORY}.{os.getpid()}.new"
         with open(temporary, "wb") as stream:
             stream.write(zlib.compress(pickle.dumps(rest, pickle.HIGHEST_PROTOCOL), 1))
@@ -289,14 +290,14 @@ def save_memory(cache_dir: Path, memory: BuildMemory) -> None:
                 path.unlink(missing_ok=True)
 
 
-def _save_shards(cache_dir: Path, memory: BuildMemory) -> dict[int, str] | None:
+def _save_shards(cache_dir: Path, memory: BuildMemory, shards: Mapping[int, ShardContent]) -> dict[int, str] | None:
     """Write the shards that changed since they were read; gives each shard's file, or None if the folder cannot take them."""
     files: dict[int, str] = {}
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         with ThreadPoolExecutor(max_workers=2) as pool:
             pending: deque[Future[None]] = deque()
-            for number, content in sorted(_shards(memory).items()):
+            for number, content in sorted(shards.items()):
                 kept = memory.kept_shards.get(number)
                 if kept is not None and _same_content(kept[1], content) and (cache_dir / kept[0]).is_file():
                     files[number] = kept[0]
@@ -318,8 +319,8 @@ def shard_of(document_id: str) -> int:
     return xxhash.xxh3_64_intdigest(document_id.encode("utf-8")) % SHARDS
 
 
-def _shards(memory: BuildMemory) -> dict[int, ShardContent]:
-    """The per-document parts of `memory` by shard."""
+def _shards(memory: BuildMemory) -> tuple[dict[int, ShardContent], dict[tuple[str, str], Any]]:
+    """The per-document parts of `memory` by shard, and the parses that are not a document's (registers, pages)."""
     shards: dict[int, ShardContent] = {}
     numbers: dict[str, int] = {}
 
@@ -329,18 +330,16 @@ def _shards(memory: BuildMemory) -> dict[int, ShardContent]:
             number = numbers[document_id] = shard_of(document_id)
         shards.setdefault(number, {}).setdefault(field_name, {})[key] = value
 
+    rest_parsed: dict[tuple[str, str], Any] = {}
     for key, value in memory.parsed.items():
         if isinstance(value[0], Document):
             put("parsed", value[0].id, key, value)  # with the document's other parts: pickled together, they stay one object
+        else:
+            rest_parsed[key] = value
     for field_name in PER_DOCUMENT[1:]:
         for document_id, value in getattr(memory, field_name).items():
             put(field_name, document_id, document_id, value)
-    return shards
-
-
-def _not_in_shards(memory: BuildMemory) -> dict[tuple[str, str], Any]:
-    """The parses that are not a document's (registers, pages), kept with the rest of the memory."""
-    return {key: value for key, value in memory.parsed.items() if not isinstance(value[0], Document)}
+    return shards, rest_parsed
 
 
 def _same_content(kept: ShardContent, now: ShardContent) -> bool:

@@ -25,7 +25,8 @@ from generator.model import REGISTER_KINDS
 
 REGISTER_SCHEMES = tuple(kind.scheme for kind in REGISTER_KINDS)  # links to register entries, resolved by the mentions rule
 # doc: links to another document of the edition, resolved by the crossrefs rule
-ALLOWED_SCHEMES = frozenset({"http", "https", "mailto", "doc", *REGISTER_SCHEMES})
+EDITION_SCHEMES = ("doc", *REGISTER_SCHEMES)
+ALLOWED_SCHEMES = frozenset({"http", "https", "mailto", *EDITION_SCHEMES})
 SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
 # Browsers ignore tabs and line breaks anywhere in a URL and control characters and spaces
 # around it, so "java\tscript:" is javascript:.
@@ -40,7 +41,7 @@ def is_allowed_target(url: str) -> bool:
 
 # A link to an entry or a document as editors write it (`person:stalin`, `doc:frus1961-63v01-d80#7`): nothing in it
 # for markdown-it to percent-encode, which it otherwise does to every link, through a full URL parse.
-PLAIN_EDITION_LINK = re.compile(rf"(?:{'|'.join(sorted(ALLOWED_SCHEMES - {'http', 'https', 'mailto'}))}):[a-z0-9][a-z0-9-]*(?:#[0-9]+)?")
+PLAIN_EDITION_LINK = re.compile(rf"(?:{'|'.join(EDITION_SCHEMES)}):[a-z0-9][a-z0-9-]*(?:#[0-9]+)?")
 
 
 def link_scheme_plugin(md: MarkdownIt) -> None:
