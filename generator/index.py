@@ -137,10 +137,13 @@ class EditionIndex:
     def entries_in(self, kind: str, document_id: str) -> tuple[tuple[RegisterEntry, tuple[str, ...]], ...]:
         return self.in_document.get(document_id, {}).get(kind, ())
 
-    def appearances_by_role(self, kind: str, entry_id: str) -> list[tuple[str, tuple[Appearance, ...]]]:
-        """(role, appearances) for each role the entry has somewhere, in ROLE_ORDER; a document may be in several."""
+    def appearances_by_role(self, kind: str, entry_id: str, year: int | None = None) -> list[tuple[str, tuple[Appearance, ...]]]:
+        """(role, appearances) for each role the entry has somewhere (in documents of `year`, if given), in ROLE_ORDER;
+        a document may be in several."""
         grouped: dict[str, list[Appearance]] = {role: [] for role in ROLE_ORDER}
         for appearance in self.appearances_of(kind, entry_id):  # (a rebuild asks again for every register page: one pass)
+            if year is not None and appearance.document.date.year != year:
+                continue
             for role in appearance.roles:
                 grouped[role].append(appearance)
         return [(role, tuple(group)) for role, group in grouped.items() if group]

@@ -594,10 +594,17 @@ def render_register_pages(renderer: Renderer, page_html: Mapping[str, str], intr
 def render_home_pages(renderer: Renderer, introduction_html: str) -> Iterator[tuple[str, str]]:
     """The list of documents: one page, or pages of paging.LIST_PAGE documents when the edition has more than LIST_LIMIT."""
     documents = renderer.context.index.documents
+    # Which ways of browsing the documents exist, found once: each page of a long list asking again was quadratic.
+    browse = {
+        "correspondence": any(d.authors and d.recipients for d in documents),
+        "subjects": any(d.subjects for d in documents),
+        "collections": any(d.collection for d in documents),
+    }
     if len(documents) <= paging.LIST_LIMIT:
         yield renderer.render(
             "home.html",
             paths.HOME,
+            browse=browse,
             introduction=Markup(introduction_html),
             documents=documents,
             pages=(),
@@ -613,6 +620,7 @@ def render_home_pages(renderer: Renderer, introduction_html: str) -> Iterator[tu
         yield renderer.render(
             "home.html",
             page.path,
+            browse=browse,
             introduction=Markup(introduction_html),
             documents=page.documents,
             pages=pages,
