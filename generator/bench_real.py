@@ -27,6 +27,7 @@ import yaml
 
 from generator import __version__, search
 from generator.bench import Run, hugo_command, machine, median_run, timed_run, write_hugo_skeleton
+from generator.bench_floor import PARTS, measure_floor
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
@@ -59,6 +60,9 @@ class RealResult:
     one_change_search: float = 0.0  # of which the search index
     search_parts: int = 0  # the parts of the search index
     search_parts_reindexed: int = 0  # of them, those the one change indexed again
+    floor_build: float = 0.0  # Hugo's work done in Python with markdown-it-py and Jinja2 (bench_floor)
+    floor_build_cpu: float = 0.0
+    floor_part_cpu: dict[str, float] = field(default_factory=dict)
     runs: dict[str, list[float]] = field(default_factory=dict)
 
     @property
@@ -68,6 +72,10 @@ class RealResult:
     @property
     def ratio(self) -> float | None:
         return self.full_build / self.hugo_full_build if self.hugo_full_build else None
+
+    @property
+    def floor_ratio(self) -> float | None:
+        return self.floor_build / self.hugo_full_build if self.hugo_full_build and self.floor_build else None
 
 
 def unpack(archive: Path, into: Path) -> Path:
@@ -179,6 +187,7 @@ def measure_real(
     result.runs = {"full": [r.seconds for r in full], "full_search_aside": [r.pages_seconds for r in full]}
     _measure_rebuilds(ours, documents[len(documents) // 2], site, result)
     say(f"  rebuilds: nothing changed {result.no_op_rebuild:.2f} s, one document {result.one_change_rebuild:.1f} s")
+    _measure_floor(edition, workdir / "real-floor", repeats, result, say)
     if hugo:
         hugo_site = workdir / "real-hugo"
         write_real_hugo_site(edition, hugo_site)
@@ -195,6 +204,19 @@ def measure_real(
         result.hugo_pages = sum(1 for _ in (hugo_site / "public").rglob("*.html"))
         result.runs["hugo"] = [r.seconds for r in runs]
     return result
+
+
+def _measure_floor(edition: Path, out: Path, repeats: int, result: RealResult, say: Callable[[str], None]) -> None:
+    """The reference build in Python (bench_floor), `repeats` times; the run of median wall time is kept."""
+    floors = []
+    for _ in range(repeats):
+        if out.exists():
+            shutil.rmtree(out)
+        floors.append(measure_floor(edition, out))
+        say(f"  the same work as Hugo in Python {floors[-1].seconds:.1f} s")
+    floor = sorted(floors, key=lambda f: f.seconds)[len(floors) // 2]
+    result.floor_build, result.floor_build_cpu, result.floor_part_cpu = floor.seconds, floor.cpu_seconds, floor.part_cpu_seconds
+    result.runs["floor"] = [f.seconds for f in floors]
 
 
 def _measure_rebuilds(ours: list[str], changed: Path, site: Path, result: RealResult) -> None:
@@ -240,6 +262,9 @@ def real_table(results: Sequence[RealResult]) -> str:
         ("rebuild from the command line, nothing changed", lambda r: f"{r.no_op_rebuild:.2f} s"),
         ("rebuild after one document changed (search index)", lambda r: f"{seconds(r.one_change_rebuild)} ({seconds(r.one_change_search)})"),
         ("search index parts indexed again after that change", lambda r: f"{r.search_parts_reindexed} of {r.search_parts}"),
+        ("Hugo's work in Python (markdown-it-py, Jinja2): wall / processor time", lambda r: f"{seconds(r.floor_build)} / {seconds(r.floor_build_cpu)}"),
+        (f"of its processor time: {', '.join(PARTS)}", lambda r: ", ".join(seconds(r.floor_part_cpu.get(part)) for part in PARTS)),
+        ("Hugo's work in Python / Hugo", lambda r: ratio(r.floor_ratio)),
     ]
     rows += [(name, *(show(r) for r in results)) for name, show in measures]
     lines = ["| " + " | ".join(row) + " |" for row in rows]
@@ -269,7 +294,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "generator_version": __version__,
         "machine": machine(),
         "repeats": args.repeats,
-        "real": {**asdict(result), "ratio_search_aside": result.ratio_search_aside, "ratio": result.ratio},
+        "real": {**asdict(result), "ratio_search_aside": result.ratio_search_aside, "ratio": result.ratio, "floor_ratio": result.floor_ratio},
     }
     (args.output / "bench-real.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     info = report["machine"]

@@ -8,7 +8,10 @@ import sys
 import tarfile
 from pathlib import Path
 
+from markupsafe import escape
+
 from generator.bench import SetAside, main, synthetic_persons, timed_run, write_corpus
+from generator.bench_floor import PARTS, measure_floor
 from generator.bench_real import measure_real, real_table
 from generator.build import BuildOptions, build
 
@@ -128,3 +131,26 @@ def test_the_real_edition_benchmark_reports_builds_rebuilds_and_search_parts(tmp
     assert all("A paragraph added" not in p.read_text(encoding="utf-8") for p in unpacked)  # the change was put back
     table = real_table([result])
     assert f"1 of {result.search_parts}" in table and "nothing changed" in table
+    assert result.floor_build > 0 and set(result.floor_part_cpu) == set(PARTS) and "Hugo's work in Python" in table
+
+
+def test_the_floor_builds_what_hugo_builds_the_same_on_every_core(tmp_path: Path) -> None:
+    documents, persons = write_corpus(tmp_path / "edition", 12, persons_count=40)
+
+    one = measure_floor(tmp_path / "edition", tmp_path / "one", processes=1)
+    two = measure_floor(tmp_path / "edition", tmp_path / "two", processes=2)
+
+    assert one.documents == two.documents == 12 and one.pages == two.pages == 12 + 40 + 1
+    made = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*.html"))
+    assert len(made) == one.pages
+    assert all((tmp_path / "one" / p).read_bytes() == (tmp_path / "two" / p).read_bytes() for p in made)
+    ordered = sorted(documents, key=lambda d: (d.date, d.id))
+    page = (tmp_path / "one" / "documents" / ordered[1].id / "index.html").read_text(encoding="utf-8")
+    assert f"<h1>{escape(ordered[1].title)}</h1>" in page and 'class="footnote-ref"' in page  # the body, rendered with its notes
+    assert f'href="../../documents/{ordered[0].id}/"' in page and f'href="../../documents/{ordered[2].id}/"' in page
+    named = next(p for p in persons if p.id in (*ordered[1].authors, *ordered[1].recipients, *ordered[1].persons))
+    assert f'href="../../persons/{named.id}/"' in page
+    listing = (tmp_path / "one" / "persons" / named.id / "index.html").read_text(encoding="utf-8")
+    assert f'href="../../documents/{ordered[1].id}/"' in listing
+    for result in (one, two):
+        assert 0 < sum(result.part_cpu_seconds.values()) <= result.cpu_seconds + 0.05 and result.seconds > 0
