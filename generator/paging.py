@@ -21,6 +21,8 @@ from generator.model import Document, Organization, Person
 
 LIST_PAGE = 200  # documents on one page of a long list
 LIST_LIMIT = 500  # a list of up to this many documents stays one page
+PAGER_ALL = 9  # a list of up to this many pages links every page from each
+PAGER_NEIGHBOURS = 2  # of a longer one, the pages either side of the one shown, with the first and the last
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,25 @@ def split(documents: Sequence[Document], size: int = LIST_PAGE) -> list[tuple[Do
 def list_pages(documents: Sequence[Document], first_path: str, size: int = LIST_PAGE) -> tuple[ListPage, ...]:
     """The pages of a list: the first at `first_path`, the others where `paths.list_page` puts them."""
     return tuple(ListPage(n, paths.list_page(first_path, n), chunk) for n, chunk in enumerate(split(documents, size), start=1))
+
+
+def pager_numbers(total: int, current: int) -> list[int | None]:
+    """The page numbers a pager of `total` pages links from page `current`, in order, with None for each run left out.
+
+    Every page of a short list; of a long one the first, the last and PAGER_NEIGHBOURS either side of `current` (a
+    run of one page left out is shown instead), so that the pager stays short for a reader and a long list's pages
+    do not each link all the others (work in the square of the pages)."""
+    if total <= PAGER_ALL:
+        return list(range(1, total + 1))
+    shown = sorted({1, total, *range(max(1, current - PAGER_NEIGHBOURS), min(total, current + PAGER_NEIGHBOURS) + 1)})
+    numbers: list[int | None] = []
+    for number, following in zip(shown, [*shown[1:], None], strict=True):
+        numbers.append(number)
+        if following is not None and following - number == 2:
+            numbers.append(number + 1)
+        elif following is not None and following - number > 2:
+            numbers.append(None)
+    return numbers
 
 
 def month_links(pages: Sequence[ListPage]) -> tuple[YearLinks, ...]:

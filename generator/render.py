@@ -280,6 +280,7 @@ def create_environment(folders: list[Path], language: str = "en", read_log: Read
     )
     env.read_log = read_log
     env.globals["paths"] = paths  # the theme links to pages by name: paths.document(id), paths.SEARCH
+    env.globals["pager_numbers"] = paging.pager_numbers  # which pages of a long list a pager links
     env.filters["xml"] = lambda value: xml_escape(str(value))
     env.filters["attr"] = _attr_filter  # Jinja's reads the attribute itself
     translations = load_translations(language, folders)

@@ -126,7 +126,8 @@ def test_the_apparatus_overview_lists_a_type_with_many_interventions_on_pages_of
         parse_html(site / "supplied" / "3" / "index.html"),
     ]
     assert [len(page.select(".intervention-table tbody tr")) for page in pages] == [rows, rows, 5 * (rows // 2) - 2 * rows]
-    assert [a.get_text() for a in pages[1].select(".list-pager a")] == ["1", "2", "3"]
+    assert [a.get_text() for a in pages[1].select(".list-pager a:not([rel])")] == ["1", "2", "3"]
+    assert [(a["rel"], a["href"]) for a in pages[1].select(".list-pager a[rel]")] == [(["prev"], "../index.html"), (["next"], "../3/index.html")]
     assert pages[1].select_one(".list-pager [aria-current]").get_text() == "2"
     assert len(parse_html(site / "gap" / "index.html").select(".intervention-table tbody tr")) == 5
     assert not (site / "supplied" / "4").exists()

@@ -24,6 +24,14 @@ def year_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def pages_of_list(first: Path) -> list[Path]:
+    """The pages of a list split into pages, from its first, by each page's link to the next."""
+    pages = [first]
+    while (following := parse_html(pages[-1]).select_one(".list-pager a[rel=next]")) is not None:
+        pages.append((pages[-1].parent / following["href"]).resolve())
+    return pages
+
+
 def largest_pages(site: Path, count: int = 5) -> list[tuple[int, str]]:
     return sorted(((p.stat().st_size, p.relative_to(site).as_posix()) for p in site.rglob("*.html")), reverse=True)[:count]
 
@@ -86,7 +94,7 @@ def test_collections_lead_to_their_own_pages(year_site: Path) -> None:
     listed = 0
     for li in entries:
         first = year_site / "collections" / li.select_one("a")["href"]
-        pages = [first] + [first.parent / a["href"] for a in parse_html(first).select(".list-pager a:not([aria-current]):not([rel])")]
+        pages = pages_of_list(first)
         listed += sum(len(parse_html(p).select(".document-list li")) for p in pages)
         assert parse_html(first).select_one("h1").get_text(" ", strip=True).startswith(li.select_one("a").get_text())
     assert listed == 1_000
@@ -100,7 +108,7 @@ def test_the_glossary_lists_the_first_documents_and_links_to_all(year_site: Path
     count = int(re.search(r"\d+", more.get_text()).group())
     assert len(nato.select(".term-documents a:not(.more-link)")) == 12
     first = year_site / "terms" / more["href"]
-    pages = [first] + [first.parent / a["href"] for a in parse_html(first).select(".list-pager a:not([aria-current]):not([rel])")]
+    pages = pages_of_list(first)
     assert sum(len(parse_html(p).select(".document-list li")) for p in pages) == count
 
 
@@ -112,7 +120,7 @@ def test_the_apparatus_overview_leads_to_a_page_per_type(year_site: Path) -> Non
     for link in links:
         count = int(re.search(r"\((\d+)\)", link.get_text()).group(1))
         first = year_site / "apparatus" / link["href"]
-        pages = [first] + [first.parent / a["href"] for a in parse_html(first).select(".list-pager a:not([aria-current]):not([rel])")]
+        pages = pages_of_list(first)
         assert sum(len(parse_html(p).select(".intervention-table tbody tr")) for p in pages) == count
 
 
@@ -127,6 +135,15 @@ def test_no_page_of_ten_thousand_documents_is_over_1_mib(tmp_path: Path) -> None
     assert result.documents == 10_000
     largest = largest_pages(tmp_path / "site")
     assert largest[0][0] <= MIB, largest
+    # The home list's 50 pages: each pager links the first, the last and its neighbours, and the next page leads on.
+    site = tmp_path / "site"
+    middle = parse_html(site / "list/25/index.html")
+    assert [li.get_text(strip=True) for li in middle.select(".list-pager li:not(.list-pager-step)")] == ["1", "…", *map(str, range(23, 28)), "…", "50"]
+    assert middle.select_one(".list-pager [aria-current=page]").get_text() == "25"
+    assert [a["href"] for a in parse_html(site / "index.html").select(".list-pager a:not([rel])")][-1] == "list/50/index.html"
+    pages = pages_of_list(site / "index.html")
+    assert len(pages) == 50 and pages[-1] == (site / "list/50/index.html").resolve()
+    assert sum(len(parse_html(page).select("#document-list li")) for page in pages) == 10_000
 
 
 @pytest.mark.checkers
