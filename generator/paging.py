@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from generator import paths
 from generator.index import EditionIndex
@@ -74,13 +75,13 @@ def pager_numbers(total: int, current: int) -> list[int | None]:
     if total <= PAGER_ALL:
         return list(range(1, total + 1))
     shown = sorted({1, total, *range(max(1, current - PAGER_NEIGHBOURS), min(total, current + PAGER_NEIGHBOURS) + 1)})
-    numbers: list[int | None] = []
-    for number, following in zip(shown, [*shown[1:], None], strict=True):
-        numbers.append(number)
-        if following is not None and following - number == 2:
-            numbers.append(number + 1)
-        elif following is not None and following - number > 2:
+    numbers: list[int | None] = [shown[0]]
+    for before, number in pairwise(shown):
+        if number - before == 2:
+            numbers.append(before + 1)
+        elif number - before > 2:
             numbers.append(None)
+        numbers.append(number)
     return numbers
 
 
