@@ -161,7 +161,7 @@ def build(edition_dir: Path, options: BuildOptions | None = None, session: Build
             diagnostics.error("output-folder", str(problem), output_location(edition_dir, loaded), problem.hint)
 
     with clock("annotate"):
-        texts = annotate(loaded, options.jobs, diagnostics)
+        texts = annotate(loaded, options.jobs, diagnostics, _counting(clock, len(loaded.edition.documents)))
     result.versions, result.page_images = texts.versions, loaded.page_images
 
     with clock("index"):
@@ -183,18 +183,15 @@ def build(edition_dir: Path, options: BuildOptions | None = None, session: Build
             return result
         with clock("exports"):
             pages_first = session is not None and session.pages_first and loaded.last_output is not None
-            later_exports = make_exports(rendering, made, later=pages_first)
+            later_exports = make_exports(rendering, made, later=pages_first, on_document=_counting(clock, len(edition.documents)))
         result.files = made.files
         result.work = WorkDone(loaded.files_read, loaded.parsed, texts.annotated_now, tuple(made.planned), tuple(made.rendered))
 
         if options.write:
             cache_kept = None if kept_in_process else cache  # (a session's memory is kept in its process)
-            to_write = ToWrite(edition_dir, loaded, made, output_check, sources, options.strict, cache_kept, options.use_cache, later_exports, session)
-            with clock("write"):
+            to_write = ToWrite(edition_dir, loaded, made, output_check, sources, options.strict, cache_kept, options.use_cache, later_exports, session, clock)
+            with clock("write"):  # (the search index, made within it before the swap, is timed as a stage of its own)
                 write(to_write, diagnostics, result)
-            if result.search_seconds:  # (the search index is made by the write stage, before the swap)
-                clock.seconds["write"] -= result.search_seconds
-                clock.seconds["search"] = result.search_seconds
     finally:
         if staging is not None:
             staging.discard()
@@ -236,7 +233,8 @@ def _staging(loaded: Loaded, output_check: Callable[[], list[str]]) -> StagingFo
 
 
 def _counting(clock: StageClock, total: int) -> Callable[[], None]:
-    """What to call on each document page made: it tells the clock's progress how many are done."""
+    """What to call on each document's text annotated, page made or exports made: it tells the clock's progress how many
+    are done."""
     done = 0
 
     def on_page() -> None:

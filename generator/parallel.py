@@ -45,7 +45,7 @@ PARENT_CHECK_SECONDS = 0.5  # how often a worker's watchdog looks for its parent
 
 
 def shared() -> Any:
-    """The data given to `map_chunks`, as a worker sees it."""
+    """The data given to `iter_chunks`, as a worker sees it."""
     return _shared
 
 
@@ -81,24 +81,6 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def map_chunks(
-    function: Callable[[Sequence[int]], list[Result]],
-    count: int,
-    data: Any,
-    jobs: int | None = None,
-    *,
-    here_too: bool = False,
-) -> list[Result]:
-    """`function` over the item numbers 0..count-1 in chunks, in order; `data` is what `shared()` returns.
-
-    With `here_too`, the calling process makes chunks as well, while the workers are busy, and one worker
-    fewer is forked: worth it when the results are small (the workers write what they make), since each
-    worker holds its own copy of what it touches of the build's data. Otherwise `jobs` workers make them
-    all, and the calling process takes their results in.
-    """
-    return list(iter_chunks(function, count, data, jobs, here_too=here_too))
-
-
 def iter_chunks(
     function: Callable[[Sequence[int]], list[Result]],
     count: int,
@@ -108,7 +90,13 @@ def iter_chunks(
     here_too: bool = False,
     meanwhile: Callable[[], None] | None = None,
 ) -> Iterator[Result]:
-    """As `map_chunks`, the results given as the chunks come back, so that they need not all be held at once.
+    """`function` over the item numbers 0..count-1 in chunks, in order; `data` is what `shared()` returns. The results
+    are given as the chunks come back, so that they need not all be held at once.
+
+    With `here_too`, the calling process makes chunks as well, while the workers are busy, and one worker
+    fewer is forked: worth it when the results are small (the workers write what they make), since each
+    worker holds its own copy of what it touches of the build's data. Otherwise `jobs` workers make them
+    all, and the calling process takes their results in.
 
     `meanwhile` is other work of the calling process, done once the workers have chunks to make (with no workers,
     before the chunks), so that it does not keep the other cores waiting; it runs before the first result is given.

@@ -1,7 +1,8 @@
 """What a build is doing and how far it is: the stages it enters, the pages it makes, the time each stage took.
 
 The build calls a `Progress` (the command line shows it); `StageClock` times the stages for the
-summary. The stages know nothing of either: the build wraps each call.
+summary. The stages know nothing of either: the build wraps each call, and hands the write stage
+the clock, which times the search index made within it.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Protocol, TextIO
 
 # The stages as the editor reads them, in the order a build runs them.
@@ -33,26 +35,47 @@ class Progress(Protocol):
     def stage_done(self, name: str, seconds: float) -> None:
         """The stage `name` ended after `seconds`."""
 
+    def stage_resumed(self, name: str) -> None:
+        """The stage `name` goes on, after a stage within it (the search index, within the write) ended."""
+
+
+@dataclass
+class _OpenStage:
+    name: str
+    started: float
+    within: float = 0.0  # the time of the stages run within it
+
 
 class StageClock:
-    """Times each stage of a build, in the order they ran, and tells `progress` as each begins."""
+    """Times each stage of a build, in the order they began, and tells `progress` as each begins.
+
+    A stage may run within another (the search index within the write): its time is its own, not the outer one's."""
 
     def __init__(self, progress: Progress | None = None) -> None:
         self.progress = progress
         self.seconds: dict[str, float] = {}
+        self._open: list[_OpenStage] = []  # the stages begun and not ended, outermost first
 
     @contextmanager
     def __call__(self, name: str) -> Iterator[None]:
         if self.progress is not None:
             self.progress.stage(name)
-        started = time.perf_counter()
+        self.seconds.setdefault(name, 0.0)  # (in the order the stages begin)
+        outer = self._open[-1] if self._open else None
+        this = _OpenStage(name, time.perf_counter())
+        self._open.append(this)
         try:
             yield
         finally:
-            seconds = time.perf_counter() - started
-            self.seconds[name] = self.seconds.get(name, 0.0) + seconds
+            self._open.pop()
+            elapsed = time.perf_counter() - this.started
+            self.seconds[name] += elapsed - this.within
+            if outer is not None:
+                outer.within += elapsed
             if self.progress is not None:
-                self.progress.stage_done(name, seconds)
+                self.progress.stage_done(name, elapsed - this.within)
+                if outer is not None:
+                    self.progress.stage_resumed(outer.name)
 
     def step(self, done: int, total: int) -> None:
         if self.progress is not None:
@@ -92,6 +115,11 @@ class StreamProgress:
     def stage_done(self, name: str, seconds: float) -> None:
         if not self.terminal and seconds >= self.after:
             self._say(f"{STAGE_NAMES.get(name, name)}: {seconds:.1f} s")
+
+    def stage_resumed(self, name: str) -> None:
+        self.current = STAGE_NAMES.get(name, name)
+        if self.terminal:  # (a log said the stage when it began)
+            self._line(f"{self.current} …")
 
     def _say(self, text: str) -> None:
         self.stream.write(f"{time.perf_counter() - self.started:6.1f} s  {text}\n")

@@ -114,12 +114,14 @@ def index_site_in_parts(
     page_digests: Mapping[str, str],
     set_aside: Path | None = None,
     jobs: int | None = None,
+    on_part: Callable[[int, int], None] | None = None,
 ) -> int:
     """Write the search bundle as one Pagefind bundle per part, in `site_dir`/pagefind/<part>/; returns the parts indexed.
 
     A part whose pages (by the digests of the site's files in `page_digests`) are those of the bundle in place is
-    taken over from it by hard links; the others are indexed, `jobs` at a time. As `reindex_site`, the new bundle
-    replaces the old one whole, made in (and the old one moved to) `set_aside` when given."""
+    taken over from it by hard links; the others are indexed, `jobs` at a time, and `on_part` is told how many of
+    them are done as each ends. As `reindex_site`, the new bundle replaces the old one whole, made in (and the old
+    one moved to) `set_aside` when given."""
     bundle = site_dir / BUNDLE_FOLDER
     fresh = (set_aside if set_aside is not None else site_dir) / f"{BUNDLE_FOLDER}.new"
     retired = set_aside / BUNDLE_FOLDER if set_aside is not None else site_dir / f"{BUNDLE_FOLDER}.old"
@@ -149,8 +151,11 @@ def index_site_in_parts(
 
     try:
         with ThreadPoolExecutor(max_workers=max(1, jobs or min(2, os.cpu_count() or 1))) as pool:
-            for _ in pool.map(index_part, to_index):  # (a failure is raised here, once the parts under way end)
-                pass
+            if on_part is not None:
+                on_part(0, len(to_index))
+            for done, _ in enumerate(pool.map(index_part, to_index), 1):  # (a failure is raised here, once the parts under way end)
+                if on_part is not None:
+                    on_part(done, len(to_index))
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         raise

@@ -15,7 +15,7 @@ from conftest import document
 from generator.bench import write_corpus
 from generator.build import BuildOptions, build
 from generator.cli import main
-from generator.parallel import MIN_ITEMS_PER_WORKER, iter_chunks, map_chunks, shared
+from generator.parallel import MIN_ITEMS_PER_WORKER, iter_chunks, shared
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -27,13 +27,13 @@ def _pid_and_item(numbers: Sequence[int]) -> list[tuple[int, int]]:
     return [(os.getpid(), shared()[number]) for number in numbers]
 
 
-def test_map_chunks_runs_in_worker_processes_and_keeps_the_order() -> None:
+def test_chunks_run_in_worker_processes_and_keep_the_order() -> None:
     count = 2 * MIN_ITEMS_PER_WORKER
     items = [n * n for n in range(count)]
-    results = map_chunks(_pid_and_item, count, items, jobs=2)
+    results = list(iter_chunks(_pid_and_item, count, items, jobs=2))
     assert [item for _, item in results] == items
     assert os.getpid() not in {pid for pid, _ in results}
-    assert {pid for pid, _ in map_chunks(_pid_and_item, count, items, jobs=1)} == {os.getpid()}
+    assert {pid for pid, _ in iter_chunks(_pid_and_item, count, items, jobs=1)} == {os.getpid()}
 
 
 def _slow_in_a_worker(numbers: Sequence[int]) -> list[tuple[int, int]]:
@@ -46,7 +46,7 @@ def _slow_in_a_worker(numbers: Sequence[int]) -> list[tuple[int, int]]:
 def test_the_calling_process_makes_chunks_while_the_workers_are_busy() -> None:
     count = 4 * MIN_ITEMS_PER_WORKER
     items = list(range(count))
-    results = map_chunks(_slow_in_a_worker, count, (os.getpid(), items), jobs=2, here_too=True)
+    results = list(iter_chunks(_slow_in_a_worker, count, (os.getpid(), items), jobs=2, here_too=True))
     assert [item for _, item in results] == items
     made_here = [item for pid, item in results if pid == os.getpid()]
     assert made_here and len(made_here) < count

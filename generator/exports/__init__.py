@@ -143,6 +143,15 @@ class ExportMemory:
     entries_now: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Destination:
+    """Where `render_exports` puts what it makes, and whom it tells as it goes."""
+
+    into: Path | None = None  # the staging folder, where the process that makes a file writes it (see output.place)
+    later: list[Callable[[], Iterator[tuple[str, TextPieces]]]] | None = None  # see render_exports
+    on_document: Callable[[], None] = lambda: None  # called as each document's files are made or reused
+
+
 def render_exports(
     index: EditionIndex,
     config: SiteConfig,
@@ -150,22 +159,23 @@ def render_exports(
     jobs: int | None = None,
     memory: ExportMemory | None = None,
     made_texts: Mapping[str, Sequence[TextExports]] | None = None,
-    later: list[Callable[[], Iterator[tuple[str, TextPieces]]]] | None = None,
-    into: Path | None = None,
+    destination: Destination | None = None,
 ) -> Iterator[tuple[str, str | Written | TextPieces]]:
     """Every exported file, in a deterministic order; each document's files on every core (see parallel.py),
-    written into the staging folder `into`, when there is one, by the process that made them (see output.place).
+    written into the staging folder `destination.into`, when there is one, by the process that made them.
 
     `made_texts` are what the annotate stage made of each document's texts for the exports (see text.py).
     A document without them is parsed with the annotate stage's parser; `parse_env` is what that stage puts
     into the parser's env besides the defaults (e.g. the register matcher), so that the TEI sees
     the same tokens as the pages, names in the text included. With a `memory`, a document whose
     exports were made from the same values and reads is not made again, and its files are not
-    yielded (they stand in the output). Given a `later` list, the files that hold every document's text
-    (TEXT_FILES) are not made here: a function that makes them is added to it, for the caller to run.
+    yielded (they stand in the output). Given a `destination.later` list, the files that hold every document's
+    text (TEXT_FILES) are not made here: a function that makes them is added to it, for the caller to run.
     The files made from the index alone are made by this process while the workers make the documents' files
     (see parallel.iter_chunks), each written at once when there is a staging folder, not held meanwhile.
     """
+    destination = destination or Destination()
+    into, later, on_document = destination.into, destination.later, destination.on_document
     ids = tei.XmlIds.of(index)
     entry_memo = tei.EntryMemo(memory.read_results.fingerprints.of, memory.kept_entries, memory.entries_now) if memory is not None else None
     entries = tei.RegisterXml.of(index, ids, entry_memo)  # once, for every document's standOff and the edition's
@@ -237,6 +247,7 @@ def render_exports(
         parts.texts[document.id] = text
         parts.version_texts[document.id] = plain_versions
         parts.members.append(member)
+        on_document()
     for _ in made:  # let the pool finish and close (and, with no document to make, do the work meant for meanwhile)
         pass
     yield from index_files

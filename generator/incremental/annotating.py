@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from markdown_it import MarkdownIt
@@ -50,9 +51,9 @@ class Texts:
     annotated_now: tuple[str, ...]  # the documents whose main text was annotated (the others' were the last build's)
 
 
-def annotate(loaded: Loaded, jobs: int | None, diagnostics: Diagnostics) -> Texts:
-    """The main texts annotated on every core, a text the last build made from the same document and names reused;
-    then the versions, the edition's pages and its introduction."""
+def annotate(loaded: Loaded, jobs: int | None, diagnostics: Diagnostics, on_text: Callable[[], None] = lambda: None) -> Texts:
+    """The main texts annotated on every core, a text the last build made from the same document and names reused
+    (`on_text` is called for each main text, made or reused); then the versions, the edition's pages and its introduction."""
     edition, config, memory = loaded.edition, loaded.edition.config, loaded.memory
     labels = text_labels(load_translations(config.language, loaded.folders))
     # The last build's registers, when they are these entry for entry: their names and (in the preview server) matcher hold.
@@ -66,7 +67,7 @@ def annotate(loaded: Loaded, jobs: int | None, diagnostics: Diagnostics) -> Text
         else object_digest(sorted((kind, entry_id, matcher.entries[(kind, entry_id)].names) for kind, entry_id in loaded.entry_digests))
     )
     memory.registers = KeptRegisters.of(edition, loaded.entry_digests, names, (matcher, ambiguous_names))
-    annotated, annotated_now = annotate_with_memory(loaded, register_env, labels, jobs, names, diagnostics)
+    annotated, annotated_now = annotate_with_memory(loaded, register_env, labels, jobs, names, diagnostics, on_text)
     versions, version_exports, problems = annotate_versions(
         edition.documents,
         annotated,
@@ -106,6 +107,7 @@ def annotate_with_memory(
     jobs: int | None,
     names: str,
     diagnostics: Diagnostics,
+    on_text: Callable[[], None] = lambda: None,
 ) -> tuple[dict[str, AnnotatedText], tuple[str, ...]]:
     """Every main text annotated, on every core; a text made last time from the same document, names and entries is reused.
 
@@ -122,7 +124,9 @@ def annotate_with_memory(
         )
 
     reusable = {d.id: earlier[d.id] for d in edition.documents if still_good(earlier.get(d.id), d.id)}
-    fresh, _ = annotate_documents(edition, register_env, labels, jobs, [d for d in edition.documents if d.id not in reusable])
+    for _ in reusable:
+        on_text()
+    fresh, _ = annotate_documents(edition, register_env, labels, jobs, [d for d in edition.documents if d.id not in reusable], on_text)
     annotated: dict[str, AnnotatedText] = {}
     texts_and_notes: list[object] = []
     digests: list[str] = []

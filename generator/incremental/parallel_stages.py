@@ -20,7 +20,7 @@ from generator.exports.text import TextExports, text_exports, text_id
 from generator.markup import create_parser
 from generator.model import Document, Edition
 from generator.output import Written, stage_file
-from generator.parallel import iter_chunks, map_chunks, shared
+from generator.parallel import iter_chunks, shared
 from generator.render import Renderer, TemplateProblem
 from generator.tracking import Read, ReadLog, object_digest
 from generator.versions import text_env
@@ -47,20 +47,22 @@ def annotate_documents(
     labels: Mapping[str, str],
     jobs: int | None = None,
     documents: Sequence[Document] | None = None,
+    on_text: Callable[[], None] = lambda: None,
 ) -> tuple[dict[str, tuple[AnnotatedText, list[Diagnostic], str, TextExports]], list[Diagnostic]]:
     """The main text of `documents` (by default every document) annotated, by id, with its problems, digest and
     what the exports take from it (made from the same parse, with the edition's persons and places).
 
-    Each document's parser env is `env_extra` (the register matcher) and its own `text_env`.
-    The problems are also returned together, in the order of the documents.
+    Each document's parser env is `env_extra` (the register matcher) and its own `text_env`; `on_text` is called as
+    each text comes back. The problems are also returned together, in the order of the documents.
     """
     documents = edition.documents if documents is None else documents
-    results = map_chunks(_annotate_chunk, len(documents), (edition.config, documents, env_extra, labels, KnownEntries.of(edition), XmlIds.of(edition)), jobs)
+    results = iter_chunks(_annotate_chunk, len(documents), (edition.config, documents, env_extra, labels, KnownEntries.of(edition), XmlIds.of(edition)), jobs)
     annotated: dict[str, tuple[AnnotatedText, list[Diagnostic], str, TextExports]] = {}
     problems: list[Diagnostic] = []
     for document, result in zip(documents, results, strict=True):
         annotated[document.id] = result
         problems.extend(result[1])
+        on_text()
     return annotated, problems
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from generator import browse, paths, search
 from generator.annotate import AnnotatedText
-from generator.exports import ExportMemory, render_exports, template_globals
+from generator.exports import Destination, ExportMemory, render_exports, template_globals
 from generator.incremental.annotating import TO_ROOT, Texts
 from generator.incremental.loading import Loaded
 from generator.incremental.memory import tree_digest
@@ -184,9 +184,10 @@ def make_pages(rendering: Rendering, made: MadeFiles, on_page: Callable[[], None
 LaterExports = list[Callable[[], Iterator[tuple[str, TextPieces]]]]
 
 
-def make_exports(rendering: Rendering, made: MadeFiles, *, later: bool) -> LaterExports | None:
-    """The exports (TEI, citations, data), written beside the pages, with names in the text tagged. With `later`,
-    gives what is left to follow an update's pages: the files that hold every text (exports.TEXT_FILES)."""
+def make_exports(rendering: Rendering, made: MadeFiles, *, later: bool, on_document: Callable[[], None] = lambda: None) -> LaterExports | None:
+    """The exports (TEI, citations, data), written beside the pages, with names in the text tagged (`on_document` is
+    called as each document's are made or reused). With `later`, gives what is left to follow an update's pages: the
+    files that hold every text (exports.TEXT_FILES)."""
     loaded, texts, index, read_results, config = rendering.loaded, rendering.texts, rendering.index, rendering.read_results, rendering.edition.config
     last_output, earlier, memory = loaded.last_output, loaded.earlier, loaded.memory
     whole = WholeFiles(last_output.whole if last_output else {}, read_results, index)
@@ -207,8 +208,7 @@ def make_exports(rendering: Rendering, made: MadeFiles, *, later: bool) -> Later
         jobs=rendering.jobs,
         memory=export_memory,
         made_texts=made_texts,
-        later=later_exports,
-        into=made.into,
+        destination=Destination(made.into, later_exports, on_document),
     ):
         made.emit(path, text if isinstance(text, (Written, TextPieces)) else text.encode("utf-8"))
     made.standing += export_memory.standing

@@ -18,6 +18,7 @@ from generator.incremental.rendering import LaterExports, MadeFiles
 from generator.incremental.session import BuildSession
 from generator.incremental.unchanged import SourceScan, Summary, forget_summary, output_state, save_summary
 from generator.output import OutputProblem, file_bytes, remove_stale_temporaries, replacing_warning, update_site, write_site
+from generator.progress import StageClock
 from generator.tracking import bytes_digest
 
 
@@ -42,6 +43,7 @@ class ToWrite:
     save_memory: bool
     later_exports: LaterExports | None  # what follows an update's pages, for a session whose caller asked for the pages first
     session: BuildSession | None
+    clock: StageClock  # the build's, which times the search index as a stage of its own and shows its parts made
 
 
 def write(request: ToWrite, diagnostics: Diagnostics, report: WriteReport) -> None:
@@ -78,15 +80,16 @@ class _Finishing:
         begun = time.perf_counter()
         pages = self.request.loaded.edition.config.search.pages
         assert self.pagefind is not None
-        loaded = self.request.loaded
-        if parts := search.search_parts(loaded.edition.documents, loaded.edition.config.search):
-            # (the digests of every file the folder holds: the last build's, and this build's for what it made)
-            site_digests = {**(loaded.last_output.files if loaded.last_output is not None else {}), **self.request.made.digests}
-            search.index_site_in_parts(folder, self.pagefind, parts, site_digests, set_aside)
-        elif (folder / search.BUNDLE_FOLDER).exists():  # the site's, or a copy of it (see update_site)
-            search.reindex_site(folder, self.pagefind, pages, set_aside)
-        else:
-            search.index_site(folder, self.pagefind, pages=pages)
+        loaded, clock = self.request.loaded, self.request.clock
+        with clock("search"):
+            if parts := search.search_parts(loaded.edition.documents, loaded.edition.config.search):
+                # (the digests of every file the folder holds: the last build's, and this build's for what it made)
+                site_digests = {**(loaded.last_output.files if loaded.last_output is not None else {}), **self.request.made.digests}
+                search.index_site_in_parts(folder, self.pagefind, parts, site_digests, set_aside, on_part=clock.step)
+            elif (folder / search.BUNDLE_FOLDER).exists():  # the site's, or a copy of it (see update_site)
+                search.reindex_site(folder, self.pagefind, pages, set_aside)
+            else:
+                search.index_site(folder, self.pagefind, pages=pages)
         self.report.search_seconds = time.perf_counter() - begun
 
     def note_output_state(self, done: bool = True) -> None:
