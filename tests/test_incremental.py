@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import shutil
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import edition_files, output
+from generator import edition_files, output, search
 from generator.bench import write_corpus
 from generator.build import BuildOptions, build
 from generator.exports import TEXT_FILES
@@ -458,6 +459,15 @@ def test_search_index_follows_an_update(tmp_path: Path) -> None:
     assert (edition / "_site" / "pagefind" / "pagefind-entry.json").is_file()
 
 
+def search_part_addresses(site: Path) -> dict[str, set[str]]:
+    """Each part of a search index made in parts, and the addresses of the pages Pagefind indexed in it."""
+    addresses: dict[str, set[str]] = {}
+    for part in json.loads((site / "pagefind" / "parts.json").read_text(encoding="utf-8"))["parts"]:
+        fragments = (site / "pagefind" / part["name"] / "fragment").iterdir()
+        addresses[part["name"]] = {json.loads(gzip.decompress(f.read_bytes()).removeprefix(b"pagefind_dcd"))["url"] for f in fragments}
+    return addresses
+
+
 def pages_per_search_part(site: Path) -> dict[str, int]:
     """Each part of a search index made in parts, and the pages Pagefind says it indexed in it."""
     parts = json.loads((site / "pagefind" / "parts.json").read_text(encoding="utf-8"))["parts"]
@@ -488,6 +498,13 @@ def test_a_search_index_in_parts_makes_again_only_the_parts_a_change_reaches(tmp
         assert not build(copy).diagnostics.errors
         assert snapshot(edition / "_site") == snapshot(copy / "_site")
         assert pages_per_search_part(edition / "_site") == pages_per_search_part(copy / "_site")
+        # A clean build indexes each part from a folder of its own (see search.index_part_apart), an update in place:
+        # the same pages, at their addresses in the site, and the site as it was.
+        addresses = search_part_addresses(edition / "_site")
+        assert addresses == search_part_addresses(copy / "_site")
+        pages = {f"/documents/{folder.name}/" for folder in (edition / "_site" / "documents").iterdir()}
+        assert sorted(address for part in addresses.values() for address in part) == sorted(pages)
+        assert not [p for p in (edition / "_site").iterdir() if p.name.startswith(search.PART_FOLDER_PREFIX)]
         made_again = [name for name in pages_per_search_part(edition / "_site") if entries.get(name) != (bundle / name / "pagefind-entry.json").stat().st_ino]
         assert parts_made_again is None or len(made_again) == parts_made_again, (change.__name__, made_again)
     # The preview server's way: the part follows the pages, in the background.

@@ -85,7 +85,8 @@ class _Finishing:
             if parts := search.search_parts(loaded.edition.documents, loaded.edition.config.search):
                 # (the digests of every file the folder holds: the last build's, and this build's for what it made)
                 site_digests = {**(loaded.last_output.files if loaded.last_output is not None else {}), **self.request.made.digests}
-                search.index_site_in_parts(folder, self.pagefind, parts, site_digests, set_aside, on_part=clock.step)
+                # (without a folder to set aside into, `folder` is a new one that no reader is served yet: see output.update_site)
+                search.index_site_in_parts(folder, self.pagefind, parts, site_digests, set_aside, on_part=clock.step, private=set_aside is None)
             elif (folder / search.BUNDLE_FOLDER).exists():  # the site's, or a copy of it (see update_site)
                 search.reindex_site(folder, self.pagefind, pages, set_aside)
             else:
